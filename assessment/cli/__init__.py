@@ -1,0 +1,70 @@
+"""The ``centric`` command line. Thin: parse, call the library, format.
+
+Subcommands live in their own modules and are imported only when invoked, so ``centric --help``
+stays fast and does not import numpy, scipy, WeasyPrint or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from assessment import __version__
+
+# name -> (module, attribute, one-line help shown by `centric --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "questionnaire": ("assessment.cli.questionnaire", "questionnaire", "List, show, validate and diff instruments."),
+    "score": ("assessment.cli.score", "score", "Score a wave of responses."),
+    "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its results."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="centric")
+def cli() -> None:
+    """Measure how aligned a management team is on customer centricity.
+
+    \b
+    Example:
+      centric demo --out demo-output
+      centric score responses.csv --format json
+    """
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    from assessment.errors import CentricError
+
+    try:
+        cli.main(standalone_mode=False)
+    except CentricError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,1 @@
+"""PDF reports: results -> view model -> charts -> HTML templates -> WeasyPrint."""

@@ -1,0 +1,347 @@
+"""Result types returned by :func:`scoring.score_wave`. All frozen dataclasses of plain values.
+
+Conventions: scores on the answer scale (e.g. 1–5) are named ``*_score``/``mean``/``median``; the
+normalised 0–100 form is ``*_norm``. Undefined statistics are ``nan`` and, where useful, carry a
+``reason``. Capability ids are the instrument's (e.g. ``"MET"``); ``"overall"`` marks the
+weight-weighted aggregate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "AGIResult",
+    "AmbitionGap",
+    "AlignmentMap",
+    "BusinessCase",
+    "CapabilityAgreement",
+    "CapabilityScore",
+    "Camp",
+    "ICCResult",
+    "Interval",
+    "ItemStats",
+    "MaturityLevel",
+    "PerceptionGap",
+    "Roadmap",
+    "RoadmapAction",
+    "RoadmapStage",
+    "ScoreOptions",
+    "Separation",
+    "SiloGap",
+    "WaveResult",
+]
+
+NAN = float("nan")
+Band = Literal["aligned", "partly aligned", "misaligned", "undefined"]
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """Everything that changes a result. Defaults follow DESIGN §6."""
+
+    min_answered_share: float = 0.5  # respondent capability score needs this share of items answered
+    management_roles: tuple[str, ...] = ("executive",)
+    min_group: int = 3  # AGI and group statistics need at least this many respondents
+    bootstrap: int = 1000  # resamples for CIs; 0 switches CIs off (nan)
+    seed: int = 20260101
+    ci_level: float = 0.95
+    agi_bands: tuple[float, float] = (15.0, 30.0)  # < first: aligned; <= second: partly; > misaligned
+    permutations: int = 10000  # perception-gap permutations (exact when fewer arrangements exist)
+    n_camps: int | None = None  # alignment-map clusters; None = chosen by silhouette (2..4)
+    roadmap_stage_months: int = 6
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float = NAN
+    high: float = NAN
+
+    @property
+    def defined(self) -> bool:
+        return not (math.isnan(self.low) or math.isnan(self.high))
+
+
+@dataclass(frozen=True)
+class ICCResult:
+    """The six intraclass correlations of Shrout & Fleiss (1979), with F-tests and 95% CIs.
+
+    ``icc1``/``icc1k``: one-way random; ``icc2``/``icc2k``: two-way random, absolute agreement;
+    ``icc3``/``icc3k``: two-way mixed, consistency. ``n`` targets, ``k`` raters.
+    """
+
+    icc1: float
+    icc2: float
+    icc3: float
+    icc1k: float
+    icc2k: float
+    icc3k: float
+    n: int
+    k: int
+    f1: float = NAN
+    f23: float = NAN
+    ci: dict[str, Interval] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Separation:
+    """How strongly groups (departments) differ: one-way ANOVA decomposition.
+
+    ``icc1`` = (MSB − MSW)/(MSB + (k̄ − 1)·MSW), ``icc2`` = (MSB − MSW)/MSB (Bliese 2000), η², ω², F.
+    """
+
+    icc1: float
+    icc2: float
+    eta2: float
+    omega2: float
+    f: float
+    df_between: int
+    df_within: int
+    p_value: float = NAN
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Per item, over all respondents who answered it (after reverse coding)."""
+
+    item_id: str
+    capability_id: str
+    n: int
+    n_na: int
+    mean: float
+    median: float
+    sd: float
+    target_mean: float
+    target_median: float
+    distribution: tuple[int, ...]  # counts per option, low..high, current ratings
+    rwg: float
+    rwg_raw: float
+    rwg_out_of_range: bool
+    ad: float  # AD_M around the mean, k denominator
+    awg: float
+    agi: float  # AGI of the item's ratings (same formula as capability AGI)
+
+
+@dataclass(frozen=True)
+class CapabilityScore:
+    """Team score of a capability: respondent capability scores summarised."""
+
+    capability_id: str
+    name: str
+    n: int  # respondents with a score
+    mean: float
+    median: float
+    sd: float
+    ci: Interval  # bootstrap CI of the mean
+    mean_norm: float  # 0-100
+    target_mean: float
+    target_median: float
+    target_ci: Interval
+    respondent_scores: tuple[float, ...]  # current, respondent order of the ResponseSet, nan = missing
+    respondent_targets: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class MaturityLevel:
+    """Maturity level 1–5 and why it is not higher."""
+
+    capability_id: str
+    level: int
+    median: float
+    uncapped_level: int  # floor of the median
+    weakest_item: str
+    weakest_item_median: float
+    capped_by_item: bool
+    capped_by_prerequisite: str | None  # capability id that capped this level, if any
+    target_level: int
+    explanation: str
+    holding_back: tuple[str, ...] = ()  # item ids whose median is below the level above
+
+
+@dataclass(frozen=True)
+class CapabilityAgreement:
+    """Agreement among respondents on one capability's items (current ratings)."""
+
+    capability_id: str
+    n: int
+    rwg_j: float
+    rwg_j_raw: float
+    rwg_j_out_of_range: bool
+    rwg_star_j: float
+    ad_mean: float
+    ad_median: float
+    awg_j: float
+    alpha_interval: float  # Krippendorff, respondents as coders, items as units
+    alpha_ordinal: float
+    cronbach_alpha: float  # pairwise
+    cronbach_alpha_listwise: float
+    icc: ICCResult | None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AGIResult:
+    """Alignment Gap Index: 100 · mean |s_i − s_j| over pairs / (H − L)."""
+
+    capability_id: str  # or "overall"
+    group: str  # "management", "organisation", or a department key
+    basis: Literal["current", "target"]
+    value: float
+    ci: Interval
+    band: Band
+    n: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    """Executives' mean minus everyone else's, per capability."""
+
+    capability_id: str
+    management_mean: float
+    others_mean: float
+    gap: float  # on the answer scale
+    p_value: float  # two-sided permutation (exact when feasible)
+    exact: bool
+    n_management: int
+    n_others: int
+    label: Literal["blind spot", "hidden strength", "shared view", "undefined"]
+
+
+@dataclass(frozen=True)
+class SiloGap:
+    """Per-department capability means and how strongly departments differ."""
+
+    capability_id: str
+    department_means: tuple[tuple[str, int, float], ...]  # (department key, n, mean)
+    spread: float  # max − min of department means
+    separation: Separation
+
+
+@dataclass(frozen=True)
+class AmbitionGap:
+    capability_id: str
+    current_mean: float
+    target_mean: float
+    gap: float  # target − current
+    current_level: int
+    target_level: int
+    target_agi: float
+
+
+@dataclass(frozen=True)
+class Camp:
+    """A cluster of respondents who see the company alike."""
+
+    label: str
+    size: int
+    profile: tuple[tuple[str, float], ...]  # (capability id, mean score)
+
+
+@dataclass(frozen=True)
+class AlignmentMap:
+    """Classical MDS of respondent capability profiles, with camps."""
+
+    respondent_ids: tuple[str, ...]
+    coords: tuple[tuple[float, float], ...]
+    camp_of: tuple[int, ...]  # index into camps, per respondent
+    camps: tuple[Camp, ...]
+    stress: float  # share of distance variance not shown in 2-D
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RoadmapAction:
+    action_id: str
+    capability_id: str
+    title: str
+    description: str
+    from_level: int
+    to_level: int
+    effort: str
+    horizon_months: int
+    owner_role: str
+    depends_on: tuple[str, ...]
+    priority: float
+
+
+@dataclass(frozen=True)
+class RoadmapStage:
+    number: int
+    name: str
+    kind: Literal["align", "build"]
+    start_month: int
+    end_month: int
+    actions: tuple[RoadmapAction, ...]
+    capabilities: tuple[str, ...]
+    disputed_items: tuple[str, ...]  # align stage: items to discuss
+    owners: tuple[str, ...]
+    projected_levels: tuple[tuple[str, int], ...]  # (capability id, level after this stage)
+    decision_gate: str
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    stages: tuple[RoadmapStage, ...]
+    starting_levels: tuple[tuple[str, int], ...]
+    target_levels: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    """Repeat revenue under the repurchase model (Wood): customers × revenue × rate."""
+
+    customers: int
+    revenue_per_customer: float
+    base_rate: float
+    good_rate: float
+    bad_rate: float
+    service_contact_share: float
+    base_revenue: float
+    good_revenue: float
+    bad_revenue: float
+    uplift_good: float  # good − base
+    loss_bad: float  # bad − base (negative)
+    customers_equivalent_lost: float  # loss_bad / revenue_per_customer
+
+
+@dataclass(frozen=True)
+class WaveResult:
+    """Everything :func:`scoring.score_wave` computes for one wave."""
+
+    instrument_ref: str
+    instrument_hash: str
+    data_hash: str
+    wave: str
+    options: ScoreOptions
+    n_respondents: int
+    capabilities: tuple[str, ...]
+    scores: tuple[CapabilityScore, ...]
+    levels: tuple[MaturityLevel, ...]
+    items: tuple[ItemStats, ...]
+    agreement: tuple[CapabilityAgreement, ...]
+    agi: tuple[AGIResult, ...]  # every capability + "overall", groups and bases
+    perception: tuple[PerceptionGap, ...]
+    silos: tuple[SiloGap, ...]
+    ambition: tuple[AmbitionGap, ...]
+    alignment_map: AlignmentMap
+    roadmap: Roadmap
+    business_case: BusinessCase
+    warnings: tuple[str, ...] = ()
+
+    def score(self, capability_id: str) -> CapabilityScore:
+        return next(s for s in self.scores if s.capability_id == capability_id)
+
+    def level(self, capability_id: str) -> MaturityLevel:
+        return next(s for s in self.levels if s.capability_id == capability_id)
+
+    def agi_for(
+        self, capability_id: str = "overall", group: str = "management", basis: str = "current"
+    ) -> AGIResult:
+        for a in self.agi:
+            if (a.capability_id, a.group, a.basis) == (capability_id, group, basis):
+                return a
+        raise KeyError((capability_id, group, basis))
