@@ -17,7 +17,12 @@ from assessment import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "questionnaire": ("assessment.cli.questionnaire", "questionnaire", "List, show, validate and diff instruments."),
     "score": ("assessment.cli.score", "score", "Score a wave of responses."),
-    "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its results."),
+    "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its reports."),
+    "report": ("assessment.cli.report", "report", "Write team, individual and trend PDF reports."),
+    "db": ("assessment.cli.db", "db", "Create or upgrade the assessment database."),
+    "import": ("assessment.cli.interchange", "import_", "Import a response file into the database."),
+    "export": ("assessment.cli.interchange", "export", "Export raw ratings from the database."),
+    "template": ("assessment.cli.interchange", "template", "Write a ready-to-fill respondent sheet."),
 }
 
 
