@@ -1,0 +1,38 @@
+"""Reading and writing response data (CSV, JSON; XLSX in :mod:`assessment.io.xlsx`).
+
+The loading contract other layers code against::
+
+    parse_long_rows(rows, *, source, sheet=None, first_row=2) -> (records, problems)
+    parse_wide_rows(rows, *, source, sheet=None, first_row=2, wave=None) -> (records, problems)
+    records_to_response_set(instrument, records, *, source, problems=()) -> ResponseSet
+    read_responses(path, instrument=None, *, wave=None) -> ResponseSet
+
+Importing this package is cheap; numpy is imported only when arrays are built.
+"""
+
+from assessment.io.atomic import atomic_open, atomic_write_bytes, atomic_write_text
+from assessment.io.responses import (
+    detect_layout,
+    parse_long_rows,
+    parse_wide_rows,
+    read_responses,
+    read_rows,
+    records_to_response_set,
+    resolve_instrument,
+)
+from assessment.io.writers import write_csv, write_json
+
+__all__ = [
+    "atomic_open",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "detect_layout",
+    "parse_long_rows",
+    "parse_wide_rows",
+    "read_responses",
+    "read_rows",
+    "records_to_response_set",
+    "resolve_instrument",
+    "write_csv",
+    "write_json",
+]
