@@ -408,9 +408,12 @@ def get_instrument(ref: str = DEFAULT_INSTRUMENT, root: Path | None = None) -> I
 def content_hash(instrument: Instrument) -> str:
     """SHA-256 of the instrument's normalised content (canonical JSON of the validated model).
 
-    Formatting, comments and key order in the YAML do not change the hash; any change of meaning does.
+    Formatting, comments, key order and spelling out a default value (``reverse: false``) do not
+    change the hash; any change of meaning does. Fields equal to their default are left out, so a
+    later release that adds an optional field to the model keeps every published hash valid.
     """
-    payload = json.dumps(instrument.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = instrument.model_dump(mode="json", exclude_defaults=True)
+    payload = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
