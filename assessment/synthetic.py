@@ -1,0 +1,283 @@
+"""Northwind Telecom: a seeded synthetic organisation for the demo, the tests and the benchmarks.
+
+Northwind has 8 executives (CEO, CFO, CCO, CIO, COO, CHRO, Head of Sales, Head of Service), managers
+and staff in 7 departments, about 60 respondents by default, and two waves (``2026-H1``, ``2026-H2``).
+Respondent ids are pseudonymous (``NW-E01``, ``NW-M03``, ``NW-S17``); job titles exist only as
+generator metadata (:func:`northwind_people`), never in the :class:`ResponseSet`.
+
+Latent-trait model (all on the 1..5 answer scale, before reverse coding). For respondent *i*,
+capability *c*, item *j* of *c*::
+
+    θ_ic = μ_c(wave) + role_c(role_i) + dept_c(dept_i) · w(role_i) + λ_i + u_ic,  u_ic ~ N(0, 0.35²)
+    current_ij = clip(round(θ_ic + δ_j + e_ij), L, H),                           e_ij ~ N(0, 0.55²)
+    target_ij  = clip(max(current_ij, round(θ_ic + a_ic + δ_j + f_ij)), L, H),   a_ic ~ N(1.3, 0.4²)
+
+λ_i ~ N(0, 0.3²) is a personal leniency kept across waves; δ_j ~ N(0, 0.25²) an item difficulty.
+Reverse-coded items store L + H − x. Planted findings the reports must show:
+
+- **Sales vs service on Metrics & Incentives**: dept effect +1.1 for Sales and −0.7 for Customer
+  Service (full for executives and managers, 60% for staff): sales leaders rate MET about 4,
+  service leaders about 2, so the management team is misaligned on MET in both waves.
+- **Blind spot**: executives +0.9 and staff −0.3 on Culture, Voice of the Customer and Decision
+  Authority (executives see more than their organisation).
+- **Improvement in 2026-H2** on Systems & Customer Information (+0.8), Voice of the Customer (+0.7)
+  and Skills (+0.4); Metrics stays split.
+- About 4% N/A answers on items that allow it, a few comments, one of them hostile
+  (``<script>``, ``{{ 7*7 }}``) so report tests can prove escaping.
+
+Everything is drawn from ``numpy.random.Generator(PCG64)`` seeded by ``seed`` (person traits) and
+``(seed, wave)`` (answers): the same arguments give the same ResponseSet on every machine. Arrays
+are generated vectorised; 10,000 respondents take well under a second.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assessment.responses import Comment, Respondent, ResponseSet
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assessment.model import Instrument
+
+__all__ = [
+    "DEPARTMENTS",
+    "EXECUTIVES",
+    "HOSTILE_COMMENT",
+    "NORTHWIND_WAVES",
+    "NorthwindPerson",
+    "northwind",
+    "northwind_people",
+    "northwind_waves",
+]
+
+DEFAULT_SEED = 20260101
+NORTHWIND_WAVES = ("2026-H1", "2026-H2")
+DEPARTMENTS = ("Sales", "Customer Service", "Marketing", "Finance", "IT", "Operations", "HR")
+# (title, department) of the eight executives, in id order NW-E01..NW-E08
+EXECUTIVES = (
+    ("CEO", "Operations"),
+    ("CFO", "Finance"),
+    ("CCO", "Marketing"),
+    ("CIO", "IT"),
+    ("COO", "Operations"),
+    ("CHRO", "HR"),
+    ("Head of Sales", "Sales"),
+    ("Head of Service", "Customer Service"),
+)
+# staff share per department (Sales and Customer Service are the big front-line teams)
+STAFF_SHARE = (0.22, 0.26, 0.10, 0.09, 0.12, 0.13, 0.08)
+HOSTILE_COMMENT = '<script>alert(1)</script> {{ 7*7 }} & "quotes" — we are measured on quotas'
+
+# capability effects, by capability id; ids missing from an instrument are skipped
+BASELINE = {
+    "CUL": 2.8,
+    "SKL": 2.6,
+    "MGT": 2.9,
+    "MET": 2.9,
+    "SYS": 2.3,
+    "DEC": 2.1,
+    "SSI": 2.2,
+    "VOC": 2.5,
+}
+BLIND_SPOT = ("CUL", "VOC", "DEC")
+SPLIT_CAPABILITY = "MET"
+WAVE_SHIFT: Mapping[str, Mapping[str, float]] = {
+    "2026-H2": {"SYS": 0.8, "VOC": 0.7, "SKL": 0.4},
+}
+COMMENTS = (
+    # (department, role, capability, text); the first respondent matching gets it
+    (
+        "Customer Service",
+        "staff",
+        "MET",
+        "We carry upsell quotas, so solving the customer's problem comes second.",
+    ),
+    ("Sales", "manager", "MET", "Our incentives reward retention as much as new sales."),
+    (
+        "Customer Service",
+        "manager",
+        "SYS",
+        "Agents cannot see open orders; customers repeat themselves.",
+    ),
+    ("IT", "staff", "VOC", "Complaints are logged but nobody tells us what changed."),
+    ("Operations", "executive", "CUL", HOSTILE_COMMENT),
+)
+
+
+@dataclass(frozen=True)
+class NorthwindPerson:
+    """Generator metadata for one respondent. ``title`` never leaves the generator."""
+
+    id: str
+    role: str
+    department: str
+    title: str
+
+
+def _allocate(total: int, shares: Sequence[float]) -> list[int]:
+    """Split ``total`` by ``shares`` with the largest-remainder method (deterministic)."""
+    raw = [total * s / sum(shares) for s in shares]
+    counts = [int(r) for r in raw]
+    for k in sorted(range(len(raw)), key=lambda k: (counts[k] - raw[k], k))[: total - sum(counts)]:
+        counts[k] += 1
+    return counts
+
+
+def northwind_people(
+    n_managers: int = 14, n_staff: int = 38, scale: int = 1
+) -> list[NorthwindPerson]:
+    """The respondents: 8 executives, then managers and staff spread over :data:`DEPARTMENTS`.
+
+    ``scale`` multiplies managers and staff (executives stay 8).
+    """
+    if n_managers < 0 or n_staff < 0 or scale < 1:
+        raise ValueError("n_managers and n_staff must be >= 0 and scale >= 1")
+    n_managers, n_staff = n_managers * scale, n_staff * scale
+    people = [
+        NorthwindPerson(f"NW-E{k + 1:02d}", "executive", d, t)
+        for k, (t, d) in enumerate(EXECUTIVES)
+    ]
+    width = max(2, len(str(max(n_managers, n_staff, 1))))
+    m_counts = _allocate(n_managers, [1.0] * len(DEPARTMENTS))
+    s_counts = _allocate(n_staff, STAFF_SHARE)
+    k = 0
+    for dept, count in zip(DEPARTMENTS, m_counts, strict=True):
+        for _ in range(count):
+            k += 1
+            people.append(NorthwindPerson(f"NW-M{k:0{width}d}", "manager", dept, f"{dept} manager"))
+    k = 0
+    for dept, count in zip(DEPARTMENTS, s_counts, strict=True):
+        for _ in range(count):
+            k += 1
+            people.append(NorthwindPerson(f"NW-S{k:0{width}d}", "staff", dept, f"{dept} staff"))
+    return people
+
+
+def _default_instrument() -> Instrument:
+    from assessment.model import get_instrument
+
+    return get_instrument("customer-centricity")
+
+
+def northwind(
+    wave: str = NORTHWIND_WAVES[0],
+    *,
+    seed: int = DEFAULT_SEED,
+    instrument: Instrument | None = None,
+    n_managers: int = 14,
+    n_staff: int = 38,
+    scale: int = 1,
+) -> ResponseSet:
+    """Generate one wave of Northwind Telecom answers (see the module docstring for the model)."""
+    import numpy as np
+
+    inst = instrument or _default_instrument()
+    people = northwind_people(n_managers, n_staff, scale)
+    n = len(people)
+    caps = [c.id for c in inst.capabilities]
+    items = inst.items
+    cap_of_item = np.array([caps.index(inst.capability_of(i.id).id) for i in items])
+    n_caps, n_items = len(caps), len(items)
+
+    roles = np.array([p.role for p in people])
+    dept_idx = np.array([DEPARTMENTS.index(p.department) for p in people])
+    is_exec, is_staff = roles == "executive", roles == "staff"
+
+    # person traits: the same in every wave
+    traits = np.random.default_rng([seed, 0])
+    leniency = traits.normal(0.0, 0.3, n)
+    difficulty = traits.normal(0.0, 0.25, n_items)
+    ambition = traits.normal(1.3, 0.4, (n, n_caps))
+
+    # answers: a stream per wave
+    rng = np.random.default_rng([seed, 1 + zlib.crc32(wave.encode("utf-8"))])
+    shift = WAVE_SHIFT.get(wave, {})
+    mu = np.array([BASELINE.get(c, 2.6) + shift.get(c, 0.0) for c in caps])
+    theta = mu[None, :] + leniency[:, None] + rng.normal(0.0, 0.35, (n, n_caps))
+    for c in BLIND_SPOT:
+        if c in caps:
+            k = caps.index(c)
+            theta[is_exec, k] += 0.9
+            theta[is_staff, k] -= 0.3
+    if SPLIT_CAPABILITY in caps:
+        k = caps.index(SPLIT_CAPABILITY)
+        weight = np.where(is_staff, 0.6, 1.0)
+        dept_effect = np.zeros(len(DEPARTMENTS))
+        dept_effect[DEPARTMENTS.index("Sales")] = 1.1
+        dept_effect[DEPARTMENTS.index("Customer Service")] = -0.7
+        theta[:, k] += dept_effect[dept_idx] * weight
+
+    cur_latent = theta[:, cap_of_item] + difficulty[None, :]
+    tgt_latent = cur_latent + ambition[:, cap_of_item]
+    scales = [inst.scales[i.scale] for i in items]
+    low = np.array([s.low for s in scales], dtype=float)
+    high = np.array([s.high for s in scales], dtype=float)
+    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.55, (n, n_items))), low, high)
+    target = np.clip(np.rint(tgt_latent + rng.normal(0.0, 0.45, (n, n_items))), low, high)
+    target = np.maximum(target, current)
+
+    reverse = np.array([i.reverse for i in items])
+    current[:, reverse] = (low + high)[reverse] - current[:, reverse]
+    target[:, reverse] = (low + high)[reverse] - target[:, reverse]
+
+    asked = np.ones((n, n_items), dtype=bool)
+    for j, item in enumerate(items):
+        if item.roles:
+            asked[:, j] = np.isin(roles, item.roles)
+    na_allowed = np.array([i.na_allowed for i in items])
+    na = (rng.random((n, n_items)) < 0.04) & na_allowed[None, :] & asked
+    confidence = rng.choice(np.array([1.0, 2.0, 3.0]), size=(n, n_items), p=[0.15, 0.45, 0.40])
+    blank = na | ~asked
+    current[blank] = np.nan
+    target[blank] = np.nan
+    confidence[blank] = np.nan
+
+    respondents = tuple(Respondent(p.id, p.role, p.department) for p in people)
+    comments = _comments(people, inst, current)
+    return ResponseSet(
+        instrument_ref=inst.ref,
+        wave=wave,
+        respondents=respondents,
+        item_ids=tuple(i.id for i in items),
+        current=current,
+        target=target,
+        na=na,
+        confidence=confidence,
+        comments=comments,
+        source=f"northwind(seed={seed})",
+    )
+
+
+def _comments(
+    people: list[NorthwindPerson], inst: Instrument, current: np.ndarray
+) -> tuple[Comment, ...]:
+    """Attach the fixed comments to the first matching respondent's first answered item."""
+    import numpy as np
+
+    caps = {c.id: c for c in inst.capabilities}
+    out: list[Comment] = []
+    for dept, role, cap_id, text in COMMENTS:
+        cap = caps.get(cap_id) or inst.capabilities[len(out) % len(inst.capabilities)]
+        for i, p in enumerate(people):
+            if (p.department, p.role) != (dept, role):
+                continue
+            answered = [
+                it.id for it in cap.items if not np.isnan(current[i, inst.item_index[it.id]])
+            ]
+            if answered:
+                out.append(Comment(p.id, answered[0], text))
+                break
+    return tuple(out)
+
+
+def northwind_waves(
+    *, seed: int = DEFAULT_SEED, instrument: Instrument | None = None, **size: int
+) -> list[ResponseSet]:
+    """Both Northwind waves, ``2026-H1`` then ``2026-H2`` (improvement on SYS, VOC, SKL; MET split)."""
+    inst = instrument or _default_instrument()
+    return [northwind(w, seed=seed, instrument=inst, **size) for w in NORTHWIND_WAVES]
