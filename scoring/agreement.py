@@ -253,7 +253,7 @@ def rwg_j_detail(X: npt.ArrayLike, n_options: int) -> RwgResult:
     """
     ev = null_variance(n_options)
     A = _as_matrix(X, "ratings X (raters × items)")
-    s, j, excluded, raters = _mean_item_variance(A)
+    s, j, _, raters = _mean_item_variance(A)
     if j == 0:
         why = "r_wg(J) needs at least one item rated by 2 or more raters"
         return RwgResult(NAN, NAN, False, why, raters, 0, NAN, ev)
@@ -378,13 +378,13 @@ def _check_range(low: float, high: float) -> tuple[float, float]:
     return lo, hi
 
 
-def _check_within(A: np.ndarray, lo: float, hi: float) -> None:
+def _check_within(arr: np.ndarray, lo: float, hi: float) -> None:
     with np.errstate(invalid="ignore"):
-        bad = (A < lo) | (A > hi)
+        bad = (arr < lo) | (arr > hi)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ScoringError(
-            f"rating {A[idx]:g} at position {idx} is outside the scale [{lo:g}, {hi:g}]; "
+            f"rating {arr[idx]:g} at position {idx} is outside the scale [{lo:g}, {hi:g}]; "
             "pass the scale's real low/high or correct the rating"
         )
 
@@ -595,7 +595,7 @@ def _value_counts(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         domain = np.arange(vmin, vmax + 1.0)
         counts = np.empty((A.shape[1], domain.size))
         for j, v in enumerate(domain):
-            counts[:, j] = np.count_nonzero(A == v, axis=0)
+            counts[:, j] = np.count_nonzero(np.equal(A, v), axis=0)
         keep = counts.any(axis=0)
         return counts[:, keep], domain[keep]
     coder, unit = np.nonzero(finite)
