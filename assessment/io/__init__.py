@@ -17,6 +17,7 @@ from assessment.io.responses import (
     parse_wide_rows,
     read_responses,
     read_rows,
+    read_wave,
     records_to_response_set,
     resolve_instrument,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "parse_wide_rows",
     "read_responses",
     "read_rows",
+    "read_wave",
     "records_to_response_set",
     "resolve_instrument",
     "write_csv",

@@ -794,21 +794,17 @@ def resolve_instrument(
     return instrument
 
 
-def read_responses(
+def read_wave(
     path: str | Path | Sequence[str | Path],
     instrument: Instrument | None = None,
     *,
     wave: str | None = None,
-) -> ResponseSet:
-    """Read one (or several) response files into a validated :class:`ResponseSet`.
-
-    CSV (comma, semicolon or tab separated; UTF-8 with or without BOM), JSON (a list of long
-    records, or ``{"instrument": "id@version", "wave": ..., "responses": [...]}``) and XLSX
-    (via :mod:`assessment.io.xlsx`). Long or wide layout is detected from the header. Several
-    files are combined into one wave (answers must not repeat across them).
-    """
+) -> tuple[Instrument, ResponseSet]:
+    """Like :func:`read_responses`, and also return the instrument the answers were checked against."""
     paths = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
-    source = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
+    if not paths:
+        raise ResponseError([Problem("no response file given")])
+    source = str(paths[0]) if len(paths) == 1 else ", ".join(str(p) for p in paths)
     records: list[ResponseRecord] = []
     problems: list[Problem] = []
     declared: list[str] = []
@@ -820,4 +816,22 @@ def read_responses(
     if problems and not records:
         raise ResponseError(problems, source)
     inst = resolve_instrument(declared, instrument, source)
-    return records_to_response_set(inst, records, source=source, problems=problems, wave=wave)
+    return inst, records_to_response_set(inst, records, source=source, problems=problems, wave=wave)
+
+
+def read_responses(
+    path: str | Path | Sequence[str | Path],
+    instrument: Instrument | None = None,
+    *,
+    wave: str | None = None,
+) -> ResponseSet:
+    """Read one (or several) response files into a validated :class:`ResponseSet`.
+
+    CSV (comma, semicolon or tab separated; UTF-8 with or without BOM), JSON (a list of long
+    records, or ``{"instrument": "id@version", "wave": ..., "responses": [...]}``) and XLSX
+    (via :mod:`assessment.io.xlsx`). Long or wide layout is detected from the header. Several
+    files are combined into one wave (answers must not repeat across them). The instrument is
+    ``instrument`` if given, else the one a JSON file declares, else the newest
+    ``customer-centricity``; a file that declares a different version is an error.
+    """
+    return read_wave(path, instrument, wave=wave)[1]
