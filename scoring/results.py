@@ -14,12 +14,13 @@ from typing import Literal
 
 __all__ = [
     "AGIResult",
-    "AmbitionGap",
     "AlignmentMap",
+    "AmbitionGap",
     "BusinessCase",
-    "CapabilityAgreement",
-    "CapabilityScore",
     "Camp",
+    "CapabilityAgreement",
+    "CapabilityChange",
+    "CapabilityScore",
     "ICCResult",
     "Interval",
     "ItemStats",
@@ -31,6 +32,7 @@ __all__ = [
     "ScoreOptions",
     "Separation",
     "SiloGap",
+    "WaveComparison",
     "WaveResult",
 ]
 
@@ -42,16 +44,23 @@ Band = Literal["aligned", "partly aligned", "misaligned", "undefined"]
 class ScoreOptions:
     """Everything that changes a result. Defaults follow DESIGN §6."""
 
-    min_answered_share: float = 0.5  # respondent capability score needs this share of items answered
+    min_answered_share: float = (
+        0.5  # respondent capability score needs this share of items answered
+    )
     management_roles: tuple[str, ...] = ("executive",)
     min_group: int = 3  # AGI and group statistics need at least this many respondents
     bootstrap: int = 1000  # resamples for CIs; 0 switches CIs off (nan)
     seed: int = 20260101
     ci_level: float = 0.95
-    agi_bands: tuple[float, float] = (15.0, 30.0)  # < first: aligned; <= second: partly; > misaligned
+    agi_bands: tuple[float, float] = (
+        15.0,
+        30.0,
+    )  # < first: aligned; <= second: partly; > misaligned
     permutations: int = 10000  # perception-gap permutations (exact when fewer arrangements exist)
     n_camps: int | None = None  # alignment-map clusters; None = chosen by silhouette (2..4)
     roadmap_stage_months: int = 6
+    roadmap_align_months: int = 2  # length of the "Align" stage
+    roadmap_max_per_stage: int = 3  # capability level steps per build stage (focus beats breadth)
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,9 @@ class CapabilityScore:
     target_mean: float
     target_median: float
     target_ci: Interval
-    respondent_scores: tuple[float, ...]  # current, respondent order of the ResponseSet, nan = missing
+    respondent_scores: tuple[
+        float, ...
+    ]  # current, respondent order of the ResponseSet, nan = missing
     respondent_targets: tuple[float, ...]
 
 
@@ -288,6 +299,7 @@ class Roadmap:
     stages: tuple[RoadmapStage, ...]
     starting_levels: tuple[tuple[str, int], ...]
     target_levels: tuple[tuple[str, int], ...]
+    notes: tuple[str, ...] = ()  # e.g. level steps without actions in the instrument, blocked steps
 
 
 @dataclass(frozen=True)
@@ -305,7 +317,9 @@ class BusinessCase:
     bad_revenue: float
     uplift_good: float  # good − base
     loss_bad: float  # bad − base (negative)
-    customers_equivalent_lost: float  # loss_bad / revenue_per_customer
+    customers_equivalent_lost: float  # −loss_bad / revenue_per_customer (positive: customers lost)
+    uplift_good_share: float = NAN  # uplift_good / base_revenue (+0.141 in Wood's example)
+    loss_bad_share: float = NAN  # loss_bad / base_revenue (−0.590 in Wood's example)
 
 
 @dataclass(frozen=True)
@@ -345,3 +359,59 @@ class WaveResult:
             if (a.capability_id, a.group, a.basis) == (capability_id, group, basis):
                 return a
         raise KeyError((capability_id, group, basis))
+
+
+ChangeLabel = Literal["improved", "stable", "declined", "undefined"]
+
+
+@dataclass(frozen=True)
+class CapabilityChange:
+    """Change of one capability between two waves, on the items both waves can compare.
+
+    ``group`` is ``"organisation"``, ``"management"`` or a department key. Score change is on the
+    answer scale (``after − before``); ``ci`` is a percentile bootstrap interval of that change
+    (waves resampled independently). ``label`` is ``improved``/``declined`` when the interval lies
+    wholly above/below 0, ``stable`` otherwise, ``undefined`` without an interval.
+    """
+
+    capability_id: str
+    group: str
+    wave_before: str
+    wave_after: str
+    n_before: int
+    n_after: int
+    score_before: float
+    score_after: float
+    change: float
+    ci: Interval
+    agi_before: float
+    agi_after: float
+    agi_change: float
+    agi_ci: Interval
+    label: ChangeLabel
+    items_used: tuple[str, ...] = ()  # item ids of the later wave's instrument
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class WaveComparison:
+    """Consecutive-wave changes for every capability (and group), oldest pair first."""
+
+    waves: tuple[str, ...]
+    instrument_refs: tuple[str, ...]
+    changes: tuple[CapabilityChange, ...]
+    dropped_items: tuple[
+        tuple[str, str, tuple[str, ...]], ...
+    ]  # (wave_before, wave_after, item ids)
+    notes: tuple[str, ...] = ()
+
+    def change_for(
+        self, capability_id: str, group: str = "organisation", wave_after: str | None = None
+    ) -> CapabilityChange:
+        for c in self.changes:
+            if (c.capability_id, c.group) == (capability_id, group) and wave_after in (
+                None,
+                c.wave_after,
+            ):
+                return c
+        raise KeyError((capability_id, group, wave_after))

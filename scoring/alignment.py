@@ -1,0 +1,360 @@
+"""The Alignment Gap Index (AGI) and the alignment map (classical MDS + camps).
+
+AGI
+---
+For ``n`` respondent scores ``s_1..s_n`` on a scale ``L..H`` (NaN ignored), with
+``S = Σ_{i<j} |s_i − s_j|`` the sum of absolute pairwise differences::
+
+    AGI = 100 · S / (⌊n/2⌋ · ⌈n/2⌉ · (H − L))
+
+``⌊n/2⌋⌈n/2⌉(H − L)`` is the largest ``S`` that ``n`` scores in ``[L, H]`` can reach (half the team at
+``L``, half at ``H``), so AGI is 0 when everyone gives the same score and exactly 100 for two equal
+camps at the opposite ends, for every ``n``. It equals ``100 · mean_{i<j}|s_i − s_j| / (H − L)``
+(DESIGN §6) rescaled by ``C(n, 2)/(⌊n/2⌋⌈n/2⌉)``: the literal DESIGN formula tops out at
+``100 · n/(2(n−1))·...`` — 66.7 for two camps of two, 50 as ``n`` grows — so "100 = two camps at the
+ends" would not hold and the same disagreement would read differently in teams of different size.
+For even ``n`` the index is Gini's mean difference (Gini 1912; Yitzhaki 2003) with ``n²`` denominator
+divided by ``(H − L)/2``.
+
+``S`` is computed in ``O(n log n)`` from the sorted scores ``s_(1) ≤ … ≤ s_(n)`` (David 1968)::
+
+    S = Σ_i (2i − n − 1) · s_(i)
+
+Not computed below 3 respondents (NaN with a reason). Bands (configurable, DESIGN §6): below 15
+aligned, 15–30 partly aligned, above 30 misaligned.
+
+Alignment map
+-------------
+Respondents' capability profiles are compared by the Euclidean distance over the capabilities both
+answered, rescaled to the full number of capabilities (``d_ij = sqrt(C · mean_shared (p_ik − p_jk)²)``);
+classical (Torgerson 1952; Gower 1966) MDS embeds them in 2-D; camps are Ward clusters (Ward 1963) of
+the distances with ``k`` in 2..4 chosen by the mean silhouette (Rousseeuw 1987).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scoring.results import AlignmentMap, Band, Camp, Interval
+from scoring.scores import percentile_interval
+
+__all__ = [
+    "agi_band",
+    "agi_many",
+    "alignment_gap",
+    "alignment_map",
+    "bootstrap_agi",
+    "bootstrap_agi_replicates",
+    "pairwise_abs_sum",
+    "silhouette",
+]
+
+#: Above this many respondents the map uses the equivalent PCA of mean-imputed profiles and k-means
+#: (the n × n distance matrix would not fit a laptop's memory comfortably).
+EXACT_MAP_MAX = 1500
+
+
+def pairwise_abs_sum(sorted_x: np.ndarray) -> np.ndarray:
+    """``Σ_{i<j} |x_i − x_j|`` of already sorted values along the last axis, as ``Σ (2i − n − 1) x_(i)``."""
+    n = sorted_x.shape[-1]
+    w = 2.0 * np.arange(1, n + 1) - n - 1
+    return sorted_x @ w
+
+
+def _max_pair_sum(n: np.ndarray | int, span: float) -> np.ndarray:
+    n = np.asarray(n, dtype=float)
+    return np.floor(n / 2) * np.ceil(n / 2) * span
+
+
+def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float) -> float:
+    """Alignment Gap Index of 1-D respondent scores on the scale ``low..high`` (0 = agree, 100 = two
+    equal camps at the ends).
+
+    ``AGI = 100 · Σ_{i<j}|s_i − s_j| / (⌊n/2⌋⌈n/2⌉ (H − L))``, the pair sum taken in O(n log n) as
+    ``Σ (2i − n − 1) s_(i)`` over sorted scores. NaN scores are ignored; NaN when fewer than 3 remain.
+
+    >>> alignment_gap([1, 1, 5, 5], 1, 5)
+    100.0
+    >>> alignment_gap([3, 3, 3], 1, 5)
+    0.0
+    """
+    x = np.asarray(scores, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 3:
+        return float("nan")
+    if high <= low:
+        raise ValueError(f"high ({high}) must be above low ({low})")
+    s = pairwise_abs_sum(np.sort(x))
+    return float(100.0 * s / _max_pair_sum(n, high - low))
+
+
+def agi_many(
+    x: np.ndarray, low: float | np.ndarray, high: float | np.ndarray, min_n: int = 3
+) -> np.ndarray:
+    """AGI of every column of ``x`` (respondents × columns) at once, NaN ignored per column.
+
+    NaNs are sorted to the end of each column; the weights ``2i − m − 1`` use each column's own count
+    ``m`` of valid values.
+    """
+    x = np.asarray(x, dtype=float)
+    xs = np.sort(x, axis=0)  # NaN last
+    valid = ~np.isnan(xs)
+    m = valid.sum(axis=0).astype(float)
+    i = np.arange(1, x.shape[0] + 1, dtype=float)[:, None]
+    w = np.where(valid, 2.0 * i - m - 1.0, 0.0)
+    s = (np.where(valid, xs, 0.0) * w).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agi = 100.0 * s / _max_pair_sum(m, 1.0) / (np.asarray(high, dtype=float) - low)
+    return np.where(m >= max(min_n, 2), agi, np.nan)
+
+
+def bootstrap_agi_replicates(
+    scores: np.ndarray, counts: np.ndarray, low: float, high: float, min_n: int = 3
+) -> np.ndarray:
+    """AGI of every bootstrap resample given as counts (``B × n``, see
+    :func:`scoring.scores.bootstrap_counts`), without sorting any resample.
+
+    A resample holds sorted value ``x_(i)`` ``c_i`` times; with ``C_i`` the running count and ``m`` the
+    resample size, its copies take sorted positions ``C_{i−1}+1 .. C_i``, so
+    ``S = Σ_i x_(i) · c_i · (C_{i−1} + C_i − m)``: one cumulative sum per resample, all resamples
+    vectorised. Respondents whose score is NaN are drawn but not counted (resample size varies);
+    resamples with fewer than ``min_n`` scores give NaN.
+    """
+    x = np.asarray(scores, dtype=float)
+    if counts.shape[0] == 0:
+        return np.zeros(0)
+    ok = ~np.isnan(x)
+    if ok.sum() < min_n:
+        return np.full(counts.shape[0], np.nan)
+    order = np.argsort(x[ok], kind="stable")
+    xs = x[ok][order]
+    c = counts[:, ok][:, order].astype(np.int64)
+    cum = np.cumsum(c, axis=1)
+    m = cum[:, -1]
+    s = (c * (2 * cum - c - m[:, None])) @ xs
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reps = 100.0 * s / _max_pair_sum(m, high - low)
+    return np.where(m >= min_n, reps, np.nan)
+
+
+def bootstrap_agi(
+    scores: np.ndarray,
+    counts: np.ndarray,
+    low: float,
+    high: float,
+    level: float = 0.95,
+    min_n: int = 3,
+) -> Interval:
+    """Percentile bootstrap CI of the AGI (see :func:`bootstrap_agi_replicates`)."""
+    if counts.shape[0] == 0:
+        return Interval()
+    return percentile_interval(bootstrap_agi_replicates(scores, counts, low, high, min_n), level)
+
+
+def agi_band(value: float, bands: tuple[float, float] = (15.0, 30.0)) -> Band:
+    """``aligned`` below ``bands[0]``, ``partly aligned`` up to ``bands[1]``, ``misaligned`` above."""
+    if np.isnan(value):
+        return "undefined"
+    if value < bands[0]:
+        return "aligned"
+    if value <= bands[1]:
+        return "partly aligned"
+    return "misaligned"
+
+
+# -- alignment map ----------------------------------------------------------------------------------
+
+
+def pairwise_distances(p: np.ndarray) -> np.ndarray:
+    """Distances between profile rows over pairwise-available columns, rescaled to all columns.
+
+    ``d_ij² = C · Σ_shared (p_ik − p_jk)² / |shared|``, computed with three matrix products. NaN when
+    two respondents share no scored capability.
+    """
+    v = (~np.isnan(p)).astype(float)
+    x = np.where(v > 0, p, 0.0)
+    x2 = x * x
+    ss = x2 @ v.T + v @ x2.T - 2.0 * (x @ x.T)
+    shared = v @ v.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d2 = np.where(shared > 0, p.shape[1] * np.maximum(ss, 0.0) / shared, np.nan)
+    np.fill_diagonal(d2, 0.0)
+    return np.sqrt(d2)
+
+
+def _fix_signs(vecs: np.ndarray) -> np.ndarray:
+    """Make eigenvector signs deterministic: the largest-magnitude entry of each is positive."""
+    idx = np.argmax(np.abs(vecs), axis=0)
+    signs = np.sign(vecs[idx, np.arange(vecs.shape[1])])
+    signs[signs == 0] = 1.0
+    return vecs * signs
+
+
+def classical_mds(d: np.ndarray, dims: int = 2) -> tuple[np.ndarray, float]:
+    """Classical (Torgerson–Gower) MDS: eigendecomposition of ``B = −½ J D² J``.
+
+    Returns the ``n × dims`` coordinates ``V_k √λ_k`` and the share of ``Σ|λ|`` not shown by the
+    first ``dims`` positive eigenvalues (0 = the 2-D picture shows every distance exactly).
+    """
+    n = d.shape[0]
+    d2 = d**2
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ d2 @ j
+    vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1]
+    vals, vecs = vals[order], _fix_signs(vecs[:, order])
+    top = np.clip(vals[:dims], 0.0, None)
+    coords = vecs[:, :dims] * np.sqrt(top)
+    total = np.abs(vals).sum()
+    stress = float(1.0 - top.sum() / total) if total > 0 else 0.0
+    return coords, max(stress, 0.0)
+
+
+def _pca_embedding(p: np.ndarray, dims: int = 2) -> tuple[np.ndarray, float, np.ndarray]:
+    """Classical MDS of Euclidean distances between mean-imputed profiles, via the SVD (equivalent,
+    Gower 1966); returns coordinates, stress and the imputed profiles."""
+    col_mean = np.nanmean(p, axis=0)
+    col_mean = np.where(np.isnan(col_mean), 0.0, col_mean)
+    filled = np.where(np.isnan(p), col_mean, p)
+    centred = filled - filled.mean(axis=0)
+    u, s, _vt = np.linalg.svd(centred, full_matrices=False)
+    u = _fix_signs(u)
+    coords = u[:, :dims] * s[:dims]
+    if coords.shape[1] < dims:
+        coords = np.hstack([coords, np.zeros((coords.shape[0], dims - coords.shape[1]))])
+    total = float((s**2).sum())
+    stress = 1.0 - float((s[:dims] ** 2).sum()) / total if total > 0 else 0.0
+    return coords, max(stress, 0.0), filled
+
+
+def silhouette(d: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette width (Rousseeuw 1987) from a distance matrix; singletons score 0."""
+    k = int(labels.max()) + 1
+    onehot = np.eye(k)[labels]
+    sums = d @ onehot
+    sizes = onehot.sum(axis=0)
+    own = sizes[labels]
+    a = np.where(own > 1, sums[np.arange(len(labels)), labels] / np.maximum(own - 1, 1), 0.0)
+    other = np.where(onehot > 0, np.inf, sums / np.where(sizes > 0, sizes, 1.0))
+    other[:, sizes == 0] = np.inf
+    b = other.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(own > 1, (b - a) / np.maximum(a, b), 0.0)
+    s = np.where(np.isfinite(s), s, 0.0)
+    return float(s.mean())
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Number clusters by size (largest first), ties by first member: deterministic camp letters."""
+    uniq = np.unique(labels)
+    keyed = sorted(uniq, key=lambda c: (-(labels == c).sum(), int(np.flatnonzero(labels == c)[0])))
+    mapping = {c: k for k, c in enumerate(keyed)}
+    return np.array([mapping[c] for c in labels], dtype=np.intp)
+
+
+def _cluster(d: np.ndarray | None, feats: np.ndarray, k: int, seed: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    if d is not None:
+        from scipy.spatial.distance import squareform
+
+        z = linkage(squareform(d, checks=False), method="ward")
+        return _relabel(fcluster(z, t=k, criterion="maxclust") - 1)
+    from scipy.cluster.vq import kmeans2
+
+    _, lab = kmeans2(feats, k, minit="++", seed=seed)
+    return _relabel(lab)
+
+
+def alignment_map(
+    profiles: np.ndarray,
+    respondent_ids: Sequence[str],
+    capability_ids: Sequence[str],
+    n_camps: int | None = None,
+    seed: int = 0,
+    min_respondents: int = 3,
+) -> AlignmentMap:
+    """2-D map of respondents' capability profiles (respondents × capabilities, NaN = no score) with
+    camps.
+
+    Respondents with no scored capability are left off the map (coordinates NaN, camp −1). Up to
+    :data:`EXACT_MAP_MAX` placed respondents use pairwise-available distances, classical MDS and Ward
+    clustering; above that, the equivalent SVD of mean-imputed profiles and seeded k-means. ``k`` is
+    ``n_camps`` or the best mean silhouette in 2..4 (ties to the smaller ``k``).
+    """
+    p = np.asarray(profiles, dtype=float)
+    n = p.shape[0]
+    ids = tuple(respondent_ids)
+    placed = ~np.all(np.isnan(p), axis=1) if p.size else np.zeros(n, dtype=bool)
+    m = int(placed.sum())
+    nan_coords = tuple((float("nan"), float("nan")) for _ in range(n))
+    if m < min_respondents:
+        return AlignmentMap(
+            ids,
+            nan_coords,
+            tuple([-1] * n),
+            (),
+            float("nan"),
+            reason=f"needs at least {min_respondents} respondents with scores, has {m}",
+        )
+    q = p[placed]
+    if m <= EXACT_MAP_MAX:
+        d = pairwise_distances(q)
+        if np.isnan(d).any():  # no shared capability: fall back to the imputed profiles
+            d = None
+        if d is not None:
+            coords, stress = classical_mds(d)
+            feats = q
+        else:
+            coords, stress, feats = _pca_embedding(q)
+            diff = feats[:, None, :] - feats[None, :, :]
+            d = np.sqrt((diff**2).sum(-1))
+    else:
+        coords, stress, feats = _pca_embedding(q)
+        d = None
+    # camps
+    if d is not None:
+        d_sil = d
+        sample = np.arange(m)
+    else:
+        sample = np.random.default_rng(seed).choice(m, EXACT_MAP_MAX, replace=False)
+        sample.sort()
+        diff = feats[sample][:, None, :] - feats[sample][None, :, :]
+        d_sil = np.sqrt((diff**2).sum(-1))
+    if np.allclose(d_sil, 0.0):
+        labels = np.zeros(m, dtype=np.intp)
+    else:
+        ks = [n_camps] if n_camps else [k for k in (2, 3, 4) if k < m]
+        best: tuple[float, np.ndarray] | None = None
+        for k in ks:
+            lab = _cluster(d if m <= EXACT_MAP_MAX else None, feats, k, seed)
+            score = silhouette(d_sil, lab[sample]) if len(np.unique(lab)) > 1 else -1.0
+            if best is None or score > best[0] + 1e-12:
+                best = (score, lab)
+        labels = best[1] if best is not None else np.zeros(m, dtype=np.intp)
+    camps = []
+    for c in range(int(labels.max()) + 1):
+        members = q[labels == c]
+        with np.errstate(invalid="ignore"):
+            prof = np.nanmean(members, axis=0) if members.size else np.full(q.shape[1], np.nan)
+        camps.append(
+            Camp(
+                label=f"Camp {chr(ord('A') + c)}",
+                size=int((labels == c).sum()),
+                profile=tuple((cid, float(v)) for cid, v in zip(capability_ids, prof, strict=True)),
+            )
+        )
+    full_coords = np.full((n, 2), np.nan)
+    full_coords[placed] = coords[:, :2]
+    camp_of = np.full(n, -1, dtype=np.intp)
+    camp_of[placed] = labels
+    return AlignmentMap(
+        respondent_ids=ids,
+        coords=tuple((float(a), float(b)) for a, b in full_coords),
+        camp_of=tuple(int(c) for c in camp_of),
+        camps=tuple(camps),
+        stress=float(stress),
+    )

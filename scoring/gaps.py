@@ -1,0 +1,235 @@
+"""Perception, silo and ambition gaps (DESIGN §6).
+
+Perception gap
+    ``gap = mean(management) − mean(others)`` of respondent capability scores, on the answer scale,
+    with a two-sided permutation p-value for the difference in means (Fisher 1935; Good 2005,
+    *Permutation, Parametric and Bootstrap Tests of Hypotheses*): the share of relabellings of the
+    pooled respondents whose ``|gap|`` is at least the observed one. When the number of relabellings
+    ``C(n, k)`` is at most ``permutations`` they are enumerated exactly; otherwise ``permutations``
+    random relabellings with a fixed seed give ``p = (1 + #{|gap*| ≥ |gap|}) / (1 + B)`` (Phipson &
+    Smyth 2010), never 0.
+
+    Label rule (documented in docs/methodology.md): **blind spot** when management sees the
+    capability at least :data:`PERCEPTION_MIN_GAP` scale points *higher* than the rest and
+    ``p < PERCEPTION_ALPHA``; **hidden strength** when at least that much *lower* and ``p`` below the
+    same level; otherwise **shared view**; **undefined** when either group has fewer than 2 scores.
+
+Silo gap
+    Per-department means of respondent capability scores, their spread (max − min), and the
+    one-way ANOVA separation statistics of :func:`scoring.agreement.group_separation`.
+
+Ambition gap
+    ``target mean − current mean`` per capability, the current and target maturity levels, and the
+    AGI of the target scores (do we want the same company?).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import combinations
+
+import numpy as np
+
+from scoring.results import NAN, AmbitionGap, PerceptionGap, Separation, SiloGap
+
+__all__ = [
+    "PERCEPTION_ALPHA",
+    "PERCEPTION_MIN_GAP",
+    "ambition_gap",
+    "perception_gap",
+    "permutation_test",
+    "silo_gap",
+]
+
+PERCEPTION_MIN_GAP = 0.5  # scale points
+PERCEPTION_ALPHA = 0.10
+_MAX_CELLS = 1 << 22  # random numbers drawn per chunk in the Monte Carlo test
+
+
+def _random_subsets(n: int, k: int, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """``reps × k`` indices, each row a uniformly random ``k``-subset of ``range(n)``.
+
+    Small ``k``: draw with replacement and redraw the few rows with a repeat. Otherwise: the ``k``
+    smallest of ``n`` uniform keys per row (``argpartition``), in chunks to bound memory.
+    """
+    if k * k < n // 4:
+        out = rng.integers(0, n, size=(reps, k))
+        while True:
+            s = np.sort(out, axis=1)
+            bad = np.flatnonzero((np.diff(s, axis=1) == 0).any(axis=1))
+            if bad.size == 0:
+                return out
+            out[bad] = rng.integers(0, n, size=(bad.size, k))
+    rows = max(1, _MAX_CELLS // n)
+    parts = []
+    for start in range(0, reps, rows):
+        m = min(rows, reps - start)
+        keys = rng.random((m, n))
+        parts.append(
+            np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (m, 1))
+        )
+    return np.vstack(parts)
+
+
+def permutation_test(
+    values: np.ndarray, in_group: np.ndarray, permutations: int = 10000, seed: int = 0
+) -> tuple[float, bool]:
+    """Two-sided permutation p-value for ``mean(values[in_group]) − mean(values[~in_group])``.
+
+    ``values`` may be 2-D (respondents × statistics, no NaN): the same relabellings serve every
+    column and the p-values come back as an array. Returns ``(p, exact)``.
+    """
+    v = np.asarray(values, dtype=float)
+    one = v.ndim == 1
+    if one:
+        v = v[:, None]
+    g = np.asarray(in_group, dtype=bool)
+    n, k = len(g), int(g.sum())
+    if k == 0 or k == n:
+        p = np.full(v.shape[1], np.nan)
+        return (float(p[0]) if one else p), False
+    small = min(k, n - k)
+    side = g if k == small else ~g  # the difference is a function of the smaller group's sum
+    total = v.sum(axis=0)
+
+    def diff(group_sum: np.ndarray) -> np.ndarray:
+        other = (total - group_sum) / (n - small)
+        d = group_sum / small - other
+        return d if k == small else -d
+
+    observed = diff(v[side].sum(axis=0))
+    n_arrangements = math.comb(n, small)
+    exact = n_arrangements <= permutations
+    tol = 1e-9 * np.maximum(1.0, np.abs(observed))
+    if exact:
+        idx = np.array(list(combinations(range(n), small)), dtype=np.intp)
+        sums = v[idx].sum(axis=1)
+        hits = (np.abs(diff(sums)) >= np.abs(observed) - tol).sum(axis=0)
+        p = hits / n_arrangements
+    else:
+        rng = np.random.default_rng(seed)
+        idx = _random_subsets(n, small, permutations, rng)
+        sums = v[idx].sum(axis=1)
+        hits = (np.abs(diff(sums)) >= np.abs(observed) - tol).sum(axis=0)
+        p = (1.0 + hits) / (1.0 + permutations)
+    return (float(p[0]) if one else p), exact
+
+
+def _label(gap: float, p: float) -> str:
+    if math.isnan(gap) or math.isnan(p):
+        return "undefined"
+    if p < PERCEPTION_ALPHA and gap >= PERCEPTION_MIN_GAP:
+        return "blind spot"
+    if p < PERCEPTION_ALPHA and gap <= -PERCEPTION_MIN_GAP:
+        return "hidden strength"
+    return "shared view"
+
+
+def perception_gap(
+    scores: np.ndarray,
+    is_management: np.ndarray,
+    cap_ids: Sequence[str],
+    permutations: int = 10000,
+    seed: int = 0,
+) -> tuple[PerceptionGap, ...]:
+    """Perception gap per capability from respondents × capabilities scores on the answer scale.
+
+    Respondents without a score for a capability are left out of that capability's test. Columns
+    sharing the same set of scored respondents share the relabellings (one draw, all columns).
+    """
+    s = np.asarray(scores, dtype=float)
+    mgmt = np.asarray(is_management, dtype=bool)
+    valid = ~np.isnan(s)
+    out: dict[int, PerceptionGap] = {}
+    groups: dict[bytes, list[int]] = {}
+    for c in range(s.shape[1]):
+        groups.setdefault(valid[:, c].tobytes(), []).append(c)
+    for cols in groups.values():
+        rows = valid[:, cols[0]]
+        v = s[rows][:, cols]
+        g = mgmt[rows]
+        nm, no = int(g.sum()), int((~g).sum())
+        if nm >= 2 and no >= 2:
+            p, exact = permutation_test(v, g, permutations, seed + cols[0])
+        else:
+            p, exact = np.full(len(cols), np.nan), False
+        for j, c in enumerate(cols):
+            m_mean = float(v[g, j].mean()) if nm else NAN
+            o_mean = float(v[~g, j].mean()) if no else NAN
+            gap = m_mean - o_mean
+            pj = float(p[j])
+            out[c] = PerceptionGap(
+                capability_id=cap_ids[c],
+                management_mean=m_mean,
+                others_mean=o_mean,
+                gap=gap,
+                p_value=pj,
+                exact=bool(exact),
+                n_management=nm,
+                n_others=no,
+                label=_label(gap, pj) if nm >= 2 and no >= 2 else "undefined",  # type: ignore[arg-type]
+            )
+    return tuple(out[c] for c in range(s.shape[1]))
+
+
+def silo_gap(
+    scores: np.ndarray,
+    departments: np.ndarray,
+    cap_ids: Sequence[str],
+    shown: Sequence[str],
+    separation_fn=None,
+) -> tuple[SiloGap, ...]:
+    """Per-department means (departments in ``shown`` only, i.e. large enough to show) and the
+    between-department separation over those departments, per capability."""
+    s = np.asarray(scores, dtype=float)
+    deps = np.asarray(departments, dtype=object)
+    out = []
+    for c in range(s.shape[1]):
+        col = s[:, c]
+        means = []
+        for d in shown:
+            x = col[(deps == d) & ~np.isnan(col)]
+            means.append((d, int(x.size), float(x.mean()) if x.size else NAN))
+        finite = [m for _, _, m in means if not math.isnan(m)]
+        spread = float(max(finite) - min(finite)) if len(finite) >= 2 else NAN
+        keep = np.isin(deps, list(shown)) & ~np.isnan(col)
+        if separation_fn is not None and len({d for d in deps[keep]}) >= 2:
+            sep = separation_fn(col[keep], deps[keep])
+        else:
+            sep = Separation(
+                NAN, NAN, NAN, NAN, NAN, 0, 0, reason="needs at least 2 departments to compare"
+            )
+        out.append(SiloGap(cap_ids[c], tuple(means), spread, sep))
+    return tuple(out)
+
+
+def ambition_gap(
+    cap_ids: Sequence[str],
+    current_means: Sequence[float],
+    target_means: Sequence[float],
+    current_levels: Sequence[int],
+    target_levels: Sequence[int],
+    target_agis: Sequence[float],
+) -> tuple[AmbitionGap, ...]:
+    """``target − current`` team mean per capability, with both levels and the AGI of targets."""
+    return tuple(
+        AmbitionGap(
+            capability_id=c,
+            current_mean=float(cm),
+            target_mean=float(tm),
+            gap=float(tm - cm),
+            current_level=int(cl),
+            target_level=int(tl),
+            target_agi=float(ta),
+        )
+        for c, cm, tm, cl, tl, ta in zip(
+            cap_ids,
+            current_means,
+            target_means,
+            current_levels,
+            target_levels,
+            target_agis,
+            strict=True,
+        )
+    )

@@ -1,0 +1,223 @@
+"""The staged roadmap: align first, then build step by step with a go/no-go gate after every stage.
+
+Logic (DESIGN §2 and §6):
+
+* **Stage 1 "Align"** — when the management team is misaligned on a capability (its AGI band is
+  ``misaligned``), the first step is a facilitated alignment session on its most disputed items
+  (highest item AGI), not investment: a team that does not agree on where it stands or where it wants
+  to go is the main blocker of customer centricity (Rance).
+* **Build stages** — each capability is raised one level per stage from its current to its agreed
+  target level (the floor of the team's median target), using the instrument's actions for that
+  level (``Capability.actions_from(level)``). Steps are ordered by
+  ``priority = weight × (target − projected level) × confidence`` with ``confidence = 1 − AGI/100``
+  (management AGI; 0.5 when undefined), at most ``roadmap_max_per_stage`` steps per stage. A step is
+  only planned when every prerequisite capability already stands at the level being left (so the
+  level cap of :mod:`scoring.levels` will not hold it back) and every action it depends on has been
+  completed in an earlier stage or is below the level its capability already has.
+* **Gates** — every stage ends with a re-assessment before the next one is committed: each stage is
+  an option to continue, taken only if the previous one delivered (a real-option view of the
+  investment, Dixit & Pindyck 1994).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from scoring.results import (
+    AGIResult,
+    MaturityLevel,
+    Roadmap,
+    RoadmapAction,
+    RoadmapStage,
+    ScoreOptions,
+)
+
+__all__ = ["build_roadmap"]
+
+
+def _fmt_caps(caps: Sequence[str]) -> str:
+    caps = list(caps)
+    return caps[0] if len(caps) == 1 else ", ".join(caps[:-1]) + " and " + caps[-1]
+
+
+def build_roadmap(
+    instrument,
+    levels: Sequence[MaturityLevel],
+    management_agi: Mapping[str, AGIResult],
+    item_agi: Mapping[str, Sequence[tuple[str, float]]],
+    options: ScoreOptions | None = None,
+    n_disputed: int = 3,
+) -> Roadmap:
+    """Plan the stages. ``management_agi`` maps capability id → current-rating management AGI;
+    ``item_agi`` maps capability id → ``(item id, AGI)`` for its items (management team)."""
+    opts = options or ScoreOptions()
+    caps = {c.id: c for c in instrument.capabilities}
+    order = [c.id for c in instrument.capabilities]
+    level = {lv.capability_id: lv.level for lv in levels}
+    notes: list[str] = []
+    target: dict[str, int] = {}
+    for lv in levels:
+        if lv.level == 0:
+            notes.append(f"{lv.capability_id}: not assessed, so not planned")
+            target[lv.capability_id] = 0
+            continue
+        target[lv.capability_id] = max(lv.target_level, lv.level)
+    # a capability cannot go more than one level above a prerequisite's target
+    changed = True
+    while changed:
+        changed = False
+        for cid in order:
+            for p in caps[cid].prerequisites:
+                if level[p] == 0:
+                    continue
+                cap_limit = max(target[p] + 1, level[cid])
+                if target[cid] > cap_limit:
+                    notes.append(
+                        f"{cid}: target lowered from {target[cid]} to {cap_limit} because its "
+                        f"prerequisite {p} aims only at level {target[p]}"
+                    )
+                    target[cid] = cap_limit
+                    changed = True
+    confidence = {}
+    for cid in order:
+        a = management_agi.get(cid)
+        v = a.value if a is not None else math.nan
+        confidence[cid] = 0.5 if math.isnan(v) else max(0.0, 1.0 - v / 100.0)
+
+    stages: list[RoadmapStage] = []
+    month = 0
+    misaligned = [
+        cid for cid in order if cid in management_agi and management_agi[cid].band == "misaligned"
+    ]
+    if misaligned:
+        disputed: list[str] = []
+        for cid in misaligned:
+            ranked = sorted(
+                (x for x in item_agi.get(cid, ()) if not math.isnan(x[1])),
+                key=lambda x: (-x[1], x[0]),
+            )
+            disputed.extend(i for i, _ in ranked[:n_disputed])
+        values = ", ".join(f"{cid} {management_agi[cid].value:.0f}" for cid in misaligned)
+        end = opts.roadmap_align_months
+        stages.append(
+            RoadmapStage(
+                number=1,
+                name="Align",
+                kind="align",
+                start_month=0,
+                end_month=end,
+                actions=(),
+                capabilities=tuple(misaligned),
+                disputed_items=tuple(disputed),
+                owners=tuple(instrument.management_roles),
+                projected_levels=tuple((cid, level[cid]) for cid in order),
+                decision_gate=(
+                    f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
+                    f"(management AGI now {values}). Go when each is at most {opts.agi_bands[1]:.0f} "
+                    "(partly aligned or better) and the team has agreed its target levels; "
+                    "otherwise repeat the alignment step before investing."
+                ),
+            )
+        )
+        month = end
+
+    projected = dict(level)
+    done_actions: set[str] = set()
+    action_cap = {a.id: (cid, a.from_level) for cid in order for a in caps[cid].actions}
+    max_stages = sum(max(0, target[c] - level[c]) for c in order) + 1
+    for _ in range(max_stages):
+        remaining = [c for c in order if projected[c] < target[c]]
+        if not remaining:
+            break
+        candidates: list[tuple[float, int, str]] = []
+        for cid in remaining:
+            step = projected[cid]
+            acts = caps[cid].actions_from(step)
+            if not acts:
+                notes.append(
+                    f"{cid}: the instrument has no actions for level {step} → {step + 1}; "
+                    f"the roadmap stops {cid} at level {step}"
+                )
+                target[cid] = step
+                continue
+            if any(projected[p] < step for p in caps[cid].prerequisites):
+                continue
+            deps_ok = all(
+                d in done_actions
+                or (d in action_cap and projected[action_cap[d][0]] > action_cap[d][1])
+                for a in acts
+                for d in a.depends_on
+                if d not in {x.id for x in acts}
+            )
+            if not deps_ok:
+                continue
+            pr = caps[cid].weight * (target[cid] - step) * confidence[cid]
+            candidates.append((pr, order.index(cid), cid))
+        if not candidates:
+            left = [c for c in order if projected[c] < target[c]]
+            if left:
+                notes.append(
+                    f"{_fmt_caps(left)} cannot be planned further: prerequisites or action dependencies "
+                    "are not met by any planned stage"
+                )
+            break
+        candidates.sort(key=lambda t: (-t[0], t[1]))
+        chosen = candidates[: max(1, opts.roadmap_max_per_stage)]
+        actions: list[RoadmapAction] = []
+        for pr, _, cid in chosen:
+            step = projected[cid]
+            for a in caps[cid].actions_from(step):
+                actions.append(
+                    RoadmapAction(
+                        action_id=a.id,
+                        capability_id=cid,
+                        title=a.title,
+                        description=a.description,
+                        from_level=a.from_level,
+                        to_level=a.to_level,
+                        effort=a.effort,
+                        horizon_months=a.horizon_months,
+                        owner_role=a.owner_role,
+                        depends_on=tuple(a.depends_on),
+                        priority=round(pr, 6),
+                    )
+                )
+        for _, _, cid in chosen:
+            projected[cid] += 1
+        done_actions.update(a.action_id for a in actions)
+        number = len(stages) + 1
+        length = max([opts.roadmap_stage_months, *(a.horizon_months for a in actions)])
+        stage_caps = tuple(cid for _, _, cid in chosen)
+        reached = ", ".join(f"{cid} at level {projected[cid]}" for cid in stage_caps)
+        more = any(projected[c] < target[c] for c in order)
+        gate = (
+            f"Re-assess {_fmt_caps(stage_caps)} at month {month + length} before committing stage "
+            f"{number + 1}: go when {reached} is confirmed by the team and management AGI stays at most "
+            f"{opts.agi_bands[1]:.0f}; otherwise stop or re-plan — the next stage is an option, not a commitment."
+            if more
+            else f"Final gate at month {month + length}: re-assess every capability in the next wave and "
+            "confirm the targets before any new investment."
+        )
+        stages.append(
+            RoadmapStage(
+                number=number,
+                name=f"Build {number - (1 if misaligned else 0)}",
+                kind="build",
+                start_month=month,
+                end_month=month + length,
+                actions=tuple(actions),
+                capabilities=stage_caps,
+                disputed_items=(),
+                owners=tuple(sorted({a.owner_role for a in actions})),
+                projected_levels=tuple((cid, projected[cid]) for cid in order),
+                decision_gate=gate,
+            )
+        )
+        month += length
+    return Roadmap(
+        stages=tuple(stages),
+        starting_levels=tuple((cid, level[cid]) for cid in order),
+        target_levels=tuple((cid, target[cid]) for cid in order),
+        notes=tuple(dict.fromkeys(notes)),
+    )

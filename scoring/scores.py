@@ -1,0 +1,298 @@
+"""Scores: reverse coding, 0–100 normalisation, respondent and team capability scores.
+
+Everything here works on respondents × items float arrays with ``NaN`` for N/A or unanswered (DESIGN
+§6). The instrument is turned once into a :class:`InstrumentIndex` of plain numpy arrays, so the hot
+paths never touch pydantic objects.
+
+Notation: an item's scale has options ``L..H`` (``A = H − L + 1``); a rating is ``x``.
+
+* Reverse coding: ``x → L + H − x`` (applied before anything else).
+* Normalised score: ``100 · (x − L) / (H − L)``.
+* Respondent capability score: the item-weighted mean of the respondent's answered items of the
+  capability, ``Σ w_j x_j / Σ w_j`` over answered ``j``; ``NaN`` when fewer than
+  ``min_answered_share`` of the items *asked of the respondent's role* were answered.
+* Team score: mean, median and SD (``ddof = 1``) of respondent scores, with a percentile bootstrap
+  CI of the mean (Efron & Tibshirani 1993, ch. 13) resampling respondents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assessment.errors import ScoringError
+from scoring.results import Interval
+
+__all__ = [
+    "InstrumentIndex",
+    "TeamSummary",
+    "align_columns",
+    "bootstrap_counts",
+    "bootstrap_mean_ci",
+    "normalise",
+    "respondent_scores",
+    "reverse_code",
+    "summarise",
+    "to_scale",
+]
+
+
+def reverse_code(
+    x: np.ndarray,
+    low: float | np.ndarray,
+    high: float | np.ndarray,
+    reverse: bool | np.ndarray = True,
+) -> np.ndarray:
+    """Flip reverse-coded ratings: ``x → L + H − x`` where ``reverse`` is true; NaN stays NaN.
+
+    ``low``/``high``/``reverse`` broadcast against ``x`` (per column for a respondents × items array).
+
+    >>> reverse_code(np.array([1.0, 2.0, np.nan]), 1, 5).tolist()[:2]
+    [5.0, 4.0]
+    """
+    x = np.asarray(x, dtype=float)
+    return np.where(reverse, low + high - x, x)
+
+
+def normalise(x: np.ndarray, low: float | np.ndarray, high: float | np.ndarray) -> np.ndarray:
+    """Normalised score ``100 · (x − L)/(H − L)`` (0 = lowest option, 100 = highest).
+
+    >>> normalise(np.array([1.0, 3.0, 5.0]), 1, 5).tolist()
+    [0.0, 50.0, 100.0]
+    """
+    return 100.0 * (np.asarray(x, dtype=float) - low) / (np.asarray(high) - low)
+
+
+def to_scale(norm: np.ndarray | float, low: float, high: float) -> np.ndarray:
+    """Inverse of :func:`normalise`: ``L + norm · (H − L)/100``."""
+    return low + np.asarray(norm, dtype=float) * (high - low) / 100.0
+
+
+@dataclass(frozen=True, eq=False)
+class InstrumentIndex:
+    """The instrument reduced to arrays, computed once per scoring run.
+
+    ``item_cap[j]`` is the capability index of item ``j``; ``membership`` is items × capabilities
+    (1 where the item belongs to the capability); ``weights`` the item weights; ``low``/``high``
+    per item; ``cap_low``/``cap_high`` the scale of each capability (its first item's scale).
+    """
+
+    item_ids: tuple[str, ...]
+    cap_ids: tuple[str, ...]
+    cap_names: tuple[str, ...]
+    cap_weights: np.ndarray
+    item_cap: np.ndarray
+    membership: np.ndarray
+    weights: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n_options: np.ndarray
+    reverse: np.ndarray
+    cap_low: np.ndarray
+    cap_high: np.ndarray
+    item_roles: tuple[frozenset[str], ...]  # empty = asked of every role
+    prerequisites: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def from_instrument(cls, instrument) -> InstrumentIndex:
+        caps = instrument.capabilities
+        cap_pos = {c.id: k for k, c in enumerate(caps)}
+        items = [(cap_pos[c.id], c, i) for c in caps for i in c.items]
+        n_items, n_caps = len(items), len(caps)
+        membership = np.zeros((n_items, n_caps))
+        item_cap = np.empty(n_items, dtype=np.intp)
+        low = np.empty(n_items)
+        high = np.empty(n_items)
+        for j, (k, _c, item) in enumerate(items):
+            membership[j, k] = 1.0
+            item_cap[j] = k
+            scale = instrument.scales[item.scale]
+            low[j], high[j] = scale.low, scale.high
+        first = [next(j for j in range(n_items) if item_cap[j] == k) for k in range(n_caps)]
+        return cls(
+            item_ids=tuple(i.id for _, _, i in items),
+            cap_ids=tuple(c.id for c in caps),
+            cap_names=tuple(c.name for c in caps),
+            cap_weights=np.array([c.weight for c in caps], dtype=float),
+            item_cap=item_cap,
+            membership=membership,
+            weights=np.array([i.weight for _, _, i in items], dtype=float),
+            low=low,
+            high=high,
+            n_options=high - low + 1,
+            reverse=np.array([i.reverse for _, _, i in items], dtype=bool),
+            cap_low=low[first],
+            cap_high=high[first],
+            item_roles=tuple(frozenset(i.roles) for _, _, i in items),
+            prerequisites=tuple(tuple(cap_pos[p] for p in c.prerequisites) for c in caps),
+        )
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    @property
+    def n_caps(self) -> int:
+        return len(self.cap_ids)
+
+    def items_of(self, k: int) -> np.ndarray:
+        """Column indices of capability ``k``'s items."""
+        return np.flatnonzero(self.item_cap == k)
+
+    def asked(self, roles: Sequence[str]) -> np.ndarray:
+        """Respondents × items boolean: was the item asked of this respondent's role?"""
+        uniq = sorted(set(roles))
+        table = np.array(
+            [[not r_set or role in r_set for r_set in self.item_roles] for role in uniq], dtype=bool
+        )
+        pos = {r: k for k, r in enumerate(uniq)}
+        return table[np.fromiter((pos[r] for r in roles), dtype=np.intp, count=len(roles))]
+
+    def recode(self, raw: np.ndarray) -> np.ndarray:
+        """Reverse-code raw ratings (respondents × items); result is on each item's own scale."""
+        return reverse_code(raw, self.low, self.high, self.reverse)
+
+    def normalise(self, x: np.ndarray) -> np.ndarray:
+        """Reverse-coded ratings → 0–100."""
+        return normalise(x, self.low, self.high)
+
+    def level_scale(self, x: np.ndarray) -> np.ndarray:
+        """Reverse-coded ratings → the 1–5 maturity scale (``1 + 4 · norm/100``)."""
+        return 1.0 + 4.0 * self.normalise(x) / 100.0
+
+
+def align_columns(
+    index: InstrumentIndex, item_ids: Sequence[str], *arrays: np.ndarray, source: str = ""
+) -> list[np.ndarray]:
+    """Reorder respondent × item arrays from ``item_ids`` order to the instrument's item order.
+
+    Instrument items absent from ``item_ids`` become all-NaN columns. An item unknown to the
+    instrument is a :class:`ScoringError`.
+    """
+    if tuple(item_ids) == index.item_ids:
+        return [np.asarray(a, dtype=float) for a in arrays]
+    pos = {iid: j for j, iid in enumerate(index.item_ids)}
+    unknown = [i for i in item_ids if i not in pos]
+    if unknown:
+        where = f"{source}: " if source else ""
+        raise ScoringError(
+            f"{where}response items {', '.join(unknown[:10])} are not in the instrument; "
+            "score the responses with the instrument version they were collected with"
+        )
+    out = []
+    cols = np.array([pos[i] for i in item_ids], dtype=np.intp)
+    for a in arrays:
+        a = np.asarray(a, dtype=float)
+        full = np.full((a.shape[0], index.n_items), np.nan)
+        full[:, cols] = a
+        out.append(full)
+    return out
+
+
+def respondent_scores(
+    x: np.ndarray,
+    index: InstrumentIndex,
+    asked: np.ndarray | None = None,
+    min_answered_share: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Respondent × capability scores, on the 0–100 scale, and the answered share.
+
+    ``x`` holds reverse-coded ratings (respondents × items, NaN = not answered). The score is the
+    item-weighted mean ``Σ_j w_j·n_ij / Σ_j w_j`` over answered items ``j`` of the capability
+    (``n_ij`` normalised rating), computed for all respondents at once as two matrix products.
+    It is NaN when the respondent answered fewer than ``min_answered_share`` of the capability's
+    items asked of their role (or none at all). Returns ``(scores_norm, answered_share)``.
+    """
+    norm = index.normalise(x)
+    answered = ~np.isnan(norm)
+    if asked is None:
+        asked = np.ones_like(answered)
+    wm = index.membership * index.weights[:, None]
+    num = np.where(answered, norm, 0.0) @ wm
+    den = answered.astype(float) @ wm
+    n_asked = asked.astype(float) @ index.membership
+    n_answered = (answered & asked).astype(float) @ index.membership
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = num / den
+        share = np.where(n_asked > 0, n_answered / n_asked, 0.0)
+    ok = (den > 0) & (n_asked > 0) & (share >= min_answered_share - 1e-12)
+    return np.where(ok, scores, np.nan), share
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    n: int
+    mean: float
+    median: float
+    sd: float
+    ci: Interval
+
+
+def bootstrap_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """Resampling counts (``n_boot × n`` int32): how often each respondent is drawn per resample.
+
+    One index matrix ``B × n`` is drawn at once (``rng.integers``) and turned into counts with a
+    single ``bincount``; no Python loop over resamples. Counts let every statistic reuse the same
+    resamples (means via a matrix product, AGI via cumulative sums, see
+    :func:`scoring.alignment.bootstrap_agi`).
+    """
+    if n_boot <= 0 or n == 0:
+        return np.zeros((0, n), dtype=np.int32)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    flat = idx + (np.arange(n_boot) * n)[:, None]
+    return np.bincount(flat.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(np.int32)
+
+
+def percentile_interval(stats: np.ndarray, level: float) -> Interval:
+    """Percentile interval of bootstrap replicates (NaN replicates ignored)."""
+    stats = np.asarray(stats, dtype=float)
+    stats = stats[~np.isnan(stats)]
+    if stats.size < 2:
+        return Interval()
+    a = (1.0 - level) / 2.0
+    lo, hi = np.quantile(stats, [a, 1.0 - a])
+    return Interval(float(lo), float(hi))
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, counts: np.ndarray, level: float = 0.95
+) -> np.ndarray | Interval:
+    """Percentile bootstrap CI of the mean of ``values`` (NaN ignored) from resampling ``counts``.
+
+    ``values`` is 1-D (n) or 2-D (n × k columns, each column its own statistic); the replicates are
+    ``counts @ v / counts @ valid`` for all columns at once. Returns an :class:`Interval` for 1-D
+    input, else a list of intervals.
+    """
+    v = np.asarray(values, dtype=float)
+    one = v.ndim == 1
+    if one:
+        v = v[:, None]
+    if counts.shape[0] == 0:
+        out = [Interval() for _ in range(v.shape[1])]
+        return out[0] if one else out
+    valid = ~np.isnan(v)
+    c = counts.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reps = (c @ np.where(valid, v, 0.0)) / (c @ valid.astype(float))
+    out = [
+        percentile_interval(reps[:, k], level) if valid[:, k].sum() >= 2 else Interval()
+        for k in range(v.shape[1])
+    ]
+    return out[0] if one else out
+
+
+def summarise(
+    values: np.ndarray, counts: np.ndarray | None = None, level: float = 0.95
+) -> TeamSummary:
+    """Mean, median, SD (``ddof = 1``; NaN below 2) and bootstrap CI of respondent scores."""
+    v = np.asarray(values, dtype=float)
+    v_ok = v[~np.isnan(v)]
+    n = int(v_ok.size)
+    if n == 0:
+        return TeamSummary(0, np.nan, np.nan, np.nan, Interval())
+    ci = bootstrap_mean_ci(v, counts, level) if counts is not None and n >= 2 else Interval()
+    sd = float(np.std(v_ok, ddof=1)) if n >= 2 else np.nan
+    return TeamSummary(n, float(v_ok.mean()), float(np.median(v_ok)), sd, ci)

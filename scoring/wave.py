@@ -1,0 +1,410 @@
+"""``score_wave``: everything DESIGN §6 computes for one wave, in one pure function.
+
+Pipeline (all respondents at once, numpy only; the instrument is reduced to index arrays once):
+
+1. align the response columns to the instrument, check every rating is an option of its scale;
+2. reverse-code (``x → L + H − x``), normalise, respondent × capability scores (current, target);
+3. team scores with bootstrap CIs — one ``B × n`` resampling-count matrix per group, shared by every
+   capability, every basis and the AGI;
+4. item statistics and per-capability agreement (:mod:`scoring.agreement`);
+5. maturity levels, AGI (management, organisation, departments; current and target), perception,
+   silo and ambition gaps, the alignment map, the roadmap and the business case.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings as _warnings
+import zlib
+
+import numpy as np
+
+from assessment.errors import ScoringError
+from scoring import agreement as ag
+from scoring.alignment import agi_band, agi_many, alignment_map, bootstrap_agi_replicates
+from scoring.business_case import business_case
+from scoring.gaps import ambition_gap, perception_gap, silo_gap
+from scoring.levels import maturity_levels
+from scoring.results import (
+    AGIResult,
+    CapabilityAgreement,
+    CapabilityScore,
+    Interval,
+    ItemStats,
+    ScoreOptions,
+    WaveResult,
+)
+from scoring.roadmap import build_roadmap
+from scoring.scores import (
+    InstrumentIndex,
+    align_columns,
+    bootstrap_counts,
+    bootstrap_mean_ci,
+    percentile_interval,
+    respondent_scores,
+    to_scale,
+)
+
+__all__ = ["score_wave"]
+
+
+def _group_seed(seed: int, group: str) -> int:
+    return (seed * 1_000_003 + zlib.crc32(group.encode("utf-8"))) % (2**63)
+
+
+def _check_values(raw: np.ndarray, index: InstrumentIndex, respondents, what: str) -> None:
+    bad = ~np.isnan(raw) & ((raw < index.low) | (raw > index.high) | (raw != np.round(raw)))
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        shown = [
+            f"respondent {respondents[r].id!r}, item {index.item_ids[c]} ({what} = {raw[r, c]:g}, "
+            f"allowed {index.low[c]:g}..{index.high[c]:g})"
+            for r, c in zip(rows[:5], cols[:5], strict=True)
+        ]
+        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
+        raise ScoringError(
+            f"{int(bad.sum())} {what} rating(s) are not options of their scale: {'; '.join(shown)}{more}; "
+            "fix the response file (N/A must be empty, not 0)"
+        )
+
+
+def _nanmedian_cols(x: np.ndarray) -> np.ndarray:
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+
+
+def _nanmean_cols(x: np.ndarray) -> np.ndarray:
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+
+
+def score_wave(instrument, responses, options: ScoreOptions | None = None) -> WaveResult:
+    """Score one wave of responses against its instrument; see the module docstring.
+
+    ``instrument`` is an :class:`assessment.model.Instrument`, ``responses`` an
+    :class:`assessment.responses.ResponseSet`. Raises :class:`ScoringError` when there are no
+    respondents, no answered items, ratings outside their scale, or items the instrument lacks.
+    """
+    opts = options or ScoreOptions()
+    src = responses.source or f"wave {responses.wave!r}"
+    if responses.n_respondents == 0:
+        raise ScoringError(f"{src}: no respondents to score; import the wave's answers first")
+    if responses.instrument_ref and responses.instrument_ref != instrument.ref:
+        raise ScoringError(
+            f"{src}: the responses were collected with {responses.instrument_ref} but are being scored "
+            f"with {instrument.ref}; score them with the instrument version they were collected with"
+        )
+    idx = InstrumentIndex.from_instrument(instrument)
+    respondents = responses.respondents
+    n = len(respondents)
+    cur_raw, tgt_raw, na = align_columns(
+        idx,
+        responses.item_ids,
+        responses.current,
+        responses.target,
+        responses.na.astype(float),
+        source=src,
+    )
+    _check_values(cur_raw, idx, respondents, "current")
+    _check_values(tgt_raw, idx, respondents, "target")
+    if np.isnan(cur_raw).all():
+        raise ScoringError(
+            f"{src}: no item has a current rating (all answers are N/A or empty); nothing to score"
+        )
+    cur = idx.recode(cur_raw)
+    tgt = idx.recode(tgt_raw)
+    roles = [r.role for r in respondents]
+    asked = idx.asked(roles)
+    s_norm, _ = respondent_scores(cur, idx, asked, opts.min_answered_share)
+    t_norm, _ = respondent_scores(tgt, idx, asked, opts.min_answered_share)
+    lo, hi = idx.cap_low, idx.cap_high
+    s = to_scale(s_norm, lo, hi)
+    t = to_scale(t_norm, lo, hi)
+    cap_ids = idx.cap_ids
+    n_caps = idx.n_caps
+    warnings: list[str] = []
+
+    is_mgmt = np.array([r in opts.management_roles for r in roles], dtype=bool)
+    deps = np.array([r.department_key for r in respondents], dtype=object)
+    dep_names = responses.department_names()
+    dep_sizes = {d: int((deps == d).sum()) for d in dict.fromkeys(deps)}
+    shown_deps = [d for d, k in dep_sizes.items() if k >= opts.min_group]
+    for d, k in dep_sizes.items():
+        if k < opts.min_group:
+            warnings.append(
+                f"department {dep_names.get(d, d)!r} has {k} respondent{'s' * (k != 1)}; not shown separately "
+                f"(groups need at least {opts.min_group})"
+            )
+    if is_mgmt.sum() < opts.min_group:
+        warnings.append(
+            f"the management team ({', '.join(opts.management_roles)}) has {int(is_mgmt.sum())} respondents; "
+            f"its AGI needs at least {opts.min_group}"
+        )
+
+    # -- team scores --------------------------------------------------------------------------
+    counts_org = bootstrap_counts(n, opts.bootstrap, _group_seed(opts.seed, "organisation"))
+    ci_cur = bootstrap_mean_ci(s, counts_org, opts.ci_level)
+    ci_tgt = bootstrap_mean_ci(t, counts_org, opts.ci_level)
+    scores = []
+    mean_s, med_s = _nanmean_cols(s), _nanmedian_cols(s)
+    mean_t, med_t = _nanmean_cols(t), _nanmedian_cols(t)
+    n_s = (~np.isnan(s)).sum(axis=0)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", RuntimeWarning)
+        sd_s = np.nanstd(s, axis=0, ddof=1)
+    for k in range(n_caps):
+        scores.append(
+            CapabilityScore(
+                capability_id=cap_ids[k],
+                name=idx.cap_names[k],
+                n=int(n_s[k]),
+                mean=float(mean_s[k]),
+                median=float(med_s[k]),
+                sd=float(sd_s[k]) if n_s[k] >= 2 else math.nan,
+                ci=ci_cur[k],
+                mean_norm=float(100.0 * (mean_s[k] - lo[k]) / (hi[k] - lo[k])),
+                target_mean=float(mean_t[k]),
+                target_median=float(med_t[k]),
+                target_ci=ci_tgt[k],
+                respondent_scores=tuple(float(v) for v in s[:, k]),
+                respondent_targets=tuple(float(v) for v in t[:, k]),
+            )
+        )
+        if n_s[k] == 0:
+            warnings.append(
+                f"capability {cap_ids[k]}: no respondent answered at least {opts.min_answered_share:.0%} "
+                "of its items; it is not scored"
+            )
+
+    # -- item statistics ----------------------------------------------------------------------
+    item_agi = agi_many(cur, idx.low, idx.high)
+    item_mean, item_med = _nanmean_cols(cur), _nanmedian_cols(cur)
+    item_tmean, item_tmed = _nanmean_cols(tgt), _nanmedian_cols(tgt)
+    item_n = (~np.isnan(cur)).sum(axis=0)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", RuntimeWarning)
+        item_sd = np.nanstd(cur, axis=0, ddof=1)
+    n_na = (na > 0).sum(axis=0)
+    items = []
+    for j, iid in enumerate(idx.item_ids):
+        x = cur[:, j]
+        xv = x[~np.isnan(x)]
+        a = int(idx.n_options[j])
+        dist = (
+            np.bincount((xv - idx.low[j]).astype(np.intp), minlength=a)[:a]
+            if xv.size
+            else np.zeros(a, int)
+        )
+        rw = ag.rwg_detail(xv, a)
+        items.append(
+            ItemStats(
+                item_id=iid,
+                capability_id=cap_ids[idx.item_cap[j]],
+                n=int(item_n[j]),
+                n_na=int(n_na[j]),
+                mean=float(item_mean[j]),
+                median=float(item_med[j]),
+                sd=float(item_sd[j]) if item_n[j] >= 2 else math.nan,
+                target_mean=float(item_tmean[j]),
+                target_median=float(item_tmed[j]),
+                distribution=tuple(int(c) for c in dist),
+                rwg=rw.value,
+                rwg_raw=rw.raw,
+                rwg_out_of_range=rw.out_of_range,
+                ad=ag.ad(xv) if xv.size >= 2 else math.nan,
+                awg=ag.awg(xv, idx.low[j], idx.high[j]) if xv.size >= 2 else math.nan,
+                agi=float(item_agi[j]),
+            )
+        )
+
+    # -- agreement per capability ---------------------------------------------------------------
+    agreements = [
+        _capability_agreement(cap_ids[k], cur[:, idx.items_of(k)], idx, k) for k in range(n_caps)
+    ]
+
+    # -- maturity levels ------------------------------------------------------------------------
+    lvl_cur = 1.0 + 4.0 * s_norm / 100.0
+    lvl_tgt = 1.0 + 4.0 * t_norm / 100.0
+    item_lvl_med = _nanmedian_cols(idx.level_scale(cur))
+    levels = maturity_levels(
+        cap_ids,
+        _nanmedian_cols(lvl_cur),
+        _nanmedian_cols(lvl_tgt),
+        [[idx.item_ids[j] for j in idx.items_of(k)] for k in range(n_caps)],
+        [item_lvl_med[idx.items_of(k)] for k in range(n_caps)],
+        idx.prerequisites,
+    )
+
+    # -- AGI -------------------------------------------------------------------------------------
+    groups: list[tuple[str, np.ndarray]] = [
+        ("management", is_mgmt),
+        ("organisation", np.ones(n, dtype=bool)),
+    ]
+    groups += [(d, deps == d) for d in shown_deps]
+    agi_results: list[AGIResult] = []
+    mgmt_agi: dict[str, AGIResult] = {}
+    target_agi_mgmt: list[float] = [math.nan] * n_caps
+    for gname, mask in groups:
+        counts = (
+            counts_org
+            if gname == "organisation"
+            else bootstrap_counts(int(mask.sum()), opts.bootstrap, _group_seed(opts.seed, gname))
+        )
+        for basis, mat in (("current", s), ("target", t)):
+            sub = mat[mask]
+            values = agi_many(sub, lo, hi, min_n=opts.min_group)
+            ns = (~np.isnan(sub)).sum(axis=0)
+            reps = [
+                bootstrap_agi_replicates(sub[:, k], counts, lo[k], hi[k], opts.min_group)
+                for k in range(n_caps)
+            ]
+            for k in range(n_caps):
+                reason = (
+                    ""
+                    if ns[k] >= opts.min_group
+                    else (
+                        f"{ns[k]} respondent{'s' * (ns[k] != 1)} with a score in {gname}; AGI needs at least {opts.min_group}"
+                    )
+                )
+                res = AGIResult(
+                    capability_id=cap_ids[k],
+                    group=gname,
+                    basis=basis,  # type: ignore[arg-type]
+                    value=float(values[k]),
+                    ci=percentile_interval(reps[k], opts.ci_level) if reps[k].size else Interval(),
+                    band=agi_band(float(values[k]), opts.agi_bands),
+                    n=int(ns[k]),
+                    reason=reason,
+                )
+                agi_results.append(res)
+                if gname == "management" and basis == "current":
+                    mgmt_agi[cap_ids[k]] = res
+                if gname == "management" and basis == "target":
+                    target_agi_mgmt[k] = res.value
+            agi_results.append(
+                _overall(values, reps, idx.cap_weights, gname, basis, int(mask.sum()), opts)
+            )
+
+    # -- gaps, map, roadmap ---------------------------------------------------------------------
+    perception = perception_gap(s, is_mgmt, cap_ids, opts.permutations, opts.seed)
+    silos = silo_gap(s, deps, cap_ids, shown_deps, ag.group_separation)
+    ambition = ambition_gap(
+        cap_ids,
+        mean_s,
+        mean_t,
+        [lv.level for lv in levels],
+        [lv.target_level for lv in levels],
+        target_agi_mgmt,
+    )
+    amap = alignment_map(
+        s, [r.id for r in respondents], cap_ids, opts.n_camps, opts.seed, opts.min_group
+    )
+    mgmt_item_agi = agi_many(cur[is_mgmt], idx.low, idx.high, min_n=opts.min_group)
+    item_agi_by_cap = {
+        cap_ids[k]: [(idx.item_ids[j], float(mgmt_item_agi[j])) for j in idx.items_of(k)]
+        for k in range(n_caps)
+    }
+    roadmap = build_roadmap(instrument, levels, mgmt_agi, item_agi_by_cap, opts)
+
+    return WaveResult(
+        instrument_ref=instrument.ref,
+        instrument_hash=instrument.content_hash,
+        data_hash=responses.data_hash,
+        wave=responses.wave,
+        options=opts,
+        n_respondents=n,
+        capabilities=cap_ids,
+        scores=tuple(scores),
+        levels=levels,
+        items=tuple(items),
+        agreement=tuple(agreements),
+        agi=tuple(agi_results),
+        perception=perception,
+        silos=silos,
+        ambition=ambition,
+        alignment_map=amap,
+        roadmap=roadmap,
+        business_case=business_case(),
+        warnings=tuple(warnings),
+    )
+
+
+def _overall(
+    values: np.ndarray,
+    reps: list[np.ndarray],
+    weights: np.ndarray,
+    group: str,
+    basis: str,
+    n: int,
+    opts: ScoreOptions,
+) -> AGIResult:
+    """Weight-weighted mean of the capability AGIs that are defined (weights renormalised)."""
+    ok = ~np.isnan(values)
+    if not ok.any():
+        return AGIResult(
+            "overall",
+            group,
+            basis,
+            math.nan,
+            Interval(),
+            "undefined",
+            n,  # type: ignore[arg-type]
+            reason=f"no capability has an AGI in {group}",
+        )
+    w = weights * ok
+    value = float((np.where(ok, values, 0.0) * w).sum() / w.sum())
+    ci = Interval()
+    if reps and reps[0].size:
+        r = np.stack([np.where(np.isnan(x), np.nan, x) for x in reps], axis=1)
+        rw = np.where(np.isnan(r), 0.0, r) @ w
+        den = (~np.isnan(r) * w).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ci = percentile_interval(np.where(den > 0, rw / den, np.nan), opts.ci_level)
+    reason = "" if ok.all() else "weighted mean over the capabilities with an AGI only"
+    return AGIResult("overall", group, basis, value, ci, agi_band(value, opts.agi_bands), n, reason)  # type: ignore[arg-type]
+
+
+def _capability_agreement(
+    cap_id: str, x: np.ndarray, idx: InstrumentIndex, k: int
+) -> CapabilityAgreement:
+    """Agreement among respondents on one capability's items (reverse-coded current ratings)."""
+    a = int(idx.cap_high[k] - idx.cap_low[k] + 1)
+    rows = ~np.isnan(x).all(axis=1)
+    x = x[rows]
+    reasons: list[str] = []
+    rj = ag.rwg_j_detail(x, a)
+    if rj.reason:
+        reasons.append(f"rwg(J): {rj.reason}")
+    rs = ag.rwg_star_j_detail(x, a)
+    adm = ag.ad_detail(x, "mean")
+    adm_md = ag.ad_detail(x, "median")
+    aw = ag.awg_j_detail(x, idx.cap_low[k], idx.cap_high[k])
+    if aw.reason:
+        reasons.append(f"awg(J): {aw.reason}")
+    complete = x[~np.isnan(x).any(axis=1)]
+    icc = None
+    if x.shape[1] < 2:
+        reasons.append("ICC: needs at least 2 items")
+    elif complete.shape[0] < 2:
+        reasons.append("ICC: needs at least 2 respondents who answered every item")
+    else:
+        icc = ag.icc(complete.T)
+    return CapabilityAgreement(
+        capability_id=cap_id,
+        n=int(x.shape[0]),
+        rwg_j=rj.value,
+        rwg_j_raw=rj.raw,
+        rwg_j_out_of_range=rj.out_of_range,
+        rwg_star_j=rs.value,
+        ad_mean=adm.value,
+        ad_median=adm_md.value,
+        awg_j=aw.value,
+        alpha_interval=ag.krippendorff_alpha(x, "interval"),
+        alpha_ordinal=ag.krippendorff_alpha(x, "ordinal"),
+        cronbach_alpha=ag.cronbach_alpha(x, "pairwise"),
+        cronbach_alpha_listwise=ag.cronbach_alpha(x, "listwise"),
+        icc=icc,
+        reasons=tuple(reasons),
+    )
