@@ -171,8 +171,7 @@ def _header_problems(
     for col in required:
         if col not in present:
             ctx.add(
-                f"missing required column {col!r} ({layout} format needs {', '.join(required)})"
-                + _suggest(col, [h for h in header if h not in known], 0.75),
+                f"missing required column {col!r} ({layout} format needs {', '.join(required)})",
                 row=1,
             )
             ok = False
@@ -248,14 +247,8 @@ def parse_long_rows(
         if not item:
             ctx.add("item is empty; give an item id such as MET-03", row_no, "item")
         current, na_cur = _rating(ctx, row.get("current"), row_no, "current", item)
-        target, na_tgt = _rating(ctx, row.get("target"), row_no, "target", item)
+        target, _ = _rating(ctx, row.get("target"), row_no, "target", item)
         na = _flag(ctx, row.get("na"), row_no, "na") or na_cur
-        if na_tgt and current is not None:
-            ctx.add(
-                f"target is N/A but current is {current} for {item}; leave both empty",
-                row_no,
-                "target",
-            )
         try:
             confidence = _parse_int(row.get("confidence"))
         except ValueError:
@@ -763,34 +756,38 @@ def _read_xlsx(
 
 
 def resolve_instrument(
-    declared: Sequence[str], instrument: Instrument | None, source: str
+    declared: Sequence[str],
+    instrument: Instrument | None,
+    source: str,
+    problems: list[Problem] | None = None,
 ) -> Instrument:
     """The instrument to validate against: the one given, else the one the file declares, else
     the newest ``customer-centricity``. A declared instrument that differs from the given one is
-    an error (answers to one version cannot be scored with another)."""
+    a problem (answers to one version cannot be scored with another): it is appended to
+    ``problems`` when given, else raised as :class:`ResponseError`."""
     from assessment.model import DEFAULT_INSTRUMENT, get_instrument, parse_ref
 
+    found: list[Problem] = []
     names = sorted(set(declared))
     if len(names) > 1:
-        raise ResponseError(
-            [Problem(f"files name different instruments: {', '.join(names)}", source)], source
-        )
+        found.append(Problem(f"files name different instruments: {', '.join(names)}", source))
     if instrument is None:
-        return get_instrument(names[0] if names else DEFAULT_INSTRUMENT)
-    if names:
+        instrument = get_instrument(names[0] if names else DEFAULT_INSTRUMENT)
+    elif names:
         ident, version = parse_ref(names[0])
         if ident != instrument.id or (version is not None and version != instrument.version):
-            raise ResponseError(
-                [
-                    Problem(
-                        f"the file was answered on {names[0]} but {instrument.ref} was chosen; "
-                        f"use --instrument {names[0]} or convert the file",
-                        source,
-                        column="instrument",
-                    )
-                ],
-                source,
+            found.append(
+                Problem(
+                    f"the file was answered on {names[0]} but {instrument.ref} was chosen; "
+                    f"use --instrument {names[0]} or convert the file",
+                    source,
+                    column="instrument",
+                )
             )
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ResponseError(found, source)
     return instrument
 
 
@@ -813,9 +810,9 @@ def read_wave(
         records.extend(recs)
         if named:
             declared.append(named)
+    inst = resolve_instrument(declared, instrument, source, problems)
     if problems and not records:
         raise ResponseError(problems, source)
-    inst = resolve_instrument(declared, instrument, source)
     return inst, records_to_response_set(inst, records, source=source, problems=problems, wave=wave)
 
 

@@ -2,7 +2,8 @@
 
 The long CSV has exactly the columns of DESIGN §5 and reads back to an identical set
 (same :attr:`ResponseSet.data_hash`); the wide CSV has ``wave, respondent, role, department`` and
-per item ``<ITEM>``, ``<ITEM>.target``, ``<ITEM>.na``, ``<ITEM>.comment``.
+per item ``<ITEM>``, ``<ITEM>.target`` and, where used, ``<ITEM>.na``, ``<ITEM>.confidence``,
+``<ITEM>.comment``.
 """
 
 from __future__ import annotations
@@ -50,10 +51,14 @@ def _write_wide(responses: ResponseSet, writer: csv.writer) -> None:  # type: ig
     has_comment = {c.item for c in responses.comments}
     comments = {(c.respondent, c.item): c.text for c in responses.comments}
     has_na = {responses.item_ids[j] for j in np.flatnonzero(responses.na.any(axis=0))}
+    has_conf = {
+        responses.item_ids[j] for j in np.flatnonzero((~np.isnan(responses.confidence)).any(axis=0))
+    }
     header = ["wave", "respondent", "role", "department"]
     for item in responses.item_ids:
         header += [item, f"{item}.target"]
         header += [f"{item}.na"] if item in has_na else []
+        header += [f"{item}.confidence"] if item in has_conf else []
         header += [f"{item}.comment"] if item in has_comment else []
     writer.writerow(header)
     for i, r in enumerate(responses.respondents):
@@ -63,6 +68,9 @@ def _write_wide(responses: ResponseSet, writer: csv.writer) -> None:  # type: ig
             row += ["" if np.isnan(cur) else int(cur), "" if np.isnan(tgt) else int(tgt)]
             if item in has_na:
                 row.append("true" if responses.na[i, j] else "")
+            if item in has_conf:
+                conf = responses.confidence[i, j]
+                row.append("" if np.isnan(conf) else int(conf))
             if item in has_comment:
                 row.append(comments.get((r.id, item), ""))
         writer.writerow(row)

@@ -1,0 +1,344 @@
+"""Reading responses: CSV/JSON, long and wide, all-or-nothing validation (DESIGN §5)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assessment.errors import ResponseError
+from assessment.io import (
+    parse_long_rows,
+    parse_wide_rows,
+    read_responses,
+    read_wave,
+    records_to_response_set,
+    write_csv,
+    write_json,
+)
+from assessment.synthetic import northwind
+
+HEADER = "wave,respondent,role,department,item,current,target,na,confidence,comment\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "r.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems_of(
+    exc: pytest.ExceptionInfo[ResponseError],
+) -> list[tuple[int | None, str | None, str]]:
+    return [(p.row, p.column, p.message) for p in exc.value.problems]
+
+
+# -- reading good files ---------------------------------------------------------------------------
+
+
+def test_long_csv_builds_arrays_in_instrument_order(fixtures_dir, mini_instrument):
+    rs = read_responses(fixtures_dir / "responses" / "mini-long.csv", mini_instrument)
+    assert rs.instrument_ref == "mini@1.0.0"
+    assert rs.wave == "2026-H1"
+    assert [r.id for r in rs.respondents] == ["R1", "R2", "R3"]
+    assert rs.item_ids == ("CUL-01", "CUL-02", "SYS-01", "SYS-02", "MET-01", "MET-02")
+    assert rs.current[0].tolist()[:5] == [4, 2, 3, 3, 4]
+    assert math.isnan(rs.current[0, 5]) and rs.na[0, 5]  # na=true
+    assert math.isnan(rs.current[1, 3]) and rs.na[1, 3]  # "N/A" in the rating cell
+    assert math.isnan(rs.current[2, 3]) and not rs.na[2, 3]  # not asked: missing, not N/A
+    assert rs.confidence[0, 0] == 3 and rs.confidence[1, 0] == 2
+    assert [(c.respondent, c.item) for c in rs.comments] == [("R1", "MET-01")]
+
+
+def test_department_is_trimmed_and_matched_case_insensitively(fixtures_dir, mini_instrument):
+    # R2's first row says " customer  service ", later rows "Customer Service": the same department
+    rs = read_responses(fixtures_dir / "responses" / "mini-long.csv", mini_instrument)
+    r2 = rs.respondents[1]
+    assert r2.department == "customer service"  # first spelling, whitespace collapsed
+    assert r2.department_key == "customer service"
+
+
+def test_wide_file_gives_the_same_responses_as_long(fixtures_dir, mini_instrument):
+    long = read_responses(fixtures_dir / "responses" / "mini-long.csv", mini_instrument)
+    wide = read_responses(fixtures_dir / "responses" / "mini-wide.csv", mini_instrument)
+    assert wide.data_hash == long.data_hash
+    np.testing.assert_array_equal(wide.current, long.current)
+    np.testing.assert_array_equal(wide.na, long.na)
+
+
+def test_bom_semicolons_and_capitalised_headers_are_accepted(tmp_path, mini_instrument):
+    text = "Wave;Respondent;Role;Department;Item;Current;Target\n2026-H1;R1;Executive;Sales;CUL-01;4;5\n"
+    rs = read_responses(write(tmp_path, text, encoding="utf-8-sig"), mini_instrument)
+    assert rs.respondents[0].role == "executive"
+    assert rs.current[0, 0] == 4 and rs.target[0, 0] == 5
+
+
+def test_spreadsheet_cells_as_numbers_and_flags(mini_instrument):
+    rows = [
+        {
+            "respondent": "R1",
+            "role": "staff",
+            "department": "IT",
+            "item": "CUL-01",
+            "current": 4.0,
+            "target": 5,
+            "na": "no",
+        },
+        {
+            "respondent": "R1",
+            "role": "staff",
+            "department": "IT",
+            "item": "CUL-02",
+            "current": None,
+            "target": "",
+            "na": "YES",
+        },
+        {
+            "respondent": "R1",
+            "role": "staff",
+            "department": "IT",
+            "item": "MET-01",
+            "current": "3.0",
+            "target": "n/a",
+            "na": 0,
+        },
+    ]
+    records, problems = parse_long_rows(rows, source="sheet.xlsx", sheet="Answers", wave="W1")
+    assert problems == []
+    assert [(r.current, r.target, r.na, r.row) for r in records] == [
+        (4, 5, False, 2),
+        (None, None, True, 3),
+        (3, None, False, 4),
+    ]
+    rs = records_to_response_set(mini_instrument, records, source="sheet.xlsx")
+    assert rs.wave == "W1"
+
+
+def test_json_with_declared_instrument(tmp_path, mini_instrument):
+    payload = {
+        "instrument": "mini@1.0.0",
+        "wave": "2026-H1",
+        "responses": [
+            {
+                "respondent": "R1",
+                "role": "manager",
+                "department": "HR",
+                "item": "SYS-01",
+                "current": 2,
+                "target": 4,
+            },
+            {
+                "respondent": "R1",
+                "role": "manager",
+                "department": "HR",
+                "item": "SYS-02",
+                "na": True,
+            },
+        ],
+    }
+    path = write(tmp_path, json.dumps(payload), "w.json")
+    inst, rs = read_wave(path, mini_instrument)
+    assert inst is mini_instrument
+    assert rs.wave == "2026-H1" and rs.na[0, 3] and rs.current[0, 2] == 2
+
+
+def test_json_list_of_records(tmp_path, mini_instrument):
+    recs = [
+        {
+            "wave": "W",
+            "respondent": "R1",
+            "role": "staff",
+            "department": "HR",
+            "item": "CUL-01",
+            "current": 3,
+        }
+    ]
+    rs = read_responses(write(tmp_path, json.dumps(recs), "w.json"), mini_instrument)
+    assert rs.current[0, 0] == 3
+
+
+def test_all_na_respondent_is_kept_with_a_warning(tmp_path, mini_instrument):
+    from assessment.service import response_warnings
+
+    text = (
+        HEADER
+        + "W,R1,staff,HR,CUL-01,3,4,,,\nW,R2,staff,HR,CUL-01,,,true,,\nW,R2,staff,HR,MET-01,NA,,,,\n"
+    )
+    rs = read_responses(write(tmp_path, text), mini_instrument)
+    assert rs.n_respondents == 2
+    [warning] = response_warnings(rs)
+    assert "R2" in warning and "no scores" in warning
+
+
+def test_wave_option_selects_one_of_several_waves(tmp_path, mini_instrument):
+    text = HEADER + "2026-H1,R1,staff,HR,CUL-01,3,4,,,\n2026-H2,R1,staff,HR,CUL-01,4,4,,,\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ResponseError, match=r"several waves.*--wave"):
+        read_responses(path, mini_instrument)
+    rs = read_responses(path, mini_instrument, wave="2026-H2")
+    assert rs.wave == "2026-H2" and rs.current[0, 0] == 4
+
+
+def test_wave_fills_a_file_without_wave_column(tmp_path, mini_instrument):
+    text = "respondent,role,department,item,current\nR1,staff,HR,CUL-01,3\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ResponseError, match="add a 'wave' column or choose one with --wave"):
+        read_responses(path, mini_instrument)
+    assert read_responses(path, mini_instrument, wave="2026-H1").wave == "2026-H1"
+
+
+# -- all-or-nothing validation ------------------------------------------------------------------
+
+
+def test_acceptance_unknown_item_out_of_range_and_duplicate_in_one_error(
+    fixtures_dir, mini_instrument
+):
+    """DESIGN §5 acceptance: every problem is reported together, with rows."""
+    with pytest.raises(ResponseError) as exc:
+        read_responses(fixtures_dir / "responses" / "mini-bad.csv", mini_instrument)
+    found = problems_of(exc)
+    assert len(found) == 3
+    assert found[0][:2] == (3, "item") and "unknown item 'CUL-03'" in found[0][2]
+    assert "did you mean 'CUL-02'" in found[0][2]
+    assert found[1] == (4, "current", "current 7 is outside 1..5 for SYS-01")
+    assert found[2][:2] == (6, "item") and "in row 5 and again in row 6" in found[2][2]
+    assert "3 problems found; nothing was imported" in str(exc.value)
+
+
+def test_missing_required_column_is_named(tmp_path, mini_instrument):
+    path = write(tmp_path, "wave,respondent,role,item,curent\nW,R1,staff,CUL-01,3\n")
+    with pytest.raises(ResponseError) as exc:
+        read_responses(path, mini_instrument)
+    messages = " | ".join(m for _, _, m in problems_of(exc))
+    assert "missing required column 'department'" in messages
+    assert (
+        "missing required column 'current'" in messages and "did you mean 'curent'" not in messages
+    )
+    assert "unknown column 'curent'; did you mean 'current'?" in messages
+
+
+def test_cell_problems_are_collected(tmp_path, mini_instrument):
+    text = HEADER + (
+        "W,R1,staff,HR,CUL-01,3.5,4,,,\n"  # not whole
+        "W,R1,staff,HR,CUL-02,three,4,,,\n"  # not a number
+        "W,R1,staff,HR,MET-01,3,4,true,,\n"  # na with a rating
+        "W,R1,staff,HR,MET-02,,,maybe,,\n"  # bad flag
+        "W,R1,staff,HR,SYS-01,3,0,,5,\n"  # target and confidence out of range
+        "W,R1,staff,HR,SYS-02,3,4,,,\n"  # not asked of staff
+    )
+    with pytest.raises(ResponseError) as exc:
+        read_responses(write(tmp_path, text), mini_instrument)
+    found = problems_of(exc)
+    rows = [(r, c) for r, c, _ in found]
+    assert rows == [
+        (2, "current"),
+        (3, "current"),
+        (4, "na"),
+        (5, "na"),
+        (6, "target"),
+        (6, "confidence"),
+        (7, "item"),
+    ]
+    text_all = " | ".join(m for *_, m in found)
+    assert "'3.5' for CUL-01 is not a whole number" in text_all
+    assert "target 0 is outside 1..5 for SYS-01" in text_all
+    assert "SYS-02 is asked only of executive, manager, but respondent R1 is staff" in text_all
+
+
+def test_conflicting_respondent_and_unknown_role(tmp_path, mini_instrument):
+    text = HEADER + (
+        "W,R1,staff,HR,CUL-01,3,4,,,\n"
+        "W,R1,manager,Finance,CUL-02,3,4,,,\n"
+        "W,R2,intern,HR,CUL-01,3,4,,,\n"
+    )
+    with pytest.raises(ResponseError) as exc:
+        read_responses(write(tmp_path, text), mini_instrument)
+    messages = [m for *_, m in problems_of(exc)]
+    assert any("unknown role 'intern'" in m and "executive, manager, staff" in m for m in messages)
+    assert any("conflicting roles: 'staff' in row 2, 'manager' in row 3" in m for m in messages)
+    assert any("conflicting departments: 'HR' in row 2, 'Finance' in row 3" in m for m in messages)
+
+
+def test_empty_and_header_only_files(tmp_path, mini_instrument):
+    with pytest.raises(ResponseError, match="is empty"):
+        read_responses(write(tmp_path, "", "empty.csv"), mini_instrument)
+    with pytest.raises(ResponseError, match="only a header row"):
+        read_responses(write(tmp_path, HEADER, "header.csv"), mini_instrument)
+
+
+def test_not_utf8_is_reported_not_guessed(tmp_path, mini_instrument):
+    text = HEADER + "W,R1,staff,Vertrieb Süd,CUL-01,3,4,,,\n"
+    with pytest.raises(ResponseError, match=r"not UTF-8.*save the file as UTF-8"):
+        read_responses(write(tmp_path, text, encoding="latin-1"), mini_instrument)
+
+
+def test_json_naming_another_instrument_version_is_refused(tmp_path, mini_instrument):
+    payload = {"instrument": "mini@2.0.0", "responses": []}
+    with pytest.raises(
+        ResponseError, match=r"answered on mini@2\.0\.0 but mini@1\.0\.0 was chosen"
+    ):
+        read_responses(write(tmp_path, json.dumps(payload), "w.json"), mini_instrument)
+
+
+def test_invalid_json_names_line(tmp_path, mini_instrument):
+    with pytest.raises(ResponseError, match=r"not valid JSON.*line 1"):
+        read_responses(write(tmp_path, '{"responses": [', "w.json"), mini_instrument)
+
+
+def test_unknown_layout(tmp_path, mini_instrument):
+    with pytest.raises(ResponseError, match="cannot tell the layout"):
+        read_responses(write(tmp_path, "a,b\n1,2\n"), mini_instrument)
+
+
+def test_wide_flags_misnamed_item_columns():
+    rows = [{"respondent": "R1", "role": "staff", "department": "HR", "CUL-01": "3", "CUL02": "4"}]
+    _, problems = parse_wide_rows(rows, source="w.csv", wave="W")
+    assert [(p.row, p.column) for p in problems] == [(1, "CUL02")]
+    assert "looks like an item" in problems[0].message
+
+
+def test_parse_long_rows_streams_from_a_generator():
+    def rows():
+        for k in range(50_000):
+            yield {
+                "wave": "W",
+                "respondent": f"R{k}",
+                "role": "staff",
+                "department": "HR",
+                "item": "CUL-01",
+                "current": "3",
+            }
+
+    records, problems = parse_long_rows(rows(), source="big.csv")
+    assert problems == [] and len(records) == 50_000 and records[-1].row == 50_001
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_write_csv_round_trips(tmp_path, mini_instrument, layout):
+    rs = northwind(instrument=mini_instrument)
+    path = write_csv(rs, tmp_path / f"nw-{layout}.csv", format=layout)
+    back = read_responses(path, mini_instrument)
+    assert back.data_hash == rs.data_hash
+    assert sorted(back.comments, key=str) == sorted(rs.comments, key=str)
+
+
+def test_write_json_round_trips(tmp_path, mini_instrument):
+    rs = northwind(instrument=mini_instrument)
+    back = read_responses(write_json(rs, tmp_path / "nw.json"), mini_instrument)
+    assert back.data_hash == rs.data_hash
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    from assessment.io import atomic_open
+
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError), atomic_open(target) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
