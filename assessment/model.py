@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assessment.errors import LockError, QuestionnaireError
+from assessment.errors import LockError, Problem, QuestionnaireError
 
 __all__ = [
     "Action",
@@ -34,10 +34,15 @@ __all__ = [
     "content_hash",
     "diff_instruments",
     "get_instrument",
+    "instrument_from_data",
     "instrument_schema",
+    "instrument_schema_text",
     "list_instruments",
     "load_instrument",
+    "lock_status",
     "parse_ref",
+    "read_lock",
+    "write_lock",
 ]
 
 DEFAULT_INSTRUMENT = "customer-centricity"
@@ -72,9 +77,7 @@ class Scale(_Strict):
         if len(self.labels) != self.options:
             raise ValueError(f"has {self.options} options but {len(self.labels)} labels")
         if self.descriptors is not None and len(self.descriptors) != self.options:
-            raise ValueError(
-                f"has {self.options} options but {len(self.descriptors)} descriptors"
-            )
+            raise ValueError(f"has {self.options} options but {len(self.descriptors)} descriptors")
         return self
 
 
@@ -123,8 +126,19 @@ class Capability(_Strict):
     @field_validator("levels")
     @classmethod
     def _five_levels(cls, v: dict[int, str]) -> dict[int, str]:
-        if sorted(v) != list(LEVELS):
-            raise ValueError(f"must describe levels 1-5 exactly, got {sorted(v)}")
+        missing = [lv for lv in LEVELS if lv not in v]
+        extra = sorted(lv for lv in v if lv not in LEVELS)
+        if missing or extra:
+            what = []
+            if missing:
+                what.append(
+                    f"missing level{'s' * (len(missing) > 1)} {', '.join(map(str, missing))}"
+                )
+            if extra:
+                what.append(
+                    f"unexpected level{'s' * (len(extra) > 1)} {', '.join(map(str, extra))}"
+                )
+            raise ValueError(f"must describe each of the levels 1-5 once: {'; '.join(what)}")
         return v
 
     def actions_from(self, level: int) -> list[Action]:
@@ -171,47 +185,150 @@ class Instrument(_Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Instrument:
-        errors: list[str] = []
+        """Checks that need the whole instrument: ids, references, roles, cycles, item map."""
+        errors: list[tuple[Loc, str]] = []
         cap_ids = [c.id for c in self.capabilities]
-        _dupes(cap_ids, "capability id", errors)
-        item_ids = [i.id for c in self.capabilities for i in c.items]
-        _dupes(item_ids, "item id", errors)
+        _dupes(
+            cap_ids,
+            "capability id",
+            [("capabilities", k, "id") for k in range(len(cap_ids))],
+            errors,
+        )
+        item_locs = [
+            ("capabilities", ci, "items", ii, "id")
+            for ci, c in enumerate(self.capabilities)
+            for ii in range(len(c.items))
+        ]
+        _dupes([i.id for i in self.items], "item id", item_locs, errors)
+        action_locs = [
+            ("capabilities", ci, "actions", ai, "id")
+            for ci, c in enumerate(self.capabilities)
+            for ai in range(len(c.actions))
+        ]
         action_ids = [a.id for c in self.capabilities for a in c.actions]
-        _dupes(action_ids, "action id", errors)
+        _dupes(action_ids, "action id", action_locs, errors)
         known_actions = set(action_ids)
         for ci, cap in enumerate(self.capabilities):
-            where = f"capabilities[{ci}]"
-            for p in cap.prerequisites:
-                if p not in cap_ids:
-                    errors.append(f"{where}.prerequisites: unknown capability {p!r}")
+            where: Loc = ("capabilities", ci)
+            for pi, p in enumerate(cap.prerequisites):
                 if p == cap.id:
-                    errors.append(f"{where}.prerequisites: {cap.id} cannot require itself")
+                    errors.append(
+                        ((*where, "prerequisites", pi), f"{cap.id} cannot require itself")
+                    )
+                elif p not in cap_ids:
+                    errors.append(
+                        (
+                            (*where, "prerequisites", pi),
+                            f"unknown capability {p!r}; defined: {', '.join(cap_ids)}",
+                        )
+                    )
             for ii, item in enumerate(cap.items):
-                iw = f"{where}.items[{ii}]"
+                iw: Loc = (*where, "items", ii)
                 if not item.id.startswith(cap.id + "-"):
-                    errors.append(f"{iw}.id: {item.id!r} must start with {cap.id + '-'!r}")
+                    errors.append(((*iw, "id"), f"{item.id!r} must start with {cap.id + '-'!r}"))
                 if item.scale not in self.scales:
                     errors.append(
-                        f"{iw}.scale: unknown scale {item.scale!r}; "
-                        f"defined: {', '.join(sorted(self.scales))}"
+                        (
+                            (*iw, "scale"),
+                            f"unknown scale {item.scale!r}; defined: {', '.join(sorted(self.scales))}",
+                        )
                     )
-                for r in item.roles:
+                for ri, r in enumerate(item.roles):
                     if r not in self.roles:
-                        errors.append(f"{iw}.roles: unknown role {r!r}; defined: {self.roles}")
+                        errors.append(
+                            (
+                                (*iw, "roles", ri),
+                                f"unknown role {r!r}; defined: {', '.join(self.roles)}",
+                            )
+                        )
             for ai, act in enumerate(cap.actions):
-                aw = f"{where}.actions[{ai}]"
+                aw: Loc = (*where, "actions", ai)
                 if not act.id.startswith(cap.id + "-"):
-                    errors.append(f"{aw}.id: {act.id!r} must start with {cap.id + '-'!r}")
-                for d in act.depends_on:
-                    if d not in known_actions:
-                        errors.append(f"{aw}.depends_on: unknown action {d!r}")
+                    errors.append(((*aw, "id"), f"{act.id!r} must start with {cap.id + '-'!r}"))
+                elif act.id.split("-")[1] != f"A{act.from_level}":
+                    errors.append(
+                        (
+                            (*aw, "id"),
+                            f"{act.id!r} has from_level {act.from_level}; action ids are "
+                            f"<CAPABILITY>-A<from_level>-<n>, e.g. {cap.id}-A{act.from_level}-1",
+                        )
+                    )
+                for di, d in enumerate(act.depends_on):
+                    if d == act.id:
+                        errors.append(
+                            ((*aw, "depends_on", di), f"{act.id} cannot depend on itself")
+                        )
+                    elif d not in known_actions:
+                        errors.append(
+                            (
+                                (*aw, "depends_on", di),
+                                f"unknown action {d!r}; use an action id defined in this file",
+                            )
+                        )
         errors.extend(_cycles(self.capabilities))
-        for r in self.management_roles:
+        errors.extend(_action_cycles(self.capabilities))
+        for ri, r in enumerate(self.management_roles):
             if r not in self.roles:
-                errors.append(f"management_roles: unknown role {r!r}")
+                errors.append(
+                    (
+                        ("management_roles", ri),
+                        f"unknown role {r!r}; defined: {', '.join(self.roles)}",
+                    )
+                )
+        errors.extend(self._check_item_map())
         if errors:
-            raise ValueError("; ".join(errors))
+            raise _Problems(errors)
         return self
+
+    def _check_item_map(self) -> list[tuple[Loc, str]]:
+        errors: list[tuple[Loc, str]] = []
+        if self.supersedes is not None:
+            if not re.match(r"^[a-z][a-z0-9-]+@\d+\.\d+\.\d+$", self.supersedes):
+                errors.append(
+                    (("supersedes",), f"{self.supersedes!r} must look like {self.id}@1.0.0")
+                )
+            elif _semver_key(self.supersedes.split("@")[1]) >= _semver_key(self.version) and (
+                self.supersedes.split("@")[0] == self.id
+            ):
+                errors.append(
+                    (("supersedes",), f"{self.supersedes} is not older than version {self.version}")
+                )
+        elif self.item_map:
+            errors.append((("item_map",), "an item map needs `supersedes: <id>@<version>`"))
+        own = set(self.item_index)
+        seen_new: set[str] = set()
+        seen_old: set[str] = set()
+        for k, ch in enumerate(self.item_map):
+            loc: Loc = ("item_map", k)
+            needs_old = ch.change != "new"
+            needs_new = ch.change != "removed"
+            if needs_old and not ch.old:
+                errors.append(
+                    (
+                        (*loc, "old"),
+                        f"a {ch.change!r} entry needs `old:` (the item id in the old version)",
+                    )
+                )
+            if not needs_old and ch.old:
+                errors.append(((*loc, "old"), "a 'new' item has no `old:`"))
+            if needs_new and not ch.new:
+                errors.append(
+                    (
+                        (*loc, "new"),
+                        f"a {ch.change!r} entry needs `new:` (the item id in this version)",
+                    )
+                )
+            if not needs_new and ch.new:
+                errors.append(((*loc, "new"), "a 'removed' item has no `new:`"))
+            if ch.new and ch.new not in own:
+                errors.append(((*loc, "new"), f"{ch.new!r} is not an item of this version"))
+            if ch.new in seen_new or ch.old in seen_old:
+                errors.append((loc, f"item {ch.new or ch.old!r} is mapped twice"))
+            if ch.new:
+                seen_new.add(ch.new)
+            if ch.old:
+                seen_old.add(ch.old)
+        return errors
 
     # -- navigation -------------------------------------------------------------------------
     @property
@@ -262,33 +379,69 @@ class Instrument(_Strict):
         return content_hash(self)
 
 
-def _dupes(ids: list[str], what: str, errors: list[str]) -> None:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            errors.append(f"duplicate {what} {i!r}")
-        seen.add(i)
+Loc = tuple[str | int, ...]
 
 
-def _cycles(caps: list[Capability]) -> list[str]:
-    graph = {c.id: list(c.prerequisites) for c in caps}
+class _Problems(ValueError):
+    """Cross-reference problems, each with its location in the file (kept apart for reporting)."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{_fmt_loc(loc)}: {msg}" for loc, msg in problems))
+
+
+def _dupes(ids: list[str], what: str, locs: list[Loc], errors: list[tuple[Loc, str]]) -> None:
+    first: dict[str, Loc] = {}
+    for i, loc in zip(ids, locs, strict=True):
+        if i in first:
+            errors.append((loc, f"duplicate {what} {i!r} (first used at {_fmt_loc(first[i])})"))
+        else:
+            first[i] = loc
+
+
+def _find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every cycle found by a depth-first search over ``graph`` (node -> successors)."""
     state: dict[str, int] = {}
-    found: list[str] = []
+    found: list[list[str]] = []
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                cycle = [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
-                found.append(f"prerequisites form a cycle: {' -> '.join(cycle)}")
+                found.append([*path[path.index(nxt) :], nxt])
             elif nxt in graph and state.get(nxt) is None:
                 visit(nxt, [*path, nxt])
         state[node] = 2
 
-    for c in graph:
-        if c not in state:
-            visit(c, [c])
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
     return found
+
+
+def _cycles(caps: list[Capability]) -> list[tuple[Loc, str]]:
+    index = {c.id: k for k, c in enumerate(caps)}
+    graph = {c.id: [p for p in c.prerequisites if p != c.id] for c in caps}
+    return [
+        (
+            ("capabilities", index[cycle[0]], "prerequisites"),
+            f"prerequisites form a cycle: {' -> '.join(cycle)}; remove one of these prerequisites",
+        )
+        for cycle in _find_cycles(graph)
+    ]
+
+
+def _action_cycles(caps: list[Capability]) -> list[tuple[Loc, str]]:
+    where = {
+        a.id: ("capabilities", ci, "actions", ai, "depends_on")
+        for ci, c in enumerate(caps)
+        for ai, a in enumerate(c.actions)
+    }
+    graph = {a.id: [d for d in a.depends_on if d != a.id] for c in caps for a in c.actions}
+    return [
+        (where[cycle[0]], f"actions depend on each other in a cycle: {' -> '.join(cycle)}")
+        for cycle in _find_cycles(graph)
+    ]
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -304,26 +457,121 @@ def _fmt_loc(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def instrument_from_data(data: Any, source: str = "<data>") -> Instrument:
-    """Validate parsed YAML/JSON data; raise :class:`QuestionnaireError` listing every problem."""
+def _id_along(data: Any, loc: Loc) -> str | None:
+    """The innermost ``id`` of the mappings that ``loc`` passes through (an item, action, ...)."""
+    found = None
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+        try:
+            node = node[part] if not isinstance(node, dict) else node.get(part, node.get(str(part)))
+        except (IndexError, KeyError, TypeError):
+            break
+    if isinstance(node, dict) and isinstance(node.get("id"), str):
+        found = node["id"]
+    return found
+
+
+def _line_of(node: Any, loc: Loc) -> int | None:
+    """1-based line in the YAML source of the deepest node along ``loc`` (a composed PyYAML node)."""
+    import yaml
+
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            nxt = node.value[part]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+def _problems_of(exc: ValidationError) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for err in exc.errors():
+        inner = (err.get("ctx") or {}).get("error")
+        base = tuple(
+            p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
+        if isinstance(inner, _Problems):
+            out.extend(((*base, *loc), msg) for loc, msg in inner.problems)
+        else:
+            out.append((base, err["msg"].removeprefix("Value error, ")))
+    return out
+
+
+def instrument_from_data(data: Any, source: str = "<data>", *, _node: Any = None) -> Instrument:
+    """Validate parsed YAML/JSON data; raise :class:`QuestionnaireError` listing every problem.
+
+    Each problem is one line: ``source:line: path.in.yaml (ITEM-ID): what is wrong``. The error's
+    ``problems`` attribute holds them as :class:`~assessment.errors.Problem` (``row`` = YAML line,
+    ``column`` = path inside the YAML) for callers that format them differently.
+    """
+    if data is None:
+        raise QuestionnaireError(
+            f"{source}: the file is empty; an instrument needs at least id, version, title, scales "
+            "and capabilities (see docs/questionnaire-format.md)"
+        )
     if not isinstance(data, dict):
-        raise QuestionnaireError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+        raise QuestionnaireError(
+            f"{source}: expected a mapping (id: ..., version: ...) at the top level, "
+            f"got {type(data).__name__}"
+        )
     try:
         return Instrument.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  - {_fmt_loc(tuple(loc))}: {msg}")
-        raise QuestionnaireError(
-            f"{source}: invalid instrument ({len(lines)} problem{'s' * (len(lines) != 1)}):\n"
-            + "\n".join(lines)
-        ) from None
+        problems = []
+        for loc, msg in _problems_of(exc):
+            ident = _id_along(data, loc)
+            where = _fmt_loc(loc) + (f" ({ident})" if ident else "")
+            problems.append(Problem(f"{where}: {msg}", source, _line_of(_node, loc), _fmt_loc(loc)))
+        n = len(problems)
+        lines = [f"  - {p.source}{f':{p.row}' if p.row else ''}: {p.message}" for p in problems]
+        err = QuestionnaireError(
+            f"{source}: invalid instrument ({n} problem{'s' * (n != 1)}):\n" + "\n".join(lines)
+        )
+        err.problems = tuple(problems)  # type: ignore[attr-defined]
+        raise err from None
+
+
+def _yaml_loader() -> type:
+    """A safe YAML loader that rejects duplicate keys (PyYAML silently keeps the last one)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first on line {seen[key].line + 1})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def load_instrument(path: str | Path) -> Instrument:
-    """Load and validate an instrument YAML file."""
+    """Load and validate an instrument YAML file.
+
+    Raises :class:`QuestionnaireError` for a missing, non-UTF-8, empty or malformed file (with the
+    line and column), a duplicate key, and every model problem (each with its line and YAML path).
+    """
     import yaml
 
     path = Path(path)
@@ -331,18 +579,31 @@ def load_instrument(path: str | Path) -> Instrument:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise QuestionnaireError(f"{path}: no such instrument file") from None
+    except IsADirectoryError:
+        raise QuestionnaireError(f"{path}: is a directory, not an instrument file") from None
     except UnicodeDecodeError as exc:
-        raise QuestionnaireError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise QuestionnaireError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8"
+        ) from None
+    loader = _yaml_loader()(text)
     try:
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()  # keep the node tree: it gives line numbers for errors
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise QuestionnaireError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    inst = instrument_from_data(data, str(path))
+        where = f"{mark.line + 1}:{mark.column + 1}:" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError(
+            f"{path}:{where} not valid YAML: {problem}"
+            + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+        ) from None
+    finally:
+        loader.dispose()
+    inst = instrument_from_data(data, str(path), _node=node)
     if path.parent.name == inst.id and path.stem != inst.version:
         raise QuestionnaireError(
-            f"{path}: file name says version {path.stem} but the file says {inst.version}"
+            f"{path}: the file name says version {path.stem} but the file says {inst.version}; "
+            "name the file <version>.yaml"
         )
     return inst
 
@@ -421,23 +682,59 @@ def lock_path(root: Path | None = None) -> Path:
     return (root or questionnaires_dir()) / "lock.json"
 
 
+LockState = Literal["locked", "changed", "unpublished"]
+
+
+def read_lock(root: Path | None) -> dict[str, str]:
+    path = lock_path(root)
+    if not path.exists():
+        return {}
+    try:
+        lock = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LockError(
+            f"{path}: not a valid lock file ({exc}); restore it from version control"
+        ) from None
+    if not isinstance(lock, dict) or not all(isinstance(v, str) for v in lock.values()):
+        raise LockError(f'{path}: expected a JSON object of "id@version": "sha256:..."')
+    return lock
+
+
+def lock_status(root: Path | None = None) -> list[tuple[str, str, LockState]]:
+    """``(ref, current hash, state)`` for every shipped version, in :func:`list_instruments` order.
+
+    ``locked``: matches the lock file; ``changed``: differs from its locked hash (an error);
+    ``unpublished``: not in the lock file yet (publish it with ``centric questionnaire lock``).
+    """
+    lock = read_lock(root)
+    out: list[tuple[str, str, LockState]] = []
+    for ident, version, path in list_instruments(root):
+        ref = f"{ident}@{version}"
+        h = content_hash(load_instrument(path))
+        state: LockState = (
+            "unpublished" if ref not in lock else "locked" if lock[ref] == h else "changed"
+        )
+        out.append((ref, h, state))
+    return out
+
+
 def check_lock(root: Path | None = None) -> dict[str, str]:
     """Check every shipped version against the lock file of published hashes.
 
     Raises :class:`LockError` when a published version changed, or a version is not in the lock.
     Returns the lock mapping ``{"id@version": hash}``.
     """
-    lock = json.loads(lock_path(root).read_text(encoding="utf-8"))
+    lock = read_lock(root)
+    name = lock_path(root).name
     problems = []
-    for ident, version, path in list_instruments(root):
-        ref = f"{ident}@{version}"
-        h = content_hash(load_instrument(path))
-        if ref not in lock:
-            problems.append(f"{ref} is not in {lock_path(root).name}; publish it with `centric questionnaire lock`")
-        elif lock[ref] != h:
+    for ref, h, state in lock_status(root):
+        if state == "unpublished":
+            problems.append(f"{ref} is not in {name}; publish it with `centric questionnaire lock`")
+        elif state == "changed":
             problems.append(
                 f"{ref} was changed after publication (hash {h[:19]}..., locked {lock[ref][:19]}...); "
-                "published versions are immutable: create a new version that supersedes it"
+                "published versions are immutable: undo the edit and create a new version that "
+                "supersedes it"
             )
     if problems:
         raise LockError("; ".join(problems))
@@ -445,21 +742,47 @@ def check_lock(root: Path | None = None) -> dict[str, str]:
 
 
 def write_lock(root: Path | None = None) -> dict[str, str]:
-    """Add versions missing from the lock file. Never rewrites a locked hash."""
-    path = lock_path(root)
-    lock = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    for ident, version, p in list_instruments(root):
-        lock.setdefault(f"{ident}@{version}", content_hash(load_instrument(p)))
-    path.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return lock
+    """Add versions missing from the lock file and return the new entries.
+
+    Never rewrites a locked hash: a changed published version raises :class:`LockError` and nothing
+    is written.
+    """
+    lock = read_lock(root)
+    status = lock_status(root)
+    changed = [ref for ref, _, state in status if state == "changed"]
+    if changed:
+        raise LockError(
+            f"{', '.join(changed)} changed after publication; the lock is not rewritten. Undo the "
+            "edit and publish the change as a new version that supersedes it"
+        )
+    added = {ref: h for ref, h, state in status if state == "unpublished"}
+    if added or not lock_path(root).exists():
+        lock.update(added)
+        text = json.dumps(dict(sorted(lock.items())), indent=2) + "\n"
+        lock_path(root).write_text(text, encoding="utf-8")
+    return added
 
 
 def instrument_schema() -> dict[str, Any]:
-    """JSON Schema of the instrument file format, generated from the model."""
+    """JSON Schema (draft 2020-12) of the instrument file format, generated from the model.
+
+    The shipped copy is ``questionnaires/schema/instrument.schema.json``; a test keeps it equal to
+    :func:`instrument_schema_text`.
+    """
     schema = Instrument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://centric.example/schemas/instrument.json"
     return schema
+
+
+def instrument_schema_text() -> str:
+    """:func:`instrument_schema` serialised the way it is shipped (2-space indent, newline at end)."""
+    return json.dumps(instrument_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_path() -> Path:
+    """Where the generated JSON Schema is shipped."""
+    return questionnaires_dir() / "schema" / "instrument.schema.json"
 
 
 # -- diff ------------------------------------------------------------------------------------
@@ -478,7 +801,11 @@ class InstrumentDiff(_Strict):
     @property
     def comparable(self) -> list[tuple[str, str]]:
         """(old, new) item id pairs whose answers can be compared across the versions."""
-        return [(c.old, c.new) for c in self.changes if c.change in ("same", "reworded") and c.old and c.new]
+        return [
+            (c.old, c.new)
+            for c in self.changes
+            if c.change in ("same", "reworded") and c.old and c.new
+        ]
 
     @property
     def dropped(self) -> list[str]:
@@ -494,7 +821,9 @@ def diff_instruments(old: Instrument, new: Instrument) -> InstrumentDiff:
         mapped_new = {c.new for c in changes if c.new}
         mapped_old = {c.old for c in changes if c.old}
         changes += [ItemChange(new=i.id, change="new") for i in new.items if i.id not in mapped_new]
-        changes += [ItemChange(old=i.id, change="removed") for i in old.items if i.id not in mapped_old]
+        changes += [
+            ItemChange(old=i.id, change="removed") for i in old.items if i.id not in mapped_old
+        ]
     else:
         changes = []
         for item in old.items:
@@ -503,14 +832,19 @@ def diff_instruments(old: Instrument, new: Instrument) -> InstrumentDiff:
                 continue
             other = new.item(item.id)
             s_old, s_new = old.scales[item.scale], new.scales[other.scale]
-            if (s_old.options, s_old.low) != (s_new.options, s_new.low) or item.reverse != other.reverse:
+            if (s_old.options, s_old.low) != (
+                s_new.options,
+                s_new.low,
+            ) or item.reverse != other.reverse:
                 kind: ChangeKind = "rescaled"
             elif item.text != other.text:
                 kind = "reworded"
             else:
                 kind = "same"
             changes.append(ItemChange(old=item.id, new=other.id, change=kind))
-        changes += [ItemChange(new=i.id, change="new") for i in new.items if i.id not in old.item_index]
+        changes += [
+            ItemChange(new=i.id, change="new") for i in new.items if i.id not in old.item_index
+        ]
     old_caps = {c.id for c in old.capabilities}
     new_caps = {c.id for c in new.capabilities}
     return InstrumentDiff(

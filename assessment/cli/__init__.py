@@ -15,14 +15,26 @@ from assessment import __version__
 
 # name -> (module, attribute, one-line help shown by `centric --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "questionnaire": ("assessment.cli.questionnaire", "questionnaire", "List, show, validate and diff instruments."),
+    "questionnaire": (
+        "assessment.cli.questionnaire",
+        "questionnaire",
+        "List, show, validate and diff instruments.",
+    ),
     "score": ("assessment.cli.score", "score", "Score a wave of responses."),
     "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its reports."),
     "report": ("assessment.cli.report", "report", "Write team, individual and trend PDF reports."),
     "db": ("assessment.cli.db", "db", "Create or upgrade the assessment database."),
-    "import": ("assessment.cli.interchange", "import_", "Import a response file into the database."),
+    "import": (
+        "assessment.cli.interchange",
+        "import_",
+        "Import a response file into the database.",
+    ),
     "export": ("assessment.cli.interchange", "export", "Export raw ratings from the database."),
-    "template": ("assessment.cli.interchange", "template", "Write a ready-to-fill respondent sheet."),
+    "template": (
+        "assessment.cli.interchange",
+        "template",
+        "Write a ready-to-fill respondent sheet.",
+    ),
 }
 
 
@@ -61,7 +73,9 @@ def main() -> None:
     from assessment.errors import CentricError
 
     try:
-        cli.main(standalone_mode=False)
+        # standalone_mode=False lets CentricError reach us, but then click *returns* the exit
+        # code of ctx.exit(n) instead of exiting: pass it on.
+        rc = cli.main(standalone_mode=False)
     except CentricError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -73,3 +87,5 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    if isinstance(rc, int) and not isinstance(rc, bool):
+        sys.exit(rc)

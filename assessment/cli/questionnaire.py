@@ -1,0 +1,380 @@
+"""``centric questionnaire``: list, show, validate, diff, lock instruments and print their schema.
+
+Thin by design: every command parses its arguments, calls one function of :mod:`assessment.model`
+and formats the result. Data goes to stdout, messages to stderr. Only pydantic, PyYAML and click are
+imported here, so ``centric questionnaire --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assessment.errors import CentricError, QuestionnaireError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CHANGE_KINDS = ("same", "reworded", "rescaled", "removed", "new")
+
+
+class UserError(click.ClickException):
+    """A :class:`CentricError` shown as ``Error: ...`` with the error's exit code (2)."""
+
+    def __init__(self, exc: CentricError) -> None:
+        super().__init__(str(exc))
+        self.exit_code = exc.exit_code
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into click errors: one message on stderr, exit code 2, no traceback."""
+    try:
+        yield
+    except CentricError as exc:
+        raise UserError(exc) from exc
+
+
+def format_option(func: F) -> F:
+    """The shared ``--format table|json`` option of commands that print data."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="table for people, json (stable keys) for programs.",
+    )(func)
+
+
+def root_option(func: F) -> F:
+    """``--root DIR``: the folder holding ``<id>/<version>.yaml`` and ``lock.json``."""
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Questionnaire folder (default: the instruments shipped with centric).",
+    )(func)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _load(ref: str, root: Path | None = None) -> Any:
+    """An instrument by ``id[@version]`` or by file path."""
+    from assessment.model import get_instrument, load_instrument
+
+    if Path(ref).suffix in (".yaml", ".yml") or Path(ref).is_file():
+        return load_instrument(ref)
+    return get_instrument(ref, root)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def questionnaire() -> None:
+    """List, show, validate and diff questionnaire instruments.
+
+    An instrument is one YAML file per version, questionnaires/<id>/<version>.yaml.
+    Published versions are immutable; their content hashes are kept in lock.json.
+
+    \b
+    Example:
+      centric questionnaire list
+      centric questionnaire show customer-centricity@1.0.0
+      centric questionnaire validate my-instrument/1.0.0.yaml
+    """
+
+
+@questionnaire.command("list")
+@format_option
+@root_option
+def list_(fmt: str, root: Path | None) -> None:
+    """List every available instrument version with its hash and lock state.
+
+    The state is "locked" (published, unchanged), "unpublished" (not yet in
+    lock.json) or "changed" (edited after publication: an error).
+
+    \b
+    Example:
+      centric questionnaire list
+      centric questionnaire list --format json
+    """
+    from assessment.model import list_instruments, load_instrument, lock_status
+
+    with user_errors():
+        states = {ref: state for ref, _, state in lock_status(root)}
+        rows = []
+        for ident, version, path in list_instruments(root):
+            inst = load_instrument(path)
+            rows.append(
+                {
+                    "ref": inst.ref,
+                    "id": ident,
+                    "version": version,
+                    "title": inst.title,
+                    "capabilities": len(inst.capabilities),
+                    "items": len(inst.items),
+                    "supersedes": inst.supersedes,
+                    "hash": inst.content_hash,
+                    "lock": states.get(inst.ref, "unpublished"),
+                    "path": str(path),
+                }
+            )
+    if fmt == "json":
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("No instruments found.", err=True)
+        return
+    click.echo(
+        _table(
+            [
+                [
+                    r["ref"],
+                    r["title"],
+                    str(r["capabilities"]),
+                    str(r["items"]),
+                    r["hash"][:19],
+                    r["lock"],
+                ]
+                for r in rows
+            ],
+            ["instrument", "title", "capabilities", "items", "hash", "lock"],
+        )
+    )
+
+
+@questionnaire.command()
+@click.argument("ref", metavar="ID[@VERSION]|FILE")
+@format_option
+@click.option("--actions/--no-actions", default=False, help="Also list the improvement actions.")
+@root_option
+def show(ref: str, fmt: str, actions: bool, root: Path | None) -> None:
+    """Show an instrument: capabilities, maturity levels and items.
+
+    Without @VERSION the newest version is shown. A path to a YAML file works
+    too. Items marked (R) are reverse-scored; roles are shown when an item is
+    asked only of some roles.
+
+    \b
+    Example:
+      centric questionnaire show customer-centricity
+      centric questionnaire show customer-centricity@1.0.0 --actions
+      centric questionnaire show customer-centricity --format json > cc.json
+    """
+    with user_errors():
+        inst = _load(ref, root)
+    if fmt == "json":
+        data = inst.model_dump(mode="json")
+        data = {"ref": inst.ref, "hash": inst.content_hash, **data}
+        if not actions:
+            for cap in data["capabilities"]:
+                cap.pop("actions")
+        _echo_json(data)
+        return
+    click.echo(_render_instrument(inst, actions))
+
+
+def _wrap(text: str, indent: int, hang: int = 0, width: int = 100) -> list[str]:
+    """``text`` wrapped to ``width``; continuation lines are indented ``hang`` more."""
+    return textwrap.wrap(
+        text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hang)
+    ) or [""]
+
+
+def _render_instrument(inst: Any, with_actions: bool) -> str:
+    out = [f"{inst.title} ({inst.ref})", f"hash: {inst.content_hash}"]
+    if inst.supersedes:
+        out.append(f"supersedes: {inst.supersedes}")
+    out.append(f"roles: {', '.join(inst.roles)}; management: {', '.join(inst.management_roles)}")
+    for scale in inst.scales.values():
+        out.append(f"scale {scale.id}: {scale.low}..{scale.high}")
+        for k, label in enumerate(scale.labels):
+            desc = f" - {scale.descriptors[k]}" if scale.descriptors else ""
+            out.append(f"  {scale.low + k} {label}{desc}")
+    for cap in inst.capabilities:
+        requires = f"; requires {', '.join(cap.prerequisites)}" if cap.prerequisites else ""
+        out += ["", f"{cap.id}  {cap.name}  (weight {cap.weight:g}{requires})"]
+        if cap.description:
+            out += _wrap(cap.description, 2)
+        out.append("  Levels:")
+        for lv in sorted(cap.levels):
+            out += _wrap(f"{lv} {cap.levels[lv]}", 4, 2)
+        out.append("  Items:")
+        for item in cap.items:
+            flags = " (R)" if item.reverse else ""
+            if item.roles and set(item.roles) != set(inst.roles):
+                flags += f" [{', '.join(item.roles)}]"
+            if not item.na_allowed:
+                flags += " [no N/A]"
+            out += _wrap(f"{item.id}{flags}  {item.text}", 4, 8)
+        if with_actions:
+            out.append("  Actions:")
+            for act in cap.actions:
+                deps = f" after {', '.join(act.depends_on)}" if act.depends_on else ""
+                out.append(
+                    f"    {act.id} {act.from_level}->{act.to_level} [{act.effort}, "
+                    f"{act.horizon_months} mo, {act.owner_role}{deps}]  {act.title}"
+                )
+    return "\n".join(out)
+
+
+@questionnaire.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@root_option
+def validate(files: tuple[Path, ...], root: Path | None) -> None:
+    """Validate instrument YAML files and report every problem.
+
+    Prints one "ok" line per valid file (with its hash) on stdout and every
+    problem, one per line with file, line and YAML path, on stderr. Exits
+    with code 2 when any file is invalid. A file whose id@version is already
+    published must match the locked hash.
+
+    \b
+    Example:
+      centric questionnaire validate questionnaires/customer-centricity/1.0.0.yaml
+      centric questionnaire validate drafts/*.yaml
+    """
+    from assessment.model import load_instrument, read_lock
+
+    with user_errors():
+        lock = read_lock(root)
+    failed = 0
+    for path in files:
+        try:
+            inst = load_instrument(path)
+            locked = lock.get(inst.ref)
+            if locked is not None and locked != inst.content_hash:
+                raise QuestionnaireError(
+                    f"{path}: {inst.ref} is published with a different content hash; published "
+                    "versions are immutable, so give your changes a new version number"
+                )
+        except QuestionnaireError as exc:
+            failed += 1
+            click.echo(str(exc), err=True)
+            continue
+        click.echo(f"ok  {path}  {inst.ref}  {inst.content_hash}")
+    if failed:
+        raise UserError(
+            QuestionnaireError(f"{failed} of {len(files)} file{'s' * (len(files) != 1)} invalid")
+        )
+
+
+@questionnaire.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@format_option
+@root_option
+def diff(old: str, new: str, fmt: str, root: Path | None) -> None:
+    """Compare two instrument versions item by item.
+
+    Uses NEW's declared item map when NEW supersedes OLD, and otherwise
+    infers it from item ids, texts and scales. Each item is same, reworded,
+    rescaled, removed or new; only same and reworded items are comparable in
+    trend analysis.
+
+    \b
+    Example:
+      centric questionnaire diff customer-centricity@1.0.0 customer-centricity@1.1.0
+      centric questionnaire diff customer-centricity@1.0.0 draft/1.1.0.yaml --format json
+    """
+    from assessment.model import diff_instruments
+
+    with user_errors():
+        d = diff_instruments(_load(old, root), _load(new, root))
+    counts = Counter(c.change for c in d.changes)
+    if fmt == "json":
+        data = d.model_dump(mode="json")
+        data["counts"] = {k: counts.get(k, 0) for k in CHANGE_KINDS}
+        data["comparable"] = [list(p) for p in d.comparable]
+        data["dropped"] = d.dropped
+        _echo_json(data)
+        return
+    source = "declared item map" if d.declared else "inferred from ids, texts and scales"
+    click.echo(f"{d.old} -> {d.new} ({source})")
+    order = {k: n for n, k in enumerate(CHANGE_KINDS)}
+    rows = [
+        [c.change, c.old or "", c.new or ""]
+        for c in sorted(d.changes, key=lambda c: (order[c.change], c.old or c.new or ""))
+    ]
+    click.echo(_table(rows, ["change", "old", "new"]))
+    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in CHANGE_KINDS))
+    click.echo(f"comparable items: {len(d.comparable)}")
+    if d.capabilities_added:
+        click.echo(f"capabilities added: {', '.join(d.capabilities_added)}")
+    if d.capabilities_removed:
+        click.echo(f"capabilities removed: {', '.join(d.capabilities_removed)}")
+
+
+@questionnaire.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of stdout.",
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the instrument file format.
+
+    Point your editor's YAML support at it for completion and checks while
+    writing an instrument.
+
+    \b
+    Example:
+      centric questionnaire schema -o instrument.schema.json
+      # in the YAML file, for the YAML language server:
+      # yaml-language-server: $schema=instrument.schema.json
+    """
+    from assessment.model import instrument_schema_text
+
+    text = instrument_schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@questionnaire.command()
+@click.option("--check", is_flag=True, help="Only check; change nothing (exit 2 on any problem).")
+@root_option
+def lock(check: bool, root: Path | None) -> None:
+    """Publish new instrument versions by adding their hashes to lock.json.
+
+    Existing entries are never rewritten: if a published version was edited,
+    the command fails and tells you to create a new version instead.
+
+    \b
+    Example:
+      centric questionnaire lock           # after adding 1.1.0.yaml
+      centric questionnaire lock --check   # in CI
+    """
+    from assessment.model import check_lock, lock_path, write_lock
+
+    with user_errors():
+        if check:
+            locked = check_lock(root)
+            click.echo(f"{len(locked)} published version(s) match {lock_path(root)}", err=True)
+            return
+        added = write_lock(root)
+    for ref, h in added.items():
+        click.echo(f"locked  {ref}  {h}")
+    if not added:
+        click.echo(f"nothing to add; {lock_path(root)} is up to date", err=True)
