@@ -8,16 +8,17 @@ generator metadata (:func:`northwind_people`), never in the :class:`ResponseSet`
 Latent-trait model (all on the 1..5 answer scale, before reverse coding). For respondent *i*,
 capability *c*, item *j* of *c*::
 
-    θ_ic = μ_c(wave) + role_c(role_i) + dept_c(dept_i) · w(role_i) + λ_i + u_ic,  u_ic ~ N(0, 0.35²)
-    current_ij = clip(round(θ_ic + δ_j + e_ij), L, H),                           e_ij ~ N(0, 0.55²)
+    θ_ic = μ_c(wave) + role_c(role_i) + dept_c(dept_i) · w(role_i) + λ_i + u_ic,  u_ic ~ N(0, 0.25²)
+    current_ij = clip(round(θ_ic + δ_j + e_ij), L, H),                           e_ij ~ N(0, 0.5²)
     target_ij  = clip(max(current_ij, round(θ_ic + a_ic + δ_j + f_ij)), L, H),   a_ic ~ N(1.3, 0.4²)
 
-λ_i ~ N(0, 0.3²) is a personal leniency kept across waves; δ_j ~ N(0, 0.25²) an item difficulty.
+λ_i ~ N(0, 0.2²) is a personal leniency kept across waves; δ_j ~ N(0, 0.25²) an item difficulty.
 Reverse-coded items store L + H − x. Planted findings the reports must show:
 
 - **Sales vs service on Metrics & Incentives**: dept effect +1.1 for Sales and −0.7 for Customer
   Service (full for executives and managers, 60% for staff): sales leaders rate MET about 4,
-  service leaders about 2, so the management team is misaligned on MET in both waves.
+  service leaders about 2; among the other executives the CCO and CFO side with sales, the COO and
+  CIO with service, so the management team is misaligned on MET in both waves.
 - **Blind spot**: executives +0.9 and staff −0.3 on Culture, Voice of the Customer and Decision
   Authority (executives see more than their organisation).
 - **Improvement in 2026-H2** on Systems & Customer Information (+0.8), Voice of the Customer (+0.7)
@@ -86,6 +87,7 @@ BASELINE = {
 }
 BLIND_SPOT = ("CUL", "VOC", "DEC")
 SPLIT_CAPABILITY = "MET"
+MET_CAMPS = {"CCO": 0.9, "CFO": 0.5, "COO": -0.7, "CIO": -0.4}
 WAVE_SHIFT: Mapping[str, Mapping[str, float]] = {
     "2026-H2": {"SYS": 0.8, "VOC": 0.7, "SKL": 0.4},
 }
@@ -190,7 +192,7 @@ def northwind(
 
     # person traits: the same in every wave
     traits = np.random.default_rng([seed, 0])
-    leniency = traits.normal(0.0, 0.3, n)
+    leniency = traits.normal(0.0, 0.2, n)
     difficulty = traits.normal(0.0, 0.25, n_items)
     ambition = traits.normal(1.3, 0.4, (n, n_caps))
 
@@ -198,7 +200,7 @@ def northwind(
     rng = np.random.default_rng([seed, 1 + zlib.crc32(wave.encode("utf-8"))])
     shift = WAVE_SHIFT.get(wave, {})
     mu = np.array([BASELINE.get(c, 2.6) + shift.get(c, 0.0) for c in caps])
-    theta = mu[None, :] + leniency[:, None] + rng.normal(0.0, 0.35, (n, n_caps))
+    theta = mu[None, :] + leniency[:, None] + rng.normal(0.0, 0.25, (n, n_caps))
     for c in BLIND_SPOT:
         if c in caps:
             k = caps.index(c)
@@ -211,13 +213,16 @@ def northwind(
         dept_effect[DEPARTMENTS.index("Sales")] = 1.1
         dept_effect[DEPARTMENTS.index("Customer Service")] = -0.7
         theta[:, k] += dept_effect[dept_idx] * weight
+        # the commercial and the operational executives take sides: two camps at the top
+        for title, effect in MET_CAMPS.items():
+            theta[[p.title == title for p in people], k] += effect
 
     cur_latent = theta[:, cap_of_item] + difficulty[None, :]
     tgt_latent = cur_latent + ambition[:, cap_of_item]
     scales = [inst.scales[i.scale] for i in items]
     low = np.array([s.low for s in scales], dtype=float)
     high = np.array([s.high for s in scales], dtype=float)
-    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.55, (n, n_items))), low, high)
+    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.5, (n, n_items))), low, high)
     target = np.clip(np.rint(tgt_latent + rng.normal(0.0, 0.45, (n, n_items))), low, high)
     target = np.maximum(target, current)
 

@@ -31,11 +31,22 @@ def atomic_open(
             fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})
         ) as fh:
             yield fh
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; a new file gets 0o666 minus the umask (as ``open`` would)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
