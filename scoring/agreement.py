@@ -477,6 +477,11 @@ def awg_j(X: npt.ArrayLike, low: float, high: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
+def _q(a: float, b: float) -> float:
+    """a/b, ``nan`` when b is 0 or not finite."""
+    return a / b if b != 0 and math.isfinite(b) else NAN
+
+
 def _f_ppf(q: float, d1: float, d2: float) -> float:
     """Quantile of the F distribution (scipy.special, without scipy.stats' per-call overhead)."""
     return float(special.fdtri(d1, d2, q))
@@ -535,10 +540,14 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
     msr, msc, mse = ssr / df1, ssc / dfc, sse / dfe
     msw = (ssc + sse) / dfw
 
+    # a denominator that is zero up to rounding makes the ratio undefined (nan), not ±1e16
+    tiny = 1e-12 * max(msr, msc, mse, msw, 1e-300)
+
     def div(a: float, b: float) -> float:
-        if b == 0:
-            return NAN if a == 0 else math.copysign(math.inf, a)
-        return a / b
+        return NAN if not math.isfinite(b) or abs(b) <= tiny else a / b
+
+    def fratio(a: float, b: float) -> float:  # F with no error variance: infinite if a > 0
+        return (math.inf if a > tiny else NAN) if abs(b) <= tiny else a / b
 
     icc1 = div(msr - msw, msr + (k - 1) * msw)
     icc2 = div(msr - mse, msr + (k - 1) * mse + k * (msc - mse) / n)
@@ -546,8 +555,8 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
     icc1k = div(msr - msw, msr)
     icc2k = div(msr - mse, msr + (msc - mse) / n)
     icc3k = div(msr - mse, msr)
-    f1 = div(msr, msw)
-    f3 = div(msr, mse)
+    f1 = fratio(msr, msw)
+    f3 = fratio(msr, mse)
 
     ci: dict[str, Interval] = {}
     with np.errstate(all="ignore"):
@@ -556,21 +565,21 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
         f1u = f1 * _f_ppf(q, dfw, df1)
         f3l = f3 / _f_ppf(q, df1, dfe)
         f3u = f3 * _f_ppf(q, dfe, df1)
-        ci["icc1"] = Interval(div(f1l - 1, f1l + k - 1), div(f1u - 1, f1u + k - 1))
-        ci["icc3"] = Interval(div(f3l - 1, f3l + k - 1), div(f3u - 1, f3u + k - 1))
-        ci["icc1k"] = Interval(1 - div(1, f1l), 1 - div(1, f1u))
-        ci["icc3k"] = Interval(1 - div(1, f3l), 1 - div(1, f3u))
+        ci["icc1"] = Interval(_q(f1l - 1, f1l + k - 1), _q(f1u - 1, f1u + k - 1))
+        ci["icc3"] = Interval(_q(f3l - 1, f3l + k - 1), _q(f3u - 1, f3u + k - 1))
+        ci["icc1k"] = Interval(1 - _q(1, f1l), 1 - _q(1, f1u))
+        ci["icc3k"] = Interval(1 - _q(1, f3l), 1 - _q(1, f3u))
         fj = div(msc, mse)
         vn = dfe * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         vd = df1 * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-        v = div(vn, vd)
+        v = _q(vn, vd)
         f2u = _f_ppf(q, df1, v)
         f2l = _f_ppf(q, v, df1)
         base = k * msc + (k * n - k - n) * mse
         l2 = div(n * (msr - f2u * mse), f2u * base + n * msr)
         u2 = div(n * (f2l * msr - mse), base + n * f2l * msr)
         ci["icc2"] = Interval(l2, u2)
-        ci["icc2k"] = Interval(div(l2 * k, 1 + l2 * (k - 1)), div(u2 * k, 1 + u2 * (k - 1)))
+        ci["icc2k"] = Interval(_q(l2 * k, 1 + l2 * (k - 1)), _q(u2 * k, 1 + u2 * (k - 1)))
 
     return ICCResult(
         icc1=icc1, icc2=icc2, icc3=icc3, icc1k=icc1k, icc2k=icc2k, icc3k=icc3k,
@@ -680,10 +689,11 @@ def krippendorff_alpha(X: npt.ArrayLike, level: Level = "interval") -> float:
 def _pairwise_cov(A: np.ndarray) -> np.ndarray:
     """Covariance matrix from pairwise-complete observations (as pandas ``DataFrame.cov``)."""
     mask = ~np.isnan(A)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        A = A - np.nanmean(A, axis=0)  # shift (covariance is shift-invariant) for accuracy
     M = mask.astype(float)
     Z = np.where(mask, A, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = Z.sum(axis=0) / M.sum(axis=0)  # column means; covariance is shift-invariant
+    Z = np.where(mask, A - np.nan_to_num(shift), 0.0)  # centring keeps the sums accurate
     n = M.T @ M
     sx = Z.T @ M  # [i, j]: sum of item i over rows where i and j are both present
     sxy = Z.T @ Z
@@ -702,7 +712,8 @@ def cronbach_alpha(
     (unbiased). ``missing="pairwise"`` builds C from pairwise-complete observations (as
     ``pingouin.cronbach_alpha`` and R ``psych::alpha(use="pairwise")``); ``"listwise"`` first
     drops respondents with any missing item. ``nan`` when J < 2, fewer than 2 respondents (per
-    pair), or zero total variance.
+    pair), or zero total variance. A pairwise matrix need not be positive semi-definite, so under
+    heavy missingness pairwise α can exceed 1 (listwise α cannot).
 
     Reference: Cronbach (1951), Psychometrika 16, 297–334.
 
