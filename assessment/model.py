@@ -461,14 +461,14 @@ def _id_along(data: Any, loc: Loc) -> str | None:
     """The innermost ``id`` of the mappings that ``loc`` passes through (an item, action, ...)."""
     found = None
     node = data
-    for part in loc:
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
+    for depth, part in enumerate(loc):
+        if depth and isinstance(node, dict) and isinstance(node.get("id"), str):
             found = node["id"]
         try:
             node = node[part] if not isinstance(node, dict) else node.get(part, node.get(str(part)))
         except (IndexError, KeyError, TypeError):
             break
-    if isinstance(node, dict) and isinstance(node.get("id"), str):
+    if loc and isinstance(node, dict) and isinstance(node.get("id"), str):
         found = node["id"]
     return found
 
