@@ -598,15 +598,16 @@ def _value_counts(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not finite.any():
         return np.zeros((A.shape[1], 0)), np.zeros(0)
     vmin, vmax = float(np.nanmin(A)), float(np.nanmax(A))
-    integral = np.array_equal(np.floor(A), A, equal_nan=True)
-    if integral and vmax - vmin <= 32:
-        # small integer scales (the common case): one vectorised comparison pass per value
+    if vmin == math.floor(vmin) and vmax - vmin <= 32:
+        # small integer scales (the common case): one vectorised comparison pass per value;
+        # if every finite value was counted, all were integers and the counts are complete
         domain = np.arange(vmin, vmax + 1.0)
         counts = np.empty((A.shape[1], domain.size))
         for j, v in enumerate(domain):
             counts[:, j] = np.count_nonzero(np.equal(A, v), axis=0)
-        keep = counts.any(axis=0)
-        return counts[:, keep], domain[keep]
+        if counts.sum() == np.count_nonzero(finite):
+            keep = counts.any(axis=0)
+            return counts[:, keep], domain[keep]
     coder, unit = np.nonzero(finite)
     domain, code = np.unique(A[coder, unit], return_inverse=True)
     flat = np.bincount(unit * domain.size + code, minlength=A.shape[1] * domain.size)

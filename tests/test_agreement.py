@@ -450,6 +450,10 @@ def test_krippendorff_general_value_path(level):
     assert ag.krippendorff_alpha(x, level) == pytest.approx(
         krippendorff.alpha(x, level_of_measurement=level), abs=1e-10
     )
+    mixed = np.array([[1, 2.5, 3, 4, nan], [1, 2, 3.5, 4, 5], [2, 2, 3, nan, 5]])  # integer ends
+    assert ag.krippendorff_alpha(mixed, level) == pytest.approx(
+        krippendorff.alpha(mixed, level_of_measurement=level), abs=1e-10
+    )
     wide = np.round(x)  # integer but range > 32
     assert ag.krippendorff_alpha(wide, level) == pytest.approx(
         krippendorff.alpha(wide, level_of_measurement=level), abs=1e-10
