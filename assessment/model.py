@@ -812,39 +812,42 @@ class InstrumentDiff(_Strict):
         return [c.old or c.new or "" for c in self.changes if c.change not in ("same", "reworded")]
 
 
+def _infer_change(old: Instrument, new: Instrument, item: Item, other: Item) -> ChangeKind:
+    """same / reworded / rescaled for an item present in both versions."""
+    s_old, s_new = old.scales[item.scale], new.scales[other.scale]
+    if (s_old.options, s_old.low, s_old.labels, item.reverse) != (
+        s_new.options,
+        s_new.low,
+        s_new.labels,
+        other.reverse,
+    ):
+        return "rescaled"
+    return "reworded" if item.text != other.text else "same"
+
+
 def diff_instruments(old: Instrument, new: Instrument) -> InstrumentDiff:
-    """Compare two versions. Uses ``new.item_map`` when ``new`` supersedes ``old``; otherwise infers
-    the map from item ids, texts and scales."""
+    """Compare two versions item by item.
+
+    When ``new`` supersedes ``old``, the entries of its ``item_map`` are used as declared (they may
+    rename items); every item the map does not mention is matched by id and classified from its
+    scale, direction and text: ``rescaled`` (options, lowest value, labels or reverse-coding
+    differ), ``reworded`` (text differs), ``same``; unmatched items are ``removed`` or ``new``.
+    Only ``same`` and ``reworded`` items are comparable across the versions.
+    """
     declared = new.supersedes == old.ref and bool(new.item_map)
-    if declared:
-        changes = list(new.item_map)
-        mapped_new = {c.new for c in changes if c.new}
-        mapped_old = {c.old for c in changes if c.old}
-        changes += [ItemChange(new=i.id, change="new") for i in new.items if i.id not in mapped_new]
-        changes += [
-            ItemChange(old=i.id, change="removed") for i in old.items if i.id not in mapped_old
-        ]
-    else:
-        changes = []
-        for item in old.items:
-            if item.id not in new.item_index:
-                changes.append(ItemChange(old=item.id, change="removed"))
-                continue
-            other = new.item(item.id)
-            s_old, s_new = old.scales[item.scale], new.scales[other.scale]
-            if (s_old.options, s_old.low) != (
-                s_new.options,
-                s_new.low,
-            ) or item.reverse != other.reverse:
-                kind: ChangeKind = "rescaled"
-            elif item.text != other.text:
-                kind = "reworded"
-            else:
-                kind = "same"
-            changes.append(ItemChange(old=item.id, new=other.id, change=kind))
-        changes += [
-            ItemChange(new=i.id, change="new") for i in new.items if i.id not in old.item_index
-        ]
+    changes: list[ItemChange] = list(new.item_map) if declared else []
+    mapped_old = {c.old for c in changes if c.old}
+    mapped_new = {c.new for c in changes if c.new}
+    for item in old.items:
+        if item.id in mapped_old:
+            continue
+        if item.id in new.item_index and item.id not in mapped_new:
+            kind = _infer_change(old, new, item, new.item(item.id))
+            changes.append(ItemChange(old=item.id, new=item.id, change=kind))
+            mapped_new.add(item.id)
+        else:
+            changes.append(ItemChange(old=item.id, change="removed"))
+    changes += [ItemChange(new=i.id, change="new") for i in new.items if i.id not in mapped_new]
     old_caps = {c.id for c in old.capabilities}
     new_caps = {c.id for c in new.capabilities}
     return InstrumentDiff(

@@ -407,3 +407,12 @@ def test_shipped_schema_file_equals_the_generated_schema():
     Regenerate with: centric questionnaire schema -o questionnaires/schema/instrument.schema.json
     """
     assert schema_path().read_text(encoding="utf-8") == instrument_schema_text()
+
+
+def test_partial_item_map_infers_the_unlisted_items(mini):
+    """Regression: a map listing only the changes used to mark every unlisted item removed + new."""
+    new = _v110(mini)
+    new["item_map"] = [e for e in new["item_map"] if e["change"] != "same"]
+    d = diff_instruments(instrument_from_data(mini), instrument_from_data(new))
+    assert d.declared
+    assert _changes(d) == EXPECTED
