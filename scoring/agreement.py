@@ -300,7 +300,7 @@ def rwg_star_j(X: npt.ArrayLike, n_options: int) -> float:
 
     S is the mean of the unbiased item variances (pairwise per item, as in :func:`rwg_j`) and
     σ²_EU = (A² − 1)/12. Not truncated: negative values mean more disagreement than random
-    answering (down to about −1 when the team splits into two camps at the scale ends).
+    answering (two equal camps at the scale ends give −1 in a large team, less in a small one).
     Unlike r_wg(J) it does not grow with the number of items. Same as ``multilevel::rwg.j.lindell``.
 
     Reference: Lindell, Brandt & Whitney (1999), Appl. Psychol. Meas. 23, 127–135.
@@ -615,7 +615,7 @@ def _value_counts(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _delta2(level: str, domain: np.ndarray, n_c: np.ndarray) -> np.ndarray:
-    """Squared difference function δ²(c, k) of Krippendorff (2011), section C."""
+    """Squared difference function δ²(c, k) of Krippendorff (2011) for each level."""
     c, k = domain[:, None], domain[None, :]
     if level == "nominal":
         return (c != k).astype(float)
@@ -649,7 +649,7 @@ def krippendorff_alpha(X: npt.ArrayLike, level: Level = "interval") -> float:
     (D_e = 0). Matches the ``krippendorff`` package (same data, same level) to rounding.
 
     Reference: Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg
-    School for Communication, University of Pennsylvania (worked example p. 8: nominal α = 0.743).
+    School for Communication, University of Pennsylvania (its worked example: nominal α = 0.743).
 
     >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
     ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
