@@ -1,0 +1,292 @@
+"""Ready-to-fill respondent sheets for one instrument version (XLSX or CSV).
+
+A template is the long format of DESIGN §5 with one row per item and two extra, read-only
+columns: ``capability`` and ``question`` (the item text). Column order::
+
+    wave, respondent, role, department, capability, item, question, current, target, confidence, comment
+
+Conventions that make a filled template import back unchanged (CSV and XLSX alike):
+
+- A sheet with a ``question`` column is a template. ``capability`` and ``question`` are ignored on
+  import (the instrument is the reference for both).
+- Empty ``wave``, ``respondent``, ``role`` or ``department`` cells repeat the value above, so a
+  respondent fills them once in the first row.
+- Rows left unanswered (no current, target, confidence or comment) are skipped.
+- ``N/A`` in ``current`` or ``target`` marks the item not applicable.
+
+The XLSX template adds an ``Instructions`` sheet (scale anchors, how to answer), drop-down data
+validation (ratings ``low..high`` plus ``N/A`` where the item allows it, roles, confidence 1..3),
+frozen header and protected text columns, and a hidden ``_centric`` sheet naming the instrument
+version and its content hash, which the importer uses to pick the instrument.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from assessment.io.atomic import atomic_open
+
+if TYPE_CHECKING:
+    from assessment.model import Instrument
+
+__all__ = [
+    "TEMPLATE_COLUMNS",
+    "is_template_header",
+    "template_rows",
+    "write_template",
+    "write_template_csv",
+    "write_template_xlsx",
+]
+
+TEMPLATE_COLUMNS = (
+    "wave",
+    "respondent",
+    "role",
+    "department",
+    "capability",
+    "item",
+    "question",
+    "current",
+    "target",
+    "confidence",
+    "comment",
+)
+TEMPLATE_ONLY = ("capability", "question")
+FILL_DOWN = ("wave", "respondent", "role", "department")
+ANSWER_COLUMNS = ("current", "target", "na", "confidence", "comment")
+
+
+def is_template_header(header: Sequence[str]) -> bool:
+    """True for a long-format header with a ``question`` column (a filled-in template)."""
+    cols = {h.strip().casefold() for h in header}
+    return "question" in cols and "item" in cols
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def template_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Apply the template conventions to raw rows (one dict per spreadsheet row, in order).
+
+    Unanswered rows are yielded as blank rows (not dropped), so the long parser still numbers
+    the following rows as the spreadsheet shows them.
+    """
+    above: dict[str, Any] = {}
+    for raw in rows:
+        row = {
+            k: v
+            for k, v in raw.items()
+            if k is not None and k.strip().casefold() not in TEMPLATE_ONLY
+        }
+        keys = {k.strip().casefold(): k for k in row}
+        for col in FILL_DOWN:
+            if col not in keys:
+                continue
+            k = keys[col]
+            if _blank(row[k]):
+                row[k] = above.get(col, "")
+            else:
+                above[col] = row[k]
+        answered = any(not _blank(row.get(keys[c])) for c in ANSWER_COLUMNS if c in keys)
+        yield row if answered else dict.fromkeys(row, "")
+
+
+def _rating_choices(instrument: Instrument, item_id: str) -> list[str]:
+    item = instrument.item(item_id)
+    scale = instrument.scales[item.scale]
+    options = [str(v) for v in range(scale.low, scale.high + 1)]
+    return [*options, "N/A"] if item.na_allowed else options
+
+
+def _prefill(
+    wave: str | None, respondent: str | None, role: str | None, department: str | None
+) -> dict[str, str]:
+    return {
+        "wave": wave or "",
+        "respondent": respondent or "",
+        "role": role or "",
+        "department": department or "",
+    }
+
+
+def _rows(instrument: Instrument, prefill: Mapping[str, str]) -> Iterator[list[str]]:
+    first = True
+    for cap, item in instrument.iter_items():
+        ident = [prefill[c] if first else "" for c in FILL_DOWN]
+        first = False
+        yield [*ident, cap.name, item.id, item.text, "", "", "", ""]
+
+
+def write_template_csv(
+    instrument: Instrument,
+    path: str | Path,
+    *,
+    wave: str | None = None,
+    respondent: str | None = None,
+    role: str | None = None,
+    department: str | None = None,
+) -> Path:
+    """Write a CSV template: header plus one row per item (UTF-8 with BOM, so Excel shows
+    accented item texts correctly; the importer accepts the BOM)."""
+    path = Path(path)
+    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(TEMPLATE_COLUMNS)
+        writer.writerows(_rows(instrument, _prefill(wave, respondent, role, department)))
+    return path
+
+
+def _instructions(instrument: Instrument) -> list[list[str]]:
+    lines = [
+        [f"{instrument.title} — respondent sheet"],
+        [f"Instrument {instrument.ref} ({instrument.content_hash})"],
+        [],
+        ["How to answer"],
+        [
+            "1. On the 'Responses' sheet, fill wave, respondent (your pseudonymous id), role and "
+            "department in the first row; the rows below repeat them."
+        ],
+        [
+            "2. For each item, rate the organisation as it is today (current) and as it should be "
+            "(target). Pick a value from the drop-down list."
+        ],
+        ["3. Choose N/A when an item does not apply to your part of the organisation."],
+        [
+            "4. Confidence is optional: 1 = unsure, 2 = fairly sure, 3 = sure. Comments are optional."
+        ],
+        [
+            "5. Leave rows you do not want to answer empty; do not change the item or question columns."
+        ],
+        [
+            "6. Return the file unchanged in layout; it is imported with `centric import FILE --org ORG`."
+        ],
+        [],
+        ["Rating scales"],
+    ]
+    used = {instrument.item(i.id).scale for i in instrument.items}
+    for sid in sorted(used):
+        scale = instrument.scales[sid]
+        lines.append([f"Scale {sid}"])
+        for k, label in enumerate(scale.labels):
+            desc = scale.descriptors[k] if scale.descriptors else ""
+            lines.append([f"  {scale.low + k} = {label}" + (f": {desc}" if desc else "")])
+    lines += [[], ["Roles: " + ", ".join(instrument.roles)]]
+    return lines
+
+
+def write_template_xlsx(
+    instrument: Instrument,
+    path: str | Path,
+    *,
+    wave: str | None = None,
+    respondent: str | None = None,
+    role: str | None = None,
+    department: str | None = None,
+) -> Path:
+    """Write an XLSX template: Instructions, Responses (with drop-downs) and hidden metadata."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from assessment.io.xlsx import META_SHEET
+
+    wb = Workbook()
+    intro = wb.active
+    intro.title = "Instructions"
+    for line in _instructions(instrument):
+        intro.append(line)
+    intro["A1"].font = Font(bold=True, size=14)
+    for row in (4, 12):
+        intro.cell(row=row, column=1).font = Font(bold=True)
+    intro.column_dimensions["A"].width = 110
+
+    ws = wb.create_sheet("Responses")
+    ws.append(list(TEMPLATE_COLUMNS))
+    prefill = _prefill(wave, respondent, role, department)
+    for row in _rows(instrument, prefill):
+        ws.append(row)
+    n = len(instrument.items)
+    last = n + 1
+    col = {name: get_column_letter(k + 1) for k, name in enumerate(TEMPLATE_COLUMNS)}
+    header_fill = PatternFill("solid", fgColor="DDE6F0")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    widths = {"question": 70, "capability": 24, "comment": 40, "department": 18, "respondent": 14}
+    for name, letter in col.items():
+        ws.column_dimensions[letter].width = widths.get(name, 11)
+    for r in range(2, last + 1):
+        ws[f"{col['question']}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+
+    # Drop-downs: one validation per distinct list of choices (scales differ between items).
+    by_choices: dict[tuple[str, ...], list[int]] = {}
+    for r, item in enumerate(instrument.items, start=2):
+        by_choices.setdefault(tuple(_rating_choices(instrument, item.id)), []).append(r)
+    for choices, rows in by_choices.items():
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Rating",
+            error="Pick a rating from the list" + (" (or N/A)" if "N/A" in choices else ""),
+        )
+        for r in rows:
+            dv.add(f"{col['current']}{r}")
+            dv.add(f"{col['target']}{r}")
+        ws.add_data_validation(dv)
+    fixed = [
+        ("role", ",".join(instrument.roles), "Pick your role from the list"),
+        ("confidence", "1,2,3", "Confidence is 1 (unsure), 2 or 3 (sure)"),
+    ]
+    for name, choices, message in fixed:
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{choices}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            error=message,
+        )
+        dv.add(f"{col[name]}2:{col[name]}{last}")
+        ws.add_data_validation(dv)
+
+    # Item ids and texts are reference data: lock them, leave the answer cells editable.
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    editable = [c for c in TEMPLATE_COLUMNS if c not in ("capability", "item", "question")]
+    for r in range(2, last + 1):
+        for name in editable:
+            ws[f"{col[name]}{r}"].protection = Protection(locked=False)
+    wb.active = wb.index(ws)
+
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["format", "centric-template"])
+    meta.append(["instrument", instrument.ref])
+    meta.append(["instrument_hash", instrument.content_hash])
+    meta.sheet_state = "hidden"
+
+    path = Path(path)
+    with atomic_open(path, "wb") as fh:
+        wb.save(fh)
+    return path
+
+
+def write_template(
+    instrument: Instrument,
+    path: str | Path,
+    format: Literal["xlsx", "csv"] = "xlsx",
+    **prefill: str | None,
+) -> Path:
+    """Write a template in ``format`` (``xlsx`` or ``csv``)."""
+    if format == "xlsx":
+        return write_template_xlsx(instrument, path, **prefill)
+    if format == "csv":
+        return write_template_csv(instrument, path, **prefill)
+    raise ValueError(f"unknown template format {format!r}; use xlsx or csv")

@@ -1,0 +1,232 @@
+"""XLSX response files (openpyxl): reading sheets into records, writing exports.
+
+Reading uses openpyxl's read-only mode, which streams rows instead of loading the whole workbook,
+and ``data_only=True``, so a formula cell gives its cached value and is never evaluated.
+
+Which sheet is read: one named ``responses`` (any case) when present, else the first sheet whose
+header row is recognisably long (``item`` column) or wide (item-id columns such as ``MET-03``).
+Text cells go through :func:`assessment.io.export.unneutralise`, so exported sheets import back
+to the same text. Filled-in templates (a ``question`` column, see :mod:`assessment.io.template`) are
+read with their template conventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assessment.errors import Problem
+from assessment.io.export import WaveInfo, cells, unneutralise
+from assessment.responses import LONG_COLUMNS, ResponseRecord
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+__all__ = [
+    "META_SHEET",
+    "WAVES_SHEET",
+    "read_xlsx_meta",
+    "read_xlsx_rows",
+    "write_export_xlsx",
+]
+
+RESPONSES_SHEET = "responses"
+WAVES_SHEET = "waves"
+META_SHEET = "_centric"
+WAVES_COLUMNS = ("organisation", "wave", "instrument", "instrument_hash")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return unneutralise(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _open(path: Path, problems: list[Problem]) -> Workbook | None:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ValueError) as exc:
+        problems.append(
+            Problem(
+                "not a readable .xlsx workbook (the file is truncated, damaged or not an Excel "
+                f"file: {exc.__class__.__name__}); open it in Excel and save it again as .xlsx, "
+                "or save the sheet as CSV UTF-8",
+                str(path),
+            )
+        )
+        return None
+
+
+def _header(values: Sequence[Any]) -> list[str]:
+    header = [str(_cell(v)).strip() for v in values]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+def _pick_sheet(wb: Workbook) -> tuple[Any, list[str], str] | None:
+    """The sheet to read, its header and layout (``long`` or ``wide``)."""
+    from assessment.io.responses import detect_layout
+
+    candidates = [ws for ws in wb.worksheets if ws.title.casefold() == RESPONSES_SHEET]
+    candidates += [
+        ws
+        for ws in wb.worksheets
+        if ws.title.casefold() != RESPONSES_SHEET and ws.sheet_state == "visible"
+    ]
+    for ws in candidates:
+        first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        if first is None:
+            continue
+        header = _header(first)
+        layout = detect_layout(header)
+        if layout != "unknown":
+            return ws, header, layout
+    return None
+
+
+def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
+    width = len(header)
+    for values in ws.iter_rows(min_row=2, values_only=True):
+        yield {
+            header[k]: _cell(values[k]) if k < len(values) else ""
+            for k in range(width)
+            if header[k]
+        }
+
+
+def read_xlsx_rows(
+    path: str | Path, *, wave: str | None = None
+) -> tuple[list[ResponseRecord], list[Problem]]:
+    """Read the response sheet of an ``.xlsx`` workbook into canonical records.
+
+    Returns ``(records, problems)`` like :func:`assessment.io.responses.parse_long_rows`; problems
+    carry the sheet name and the spreadsheet row and column. A damaged or truncated workbook gives
+    a problem, not an exception. ``wave`` fills rows whose ``wave`` cell is empty.
+    """
+    from assessment.io.responses import parse_long_rows, parse_wide_rows
+    from assessment.io.template import is_template_header, template_rows
+
+    path = Path(path)
+    problems: list[Problem] = []
+    wb = _open(path, problems)
+    if wb is None:
+        return [], problems
+    try:
+        picked = _pick_sheet(wb)
+        if picked is None:
+            names = ", ".join(repr(ws.title) for ws in wb.worksheets)
+            problems.append(
+                Problem(
+                    f"no sheet with a response header (sheets: {names}); a long sheet needs an "
+                    "'item' column, a wide sheet item columns such as 'MET-03'",
+                    str(path),
+                    row=1,
+                )
+            )
+            return [], problems
+        ws, header, layout = picked
+        rows: Iterator[dict[str, Any]] = _rows(ws, header)
+        if layout == "long" and is_template_header(header):
+            rows = template_rows(rows)
+        parse = parse_long_rows if layout == "long" else parse_wide_rows
+        records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
+        problems.extend(found)
+        return records, problems
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
+        problems.append(
+            Problem(
+                f"the workbook is damaged or truncated ({exc.__class__.__name__}: {exc}); "
+                "save it again from Excel",
+                str(path),
+            )
+        )
+        return [], problems
+    except Exception as exc:  # zlib.error and friends from a cut-off zip member
+        if exc.__class__.__module__ in ("zlib", "zipfile", "xml.etree.ElementTree", "lxml.etree"):
+            problems.append(
+                Problem(
+                    f"the workbook is damaged or truncated ({exc.__class__.__name__}); save it "
+                    "again from Excel",
+                    str(path),
+                )
+            )
+            return [], problems
+        raise
+    finally:
+        wb.close()
+
+
+def read_xlsx_meta(path: str | Path) -> dict[str, str]:
+    """The instrument each wave of an exported workbook (``waves`` sheet) or a template
+    (hidden ``_centric`` sheet) declares: ``{wave: "id@version"}``; ``""`` is the key for a
+    template's instrument. Empty when the workbook declares nothing (or cannot be read)."""
+    problems: list[Problem] = []
+    wb = _open(Path(path), problems)
+    if wb is None:
+        return {}
+    out: dict[str, str] = {}
+    try:
+        names = {ws.title: ws for ws in wb.worksheets}
+        if WAVES_SHEET in names:
+            rows = names[WAVES_SHEET].iter_rows(values_only=True)
+            header = _header(next(rows, ()))
+            if {"wave", "instrument"} <= set(header):
+                for values in rows:
+                    row = dict(zip(header, values, strict=False))
+                    if row.get("wave") and row.get("instrument"):
+                        out[str(_cell(row["wave"]))] = str(row["instrument"])
+        if META_SHEET in names:
+            for values in names[META_SHEET].iter_rows(values_only=True):
+                if len(values) >= 2 and values[0] == "instrument" and values[1]:
+                    out[""] = str(values[1])
+    except Exception:  # metadata is optional; the response sheet reports damage
+        return out
+    finally:
+        wb.close()
+    return out
+
+
+def write_export_xlsx(
+    organisation: str,
+    waves: Sequence[WaveInfo],
+    records: Sequence[ResponseRecord],
+    path: str | Path,
+) -> Path:
+    """Write the long-format ``responses`` sheet and a ``waves`` sheet (instrument per wave).
+
+    Text cells are neutralised against formula injection; numbers stay numbers. Written in
+    openpyxl's write-only (streaming) mode and renamed into place atomically.
+    """
+    from openpyxl import Workbook
+
+    from assessment.io.atomic import atomic_open
+    from assessment.io.export import neutralise
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(RESPONSES_SHEET)
+    ws.append(list(LONG_COLUMNS))
+    for rec in records:
+        ws.append(cells(rec, safe=True))
+    meta = wb.create_sheet(WAVES_SHEET)
+    meta.append(list(WAVES_COLUMNS))
+    for w in waves:
+        meta.append(
+            [neutralise(w.organisation), neutralise(w.wave), w.instrument, w.instrument_hash]
+        )
+    path = Path(path)
+    with atomic_open(path, "wb") as fh:
+        wb.save(fh)
+    return path

@@ -1,0 +1,112 @@
+"""Database URLs and engines.
+
+The database is a SQLAlchemy URL from ``--db`` or the ``CENTRIC_DB`` environment variable; a bare
+path means a SQLite file. Default: ``centric.db`` in the current directory.
+
+SQLite connections get ``PRAGMA foreign_keys=ON`` (SQLite does not enforce foreign keys otherwise),
+``journal_mode=WAL`` (readers do not block the writer) and a busy timeout, set by a ``connect``
+event listener. Transactions that write begin with ``BEGIN IMMEDIATE`` (execution option
+``centric_write=True``), so two concurrent importers queue for the write lock instead of failing
+with "database is locked" when a read transaction tries to upgrade to a write one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assessment.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+__all__ = ["DEFAULT_DB", "ENV_VAR", "create_engine", "display_url", "resolve_url", "sqlite_path"]
+
+ENV_VAR = "CENTRIC_DB"
+DEFAULT_DB = "centric.db"
+BUSY_TIMEOUT_MS = 60_000
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for ``db``, else ``$CENTRIC_DB``, else ``centric.db``.
+
+    >>> resolve_url("sqlite:///x.db")
+    'sqlite:///x.db'
+    >>> resolve_url("/tmp/a.db")
+    'sqlite:////tmp/a.db'
+    """
+    value = os.fspath(db) if db is not None else os.environ.get(ENV_VAR) or DEFAULT_DB
+    if _SCHEME.match(value):
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().absolute())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or ``None`` for other backends and in-memory databases."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def create_engine(url: str, *, must_exist: bool = True) -> Engine:
+    """An engine for ``url`` with the SQLite pragmas and write-transaction handling installed.
+
+    With ``must_exist`` a missing SQLite file is an error (instead of silently creating an empty one).
+    """
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL or path") from None
+    path = sqlite_path(url)
+    if path is not None and must_exist and not path.exists():
+        raise StoreError(f"no database at {path}; create it with `centric db upgrade --db {path}`")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = sa.create_engine(parsed)
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"the database driver for {display_url(url)} is not installed ({exc.name}); "
+            "for PostgreSQL install centric-maturity[postgres]"
+        ) from None
+
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit BEGIN would
+            # otherwise be deferred and ignore our IMMEDIATE).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if path is not None:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            write = conn.get_execution_options().get("centric_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

@@ -1,0 +1,388 @@
+"""Importing a response file (CSV, XLSX, JSON) into the store: all-or-nothing, idempotent.
+
+Steps, each of which can only fail before anything is written:
+
+1. The file size is checked against a limit (default :data:`DEFAULT_MAX_MB`, ``--max-size``).
+2. The database is opened and its schema revision checked.
+3. The file is read into canonical records; every problem (bad encoding, unknown column, bad cell)
+   is collected with its sheet, row and column.
+4. Each wave is matched with its instrument version: ``--instrument``, else what the file declares
+   (JSON ``waves``/``instrument``, the XLSX ``waves`` or hidden ``_centric`` sheet), else the
+   version an existing wave is bound to, else the newest ``customer-centricity``. A version that
+   differs from the one the wave is bound to is refused.
+5. Records are validated against the instrument (:func:`assessment.io.records_to_response_set`);
+   all problems of all waves are raised together in one :class:`ResponseError`.
+6. One transaction upserts every wave (:func:`assessment.store.service.write_wave`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assessment.errors import Problem, ResponseError, StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from assessment.model import Instrument
+    from assessment.responses import ResponseRecord
+    from assessment.store.service import WriteResult
+
+__all__ = ["DEFAULT_MAX_MB", "ImportResult", "import_file", "read_file"]
+
+DEFAULT_MAX_MB = 50
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``centric import`` did: per wave, answers written (new and overwritten)."""
+
+    source: str
+    organisation: str
+    waves: tuple[WriteResult, ...]
+
+    @property
+    def answers(self) -> int:
+        return sum(w.answers for w in self.waves)
+
+    @property
+    def inserted(self) -> int:
+        return sum(w.inserted for w in self.waves)
+
+    def describe(self) -> str:
+        parts = [
+            f"wave {w.wave} ({w.instrument}): {w.respondents} respondents, {w.answers} answers "
+            f"({w.inserted} new, {w.updated} already present and updated)"
+            for w in self.waves
+        ]
+        return f"imported {self.source} into {self.organisation}: " + "; ".join(parts)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _delimiter(first_line: str, path: Path) -> str:
+    if path.suffix.lower() == ".tsv" or ("\t" in first_line and "," not in first_line):
+        return "\t"
+    if ";" in first_line and "," not in first_line:
+        return ";"
+    return ","
+
+
+def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """Header and a row iterator of a UTF-8 CSV (BOM allowed); a decoding error becomes a Problem
+    naming the row. Text cells go through :func:`~assessment.io.export.unneutralise`."""
+    from assessment.io.export import unneutralise
+
+    fh = path.open(encoding="utf-8-sig", newline="")
+    try:
+        first = fh.readline()
+    except UnicodeDecodeError as exc:
+        fh.close()
+        problems.append(_not_utf8(path, exc, 1))
+        return [], iter(())
+    header = [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first, path)), [])]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        line = 1
+        try:
+            reader = csv.reader(fh, delimiter=_delimiter(first, path))
+            width = len(header)
+            for values in reader:
+                line += 1
+                if len(values) < width:
+                    values = values + [""] * (width - len(values))
+                yield {
+                    header[k]: unneutralise(values[k]) if values[k][:1] == "'" else values[k]
+                    for k in range(width)
+                }
+        except UnicodeDecodeError as exc:
+            problems.append(_not_utf8(path, exc, line + 1))
+        except csv.Error as exc:
+            problems.append(Problem(f"not valid CSV: {exc}", str(path), line + 1))
+        finally:
+            fh.close()
+
+    return header, rows()
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError, row: int) -> Problem:
+    return Problem(
+        f"not UTF-8 text ({exc.reason}); save the file as UTF-8 (in Excel: 'CSV UTF-8'); "
+        "the encoding is never guessed",
+        str(path),
+        row,
+    )
+
+
+def _read_csv(path: Path, wave: str | None, problems: list[Problem]) -> list[ResponseRecord]:
+    from assessment.io.responses import detect_layout, parse_long_rows, parse_wide_rows
+    from assessment.io.template import is_template_header, template_rows
+
+    header, rows = _csv_rows(path, problems)
+    if not header or not any(header):
+        if not problems:
+            problems.append(Problem("no responses: the file is empty", str(path)))
+        return []
+    layout = detect_layout(header)
+    if layout == "unknown":
+        problems.append(
+            Problem(
+                "cannot tell the layout: a long file needs an 'item' column, a wide file item "
+                "columns such as 'MET-03'",
+                str(path),
+                row=1,
+            )
+        )
+        return []
+    if layout == "long" and is_template_header(header):
+        rows = template_rows(rows)
+    parse = parse_long_rows if layout == "long" else parse_wide_rows
+    records, found = parse(rows, source=str(path), wave=wave)
+    problems.extend(found)
+    return records
+
+
+def _read_json(
+    path: Path, wave: str | None, problems: list[Problem]
+) -> tuple[list[ResponseRecord], dict[str, str]]:
+    from assessment.io.responses import parse_long_rows
+
+    source = str(path)
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            data: Any = json.load(fh)
+    except UnicodeDecodeError as exc:
+        problems.append(_not_utf8(path, exc, 1))
+        return [], {}
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", source)
+        )
+        return [], {}
+    declared: dict[str, str] = {}
+    if isinstance(data, dict):
+        if isinstance(data.get("instrument"), str):
+            declared[""] = data["instrument"]
+        for k, w in enumerate(data.get("waves") or []):
+            if (
+                isinstance(w, dict)
+                and isinstance(w.get("wave"), str)
+                and isinstance(w.get("instrument"), str)
+            ):
+                declared[w["wave"]] = w["instrument"]
+            else:
+                problems.append(
+                    Problem(
+                        f'waves[{k}] needs "wave" and "instrument" strings', source, column="waves"
+                    )
+                )
+        if wave is None and isinstance(data.get("wave"), str):
+            wave = data["wave"]
+        data = data.get("responses")
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        problems.append(
+            Problem(
+                'expected {"responses": [{"respondent": ..., "item": ..., ...}, ...]} '
+                "(see the interchange JSON Schema)",
+                source,
+            )
+        )
+        return [], declared
+    # "row" k is the k-th response object (1-based) of "responses"
+    records, found = parse_long_rows(data, source=source, first_row=1, wave=wave)
+    problems.extend(found)
+    return records, declared
+
+
+def read_file(
+    path: str | Path, *, wave: str | None = None
+) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
+    """Read a response file into ``(records, problems, declared instruments by wave)``.
+
+    The key ``""`` of the declared mapping is an instrument declared for the whole file.
+    """
+    from assessment.io.xlsx import read_xlsx_meta, read_xlsx_rows
+
+    path = Path(path)
+    problems: list[Problem] = []
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        records, problems = read_xlsx_rows(path, wave=wave)
+        return records, problems, read_xlsx_meta(path) if not problems else {}
+    if suffix == ".json":
+        records, declared = _read_json(path, wave, problems)
+        return records, problems, declared
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _read_csv(path, wave, problems), problems, {}
+    problems.append(
+        Problem(
+            f"unknown file type {suffix or '(none)'!r}; import .csv, .tsv, .xlsx or .json",
+            str(path),
+        )
+    )
+    return [], problems, {}
+
+
+# -- importing --------------------------------------------------------------------------------
+
+
+def _check_size(path: Path, max_mb: float) -> None:
+    if not path.exists():
+        raise ResponseError([Problem("no such file; check the path", str(path))], str(path))
+    if path.is_dir():
+        raise ResponseError(
+            [Problem("is a directory; give a CSV, XLSX or JSON file", str(path))], str(path)
+        )
+    size = path.stat().st_size
+    if size > max_mb * MB:
+        raise ResponseError(
+            [
+                Problem(
+                    f"file too large: {size / MB:.1f} MB (limit {max_mb:g} MB); raise the limit "
+                    "with --max-size MB or split the file by wave",
+                    str(path),
+                )
+            ],
+            str(path),
+        )
+
+
+def _bound_instruments(engine: Engine, org: str) -> dict[str, tuple[str, str]]:
+    """``{wave: (instrument ref, hash)}`` of the waves ``org`` already has."""
+    import sqlalchemy as sa
+
+    from assessment.store import models as m
+
+    w, o = m.Wave.__table__, m.Organisation.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(w.c.name, w.c.instrument_id, w.c.instrument_version, w.c.instrument_hash)
+            .select_from(w.join(o, w.c.organisation_id == o.c.id))
+            .where(o.c.slug == org)
+        ).all()
+    return {name: (f"{i}@{v}", h) for name, i, v, h in rows}
+
+
+def _choose_instrument(
+    wave: str,
+    given: Instrument | None,
+    declared: str | None,
+    bound: tuple[str, str] | None,
+    org: str,
+    source: str,
+) -> Instrument:
+    from assessment.model import DEFAULT_INSTRUMENT, get_instrument, parse_ref
+
+    if given is not None and declared is not None:
+        ident, version = parse_ref(declared)
+        if ident != given.id or (version is not None and version != given.version):
+            raise ResponseError(
+                [
+                    Problem(
+                        f"wave {wave!r} was answered on {declared} but --instrument is {given.ref}; "
+                        f"use --instrument {declared} or convert the file",
+                        source,
+                        column="instrument",
+                    )
+                ],
+                source,
+            )
+    ref = given.ref if given is not None else declared
+    if ref is not None and bound is not None and ref != bound[0]:
+        raise StoreError(
+            f"{source}: wave {wave!r} of {org!r} is bound to instrument {bound[0]}; this file's "
+            f"answers are for {ref}. Answers to different versions cannot be mixed in one wave: "
+            "import them into a new wave (--wave NAME)"
+        )
+    if given is not None:
+        return given
+    ref = ref or (bound[0] if bound else DEFAULT_INSTRUMENT)
+    try:
+        return get_instrument(ref)
+    except Exception as exc:
+        raise StoreError(
+            f"{source}: cannot load instrument {ref} for wave {wave!r} ({exc}); "
+            "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+        ) from None
+
+
+def import_file(
+    db: str | Engine | None,
+    path: str | Path,
+    *,
+    org: str,
+    wave: str | None = None,
+    instrument: Instrument | None = None,
+    max_mb: float = DEFAULT_MAX_MB,
+    org_name: str | None = None,
+) -> ImportResult:
+    """Import one response file into organisation ``org``, all-or-nothing.
+
+    ``wave`` names the wave for files without a wave column and selects one wave from a file that
+    holds several; without it every wave in the file is imported. Re-importing the same file
+    changes nothing (answers are upserted by wave, respondent and item).
+    """
+    from assessment.io.responses import records_to_response_set
+    from assessment.store.service import using_engine, write_wave
+
+    path = Path(path)
+    source = str(path)
+    if not org or not org.strip():
+        raise StoreError("--org is empty; name the organisation, e.g. --org acme")
+    _check_size(path, max_mb)
+    with using_engine(db) as engine:
+        records, problems, declared = read_file(path, wave=wave)
+        if problems and not records:
+            raise ResponseError(problems, source)
+        groups: dict[str, list[ResponseRecord]] = {}
+        if wave is not None:
+            groups[wave] = records
+        else:
+            for rec in records:
+                groups.setdefault(rec.wave, []).append(rec)
+        bound = _bound_instruments(engine, org)
+        validated = []
+        all_problems = list(problems)
+        for k, (name, recs) in enumerate(groups.items()):
+            try:
+                inst = _choose_instrument(
+                    name or "(empty)",
+                    instrument,
+                    declared.get(name, declared.get("")),
+                    bound.get(name),
+                    org,
+                    source,
+                )
+                rs = records_to_response_set(
+                    inst, recs, source=source, wave=name or None, problems=() if k else problems
+                )
+            except ResponseError as exc:
+                all_problems.extend(p for p in exc.problems if k == 0 or p not in problems)
+                continue
+            if wave is not None:
+                recs = [r for r in recs if r.wave == wave]
+            validated.append((rs, recs, inst))
+        if all_problems:
+            raise ResponseError(_dedupe(all_problems), source)
+        results = []
+        with engine.connect().execution_options(centric_write=True) as conn, conn.begin():
+            for rs, recs, inst in validated:
+                results.append(write_wave(conn, org, rs, recs, inst, org_name=org_name))
+    return ImportResult(source=source, organisation=org, waves=tuple(results))
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out

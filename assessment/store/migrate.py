@@ -1,0 +1,132 @@
+"""Schema migrations with Alembic, driven from code (no ``alembic.ini`` needed).
+
+The migration scripts ship inside the package (``assessment/store/migrations``). Every command that
+opens a database checks its revision first (:func:`check_revision`): an empty or outdated database
+gives a :class:`~assessment.errors.StoreError` telling the user to run ``centric db upgrade``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assessment.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["Status", "alembic_config", "check_revision", "head_revision", "status", "upgrade"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration pointing at the packaged migrations, optionally bound to a connection."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest revision shipped with this version of centric."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise StoreError("no database migrations found in the installed package")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision stamped in the database, or ``None`` for a database never upgraded."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class Status:
+    """What ``centric db status`` reports."""
+
+    url: str
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    def describe(self) -> str:
+        if self.current is None:
+            return f"{self.url}: empty (no schema); run `centric db upgrade` to create it at {self.head}"
+        if self.up_to_date:
+            return f"{self.url}: up to date at revision {self.head}"
+        return f"{self.url}: at revision {self.current}, newest is {self.head}; run `centric db upgrade`"
+
+
+def status(engine: Engine) -> Status:
+    from assessment.store.engine import display_url
+
+    with engine.connect() as conn:
+        current = current_revision(conn)
+    return Status(
+        url=display_url(str(engine.url.render_as_string(False))),
+        current=current,
+        head=head_revision(),
+    )
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Upgrade the schema to ``revision``; returns ``(before, after)`` revisions."""
+    from alembic import command
+
+    with engine.connect().execution_options(centric_write=True) as conn:
+        before = current_revision(conn)
+        conn.commit()
+        command.upgrade(alembic_config(conn), revision)
+        conn.commit()
+        after = current_revision(conn)
+    return before, after or ""
+
+
+def check_revision(engine: Engine) -> None:
+    """Raise :class:`StoreError` unless the database schema is at the shipped head revision."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assessment.store.engine import display_url
+
+    url = display_url(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"cannot open database {url}: {exc.__class__.__name__}: {exc.orig or exc}"
+        ) from None
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise StoreError(
+            f"database {url} has no centric schema yet; run `centric db upgrade --db {url}` first"
+        )
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        script.get_revision(current)
+    except Exception:
+        raise StoreError(
+            f"database {url} is at revision {current}, which this version of centric does not know; "
+            "it was written by a newer centric: upgrade centric"
+        ) from None
+    raise StoreError(
+        f"database {url} is at schema revision {current} but this centric needs {head}; "
+        f"run `centric db upgrade --db {url}` (back the file up first)"
+    )

@@ -1,0 +1,195 @@
+"""The database schema as a typed SQLAlchemy 2 ORM (DESIGN §8).
+
+::
+
+    organisations ─┬─< departments
+                   ├─< waves ─┬─< respondents ─< responses
+                   │          ├─< responses            (wave_id kept for the upsert key and fast export)
+                   │          └─< reports
+                   └─< action_status
+
+- A **wave** is bound to exactly one instrument version (id, version, content hash) when it is created;
+  answers for another version are refused.
+- A **respondent** is a pseudonymous ``code`` within one wave, with the role and department they had in
+  that wave; the same code in two waves links the same person over time without naming them.
+- A **response** is unique per ``(wave, respondent, item)``; imports upsert on that key, so importing
+  the same file twice changes nothing.
+- Timestamps are never taken from the clock by the database: the caller supplies them, so stored
+  content stays reproducible.
+
+The migration in ``migrations/versions`` must create exactly this schema; a test compares them with
+Alembic's autogenerate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "ACTION_STATUSES",
+    "ActionStatus",
+    "Base",
+    "Department",
+    "Organisation",
+    "Report",
+    "Respondent",
+    "Response",
+    "Wave",
+]
+
+ACTION_STATUSES = ("planned", "in_progress", "done")
+
+# Deterministic constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organisation(Base):
+    """A client organisation. ``slug`` is what the CLI's ``--org`` names."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    departments: Mapped[list[Department]] = relationship(back_populates="organisation")
+    waves: Mapped[list[Wave]] = relationship(back_populates="organisation")
+
+
+class Department(Base):
+    """A department; ``key`` is the normalised name used for matching, ``name`` the display spelling."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="departments")
+
+
+class Wave(Base):
+    """One round of the assessment in one organisation, bound to one instrument version."""
+
+    __tablename__ = "waves"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    instrument_version: Mapped[str] = mapped_column(String(40))
+    instrument_hash: Mapped[str] = mapped_column(String(80))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="waves")
+    respondents: Mapped[list[Respondent]] = relationship(back_populates="wave")
+
+    @property
+    def instrument_ref(self) -> str:
+        return f"{self.instrument_id}@{self.instrument_version}"
+
+
+class Respondent(Base):
+    """A pseudonymous respondent in one wave, with their role and department in that wave."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (UniqueConstraint("wave_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+
+    wave: Mapped[Wave] = relationship(back_populates="respondents")
+    department: Mapped[Department] = relationship()
+
+
+class Response(Base):
+    """One answer: current and target option (raw, before reverse coding), N/A, confidence, comment."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "respondent_id", "item"),
+        CheckConstraint(
+            "confidence IS NULL OR confidence BETWEEN 1 AND 3", name="confidence_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE"), index=True
+    )
+    item: Mapped[str] = mapped_column(String(20))
+    current: Mapped[int | None] = mapped_column(SmallInteger)
+    target: Mapped[int | None] = mapped_column(SmallInteger)
+    na: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Report(Base):
+    """A generated report: what was rendered from which data, and where it was written."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    respondent_code: Mapped[str | None] = mapped_column(String(100))
+    data_hash: Mapped[str] = mapped_column(String(80))
+    instrument_hash: Mapped[str] = mapped_column(String(80))
+    file_hash: Mapped[str | None] = mapped_column(String(80))
+    path: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActionStatus(Base):
+    """Where an organisation stands on one roadmap action of an instrument."""
+
+    __tablename__ = "action_status"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "instrument_id", "action_id"),
+        CheckConstraint(
+            "status IN ('planned', 'in_progress', 'done')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    action_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,502 @@
+"""Store use cases: write a validated wave, read it back, export, record reports and action status.
+
+Writes go through SQLAlchemy Core in bulk (``executemany`` of one ``INSERT ... ON CONFLICT``
+statement per table), never one ORM object per row: importing 50,000 answers costs a few
+statements, not 50,000 flushes. Every write is one transaction; the upsert keys make it idempotent:
+
+- organisations on ``slug``; departments on ``(organisation, key)``; waves on ``(organisation, name)``
+- respondents on ``(wave, code)`` (role and department updated)
+- responses on ``(wave, respondent, item)`` (ratings, N/A, confidence and comment updated)
+
+Concurrent writers: SQLite serialises them with ``BEGIN IMMEDIATE``; on PostgreSQL the wave row is
+locked (``SELECT ... FOR UPDATE``) for the rest of the transaction, and ``ON CONFLICT`` resolves the
+races on creating the organisation, departments and wave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assessment.errors import StoreError
+from assessment.store import models as m
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from assessment.io.export import WaveInfo
+    from assessment.model import Instrument
+    from assessment.responses import ResponseRecord, ResponseSet
+
+__all__ = [
+    "WriteResult",
+    "action_statuses",
+    "export_records",
+    "list_waves",
+    "load_wave_responses",
+    "open_engine",
+    "record_report",
+    "reports",
+    "set_action_status",
+    "using_engine",
+    "write_wave",
+]
+
+
+def open_engine(db: str | None = None) -> Engine:
+    """An engine for ``db`` (URL or path; default ``$CENTRIC_DB`` or ``centric.db``) whose schema
+    is at the current revision; :class:`StoreError` tells the user to run ``centric db upgrade``."""
+    from assessment.store.engine import create_engine, resolve_url
+    from assessment.store.migrate import check_revision
+
+    engine = create_engine(resolve_url(db))
+    try:
+        check_revision(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+@contextlib.contextmanager
+def using_engine(db: str | Engine | None) -> Iterator[Engine]:
+    """Use an engine given by the caller, or open (and afterwards dispose) one for a URL/path."""
+    from sqlalchemy.engine import Engine
+
+    if isinstance(db, Engine):
+        yield db
+        return
+    engine = open_engine(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported and tested
+        raise StoreError(
+            f"database backend {conn.dialect.name!r} is not supported; use SQLite or PostgreSQL"
+        )
+    return insert(table)
+
+
+def _org_id(conn: Connection, slug: str, *, create: bool, name: str | None = None) -> int:
+    import sqlalchemy as sa
+
+    t = m.Organisation.__table__
+    if create:
+        conn.execute(
+            _insert(conn, t)
+            .values(slug=slug, name=name or slug)
+            .on_conflict_do_nothing(index_elements=["slug"])
+        )
+    found = conn.execute(sa.select(t.c.id).where(t.c.slug == slug)).scalar()
+    if found is None:
+        known = conn.execute(sa.select(t.c.slug).order_by(t.c.slug)).scalars().all()
+        raise StoreError(
+            f"no organisation {slug!r} in the database; known: {', '.join(known) or 'none'} "
+            "(organisations are created by `centric import --org`)"
+        )
+    return int(found)
+
+
+def _wave_row(conn: Connection, org_id: int, org: str, wave: str) -> Any:
+    import sqlalchemy as sa
+
+    t = m.Wave.__table__
+    row = conn.execute(sa.select(t).where(t.c.organisation_id == org_id, t.c.name == wave)).first()
+    if row is None:
+        known = (
+            conn.execute(
+                sa.select(t.c.name).where(t.c.organisation_id == org_id).order_by(t.c.name)
+            )
+            .scalars()
+            .all()
+        )
+        raise StoreError(
+            f"organisation {org!r} has no wave {wave!r}; its waves: {', '.join(known) or 'none'}"
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one wave import changed."""
+
+    wave: str
+    instrument: str
+    respondents: int
+    answers: int
+    inserted: int
+
+    @property
+    def updated(self) -> int:
+        """Answers that already existed (same wave, respondent and item) and were overwritten."""
+        return self.answers - self.inserted
+
+
+def _bind_wave(conn: Connection, org_id: int, org: str, wave: str, instrument: Instrument) -> int:
+    """Create the wave bound to ``instrument`` or check that the existing wave uses it; lock it."""
+    import sqlalchemy as sa
+
+    t = m.Wave.__table__
+    conn.execute(
+        _insert(conn, t)
+        .values(
+            organisation_id=org_id,
+            name=wave,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            instrument_hash=instrument.content_hash,
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "name"])
+    )
+    row = conn.execute(
+        sa.select(t).where(t.c.organisation_id == org_id, t.c.name == wave).with_for_update()
+    ).one()
+    bound = f"{row.instrument_id}@{row.instrument_version}"
+    if bound != instrument.ref:
+        raise StoreError(
+            f"wave {wave!r} of {org!r} is bound to instrument {bound}; these answers are for "
+            f"{instrument.ref}. Answers to different versions cannot be mixed in one wave: "
+            f"import them into a new wave (--wave NAME) or convert them to {bound}"
+        )
+    if row.instrument_hash != instrument.content_hash:
+        raise StoreError(
+            f"wave {wave!r} of {org!r} was recorded with {bound} of hash {row.instrument_hash}, "
+            f"but the installed {bound} has hash {instrument.content_hash}; the published "
+            "instrument was changed: restore it or import into a new wave"
+        )
+    return int(row.id)
+
+
+def write_wave(
+    conn: Connection,
+    org: str,
+    responses: ResponseSet,
+    records: Sequence[ResponseRecord],
+    instrument: Instrument,
+    *,
+    org_name: str | None = None,
+) -> WriteResult:
+    """Upsert one validated wave inside the caller's transaction.
+
+    ``responses`` (from :func:`assessment.io.records_to_response_set`) gives the canonical
+    respondents (role spelling, department display name); ``records`` the answers to store.
+    Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
+    """
+    import sqlalchemy as sa
+
+    wave = responses.wave
+    org_id = _org_id(conn, org, create=True, name=org_name)
+    wave_id = _bind_wave(conn, org_id, org, wave, instrument)
+
+    dt_ = m.Department.__table__
+    depts: dict[str, str] = {}
+    for r in responses.respondents:
+        depts.setdefault(r.department_key, r.department)
+    if depts:
+        conn.execute(
+            _insert(conn, dt_).on_conflict_do_nothing(index_elements=["organisation_id", "key"]),
+            [{"organisation_id": org_id, "key": k, "name": v} for k, v in sorted(depts.items())],
+        )
+    dept_id = dict(
+        conn.execute(sa.select(dt_.c.key, dt_.c.id).where(dt_.c.organisation_id == org_id))
+        .tuples()
+        .all()
+    )
+
+    rt = m.Respondent.__table__
+    if responses.respondents:
+        ins = _insert(conn, rt)
+        conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["wave_id", "code"],
+                set_={"role": ins.excluded.role, "department_id": ins.excluded.department_id},
+            ),
+            [
+                {
+                    "wave_id": wave_id,
+                    "code": r.id,
+                    "role": r.role,
+                    "department_id": dept_id[r.department_key],
+                }
+                for r in responses.respondents
+            ],
+        )
+    resp_id = dict(
+        conn.execute(sa.select(rt.c.code, rt.c.id).where(rt.c.wave_id == wave_id)).tuples().all()
+    )
+
+    t = m.Response.__table__
+    count = sa.select(sa.func.count()).select_from(t).where(t.c.wave_id == wave_id)
+    before = conn.execute(count).scalar_one()
+    rows = [
+        {
+            "wave_id": wave_id,
+            "respondent_id": resp_id[rec.respondent],
+            "item": rec.item,
+            "current": rec.current,
+            "target": rec.target,
+            "na": rec.na,
+            "confidence": rec.confidence,
+            "comment": rec.comment,
+        }
+        for rec in records
+        if rec.current is not None
+        or rec.target is not None
+        or rec.na
+        or rec.confidence is not None
+        or rec.comment
+    ]
+    if rows:
+        ins = _insert(conn, t)
+        conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["wave_id", "respondent_id", "item"],
+                set_={
+                    c: ins.excluded[c] for c in ("current", "target", "na", "confidence", "comment")
+                },
+            ),
+            rows,
+        )
+    after = conn.execute(count).scalar_one()
+    return WriteResult(
+        wave=wave,
+        instrument=instrument.ref,
+        respondents=len(responses.respondents),
+        answers=len(rows),
+        inserted=after - before,
+    )
+
+
+def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
+    """The waves of ``org`` (sorted by name) with their instrument versions."""
+    import sqlalchemy as sa
+
+    from assessment.io.export import WaveInfo
+
+    t = m.Wave.__table__
+    with using_engine(db) as engine, engine.connect() as conn:
+        org_id = _org_id(conn, org, create=False)
+        rows = conn.execute(
+            sa.select(t).where(t.c.organisation_id == org_id).order_by(t.c.name)
+        ).all()
+    return [
+        WaveInfo(org, r.name, f"{r.instrument_id}@{r.instrument_version}", r.instrument_hash)
+        for r in rows
+    ]
+
+
+def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
+    import sqlalchemy as sa
+
+    from assessment.responses import ResponseRecord
+
+    r, d, rt = m.Response.__table__, m.Department.__table__, m.Respondent.__table__
+    q = (
+        sa.select(
+            rt.c.code,
+            rt.c.role,
+            d.c.name,
+            r.c.item,
+            r.c.current,
+            r.c.target,
+            r.c.na,
+            r.c.confidence,
+            r.c.comment,
+        )
+        .select_from(r.join(rt, r.c.respondent_id == rt.c.id).join(d, rt.c.department_id == d.c.id))
+        .where(r.c.wave_id == wave_id)
+        .order_by(rt.c.id, r.c.id)
+    )
+    return [
+        ResponseRecord(wave, code, role, dept, item, cur, tgt, bool(na), conf, comment)
+        for code, role, dept, item, cur, tgt, na, conf, comment in conn.execute(q).tuples()
+    ]
+
+
+def export_records(
+    db: str | Engine | None, org: str, wave: str | None = None
+) -> tuple[list[WaveInfo], list[ResponseRecord]]:
+    """Every stored answer of ``org`` (one wave, or all waves sorted by name), in the canonical
+    long format: waves by name, respondents in the order they were first imported, answers in
+    the order they were first imported."""
+    import sqlalchemy as sa
+
+    from assessment.io.export import WaveInfo
+
+    t = m.Wave.__table__
+    with using_engine(db) as engine, engine.connect() as conn:
+        org_id = _org_id(conn, org, create=False)
+        if wave is not None:
+            rows = [_wave_row(conn, org_id, org, wave)]
+        else:
+            rows = list(
+                conn.execute(sa.select(t).where(t.c.organisation_id == org_id).order_by(t.c.name))
+            )
+        waves = [
+            WaveInfo(org, w.name, f"{w.instrument_id}@{w.instrument_version}", w.instrument_hash)
+            for w in rows
+        ]
+        records = [rec for w in rows for rec in _records(conn, w.id, w.name)]
+    return waves, records
+
+
+def load_wave_responses(
+    url: str | Engine | None, org: str, wave: str, *, instrument: Instrument | None = None
+) -> ResponseSet:
+    """One stored wave as a validated :class:`~assessment.responses.ResponseSet`.
+
+    The instrument is the version the wave is bound to (``instrument`` may supply it when it is
+    not a shipped one, e.g. a YAML file); its content hash must match the recorded one.
+    """
+    from assessment.io.responses import records_to_response_set
+    from assessment.model import get_instrument
+
+    with using_engine(url) as engine, engine.connect() as conn:
+        org_id = _org_id(conn, org, create=False)
+        w = _wave_row(conn, org_id, org, wave)
+        records = _records(conn, w.id, w.name)
+        source = f"{engine.url.render_as_string(hide_password=True)} {org}/{wave}"
+    bound = f"{w.instrument_id}@{w.instrument_version}"
+    if instrument is None:
+        try:
+            instrument = get_instrument(bound)
+        except Exception as exc:
+            raise StoreError(
+                f"wave {wave!r} of {org!r} uses instrument {bound}, which is not installed ({exc}); "
+                "pass the instrument file with --instrument PATH"
+            ) from None
+    if instrument.ref != bound:
+        raise StoreError(f"wave {wave!r} of {org!r} uses {bound}, not {instrument.ref}")
+    if instrument.content_hash != w.instrument_hash:
+        raise StoreError(
+            f"wave {wave!r} of {org!r} was recorded with {bound} of hash {w.instrument_hash}, but "
+            f"this {bound} has hash {instrument.content_hash}; the instrument file was changed"
+        )
+    if not records:
+        raise StoreError(f"wave {wave!r} of {org!r} has no answers yet; import some first")
+    return records_to_response_set(instrument, records, source=source, wave=wave)
+
+
+# -- reports and roadmap ----------------------------------------------------------------------
+
+
+def record_report(
+    db: str | Engine | None,
+    org: str,
+    wave: str,
+    *,
+    kind: str,
+    data_hash: str,
+    instrument_hash: str,
+    path: str,
+    created_at: dt.datetime,
+    file_hash: str | None = None,
+    respondent: str | None = None,
+) -> int:
+    """Record a generated report; ``created_at`` is supplied by the caller (never the clock here).
+    Returns the new row id."""
+    t = m.Report.__table__
+    with (
+        using_engine(db) as engine,
+        engine.connect().execution_options(centric_write=True) as conn,
+        conn.begin(),
+    ):
+        org_id = _org_id(conn, org, create=False)
+        w = _wave_row(conn, org_id, org, wave)
+        result = conn.execute(
+            t.insert().values(
+                wave_id=w.id,
+                kind=kind,
+                respondent_code=respondent,
+                data_hash=data_hash,
+                instrument_hash=instrument_hash,
+                file_hash=file_hash,
+                path=path,
+                created_at=created_at,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def reports(db: str | Engine | None, org: str, wave: str) -> list[dict[str, Any]]:
+    """Reports recorded for a wave, oldest first."""
+    import sqlalchemy as sa
+
+    t = m.Report.__table__
+    with using_engine(db) as engine, engine.connect() as conn:
+        org_id = _org_id(conn, org, create=False)
+        w = _wave_row(conn, org_id, org, wave)
+        rows = conn.execute(
+            sa.select(t).where(t.c.wave_id == w.id).order_by(t.c.created_at, t.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def set_action_status(
+    db: str | Engine | None,
+    org: str,
+    instrument_id: str,
+    action_id: str,
+    status: str,
+    *,
+    owner: str | None = None,
+    due_date: dt.date | None = None,
+    note: str | None = None,
+    updated_at: dt.datetime | None = None,
+) -> None:
+    """Set where ``org`` stands on a roadmap action: ``planned``, ``in_progress`` or ``done``."""
+    if status not in m.ACTION_STATUSES:
+        raise StoreError(f"action status {status!r} is not one of {', '.join(m.ACTION_STATUSES)}")
+    t = m.ActionStatus.__table__
+    values = {
+        "status": status,
+        "owner": owner,
+        "due_date": due_date,
+        "note": note,
+        "updated_at": updated_at,
+    }
+    with (
+        using_engine(db) as engine,
+        engine.connect().execution_options(centric_write=True) as conn,
+        conn.begin(),
+    ):
+        org_id = _org_id(conn, org, create=False)
+        ins = _insert(conn, t).values(
+            organisation_id=org_id, instrument_id=instrument_id, action_id=action_id, **values
+        )
+        conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["organisation_id", "instrument_id", "action_id"], set_=values
+            )
+        )
+
+
+def action_statuses(
+    db: str | Engine | None, org: str, instrument_id: str
+) -> dict[str, dict[str, Any]]:
+    """``{action_id: {status, owner, due_date, note, updated_at}}`` for one instrument."""
+    import sqlalchemy as sa
+
+    t = m.ActionStatus.__table__
+    with using_engine(db) as engine, engine.connect() as conn:
+        org_id = _org_id(conn, org, create=False)
+        rows = conn.execute(
+            sa.select(t)
+            .where(t.c.organisation_id == org_id, t.c.instrument_id == instrument_id)
+            .order_by(t.c.action_id)
+        ).mappings()
+        return {
+            r["action_id"]: {k: r[k] for k in ("status", "owner", "due_date", "note", "updated_at")}
+            for r in rows
+        }
