@@ -416,3 +416,12 @@ def test_partial_item_map_infers_the_unlisted_items(mini):
     d = diff_instruments(instrument_from_data(mini), instrument_from_data(new))
     assert d.declared
     assert _changes(d) == EXPECTED
+
+
+def test_the_example_in_the_format_docs_is_valid(tmp_path):
+    doc = (Path(__file__).parent.parent / "docs" / "questionnaire-format.md").read_text(
+        encoding="utf-8"
+    )
+    example = doc.split("## Example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    inst = instrument_from_data(yaml.safe_load(example), "docs example")
+    assert inst.ref == "acme-service@1.0.0" and [i.id for i in inst.items] == ["SYS-01", "SYS-02"]
