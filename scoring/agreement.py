@@ -269,7 +269,7 @@ def rwg_j(X: npt.ArrayLike, n_options: int, truncate: bool = True) -> float:
     """Within-group agreement on a J-item scale, r_wg(J) (Spearman–Brown stepped up r_wg).
 
     r_wg(J) = J(1 − S/σ²_EU) / (J(1 − S/σ²_EU) + S/σ²_EU), with S the mean of the unbiased
-    item variances and σ²_EU = (A² − 1)/12. ``X`` is raters × items, ``NaN`` = missing; each
+    item variances and σ²_EU = (A² − 1)/12. ``X`` is raters × items (1-D: one item), ``NaN`` = missing; each
     item's variance uses the raters who answered it (pairwise) and items with fewer than 2
     ratings are left out (J counts the items kept). ``truncate=True`` reports 0 when S > σ²_EU
     (raw value < 0 or > 1), as ``multilevel::rwg.j`` does. ``nan`` when no item has 2 ratings.
@@ -284,7 +284,14 @@ def rwg_j(X: npt.ArrayLike, n_options: int, truncate: bool = True) -> float:
 
 
 def rwg_star_j_detail(X: npt.ArrayLike, n_options: int) -> RwgResult:
-    """r*_wg(J) with reason; ``raw`` equals ``value`` (never truncated), ``out_of_range`` flags < 0."""
+    """r*_wg(J) with reason; ``raw`` equals ``value`` (never truncated), ``out_of_range`` flags < 0.
+
+    See :func:`rwg_star_j` for the formula (Lindell, Brandt & Whitney 1999).
+
+    >>> r = rwg_star_j_detail([[1, 1], [5, 5], [1, 1], [5, 5]], 5)
+    >>> round(r.value, 4), r.out_of_range
+    (-1.6667, True)
+    """
     ev = null_variance(n_options)
     A = _as_matrix(X, "ratings X (raters × items)")
     s, j, _, raters = _mean_item_variance(A)
@@ -329,7 +336,13 @@ def ad_cutoff(n_options: int) -> float:
 
 
 def ad_detail(x: npt.ArrayLike, center: Literal["mean", "median"] = "mean") -> AgreementResult:
-    """AD_M / AD_Md with the number of raters and items used, and a reason when undefined."""
+    """AD_M / AD_Md with the number of raters and items used, and a reason when undefined.
+
+    See :func:`ad` for the formula (Burke, Finkelstein & Dusig 1999).
+
+    >>> ad_detail([[4, None], [2, None], [None, 3]])
+    AgreementResult(value=1.0, reason='', n_raters=3, n_items=1, n_items_excluded=1)
+    """
     if center not in ("mean", "median"):
         raise ValueError(f"center must be 'mean' or 'median', got {center!r}")
     A = _as_matrix(x, "ratings x")
@@ -411,7 +424,11 @@ def _awg_items(A: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndar
 
 
 def awg_detail(x: npt.ArrayLike, low: float, high: float) -> AgreementResult:
-    """a_wg of one item with a reason when undefined; see :func:`awg`."""
+    """a_wg of one item with a reason when undefined; see :func:`awg` (Brown & Hauenstein 2005).
+
+    >>> awg_detail([1, 1, 4], 1, 5).reason
+    'a_wg undefined: mean outside the admissible range [L + (H − L)/k, H − (H − L)/k]'
+    """
     lo, hi = _check_range(low, high)
     a = _as_float(x, (1,), "ratings x")
     _check_within(a[:, None], lo, hi)
@@ -442,7 +459,14 @@ def awg(x: npt.ArrayLike, low: float, high: float) -> float:
 
 
 def awg_j_detail(X: npt.ArrayLike, low: float, high: float) -> AgreementResult:
-    """a_wg(J) with the number of items used and excluded, and a reason when undefined."""
+    """a_wg(J) with the number of items used and excluded, and a reason when undefined.
+
+    See :func:`awg_j` for the formula (Brown & Hauenstein 2005).
+
+    >>> d = awg_j_detail([[4, 5], [3, 5], [4, 4], [5, 4]], 1, 5)
+    >>> round(d.value, 4), d.n_items, d.n_items_excluded
+    (0.6667, 1, 1)
+    """
     lo, hi = _check_range(low, high)
     A = _as_matrix(X, "ratings X (raters × items)")
     _check_within(A, lo, hi)
@@ -499,7 +523,8 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
       ICC(2,k) = (MSR − MSE)/(MSR + (MSC − MSE)/n)   (absolute agreement)
     * ICC(3,1) = (MSR − MSE)/(MSR + (k − 1)MSE);  ICC(3,k) = (MSR − MSE)/MSR   (consistency)
 
-    ``f1`` = MSR/MSW, ``f23`` = MSR/MSE. 95% CIs as McGraw & Wong (1996) give them and
+    ``f1`` = MSR/MSW, ``f23`` = MSR/MSE (∞ without error variance). ``ci`` maps ``"icc1"`` …
+    ``"icc3k"`` to 95% intervals; the CIs are as McGraw & Wong (1996) give them and
     ``pingouin.intraclass_corr`` computes them (F-quantile intervals; for ICC(2,·) the
     Satterthwaite-type df). Needs complete data: with ``missing="raise"`` (default) a ``NaN``
     raises :class:`~assessment.errors.ScoringError`; ``missing="listwise"`` drops targets with

@@ -78,7 +78,7 @@ def test_public_api_is_exported_and_documented():
     for name in ag.__all__:
         obj = getattr(ag, name)
         assert obj.__doc__, name
-        if callable(obj) and not isinstance(obj, type) and not name.endswith("_detail"):
+        if callable(obj) and not isinstance(obj, type):
             assert ">>>" in obj.__doc__, f"{name} needs a >>> example"
 
 
