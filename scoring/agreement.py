@@ -395,10 +395,11 @@ def _check_within(arr: np.ndarray, lo: float, hi: float) -> None:
     with np.errstate(invalid="ignore"):
         bad = (arr < lo) | (arr > hi)
     if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        r, c = (int(i) for i in np.argwhere(bad)[0])
+        where = f"rater row {r}" + (f", item column {c}" if arr.shape[1] > 1 else "")
         raise ScoringError(
-            f"rating {arr[idx]:g} at position {idx} is outside the scale [{lo:g}, {hi:g}]; "
-            "pass the scale's real low/high or correct the rating"
+            f"rating {arr[r, c]:g} at {where} is outside the scale [{lo:g}, {hi:g}] "
+            f"({int(bad.sum())} such rating(s)); pass the scale's real low/high or correct the data"
         )
 
 
