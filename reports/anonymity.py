@@ -1,0 +1,70 @@
+"""Anonymity rules, applied while the view model is built so hidden numbers never reach a template.
+
+Rules (DESIGN §7):
+
+1. **Minimum group size k.** A group (department, role) with fewer than ``k`` respondents is never
+   shown on its own (primary suppression). Default ``k = 3``; 5 is suggested for HR trend reports.
+2. **No disclosure by subtraction.** When the organisation total is shown next to its groups, the
+   suppressed groups together are derivable as "total minus every shown group". If they form a
+   single group, or fewer than ``k`` people in all, further groups are suppressed (secondary
+   suppression, smallest first) until the hidden remainder holds at least two groups and at least
+   ``k`` respondents — or everything is hidden. This is the classic complementary cell suppression
+   of statistical disclosure control (Hundepool et al., *Statistical Disclosure Control*, 2012, §5).
+3. **Comments** need a larger population (``k_comments``, default 5) and are shown without role,
+   department or respondent, in a fixed alphabetical order that carries no information.
+4. A **named workshop** (the team agreed to be identified) lifts rules 1–3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["Suppression", "suppress_groups"]
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Which groups may be shown. ``hidden`` = primary ∪ secondary."""
+
+    shown: tuple[str, ...]
+    primary: tuple[str, ...]  # below k
+    secondary: tuple[str, ...]  # hidden only so the primary ones cannot be derived
+
+    @property
+    def hidden(self) -> tuple[str, ...]:
+        return self.primary + self.secondary
+
+    def is_shown(self, group: str) -> bool:
+        return group in self.shown
+
+
+def suppress_groups(
+    counts: Mapping[str, int], k: int, total_shown: bool = True, named: bool = False
+) -> Suppression:
+    """Decide which groups of a partition may be shown.
+
+    ``counts`` maps each group of a partition of the respondents (e.g. departments) to its size.
+    ``total_shown`` says whether the whole population's statistic is shown beside the groups
+    (then the complement of the shown groups is derivable, and rule 2 applies).
+
+    >>> s = suppress_groups({"sales": 12, "service": 9, "legal": 2, "it": 6}, k=3)
+    >>> s.primary, s.secondary
+    (('legal',), ('it',))
+    """
+    order = sorted(counts, key=lambda g: (counts[g], g))
+    if named:
+        return Suppression(tuple(sorted(counts)), (), ())
+    primary = [g for g in order if counts[g] < k]
+    secondary: list[str] = []
+    if total_shown and primary:
+        remaining = [g for g in order if g not in primary]
+
+        def hidden_n() -> int:
+            return sum(counts[g] for g in primary + secondary)
+
+        while remaining and (len(primary) + len(secondary) < 2 or hidden_n() < k):
+            secondary.append(remaining.pop(0))
+    hidden = set(primary) | set(secondary)
+    shown = tuple(sorted(g for g in counts if g not in hidden))
+    return Suppression(shown, tuple(primary), tuple(secondary))

@@ -1,0 +1,88 @@
+"""The report use cases: scored results in, PDF bytes out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assessment.model import Instrument
+from assessment.responses import ResponseSet
+from reports.options import ReportOptions
+from scoring.results import WaveResult
+
+__all__ = [
+    "render_individual_pdf",
+    "render_team_html",
+    "render_team_pdf",
+    "render_trend_pdf",
+    "team_report_html",
+]
+
+
+def team_report_html(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+) -> str:
+    """The team report as final HTML (view model, charts and template applied)."""
+    from reports.charts import team_charts
+    from reports.render import render_html
+    from reports.viewmodel import build_team_report
+
+    options = options or ReportOptions()
+    vm = build_team_report(result, responses, instrument, options)
+    return render_html(vm, team_charts(vm, options.theme), options)
+
+
+render_team_html = team_report_html
+
+
+def render_team_pdf(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+    strict: bool = False,
+) -> bytes:
+    """The team/workshop report as PDF bytes."""
+    from reports.render import html_to_pdf
+
+    options = options or ReportOptions()
+    return html_to_pdf(team_report_html(result, responses, instrument, options), options, strict)
+
+
+def render_individual_pdf(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    respondent: str,
+    options: ReportOptions | None = None,
+    strict: bool = False,
+) -> bytes:
+    """One respondent's personal report as PDF bytes."""
+    from reports.charts import individual_charts
+    from reports.render import html_to_pdf, render_html
+    from reports.viewmodel import build_individual_report
+
+    options = options or ReportOptions()
+    vm = build_individual_report(result, responses, instrument, respondent, options)
+    html = render_html(vm, individual_charts(vm, options.theme), options)
+    return html_to_pdf(html, options, strict)
+
+
+def render_trend_pdf(
+    results: Sequence[WaveResult],
+    responses: Sequence[ResponseSet],
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+    strict: bool = False,
+) -> bytes:
+    """The trend report over two or more waves as PDF bytes."""
+    from reports.charts import trend_charts
+    from reports.render import html_to_pdf, render_html
+    from reports.viewmodel import build_trend_report
+
+    options = options or ReportOptions()
+    vm = build_trend_report(results, responses, instrument, options)
+    html = render_html(vm, trend_charts(vm, options.theme), options)
+    return html_to_pdf(html, options, strict)

@@ -1,0 +1,139 @@
+"""View model + charts → HTML (Jinja2) → PDF (WeasyPrint).
+
+WeasyPrint is imported on first use and its ``FontConfiguration`` and the report stylesheet are
+created once per process and reused (WeasyPrint's import alone costs most of a second). Templates
+come from the package (``reports/templates``); a user template directory, when given, is searched
+first, so any template can be overridden by a file of the same name.
+
+Byte-identical output: the date printed is the wave's (or ``report_date``), the PDF carries no
+creation or modification date, chart SVG ids are salted with a constant, and nothing random is used.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assessment.errors import ReportError
+from reports import formatting
+from reports.options import ReportOptions
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["html_to_pdf", "render_html", "stylesheet_path"]
+
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATES = {"team": "team.html", "individual": "individual.html", "trend": "trend.html"}
+
+
+def stylesheet_path() -> Path:
+    return PACKAGE_DIR / "static" / "report.css"
+
+
+@dataclass
+class _Engine:
+    """Per-process WeasyPrint state: font configuration and the parsed stylesheet."""
+
+    font_config: Any
+    css: Any
+
+
+_ENGINE: _Engine | None = None
+_ENVS: dict[str, jinja2.Environment] = {}
+
+
+def _engine() -> _Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fc = FontConfiguration()
+        css = CSS(filename=str(stylesheet_path()), font_config=fc)
+        _ENGINE = _Engine(fc, css)
+    return _ENGINE
+
+
+def environment(template_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaping on, strict undefined, formatting filters."""
+    key = str(template_dir or "")
+    if key in _ENVS:
+        return _ENVS[key]
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise ReportError(f"template directory {str(template_dir)!r} does not exist")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.PackageLoader("reports", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        num=formatting.fmt_num,
+        signed=formatting.fmt_signed,
+        agi=formatting.fmt_agi,
+        pct=formatting.fmt_pct,
+        money=formatting.fmt_money,
+        short_hash=formatting.short_hash,
+    )
+    _ENVS[key] = env
+    return env
+
+
+def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:
+    """Fill the template of ``vm.kind`` (team, individual, trend) with the view model and charts."""
+    from markupsafe import Markup
+
+    env = environment(options.template_dir)
+    template = env.get_template(TEMPLATES[vm.kind])
+    # Theme CSS is built from validated values only (hex colours, a font-stack pattern).
+    return template.render(
+        vm=vm,
+        charts=charts,
+        theme=options.theme,
+        theme_css=Markup(options.theme.css_variables()),
+    )
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = False) -> bytes:
+    """Lay out the HTML with the report stylesheet and return PDF bytes.
+
+    ``strict`` turns any WeasyPrint warning (unsupported CSS, missing image) into a
+    :class:`ReportError`, so a broken template cannot pass silently.
+    """
+    from weasyprint import HTML
+
+    options = options or ReportOptions()
+    eng = _engine()
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        doc = HTML(string=html, base_url=str(PACKAGE_DIR)).render(
+            stylesheets=[eng.css], font_config=eng.font_config
+        )
+        pdf = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
+    finally:
+        logger.removeHandler(handler)
+    if strict and handler.records:
+        msgs = "; ".join(r.getMessage() for r in handler.records[:5])
+        raise ReportError(f"the report layout produced warnings: {msgs}")
+    return pdf

@@ -1,0 +1,1293 @@
+"""Results → view model: plain frozen dataclasses, numbers already formatted, anonymity applied.
+
+Templates and charts only ever see what is built here. Every number a reader can see is formatted
+in this module (see :mod:`reports.formatting`); groups below the anonymity threshold are removed here
+(see :mod:`reports.anonymity`), so no hidden value can leak through a template or a chart.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assessment.errors import ReportError
+from assessment.model import Instrument
+from assessment.responses import ResponseSet
+from reports.anonymity import Suppression, suppress_groups
+from reports.formatting import (
+    DASH,
+    fmt_agi,
+    fmt_int,
+    fmt_money,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    fmt_signed,
+    short_hash,
+)
+from reports.options import ReportOptions
+from scoring.results import AGIResult, WaveResult
+
+__all__ = [
+    "Finding",
+    "IndividualReport",
+    "TeamReport",
+    "TrendReport",
+    "build_individual_report",
+    "build_team_report",
+    "build_trend_report",
+]
+
+NAN = float("nan")
+BAND_CLASS = {"aligned": "ok", "partly aligned": "warn", "misaligned": "bad", "undefined": "na"}
+
+
+def _nan(x: float) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+# -- view model types -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subtitle: str
+    client: str
+    wave: str
+    date: str
+    instrument_ref: str
+    instrument_title: str
+    instrument_hash: str
+    instrument_hash_short: str
+    data_hash: str
+    data_hash_short: str
+    n_respondents: str
+    n_management: str
+    min_group: int
+    min_group_comments: int
+    named_workshop: bool
+    keywords: str
+    author: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    note: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # alignment | perception | silo | ambition
+    capability: str
+    headline: str
+    detail: str
+    implication: str
+    severity: float  # used for ranking only, never printed
+
+
+@dataclass(frozen=True)
+class CapabilityRow:
+    id: str
+    name: str
+    weight: str
+    level: str
+    level_name: str
+    target_level: str
+    median: str
+    mean: str
+    ci: str
+    target_median: str
+    agi: str
+    agi_band: str
+    band_css: str
+    agi_target: str
+    n: str
+    explanation: str
+    holding_back: str
+
+
+@dataclass(frozen=True)
+class DotRow:
+    """One capability of the dot plot: anonymous respondent scores (no ids, no order)."""
+
+    name: str
+    management: tuple[float, ...]
+    others: tuple[float, ...]
+    median: float
+    label: str
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    text: str
+    css: str  # background class h-2..h+2 or 'na'
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    name: str
+    all_text: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    columns: tuple[str, ...]  # department display names with n
+    rows: tuple[HeatRow, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class PerceptionRow:
+    name: str
+    management: str
+    others: str
+    gap: str
+    p: str
+    label: str
+    css: str
+    gap_value: float  # for the chart
+
+
+@dataclass(frozen=True)
+class SiloRow:
+    name: str
+    spread: str
+    highest: str
+    lowest: str
+    icc1: str
+    eta2: str
+    f: str
+    p: str
+
+
+@dataclass(frozen=True)
+class CampView:
+    label: str
+    size: str
+    sees_higher: str
+    sees_lower: str
+
+
+@dataclass(frozen=True)
+class MapData:
+    coords: tuple[tuple[float, float], ...]
+    camp_of: tuple[int, ...]
+    camp_labels: tuple[str, ...]
+    labels: tuple[str, ...]  # respondent ids only in a named workshop, else empty
+
+
+@dataclass(frozen=True)
+class DisputedItem:
+    id: str
+    capability: str
+    text: str
+    median: str
+    agi: str
+    rwg: str
+    distribution: tuple[tuple[str, int, str], ...]  # (label, count, bar width %)
+
+
+@dataclass(frozen=True)
+class RoadmapActionView:
+    id: str
+    title: str
+    capability: str
+    levels: str
+    effort: str
+    horizon: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class StageView:
+    number: int
+    name: str
+    kind: str
+    months: str
+    start: int
+    end: int
+    actions: tuple[RoadmapActionView, ...]
+    focus: str
+    disputed: str
+    owners: str
+    projected: str
+    gate: str
+
+
+@dataclass(frozen=True)
+class BusinessRow:
+    scenario: str
+    rate: str
+    revenue: str
+    change: str
+    css: str
+
+
+@dataclass(frozen=True)
+class BusinessView:
+    customers: str
+    revenue_per_customer: str
+    rows: tuple[BusinessRow, ...]
+    uplift: str
+    uplift_pct: str
+    loss: str
+    loss_pct: str
+    customers_lost: str
+
+
+@dataclass(frozen=True)
+class ReliabilityRow:
+    name: str
+    n: str
+    cronbach: str
+    cronbach_listwise: str
+    k_alpha: str
+    k_alpha_ordinal: str
+    rwg_j: str
+    ad: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: str
+    text: str
+    reverse: bool
+    n: str
+    n_na: str
+    median: str
+    target_median: str
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    capability: str
+    items: tuple[ItemRow, ...]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameters the methodology appendix quotes."""
+
+    band_low: str
+    band_high: str
+    bootstrap: str
+    ci_level: str
+    seed: str
+    min_answered: str
+    management_roles: str
+    scale: str
+    scale_range: str
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    kind: str
+    meta: Meta
+    headline: str
+    kpis: tuple[Kpi, ...]
+    findings: tuple[Finding, ...]
+    capabilities: tuple[CapabilityRow, ...]
+    radar: tuple[tuple[str, float, float], ...]  # (name, current median, target median)
+    dots: tuple[DotRow, ...]
+    dots_by_role: bool
+    heatmap: Heatmap | None
+    perception: tuple[PerceptionRow, ...]
+    perception_note: str
+    silos: tuple[SiloRow, ...]
+    silo_note: str
+    camps: tuple[CampView, ...]
+    map: MapData | None
+    map_note: str
+    disputed: tuple[DisputedItem, ...]
+    stages: tuple[StageView, ...]
+    stage_span: int
+    business: BusinessView
+    reliability: tuple[ReliabilityRow, ...]
+    items: tuple[ItemGroup, ...]
+    comments: tuple[tuple[str, str], ...]  # (item id, text), unattributed, sorted
+    comments_note: str
+    params: Params
+    level_names: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _level_names(instrument: Instrument) -> tuple[str, ...]:
+    for scale in instrument.scales.values():
+        if scale.options == 5:
+            return tuple(scale.labels)
+    return tuple(f"Level {k}" for k in range(1, 6))
+
+
+def _scale_bounds(instrument: Instrument) -> tuple[int, int]:
+    scale = next(iter(instrument.scales.values()))
+    return scale.low, scale.high
+
+
+def department_suppression(
+    responses: ResponseSet, options: ReportOptions, k: int | None = None
+) -> tuple[Suppression, dict[str, str], dict[str, int]]:
+    """Which departments may be shown, with display names and sizes (keys are normalised names)."""
+    counts: dict[str, int] = {}
+    for r in responses.respondents:
+        counts[r.department_key] = counts.get(r.department_key, 0) + 1
+    sup = suppress_groups(
+        counts, k or options.min_group, total_shown=True, named=options.named_workshop
+    )
+    return sup, responses.department_names(), counts
+
+
+def _meta(
+    result: WaveResult,
+    instrument: Instrument,
+    responses: ResponseSet,
+    options: ReportOptions,
+    title: str,
+    subtitle: str,
+) -> Meta:
+    mgmt = sum(1 for r in responses.respondents if r.role in result.options.management_roles)
+    client = options.theme.client or instrument.title
+    return Meta(
+        title=title,
+        subtitle=subtitle,
+        client=client,
+        wave=result.wave,
+        date=options.report_date or f"Wave {result.wave}",
+        instrument_ref=result.instrument_ref,
+        instrument_title=instrument.title,
+        instrument_hash=result.instrument_hash,
+        instrument_hash_short=short_hash(result.instrument_hash),
+        data_hash=result.data_hash,
+        data_hash_short=short_hash(result.data_hash),
+        n_respondents=fmt_int(result.n_respondents),
+        n_management=fmt_int(mgmt),
+        min_group=options.min_group,
+        min_group_comments=options.min_group_comments,
+        named_workshop=options.named_workshop,
+        keywords=", ".join(
+            ["customer centricity", "maturity", "alignment", instrument.id, result.wave]
+        ),
+        author=options.author,
+        lang=options.lang,
+    )
+
+
+def _params(result: WaveResult, instrument: Instrument) -> Params:
+    o = result.options
+    low, high = _scale_bounds(instrument)
+    return Params(
+        band_low=fmt_num(o.agi_bands[0], 0),
+        band_high=fmt_num(o.agi_bands[1], 0),
+        bootstrap=fmt_int(o.bootstrap),
+        ci_level=fmt_pct(o.ci_level),
+        seed=str(o.seed),
+        min_answered=fmt_pct(o.min_answered_share),
+        management_roles=", ".join(o.management_roles),
+        scale=", ".join(f"{k + low} {lab}" for k, lab in enumerate(_level_names(instrument))),
+        scale_range=f"{low}–{high}",
+    )
+
+
+def _p_text(p: float) -> str:
+    text = fmt_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+# -- findings ---------------------------------------------------------------------------------
+
+
+def _findings(
+    result: WaveResult,
+    names: dict[str, str],
+    shown_dept_means: dict[str, list[tuple[str, float]]],
+    perception_shown: bool,
+) -> tuple[Finding, ...]:
+    """Rank candidate findings by severity and keep the three that matter most.
+
+    Severity puts the four kinds on one footing: management AGI / upper band, |perception gap| /
+    0.75 scale points (only when p < 0.10), department spread / 1.0 point, ambition gap / 1.5
+    points. At most one finding per capability, so three findings name three capabilities.
+    """
+    low_band, high_band = result.options.agi_bands
+    cands: list[Finding] = []
+    for cid in result.capabilities:
+        name = names[cid]
+        depts = sorted(shown_dept_means.get(cid, []), key=lambda t: -t[1])
+        split = ""
+        if len(depts) >= 2 and depts[0][1] - depts[-1][1] >= 0.75:
+            (hi, hv), (lo, lv) = depts[0], depts[-1]
+            split = f" {hi} rates it {fmt_num(hv)} on average, {lo} {fmt_num(lv)}."
+        try:
+            agi = result.agi_for(cid, "management", "current")
+        except KeyError:
+            agi = None
+        if agi is not None and not _nan(agi.value) and agi.value >= low_band:
+            word = "misaligned" if agi.band == "misaligned" else "only partly aligned"
+            cands.append(
+                Finding(
+                    "alignment",
+                    cid,
+                    f"The team is {word} on {name}",
+                    f"The management team's answers are {fmt_agi(agi.value)} apart on the 0–100 "
+                    f"Alignment Gap Index (aligned below {fmt_num(low_band, 0)}, misaligned above "
+                    f"{fmt_num(high_band, 0)}).{split}",
+                    "Agree on where the company stands here before investing; otherwise the "
+                    "budget will be argued over rather than used.",
+                    agi.value / high_band + (0.3 if split else 0.0),
+                )
+            )
+        elif split:
+            silo = next(s for s in result.silos if s.capability_id == cid)
+            cands.append(
+                Finding(
+                    "silo",
+                    cid,
+                    f"Departments see {name} differently",
+                    f"Leaders agree, but departments do not.{split} "
+                    f"Differences between departments explain {fmt_pct(silo.separation.eta2)} of the "
+                    "variation in scores.",
+                    "Bring the two departments together on the evidence; a shared view of the "
+                    "customer is the first step out of the silo.",
+                    (depts[0][1] - depts[-1][1]) / 1.0,
+                )
+            )
+        if perception_shown:
+            pg = next((p for p in result.perception if p.capability_id == cid), None)
+            if pg and not _nan(pg.p_value) and pg.p_value < 0.10 and abs(pg.gap) >= 0.3:
+                blind = pg.gap > 0
+                cands.append(
+                    Finding(
+                        "perception",
+                        cid,
+                        (
+                            f"Executives see more than their organisation on {name}"
+                            if blind
+                            else f"The organisation rates {name} higher than its executives do"
+                        ),
+                        f"Executives rate it {fmt_num(pg.management_mean)}, everyone else "
+                        f"{fmt_num(pg.others_mean)} (difference {fmt_signed(pg.gap)}, "
+                        f"p {_p_text(pg.p_value)}).",
+                        (
+                            "A blind spot: check the executive view against what front-line staff "
+                            "and customers experience."
+                            if blind
+                            else "A hidden strength: executives can build on more than they think."
+                        ),
+                        abs(pg.gap) / 0.75,
+                    )
+                )
+        amb = next((a for a in result.ambition if a.capability_id == cid), None)
+        if amb and not _nan(amb.gap) and amb.gap >= 1.0:
+            cands.append(
+                Finding(
+                    "ambition",
+                    cid,
+                    f"The largest ambition is in {name}",
+                    f"The team rates it {fmt_num(amb.current_mean)} today and wants "
+                    f"{fmt_num(amb.target_mean)}: from maturity level {amb.current_level} to "
+                    f"{amb.target_level}.",
+                    "Stage the investment: fund the first step, then decide on the next one with "
+                    "a new assessment.",
+                    amb.gap / 1.5,
+                )
+            )
+    cands.sort(key=lambda f: (-f.severity, f.capability, f.kind))
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for f in cands:
+        if f.capability in seen:
+            continue
+        out.append(f)
+        seen.add(f.capability)
+        if len(out) == 3:
+            break
+    return tuple(out)
+
+
+# -- team report ------------------------------------------------------------------------------
+
+
+def build_team_report(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+) -> TeamReport:
+    """Build the team/workshop report's view model from a scored wave."""
+    options = options or ReportOptions()
+    if responses.n_respondents != result.n_respondents:
+        raise ReportError(
+            f"the responses ({responses.n_respondents} respondents) are not the ones scored "
+            f"({result.n_respondents}); score and report the same file"
+        )
+    k = options.min_group
+    named = options.named_workshop
+    names = {c.id: c.name for c in instrument.capabilities}
+    level_names = _level_names(instrument)
+    low, _high = _scale_bounds(instrument)
+    mgmt_roles = result.options.management_roles
+    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
+    n_mgmt, n_oth = sum(is_mgmt), len(is_mgmt) - sum(is_mgmt)
+    roles_shown = named or (n_mgmt >= k and n_oth >= k)
+
+    # departments
+    sup, dept_names, dept_n = department_suppression(responses, options)
+    shown = sup.shown
+    shown_dept_means: dict[str, list[tuple[str, float]]] = {}
+    for silo in result.silos:
+        shown_dept_means[silo.capability_id] = [
+            (dept_names.get(d, d), m)
+            for d, _n, m in silo.department_means
+            if d in shown and not _nan(m)
+        ]
+
+    # capabilities
+    caps: list[CapabilityRow] = []
+    radar = []
+    dots = []
+    for cid in result.capabilities:
+        sc, lv = result.score(cid), result.level(cid)
+        cap = instrument.capability(cid)
+        try:
+            agi = result.agi_for(cid, "management", "current")
+            agi_t = result.agi_for(cid, "management", "target")
+        except KeyError:
+            agi = agi_t = None
+        caps.append(
+            CapabilityRow(
+                id=cid,
+                name=names[cid],
+                weight=fmt_num(cap.weight),
+                level=str(lv.level),
+                level_name=level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
+                target_level=str(lv.target_level),
+                median=fmt_num(sc.median),
+                mean=fmt_num(sc.mean, 2),
+                ci=(f"{fmt_num(sc.ci.low, 2)}–{fmt_num(sc.ci.high, 2)}" if sc.ci.defined else DASH),
+                target_median=fmt_num(sc.target_median),
+                agi=fmt_agi(agi.value) if agi else DASH,
+                agi_band=agi.band if agi else "undefined",
+                band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
+                agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
+                n=fmt_int(sc.n),
+                explanation=lv.explanation,
+                holding_back=", ".join(lv.holding_back) or DASH,
+            )
+        )
+        radar.append((names[cid], sc.median, sc.target_median))
+        vals = sc.respondent_scores
+        mg = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if m and not _nan(v)))
+        ot = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if not m and not _nan(v)))
+        if not roles_shown:
+            mg, ot = (), tuple(sorted(mg + ot))
+        dots.append(
+            DotRow(names[cid], mg, ot, sc.median, f"AGI {fmt_agi(agi.value)}" if agi else "AGI –")
+        )
+
+    overall = _safe_agi(result, "overall")
+    overall_t = _safe_agi(result, "overall", basis="target")
+    weights = {c.id: c.weight for c in instrument.capabilities}
+    wsum = sum(weights[c] for c in result.capabilities)
+    mean_level = sum(result.level(c).level * weights[c] for c in result.capabilities) / wsum
+    mean_target = sum(result.level(c).target_level * weights[c] for c in result.capabilities) / wsum
+    n_mis = sum(1 for c in caps if c.agi_band == "misaligned")
+    band = overall.band if overall else "undefined"
+    headline = (
+        f"Overall, the management team is {band} (Alignment Gap Index "
+        f"{fmt_agi(overall.value) if overall else DASH} of 100) and places the company at maturity "
+        f"level {fmt_num(mean_level)} on average, aiming for {fmt_num(mean_target)}. "
+        + (
+            f"It is misaligned on {n_mis} of {len(caps)} capabilities."
+            if n_mis
+            else "No capability is misaligned."
+        )
+    )
+    kpis = (
+        Kpi(
+            "Overall AGI",
+            fmt_agi(overall.value) if overall else DASH,
+            band,
+            BAND_CLASS.get(band, ""),
+        ),
+        Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
+        Kpi("Maturity today", fmt_num(mean_level), "weighted mean level, 1–5"),
+        Kpi("Target maturity", fmt_num(mean_target), "weighted mean level, 1–5"),
+        Kpi("Respondents", fmt_int(result.n_respondents), f"{n_mgmt} in the management team"),
+    )
+
+    findings = _findings(result, names, shown_dept_means, roles_shown)
+
+    # heatmap: department means, coloured by distance from the all-respondent mean
+    heatmap = None
+    hidden_note = ""
+    if sup.hidden:
+        hidden_note = (
+            f"{len(sup.hidden)} department{'s are' if len(sup.hidden) != 1 else ' is'} not shown: "
+            f"groups below {k} respondents are hidden, together with the smallest other group where "
+            "needed so that no hidden group can be worked out by subtraction."
+        )
+    if shown:
+        cols = tuple(f"{dept_names.get(d, d)} ({dept_n[d]})" for d in shown)
+        rows = []
+        for silo in result.silos:
+            means = {d: m for d, _n, m in silo.department_means}
+            allm = result.score(silo.capability_id).mean
+            cells = []
+            for d in shown:
+                m = means.get(d, NAN)
+                if _nan(m):
+                    cells.append(HeatCell(DASH, "na"))
+                    continue
+                delta = m - allm
+                step = max(-3, min(3, round(delta / 0.35)))
+                cells.append(
+                    HeatCell(fmt_num(m), f"h{step:+d}".replace("+", "p").replace("-", "m"))
+                )
+            rows.append(HeatRow(names[silo.capability_id], fmt_num(allm), tuple(cells)))
+        heatmap = Heatmap(cols, tuple(rows), hidden_note)
+
+    # perception gap
+    perception: tuple[PerceptionRow, ...] = ()
+    if roles_shown:
+        perception = tuple(
+            PerceptionRow(
+                names[p.capability_id],
+                fmt_num(p.management_mean),
+                fmt_num(p.others_mean),
+                fmt_signed(p.gap),
+                fmt_p(p.p_value),
+                p.label,
+                {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
+                0.0 if _nan(p.gap) else p.gap,
+            )
+            for p in result.perception
+        )
+        perception_note = (
+            f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against everyone else "
+            f"(n = {n_oth}). Permutation p-values, two-sided."
+        )
+    else:
+        perception_note = (
+            f"Not shown: the management team ({n_mgmt}) or the rest of the organisation ({n_oth}) has "
+            f"fewer than {k} respondents."
+        )
+
+    # silo gap (recomputed on shown departments only)
+    silos = []
+    for silo in result.silos:
+        vals = sorted(shown_dept_means[silo.capability_id], key=lambda t: -t[1])
+        sep = silo.separation
+        if len(vals) >= 2:
+            hi, lo = vals[0], vals[-1]
+            silos.append(
+                SiloRow(
+                    names[silo.capability_id],
+                    fmt_num(hi[1] - lo[1]),
+                    f"{hi[0]} {fmt_num(hi[1])}",
+                    f"{lo[0]} {fmt_num(lo[1])}",
+                    fmt_num(sep.icc1, 2),
+                    fmt_num(sep.eta2, 2),
+                    (
+                        f"{fmt_num(sep.f, 1)} ({sep.df_between}, {sep.df_within})"
+                        if not _nan(sep.f)
+                        else DASH
+                    ),
+                    fmt_p(sep.p_value),
+                )
+            )
+    silos.sort(key=lambda r: r.spread, reverse=True)
+    silo_note = (
+        "Spread = highest minus lowest department mean among the departments shown. ICC(1), η² and F "
+        "come from a one-way analysis of variance over all departments with at least two respondents; "
+        "they describe the organisation as a whole and identify no department."
+    )
+
+    # alignment map
+    amap = result.alignment_map
+    camps = []
+    mapdata = None
+    map_note = amap.reason
+    if amap.coords and not amap.reason:
+        for camp in amap.camps:
+            if camp.size < k and not named:
+                continue
+            allmeans = {c: result.score(c).mean for c in result.capabilities}
+            diffs = sorted(
+                ((v - allmeans.get(c, v), c) for c, v in camp.profile if not _nan(v)), reverse=True
+            )
+            higher = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[:2] if d > 0.2]
+            lower = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[::-1][:2] if d < -0.2]
+            camps.append(
+                CampView(
+                    camp.label,
+                    fmt_int(camp.size),
+                    ", ".join(higher) or DASH,
+                    ", ".join(lower) or DASH,
+                )
+            )
+        mapdata = MapData(
+            amap.coords,
+            amap.camp_of,
+            tuple(c.label for c in amap.camps),
+            amap.respondent_ids if named else (),
+        )
+        small = [c for c in amap.camps if c.size < k]
+        map_note = (
+            f"{len(small)} small camp{'s' if len(small) != 1 else ''} (fewer than {k}) not described."
+            if small and not named
+            else ""
+        )
+
+    # most disputed items: highest item AGI, then lowest rwg
+    ranked = sorted(
+        (i for i in result.items if not _nan(i.agi)), key=lambda i: (-i.agi, i.rwg, i.item_id)
+    )[: options.max_disputed_items]
+    disputed = []
+    for it in ranked:
+        total = max(1, sum(it.distribution))
+        peak = max(it.distribution) or 1
+        dist = tuple(
+            (level_names[j] if j < len(level_names) else str(j + low), c, f"{100 * c / peak:.0f}")
+            for j, c in enumerate(it.distribution)
+        )
+        del total
+        disputed.append(
+            DisputedItem(
+                it.item_id,
+                names[it.capability_id],
+                instrument.item(it.item_id).text,
+                fmt_num(it.median),
+                fmt_agi(it.agi),
+                fmt_num(it.rwg, 2),
+                dist,
+            )
+        )
+
+    # roadmap
+    stages = []
+    for st in result.roadmap.stages:
+        acts = tuple(
+            RoadmapActionView(
+                a.action_id,
+                a.title,
+                names.get(a.capability_id, a.capability_id),
+                f"{a.from_level} → {a.to_level}",
+                a.effort,
+                f"{a.horizon_months} mo",
+                a.owner_role,
+            )
+            for a in st.actions
+        )
+        stages.append(
+            StageView(
+                st.number,
+                st.name,
+                st.kind,
+                f"Months {st.start_month}–{st.end_month}",
+                st.start_month,
+                st.end_month,
+                acts,
+                ", ".join(names.get(c, c) for c in st.capabilities) or DASH,
+                ", ".join(st.disputed_items),
+                ", ".join(st.owners) or DASH,
+                ", ".join(f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels),
+                st.decision_gate,
+            )
+        )
+    span = max([s.end for s in stages] + [1])
+
+    bc = result.business_case
+    business = BusinessView(
+        customers=fmt_int(bc.customers),
+        revenue_per_customer=fmt_money(bc.revenue_per_customer),
+        rows=(
+            BusinessRow(
+                "Average repurchase", fmt_pct(bc.base_rate), fmt_money(bc.base_revenue), DASH, ""
+            ),
+            BusinessRow(
+                "After a good service contact",
+                fmt_pct(bc.good_rate),
+                fmt_money(bc.good_revenue),
+                ("+" if bc.uplift_good >= 0 else "") + fmt_money(bc.uplift_good),
+                "ok",
+            ),
+            BusinessRow(
+                "After a bad service contact",
+                fmt_pct(bc.bad_rate),
+                fmt_money(bc.bad_revenue),
+                fmt_money(bc.loss_bad),
+                "bad",
+            ),
+        ),
+        uplift=fmt_money(bc.uplift_good),
+        uplift_pct=fmt_pct(bc.uplift_good / bc.base_revenue) if bc.base_revenue else DASH,
+        loss=fmt_money(abs(bc.loss_bad)),
+        loss_pct=fmt_pct(abs(bc.loss_bad) / bc.base_revenue) if bc.base_revenue else DASH,
+        customers_lost=fmt_int(bc.customers_equivalent_lost),
+    )
+
+    reliability = []
+    for ag in result.agreement:
+        note = "; ".join(ag.reasons)
+        if ag.rwg_j_out_of_range:
+            note = (
+                note + "; " if note else ""
+            ) + f"rwg(J) raw {fmt_num(ag.rwg_j_raw, 2)}, truncated"
+        reliability.append(
+            ReliabilityRow(
+                names[ag.capability_id],
+                fmt_int(ag.n),
+                fmt_num(ag.cronbach_alpha, 2),
+                fmt_num(ag.cronbach_alpha_listwise, 2),
+                fmt_num(ag.alpha_interval, 2),
+                fmt_num(ag.alpha_ordinal, 2),
+                fmt_num(ag.rwg_j, 2),
+                fmt_num(ag.ad_mean, 2),
+                note,
+            )
+        )
+
+    stats = {i.item_id: i for i in result.items}
+    groups = []
+    for cap in instrument.capabilities:
+        rows_ = []
+        for item in cap.items:
+            s = stats.get(item.id)
+            rows_.append(
+                ItemRow(
+                    item.id,
+                    item.text,
+                    item.reverse,
+                    fmt_int(s.n) if s else DASH,
+                    fmt_int(s.n_na) if s else DASH,
+                    fmt_num(s.median) if s else DASH,
+                    fmt_num(s.target_median) if s else DASH,
+                )
+            )
+        groups.append(ItemGroup(cap.name, tuple(rows_)))
+
+    comments, comments_note = _comments(responses, options)
+
+    return TeamReport(
+        kind="team",
+        meta=_meta(
+            result,
+            instrument,
+            responses,
+            options,
+            "Customer-centricity alignment",
+            "Management team report",
+        ),
+        headline=headline,
+        kpis=kpis,
+        findings=findings,
+        capabilities=tuple(caps),
+        radar=tuple(radar),
+        dots=tuple(dots),
+        dots_by_role=roles_shown,
+        heatmap=heatmap,
+        perception=perception,
+        perception_note=perception_note,
+        silos=tuple(silos),
+        silo_note=silo_note + (" " + hidden_note if hidden_note else ""),
+        camps=tuple(camps),
+        map=mapdata,
+        map_note=map_note,
+        disputed=tuple(disputed),
+        stages=tuple(stages),
+        stage_span=span,
+        business=business,
+        reliability=tuple(reliability),
+        items=tuple(groups),
+        comments=comments,
+        comments_note=comments_note,
+        params=_params(result, instrument),
+        level_names=level_names,
+        warnings=_safe_warnings(result.warnings, sup, dept_names),
+    )
+
+
+def _safe_warnings(
+    warnings: Sequence[str], sup: Suppression, dept_names: dict[str, str]
+) -> tuple[str, ...]:
+    """Scoring warnings, minus any that name a hidden department (they would undo suppression)."""
+    hidden = [n.casefold() for d in sup.hidden for n in (d, dept_names.get(d, d))]
+    return tuple(w for w in warnings if not any(h in w.casefold() for h in hidden))
+
+
+def _safe_agi(
+    result: WaveResult, cid: str, group: str = "management", basis: str = "current"
+) -> AGIResult | None:
+    try:
+        return result.agi_for(cid, group, basis)
+    except KeyError:
+        return None
+
+
+def _comments(
+    responses: ResponseSet, options: ReportOptions
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """Unattributed comments, only when the population reaches ``min_group_comments``."""
+    k = options.min_group_comments
+    if not responses.comments:
+        return (), "No comments were given."
+    if responses.n_respondents < k and not options.named_workshop:
+        return (), (
+            f"Comments are not shown: they need at least {k} respondents, this wave has "
+            f"{responses.n_respondents}."
+        )
+    rows = sorted(
+        {(c.item, " ".join(c.text.split())) for c in responses.comments if c.text.strip()}
+    )
+    return tuple(rows), (
+        "Comments are shown verbatim, without respondent, role or department, and sorted by item and "
+        "text so that their order says nothing about who wrote them."
+    )
+
+
+# -- individual report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalRow:
+    name: str
+    you: str
+    team_median: str
+    team_range: str  # interquartile range
+    difference: str
+    you_value: float
+    median_value: float
+    q1: float
+    q3: float
+
+
+@dataclass(frozen=True)
+class PersonalItem:
+    id: str
+    text: str
+    you: str
+    team_median: str
+    difference: str
+
+
+@dataclass(frozen=True)
+class IndividualReport:
+    kind: str
+    meta: Meta
+    respondent: str
+    role: str
+    summary: str
+    rows: tuple[PersonalRow, ...]
+    differences: tuple[PersonalItem, ...]
+    agree: tuple[PersonalItem, ...]
+    answered: str
+    level_names: tuple[str, ...]
+    params: Params
+
+
+def _quartiles(vals: Sequence[float]) -> tuple[float, float, float]:
+    v = sorted(x for x in vals if not _nan(x))
+    if not v:
+        return NAN, NAN, NAN
+    if len(v) == 1:
+        return v[0], v[0], v[0]
+    q = statistics.quantiles(v, n=4, method="inclusive")
+    return q[0], statistics.median(v), q[2]
+
+
+def build_individual_report(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    respondent: str,
+    options: ReportOptions | None = None,
+) -> IndividualReport:
+    """One respondent's ratings against the team's median and interquartile range.
+
+    Nothing about any other single person is shown: only team medians and quartiles over at least
+    ``min_group`` respondents (else :class:`ReportError`).
+    """
+    options = options or ReportOptions()
+    ids = [r.id for r in responses.respondents]
+    if respondent not in ids:
+        sample = ", ".join(ids[:5])
+        raise ReportError(
+            f"respondent {respondent!r} is not in {responses.source or 'the responses'}; "
+            f"ids look like {sample}"
+        )
+    k = options.min_group
+    if result.n_respondents < k and not options.named_workshop:
+        raise ReportError(
+            f"a personal report compares with the team, which needs at least {k} respondents "
+            f"(this wave has {result.n_respondents}); lower --min-group or use --named-workshop"
+        )
+    idx = ids.index(respondent)
+    person = responses.respondents[idx]
+    names = {c.id: c.name for c in instrument.capabilities}
+    rows = []
+    for cid in result.capabilities:
+        sc = result.score(cid)
+        you = sc.respondent_scores[idx]
+        q1, med, q3 = _quartiles(sc.respondent_scores)
+        rows.append(
+            PersonalRow(
+                names[cid],
+                fmt_num(you),
+                fmt_num(med),
+                f"{fmt_num(q1)}–{fmt_num(q3)}",
+                fmt_signed(you - med) if not _nan(you) else DASH,
+                you,
+                med,
+                q1,
+                q3,
+            )
+        )
+    low, high = _scale_bounds(instrument)
+    items = []
+    for j, iid in enumerate(responses.item_ids):
+        x = responses.current[idx, j]
+        if math.isnan(x):
+            continue
+        if instrument.item(iid).reverse:
+            x = low + high - x
+        st = next((s for s in result.items if s.item_id == iid), None)
+        if st is None or _nan(st.median):
+            continue
+        items.append((abs(x - st.median), x - st.median, iid, x, st.median))
+    items.sort(key=lambda t: (-t[0], t[2]))
+    diffs = tuple(
+        PersonalItem(iid, instrument.item(iid).text, fmt_num(x, 0), fmt_num(m), fmt_signed(d))
+        for _a, d, iid, x, m in items[:6]
+        if _a >= 1.0
+    )
+    agree = tuple(
+        PersonalItem(iid, instrument.item(iid).text, fmt_num(x, 0), fmt_num(m), fmt_signed(d))
+        for _a, d, iid, x, m in sorted(items, key=lambda t: (t[0], t[2]))[:4]
+        if _a < 0.5
+    )
+    higher = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value >= 0.5)
+    lower = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value <= -0.5)
+    summary = (
+        f"You rate the company higher than the team median on {higher} of {len(rows)} capabilities "
+        f"and lower on {lower} (by half a point or more). "
+        "Where your view differs most, your perspective is worth bringing to the workshop."
+    )
+    answered = int((~__import__("numpy").isnan(responses.current[idx])).sum())
+    meta = _meta(
+        result, instrument, responses, options, "Your view and the team's", "Personal report"
+    )
+    return IndividualReport(
+        "individual",
+        meta,
+        respondent,
+        person.role,
+        summary,
+        tuple(rows),
+        diffs,
+        agree,
+        f"{answered} of {len(responses.item_ids)}",
+        _level_names(instrument),
+        _params(result, instrument),
+    )
+
+
+# -- trend report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    name: str
+    scores: tuple[str, ...]
+    agis: tuple[str, ...]
+    change: str
+    change_css: str
+    agi_change: str
+    agi_css: str
+    series: tuple[float, ...]
+    agi_series: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class TrendDeptRow:
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    kind: str
+    meta: Meta
+    waves: tuple[str, ...]
+    rows: tuple[TrendRow, ...]
+    overall: TrendRow
+    summary: str
+    departments: tuple[str, ...]
+    dept_rows: tuple[TrendDeptRow, ...]  # capability × department, last wave change
+    dept_note: str
+    rule: str
+    params: Params
+
+
+STABLE_SCORE = 0.25  # scale points
+STABLE_AGI = 5.0  # AGI points
+
+
+def _change(delta: float, ci_low: float = NAN, ci_high: float = NAN) -> tuple[str, str]:
+    """improved / stable / declined: from the interval when scoring gives one, else a ±0.25 band."""
+    if _nan(delta):
+        return "undefined", "na"
+    if not (_nan(ci_low) or _nan(ci_high)):
+        if ci_low > 0:
+            return "improved", "ok"
+        if ci_high < 0:
+            return "declined", "bad"
+        return "stable", "na"
+    if delta >= STABLE_SCORE:
+        return "improved", "ok"
+    if delta <= -STABLE_SCORE:
+        return "declined", "bad"
+    return "stable", "na"
+
+
+def build_trend_report(
+    results: Sequence[WaveResult],
+    responses: Sequence[ResponseSet],
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+) -> TrendReport:
+    """Waves over time: capability score and management AGI per wave, with change labels.
+
+    Change labels compare the first and last wave: *improved*/*declined* when the score moved by at
+    least 0.25 scale points (or, when scoring supplies a comparison interval, when it excludes 0);
+    alignment labels when the AGI moved by at least 5 points. Departments are shown only when they
+    reach ``min_group`` in every wave (a department hidden in one wave is hidden in all, so
+    differences between waves cannot reveal it).
+    """
+    options = options or ReportOptions()
+    if len(results) < 2:
+        raise ReportError(
+            "a trend report needs at least two waves; give two or more response files"
+        )
+    if len(results) != len(responses):
+        raise ReportError("give one response set per scored wave")
+    names = {c.id: c.name for c in instrument.capabilities}
+    waves = tuple(r.wave for r in results)
+    if len(set(waves)) != len(waves):
+        raise ReportError(f"the waves must differ; got {', '.join(waves)}")
+    common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
+    rows = []
+    for cid in common:
+        series = tuple(r.score(cid).mean for r in results)
+        agis = tuple((_safe_agi(r, cid).value if _safe_agi(r, cid) else NAN) for r in results)
+        label, css = _change(series[-1] - series[0])
+        d_agi = agis[-1] - agis[0]
+        if _nan(d_agi):
+            alabel, acss = "undefined", "na"
+        elif d_agi <= -STABLE_AGI:
+            alabel, acss = "more aligned", "ok"
+        elif d_agi >= STABLE_AGI:
+            alabel, acss = "less aligned", "bad"
+        else:
+            alabel, acss = "unchanged", "na"
+        rows.append(
+            TrendRow(
+                names.get(cid, cid),
+                tuple(fmt_num(s) for s in series),
+                tuple(fmt_agi(a) for a in agis),
+                f"{label} ({fmt_signed(series[-1] - series[0])})",
+                css,
+                f"{alabel} ({fmt_signed(d_agi, 0)})",
+                acss,
+                series,
+                agis,
+            )
+        )
+    ov = tuple((_safe_agi(r, "overall").value if _safe_agi(r, "overall") else NAN) for r in results)
+    d_ov = ov[-1] - ov[0]
+    overall = TrendRow(
+        "Overall",
+        tuple(DASH for _ in results),
+        tuple(fmt_agi(a) for a in ov),
+        "",
+        "",
+        f"{fmt_signed(d_ov, 0)}",
+        "ok" if d_ov <= -STABLE_AGI else ("bad" if d_ov >= STABLE_AGI else "na"),
+        (),
+        ov,
+    )
+    n_up = sum(1 for r in rows if r.change.startswith("improved"))
+    n_down = sum(1 for r in rows if r.change.startswith("declined"))
+    n_al = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
+    summary = (
+        f"Between {waves[0]} and {waves[-1]}, {n_up} of {len(rows)} capabilities improved and "
+        f"{n_down} declined; the management team became more aligned on {n_al}. The overall "
+        f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+    )
+    # departments: shown only when large enough in every wave
+    hidden: set[str] = set()
+    display: dict[str, str] = {}
+    for rs in responses:
+        sup, dn, _ = department_suppression(rs, options)
+        hidden |= set(sup.hidden)
+        display.update(dn)
+    all_keys = set().union(*[{r.department_key for r in rs.respondents} for rs in responses])
+    shown = sorted(
+        d
+        for d in all_keys
+        if d not in hidden
+        and all(any(r.department_key == d for r in rs.respondents) for rs in responses)
+    )
+    dept_rows = []
+    for cid in common:
+        vals = []
+        for d in shown:
+            first = _dept_mean(results[0], cid, d)
+            last = _dept_mean(results[-1], cid, d)
+            vals.append(f"{fmt_num(last)} ({fmt_signed(last - first)})")
+        dept_rows.append(TrendDeptRow(names.get(cid, cid), tuple(vals)))
+    dept_note = (
+        f"Mean score in {waves[-1]} and change since {waves[0]}. Departments with fewer than "
+        f"{options.min_group} respondents in any wave are not shown"
+        + (f" ({len(all_keys) - len(shown)} not shown)." if len(all_keys) > len(shown) else ".")
+    )
+    meta = _meta(
+        results[-1],
+        instrument,
+        responses[-1],
+        options,
+        "Customer-centricity over time",
+        "Trend report",
+    )
+    return TrendReport(
+        "trend",
+        meta,
+        waves,
+        tuple(rows),
+        overall,
+        summary,
+        tuple(display.get(d, d) for d in shown),
+        tuple(dept_rows),
+        dept_note,
+        f"improved or declined: the capability mean moved by at least {STABLE_SCORE} scale points "
+        f"between the first and the last wave; more or less aligned: the AGI moved by at least "
+        f"{STABLE_AGI:.0f} points.",
+        _params(results[-1], instrument),
+    )
+
+
+def _dept_mean(result: WaveResult, cid: str, dept: str) -> float:
+    silo = next((s for s in result.silos if s.capability_id == cid), None)
+    if silo is None:
+        return NAN
+    return next((m for d, _n, m in silo.department_means if d == dept), NAN)
