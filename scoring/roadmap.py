@@ -41,6 +41,25 @@ def _fmt_caps(caps: Sequence[str]) -> str:
     return caps[0] if len(caps) == 1 else ", ".join(caps[:-1]) + " and " + caps[-1]
 
 
+def _in_dependency_order(actions: list) -> list:  # list[assessment.model.Action]
+    """Actions of one level step, each after the actions of the same step it depends on (stable)."""
+    ids = {a.id for a in actions}
+    done: set[str] = set()
+    out = []
+    pending = list(actions)
+    while pending:
+        for a in pending:
+            if all(d in done or d not in ids for d in a.depends_on):
+                out.append(a)
+                done.add(a.id)
+                pending.remove(a)
+                break
+        else:  # a cycle inside the step (the instrument model rejects these): keep file order
+            out.extend(pending)
+            break
+    return out
+
+
 def build_roadmap(
     instrument,
     levels: Sequence[MaturityLevel],
@@ -167,7 +186,7 @@ def build_roadmap(
         actions: list[RoadmapAction] = []
         for pr, _, cid in chosen:
             step = projected[cid]
-            for a in caps[cid].actions_from(step):
+            for a in _in_dependency_order(caps[cid].actions_from(step)):
                 actions.append(
                     RoadmapAction(
                         action_id=a.id,

@@ -32,6 +32,7 @@ __all__ = [
     "bootstrap_counts",
     "bootstrap_mean_ci",
     "normalise",
+    "percentile_interval",
     "respondent_scores",
     "reverse_code",
     "summarise",
@@ -127,6 +128,30 @@ class InstrumentIndex:
             cap_high=high[first],
             item_roles=tuple(frozenset(i.roles) for _, _, i in items),
             prerequisites=tuple(tuple(cap_pos[p] for p in c.prerequisites) for c in caps),
+        )
+
+    def subset(self, columns: Sequence[int]) -> InstrumentIndex:
+        """The index restricted to some item columns (e.g. the items two versions share).
+
+        Capabilities keep their positions; one left without items simply has no scores.
+        """
+        cols = np.asarray(columns, dtype=np.intp)
+        return InstrumentIndex(
+            item_ids=tuple(self.item_ids[j] for j in cols),
+            cap_ids=self.cap_ids,
+            cap_names=self.cap_names,
+            cap_weights=self.cap_weights,
+            item_cap=self.item_cap[cols],
+            membership=self.membership[cols],
+            weights=self.weights[cols],
+            low=self.low[cols],
+            high=self.high[cols],
+            n_options=self.n_options[cols],
+            reverse=self.reverse[cols],
+            cap_low=self.cap_low,
+            cap_high=self.cap_high,
+            item_roles=tuple(self.item_roles[j] for j in cols),
+            prerequisites=self.prerequisites,
         )
 
     @property

@@ -220,9 +220,7 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
         )
 
     # -- agreement per capability ---------------------------------------------------------------
-    agreements = [
-        _capability_agreement(cap_ids[k], cur[:, idx.items_of(k)], idx, k) for k in range(n_caps)
-    ]
+    agreements = [_capability_agreement(cap_ids[k], cur, idx, k) for k in range(n_caps)]
 
     # -- maturity levels ------------------------------------------------------------------------
     lvl_cur = 1.0 + 4.0 * s_norm / 100.0
@@ -265,7 +263,7 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
                     ""
                     if ns[k] >= opts.min_group
                     else (
-                        f"{ns[k]} respondent{'s' * (ns[k] != 1)} with a score in {gname}; AGI needs at least {opts.min_group}"
+                        f"{int(ns[k])} respondent{'s' * int(ns[k] != 1)} with a score in {gname}; AGI needs at least {opts.min_group}"
                     )
                 )
                 res = AGIResult(
@@ -369,11 +367,21 @@ def _overall(
 def _capability_agreement(
     cap_id: str, x: np.ndarray, idx: InstrumentIndex, k: int
 ) -> CapabilityAgreement:
-    """Agreement among respondents on one capability's items (reverse-coded current ratings)."""
+    """Agreement among respondents on one capability's items (reverse-coded current ratings).
+
+    The statistics need one answer scale: items of the capability on another scale than its first
+    item's are left out (named in ``reasons``).
+    """
     a = int(idx.cap_high[k] - idx.cap_low[k] + 1)
+    cols = idx.items_of(k)
+    same = (idx.low[cols] == idx.cap_low[k]) & (idx.high[cols] == idx.cap_high[k])
+    reasons: list[str] = []
+    if not same.all():
+        other = ", ".join(idx.item_ids[j] for j in cols[~same])
+        reasons.append(f"{other} on another answer scale: left out of the agreement statistics")
+    x = x[:, cols[same]]
     rows = ~np.isnan(x).all(axis=1)
     x = x[rows]
-    reasons: list[str] = []
     rj = ag.rwg_j_detail(x, a)
     if rj.reason:
         reasons.append(f"rwg(J): {rj.reason}")

@@ -1,0 +1,274 @@
+"""Wave comparison: did scores and alignment change between waves? (DESIGN §6)
+
+For consecutive waves ``a → b`` and every capability:
+
+* only **comparable items** enter (same or reworded items, :func:`assessment.model.diff_instruments`
+  when the versions differ); the others are listed as dropped, and respondent capability scores are
+  recomputed on the comparable items of each wave;
+* ``change = mean_b − mean_a`` of respondent capability scores (answer scale), with a percentile
+  bootstrap interval: each wave's respondents are resampled independently (they are different
+  samples, often different people), ``B`` replicates of ``mean*_b − mean*_a`` (Efron & Tibshirani
+  1993, §13);
+* the AGI of each wave and ``AGI_b − AGI_a`` with its bootstrap interval (same resamples);
+* label: **improved** when the interval of the score change lies wholly above 0, **declined** when
+  wholly below, **stable** otherwise; **undefined** when there is no interval (bootstrap off, or fewer
+  than 2 scores in a wave).
+
+Groups: ``organisation`` (everyone), ``management`` (``options.management_roles``) and every
+department with at least ``options.min_group`` respondents in both waves. Given :class:`WaveResult`
+objects instead of ``(instrument, responses)`` pairs, only the organisation is compared (results
+do not carry roles), and only when both waves used the same instrument version.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from assessment.errors import ScoringError
+from scoring.alignment import agi_many, bootstrap_agi_replicates
+from scoring.results import CapabilityChange, Interval, ScoreOptions, WaveComparison, WaveResult
+from scoring.scores import (
+    InstrumentIndex,
+    align_columns,
+    bootstrap_counts,
+    percentile_interval,
+    respondent_scores,
+    to_scale,
+)
+
+__all__ = ["compare_waves"]
+
+
+class _Wave:
+    """One wave reduced to what the comparison needs: scores per capability and group masks."""
+
+    def __init__(
+        self,
+        name: str,
+        ref: str,
+        cap_ids: tuple[str, ...],
+        scores: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+        groups: dict[str, np.ndarray],
+        items: dict[str, tuple[str, ...]],
+    ) -> None:
+        self.name, self.ref, self.cap_ids, self.scores = name, ref, cap_ids, scores
+        self.low, self.high, self.groups, self.items = low, high, groups, items
+
+
+def _from_pair(
+    instrument,
+    responses,
+    keep_items: Sequence[str] | None,
+    opts: ScoreOptions,
+) -> _Wave:
+    idx = InstrumentIndex.from_instrument(instrument)
+    (cur_raw,) = align_columns(idx, responses.item_ids, responses.current, source=responses.source)
+    cols = (
+        list(range(idx.n_items))
+        if keep_items is None
+        else [idx.item_ids.index(i) for i in keep_items]
+    )
+    sub = idx.subset(cols)
+    x = sub.recode(cur_raw[:, cols])
+    roles = [r.role for r in responses.respondents]
+    s_norm, _ = respondent_scores(x, sub, sub.asked(roles), opts.min_answered_share)
+    scores = to_scale(s_norm, sub.cap_low, sub.cap_high)
+    deps = np.array([r.department_key for r in responses.respondents], dtype=object)
+    groups = {
+        "organisation": np.ones(len(roles), dtype=bool),
+        "management": np.array([r in opts.management_roles for r in roles], dtype=bool),
+    }
+    for d in dict.fromkeys(deps):
+        groups[d] = deps == d
+    items = {c: tuple(sub.item_ids[j] for j in sub.items_of(k)) for k, c in enumerate(sub.cap_ids)}
+    return _Wave(
+        responses.wave,
+        instrument.ref,
+        sub.cap_ids,
+        scores,
+        sub.cap_low,
+        sub.cap_high,
+        groups,
+        items,
+    )
+
+
+def _from_result(r: WaveResult) -> _Wave:
+    scores = np.array([s.respondent_scores for s in r.scores], dtype=float).T
+    if scores.size == 0:
+        scores = np.zeros((r.n_respondents, len(r.scores)))
+    items = {c: tuple(i.item_id for i in r.items if i.capability_id == c) for c in r.capabilities}
+    # the answer scale of each capability, from its items' option counts (scales start at 1 in
+    # results: ItemStats.distribution has one count per option)
+    high = np.array(
+        [
+            1.0 + max((len(i.distribution) for i in r.items if i.capability_id == c), default=5) - 1
+            for c in r.capabilities
+        ]
+    )
+    groups = {"organisation": np.ones(scores.shape[0], dtype=bool)}
+    return _Wave(
+        r.wave,
+        r.instrument_ref,
+        tuple(r.capabilities),
+        scores,
+        np.ones(len(high)),
+        high,
+        groups,
+        items,
+    )
+
+
+def compare_waves(
+    waves: Sequence[WaveResult | tuple[object, object]],
+    options: ScoreOptions | None = None,
+) -> WaveComparison:
+    """Compare consecutive waves, oldest first (see the module docstring).
+
+    ``waves`` holds :class:`WaveResult` objects, or ``(instrument, responses)`` pairs (needed when
+    the instrument versions differ, and for management and department changes).
+    """
+    opts = options or ScoreOptions()
+    if len(waves) < 2:
+        raise ScoringError(f"comparing waves needs at least 2 waves, got {len(waves)}")
+    changes: list[CapabilityChange] = []
+    dropped: list[tuple[str, str, tuple[str, ...]]] = []
+    notes: list[str] = []
+    names: list[str] = []
+    refs: list[str] = []
+    for k in range(len(waves) - 1):
+        a_in, b_in = waves[k], waves[k + 1]
+        a, b, gone = _prepare(a_in, b_in, opts)
+        if k == 0:
+            names.append(a.name)
+            refs.append(a.ref)
+        names.append(b.name)
+        refs.append(b.ref)
+        dropped.append((a.name, b.name, gone))
+        if gone:
+            notes.append(
+                f"{a.name} → {b.name}: {len(gone)} item(s) not comparable between {a.ref} and {b.ref} "
+                f"were left out: {', '.join(gone)}"
+            )
+        if isinstance(a_in, WaveResult) or isinstance(b_in, WaveResult):
+            notes.append(
+                f"{a.name} → {b.name}: compared for the whole organisation only; pass (instrument, "
+                "responses) pairs to compare the management team and departments"
+            )
+        changes.extend(_compare(a, b, opts, seed=opts.seed + k))
+    return WaveComparison(
+        waves=tuple(names),
+        instrument_refs=tuple(refs),
+        changes=tuple(changes),
+        dropped_items=tuple(dropped),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _prepare(a_in, b_in, opts: ScoreOptions) -> tuple[_Wave, _Wave, tuple[str, ...]]:
+    if isinstance(a_in, WaveResult) and isinstance(b_in, WaveResult):
+        if a_in.instrument_ref != b_in.instrument_ref:
+            raise ScoringError(
+                f"waves {a_in.wave!r} ({a_in.instrument_ref}) and {b_in.wave!r} ({b_in.instrument_ref}) use "
+                "different instrument versions; pass (instrument, responses) pairs so only comparable "
+                "items are compared"
+            )
+        return _from_result(a_in), _from_result(b_in), ()
+    if isinstance(a_in, WaveResult) or isinstance(b_in, WaveResult):
+        raise ScoringError(
+            "pass either WaveResult objects or (instrument, responses) pairs, not a mix"
+        )
+    (ia, ra), (ib, rb) = a_in, b_in
+    if ia.ref == ib.ref:
+        return _from_pair(ia, ra, None, opts), _from_pair(ib, rb, None, opts), ()
+    from assessment.model import diff_instruments
+
+    diff = diff_instruments(ia, ib)
+    pairs = diff.comparable
+    if not pairs:
+        raise ScoringError(
+            f"{ia.ref} and {ib.ref} share no comparable item; the waves cannot be compared"
+        )
+    old_ids = [o for o, _ in pairs]
+    new_ids = [n for _, n in pairs]
+    return _from_pair(ia, ra, old_ids, opts), _from_pair(ib, rb, new_ids, opts), tuple(diff.dropped)
+
+
+def _compare(a: _Wave, b: _Wave, opts: ScoreOptions, seed: int) -> list[CapabilityChange]:
+    out: list[CapabilityChange] = []
+    common_caps = [c for c in b.cap_ids if c in a.cap_ids]
+    groups = [g for g in ("organisation", "management") if g in a.groups and g in b.groups]
+    groups += sorted(
+        g
+        for g in b.groups
+        if g not in ("organisation", "management")
+        and g in a.groups
+        and a.groups[g].sum() >= opts.min_group
+        and b.groups[g].sum() >= opts.min_group
+    )
+    for gi, g in enumerate(groups):
+        ma, mb = a.groups[g], b.groups[g]
+        ca = bootstrap_counts(int(ma.sum()), opts.bootstrap, seed * 7919 + 2 * gi)
+        cb = bootstrap_counts(int(mb.sum()), opts.bootstrap, seed * 7919 + 2 * gi + 1)
+        for cap in common_caps:
+            ka, kb = a.cap_ids.index(cap), b.cap_ids.index(cap)
+            xa, xb = a.scores[ma, ka], b.scores[mb, kb]
+            lo, hi = float(b.low[kb]), float(b.high[kb])
+            na_, nb_ = int((~np.isnan(xa)).sum()), int((~np.isnan(xb)).sum())
+            agi_a = float(agi_many(xa[:, None], lo, hi, opts.min_group)[0])
+            agi_b = float(agi_many(xb[:, None], lo, hi, opts.min_group)[0])
+            mean_a = float(np.nanmean(xa)) if na_ else math.nan
+            mean_b = float(np.nanmean(xb)) if nb_ else math.nan
+            ci, agi_ci = Interval(), Interval()
+            reason = ""
+            if ca.shape[0] and na_ >= 2 and nb_ >= 2:
+                ci = percentile_interval(_boot_means(xb, cb) - _boot_means(xa, ca), opts.ci_level)
+                ra = bootstrap_agi_replicates(xa, ca, lo, hi, opts.min_group)
+                rb = bootstrap_agi_replicates(xb, cb, lo, hi, opts.min_group)
+                agi_ci = percentile_interval(rb - ra, opts.ci_level)
+            elif not ca.shape[0]:
+                reason = "bootstrap is off (options.bootstrap = 0): no interval, no label"
+            else:
+                reason = f"needs at least 2 scores in each wave (has {na_} and {nb_})"
+            if not ci.defined:
+                label = "undefined"
+            elif ci.low > 0:
+                label = "improved"
+            elif ci.high < 0:
+                label = "declined"
+            else:
+                label = "stable"
+            out.append(
+                CapabilityChange(
+                    capability_id=cap,
+                    group=g,
+                    wave_before=a.name,
+                    wave_after=b.name,
+                    n_before=na_,
+                    n_after=nb_,
+                    score_before=mean_a,
+                    score_after=mean_b,
+                    change=mean_b - mean_a,
+                    ci=ci,
+                    agi_before=agi_a,
+                    agi_after=agi_b,
+                    agi_change=agi_b - agi_a,
+                    agi_ci=agi_ci,
+                    label=label,  # type: ignore[arg-type]
+                    items_used=b.items.get(cap, ()),
+                    reason=reason,
+                )
+            )
+    return out
+
+
+def _boot_means(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    ok = ~np.isnan(x)
+    c = counts[:, ok].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (c @ x[ok]) / c.sum(axis=1)

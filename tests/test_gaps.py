@@ -1,0 +1,131 @@
+"""Perception, silo and ambition gaps.
+
+Permutation test: Fisher (1935) / Good (2005); Monte Carlo p = (1 + hits)/(1 + B), Phipson & Smyth
+(2010), Stat. Appl. Genet. Mol. Biol. 9(1):39.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from scoring import agreement
+from scoring.gaps import (
+    PERCEPTION_ALPHA,
+    PERCEPTION_MIN_GAP,
+    ambition_gap,
+    perception_gap,
+    permutation_test,
+    silo_gap,
+)
+
+
+def test_exact_p_value_by_hand():
+    # values 1..5, group {1, 2}: observed 1.5 - 4 = -2.5. Of the C(5,2) = 10 relabellings only
+    # {1,2} (-2.5) and {4,5} (+2.5) reach |2.5|: p = 2/10.
+    p, exact = permutation_test(np.array([1.0, 2, 3, 4, 5]), np.array([1, 1, 0, 0, 0], bool))
+    assert exact and p == pytest.approx(0.2)
+
+
+def test_exact_p_value_equals_full_enumeration():
+    rng = np.random.default_rng(4)
+    v = rng.normal(size=9)
+    g = np.zeros(9, bool)
+    g[[0, 3, 4]] = True
+    obs = v[g].mean() - v[~g].mean()
+    hits = 0
+    for c in itertools.combinations(range(9), 3):
+        m = np.zeros(9, bool)
+        m[list(c)] = True
+        hits += abs(v[m].mean() - v[~m].mean()) >= abs(obs) - 1e-12
+    p, exact = permutation_test(v, g, permutations=10000)
+    assert exact and p == pytest.approx(hits / math.comb(9, 3))
+
+
+def test_larger_group_side_gives_the_same_p():
+    v = np.array([1.0, 2, 3, 4, 5, 6])
+    g = np.array([1, 1, 1, 1, 0, 0], bool)
+    assert permutation_test(v, g)[0] == pytest.approx(permutation_test(v, ~g)[0])
+
+
+def test_monte_carlo_p_is_close_to_exact_and_reproducible():
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=16)
+    v[:5] += 0.8
+    g = np.zeros(16, bool)
+    g[:5] = True
+    exact, is_exact = permutation_test(v, g, permutations=10**6)
+    assert is_exact  # C(16,5) = 4368
+    mc, mc_exact = permutation_test(v, g, permutations=4000, seed=3)
+    assert not mc_exact
+    assert mc == pytest.approx(exact, abs=0.03)
+    assert permutation_test(v, g, permutations=4000, seed=3)[0] == mc
+    assert mc > 0  # (1 + hits)/(1 + B) is never 0
+
+
+def test_monte_carlo_with_large_groups_uses_the_chunked_sampler():
+    rng = np.random.default_rng(2)
+    v = rng.normal(size=400)
+    g = np.zeros(400, bool)
+    g[:200] = True
+    p, exact = permutation_test(v, g, permutations=500, seed=1)
+    assert not exact and 0 < p <= 1
+
+
+def test_one_group_empty_gives_nan():
+    p, exact = permutation_test(np.array([1.0, 2.0]), np.array([True, True]))
+    assert math.isnan(p) and not exact
+
+
+def _scores_for(mgmt, others):
+    s = np.array([[x] for x in mgmt + others], dtype=float)
+    g = np.array([True] * len(mgmt) + [False] * len(others))
+    return s, g
+
+
+def test_perception_labels():
+    s, g = _scores_for([4.5, 4.8, 4.6, 4.4], [2.0, 2.2, 2.1, 1.9, 2.3, 2.0])
+    gap = perception_gap(s, g, ["CUL"])[0]
+    assert gap.gap == pytest.approx(
+        np.mean([4.5, 4.8, 4.6, 4.4]) - np.mean([2.0, 2.2, 2.1, 1.9, 2.3, 2.0])
+    )
+    assert gap.exact and gap.p_value < PERCEPTION_ALPHA and gap.gap >= PERCEPTION_MIN_GAP
+    assert gap.label == "blind spot"
+    s2, g2 = _scores_for([2.0, 2.2, 2.1, 1.9], [4.5, 4.8, 4.6, 4.4, 4.2, 4.0])
+    assert perception_gap(s2, g2, ["CUL"])[0].label == "hidden strength"
+    s3, g3 = _scores_for([3.0, 3.5, 2.5], [3.1, 3.4, 2.6, 3.0])
+    assert perception_gap(s3, g3, ["CUL"])[0].label == "shared view"
+    # fewer than 2 respondents in a group: no test, no label
+    s4, g4 = _scores_for([5.0], [1.0, 3.0])
+    assert perception_gap(s4, g4, ["CUL"])[0].label == "undefined"
+
+
+def test_perception_ignores_missing_scores_per_capability():
+    s = np.array([[4.0, np.nan], [4.2, 4.0], [4.4, 4.1], [2.0, 2.0], [2.1, np.nan], [2.2, 2.1]])
+    g = np.array([1, 1, 1, 0, 0, 0], bool)
+    a, b = perception_gap(s, g, ["A", "B"])
+    assert (a.n_management, a.n_others) == (3, 3)
+    assert (b.n_management, b.n_others) == (2, 2)
+    assert b.management_mean == pytest.approx(4.05)
+
+
+def test_silo_gap_means_and_separation():
+    s = np.array([[1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [9.0]])
+    deps = np.array(["a", "a", "a", "b", "b", "b", "c"], dtype=object)
+    gap = silo_gap(s, deps, ["X"], ["a", "b"], agreement.group_separation)[0]
+    assert gap.department_means == (("a", 3, 2.0), ("b", 3, 5.0))
+    assert gap.spread == 3.0
+    # department c (1 respondent, not shown) is left out of the separation too:
+    # one-way ANOVA on a = 1,2,3 and b = 4,5,6: MSB = 13.5, MSW = 1, F = 13.5 on (1, 4) df
+    assert gap.separation.f == pytest.approx(13.5)
+    assert (gap.separation.df_between, gap.separation.df_within) == (1, 4)
+    one = silo_gap(s, deps, ["X"], ["a"], agreement.group_separation)[0]
+    assert math.isnan(one.separation.f) and "2 departments" in one.separation.reason
+
+
+def test_ambition_gap():
+    (a,) = ambition_gap(["X"], [2.5], [4.0], [2], [4], [12.0])
+    assert (a.gap, a.current_level, a.target_level, a.target_agi) == (1.5, 2, 4, 12.0)

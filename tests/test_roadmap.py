@@ -1,0 +1,138 @@
+"""The staged roadmap: align first, then build with gates; prerequisites and depends_on respected."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scoring.results import AGIResult, Interval, MaturityLevel, ScoreOptions
+from scoring.roadmap import build_roadmap
+
+
+def lvl(cap, level, target):
+    return MaturityLevel(cap, level, float(level), level, "", math.nan, False, None, target, "")
+
+
+def agi(cap, value):
+    band = "misaligned" if value > 30 else ("partly aligned" if value >= 15 else "aligned")
+    return AGIResult(cap, "management", "current", value, Interval(), band, 8)
+
+
+def check_plan(instrument, roadmap):
+    """Every invariant a plan must keep, for any instrument."""
+    caps = {c.id: c for c in instrument.capabilities}
+    seen: set[str] = set()
+    level = dict(roadmap.starting_levels)
+    for stage in roadmap.stages:
+        before = dict(level)
+        this_stage: set[str] = set()
+        for a in stage.actions:
+            assert a.action_id not in seen | this_stage, f"{a.action_id} planned twice"
+            # every dependency is done in an earlier stage, listed earlier in the same level step,
+            # or below the level its capability already has
+            for d in a.depends_on:
+                dep_cap = d.split("-")[0]
+                dep_from = next(x.from_level for x in caps[dep_cap].actions if x.id == d)
+                same_step = (
+                    d in this_stage and dep_cap == a.capability_id and dep_from == a.from_level
+                )
+                assert d in seen or same_step or before[dep_cap] > dep_from, (
+                    f"{a.action_id} before {d}"
+                )
+            this_stage.add(a.action_id)
+            # prerequisites stand at least at the level being left
+            for p in caps[a.capability_id].prerequisites:
+                assert before[p] >= a.from_level, (
+                    f"{a.capability_id} {a.from_level}->{a.to_level} before {p}"
+                )
+            assert a.from_level == before[a.capability_id]
+        seen.update(a.action_id for a in stage.actions)
+        level = dict(stage.projected_levels)
+        for cap, lv in level.items():
+            assert lv - before[cap] in (0, 1)
+    return level
+
+
+def test_mini_plan_respects_prerequisites_and_dependencies(mini_instrument):
+    levels = [lvl("CUL", 1, 3), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    rm = build_roadmap(mini_instrument, levels, {c: agi(c, 10) for c in ("CUL", "SYS", "MET")}, {})
+    final = check_plan(mini_instrument, rm)
+    assert final == {"CUL": 3, "SYS": 2, "MET": 2}
+    assert all(s.kind == "build" for s in rm.stages)
+    ids = [[a.action_id for a in s.actions] for s in rm.stages]
+    # SYS has weight 2 and goes first; MET needs SYS at level 1 (already), so may join stage 1;
+    # CUL-A2-1 depends on CUL-A1-1, so it comes in a later stage
+    assert "SYS-A1-1" in ids[0]
+    stage_of = {a: k for k, s in enumerate(ids) for a in s}
+    assert stage_of["CUL-A2-1"] > stage_of["CUL-A1-1"]
+    # stage horizons: at least the stage length, at least the longest action (SYS-A1-1: 9 months)
+    assert rm.stages[0].end_month - rm.stages[0].start_month == 9
+    assert all(s.start_month == p.end_month for p, s in zip(rm.stages, rm.stages[1:], strict=False))
+    assert "re-assess" in rm.stages[0].decision_gate.lower()
+    assert rm.stages[-1].decision_gate.startswith("Final gate")
+    assert rm.stages[0].owners == tuple(sorted({a.owner_role for a in rm.stages[0].actions}))
+
+
+def test_misaligned_capabilities_get_an_align_stage_first(mini_instrument):
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    item_agi = {
+        "CUL": [("CUL-01", 60.0), ("CUL-02", 20.0)],
+        "MET": [("MET-01", 5.0), ("MET-02", math.nan)],
+    }
+    rm = build_roadmap(
+        mini_instrument,
+        levels,
+        {"CUL": agi("CUL", 45), "SYS": agi("SYS", 10), "MET": agi("MET", 20)},
+        item_agi,
+    )
+    first = rm.stages[0]
+    assert (first.kind, first.name, first.capabilities) == ("align", "Align", ("CUL",))
+    assert first.disputed_items == ("CUL-01", "CUL-02")  # highest item AGI first
+    assert first.actions == () and first.end_month == ScoreOptions().roadmap_align_months
+    assert "CUL" in first.decision_gate and "stage 2" in first.decision_gate
+    assert rm.stages[1].kind == "build" and rm.stages[1].start_month == first.end_month
+    # priority = weight x level gap x (1 - AGI/100): SYS 2·1·0.9 = 1.8 > MET 0.8 > CUL 0.55
+    pr = {a.capability_id: a.priority for s in rm.stages for a in s.actions}
+    assert pr["SYS"] == pytest.approx(1.8) and pr["MET"] == pytest.approx(0.8)
+    assert pr["CUL"] == pytest.approx(0.55)
+
+
+def test_missing_actions_stop_a_capability_with_a_note(mini_instrument):
+    # MET has actions only from level 1; SYS only from level 1
+    levels = [lvl("CUL", 1, 1), lvl("SYS", 1, 4), lvl("MET", 2, 4)]
+    rm = build_roadmap(mini_instrument, levels, {}, {})
+    check_plan(mini_instrument, rm)
+    assert dict(rm.stages[-1].projected_levels)["SYS"] == 2
+    assert any("no actions for level 2" in n for n in rm.notes)
+
+
+def test_target_is_lowered_to_one_above_a_prerequisite_target(mini_instrument):
+    levels = [lvl("CUL", 1, 1), lvl("SYS", 1, 1), lvl("MET", 1, 4)]
+    rm = build_roadmap(mini_instrument, levels, {}, {})
+    assert dict(rm.target_levels)["MET"] == 2
+    assert any("prerequisite SYS" in n for n in rm.notes)
+
+
+def test_nothing_to_do_gives_no_stages(mini_instrument):
+    levels = [lvl("CUL", 3, 2), lvl("SYS", 2, 2), lvl("MET", 0, 0)]
+    rm = build_roadmap(mini_instrument, levels, {}, {})
+    assert rm.stages == ()
+    assert any("MET: not assessed" in n for n in rm.notes)
+
+
+def test_full_plan_on_the_shipped_instrument(instrument):
+    """From level 1 to 5 everywhere: every action once, prerequisites and depends_on kept."""
+    levels = [lvl(c.id, 1, 5) for c in instrument.capabilities]
+    opts = ScoreOptions(roadmap_max_per_stage=4)
+    rm = build_roadmap(
+        instrument, levels, {c.id: agi(c.id, 10) for c in instrument.capabilities}, {}, opts
+    )
+    final = check_plan(instrument, rm)
+    planned = [a.action_id for s in rm.stages for a in s.actions]
+    assert sorted(planned) == sorted(a.id for c in instrument.capabilities for a in c.actions)
+    assert final == dict.fromkeys((c.id for c in instrument.capabilities), 5) or rm.notes
+    assert all(len(s.capabilities) <= 4 for s in rm.stages)
+    assert rm == build_roadmap(
+        instrument, levels, {c.id: agi(c.id, 10) for c in instrument.capabilities}, {}, opts
+    )

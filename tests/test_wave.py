@@ -1,0 +1,197 @@
+"""score_wave end to end: every WaveResult field, errors, determinism, and Northwind's planted findings."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assessment.errors import ScoringError
+from assessment.responses import Respondent, ResponseSet
+from scoring import ScoreOptions, score_wave
+from scoring.alignment import alignment_gap
+
+NAN = np.nan
+# raw ratings (before reverse coding) of CUL-01, CUL-02(r), SYS-01, SYS-02, MET-01, MET-02(r)
+RAW = np.array(
+    [
+        [4, 2, 3, 3, 5, 1],  # executives
+        [4, 2, 3, 4, 1, 5],
+        [5, 1, 2, 3, 5, 1],
+        [4, 2, 3, 3, 1, 5],
+        [2, 4, 2, NAN, 3, 3],  # managers/staff
+        [2, 4, 2, 2, 3, 3],
+        [1, 5, 2, NAN, 3, 3],
+        [2, 3, NAN, NAN, NAN, NAN],
+    ],
+    dtype=float,
+)
+PEOPLE = [
+    ("E1", "executive", "Sales"),
+    ("E2", "executive", "Customer Service"),
+    ("E3", "executive", "sales "),
+    ("E4", "executive", "Customer  Service"),
+    ("M1", "manager", "Sales"),
+    ("S1", "staff", "Customer Service"),
+    ("S2", "staff", "Sales"),
+    ("S3", "staff", "Finance"),
+]
+
+
+def make_set(instrument, raw=RAW, target=None, people=PEOPLE, wave="2026-H1"):
+    target = np.clip(raw + 1, 1, 5) if target is None else target
+    return ResponseSet(
+        instrument_ref=instrument.ref,
+        wave=wave,
+        respondents=tuple(Respondent(*p) for p in people),
+        item_ids=tuple(i.id for i in instrument.items),
+        current=raw.copy(),
+        target=target,
+        na=np.zeros(raw.shape, dtype=bool),
+        confidence=np.full(raw.shape, NAN),
+    )
+
+
+@pytest.fixture(scope="module")
+def result(mini_instrument):
+    return score_wave(mini_instrument, make_set(mini_instrument), ScoreOptions(bootstrap=300))
+
+
+def test_scores_by_hand(result):
+    cul = result.score("CUL")
+    # CUL respondent scores: mean of CUL-01 and reversed CUL-02 (6 - x)
+    expected = [4, 4, 5, 4, 2, 2, 1, 2.5]
+    np.testing.assert_allclose(cul.respondent_scores, expected)
+    assert cul.n == 8 and cul.mean == pytest.approx(np.mean(expected))
+    assert cul.median == pytest.approx(np.median(expected))
+    assert cul.sd == pytest.approx(np.std(expected, ddof=1))
+    assert cul.mean_norm == pytest.approx(100 * (np.mean(expected) - 1) / 4)
+    assert cul.ci.low < cul.mean < cul.ci.high
+    # S3 answered no SYS or MET items: missing, never 0
+    assert math.isnan(result.score("SYS").respondent_scores[7])
+    assert result.score("MET").n == 7
+    # SYS-02 is not asked of staff, so S1/S2 score SYS on SYS-01 alone
+    assert result.score("SYS").respondent_scores[6] == 2.0
+
+
+def test_levels_and_items(result):
+    assert [lv.capability_id for lv in result.levels] == ["CUL", "SYS", "MET"]
+    for lv in result.levels:
+        assert 1 <= lv.level <= 5 and lv.explanation.startswith(lv.capability_id)
+        assert lv.level <= lv.uncapped_level
+    met = result.level("MET")
+    assert met.level <= result.level("SYS").level + 1  # MET requires SYS
+    item = next(i for i in result.items if i.item_id == "CUL-02")
+    assert item.capability_id == "CUL" and item.n == 8
+    # reverse coded before statistics: raw 2,2,1,2,4,4,5,3 -> 4,4,5,4,2,2,1,3
+    assert item.distribution == (1, 2, 1, 3, 1)
+    assert item.median == 3.5
+    assert item.agi == pytest.approx(alignment_gap([4, 4, 5, 4, 2, 2, 1, 3], 1, 5))
+    assert 0 <= item.rwg <= 1 and item.ad > 0
+
+
+def test_agi_groups_and_bases(result):
+    met = result.agi_for("MET")
+    # management: E1, E3 at MET = 5; E2, E4 at 1 -> two equal camps at the ends
+    assert (met.value, met.band, met.n) == (pytest.approx(100.0), "misaligned", 4)
+    assert result.agi_for("MET", "organisation").n == 7
+    assert result.agi_for("CUL", "management", "target").basis == "target"
+    overall = result.agi_for("overall")
+    vals = [result.agi_for(c).value for c in ("CUL", "SYS", "MET")]
+    assert overall.value == pytest.approx(np.average(vals, weights=[1, 2, 1]))
+    # departments: keys are normalised ("sales " -> "sales"); finance has 1 respondent: hidden
+    groups = {a.group for a in result.agi}
+    assert {"management", "organisation", "sales", "customer service"} <= groups
+    assert "finance" not in groups
+    assert any("'Finance' has 1 respondent" in w for w in result.warnings)
+    assert result.agi_for("MET", "management").ci.defined
+
+
+def test_agi_below_min_group_is_nan_with_reason(mini_instrument):
+    r = score_wave(
+        mini_instrument, make_set(mini_instrument), ScoreOptions(bootstrap=0, min_group=5)
+    )
+    a = r.agi_for("CUL")
+    assert math.isnan(a.value) and a.band == "undefined" and "at least 5" in a.reason
+    assert not r.agi_for("CUL", "organisation").ci.defined  # bootstrap off
+
+
+def test_perception_silos_ambition_map_roadmap(result):
+    cul = next(p for p in result.perception if p.capability_id == "CUL")
+    assert cul.n_management == 4 and cul.n_others == 4
+    assert cul.exact  # C(8, 4) = 70 arrangements
+    assert cul.gap == pytest.approx(np.mean([4, 4, 5, 4]) - np.mean([2, 2, 1, 2.5]))
+    assert cul.label == "blind spot"
+    silo = next(s for s in result.silos if s.capability_id == "CUL")
+    assert [d for d, _, _ in silo.department_means] == ["sales", "customer service"]
+    amb = next(a for a in result.ambition if a.capability_id == "CUL")
+    assert amb.gap == pytest.approx(result.score("CUL").target_mean - result.score("CUL").mean)
+    amap = result.alignment_map
+    assert len(amap.coords) == 8 and sum(c.size for c in amap.camps) == 8
+    assert result.roadmap.stages[0].kind == "align"
+    assert "MET" in result.roadmap.stages[0].capabilities
+    assert result.business_case.customers_equivalent_lost == pytest.approx(460)
+
+
+def test_agreement_per_capability(result):
+    cul = result.agreement[0]
+    assert cul.capability_id == "CUL" and cul.n == 8
+    for v in (cul.rwg_j, cul.ad_mean, cul.alpha_interval, cul.cronbach_alpha):
+        assert not math.isnan(v)
+    assert cul.icc is not None and cul.icc.n == 2  # items as targets
+    met = result.agreement[2]
+    assert met.n == 7
+
+
+def test_deterministic_with_the_same_seed(mini_instrument):
+    rs = make_set(mini_instrument)
+    a = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=200))
+    b = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=200))
+    assert repr(a) == repr(b)
+    c = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=200, seed=1))
+    assert c.score("CUL").ci != a.score("CUL").ci
+
+
+def test_column_order_does_not_matter(mini_instrument, result):
+    rs = make_set(mini_instrument)
+    order = [5, 0, 3, 1, 4, 2]
+    shuffled = replace(
+        rs,
+        item_ids=tuple(rs.item_ids[j] for j in order),
+        current=rs.current[:, order],
+        target=rs.target[:, order],
+        na=rs.na[:, order],
+        confidence=rs.confidence[:, order],
+    )
+    r = score_wave(mini_instrument, shuffled, ScoreOptions(bootstrap=300))
+    assert repr(r.scores) == repr(result.scores) and repr(r.agi) == repr(result.agi)
+
+
+def test_errors_say_what_and_where(mini_instrument):
+    rs = make_set(mini_instrument)
+    with pytest.raises(ScoringError, match="no respondents"):
+        score_wave(mini_instrument, replace(rs, respondents=(), current=RAW[:0], target=RAW[:0]))
+    with pytest.raises(ScoringError, match="no item has a current rating"):
+        score_wave(mini_instrument, replace(rs, current=np.full(RAW.shape, NAN)))
+    bad = RAW.copy()
+    bad[2, 4] = 0
+    with pytest.raises(ScoringError, match=r"respondent 'E3', item MET-01 \(current = 0"):
+        score_wave(mini_instrument, replace(rs, current=bad))
+    with pytest.raises(ScoringError, match=r"collected with other@1\.0\.0"):
+        score_wave(mini_instrument, replace(rs, instrument_ref="other@1.0.0"))
+
+
+def test_northwind_planted_findings(instrument):
+    """The synthetic organisation plants a MET split among executives and a blind spot on CUL."""
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=instrument)
+    r = score_wave(instrument, rs, ScoreOptions(bootstrap=200))
+    assert r.n_respondents == rs.n_respondents
+    assert r.agi_for("MET").band == "misaligned"
+    assert next(p for p in r.perception if p.capability_id == "CUL").label == "blind spot"
+    assert r.roadmap.stages[0].kind == "align" and "MET" in r.roadmap.stages[0].capabilities
+    assert r.data_hash == rs.data_hash and r.instrument_hash == instrument.content_hash
+    assert len(r.items) == len(instrument.items)
