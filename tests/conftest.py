@@ -33,3 +33,46 @@ def instrument():
     from assessment.model import get_instrument
 
     return get_instrument("customer-centricity@1.0.0")
+
+
+# -- databases ---------------------------------------------------------------------------------
+# ``db_url`` gives every test a fresh, empty database (no schema: run ``upgrade_db`` or
+# ``centric db upgrade``): a SQLite file in tmp_path, and a uniquely named database on the
+# PostgreSQL server of ``CENTRIC_TEST_PG_URL`` (dropped afterwards). The postgres parameter is
+# skipped when that variable is unset, except under CI (env ``CI``), where it fails.
+
+PG_ENV = "CENTRIC_TEST_PG_URL"
+
+
+def _pg_server_url() -> str:
+    import os
+
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set but CI is: .ci/run must start PostgreSQL")
+        pytest.skip(f"{PG_ENV} not set (run .ci/start-postgres and export it)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A fresh empty database URL, once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'centric.db'}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    server = sa.engine.make_url(_pg_server_url())
+    name = f"centric_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -209,9 +209,7 @@ def write_wave(
             [{"organisation_id": org_id, "key": k, "name": v} for k, v in sorted(depts.items())],
         )
     dept_id = dict(
-        conn.execute(sa.select(dt_.c.key, dt_.c.id).where(dt_.c.organisation_id == org_id))
-        .tuples()
-        .all()
+        conn.execute(sa.select(dt_.c.key, dt_.c.id).where(dt_.c.organisation_id == org_id)).all()
     )
 
     rt = m.Respondent.__table__
@@ -232,9 +230,7 @@ def write_wave(
                 for r in responses.respondents
             ],
         )
-    resp_id = dict(
-        conn.execute(sa.select(rt.c.code, rt.c.id).where(rt.c.wave_id == wave_id)).tuples().all()
-    )
+    resp_id = dict(conn.execute(sa.select(rt.c.code, rt.c.id).where(rt.c.wave_id == wave_id)).all())
 
     t = m.Response.__table__
     count = sa.select(sa.func.count()).select_from(t).where(t.c.wave_id == wave_id)
@@ -320,7 +316,7 @@ def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
     )
     return [
         ResponseRecord(wave, code, role, dept, item, cur, tgt, bool(na), conf, comment)
-        for code, role, dept, item, cur, tgt, na, conf, comment in conn.execute(q).tuples()
+        for code, role, dept, item, cur, tgt, na, conf, comment in conn.execute(q)
     ]
 
 
