@@ -349,6 +349,7 @@ def _child(url: str, path: Path, mode: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_import_leaves_database_as_before(store, tmp_path, mini):
     import_file(store, write_rows(tmp_path / "a.csv", mini_rows(3)), org="acme", instrument=mini)
     before = load_wave_responses(store, "acme", "W1", instrument=mini).data_hash
@@ -371,6 +372,7 @@ def test_sigkill_mid_import_leaves_database_as_before(store, tmp_path, mini):
     assert count(store, "responses") == len(mini_rows(3000))
 
 
+@pytest.mark.slow
 def test_two_concurrent_imports_neither_lose_nor_duplicate(store, tmp_path):
     """Two processes import into the same new wave at once: disjoint respondents plus a shared
     file imported by both. Every row arrives exactly once."""

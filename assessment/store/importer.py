@@ -75,27 +75,42 @@ def _delimiter(first_line: str, path: Path) -> str:
     return ","
 
 
+class _Utf8Lines:
+    """Lines of a binary file decoded one by one, so a decoding error names its line."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.line = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.fh:
+            self.line += 1
+            if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield raw.decode("utf-8").replace("\r\n", "\n")
+
+
 def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Header and a row iterator of a UTF-8 CSV (BOM allowed); a decoding error becomes a Problem
-    naming the row. Text cells go through :func:`~assessment.io.export.unneutralise`."""
+    naming the line. Text cells go through :func:`~assessment.io.export.unneutralise`."""
     from assessment.io.export import unneutralise
 
-    fh = path.open(encoding="utf-8-sig", newline="")
+    fh = path.open("rb")
+    lines = _Utf8Lines(fh)
+    it = iter(lines)
     try:
-        first = fh.readline()
+        first = next(it, "")
     except UnicodeDecodeError as exc:
         fh.close()
         problems.append(_not_utf8(path, exc, 1))
         return [], iter(())
-    header = [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first, path)), [])]
+    delimiter = _delimiter(first, path)
+    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
 
     def rows() -> Iterator[dict[str, Any]]:
-        line = 1
         try:
-            reader = csv.reader(fh, delimiter=_delimiter(first, path))
             width = len(header)
-            for values in reader:
-                line += 1
+            for values in csv.reader(it, delimiter=delimiter):
                 if len(values) < width:
                     values = values + [""] * (width - len(values))
                 yield {
@@ -103,9 +118,9 @@ def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[
                     for k in range(width)
                 }
         except UnicodeDecodeError as exc:
-            problems.append(_not_utf8(path, exc, line + 1))
+            problems.append(_not_utf8(path, exc, lines.line))
         except csv.Error as exc:
-            problems.append(Problem(f"not valid CSV: {exc}", str(path), line + 1))
+            problems.append(Problem(f"not valid CSV: {exc}", str(path), lines.line))
         finally:
             fh.close()
 
@@ -114,7 +129,7 @@ def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError, row: int) -> Problem:
     return Problem(
-        f"not UTF-8 text ({exc.reason}); save the file as UTF-8 (in Excel: 'CSV UTF-8'); "
+        f"not UTF-8 text ({exc.reason} at byte {exc.start} of the line); save the file as UTF-8 (in Excel: 'CSV UTF-8'); "
         "the encoding is never guessed",
         str(path),
         row,

@@ -1,0 +1,186 @@
+"""Interchange files: JSON Schema, templates, formula injection, damaged and oversized files, CLI.
+
+Formula-injection handling follows OWASP "CSV Injection" (prefix = + - @ tab CR with a quote)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assessment.cli import cli
+from assessment.errors import ResponseError
+from assessment.store import export_file, import_file, load_wave_responses, upgrade_db
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")
+HOSTILE = '=HYPERLINK("http://x","y")'
+HEADER = "wave,respondent,role,department,item,current,target,na,confidence,comment\n"
+
+
+@pytest.fixture
+def db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade_db(url)
+    return url
+
+
+def _csv(path: Path, body: str) -> Path:
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_export_json_validates_against_published_schema(db, tmp_path, instrument):
+    import jsonschema
+
+    from assessment.io.schema import interchange_schema
+    from assessment.io.writers import write_csv
+    from assessment.synthetic import northwind
+
+    write_csv(northwind(instrument=instrument), tmp_path / "nw.csv")
+    import_file(db, tmp_path / "nw.csv", org="nw")
+    export_file(db, "nw", "json", str(tmp_path / "nw.json"))
+    doc = json.loads((tmp_path / "nw.json").read_text(encoding="utf-8"))
+    schema = interchange_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    bad = {**doc, "responses": [{**doc["responses"][0], "na": True, "current": 3}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_formula_in_comment_stored_as_text_and_neutralised_on_export(db, tmp_path, mini_instrument):
+    from openpyxl import load_workbook
+
+    f = _csv(
+        tmp_path / "a.csv",
+        f'W1,R1,executive,Sales,CUL-01,3,4,false,,"{HOSTILE.replace(chr(34), chr(34) * 2)}"\n'
+        "W1,R2,manager,@ops,CUL-01,2,3,false,,-1 looks like a number\n",
+    )
+    import_file(db, f, org="acme", instrument=mini_instrument)
+    rs = load_wave_responses(db, "acme", "W1", instrument=mini_instrument)
+    assert {c.text for c in rs.comments} == {HOSTILE, "-1 looks like a number"}
+    export_file(db, "acme", "csv", str(tmp_path / "e.csv"))
+    text = (tmp_path / "e.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ",'@ops," in text and "'-1 looks" in text
+    export_file(db, "acme", "xlsx", str(tmp_path / "e.xlsx"))
+    ws = load_workbook(tmp_path / "e.xlsx")["responses"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "'" + HOSTILE in values
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_xlsx_template_has_instructions_dropdowns_and_imports_back(db, tmp_path, instrument):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        cli, ["template", "--instrument", "customer-centricity@1.0.0", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Instructions", "Responses"]
+    assert wb["_centric"].sheet_state == "hidden"
+    ws = wb["Responses"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["wave", "respondent", "role", "department"]
+    assert ws.max_row == len(instrument.items) + 1
+    assert ws.cell(row=2, column=7).value == instrument.items[0].text
+    lists = {dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert '"1,2,3,4,5,N/A"' in lists and '"executive,manager,staff"' in lists
+    # fill it like a respondent: identity once, a rating per item, one N/A, one item skipped
+    ws["A2"], ws["B2"], ws["C2"], ws["D2"] = "2026-H1", "P-01", "executive", "Sales"
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=8).value = 1 + r % 5
+        ws.cell(row=r, column=9).value = 5
+    ws.cell(row=3, column=8).value = "N/A"
+    ws.cell(row=3, column=9).value = None
+    ws.cell(row=4, column=8).value = None
+    ws.cell(row=4, column=9).value = None
+    wb.save(path)
+    res = import_file(db, path, org="acme")
+    assert res.waves[0].instrument == "customer-centricity@1.0.0"
+    assert res.answers == len(instrument.items) - 1
+    rs = load_wave_responses(db, "acme", "2026-H1")
+    assert rs.respondents[0].id == "P-01" and rs.respondents[0].department == "Sales"
+    assert bool(rs.na[0, 1]) and rs.current[0, 0] == 1 + 2 % 5
+
+
+def test_csv_template_imports_back(db, tmp_path, mini_instrument):
+    from assessment.io.template import write_template_csv
+
+    path = write_template_csv(
+        mini_instrument,
+        tmp_path / "t.csv",
+        wave="W1",
+        respondent="P-9",
+        role="manager",
+        department="Finance",
+    )
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["respondent"] == "P-9" and rows[1]["respondent"] == ""
+    assert rows[0]["question"] == mini_instrument.items[0].text
+    rows[0].update(current="3", target="4")
+    rows[1].update(current="N/A")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = import_file(db, path, org="acme", instrument=mini_instrument)
+    assert res.answers == 2
+
+
+def test_truncated_xlsx_is_a_clear_error(db, tmp_path, mini_instrument):
+    good = tmp_path / "good.xlsx"
+    from assessment.io.template import write_template_xlsx
+
+    write_template_xlsx(mini_instrument, good)
+    data = good.read_bytes()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ResponseError, match=r"not a readable \.xlsx workbook.*truncated"):
+        import_file(db, bad, org="acme", instrument=mini_instrument)
+
+
+def test_wrong_encoding_is_a_clear_error(db, tmp_path, mini_instrument):
+    f = tmp_path / "latin1.csv"
+    f.write_bytes(
+        (HEADER + "W1,R1,executive,Bür,CUL-01,3,4,false,,Gr\xfc\xdfe\n").encode("latin-1")
+    )
+    with pytest.raises(ResponseError, match=r"row 2.*not UTF-8"):
+        import_file(db, f, org="acme", instrument=mini_instrument)
+
+
+def test_file_over_the_size_limit_is_refused_quickly(db, tmp_path, mini_instrument):
+    """A 100 MB file (sparse, created instantly) is refused before reading, naming --max-size."""
+    f = tmp_path / "huge.csv"
+    with f.open("wb") as fh:
+        fh.truncate(100 * 1024 * 1024)
+    with pytest.raises(
+        ResponseError, match=r"file too large: 100\.0 MB \(limit 50 MB\).*--max-size"
+    ):
+        import_file(db, f, org="acme", instrument=mini_instrument)
+
+
+def test_cli_db_import_export(tmp_path, mini_instrument):
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    f = _csv(tmp_path / "a.csv", "W1,R1,executive,Sales,CUL-01,3,4,false,,\n")
+    r = runner.invoke(cli, ["import", str(f), "--db", db, "--org", "acme", "--instrument", MINI])
+    assert r.exit_code == 2 and "centric db upgrade" in r.output
+    r = runner.invoke(cli, ["db", "status", "--db", db])
+    assert r.exit_code != 0
+    assert runner.invoke(cli, ["db", "upgrade", "--db", db]).exit_code == 0
+    r = runner.invoke(cli, ["db", "current", "--db", db])
+    assert r.output.strip() == "0001"
+    r = runner.invoke(cli, ["import", str(f), "--db", db, "--org", "acme", "--instrument", MINI])
+    assert r.exit_code == 0, r.output
+    assert "1 answers (1 new" in r.output
+    r = runner.invoke(cli, ["export", "--db", db, "--org", "acme", "--format", "csv"])
+    assert r.exit_code == 0
+    assert r.stdout.splitlines() == [HEADER.strip(), "W1,R1,executive,Sales,CUL-01,3,4,false,,"]
