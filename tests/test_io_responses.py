@@ -342,3 +342,41 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         fh.write("half")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_filled_in_csv_template_is_read(tmp_path, mini_instrument):
+    """A `centric template` CSV: identity on the first row only, question texts, blank rows skipped."""
+    from assessment.io.template import write_template_csv
+
+    path = write_template_csv(
+        mini_instrument,
+        tmp_path / "t.csv",
+        wave="W1",
+        respondent="R9",
+        role="staff",
+        department="IT",
+    )
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",,,,", ",3,4,,", 1)  # CUL-01
+    lines[6] = lines[6].removesuffix(",,,,") + ",N/A,,,"  # MET-02
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    rs = read_responses(path, mini_instrument)
+    assert [r.id for r in rs.respondents] == ["R9"] and rs.wave == "W1"
+    assert rs.current[0, 0] == 3 and rs.target[0, 0] == 4
+    assert rs.na[0, 5] and int(np.isnan(rs.current[0]).sum()) == 5
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_formula_like_text_is_neutralised_in_csv_and_restored_on_reading(
+    tmp_path, mini_instrument, layout
+):
+    from assessment.responses import Comment
+
+    rs = northwind(instrument=mini_instrument)
+    first = rs.respondents[0]
+    answered = rs.item_ids[int(np.flatnonzero(~np.isnan(rs.current[0]))[0])]
+    evil = '=HYPERLINK("http://evil.example","click")'
+    rs = type(rs)(**{**rs.__dict__, "comments": (Comment(first.id, answered, evil),)})
+    path = write_csv(rs, tmp_path / f"x-{layout}.csv", format=layout)
+    assert "'=HYPERLINK" in path.read_text(encoding="utf-8")
+    assert read_responses(path, mini_instrument).comments == (Comment(first.id, answered, evil),)

@@ -142,8 +142,9 @@ def load_responses(
                 f"reading responses from a database is not available ({exc}); export the wave "
                 "to CSV and pass the file instead"
             ) from None
-        rs = load_wave_responses(db, org, wave)
-        loaded = service.from_response_set(rs, service.load_instrument_ref(instrument_ref))
+        instrument = service.load_instrument_ref(instrument_ref)
+        rs = load_wave_responses(db, org, wave, instrument=instrument)
+        loaded = service.from_response_set(rs, instrument)
     for w in loaded.warnings:
         warn(w)
     return loaded

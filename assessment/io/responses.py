@@ -62,12 +62,15 @@ _FALSE = frozenset({"false", "0", "no", "n", ""})
 ITEM_COLUMN = re.compile(r"^([A-Z][A-Z0-9]{1,7}-\d{2})(?:\.(target|na|comment|confidence))?$")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
 MAX_ROWS_SHOWN = 5
+_TEXT = frozenset({"wave", "respondent", "role", "department", "comment"})
 
 
 # -- cells -------------------------------------------------------------------------------------
 
 
 def _text(value: object) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN from a spreadsheet reader
@@ -81,6 +84,10 @@ def _is_missing(value: object) -> bool:
 
 def _parse_int(value: object) -> int | None:
     """A whole number, or ``None`` when the cell is missing. Raises ``ValueError`` otherwise."""
+    if type(value) is str:
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int):
@@ -195,16 +202,27 @@ def _clean_header(row: Mapping[str, object]) -> list[str]:
     return [_text(k).lstrip("\ufeff") for k in row if k is not None]
 
 
+_KEYMAPS: dict[tuple[object, ...], dict[object, str]] = {}
+
+
+def _keymap(keys: tuple[object, ...]) -> dict[object, str]:
+    """Raw column name -> clean name (trimmed, BOM dropped, DESIGN §5 names lower-cased)."""
+    found = _KEYMAPS.get(keys)
+    if found is None:
+        found = {}
+        for k in keys:
+            if k is None:  # csv.DictReader puts surplus cells under None
+                continue
+            key = _text(k).lstrip("\ufeff")
+            found[k] = key.casefold() if key.casefold() in LONG_COLUMNS else key
+        if len(_KEYMAPS) < 256:
+            _KEYMAPS[keys] = found
+    return found
+
+
 def _normalise_keys(row: Mapping[str, object]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for k, v in row.items():
-        if k is None:  # csv.DictReader puts surplus cells under None
-            continue
-        key = _text(k).lstrip("\ufeff")
-        if key.casefold() in LONG_COLUMNS:
-            key = key.casefold()
-        out[key] = v
-    return out
+    keymap = _keymap(tuple(row))
+    return {keymap[k]: v for k, v in row.items() if k in keymap}
 
 
 # -- long --------------------------------------------------------------------------------------
@@ -437,6 +455,11 @@ def records_to_response_set(
     roles = list(instrument.roles)
     role_key = {r.casefold(): r for r in roles}
     index = instrument.item_index
+    spec = {
+        item.id: (instrument.scales[item.scale].low, instrument.scales[item.scale].high, item)
+        for item in instrument.items
+    }
+    dept_key: dict[str, str] = {}
     unknown_items: dict[str, list[int | None]] = {}
     respondents: dict[str, Respondent] = {}
     first_row_of: dict[str, int | None] = {}
@@ -468,13 +491,14 @@ def records_to_response_set(
                 rec.respondent, role, " ".join(rec.department.split())
             )
             first_row_of[rec.respondent] = rec.row
+            dept_key[rec.respondent] = normalise_department(rec.department)
         else:
             if prev.role != role:
                 role_conflicts.setdefault(
                     rec.respondent, [(prev.role, first_row_of[rec.respondent])]
                 )
                 role_conflicts[rec.respondent].append((rec.role, rec.row))
-            if prev.department_key != normalise_department(rec.department):
+            if dept_key[rec.respondent] != normalise_department(rec.department):
                 dept_conflicts.setdefault(
                     rec.respondent, [(prev.department, first_row_of[rec.respondent])]
                 )
@@ -493,12 +517,11 @@ def records_to_response_set(
             )
             continue
         seen_answer[key] = rec.row
-        item = instrument.item(rec.item)
-        scale = instrument.scales[item.scale]
+        low, high, item = spec[rec.item]
         for column, value in (("current", rec.current), ("target", rec.target)):
-            if value is not None and not scale.low <= value <= scale.high:
+            if value is not None and not low <= value <= high:
                 ctx.add(
-                    f"{column} {value} is outside {scale.low}..{scale.high} for {rec.item}",
+                    f"{column} {value} is outside {low}..{high} for {rec.item}",
                     rec.row,
                     column,
                 )
@@ -510,7 +533,7 @@ def records_to_response_set(
             )
         if rec.na and not item.na_allowed:
             ctx.add(
-                f"{rec.item} does not allow N/A; give a rating {scale.low}..{scale.high}",
+                f"{rec.item} does not allow N/A; give a rating {low}..{high}",
                 rec.row,
                 "na",
             )
@@ -683,7 +706,13 @@ def read_rows(
         )
         return [], ctx.problems, None
     parse = parse_long_rows if layout == "long" else parse_wide_rows
-    records, found = parse(_chain(first, rows), source=source, wave=wave)
+    header = reader.header or list(first)
+    body: Iterator[dict[str, Any]] = _restore_text(_chain(first, rows), header)
+    if layout == "long" and {h.strip().casefold() for h in header} >= {"question", "item"}:
+        from assessment.io.template import template_rows  # a filled-in `centric template` sheet
+
+        body = template_rows(body)
+    records, found = parse(body, source=source, wave=wave)
     ctx.problems.extend(found)
     return records, ctx.problems, None
 
@@ -691,6 +720,26 @@ def read_rows(
 def _chain(first: dict[str, str], rest: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
     yield first
     yield from rest
+
+
+def _restore_text(
+    rows: Iterator[dict[str, Any]], header: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Undo the formula neutralisation of exported CSV text cells (``'=...`` → ``=...``), the
+    convention of :func:`assessment.io.export.neutralise` (OWASP CSV injection)."""
+    from assessment.io.export import unneutralise
+
+    text_columns = [
+        h
+        for h in header
+        if h.strip().lstrip("\ufeff").casefold() in _TEXT or h.endswith(".comment")
+    ]
+    for row in rows:
+        for col in text_columns:
+            value = row.get(col)
+            if value and value[0] == "'":
+                row[col] = unneutralise(value)
+        yield row
 
 
 def _read_json(
