@@ -269,10 +269,17 @@ def test_empty_and_header_only_files(tmp_path, mini_instrument):
         read_responses(write(tmp_path, HEADER, "header.csv"), mini_instrument)
 
 
-def test_not_utf8_is_reported_not_guessed(tmp_path, mini_instrument):
-    text = HEADER + "W,R1,staff,Vertrieb Süd,CUL-01,3,4,,,\n"
-    with pytest.raises(ResponseError, match=r"not UTF-8.*save the file as UTF-8"):
-        read_responses(write(tmp_path, text, encoding="latin-1"), mini_instrument)
+def test_not_utf8_is_reported_with_its_line_not_guessed(tmp_path, mini_instrument):
+    good = "".join(f"W,R{k},staff,HR,CUL-01,3,4,,,\n" for k in range(3000))  # past the first block
+    path = tmp_path / "r.csv"
+    path.write_bytes(
+        (HEADER + good).encode() + "W,R1,staff,Vertrieb Süd,CUL-02,3,4,,,\n".encode("latin-1")
+    )
+    with pytest.raises(ResponseError, match=r"not UTF-8.*save the file as UTF-8") as exc:
+        read_responses(path, mini_instrument)
+    [problem] = exc.value.problems
+    assert problem.row == 3002
+    assert "at byte 22 of the line" in problem.message  # "W,R1,staff,Vertrieb S" is 21 bytes
 
 
 def test_json_naming_another_instrument_version_is_refused(tmp_path, mini_instrument):

@@ -643,11 +643,24 @@ class _Reader:
             self.ctx.add(f"not valid CSV: {exc}")
 
     def _not_utf8(self, exc: UnicodeDecodeError, row: int) -> None:
+        # the text layer decodes in blocks: find the exact line by decoding line by line
+        line, col = _first_bad_line(self.path) or (row, exc.start)
         self.ctx.add(
-            f"not UTF-8 ({exc.reason} near byte {exc.start} of a block); save the file as UTF-8 "
-            "(in Excel: 'CSV UTF-8'), nothing was guessed",
-            row,
+            f"not UTF-8 text ({exc.reason} at byte {col + 1} of the line); save the file as "
+            "UTF-8 (in Excel: 'CSV UTF-8'); the encoding is never guessed",
+            line,
         )
+
+
+def _first_bad_line(path: Path) -> tuple[int, int] | None:
+    """(1-based line number, byte offset in the line) of the first line that is not UTF-8."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, exc.start
+    return None
 
 
 def _delimiter(first_line: str, path: Path) -> str:
