@@ -338,3 +338,11 @@ def test_every_command_is_documented():
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     missing = [name for name in COMMANDS if f"## centric {name}" not in text]
     assert not missing, f"docs/cli.md lacks sections for: {', '.join(missing)}"
+
+
+def test_demo_is_deterministic(runner, tmp_path):
+    for name in ("a", "b"):
+        result = runner.invoke(cli, ["demo", "--out", str(tmp_path / name), "--bootstrap", "50"])
+        assert result.exit_code == 0, result.output
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name

@@ -387,3 +387,22 @@ def test_formula_like_text_is_neutralised_in_csv_and_restored_on_reading(
     path = write_csv(rs, tmp_path / f"x-{layout}.csv", format=layout)
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8")
     assert read_responses(path, mini_instrument).comments == (Comment(first.id, answered, evil),)
+
+
+def test_xlsx_is_delegated_to_the_xlsx_reader(tmp_path, mini_instrument):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Answers"
+    ws.append(["wave", "respondent", "role", "department", "item", "current", "target"])
+    ws.append(["W1", "R1", "manager", "IT", "SYS-01", 2, 4])
+    ws.append(["W1", "R1", "manager", "IT", "MET-01", 9, 4])
+    wb.save(tmp_path / "r.xlsx")
+    with pytest.raises(ResponseError) as exc:
+        read_responses(tmp_path / "r.xlsx", mini_instrument)
+    [problem] = exc.value.problems
+    assert (problem.row, problem.column) == (
+        3,
+        "current",
+    ) and "current 9 is outside 1..5" in problem.message
