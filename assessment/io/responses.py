@@ -198,10 +198,6 @@ def _header_problems(
     return ok
 
 
-def _clean_header(row: Mapping[str, object]) -> list[str]:
-    return [_text(k).lstrip("\ufeff") for k in row if k is not None]
-
-
 _KEYMAPS: dict[tuple[object, ...], dict[object, str]] = {}
 
 
