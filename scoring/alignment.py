@@ -129,12 +129,25 @@ def bootstrap_agi_replicates(
     ok = ~np.isnan(x)
     if ok.sum() < min_n:
         return np.full(counts.shape[0], np.nan)
-    order = np.argsort(x[ok], kind="stable")
-    xs = x[ok][order]
-    c = counts[:, ok][:, order].astype(np.int64)
-    cum = np.cumsum(c, axis=1)
-    m = cum[:, -1]
-    s = (c * (2 * cum - c - m[:, None])) @ xs
+    cols = np.flatnonzero(ok)
+    order = np.argsort(x[cols], kind="stable")
+    xs = x[cols][order]
+    dtype = np.int32 if len(x) < 40000 else np.int64  # c·(2C − c − m) stays below n²
+    c = counts[:, cols[order]].astype(dtype, copy=False)
+    # running counts per resample: one flat cumulative sum (numpy's row-wise cumsum of integers is
+    # ~10× slower), minus each row's starting offset
+    total = np.int64(c.shape[0]) * max(len(x), 1)
+    cum = np.cumsum(c.ravel(), dtype=np.int64 if total >= 2**31 else dtype).reshape(c.shape)
+    start = np.concatenate(([0], cum[:-1, -1])).astype(cum.dtype)
+    cum -= start[:, None]
+    cum = cum.astype(dtype, copy=False)
+    m = cum[:, -1].copy()
+    w = cum
+    w *= 2
+    w -= c
+    w -= m[:, None]
+    w *= c
+    s = w.astype(np.float64) @ xs
     with np.errstate(invalid="ignore", divide="ignore"):
         reps = 100.0 * s / _max_pair_sum(m, high - low)
     return np.where(m >= min_n, reps, np.nan)
@@ -183,6 +196,14 @@ def pairwise_distances(p: np.ndarray) -> np.ndarray:
         d2 = np.where(shared > 0, p.shape[1] * np.maximum(ss, 0.0) / shared, np.nan)
     np.fill_diagonal(d2, 0.0)
     return np.sqrt(d2)
+
+
+def _euclidean(x: np.ndarray) -> np.ndarray:
+    """Euclidean distances between the rows of a complete matrix, via the Gram matrix."""
+    sq = (x * x).sum(axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
+    np.fill_diagonal(d2, 0.0)
+    return np.sqrt(np.maximum(d2, 0.0))
 
 
 def _fix_signs(vecs: np.ndarray) -> np.ndarray:
@@ -310,8 +331,7 @@ def alignment_map(
             feats = q
         else:
             coords, stress, feats = _pca_embedding(q)
-            diff = feats[:, None, :] - feats[None, :, :]
-            d = np.sqrt((diff**2).sum(-1))
+            d = _euclidean(feats)
     else:
         coords, stress, feats = _pca_embedding(q)
         d = None
@@ -322,8 +342,7 @@ def alignment_map(
     else:
         sample = np.random.default_rng(seed).choice(m, EXACT_MAP_MAX, replace=False)
         sample.sort()
-        diff = feats[sample][:, None, :] - feats[sample][None, :, :]
-        d_sil = np.sqrt((diff**2).sum(-1))
+        d_sil = _euclidean(feats[sample])
     if np.allclose(d_sil, 0.0):
         labels = np.zeros(m, dtype=np.intp)
     else:

@@ -195,3 +195,42 @@ def test_northwind_planted_findings(instrument):
     assert r.roadmap.stages[0].kind == "align" and "MET" in r.roadmap.stages[0].capabilities
     assert r.data_hash == rs.data_hash and r.instrument_hash == instrument.content_hash
     assert len(r.items) == len(instrument.items)
+
+
+def test_fast_data_hash_equals_the_reference(mini_instrument, instrument):
+    """scoring.wave.data_hash must give ResponseSet.data_hash byte for byte (comments, N/A,
+    confidence, non-ASCII text, unanswered cells)."""
+    from assessment.responses import Comment
+    from assessment.synthetic import northwind
+    from scoring.wave import data_hash
+
+    rs = make_set(mini_instrument)
+    na = np.zeros(RAW.shape, dtype=bool)
+    na[4, 3] = True
+    conf = np.full(RAW.shape, NAN)
+    conf[0, :3] = [1, 2, 3]
+    people = [(*p[:2], "Kundenservice — Zürich") if k == 1 else p for k, p in enumerate(PEOPLE)]
+    rich = replace(
+        rs,
+        respondents=tuple(Respondent(*p) for p in people),
+        na=na,
+        confidence=conf,
+        comments=(Comment("E1", "CUL-01", 'says "<b>hi</b>" ✓'), Comment("S3", "CUL-02", "ok")),
+    )
+    for x in (rs, rich, northwind(instrument=instrument)):
+        assert data_hash(x) == x.data_hash
+
+
+def test_items_on_another_scale_are_left_out_of_agreement(fixtures_dir):
+    import yaml
+
+    from assessment.model import instrument_from_data
+
+    data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
+    data["scales"]["m7"] = {"options": 7, "labels": [str(i) for i in range(1, 8)]}
+    data["capabilities"][2]["items"][1]["scale"] = "m7"
+    inst = instrument_from_data(data)
+    r = score_wave(inst, make_set(inst), ScoreOptions(bootstrap=0))
+    met = r.agreement[2]
+    assert any("MET-02 on another answer scale" in x for x in met.reasons)
+    assert not math.isnan(met.ad_mean)
