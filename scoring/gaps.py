@@ -86,7 +86,7 @@ def permutation_test(
         v = v[:, None]
     g = np.asarray(in_group, dtype=bool)
     n, k = len(g), int(g.sum())
-    if k == 0 or k == n:
+    if k == 0 or k == n or permutations <= 0:
         p = np.full(v.shape[1], np.nan)
         return (float(p[0]) if one else p), False
     small = min(k, n - k)

@@ -153,8 +153,11 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
     ``instrument`` is an :class:`assessment.model.Instrument`, ``responses`` an
     :class:`assessment.responses.ResponseSet`. Raises :class:`ScoringError` when there are no
     respondents, no answered items, ratings outside their scale, or items the instrument lacks.
+    Without ``options``, the defaults of :class:`ScoreOptions` apply, except that the management
+    team is the instrument's ``management_roles``.
     """
-    opts = options or ScoreOptions()
+    # without options, the instrument's own management roles define the management team
+    opts = options or ScoreOptions(management_roles=tuple(instrument.management_roles))
     src = responses.source or f"wave {responses.wave!r}"
     if responses.n_respondents == 0:
         raise ScoringError(f"{src}: no respondents to score; import the wave's answers first")

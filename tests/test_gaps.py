@@ -129,3 +129,10 @@ def test_silo_gap_means_and_separation():
 def test_ambition_gap():
     (a,) = ambition_gap(["X"], [2.5], [4.0], [2], [4], [12.0])
     assert (a.gap, a.current_level, a.target_level, a.target_agi) == (1.5, 2, 4, 12.0)
+
+
+def test_no_permutations_means_no_p_value():
+    p, exact = permutation_test(
+        np.array([1.0, 2, 3, 4]), np.array([1, 1, 0, 0], bool), permutations=0
+    )
+    assert math.isnan(p) and not exact

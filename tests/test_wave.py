@@ -234,3 +234,16 @@ def test_items_on_another_scale_are_left_out_of_agreement(fixtures_dir):
     met = r.agreement[2]
     assert any("MET-02 on another answer scale" in x for x in met.reasons)
     assert not math.isnan(met.ad_mean)
+
+
+def test_management_roles_come_from_the_instrument_without_options(mini_instrument, fixtures_dir):
+    import yaml
+
+    from assessment.model import instrument_from_data
+
+    data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
+    data["management_roles"] = ["executive", "manager"]
+    inst = instrument_from_data(data)
+    r = score_wave(inst, make_set(inst))
+    assert r.options.management_roles == ("executive", "manager")
+    assert r.agi_for("CUL").n == 5  # 4 executives + 1 manager
