@@ -112,7 +112,9 @@ def maturity_levels(
             if pl and level > pl + 1:
                 level, capped_prereq = pl + 1, cap_ids[p]
         holding = tuple(
-            i for i, m in zip(ids, meds, strict=True) if not math.isnan(m) and m < level + 1
+            i
+            for i, m in zip(ids, meds, strict=True)
+            if level < 5 and not math.isnan(m) and m < level + 1
         )
         levels[k] = MaturityLevel(
             capability_id=cap_ids[k],

@@ -284,7 +284,7 @@ def percentile_interval(stats: np.ndarray, level: float) -> Interval:
 
 def bootstrap_mean_ci(
     values: np.ndarray, counts: np.ndarray, level: float = 0.95
-) -> np.ndarray | Interval:
+) -> Interval | list[Interval]:
     """Percentile bootstrap CI of the mean of ``values`` (NaN ignored) from resampling ``counts``.
 
     ``values`` is 1-D (n) or 2-D (n × k columns, each column its own statistic); the replicates are

@@ -103,21 +103,28 @@ def _from_result(r: WaveResult) -> _Wave:
     if scores.size == 0:
         scores = np.zeros((r.n_respondents, len(r.scores)))
     items = {c: tuple(i.item_id for i in r.items if i.capability_id == c) for c in r.capabilities}
-    # the answer scale of each capability, from its items' option counts (scales start at 1 in
-    # results: ItemStats.distribution has one count per option)
-    high = np.array(
+    # each capability's answer scale: H − L from its items' option counts (one count per option in
+    # ItemStats.distribution), L from mean and mean_norm = 100 · (mean − L)/(H − L)
+    span = np.array(
         [
-            1.0 + max((len(i.distribution) for i in r.items if i.capability_id == c), default=5) - 1
+            max((len(i.distribution) for i in r.items if i.capability_id == c), default=5) - 1.0
             for c in r.capabilities
         ]
     )
+    low = np.array(
+        [
+            round(s.mean - s.mean_norm * d / 100.0) if not math.isnan(s.mean) else 1.0
+            for s, d in zip(r.scores, span, strict=True)
+        ]
+    )
+    high = low + span
     groups = {"organisation": np.ones(scores.shape[0], dtype=bool)}
     return _Wave(
         r.wave,
         r.instrument_ref,
         tuple(r.capabilities),
         scores,
-        np.ones(len(high)),
+        low,
         high,
         groups,
         items,

@@ -85,3 +85,8 @@ def test_topological_order_and_cycles():
     assert topological_order([(), (), ()]) == [0, 1, 2]
     with pytest.raises(ValueError, match="cycle"):
         topological_order([(1,), (0,)])
+
+
+def test_top_level_has_nothing_holding_it_back():
+    lv = one(5.0, [5.0, 5.0])
+    assert lv.level == 5 and lv.holding_back == () and "highest level" in lv.explanation
