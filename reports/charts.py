@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports.theme import Theme
@@ -41,8 +43,11 @@ def _setup(theme: Theme) -> None:
     if key in _READY:
         return
     import matplotlib
+    from matplotlib import font_manager
 
     matplotlib.use("Agg")
+    for ttf in sorted((Path(__file__).parent / "fonts").glob("*.ttf")):
+        font_manager.fontManager.addfont(str(ttf))  # bundled Lato: same metrics everywhere
     matplotlib.rcParams.update(
         {
             "svg.fonttype": "none",
@@ -75,6 +80,8 @@ def _available(families: list[str]) -> list[str]:
     names = {f.name for f in font_manager.fontManager.ttflist}
     generic = {"sans-serif", "serif", "monospace"}
     found = [f for f in families if f in names and f not in generic]
+    if "Centric Lato" in found:  # the bundled font covers every chart glyph: no system fallback
+        found = ["Centric Lato"]
     return [*found, "DejaVu Sans"] if "DejaVu Sans" not in found else found
 
 
@@ -88,7 +95,13 @@ def svg_data_uri(fig: Figure) -> str:
     """Serialise a figure to a compact SVG ``data:`` URI (deterministic)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
-    svg = buf.getvalue()
+    # WeasyPrint's SVG text takes the family list literally: unquote it so that the bundled
+    # @font-face family is matched instead of a fontconfig fallback.
+    svg = re.sub(
+        rb"font-family: ?([^;\"]*)",
+        lambda m: b"font-family: " + m.group(1).replace(b"'", b""),
+        buf.getvalue(),
+    )
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 

@@ -121,6 +121,8 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
     """
     from weasyprint import HTML
 
+    # fontTools complains about the fonts' 1904-based timestamps; harmless, and not ours to fix
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     options = options or ReportOptions()
     eng = _engine()
     logger = logging.getLogger("weasyprint")

@@ -51,8 +51,8 @@ class Colours:
 
 @dataclass(frozen=True)
 class Fonts:
-    body: str = "Lato, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
-    heading: str = "Lato, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
+    body: str = "'Centric Lato', Lato, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
+    heading: str = "'Centric Lato', Lato, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
 
     @property
     def chart_family(self) -> list[str]:

@@ -28,7 +28,7 @@ from reports.formatting import (
     short_hash,
 )
 from reports.options import ReportOptions
-from scoring.results import AGIResult, WaveResult
+from scoring.results import AGIResult, CapabilityChange, WaveComparison, WaveResult
 
 __all__ = [
     "Finding",
@@ -1137,6 +1137,7 @@ class TrendReport:
     dept_note: str
     rule: str
     params: Params
+    notes: tuple[str, ...] = ()
 
 
 STABLE_SCORE = 0.25  # scale points
@@ -1165,6 +1166,7 @@ def build_trend_report(
     responses: Sequence[ResponseSet],
     instrument: Instrument,
     options: ReportOptions | None = None,
+    comparison: WaveComparison | None = None,
 ) -> TrendReport:
     """Waves over time: capability score and management AGI per wave, with change labels.
 
@@ -1185,12 +1187,18 @@ def build_trend_report(
     waves = tuple(r.wave for r in results)
     if len(set(waves)) != len(waves):
         raise ReportError(f"the waves must differ; got {', '.join(waves)}")
+    if comparison is None:
+        comparison = _compare(results, responses, instrument)
     common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
     rows = []
     for cid in common:
         series = tuple(r.score(cid).mean for r in results)
         agis = tuple((_safe_agi(r, cid).value if _safe_agi(r, cid) else NAN) for r in results)
         label, css = _change(series[-1] - series[0])
+        last = _last_change(comparison, cid, waves[-1])
+        if last is not None:
+            label = last.label
+            css = {"improved": "ok", "declined": "bad"}.get(label, "na")
         d_agi = agis[-1] - agis[0]
         if _nan(d_agi):
             alabel, acss = "undefined", "na"
@@ -1279,11 +1287,45 @@ def build_trend_report(
         tuple(display.get(d, d) for d in shown),
         tuple(dept_rows),
         dept_note,
-        f"improved or declined: the capability mean moved by at least {STABLE_SCORE} scale points "
-        f"between the first and the last wave; more or less aligned: the AGI moved by at least "
-        f"{STABLE_AGI:.0f} points.",
+        (
+            f"Improved or declined: the {results[-1].options.ci_level:.0%} bootstrap interval of the "
+            f"change from {waves[-2]} to {waves[-1]} lies wholly above or below zero (respondents "
+            "of each wave resampled independently); stable otherwise. "
+            if comparison is not None
+            else f"Improved or declined: the capability mean moved by at least {STABLE_SCORE} "
+            "scale points between the first and the last wave. "
+        )
+        + f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points.",
         _params(results[-1], instrument),
+        tuple(_safe_text(n, hidden, display) for n in (comparison.notes if comparison else ())),
     )
+
+
+def _compare(
+    results: Sequence[WaveResult], responses: Sequence[ResponseSet], instrument: Instrument
+) -> WaveComparison | None:
+    """Scoring's wave comparison (bootstrap intervals, comparable items), when available."""
+    try:
+        from scoring.trend import compare_waves
+    except ImportError:  # pragma: no cover - scoring without trend support
+        return None
+    return compare_waves([(instrument, rs) for rs in responses], results[-1].options)
+
+
+def _last_change(comparison: WaveComparison | None, cid: str, wave: str) -> CapabilityChange | None:
+    if comparison is None:
+        return None
+    for c in comparison.changes:
+        if c.capability_id == cid and c.group == "organisation" and c.wave_after == wave:
+            return c
+    return None
+
+
+def _safe_text(text: str, hidden: set[str], display: dict[str, str]) -> str:
+    for d in hidden:
+        for name in {d, display.get(d, d)}:
+            text = text.replace(name, "(a small department)")
+    return text
 
 
 def _dept_mean(result: WaveResult, cid: str, dept: str) -> float:

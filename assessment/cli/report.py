@@ -1,0 +1,228 @@
+"""``centric report``: team, individual and trend PDF reports.
+
+Thin: load responses (shared ``responses_source`` options), score them, hand the result to
+:mod:`reports`, write the PDF atomically. WeasyPrint and matplotlib are imported inside commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assessment.cli._common import load_responses, responses_source, user_errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_options(f: F) -> F:
+    """``--theme``, ``--lang``, ``--min-group``, ``--named-workshop``, ``--pdfa``, ``--date``."""
+    for decorator in reversed(
+        [
+            click.option(
+                "--theme",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                default=None,
+                help="Theme file (YAML or TOML): client name, logo, colours, fonts.",
+            ),
+            click.option("--lang", default="en", show_default=True, help="Report language."),
+            click.option(
+                "--min-group",
+                type=click.IntRange(2),
+                default=None,
+                help="Anonymity: smallest group shown [default: 3; 5 suggested for trend reports].",
+            ),
+            click.option(
+                "--named-workshop",
+                is_flag=True,
+                help="The team agreed to be identified: show groups of any size.",
+            ),
+            click.option("--pdfa", is_flag=True, help="Write PDF/A-3b (archival)."),
+            click.option(
+                "--date",
+                "report_date",
+                default=None,
+                help="Date printed on the cover [default: the wave id; never the clock].",
+            ),
+            click.option(
+                "--templates",
+                "template_dir",
+                type=click.Path(file_okay=False, exists=True, path_type=Path),
+                default=None,
+                help="Folder of templates overriding the built-in ones (same file names).",
+            ),
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
+def _options(
+    theme: Path | None,
+    lang: str,
+    min_group: int | None,
+    named_workshop: bool,
+    pdfa: bool,
+    report_date: str | None,
+    template_dir: Path | None,
+    default_k: int = 3,
+) -> Any:
+    from reports import ReportOptions, load_theme
+
+    k = min_group or default_k
+    return ReportOptions(
+        min_group=k,
+        min_group_comments=max(5, k),
+        named_workshop=named_workshop,
+        lang=lang,
+        pdfa=pdfa,
+        theme=load_theme(theme),
+        template_dir=template_dir,
+        report_date=report_date,
+    )
+
+
+def _score(loaded: Any) -> Any:
+    from assessment import service
+
+    return service.score_responses(loaded)
+
+
+def _write(path: Path, pdf: bytes) -> None:
+    from assessment.io.atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, pdf)
+    click.echo(f"Wrote {path}", err=True)
+
+
+@click.group()
+def report() -> None:
+    """Write team, individual and trend PDF reports.
+
+    \b
+    Examples:
+      centric report team responses.csv -o team-report.pdf
+      centric report individual responses.csv --respondent R017 -o r017.pdf
+      centric report individual responses.csv --all -o personal/
+      centric report trend 2026-H1.csv 2026-H2.csv -o trend.pdf --min-group 5
+    """
+
+
+_out_file = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+
+
+@report.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@responses_source
+@_out_file
+@report_options
+@user_errors
+def team(
+    files: tuple[Path, ...],
+    instrument_ref: str | None,
+    db: str | None,
+    org: str | None,
+    wave: str | None,
+    output: Path,
+    **opts: Any,
+) -> None:
+    """The team/workshop report: findings, maturity, alignment, roadmap, appendices."""
+    from reports import render_team_pdf
+
+    loaded = load_responses(files, instrument_ref, db, org, wave)
+    result = _score(loaded)
+    _write(output, render_team_pdf(result, loaded.responses, loaded.instrument, _options(**opts)))
+
+
+@report.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@responses_source
+@click.option("--respondent", default=None, help="Respondent id for one personal report.")
+@click.option("--all", "all_", is_flag=True, help="One report per respondent into the folder -o.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="PDF file (with --respondent) or folder (with --all).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), default=2, show_default=True, help="Processes for --all."
+)
+@report_options
+@user_errors
+def individual(
+    files: tuple[Path, ...],
+    instrument_ref: str | None,
+    db: str | None,
+    org: str | None,
+    wave: str | None,
+    respondent: str | None,
+    all_: bool,
+    output: Path,
+    workers: int,
+    **opts: Any,
+) -> None:
+    """Personal reports: a respondent's view against the team's median and spread."""
+    if bool(respondent) == all_:
+        raise click.UsageError("give either --respondent ID or --all")
+    loaded = load_responses(files, instrument_ref, db, org, wave)
+    result = _score(loaded)
+    options = _options(**opts)
+    if respondent:
+        from reports import render_individual_pdf
+
+        pdf = render_individual_pdf(
+            result, loaded.responses, loaded.instrument, respondent, options
+        )
+        _write(output, pdf)
+        return
+    from reports.batch import write_individual_reports
+
+    n = loaded.responses.n_respondents
+    with click.progressbar(
+        length=n, label="Personal reports", file=click.get_text_stream("stderr")
+    ) as bar:
+        paths = write_individual_reports(
+            result,
+            loaded.responses,
+            loaded.instrument,
+            output,
+            options,
+            workers=workers,
+            progress=lambda _p: bar.update(1),
+        )
+    click.echo(f"Wrote {len(paths)} reports to {output}", err=True)
+
+
+@report.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--instrument",
+    "instrument_ref",
+    metavar="ID@VERSION",
+    default=None,
+    help="Instrument of the response files (default: the one a file names, else the newest).",
+)
+@_out_file
+@report_options
+@user_errors
+def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **opts: Any) -> None:
+    """The trend report over two or more waves: one response file per wave, oldest first."""
+    from reports import render_trend_pdf
+
+    if len(files) < 2:
+        raise click.UsageError("a trend report needs two or more response files, one per wave")
+    loaded = [load_responses([f], instrument_ref) for f in files]
+    results = [_score(lr) for lr in loaded]
+    options = _options(**opts, default_k=5)
+    pdf = render_trend_pdf(results, [lr.responses for lr in loaded], loaded[-1].instrument, options)
+    _write(output, pdf)
