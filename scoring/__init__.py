@@ -1,16 +1,12 @@
 """Pure numerics for centric: scores, maturity levels, agreement, alignment, roadmap, business case.
 
-No I/O, no click, no WeasyPrint. Arrays in, frozen dataclasses out.
+No I/O, no click, no WeasyPrint. Arrays in, frozen dataclasses out. The entry point is
+:func:`score_wave`; the statistics live in :mod:`scoring.agreement`, :mod:`scoring.alignment`,
+:mod:`scoring.business_case` and friends.
 """
 
 from scoring.results import ScoreOptions, WaveResult
+from scoring.trend import compare_waves
+from scoring.wave import score_wave
 
-
-def score_wave(instrument, responses, options=None):  # noqa: ANN001, ANN201
-    """Score one wave: see :func:`scoring.wave.score_wave`."""
-    from scoring.wave import score_wave as _score_wave
-
-    return _score_wave(instrument, responses, options)
-
-
-__all__ = ["ScoreOptions", "WaveResult", "score_wave"]
+__all__ = ["ScoreOptions", "WaveResult", "compare_waves", "score_wave"]

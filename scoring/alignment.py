@@ -3,25 +3,30 @@
 AGI
 ---
 For ``n`` respondent scores ``s_1..s_n`` on a scale ``L..H`` (NaN ignored), with
-``S = Σ_{i<j} |s_i − s_j|`` the sum of absolute pairwise differences::
+``S = Σ_{i<j} |s_i − s_j|`` the sum of absolute pairwise differences (DESIGN §6)::
 
-    AGI = 100 · S / (⌊n/2⌋ · ⌈n/2⌉ · (H − L))
+    AGI = 100 · mean_{i<j} |s_i − s_j| / (H − L) = 100 · S / (C(n, 2) · (H − L))
 
-``⌊n/2⌋⌈n/2⌉(H − L)`` is the largest ``S`` that ``n`` scores in ``[L, H]`` can reach (half the team at
-``L``, half at ``H``), so AGI is 0 when everyone gives the same score and exactly 100 for two equal
-camps at the opposite ends, for every ``n``. It equals ``100 · mean_{i<j}|s_i − s_j| / (H − L)``
-(DESIGN §6) rescaled by ``C(n, 2)/(⌊n/2⌋⌈n/2⌉)``: the literal DESIGN formula tops out at
-``100 · n/(2(n−1))·...`` — 66.7 for two camps of two, 50 as ``n`` grows — so "100 = two camps at the
-ends" would not hold and the same disagreement would read differently in teams of different size.
-For even ``n`` the index is Gini's mean difference (Gini 1912; Yitzhaki 2003) with ``n²`` denominator
-divided by ``(H − L)/2``.
+It reads directly: *on average, two members of the team place the company AGI % of the scale
+apart* — on a 5-point scale, AGI 25 means one full maturity level. The mean over pairs is Gini's mean
+difference (Gini 1912; Yitzhaki 2003), an unbiased estimator of ``E|X − Y|`` whatever the team size,
+so teams and departments of different sizes compare fairly. Anchors: 0 when everyone gives the same
+score; uniformly random answers on a 5-point scale give 40 on single items; two equal camps at the
+opposite ends give ``50 · n/(n − 1)`` (57 for a team of 8, 50 as the team grows); 100 is reached only
+by two people at the ends, and AGI is not computed for fewer than 3.
+
+Normalising by the largest sum ``n`` scores can reach (``⌊n/2⌋⌈n/2⌉(H − L)``) would put two camps at
+exactly 100, but it inflates ordinary disagreement by ``2(n − 1)/n`` — 1.33× for 3 people, 1.9× for
+30 — so a small department and the whole organisation would not be comparable. We keep the DESIGN
+formula.
 
 ``S`` is computed in ``O(n log n)`` from the sorted scores ``s_(1) ≤ … ≤ s_(n)`` (David 1968)::
 
     S = Σ_i (2i − n − 1) · s_(i)
 
-Not computed below 3 respondents (NaN with a reason). Bands (configurable, DESIGN §6): below 15
-aligned, 15–30 partly aligned, above 30 misaligned.
+Not computed below 3 respondents (NaN with a reason). Bands (configurable): below 15 aligned (two
+people typically within 0.6 of a level), 15–25 partly aligned, above 25 misaligned (on average more
+than a full maturity level apart on a 5-point scale).
 
 Alignment map
 -------------
@@ -63,20 +68,23 @@ def pairwise_abs_sum(sorted_x: np.ndarray) -> np.ndarray:
     return sorted_x @ w
 
 
-def _max_pair_sum(n: np.ndarray | int, span: float) -> np.ndarray:
+def _pair_count(n: np.ndarray | int, span: float) -> np.ndarray:
+    """``C(n, 2) · span``: the denominator that turns a pair sum into the mean pair difference."""
     n = np.asarray(n, dtype=float)
-    return np.floor(n / 2) * np.ceil(n / 2) * span
+    return n * (n - 1) / 2 * span
 
 
 def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float) -> float:
-    """Alignment Gap Index of 1-D respondent scores on the scale ``low..high`` (0 = agree, 100 = two
-    equal camps at the ends).
+    """Alignment Gap Index of 1-D respondent scores on the scale ``low..high``.
 
-    ``AGI = 100 · Σ_{i<j}|s_i − s_j| / (⌊n/2⌋⌈n/2⌉ (H − L))``, the pair sum taken in O(n log n) as
-    ``Σ (2i − n − 1) s_(i)`` over sorted scores. NaN scores are ignored; NaN when fewer than 3 remain.
+    ``AGI = 100 · mean_{i<j}|s_i − s_j| / (H − L)`` (0 = everyone agrees), the pair sum taken in
+    O(n log n) as ``Σ (2i − n − 1) s_(i)`` over sorted scores. NaN scores are ignored; NaN when fewer
+    than 3 remain.
 
-    >>> alignment_gap([1, 1, 5, 5], 1, 5)
-    100.0
+    >>> round(alignment_gap([1, 1, 5, 5], 1, 5), 1)  # two camps of two at the ends: 4 of 6 pairs apart
+    66.7
+    >>> alignment_gap([2, 3, 4], 1, 5)  # pairs 1, 1, 2 apart: mean 4/3 of a 4-point span
+    33.33333333333333
     >>> alignment_gap([3, 3, 3], 1, 5)
     0.0
     """
@@ -88,7 +96,7 @@ def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float)
     if high <= low:
         raise ValueError(f"high ({high}) must be above low ({low})")
     s = pairwise_abs_sum(np.sort(x))
-    return float(100.0 * s / _max_pair_sum(n, high - low))
+    return float(100.0 * s / _pair_count(n, high - low))
 
 
 def agi_many(
@@ -107,7 +115,7 @@ def agi_many(
     w = np.where(valid, 2.0 * i - m - 1.0, 0.0)
     s = (np.where(valid, xs, 0.0) * w).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        agi = 100.0 * s / _max_pair_sum(m, 1.0) / (np.asarray(high, dtype=float) - low)
+        agi = 100.0 * s / _pair_count(m, 1.0) / (np.asarray(high, dtype=float) - low)
     return np.where(m >= max(min_n, 2), agi, np.nan)
 
 
@@ -149,7 +157,7 @@ def bootstrap_agi_replicates(
     w *= c
     s = w.astype(np.float64) @ xs
     with np.errstate(invalid="ignore", divide="ignore"):
-        reps = 100.0 * s / _max_pair_sum(m, high - low)
+        reps = 100.0 * s / _pair_count(m, high - low)
     return np.where(m >= min_n, reps, np.nan)
 
 
@@ -167,7 +175,7 @@ def bootstrap_agi(
     return percentile_interval(bootstrap_agi_replicates(scores, counts, low, high, min_n), level)
 
 
-def agi_band(value: float, bands: tuple[float, float] = (15.0, 30.0)) -> Band:
+def agi_band(value: float, bands: tuple[float, float] = (15.0, 25.0)) -> Band:
     """``aligned`` below ``bands[0]``, ``partly aligned`` up to ``bands[1]``, ``misaligned`` above."""
     if np.isnan(value):
         return "undefined"

@@ -52,10 +52,8 @@ class ScoreOptions:
     bootstrap: int = 1000  # resamples for CIs; 0 switches CIs off (nan)
     seed: int = 20260101
     ci_level: float = 0.95
-    agi_bands: tuple[float, float] = (
-        15.0,
-        30.0,
-    )  # < first: aligned; <= second: partly; > misaligned
+    # AGI < first: aligned; <= second: partly aligned; above: misaligned (see scoring.alignment)
+    agi_bands: tuple[float, float] = (15.0, 25.0)
     permutations: int = 10000  # perception-gap permutations (exact when fewer arrangements exist)
     n_camps: int | None = None  # alignment-map clusters; None = chosen by silhouette (2..4)
     roadmap_stage_months: int = 6

@@ -1,6 +1,6 @@
 """Alignment Gap Index and alignment map.
 
-AGI = 100 · Σ_{i<j}|s_i − s_j| / (⌊n/2⌋⌈n/2⌉(H − L)) (docs/methodology.md); the O(n log n) pair sum
+AGI = 100 · mean_{i<j}|s_i − s_j| / (H − L) (DESIGN §6, docs/methodology.md); the O(n log n) pair sum
 Σ (2i − n − 1) s_(i) over sorted scores is David (1968), *Order Statistics*, for Gini's mean difference.
 """
 
@@ -29,13 +29,13 @@ from scoring.scores import bootstrap_counts
 
 
 def naive_agi(x, low, high):
-    """The O(n²) definition: every pair once, over the largest pair sum n scores can reach."""
+    """The O(n²) definition of DESIGN §6: the mean absolute difference over every pair, over (H − L)."""
     x = [v for v in x if not np.isnan(v)]
     n = len(x)
     if n < 3:
         return float("nan")
     s = sum(abs(a - b) for a, b in itertools.combinations(x, 2))
-    return 100 * s / ((n // 2) * ((n + 1) // 2) * (high - low))
+    return 100 * s / (n * (n - 1) / 2 * (high - low))
 
 
 def test_agi_is_zero_when_everyone_agrees():
@@ -43,22 +43,37 @@ def test_agi_is_zero_when_everyone_agrees():
     assert alignment_gap([2.5] * 11, 1, 5) == 0.0
 
 
-@pytest.mark.parametrize("n", [3, 4, 5, 6, 7, 10, 11, 100])
-def test_agi_is_100_for_two_equal_camps_at_the_ends(n):
-    x = [1.0] * (n // 2) + [5.0] * (n - n // 2)
-    assert alignment_gap(x, 1, 5) == pytest.approx(100.0)
-    # the literal DESIGN formula (mean pair difference / (H - L)) would give n/2·n/2 / C(n,2) < 100
-    assert alignment_gap(x[::-1], 1, 5) == pytest.approx(100.0)
+@pytest.mark.parametrize("n", [4, 6, 8, 10, 100])
+def test_agi_of_two_equal_camps_at_the_ends_is_50_n_over_n_minus_1(n):
+    # (n/2)² pairs of 4 points out of C(n, 2): 100 · (n²/4) / (n(n−1)/2) = 50 · n/(n − 1)
+    x = [1.0] * (n // 2) + [5.0] * (n // 2)
+    assert alignment_gap(x, 1, 5) == pytest.approx(50.0 * n / (n - 1))
+    assert alignment_gap(x[::-1], 1, 5) == pytest.approx(50.0 * n / (n - 1))
+
+
+def test_agi_reads_as_mean_pair_gap_in_percent_of_scale():
+    # every pair exactly one point apart on a 1..5 scale is impossible beyond 2 people, but a
+    # steady staircase 1, 2, 3 has pairs 1, 1, 2 -> mean 4/3 -> 100 · (4/3) / 4
+    assert alignment_gap([1, 2, 3], 1, 5) == pytest.approx(100 / 3)
+
+
+def test_agi_does_not_grow_with_team_size_for_the_same_spread():
+    # Gini's mean difference is unbiased for E|X − Y|: for uniform draws on 1..5 that is 4/3 -> 33.3
+    rng = np.random.default_rng(7)
+    small = np.mean([alignment_gap(rng.uniform(1, 5, 4), 1, 5) for _ in range(4000)])
+    large = np.mean([alignment_gap(rng.uniform(1, 5, 60), 1, 5) for _ in range(400)])
+    assert small == pytest.approx(100 / 3, abs=1.0)
+    assert large == pytest.approx(100 / 3, abs=1.0)
 
 
 def test_agi_hand_example():
-    # scores 1, 2, 4 on 1..5: pairs 1+3+2 = 6; max pair sum for n=3 is 1·2·4 = 8 -> 75
-    assert alignment_gap([1, 2, 4], 1, 5) == pytest.approx(75.0)
-    assert naive_agi([1, 2, 4], 1, 5) == pytest.approx(75.0)
+    # scores 1, 2, 4 on 1..5: pairs 1 + 3 + 2 = 6 over C(3, 2) = 3 pairs -> mean 2 -> 100 · 2/4 = 50
+    assert alignment_gap([1, 2, 4], 1, 5) == pytest.approx(50.0)
+    assert naive_agi([1, 2, 4], 1, 5) == pytest.approx(50.0)
 
 
 def test_agi_ignores_nan_and_needs_three_scores():
-    assert alignment_gap([1, np.nan, 2, 4], 1, 5) == pytest.approx(75.0)
+    assert alignment_gap([1, np.nan, 2, 4], 1, 5) == pytest.approx(50.0)
     assert np.isnan(alignment_gap([1, 5], 1, 5))
     assert np.isnan(alignment_gap([1, np.nan, np.nan, 5], 1, 5))
     assert np.isnan(alignment_gap([], 1, 5))
@@ -125,8 +140,8 @@ def test_bands_follow_the_documented_thresholds():
     assert agi_band(0.0) == "aligned"
     assert agi_band(14.99) == "aligned"
     assert agi_band(15.0) == "partly aligned"
-    assert agi_band(30.0) == "partly aligned"
-    assert agi_band(30.01) == "misaligned"
+    assert agi_band(25.0) == "partly aligned"
+    assert agi_band(25.01) == "misaligned"
     assert agi_band(float("nan")) == "undefined"
     assert agi_band(20, (25, 40)) == "aligned"
 

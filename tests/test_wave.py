@@ -94,8 +94,8 @@ def test_levels_and_items(result):
 
 def test_agi_groups_and_bases(result):
     met = result.agi_for("MET")
-    # management: E1, E3 at MET = 5; E2, E4 at 1 -> two equal camps at the ends
-    assert (met.value, met.band, met.n) == (pytest.approx(100.0), "misaligned", 4)
+    # management: E1, E3 at MET = 5; E2, E4 at 1 -> two camps at the ends: 4 of 6 pairs 4 apart
+    assert (met.value, met.band, met.n) == (pytest.approx(200 / 3), "misaligned", 4)
     assert result.agi_for("MET", "organisation").n == 7
     assert result.agi_for("CUL", "management", "target").basis == "target"
     overall = result.agi_for("overall")
