@@ -104,13 +104,18 @@ def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:
     )
 
 
+# Warnings about the machine, not about the report: a missing optional system library.
+_ENVIRONMENT_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if not record.getMessage().startswith(_ENVIRONMENT_WARNINGS):
+            self.records.append(record)
 
 
 def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = False) -> bytes:

@@ -1,0 +1,192 @@
+"""The team report, rendered ONCE per module from Northwind Telecom 2026-H1 (scored by the real
+``scoring.score_wave``), and checked by its text, outline and metadata with pypdf.
+
+Anonymity, hostile input, determinism and the absence of WeasyPrint warnings are checked on the
+same PDF. Expected numbers come from the WaveResult the report was built from.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from test_reports_support import JINJA, LONG_WORD, SMALL_DEPARTMENT, scored
+
+from reports import ReportOptions
+from reports.anonymity import suppress_groups
+from reports.formatting import fmt_agi, fmt_num
+
+pypdf = pytest.importorskip("pypdf")
+
+
+@pytest.fixture(scope="module")
+def wave():
+    return scored()
+
+
+@pytest.fixture(scope="module")
+def team_pdf(wave) -> bytes:
+    from reports import render_team_pdf
+
+    inst, rs, wr = wave
+    # strict=True: any WeasyPrint warning (bad CSS, missing image, ...) raises ReportError
+    return render_team_pdf(wr, rs, inst, ReportOptions(), strict=True)
+
+
+@pytest.fixture(scope="module")
+def reader(team_pdf):
+    return pypdf.PdfReader(io.BytesIO(team_pdf))
+
+
+@pytest.fixture(scope="module")
+def text(reader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _outline(items, depth=0):
+    for it in items:
+        if isinstance(it, list):
+            yield from _outline(it, depth + 1)
+        else:
+            yield depth, it.title
+
+
+def test_outline_has_every_section(reader):
+    titles = [t for _, t in _outline(reader.outline)]
+    for section in (
+        "Executive summary",
+        "Maturity today and target",
+        "Alignment of the management team",
+        "Where views differ",
+        "Most-disputed items",
+        "Staged roadmap",
+        "Business case",
+        "Reliability of the measurement",
+        "Appendix A · Methodology",
+        "Appendix B · Questionnaire items",
+    ):
+        assert section in titles, section
+    # h2 become second-level bookmarks
+    assert (1, "The findings that matter most") in list(_outline(reader.outline))
+    assert "Alignment map: the camps in the room" in titles
+    assert "Contents" not in titles  # the table of contents is not its own bookmark
+
+
+def test_toc_gives_page_numbers_of_sections(reader):
+    toc = reader.pages[1].extract_text()
+    assert "Contents" in toc
+    # the page the outline points to is the number printed in the contents
+    for dest in reader.outline:
+        if isinstance(dest, list) or dest.title != "Business case":
+            continue
+        page = reader.get_destination_page_number(dest) + 1
+        assert f"Business case {page}" in " ".join(toc.split())
+
+
+def test_headline_numbers_equal_the_scoring_result(wave, text):
+    _inst, _rs, wr = wave
+    overall = wr.agi_for("overall", "management", "current")
+    assert f"Alignment Gap Index {fmt_agi(overall.value)} of 100" in " ".join(text.split())
+    met = wr.agi_for("MET", "management", "current")
+    assert f"AGI {fmt_agi(met.value)}" in text  # dot-plot label (SVG text is real PDF text)
+    assert met.band == "misaligned"
+    assert "The team is misaligned on Metrics & Incentives" in text
+
+
+def test_capability_level_and_median_in_the_glance_table(wave, text):
+    inst, _rs, wr = wave
+    flat = " ".join(text.split())
+    for cid in ("MET", "SYS", "VOC"):
+        name = inst.capability(cid).name
+        lv, sc = wr.level(cid), wr.score(cid)
+        row = f"{name} {lv.level} {lv.target_level} {fmt_num(sc.median)}"
+        assert row in flat, row
+
+
+def test_business_case_worked_example(text):
+    # B. Wood's repurchase rates: 78% / 89% / 32% of 1,000 customers × $1,000
+    for s in ("$780,000", "$890,000", "$320,000", "+14%", "−59%", "460"):
+        assert s in text, s
+
+
+def test_small_department_and_its_complement_are_not_shown(wave, text):
+    _inst, rs, _wr = wave
+    counts: dict[str, int] = {}
+    for r in rs.respondents:
+        counts[r.department] = counts.get(r.department, 0) + 1
+    sup = suppress_groups(counts, k=3)
+    assert sup.primary == (SMALL_DEPARTMENT,)
+    assert len(sup.secondary) == 1  # Legal alone would be total − all shown departments
+    assert SMALL_DEPARTMENT not in text
+    secondary = sup.secondary[0]
+    assert f"{secondary} ({counts[secondary]})" not in text  # no heatmap column
+    shown = sup.shown[0]
+    assert f"{shown} ({counts[shown]})" in " ".join(text.split())
+    assert "2 departments are not shown" in " ".join(text.split())
+
+
+def test_hostile_comments_are_printed_literally(text):
+    assert "<script>" in text
+    assert "{{ 7*7 }}" in text
+    assert JINJA.replace("{{ 7*7 }}", "49") not in text  # never evaluated
+
+
+def test_a_300_character_word_wraps(text):
+    assert LONG_WORD not in text  # broken over several lines...
+    assert "W" * 40 in text  # ...but printed
+
+
+def test_metadata_is_set_and_carries_no_dates(reader, team_pdf):
+    meta = reader.metadata
+    assert "Customer-centricity alignment" in meta.title
+    assert meta.author == "centric"
+    assert "customer centricity" in meta.get("/Keywords", "")
+    assert "/CreationDate" not in meta and "/ModDate" not in meta
+
+
+def test_cover_prints_wave_instrument_and_hashes(wave, reader):
+    _inst, _rs, wr = wave
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert wr.wave in cover
+    assert wr.instrument_ref in cover
+    assert wr.data_hash[:30] in cover.replace(" ", "")
+    assert wr.instrument_hash[:30] in cover.replace(" ", "")
+
+
+def test_pages_are_numbered(reader):
+    n = len(reader.pages)
+    assert f"3 / {n}" in reader.pages[2].extract_text()
+
+
+def test_same_inputs_give_a_byte_identical_pdf(wave, team_pdf):
+    from reports import render_team_pdf
+
+    inst, rs, wr = wave
+    assert render_team_pdf(wr, rs, inst, ReportOptions()) == team_pdf
+
+
+def test_strict_mode_fails_on_a_weasyprint_warning():
+    from assessment.errors import ReportError
+    from reports.render import html_to_pdf
+
+    with pytest.raises(ReportError, match="warnings"):
+        html_to_pdf(
+            '<p style="colour: nonsense-property">x</p><img src="missing.png">', strict=True
+        )
+
+
+def test_no_weasyprint_warning_is_logged(wave, caplog):
+    from reports import render_individual_pdf
+
+    inst, rs, wr = wave
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_individual_pdf(wr, rs, inst, rs.respondents[0].id)
+    from reports.render import _ENVIRONMENT_WARNINGS
+
+    problems = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith("weasyprint") and not r.getMessage().startswith(_ENVIRONMENT_WARNINGS)
+    ]
+    assert problems == []
