@@ -10,12 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["LONG_COLUMNS", "Comment", "Respondent", "ResponseRecord", "ResponseSet", "normalise_department"]
+__all__ = [
+    "LONG_COLUMNS",
+    "Comment",
+    "Respondent",
+    "ResponseRecord",
+    "ResponseSet",
+    "normalise_department",
+]
 
 LONG_COLUMNS = (
     "wave",
@@ -144,23 +152,32 @@ class ResponseSet:
                 )
         return out
 
-    @property
+    @cached_property
     def data_hash(self) -> str:
-        """SHA-256 of the canonical long-format content, independent of row order and file format."""
-        rows = sorted(
-            (
-                rec.wave,
-                rec.respondent,
-                rec.role,
-                " ".join(rec.department.split()),
-                rec.item,
-                rec.current,
-                rec.target,
-                rec.na,
-                rec.confidence,
-                rec.comment,
-            )
-            for rec in self.to_records()
-        )
-        payload = json.dumps([self.instrument_ref, rows], separators=(",", ":"))
-        return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        """SHA-256 of the content, independent of row order and file format.
+
+        Hashes, in a canonical order (respondents by id, items by id): the instrument reference, the
+        wave, every respondent's id, role and department (whitespace collapsed), the current, target,
+        N/A and confidence matrices as little-endian bytes (missing = −1), and the sorted comments.
+        Respondents without any answer or N/A are left out, as in :meth:`to_records`.
+        """
+        import numpy as np
+
+        answered = ~(np.isnan(self.current) & np.isnan(self.target) & ~self.na)
+        rows = [i for i in np.flatnonzero(answered.any(axis=1))]
+        rows.sort(key=lambda i: self.respondents[i].id)
+        cols = sorted(range(len(self.item_ids)), key=self.item_ids.__getitem__)
+        people = [
+            [r.id, r.role, " ".join(r.department.split())]
+            for r in (self.respondents[i] for i in rows)
+        ]
+        head = [self.instrument_ref, self.wave, people, [self.item_ids[j] for j in cols]]
+        digest = hashlib.sha256(json.dumps(head, separators=(",", ":")).encode("utf-8"))
+        grid = np.ix_(rows, cols)
+        for matrix in (self.current, self.target, self.confidence):
+            sub = np.asarray(matrix, dtype=float)[grid]
+            digest.update(np.where(np.isnan(sub), -1.0, sub).astype("<f8").tobytes())
+        digest.update(np.asarray(self.na, dtype=bool)[grid].astype(np.uint8).tobytes())
+        notes = sorted((c.respondent, c.item, c.text) for c in self.comments)
+        digest.update(json.dumps(notes, separators=(",", ":")).encode("utf-8"))
+        return "sha256:" + digest.hexdigest()

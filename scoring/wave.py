@@ -45,74 +45,7 @@ from scoring.scores import (
     to_scale,
 )
 
-__all__ = ["data_hash", "score_wave"]
-
-
-def data_hash(responses) -> str:
-    """:attr:`ResponseSet.data_hash`, computed without building one record object per answer.
-
-    Same canonical payload, byte for byte (``json.dumps([instrument_ref, sorted rows])``), so the
-    same hash; a test pins the equality. Rows sort by respondent then item, which equals sorting
-    the whole row tuples because (respondent, item) pairs are unique; when respondent ids repeat,
-    the reference implementation is used. About 30× faster on 10,000 × 49 answers.
-    """
-    import hashlib
-    import json
-
-    resp = responses.respondents
-    keys = [(r.id, r.role, " ".join(r.department.split())) for r in resp]
-    if len({k[0] for k in keys}) != len(keys):
-        return responses.data_hash
-    dumps = json.dumps
-    r_order = sorted(range(len(resp)), key=keys.__getitem__)
-    i_order = sorted(range(len(responses.item_ids)), key=responses.item_ids.__getitem__)
-    cur = np.asarray(responses.current, dtype=float)[np.ix_(r_order, i_order)]
-    tgt = np.asarray(responses.target, dtype=float)[np.ix_(r_order, i_order)]
-    na = np.asarray(responses.na, dtype=bool)[np.ix_(r_order, i_order)]
-    conf = np.asarray(responses.confidence, dtype=float)[np.ix_(r_order, i_order)]
-    keep = ~(np.isnan(cur) & np.isnan(tgt) & ~na)
-
-    def codes(a: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        """Small integer codes (0 = missing) and their JSON text; ``int()`` truncation as records do."""
-        ok = ~np.isnan(a)
-        v = np.trunc(np.where(ok, a, 0.0))
-        lo = float(v[ok].min()) if ok.any() else 0.0
-        hi = float(v[ok].max()) if ok.any() else 0.0
-        code = np.where(ok, v - lo + 1, 0).astype(np.intp)
-        return code, ["null"] + [str(int(lo) + k) for k in range(int(hi - lo) + 1)]
-
-    c_code, c_txt = codes(cur)
-    t_code, t_txt = codes(tgt)
-    f_code, f_txt = codes(conf)
-    n_combo = len(c_txt) * len(t_txt) * 2 * len(f_txt)
-    if n_combo > 20000:  # absurd rating ranges: not worth a table
-        return responses.data_hash
-    inv = ((c_code * len(t_txt) + t_code) * 2 + na) * len(f_txt) + f_code
-    suffix = []
-    for u in range(n_combo):
-        u, f = divmod(u, len(f_txt))
-        u, n_a = divmod(u, 2)
-        c, t = divmod(u, len(t_txt))
-        suffix.append(f",{c_txt[c]},{t_txt[t]},{'true' if n_a else 'false'},{f_txt[f]},null]")
-    items = [dumps(responses.item_ids[j]) for j in i_order]
-    table = np.array([[it + sfx for sfx in suffix] for it in items], dtype=object)
-    tails = table[np.arange(len(items))[None, :], inv]
-    pos_r = {resp[i].id: k for k, i in enumerate(r_order)}
-    pos_i = {responses.item_ids[j]: k for k, j in enumerate(i_order)}
-    for c in responses.comments:
-        if c.respondent in pos_r and c.item in pos_i:
-            k, j = pos_r[c.respondent], pos_i[c.item]
-            tails[k, j] = tails[k, j][: -len("null]")] + dumps(c.text) + "]"
-    wave = dumps(responses.wave)
-    rows = []
-    full = keep.all(axis=1)
-    for k, i in enumerate(r_order):
-        prefix = "[" + ",".join((wave, *(dumps(v) for v in keys[i]))) + ","
-        cells = tails[k] if full[k] else tails[k, keep[k]]
-        if len(cells):
-            rows.append(prefix + ("," + prefix).join(cells.tolist()))
-    payload = "[" + dumps(responses.instrument_ref) + ",[" + ",".join(rows) + "]]"
-    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+__all__ = ["score_wave"]
 
 
 def _group_seed(seed: int, group: str) -> int:
@@ -379,7 +312,7 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
     return WaveResult(
         instrument_ref=instrument.ref,
         instrument_hash=instrument.content_hash,
-        data_hash=data_hash(responses),
+        data_hash=responses.data_hash,
         wave=responses.wave,
         options=opts,
         n_respondents=n,

@@ -197,28 +197,41 @@ def test_northwind_planted_findings(instrument):
     assert len(r.items) == len(instrument.items)
 
 
-def test_fast_data_hash_equals_the_reference(mini_instrument, instrument):
-    """scoring.wave.data_hash must give ResponseSet.data_hash byte for byte (comments, N/A,
-    confidence, non-ASCII text, unanswered cells)."""
+def test_data_hash_ignores_order_and_sees_every_field(mini_instrument):
+    """The data hash names the content: respondent and item order do not matter; any change of a
+    rating, N/A flag, confidence, comment or department does."""
     from assessment.responses import Comment
-    from assessment.synthetic import northwind
-    from scoring.wave import data_hash
 
     rs = make_set(mini_instrument)
-    na = np.zeros(RAW.shape, dtype=bool)
-    na[4, 3] = True
-    conf = np.full(RAW.shape, NAN)
-    conf[0, :3] = [1, 2, 3]
-    people = [(*p[:2], "Kundenservice — Zürich") if k == 1 else p for k, p in enumerate(PEOPLE)]
-    rich = replace(
+    order = np.arange(len(rs.respondents))[::-1]
+    shuffled = replace(
         rs,
-        respondents=tuple(Respondent(*p) for p in people),
-        na=na,
-        confidence=conf,
-        comments=(Comment("E1", "CUL-01", 'says "<b>hi</b>" ✓'), Comment("S3", "CUL-02", "ok")),
+        respondents=tuple(rs.respondents[i] for i in order),
+        current=rs.current[order],
+        target=rs.target[order],
+        na=rs.na[order],
+        confidence=rs.confidence[order],
     )
-    for x in (rs, rich, northwind(instrument=instrument)):
-        assert data_hash(x) == x.data_hash
+    assert shuffled.data_hash == rs.data_hash
+    cur = rs.current.copy()
+    cur[0, 0] = 5 if cur[0, 0] != 5 else 4
+    na = rs.na.copy()
+    na[4, 3] = True
+    conf = rs.confidence.copy()
+    conf[0, 0] = 2
+    people = tuple(
+        replace(r, department="Elsewhere") if k == 1 else r for k, r in enumerate(rs.respondents)
+    )
+    variants = [
+        replace(rs, current=cur),
+        replace(rs, na=na),
+        replace(rs, confidence=conf),
+        replace(rs, comments=(Comment("E1", "CUL-01", "ok"),)),
+        replace(rs, respondents=people),
+        replace(rs, wave="other"),
+    ]
+    hashes = {v.data_hash for v in variants} | {rs.data_hash}
+    assert len(hashes) == len(variants) + 1
 
 
 def test_items_on_another_scale_are_left_out_of_agreement(fixtures_dir):
