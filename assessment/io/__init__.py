@@ -6,15 +6,18 @@ The loading contract other layers code against::
     parse_wide_rows(rows, *, source, sheet=None, first_row=2, wave=None) -> (records, problems)
     records_to_response_set(instrument, records, *, source, problems=()) -> ResponseSet
     read_responses(path, instrument=None, *, wave=None) -> ResponseSet
+    read_records(path, *, wave=None) -> (records, problems, declared instruments by wave)
 
 Importing this package is cheap; numpy is imported only when arrays are built.
 """
 
 from assessment.io.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 from assessment.io.responses import (
+    declared_instrument,
     detect_layout,
     parse_long_rows,
     parse_wide_rows,
+    read_records,
     read_responses,
     read_rows,
     read_wave,
@@ -27,9 +30,11 @@ __all__ = [
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
+    "declared_instrument",
     "detect_layout",
     "parse_long_rows",
     "parse_wide_rows",
+    "read_records",
     "read_responses",
     "read_rows",
     "read_wave",

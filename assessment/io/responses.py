@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,9 +45,11 @@ if TYPE_CHECKING:
 __all__ = [
     "LONG_REQUIRED",
     "WIDE_REQUIRED",
+    "declared_instrument",
     "detect_layout",
     "parse_long_rows",
     "parse_wide_rows",
+    "read_records",
     "read_responses",
     "read_rows",
     "records_to_response_set",
@@ -198,19 +201,24 @@ def _header_problems(
     return ok
 
 
+def _clean_name(raw: object) -> str | None:
+    """A column name as matched: trimmed, BOM dropped, DESIGN §5 names lower-cased; ``None`` for
+    the surplus-cells key of :class:`csv.DictReader`."""
+    if raw is None:
+        return None
+    key = _text(raw).lstrip("\ufeff")
+    folded = key.casefold()
+    return folded if folded in LONG_COLUMNS else key
+
+
 _KEYMAPS: dict[tuple[object, ...], dict[object, str]] = {}
 
 
 def _keymap(keys: tuple[object, ...]) -> dict[object, str]:
-    """Raw column name -> clean name (trimmed, BOM dropped, DESIGN §5 names lower-cased)."""
+    """Raw column name -> clean name (see :func:`_clean_name`), cached per header."""
     found = _KEYMAPS.get(keys)
     if found is None:
-        found = {}
-        for k in keys:
-            if k is None:  # csv.DictReader puts surplus cells under None
-                continue
-            key = _text(k).lstrip("\ufeff")
-            found[k] = key.casefold() if key.casefold() in LONG_COLUMNS else key
+        found = {k: name for k in keys if (name := _clean_name(k)) is not None}
         if len(_KEYMAPS) < 256:
             _KEYMAPS[keys] = found
     return found
@@ -219,6 +227,59 @@ def _keymap(keys: tuple[object, ...]) -> dict[object, str]:
 def _normalise_keys(row: Mapping[str, object]) -> dict[str, object]:
     keymap = _keymap(tuple(row))
     return {keymap[k]: v for k, v in row.items() if k in keymap}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the cells of a header sit in a row given as a list of cells.
+
+    ``names`` are the distinct clean column names in order of first appearance (what the header
+    check sees), ``cells`` the position of each (the last one when a name repeats, as a
+    :class:`dict` row keeps it), ``at`` the position of each DESIGN §5 column in
+    :data:`LONG_COLUMNS` order; an absent column points at the filler cell after the last column
+    that every row carries.
+    """
+
+    names: tuple[str, ...]
+    cells: tuple[int, ...]
+    at: tuple[int, ...]
+
+
+def _columns(header: Sequence[object]) -> _Columns:
+    where: dict[str, int] = {}
+    for k, raw in enumerate(header):
+        name = _clean_name(raw)
+        if name is not None:
+            where[name] = k  # a repeated name keeps its first place and its last cell
+    width = len(header)
+    return _Columns(
+        tuple(where), tuple(where.values()), tuple(where.get(c, width) for c in LONG_COLUMNS)
+    )
+
+
+def _mapping_cells(
+    rows: Iterable[Mapping[str, object]],
+) -> Iterator[tuple[list[object], _Columns]]:
+    """Mapping rows (XLSX, JSON, templates) as (cells + filler, columns); the columns are worked
+    out once per distinct key order, so JSON records may differ in the keys they carry."""
+    known: dict[tuple[object, ...], _Columns] = {}
+    for row in rows:
+        keys = tuple(row)
+        cols = known.get(keys)
+        if cols is None:
+            cols = _columns(keys)
+            if len(known) < 256:
+                known[keys] = cols
+        values = list(row.values())
+        values.append(None)
+        yield values, cols
+
+
+# Exact cell texts of the `na` column and their meaning; anything else goes through _parse_bool.
+_NA_CELLS = {
+    **dict.fromkeys(("", "false", "False", "FALSE", "0", "no", "No", "NO"), False),
+    **dict.fromkeys(("true", "True", "TRUE", "1", "yes", "Yes", "YES"), True),
+}
 
 
 # -- long --------------------------------------------------------------------------------------
@@ -242,57 +303,110 @@ def parse_long_rows(
     :func:`records_to_response_set`.
     """
     ctx = _Ctx(source, sheet, [])
+    records = _parse_long(ctx, _mapping_cells(rows), first_row, wave)
+    return records, ctx.problems
+
+
+def _parse_long(
+    ctx: _Ctx,
+    rows: Iterable[tuple[Sequence[object], _Columns]],
+    first_row: int,
+    wave: str | None,
+) -> list[ResponseRecord]:
+    """The long parser proper, over rows given as (cells, columns); see :func:`parse_long_rows`.
+
+    CSV rows arrive as lists of strings with one :class:`_Columns` for the whole file, so the
+    usual cell (a plain whole number, an empty cell, ``true``/``false``) is decided inline; every
+    other cell goes through the general helpers, which give the same values and messages.
+    """
     records: list[ResponseRecord] = []
-    header_checked = False
+    append = records.append
+    record = ResponseRecord
+    default_wave = wave or ""
+    na_cells = _NA_CELLS
+    cols: _Columns | None = None
+    cells: tuple[int, ...] = ()
+    i_wave = i_resp = i_role = i_dept = i_item = i_cur = i_tgt = i_na = i_conf = i_comm = 0
     usable = True
-    for row_no, raw in enumerate(rows, start=first_row):
-        row = _normalise_keys(raw)
-        if not header_checked:
-            header_checked = True
-            usable = _header_problems(ctx, list(row), LONG_REQUIRED, LONG_COLUMNS, "long")
-            if not usable:
-                break
-        if all(_is_missing(v) for v in row.values()):
-            continue  # blank line
-        item = _text(row.get("item"))
-        respondent = _text(row.get("respondent"))
+    row_no = first_row - 1
+    for values, found in rows:
+        row_no += 1
+        if found is not cols:
+            if cols is None:
+                usable = _header_problems(ctx, found.names, LONG_REQUIRED, LONG_COLUMNS, "long")
+                if not usable:
+                    break
+            cols = found
+            cells = found.cells
+            i_wave, i_resp, i_role, i_dept, i_item, i_cur, i_tgt, i_na, i_conf, i_comm = found.at
+        c = values[i_item]
+        item = c.strip() if type(c) is str else _text(c)
+        if (  # a blank line; the item cell alone settles it in nearly every row
+            len(item) <= 3
+            and item.casefold() in MISSING
+            and all(_is_missing(values[k]) for k in cells)
+        ):
+            continue
+        c = values[i_resp]
+        respondent = c.strip() if type(c) is str else _text(c)
         if not respondent:
             ctx.add("respondent is empty; every answer needs a respondent id", row_no, "respondent")
         if not item:
             ctx.add("item is empty; give an item id such as MET-03", row_no, "item")
-        current, na_cur = _rating(ctx, row.get("current"), row_no, "current", item)
-        target, _ = _rating(ctx, row.get("target"), row_no, "target", item)
-        na = _flag(ctx, row.get("na"), row_no, "na") or na_cur
-        try:
-            confidence = _parse_int(row.get("confidence"))
-        except ValueError:
-            ctx.add(
-                f"confidence {_text(row.get('confidence'))!r} is not a whole number 1..3",
-                row_no,
-                "confidence",
-            )
+        c = values[i_cur]
+        if type(c) is str and c.isdecimal():
+            current, na_cur = int(c), False
+        elif c == "" or c is None:
+            current, na_cur = None, False
+        else:
+            current, na_cur = _rating(ctx, c, row_no, "current", item)
+        c = values[i_tgt]
+        if type(c) is str and c.isdecimal():
+            target = int(c)
+        elif c == "" or c is None:
+            target = None
+        else:
+            target = _rating(ctx, c, row_no, "target", item)[0]
+        c = values[i_na]
+        na = na_cells.get(c) if type(c) is str else None
+        if na is None:
+            na = _flag(ctx, c, row_no, "na")
+        c = values[i_conf]
+        if type(c) is str and c.isdecimal():
+            confidence: int | None = int(c)
+        elif c == "" or c is None:
             confidence = None
-        comment = _text(row.get("comment")) or None
-        records.append(
-            ResponseRecord(
-                wave=_text(row.get("wave")) or (wave or ""),
-                respondent=respondent,
-                role=_text(row.get("role")),
-                department=_text(row.get("department")),
-                item=item,
-                current=current,
-                target=target,
-                na=na,
-                confidence=confidence,
-                comment=comment,
-                row=row_no,
+        else:
+            try:
+                confidence = _parse_int(c)
+            except ValueError:
+                ctx.add(f"confidence {_text(c)!r} is not a whole number 1..3", row_no, "confidence")
+                confidence = None
+        c = values[i_comm]
+        comment = (c.strip() if type(c) is str else _text(c)) or None
+        c = values[i_wave]
+        c2 = values[i_role]
+        c3 = values[i_dept]
+        append(
+            record(
+                (c.strip() if type(c) is str else _text(c)) or default_wave,
+                respondent,
+                c2.strip() if type(c2) is str else _text(c2),
+                c3.strip() if type(c3) is str else _text(c3),
+                item,
+                current,
+                target,
+                na or na_cur,
+                confidence,
+                comment,
+                row_no,
             )
         )
-    if not header_checked:
+    if cols is None:
         ctx.add("no responses: the file is empty or has only a header row")
     elif usable and not records and not ctx.problems:
         ctx.add("no responses: every data row is blank")
-    return records, ctx.problems
+    return records
 
 
 # -- wide --------------------------------------------------------------------------------------
@@ -423,10 +537,12 @@ def records_to_response_set(
     if not records and not problems:
         ctx.add("no responses found")
 
-    # waves
-    waves: dict[str, list[int | None]] = {}
-    for rec in records:
-        waves.setdefault(rec.wave, []).append(rec.row)
+    # waves, in order of first appearance; their rows are looked up only for messages
+    waves = list(dict.fromkeys([rec.wave for rec in records]))
+
+    def rows_of(name: str) -> list[int | None]:
+        return [rec.row for rec in records if rec.wave == name]
+
     if wave is not None:
         if records and wave not in waves:
             have = ", ".join(repr(w) for w in waves if w) or "none"
@@ -436,115 +552,120 @@ def records_to_response_set(
     else:
         named = [w for w in waves if w]
         if "" in waves:
+            empty = rows_of("")
             ctx.add(
-                f"wave is empty ({_rows_text(waves[''])}); add a 'wave' column or choose one with --wave",
-                waves[""][0],
+                f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
+                empty[0],
                 "wave",
             )
         if len(named) > 1:
-            listing = "; ".join(f"{w!r} ({_rows_text(waves[w])})" for w in named)
+            listing = "; ".join(f"{w!r} ({_rows_text(rows_of(w))})" for w in named)
             ctx.add(
                 f"the file holds several waves: {listing}; choose one with --wave", column="wave"
             )
         chosen = named[0] if named else ""
 
     roles = list(instrument.roles)
+    role_set = frozenset(roles)
     role_key = {r.casefold(): r for r in roles}
     index = instrument.item_index
     spec = {
-        item.id: (instrument.scales[item.scale].low, instrument.scales[item.scale].high, item)
+        item.id: (
+            instrument.scales[item.scale].low,
+            instrument.scales[item.scale].high,
+            item.na_allowed,
+            frozenset(item.roles),
+            item,
+        )
         for item in instrument.items
     }
     dept_key: dict[str, str] = {}
+    dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
     unknown_items: dict[str, list[int | None]] = {}
     respondents: dict[str, Respondent] = {}
+    row_of: dict[str, int] = {}  # respondent -> row of the arrays
     first_row_of: dict[str, int | None] = {}
     dept_conflicts: dict[str, list[tuple[str, int | None]]] = {}
     role_conflicts: dict[str, list[tuple[str, int | None]]] = {}
     bad_roles: dict[str, list[int | None]] = {}
     seen_answer: dict[tuple[str, str], int | None] = {}
-    accepted: list[tuple[ResponseRecord, str]] = []
+    accepted: list[ResponseRecord] = []
+    at_i: list[int] = []
+    at_j: list[int] = []
 
     for rec in records:
-        if not rec.respondent:
+        rid = rec.respondent
+        if not rid:
             continue
+        row = rec.row
         role = role_key.get(rec.role.casefold())
         if role is None and not rec.role:
-            ctx.add(
-                f"role is empty for respondent {rec.respondent}; use {', '.join(roles)}",
-                rec.row,
-                "role",
-            )
+            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role")
             role = ""
         elif role is None:
-            bad_roles.setdefault(rec.role, []).append(rec.row)
+            bad_roles.setdefault(rec.role, []).append(row)
             role = rec.role
-        if not rec.department:
-            ctx.add(f"department is empty for respondent {rec.respondent}", rec.row, "department")
-        prev = respondents.get(rec.respondent)
+        department = rec.department
+        if not department:
+            ctx.add(f"department is empty for respondent {rid}", row, "department")
+        prev = respondents.get(rid)
         if prev is None:
-            respondents[rec.respondent] = Respondent(
-                rec.respondent, role, " ".join(rec.department.split())
-            )
-            first_row_of[rec.respondent] = rec.row
-            dept_key[rec.respondent] = normalise_department(rec.department)
+            row_of[rid] = len(respondents)
+            respondents[rid] = Respondent(rid, role, " ".join(department.split()))
+            first_row_of[rid] = row
+            dept_seen[rid] = department
+            dept_key[rid] = normalise_department(department)
         else:
             if prev.role != role:
-                role_conflicts.setdefault(
-                    rec.respondent, [(prev.role, first_row_of[rec.respondent])]
-                )
-                role_conflicts[rec.respondent].append((rec.role, rec.row))
-            if dept_key[rec.respondent] != normalise_department(rec.department):
-                dept_conflicts.setdefault(
-                    rec.respondent, [(prev.department, first_row_of[rec.respondent])]
-                )
-                dept_conflicts[rec.respondent].append((rec.department, rec.row))
-        if rec.item not in index:
-            if rec.item:
-                unknown_items.setdefault(rec.item, []).append(rec.row)
+                role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
+                role_conflicts[rid].append((rec.role, row))
+            if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
+                dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
+                dept_conflicts[rid].append((department, row))
+        item_id = rec.item
+        j = index.get(item_id)
+        if j is None:
+            if item_id:
+                unknown_items.setdefault(item_id, []).append(row)
             continue
-        key = (rec.respondent, rec.item)
+        key = (rid, item_id)
         if key in seen_answer:
             ctx.add(
-                f"duplicate answer: respondent {rec.respondent} answered {rec.item} in row "
-                f"{seen_answer[key]} and again in row {rec.row}; keep one",
-                rec.row,
+                f"duplicate answer: respondent {rid} answered {item_id} in row "
+                f"{seen_answer[key]} and again in row {row}; keep one",
+                row,
                 "item",
             )
             continue
-        seen_answer[key] = rec.row
-        low, high, item = spec[rec.item]
-        for column, value in (("current", rec.current), ("target", rec.target)):
-            if value is not None and not low <= value <= high:
+        seen_answer[key] = row
+        low, high, na_allowed, asked, item = spec[item_id]
+        current, target = rec.current, rec.target
+        if current is not None and not low <= current <= high:
+            ctx.add(f"current {current} is outside {low}..{high} for {item_id}", row, "current")
+        if target is not None and not low <= target <= high:
+            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target")
+        if rec.na:
+            if current is not None or target is not None:
                 ctx.add(
-                    f"{column} {value} is outside {low}..{high} for {rec.item}",
-                    rec.row,
-                    column,
+                    f"na is true but {item_id} also has a rating; clear the rating or set na to "
+                    "false",
+                    row,
+                    "na",
                 )
-        if rec.na and (rec.current is not None or rec.target is not None):
-            ctx.add(
-                f"na is true but {rec.item} also has a rating; clear the rating or set na to false",
-                rec.row,
-                "na",
-            )
-        if rec.na and not item.na_allowed:
-            ctx.add(
-                f"{rec.item} does not allow N/A; give a rating {low}..{high}",
-                rec.row,
-                "na",
-            )
+            if not na_allowed:
+                ctx.add(f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na")
         if rec.confidence is not None and not 1 <= rec.confidence <= 3:
+            ctx.add(f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence")
+        if asked and role in role_set and role not in asked:
             ctx.add(
-                f"confidence {rec.confidence} is outside 1..3 for {rec.item}", rec.row, "confidence"
-            )
-        if item.roles and role in roles and role not in item.roles:
-            ctx.add(
-                f"{rec.item} is asked only of {', '.join(item.roles)}, but respondent "
-                f"{rec.respondent} is {role}",
-                rec.row,
+                f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
+                f"{rid} is {role}",
+                row,
                 "item",
             )
-        accepted.append((rec, rec.respondent))
+        accepted.append(rec)
+        at_i.append(row_of[rid])
+        at_j.append(j)
 
     for name, rows in unknown_items.items():
         ctx.add(
@@ -573,24 +694,19 @@ def records_to_response_set(
         ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
         raise ResponseError(ordered, source)
 
-    order = {rid: i for i, rid in enumerate(respondents)}
-    n, m = len(order), len(index)
+    # every accepted answer has its own (respondent, item) cell: fill the arrays in one go each
+    n, m = len(respondents), len(index)
+    ii = np.array(at_i, dtype=np.intp)
+    jj = np.array(at_j, dtype=np.intp)
     current = np.full((n, m), np.nan)
     target = np.full((n, m), np.nan)
     na = np.zeros((n, m), dtype=bool)
     confidence = np.full((n, m), np.nan)
-    comments: list[Comment] = []
-    for rec, rid in accepted:
-        i, j = order[rid], index[rec.item]
-        if rec.current is not None:
-            current[i, j] = rec.current
-        if rec.target is not None:
-            target[i, j] = rec.target
-        na[i, j] = rec.na
-        if rec.confidence is not None:
-            confidence[i, j] = rec.confidence
-        if rec.comment:
-            comments.append(Comment(rid, rec.item, rec.comment))
+    current[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
+    target[ii, jj] = np.array([r.target for r in accepted], dtype=float)
+    na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
+    confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
+    comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
     return ResponseSet(
         instrument_ref=instrument.ref,
         wave=chosen,
@@ -608,46 +724,6 @@ def records_to_response_set(
 # -- files -------------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Iterates the rows of a text file, turning a decoding error into a Problem."""
-
-    def __init__(self, path: Path, ctx: _Ctx) -> None:
-        self.path = path
-        self.ctx = ctx
-        self.header: list[str] | None = None
-
-    def csv_rows(self) -> Iterator[dict[str, str]]:
-        try:
-            with self.path.open(encoding="utf-8-sig", newline="") as fh:
-                first = fh.readline()
-                if not first.strip():
-                    return
-                delimiter = _delimiter(first, self.path)
-                reader = csv.reader([first], delimiter=delimiter)
-                self.header = [h.strip() for h in next(reader)]
-                body = csv.DictReader(fh, fieldnames=self.header, delimiter=delimiter)
-                line = 1
-                try:
-                    for row in body:
-                        line += 1
-                        yield row
-                except UnicodeDecodeError as exc:
-                    self._not_utf8(exc, line + 1)
-        except UnicodeDecodeError as exc:
-            self._not_utf8(exc, 1)
-        except csv.Error as exc:
-            self.ctx.add(f"not valid CSV: {exc}")
-
-    def _not_utf8(self, exc: UnicodeDecodeError, row: int) -> None:
-        # the text layer decodes in blocks: find the exact line by decoding line by line
-        line, col = _first_bad_line(self.path) or (row, exc.start)
-        self.ctx.add(
-            f"not UTF-8 text ({exc.reason} at byte {col + 1} of the line); save the file as "
-            "UTF-8 (in Excel: 'CSV UTF-8'); the encoding is never guessed",
-            line,
-        )
-
-
 def _first_bad_line(path: Path) -> tuple[int, int] | None:
     """(1-based line number, byte offset in the line) of the first line that is not UTF-8."""
     with path.open("rb") as fh:
@@ -657,6 +733,16 @@ def _first_bad_line(path: Path) -> tuple[int, int] | None:
             except UnicodeDecodeError as exc:
                 return number, exc.start
     return None
+
+
+def _not_utf8(ctx: _Ctx, path: Path, exc: UnicodeDecodeError, row: int) -> None:
+    # the text layer decodes in blocks: find the exact line by decoding line by line
+    line, col = _first_bad_line(path) or (row, exc.start)
+    ctx.add(
+        f"not UTF-8 text ({exc.reason} at byte {col + 1} of the line); save the file as "
+        "UTF-8 (in Excel: 'CSV UTF-8'); the encoding is never guessed",
+        line,
+    )
 
 
 def _delimiter(first_line: str, path: Path) -> str:
@@ -677,83 +763,139 @@ def detect_layout(header: Sequence[str]) -> str:
     return "unknown"
 
 
-def read_rows(
-    path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
-) -> tuple[list[ResponseRecord], list[Problem], str | None]:
-    """Read one CSV/TSV/JSON/XLSX file into records; returns ``(records, problems, declared)``.
+def _csv_body(
+    reader: Iterator[list[str]], ctx: _Ctx, path: Path, header: Sequence[str]
+) -> Iterator[list[str]]:
+    """The data rows of a CSV as lists of exactly ``len(header)`` cells plus one empty filler cell
+    (see :class:`_Columns`). Formula neutralisation of text cells (``'=...``, the convention of
+    :func:`assessment.io.export.neutralise`, OWASP CSV injection) is undone. A decoding or CSV
+    syntax error ends the rows with a problem naming the line."""
+    from assessment.io.export import unneutralise
 
-    ``declared`` is the instrument the file names (JSON ``"instrument"``), or ``None``.
+    width = len(header)
+    pad = [""] * width
+    text_at = [
+        k
+        for k, h in enumerate(header)
+        if h.lstrip("\ufeff").casefold() in _TEXT or h.endswith(".comment")
+    ]
+    try:
+        for values in reader:
+            if len(values) != width:  # short rows are padded, surplus cells dropped
+                values = (values + pad)[:width]
+            if "'" in "".join(values):
+                for k in text_at:
+                    if values[k][:1] == "'":
+                        values[k] = unneutralise(values[k])
+            values.append("")
+            yield values
+    except UnicodeDecodeError as exc:
+        _not_utf8(ctx, path, exc, reader.line_num + 2)  # type: ignore[attr-defined]
+    except csv.Error as exc:
+        ctx.add(f"not valid CSV: {exc}", reader.line_num + 1)  # type: ignore[attr-defined]
+
+
+def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> list[ResponseRecord]:
+    """Read a CSV/TSV file (UTF-8, BOM allowed; comma, semicolon or tab) into records.
+
+    Long files without template columns are parsed straight from :class:`csv.reader` lists with
+    the column positions worked out once; wide files and filled-in templates go through rows as
+    mappings (:func:`parse_wide_rows`, :func:`~assessment.io.template.template_rows`). Rows are
+    numbered as a spreadsheet shows them: empty lines count.
+    """
+    from assessment.io.template import is_template_header, template_rows
+
+    known = len(ctx.problems)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        try:
+            first = fh.readline()
+        except UnicodeDecodeError as exc:
+            _not_utf8(ctx, path, exc, 1)
+            return []
+        if not first.strip():
+            ctx.add("no responses: the file is empty")
+            return []
+        delimiter = _delimiter(first, path)
+        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+        reader = csv.reader(fh, delimiter=delimiter)
+        body = _csv_body(reader, ctx, path, header)
+        top = next(body, None)
+        if top is None:
+            if len(ctx.problems) == known:
+                ctx.add("no responses: the file has only a header row")
+            return []
+        layout = detect_layout(header)
+        if layout == "unknown":
+            ctx.add(
+                "cannot tell the layout: a long file needs an 'item' column, a wide file needs "
+                "item columns such as 'MET-03'",
+                row=1,
+            )
+            return []
+        rows = itertools.chain([top], body)
+        if layout == "long" and not is_template_header(header):
+            return _parse_long(ctx, zip(rows, itertools.repeat(_columns(header))), 2, wave)
+        dicts = (dict(zip(header, values, strict=False)) for values in rows)
+        if layout == "long":  # a filled-in `centric template` sheet
+            records, found = parse_long_rows(template_rows(dicts), source=ctx.source, wave=wave)
+        else:
+            records, found = parse_wide_rows(dicts, source=ctx.source, wave=wave)
+        ctx.problems.extend(found)
+        return records
+
+
+def read_records(
+    path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
+) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
+    """Read one CSV/TSV/JSON/XLSX file into ``(records, problems, declared)``: the one reader
+    behind :func:`read_responses` and ``centric import`` (:mod:`assessment.store.importer`).
+
+    ``declared`` maps wave names to the instrument (``id@version``) the file names for them: a
+    JSON ``"waves"`` list or an exported workbook's ``waves`` sheet; the key ``""`` holds an
+    instrument named for the whole file (JSON ``"instrument"``, a template's hidden ``_centric``
+    sheet). Problems are appended to ``problems`` when given.
     """
     path = Path(path)
-    source = str(path)
-    ctx = _Ctx(source, None, problems if problems is not None else [])
+    ctx = _Ctx(str(path), None, problems if problems is not None else [])
     if not path.exists():
         ctx.add("no such file; check the path")
-        return [], ctx.problems, None
+        return [], ctx.problems, {}
     if path.is_dir():
         ctx.add("is a directory; give a CSV, JSON or XLSX file")
-        return [], ctx.problems, None
+        return [], ctx.problems, {}
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, ctx, wave)
     if suffix == ".json":
         return _read_json(path, ctx, wave)
-    reader = _Reader(path, ctx)
-    rows = reader.csv_rows()
-    first = next(rows, None)
-    if first is None:
-        if not ctx.problems:
-            what = "has only a header row" if reader.header else "is empty"
-            ctx.add(f"no responses: the file {what}")
-        return [], ctx.problems, None
-    layout = detect_layout(reader.header or list(first))
-    if layout == "unknown":
-        ctx.add(
-            "cannot tell the layout: a long file needs an 'item' column, a wide file needs item "
-            "columns such as 'MET-03'",
-            row=1,
-        )
-        return [], ctx.problems, None
-    parse = parse_long_rows if layout == "long" else parse_wide_rows
-    header = reader.header or list(first)
-    body: Iterator[dict[str, Any]] = _restore_text(_chain(first, rows), header)
-    if layout == "long" and {h.strip().casefold() for h in header} >= {"question", "item"}:
-        from assessment.io.template import template_rows  # a filled-in `centric template` sheet
-
-        body = template_rows(body)
-    records, found = parse(body, source=source, wave=wave)
-    ctx.problems.extend(found)
-    return records, ctx.problems, None
+    return _read_csv(path, ctx, wave), ctx.problems, {}
 
 
-def _chain(first: dict[str, str], rest: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
-    yield first
-    yield from rest
+def declared_instrument(declared: Mapping[str, str], wave: str | None = None) -> str | None:
+    """The instrument a file names for ``wave`` (or, without a wave, for all of it): the wave's
+    own entry, else the whole-file one, else the single instrument all its waves name."""
+    if wave is not None and wave in declared:
+        return declared[wave]
+    if "" in declared:
+        return declared[""]
+    named = set(declared.values())
+    return named.pop() if len(named) == 1 else None
 
 
-def _restore_text(
-    rows: Iterator[dict[str, Any]], header: Sequence[str]
-) -> Iterator[dict[str, Any]]:
-    """Undo the formula neutralisation of exported CSV text cells (``'=...`` → ``=...``), the
-    convention of :func:`assessment.io.export.neutralise` (OWASP CSV injection)."""
-    from assessment.io.export import unneutralise
+def read_rows(
+    path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
+) -> tuple[list[ResponseRecord], list[Problem], str | None]:
+    """Read one CSV/TSV/JSON/XLSX file into records; returns ``(records, problems, declared)``.
 
-    text_columns = [
-        h
-        for h in header
-        if h.strip().lstrip("\ufeff").casefold() in _TEXT or h.endswith(".comment")
-    ]
-    for row in rows:
-        for col in text_columns:
-            value = row.get(col)
-            if value and value[0] == "'":
-                row[col] = unneutralise(value)
-        yield row
+    ``declared`` is the instrument the file names (see :func:`declared_instrument`), or ``None``.
+    """
+    records, found, declared = read_records(path, wave=wave, problems=problems)
+    return records, found, declared_instrument(declared, wave)
 
 
 def _read_json(
     path: Path, ctx: _Ctx, wave: str | None
-) -> tuple[list[ResponseRecord], list[Problem], str | None]:
+) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     try:
         with path.open(encoding="utf-8-sig") as fh:
             data: Any = json.load(fh)
@@ -761,24 +903,31 @@ def _read_json(
         ctx.add(
             f"not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8, nothing was guessed"
         )
-        return [], ctx.problems, None
+        return [], ctx.problems, {}
     except json.JSONDecodeError as exc:
         ctx.add(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", exc.lineno)
-        return [], ctx.problems, None
-    declared = None
+        return [], ctx.problems, {}
+    declared: dict[str, str] = {}
     if isinstance(data, dict):
-        declared = data.get("instrument")
-        if declared is not None and not isinstance(declared, str):
+        named = data.get("instrument")
+        if isinstance(named, str):
+            declared[""] = named
+        elif named is not None:
             ctx.add(
                 "'instrument' must be a string like 'customer-centricity@1.0.0'",
                 column="instrument",
             )
-            declared = None
-        wave = (
-            wave
-            if wave is not None
-            else (data.get("wave") if isinstance(data.get("wave"), str) else None)
-        )
+        for k, w in enumerate(data.get("waves") or []):
+            if (
+                isinstance(w, dict)
+                and isinstance(w.get("wave"), str)
+                and isinstance(w.get("instrument"), str)
+            ):
+                declared[w["wave"]] = w["instrument"]
+            else:
+                ctx.add(f'waves[{k}] needs "wave" and "instrument" strings', column="waves")
+        if wave is None and isinstance(data.get("wave"), str):
+            wave = data["wave"]
         data = data.get("responses")
         if data is None:
             ctx.add(
@@ -802,15 +951,15 @@ def _read_json(
 
 def _read_xlsx(
     path: Path, ctx: _Ctx, wave: str | None
-) -> tuple[list[ResponseRecord], list[Problem], str | None]:
+) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     try:
-        from assessment.io.xlsx import read_xlsx_rows
+        from assessment.io.xlsx import read_xlsx_meta, read_xlsx_rows
     except ImportError:
         ctx.add("reading .xlsx is not available in this installation; save the sheet as CSV UTF-8")
-        return [], ctx.problems, None
+        return [], ctx.problems, {}
     records, found = read_xlsx_rows(path, wave=wave)
     ctx.problems.extend(found)
-    return records, ctx.problems, None
+    return records, ctx.problems, read_xlsx_meta(path) if not found else {}
 
 
 def resolve_instrument(

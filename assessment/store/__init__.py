@@ -15,7 +15,7 @@ Importing this package imports SQLAlchemy; the CLI imports it only inside the co
 from __future__ import annotations
 
 from assessment.store.engine import create_engine, display_url, resolve_url
-from assessment.store.importer import DEFAULT_MAX_MB, ImportResult, import_file, read_file
+from assessment.store.importer import DEFAULT_MAX_MB, ImportResult, import_file
 from assessment.store.migrate import Status, check_revision, head_revision
 from assessment.store.service import (
     WriteResult,
@@ -48,7 +48,6 @@ __all__ = [
     "list_waves",
     "load_wave_responses",
     "open_engine",
-    "read_file",
     "record_report",
     "reports",
     "resolve_url",

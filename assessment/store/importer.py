@@ -18,13 +18,11 @@ Steps, each of which can only fail before anything is written:
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assessment.errors import Problem, ResponseError, StoreError
 
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
     from assessment.responses import ResponseRecord
     from assessment.store.service import WriteResult
 
-__all__ = ["DEFAULT_MAX_MB", "ImportResult", "import_file", "read_file"]
+__all__ = ["DEFAULT_MAX_MB", "ImportResult", "import_file"]
 
 DEFAULT_MAX_MB = 50
 MB = 1024 * 1024
@@ -68,183 +66,24 @@ class ImportResult:
 
 # -- reading ----------------------------------------------------------------------------------
 
-
-def _delimiter(first_line: str, path: Path) -> str:
-    if path.suffix.lower() == ".tsv" or ("\t" in first_line and "," not in first_line):
-        return "\t"
-    if ";" in first_line and "," not in first_line:
-        return ";"
-    return ","
+IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
 
 
-def _bad_line(path: Path) -> tuple[int, UnicodeDecodeError | None]:
-    """The first line of ``path`` that is not UTF-8 (only called after decoding failed)."""
-    with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return n, exc
-    return 1, None
-
-
-def _csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """Header and a row iterator of a UTF-8 CSV (BOM allowed); a decoding error becomes a Problem
-    naming the line. Text cells go through :func:`~assessment.io.export.unneutralise`."""
-    from assessment.io.export import unneutralise
-
-    fh = path.open(encoding="utf-8-sig", newline="")
-
-    def not_utf8(exc: UnicodeDecodeError) -> None:
-        line, found = _bad_line(path)
-        problems.append(_not_utf8(path, found or exc, line))
-
-    try:
-        first = fh.readline()
-    except UnicodeDecodeError as exc:
-        fh.close()
-        not_utf8(exc)
-        return [], iter(())
-    delimiter = _delimiter(first, path)
-    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
-
-    def rows() -> Iterator[dict[str, Any]]:
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            width = len(header)
-            for values in reader:
-                if len(values) < width:
-                    values = values + [""] * (width - len(values))
-                row = dict(zip(header, values, strict=False))
-                if "'" in "".join([v[:1] for v in values]):
-                    row = {k: unneutralise(v) for k, v in row.items()}
-                yield row
-        except UnicodeDecodeError as exc:
-            not_utf8(exc)
-        except csv.Error as exc:
-            problems.append(Problem(f"not valid CSV: {exc}", str(path), reader.line_num + 1))
-        finally:
-            fh.close()
-
-    return header, rows()
-
-
-def _not_utf8(path: Path, exc: UnicodeDecodeError, row: int) -> Problem:
-    return Problem(
-        f"not UTF-8 text ({exc.reason} at byte {exc.start} of the line); save the file as UTF-8 (in Excel: 'CSV UTF-8'); "
-        "the encoding is never guessed",
-        str(path),
-        row,
-    )
-
-
-def _read_csv(path: Path, wave: str | None, problems: list[Problem]) -> list[ResponseRecord]:
-    from assessment.io.responses import detect_layout, parse_long_rows, parse_wide_rows
-    from assessment.io.template import is_template_header, template_rows
-
-    header, rows = _csv_rows(path, problems)
-    if not header or not any(header):
-        if not problems:
-            problems.append(Problem("no responses: the file is empty", str(path)))
-        return []
-    layout = detect_layout(header)
-    if layout == "unknown":
-        problems.append(
-            Problem(
-                "cannot tell the layout: a long file needs an 'item' column, a wide file item "
-                "columns such as 'MET-03'",
-                str(path),
-                row=1,
-            )
-        )
-        return []
-    if layout == "long" and is_template_header(header):
-        rows = template_rows(rows)
-    parse = parse_long_rows if layout == "long" else parse_wide_rows
-    records, found = parse(rows, source=str(path), wave=wave)
-    problems.extend(found)
-    return records
-
-
-def _read_json(
-    path: Path, wave: str | None, problems: list[Problem]
-) -> tuple[list[ResponseRecord], dict[str, str]]:
-    from assessment.io.responses import parse_long_rows
-
-    source = str(path)
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            data: Any = json.load(fh)
-    except UnicodeDecodeError as exc:
-        problems.append(_not_utf8(path, exc, 1))
-        return [], {}
-    except json.JSONDecodeError as exc:
-        problems.append(
-            Problem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", source)
-        )
-        return [], {}
-    declared: dict[str, str] = {}
-    if isinstance(data, dict):
-        if isinstance(data.get("instrument"), str):
-            declared[""] = data["instrument"]
-        for k, w in enumerate(data.get("waves") or []):
-            if (
-                isinstance(w, dict)
-                and isinstance(w.get("wave"), str)
-                and isinstance(w.get("instrument"), str)
-            ):
-                declared[w["wave"]] = w["instrument"]
-            else:
-                problems.append(
-                    Problem(
-                        f'waves[{k}] needs "wave" and "instrument" strings', source, column="waves"
-                    )
-                )
-        if wave is None and isinstance(data.get("wave"), str):
-            wave = data["wave"]
-        data = data.get("responses")
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        problems.append(
-            Problem(
-                'expected {"responses": [{"respondent": ..., "item": ..., ...}, ...]} '
-                "(see the interchange JSON Schema)",
-                source,
-            )
-        )
-        return [], declared
-    # "row" k is the k-th response object (1-based) of "responses"
-    records, found = parse_long_rows(data, source=source, first_row=1, wave=wave)
-    problems.extend(found)
-    return records, declared
-
-
-def read_file(
-    path: str | Path, *, wave: str | None = None
+def _read(
+    path: Path, wave: str | None
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
-    """Read a response file into ``(records, problems, declared instruments by wave)``.
+    """Records, problems and declared instruments by wave, from the one reader of
+    :mod:`assessment.io` (:func:`assessment.io.read_records`); only the file types
+    ``centric import`` takes are read."""
+    from assessment.io.responses import read_records
 
-    The key ``""`` of the declared mapping is an instrument declared for the whole file.
-    """
-    from assessment.io.xlsx import read_xlsx_meta, read_xlsx_rows
-
-    path = Path(path)
-    problems: list[Problem] = []
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        records, problems = read_xlsx_rows(path, wave=wave)
-        return records, problems, read_xlsx_meta(path) if not problems else {}
-    if suffix == ".json":
-        records, declared = _read_json(path, wave, problems)
-        return records, problems, declared
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_csv(path, wave, problems), problems, {}
-    problems.append(
-        Problem(
-            f"unknown file type {suffix or '(none)'!r}; import .csv, .tsv, .xlsx or .json",
+    if path.suffix.lower() not in IMPORTABLE:
+        problem = Problem(
+            f"unknown file type {path.suffix or '(none)'!r}; import .csv, .tsv, .xlsx or .json",
             str(path),
         )
-    )
-    return [], problems, {}
+        return [], [problem], {}
+    return read_records(path, wave=wave)
 
 
 # -- importing --------------------------------------------------------------------------------
@@ -355,12 +194,14 @@ def import_file(
         raise StoreError("--org is empty; name the organisation, e.g. --org acme")
     _check_size(path, max_mb)
     with using_engine(db) as engine, _no_gc():
-        records, problems, declared = read_file(path, wave=wave)
+        records, problems, declared = _read(path, wave)
         if problems and not records:
             raise ResponseError(problems, source)
         groups: dict[str, list[ResponseRecord]] = {}
         if wave is not None:
             groups[wave] = records
+        elif len(names := dict.fromkeys([rec.wave for rec in records])) == 1:
+            groups[next(iter(names))] = records
         else:
             for rec in records:
                 groups.setdefault(rec.wave, []).append(rec)
