@@ -184,3 +184,26 @@ def test_cli_db_import_export(tmp_path, mini_instrument):
     r = runner.invoke(cli, ["export", "--db", db, "--org", "acme", "--format", "csv"])
     assert r.exit_code == 0
     assert r.stdout.splitlines() == [HEADER.strip(), "W1,R1,executive,Sales,CUL-01,3,4,false,,"]
+
+
+def test_cli_score_reads_a_db_wave_on_an_instrument_file(tmp_path):
+    """`centric score --db` hands --instrument to the store, so a wave bound to an instrument that
+    is not shipped (here the mini YAML file) can be scored; without it the message says how."""
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(cli, ["db", "upgrade", "--db", db]).exit_code == 0
+    rows = "".join(
+        f"W1,R{k},{role},Sales,{item},{1 + k % 5},{1 + (k + 2) % 5},false,,\n"
+        for k, role in enumerate(("executive", "manager", "staff", "manager"))
+        for item in ("CUL-01", "CUL-02", "MET-01")
+    )
+    f = _csv(tmp_path / "a.csv", rows)
+    r = runner.invoke(cli, ["import", str(f), "--db", db, "--org", "acme", "--instrument", MINI])
+    assert r.exit_code == 0, r.output
+    base = ["score", "--db", db, "--org", "acme", "--wave", "W1", "--bootstrap", "0"]
+    r = runner.invoke(cli, [*base, "--format", "json"])
+    assert r.exit_code == 2 and "mini@1.0.0" in r.output and "--instrument PATH" in r.output
+    r = runner.invoke(cli, [*base, "--instrument", MINI, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["instrument_ref"] == "mini@1.0.0" and data["n_respondents"] == 4

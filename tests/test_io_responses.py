@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from assessment.errors import ResponseError
 from assessment.io import (
@@ -406,3 +408,107 @@ def test_xlsx_is_delegated_to_the_xlsx_reader(tmp_path, mini_instrument):
         3,
         "current",
     ) and "current 9 is outside 1..5" in problem.message
+
+
+# -- the CSV fast path ----------------------------------------------------------------------------
+# CSV long files are parsed from csv.reader lists with the usual cells (plain whole numbers, empty
+# cells, true/false) decided inline. Cells of a ``str`` subclass skip every inline shortcut and go
+# through the general helpers, so parsing the same table both ways must give the same records and
+# the same problems (row, column, message): the shortcuts change speed, never a result.
+
+_CELLS = ["", " ", "3", " 4 ", "4.0", "3.5", "0", "7", "-1", "+2", "NA", "n/a", " N/A ", "na ",
+          "true", "TRUE", "Yes", "y", "no", "N", "1", "maybe", "²", "٣", "1e0", "three"]  # fmt: skip
+
+
+class _Cell(str):
+    """A text cell that is not exactly ``str``: takes the general path of the long parser."""
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cells=st.lists(st.tuples(*[st.sampled_from(_CELLS)] * 4), min_size=1, max_size=6))
+@example(cells=[(c, c, c, c) for c in _CELLS])  # every cell in every column
+def test_csv_fast_path_gives_what_the_general_cell_helpers_give(tmp_path, cells):
+    import csv
+
+    header = ["wave", "respondent", "role", "department", "item", "current", "target", "na",
+              "confidence", "comment"]  # fmt: skip
+    rows = [
+        ["W", f"R{k}", "staff", "HR", "CUL-01", cur, tgt, na, conf, ""]
+        for k, (cur, tgt, na, conf) in enumerate(cells)
+    ]
+    path = tmp_path / "cells.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    from assessment.io import read_records
+
+    fast, fast_problems, _ = read_records(path)
+    slow, slow_problems = parse_long_rows(
+        [{h: _Cell(v) for h, v in zip(header, row, strict=True)} for row in rows],
+        source=str(path),
+    )
+    assert fast == slow and [r.row for r in fast] == [r.row for r in slow]
+    assert [(p.row, p.column, p.message) for p in fast_problems] == [
+        (p.row, p.column, p.message) for p in slow_problems
+    ]
+
+
+def test_repeated_and_capitalised_header_names_read_like_a_mapping_row(tmp_path, mini_instrument):
+    """A column named twice ("Current" and "current") keeps the last cell, as csv.DictReader and
+    the mapping rows of XLSX/JSON do; the header check sees the name once."""
+    text = (
+        "wave,respondent,role,department,item,Current,current,extra\nW,R1,staff,HR,CUL-01,9,3,x\n"
+    )
+    path = write(tmp_path, text)
+    from assessment.io import read_records
+
+    records, problems, _ = read_records(path)
+    assert problems == [] and records[0].current == 3
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        ref, ref_problems = parse_long_rows(csv.DictReader(fh), source=str(path))
+    assert records == ref and ref_problems == []
+
+
+def test_empty_lines_in_a_csv_count_as_spreadsheet_rows(tmp_path, mini_instrument):
+    """Rows are numbered as a spreadsheet shows the file: an empty line is a row of its own."""
+    text = HEADER + "W,R1,staff,HR,CUL-01,3,4,,,\n\n,,,,,,,,,\nW,R1,staff,HR,CUL-02,8,4,,,\n"
+    with pytest.raises(ResponseError) as exc:
+        read_responses(write(tmp_path, text), mini_instrument)
+    assert problems_of(exc) == [(5, "current", "current 8 is outside 1..5 for CUL-02")]
+
+
+def test_short_rows_are_padded_and_surplus_cells_ignored(tmp_path, mini_instrument):
+    text = HEADER + "W,R1,staff,HR,CUL-01,3\nW,R1,staff,HR,CUL-02,2,4,false,1,ok,surplus\n"
+    rs = read_responses(write(tmp_path, text), mini_instrument)
+    assert rs.current[0, :2].tolist() == [3, 2] and math.isnan(rs.target[0, 0])
+    assert rs.confidence[0, 1] == 1 and [c.text for c in rs.comments] == ["ok"]
+
+
+def test_read_records_names_the_instrument_of_each_wave(tmp_path):
+    """An export JSON declares an instrument per wave (``waves``); read_rows picks the one of the
+    chosen wave, else the whole-file one."""
+    from assessment.io import declared_instrument, read_records, read_rows
+
+    rec = {"respondent": "R1", "role": "staff", "department": "HR", "item": "CUL-01", "current": 3}
+    doc = {
+        "waves": [
+            {"wave": "2025", "instrument": "mini@1.0.0"},
+            {"wave": "2026", "instrument": "mini@1.1.0"},
+            {"wave": 7},
+        ],
+        "responses": [{**rec, "wave": "2025"}, {**rec, "wave": "2026"}],
+    }
+    path = write(tmp_path, json.dumps(doc), "x.json")
+    records, problems, declared = read_records(path)
+    assert declared == {"2025": "mini@1.0.0", "2026": "mini@1.1.0"}
+    assert [(p.column, p.message) for p in problems] == [
+        ("waves", 'waves[2] needs "wave" and "instrument" strings')
+    ]
+    assert [r.wave for r in records] == ["2025", "2026"]
+    assert read_rows(path, wave="2026")[2] == "mini@1.1.0"
+    assert read_rows(path)[2] is None  # two instruments and no wave chosen: nothing to pick
+    assert declared_instrument({"": "a@1", "W": "b@2"}, "X") == "a@1"
+    assert declared_instrument({"W": "b@2"}) == "b@2"

@@ -404,3 +404,45 @@ def test_json_export_records_have_instrument_per_wave(store, tmp_path, mini):
         {"wave": "W1", "instrument": "mini@1.0.0", "instrument_hash": mini.content_hash}
     ]
     assert doc["instrument"] == "mini@1.0.0" and doc["organisation"] == "acme"
+
+
+# -- reading goes through assessment.io ---------------------------------------------------------
+
+
+def test_import_reads_files_with_the_io_reader_only(store, tmp_path, mini, monkeypatch):
+    """The store has no CSV/JSON parser of its own: every import calls assessment.io's reader."""
+    import assessment.io.responses as io_responses
+    import assessment.store.importer as importer
+
+    calls = []
+    original = io_responses.read_records
+
+    def spy(path, **kwargs):
+        calls.append(Path(path).suffix)
+        return original(path, **kwargs)
+
+    monkeypatch.setattr(io_responses, "read_records", spy)
+    f = write_rows(tmp_path / "a.csv", mini_rows(2))
+    import_file(store, f, org="acme", instrument=mini)
+    export_file(store, "acme", "json", str(tmp_path / "e.json"))
+    import_file(store, tmp_path / "e.json", org="acme", instrument=mini)
+    assert calls == [".csv", ".json"]
+    assert not hasattr(importer, "csv") and not hasattr(importer, "json")
+
+
+def test_unknown_file_type_is_refused(store, tmp_path, mini):
+    f = tmp_path / "answers.dat"
+    f.write_text("anything\n", encoding="utf-8")
+    with pytest.raises(ResponseError, match=r"unknown file type '\.dat'; import \.csv, \.tsv"):
+        import_file(store, f, org="acme", instrument=mini)
+
+
+def test_import_and_read_respect_the_wave_instruments_of_an_export(store, tmp_path, mini):
+    """An exported JSON names the instrument of each wave; importing it into a new database binds
+    each wave to that version without --instrument (mini is not shipped: only its file is)."""
+    import_file(store, write_rows(tmp_path / "a.csv", mini_rows(2)), org="acme", instrument=mini)
+    export_file(store, "acme", "json", str(tmp_path / "e.json"))
+    with pytest.raises(StoreError, match=r"cannot load instrument mini@1\.0\.0 for wave 'W1'"):
+        import_file(store, tmp_path / "e.json", org="other")
+    result = import_file(store, tmp_path / "e.json", org="other", instrument=mini)
+    assert result.waves[0].instrument == "mini@1.0.0" and result.inserted == len(mini_rows(2))
