@@ -119,7 +119,7 @@ def radar(vm: TeamReport, theme: Theme) -> str:
 
     c = theme.colours
     n = len(vm.radar)
-    fig = _figure(3.6, 5.2)
+    fig = _figure(3.4, 5.2)
     ax = fig.add_subplot(projection="polar")
     angles = np.linspace(0, 2 * math.pi, n, endpoint=False).tolist()
     closed = [*angles, angles[0]]
@@ -141,8 +141,8 @@ def radar(vm: TeamReport, theme: Theme) -> str:
     )
     ax.plot(closed, [*cur, cur[0]], color=c.primary, linewidth=1.6, label="Today")
     ax.fill(closed, [*cur, cur[0]], color=c.primary, alpha=0.12)
-    fig.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0))
-    fig.subplots_adjust(left=0.12, right=0.88, top=0.9, bottom=0.12)
+    fig.legend(loc="upper left", ncol=1, bbox_to_anchor=(0.0, 1.0))
+    fig.subplots_adjust(left=0.14, right=0.86, top=0.9, bottom=0.1)
     return svg_data_uri(fig)
 
 
@@ -171,26 +171,29 @@ def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme) -> str:
     """Every respondent's capability score as a dot (anonymous), the team median as a bar."""
     c = theme.colours
     n = len(rows)
-    fig = _figure(0.42 * n + 0.7)
+    row_in = 0.56  # inches per capability: room for a column of ~14 tied dots
+    h = row_in * n + 0.7
+    fig = _figure(h)
     ax = fig.add_subplot()
     for i, row in enumerate(rows):
         y = n - 1 - i
-        ax.axhline(y, color=c.panel, linewidth=9, zorder=0)
-        step = min(0.06, 0.8 / max(1, _max_tie(row.others + row.management)))
+        ax.axhline(y, color=c.panel, linewidth=16, zorder=0)
+        # one dot diameter (≈2.4 pt) apart, compressed only when a tie would overflow the row
+        step = min(2.6 / 72 / row_in, 0.84 / max(1, _max_tie(row.others + row.management)))
         for values, colour in ((row.others, c.others), (row.management, c.management)):
             if values:
                 pts = _stack(values, step)
                 ax.scatter(
                     [p[0] for p in pts],
                     [y + p[1] for p in pts],
-                    s=7,
+                    s=5.5,
                     color=colour,
-                    alpha=0.9,
+                    alpha=0.95,
                     linewidths=0,
                     zorder=2,
                 )
         if not math.isnan(row.median):
-            ax.plot([row.median] * 2, [y - 0.32, y + 0.32], color=c.accent, linewidth=2, zorder=3)
+            ax.plot([row.median] * 2, [y - 0.42, y + 0.42], color=c.accent, linewidth=1.6, zorder=3)
         ax.text(5.32, y, row.label, va="center", ha="left", fontsize=7.5, color=c.text)
     ax.set_yticks(range(n))
     ax.set_yticklabels([_wrap(r.name, 26) for r in reversed(rows)])

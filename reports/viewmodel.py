@@ -439,8 +439,8 @@ def _findings(
                     "alignment",
                     cid,
                     f"The team is {word} on {name}",
-                    f"The management team's answers are {fmt_agi(agi.value)} apart on the 0–100 "
-                    f"Alignment Gap Index (aligned below {fmt_num(low_band, 0)}, misaligned above "
+                    f"The management team's Alignment Gap Index is {fmt_agi(agi.value)} of 100 "
+                    f"(aligned below {fmt_num(low_band, 0)}, misaligned above "
                     f"{fmt_num(high_band, 0)}).{split}",
                     "Agree on where the company stands here before investing; otherwise the "
                     "budget will be argued over rather than used.",
@@ -479,10 +479,11 @@ def _findings(
                         f"{fmt_num(pg.others_mean)} (difference {fmt_signed(pg.gap)}, "
                         f"p {_p_text(pg.p_value)}).",
                         (
-                            "A blind spot: check the executive view against what front-line staff "
-                            "and customers experience."
+                            f"A possible blind spot: test the executive view of {name.lower()} "
+                            "against what front-line staff and customers experience."
                             if blind
-                            else "A hidden strength: executives can build on more than they think."
+                            else f"A hidden strength: in {name.lower()} executives can build on "
+                            "more than they think."
                         ),
                         abs(pg.gap) / 0.75,
                     )
