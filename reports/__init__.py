@@ -12,7 +12,6 @@ are imported on first use.
 
 from reports.api import (
     render_individual_pdf,
-    render_team_html,
     render_team_pdf,
     render_trend_pdf,
     team_report_html,
@@ -26,7 +25,6 @@ __all__ = [
     "Theme",
     "load_theme",
     "render_individual_pdf",
-    "render_team_html",
     "render_team_pdf",
     "render_trend_pdf",
     "team_report_html",

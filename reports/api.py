@@ -11,7 +11,6 @@ from scoring.results import WaveResult
 
 __all__ = [
     "render_individual_pdf",
-    "render_team_html",
     "render_team_pdf",
     "render_trend_pdf",
     "team_report_html",
@@ -32,9 +31,6 @@ def team_report_html(
     options = options or ReportOptions()
     vm = build_team_report(result, responses, instrument, options)
     return render_html(vm, team_charts(vm, options.theme), options)
-
-
-render_team_html = team_report_html
 
 
 def render_team_pdf(

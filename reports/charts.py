@@ -297,7 +297,7 @@ def perception_chart(vm: TeamReport, theme: Theme) -> str:
 def alignment_map(data: MapData, theme: Theme) -> str:
     """Classical-MDS map of respondents coloured by camp (no ids unless a named workshop)."""
     c = theme.colours
-    fig = _figure(3.2, 5.0)
+    fig = _figure(3.3, 5.0)
     ax = fig.add_subplot()
     xs = [p[0] for p in data.coords]
     ys = [p[1] for p in data.coords]
@@ -306,7 +306,7 @@ def alignment_map(data: MapData, theme: Theme) -> str:
         ax.scatter(
             [xs[i] for i in idx],
             [ys[i] for i in idx],
-            s=16,
+            s=18,
             color=CAMP_COLOURS[k % len(CAMP_COLOURS)],
             alpha=0.85,
             linewidths=0,

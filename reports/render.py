@@ -39,6 +39,7 @@ class _Engine:
 
     font_config: Any
     css: Any
+    warnings: tuple[str, ...] = ()  # logged while the stylesheet was parsed
 
 
 _ENGINE: _Engine | None = None
@@ -51,9 +52,15 @@ def _engine() -> _Engine:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        fc = FontConfiguration()
-        css = CSS(filename=str(stylesheet_path()), font_config=fc)
-        _ENGINE = _Engine(fc, css)
+        logger = logging.getLogger("weasyprint")
+        handler = _Collect()
+        logger.addHandler(handler)
+        try:
+            fc = FontConfiguration()
+            css = CSS(filename=str(stylesheet_path()), font_config=fc)
+        finally:
+            logger.removeHandler(handler)
+        _ENGINE = _Engine(fc, css, tuple(r.getMessage() for r in handler.records))
     return _ENGINE
 
 
@@ -140,7 +147,8 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
         pdf = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
     finally:
         logger.removeHandler(handler)
-    if strict and handler.records:
-        msgs = "; ".join(r.getMessage() for r in handler.records[:5])
+    problems = [*eng.warnings, *(r.getMessage() for r in handler.records)]
+    if strict and problems:
+        msgs = "; ".join(problems[:5])
         raise ReportError(f"the report layout produced warnings: {msgs}")
     return pdf

@@ -323,3 +323,49 @@ def test_batch_writes_one_file_per_respondent(wave, tmp_path):
     )
     assert [p.name for p in paths] == [f"individual-{i}.pdf" for i in ids]
     assert len(seen) == 3 and all(p.stat().st_size > 10_000 for p in paths)
+
+
+def test_theme_client_appears_on_cover_and_header(wave, tmp_path):
+    from reports import render_individual_pdf
+
+    inst, rs, wr = wave
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10"/></svg>'
+    )
+    (tmp_path / "t.yaml").write_text("client: Acme Holdings\nlogo: logo.svg\n")
+    opts = ReportOptions(theme=load_theme(tmp_path / "t.yaml"))
+    pdf = render_individual_pdf(wr, rs, inst, rs.respondents[0].id, opts, strict=True)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert "ACME HOLDINGS" in reader.pages[0].extract_text()  # set in capitals on the cover
+    assert "Acme Holdings" in reader.pages[1].extract_text()  # running header
+    assert "Acme Holdings" in reader.metadata.title
+
+
+def test_user_template_directory_overrides_a_template(wave, tmp_path):
+    from reports import render_individual_pdf
+
+    inst, rs, wr = wave
+    (tmp_path / "individual.html").write_text(
+        '{% extends "base.html" %}{% block body %}<section class="chapter"><h1>Custom page</h1>'
+        "<p>{{ vm.respondent }}</p></section>{% endblock %}"
+    )
+    pdf = render_individual_pdf(
+        wr, rs, inst, rs.respondents[0].id, ReportOptions(template_dir=tmp_path), strict=True
+    )
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert [d.title for d in reader.outline] == ["Custom page"]
+
+
+@pytest.mark.slow
+def test_demo_reports_are_written(tmp_path):
+    from reports.batch import write_demo_reports
+    from scoring import score_wave
+
+    _inst, _rs, _wr = scored()
+    inst = _inst
+    waves = [northwind_wave(w, inst) for w in ("2026-H1", "2026-H2")]
+    results = [score_wave(inst, rs, OPTIONS) for rs in waves]
+    files = write_demo_reports(inst, waves, results, tmp_path)
+    names = sorted(p.name for p in files)
+    assert "team-report-2026-H1.pdf" in names and "trend-report.pdf" in names
+    assert len([n for n in names if n.startswith("individual-")]) == 60
