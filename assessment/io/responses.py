@@ -1,11 +1,14 @@
-"""Reading response files: CSV and JSON, long or wide, into one validated :class:`ResponseSet`.
+"""Reading response files: CSV, JSON and XLSX, long or wide, into one validated :class:`ResponseSet`.
 
-Every format goes through the same two steps:
+:func:`read_records` is the one file reader: ``read_responses`` and ``centric score`` use it, and so
+does ``centric import`` (:mod:`assessment.store.importer`). Every format goes through two steps:
 
 1. ``parse_long_rows`` / ``parse_wide_rows`` turn rows (mappings of column name to cell value, as
-   :class:`csv.DictReader` or an XLSX sheet gives them) into canonical :class:`ResponseRecord`\\ s
-   plus the :class:`Problem`\\ s found in single cells (non-integer rating, bad ``na`` flag, ...).
-   They do not need the instrument.
+   an XLSX sheet or a JSON list gives them) into canonical :class:`ResponseRecord`\\ s plus the
+   :class:`Problem`\\ s found in single cells (non-integer rating, bad ``na`` flag, ...). They do
+   not need the instrument. A long CSV skips the mappings: its rows stay the lists
+   :class:`csv.reader` gives, read by column position worked out once from the header (about
+   twice as fast; same records, same problems).
 2. :func:`records_to_response_set` checks the records against the instrument (unknown items, ratings
    outside the item's scale, duplicate answers, conflicting respondents, unknown roles, several
    waves) and builds the arrays. Import is all-or-nothing: when any problem exists it raises one

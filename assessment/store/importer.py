@@ -4,8 +4,9 @@ Steps, each of which can only fail before anything is written:
 
 1. The file size is checked against a limit (default :data:`DEFAULT_MAX_MB`, ``--max-size``).
 2. The database is opened and its schema revision checked.
-3. The file is read into canonical records; every problem (bad encoding, unknown column, bad cell)
-   is collected with its sheet, row and column.
+3. The file is read into canonical records by the one reader of :mod:`assessment.io`
+   (:func:`assessment.io.read_records`, the same as ``centric score``); every problem (bad
+   encoding, unknown column, bad cell) is collected with its sheet, row and column.
 4. Each wave is matched with its instrument version: ``--instrument``, else what the file declares
    (JSON ``waves``/``instrument``, the XLSX ``waves`` or hidden ``_centric`` sheet), else the
    version an existing wave is bound to, else the newest ``customer-centricity``. A version that
