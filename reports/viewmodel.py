@@ -254,6 +254,8 @@ class ReliabilityRow:
     rwg_j: str
     ad: str
     note: str
+    verdict: str = ""  # internal consistency in words
+    verdict_css: str = "na"
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,7 @@ class TeamReport:
     stage_span: int
     business: BusinessView
     reliability: tuple[ReliabilityRow, ...]
+    reliability_summary: str
     items: tuple[ItemGroup, ...]
     comments: tuple[tuple[str, str], ...]  # (item id, text), unattributed, sorted
     comments_note: str
@@ -856,8 +859,16 @@ def build_team_report(
                 fmt_num(ag.rwg_j, 2),
                 fmt_num(ag.ad_mean, 2),
                 note,
+                *_consistency(ag.cronbach_alpha),
             )
         )
+    n_ok = sum(1 for r in reliability if r.verdict in ("good", "adequate"))
+    reliability_summary = (
+        f"The statements hang together well enough (Cronbach's α of 0.70 or more) for {n_ok} of "
+        f"{len(reliability)} capabilities. Low agreement between respondents (Krippendorff's α, "
+        "rwg) is not a flaw of the questionnaire: when people honestly see the company "
+        "differently, that is exactly the misalignment this report measures."
+    )
 
     stats = {i.item_id: i for i in result.items}
     groups = []
@@ -910,6 +921,7 @@ def build_team_report(
         stage_span=span,
         business=business,
         reliability=tuple(reliability),
+        reliability_summary=reliability_summary,
         items=tuple(groups),
         comments=comments,
         comments_note=comments_note,
@@ -917,6 +929,18 @@ def build_team_report(
         level_names=level_names,
         warnings=_safe_warnings(result.warnings, sup, dept_names),
     )
+
+
+def _consistency(alpha: float) -> tuple[str, str]:
+    """Cronbach's α in words: ≥ 0.80 good, ≥ 0.70 adequate, below low (Nunnally's rule of thumb)."""
+    if _nan(alpha):
+        return "undefined", "na"
+    alpha = round(alpha, 2)  # judge the number the reader sees
+    if alpha >= 0.8:
+        return "good", "ok"
+    if alpha >= 0.7:
+        return "adequate", "ok"
+    return "low", "warn"
 
 
 def _safe_warnings(
