@@ -1103,9 +1103,13 @@ def build_individual_report(
     )
     higher = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value >= 0.5)
     lower = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value <= -0.5)
+
+    def _count(n: int) -> str:
+        return "none" if n == 0 else f"{n} of {len(rows)}"
+
     summary = (
-        f"You rate the company higher than the team median on {higher} of {len(rows)} capabilities "
-        f"and lower on {lower} (by half a point or more). "
+        f"You rate the company at least half a point above the team median on {_count(higher)} "
+        f"capabilities and at least half a point below it on {_count(lower)}. "
         "Where your view differs most, your perspective is worth bringing to the workshop."
     )
     answered = int((~__import__("numpy").isnan(responses.current[idx])).sum())
@@ -1264,8 +1268,13 @@ def build_trend_report(
     n_al = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
     summary = (
         f"Between {waves[0]} and {waves[-1]}, {n_up} of {len(rows)} capabilities improved and "
-        f"{n_down} declined; the management team became more aligned on {n_al}. The overall "
-        f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+        f"{n_down or 'none'} declined; the management team became more aligned on "
+        f"{n_al or 'none'}. The overall "
+        + (
+            f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
+            if fmt_agi(ov[0]) == fmt_agi(ov[-1])
+            else f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+        )
     )
     # departments: shown only when large enough in every wave
     hidden: set[str] = set()
