@@ -38,6 +38,7 @@ the distances with ``k`` in 2..4 chosen by the mean silhouette (Rousseeuw 1987).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -365,7 +366,8 @@ def alignment_map(
     camps = []
     for c in range(int(labels.max()) + 1):
         members = q[labels == c]
-        with np.errstate(invalid="ignore"):
+        with warnings.catch_warnings():  # a capability nobody in the camp scored stays NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
             prof = np.nanmean(members, axis=0) if members.size else np.full(q.shape[1], np.nan)
         camps.append(
             Camp(
