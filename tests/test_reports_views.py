@@ -369,3 +369,21 @@ def test_demo_reports_are_written(tmp_path):
     names = sorted(p.name for p in files)
     assert "team-report-2026-H1.pdf" in names and "trend-report.pdf" in names
     assert len([n for n in names if n.startswith("individual-")]) == 60
+
+
+def test_a_fresh_process_renders_the_same_bytes(wave, tmp_path):
+    """Determinism across processes: font subsets, SVG ids and metadata carry no per-run state."""
+    from reports import render_individual_pdf
+
+    inst, rs, wr = wave
+    who = rs.respondents[7].id
+    out = tmp_path / "fresh.pdf"
+    code = (
+        "import sys; sys.path[:0] = ['.', 'tests']\n"
+        "from test_reports_support import scored\n"
+        "from reports import render_individual_pdf\n"
+        "inst, rs, wr = scored()\n"
+        f"open({str(out)!r}, 'wb').write(render_individual_pdf(wr, rs, inst, {who!r}))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+    assert out.read_bytes() == render_individual_pdf(wr, rs, inst, who)
