@@ -286,7 +286,7 @@ def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_
 
 def test_demo_writes_responses_and_results(runner, tmp_path):
     out = tmp_path / "demo"
-    result = runner.invoke(cli, ["demo", "--out", str(out), "--bootstrap", "100"])
+    result = runner.invoke(cli, ["demo", "--out", str(out), "--bootstrap", "100", "--no-reports"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
@@ -325,7 +325,7 @@ def test_demo_error_leaves_no_partial_files(runner, tmp_path, monkeypatch):
 
     monkeypatch.setattr(service, "score_responses", broken)
     out = tmp_path / "demo"
-    result = runner.invoke(cli, ["demo", "--out", str(out)])
+    result = runner.invoke(cli, ["demo", "--out", str(out), "--no-reports"])
     assert result.exit_code == 2 and "simulated failure" in result.output
     assert not out.exists() or list(out.iterdir()) == []
 
@@ -342,7 +342,9 @@ def test_every_command_is_documented():
 
 def test_demo_is_deterministic(runner, tmp_path):
     for name in ("a", "b"):
-        result = runner.invoke(cli, ["demo", "--out", str(tmp_path / name), "--bootstrap", "50"])
+        result = runner.invoke(
+            cli, ["demo", "--out", str(tmp_path / name), "--bootstrap", "50", "--no-reports"]
+        )
         assert result.exit_code == 0, result.output
     for path in sorted((tmp_path / "a").iterdir()):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name

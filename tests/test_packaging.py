@@ -68,6 +68,9 @@ def test_wheel_ships_the_instrument_and_lock_file(wheel):
         scripts = zf.read(entry_points).decode()
     assert "questionnaires/customer-centricity/1.0.0.yaml" in names
     assert "questionnaires/lock.json" in names
+    for packaged in ("reports/static/report.css", "reports/templates/team.html"):
+        assert packaged in names, packaged
+    assert any(n.startswith("reports/fonts/") and n.endswith(".ttf") for n in names)
     assert "centric = assessment.cli:main" in scripts
 
 
@@ -100,6 +103,25 @@ def test_installed_wheel_imports_its_own_modules_and_runs(unpacked, tmp_path):
     assert "Commands:" in proc.stdout
 
     out = tmp_path / "demo"
-    proc = run_outside(unpacked, tmp_path, "-c", cli, "demo", "--out", str(out), "--bootstrap", "0")
+    proc = run_outside(
+        unpacked, tmp_path, "-c", cli, "demo", "--out", str(out), "--bootstrap", "0", "--no-reports"
+    )
     assert proc.returncode == 0, proc.stderr
     assert (out / "results-2026-H2.json").is_file()
+
+    # one render from the wheel: templates, CSS and fonts are packaged
+    pdf = tmp_path / "team.pdf"
+    proc = run_outside(
+        unpacked,
+        tmp_path,
+        "-c",
+        cli,
+        "report",
+        "team",
+        str(out / "northwind-2026-H1.csv"),
+        "-o",
+        str(pdf),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "reports/fonts" not in proc.stderr and "WARNING" not in proc.stderr

@@ -32,13 +32,20 @@ Examples:
     default=None,
     help="Bootstrap resamples for CIs [default: 1000].",
 )
+@click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Also write the PDF reports (team per wave, trend, one personal report per respondent).",
+)
 @user_errors
-def demo(out: Path, seed: int | None, bootstrap: int | None) -> None:
+def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> None:
     """Generate the Northwind Telecom demo: 60 respondents, waves 2026-H1 and 2026-H2.
 
     Writes per wave the responses (northwind-<wave>.csv, long format), the full scored result
-    (results-<wave>.json) and a per-capability summary (results-<wave>.csv). The data are
-    synthetic and seeded: the same seed gives the same files.
+    (results-<wave>.json) and a per-capability summary (results-<wave>.csv); then the PDF reports
+    into reports/: team-report-<wave>.pdf, trend-report.pdf and individual/<respondent>.pdf for
+    the last wave. The data are synthetic and seeded: the same seed gives the same files.
     """
     from dataclasses import replace
 
@@ -49,4 +56,27 @@ def demo(out: Path, seed: int | None, bootstrap: int | None) -> None:
     click.echo(f"Generating Northwind Telecom into {out}/ ...", err=True)
     run = service.run_demo(out, seed=seed, options=options)
     for path in run.files:
+        click.echo(str(path))
+    if not reports:
+        return
+
+    from reports import ReportOptions
+    from reports.batch import write_demo_reports
+    from reports.theme import theme_from_data
+
+    report_options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
+    with click.progressbar(
+        length=run.waves[-1].n_respondents,
+        label="Personal reports",
+        file=click.get_text_stream("stderr"),
+    ) as bar:
+        written = write_demo_reports(
+            run.instrument,
+            run.waves,
+            run.results,
+            out / "reports",
+            report_options,
+            progress=lambda _path: bar.update(1),
+        )
+    for path in written:
         click.echo(str(path))
