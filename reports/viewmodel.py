@@ -1269,7 +1269,7 @@ def build_trend_report(
     summary = (
         f"Between {waves[0]} and {waves[-1]}, {n_up} of {len(rows)} capabilities improved and "
         f"{n_down or 'none'} declined; the management team became more aligned on "
-        f"{n_al or 'none'}. The overall "
+        f"{n_al or 'none'} of them. The overall "
         + (
             f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
             if fmt_agi(ov[0]) == fmt_agi(ov[-1])
