@@ -11,6 +11,7 @@ creation or modification date, chart SVG ids are salted with a constant, and not
 
 from __future__ import annotations
 
+import atexit
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,15 @@ def _engine() -> _Engine:
         finally:
             logger.removeHandler(handler)
         _ENGINE = _Engine(fc, css, tuple(r.getMessage() for r in handler.records))
+        atexit.register(_release_engine)
     return _ENGINE
+
+
+def _release_engine() -> None:
+    """Drop the font configuration while the interpreter still works: its finaliser deletes a
+    temporary folder and fails noisily when it runs during shutdown."""
+    global _ENGINE
+    _ENGINE = None
 
 
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
