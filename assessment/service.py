@@ -202,7 +202,6 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
     row.update(
         capability="overall",
         name="Overall (weighted)",
-        n=overall.n,
         agi_management=_num(overall.value, 1),
         agi_band=overall.band,
         agi_management_target=_num(target.value, 1),

@@ -150,17 +150,28 @@ def load_responses(
     return loaded
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, spec: str | None = None) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
+        if spec is not None:
+            return format(value, spec)
         return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
     return str(value)
 
 
-def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
-    """A plain aligned text table; ``columns`` are ``(key, heading)``; numbers right-aligned."""
-    cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
+def format_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    formats: dict[str, str] | None = None,
+) -> str:
+    """A plain aligned text table; ``columns`` are ``(key, heading)``; numbers right-aligned.
+
+    ``formats`` maps a key to a format spec for its floats (e.g. ``{"score": ".2f"}``), so a column
+    shows the same number of decimals on every row.
+    """
+    formats = formats or {}
+    cells = [[_cell(r.get(k), formats.get(k)) for k, _ in columns] for r in rows]
     heads = [h for _, h in columns]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
     numeric = [

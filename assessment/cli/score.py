@@ -29,6 +29,8 @@ TABLE_COLUMNS = (
     ("perception", "View"),
 )
 
+TABLE_FORMATS = {"score": ".2f", "agi_management": ".1f", "perception_gap": "+.2f"}
+
 
 @click.command(
     epilog="""\b
@@ -104,7 +106,7 @@ def score(
             f"{result.instrument_ref}  wave {result.wave}  {result.n_respondents} respondents\n"
             f"data {result.data_hash[:19]}  instrument {result.instrument_hash[:19]}\n\n"
         )
-        text = head + format_table(rows, TABLE_COLUMNS)
+        text = head + format_table(rows, TABLE_COLUMNS, TABLE_FORMATS)
     for w in result.warnings:
         click.echo(f"Warning: {w}", err=True)
     emit(text, output)
