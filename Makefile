@@ -31,7 +31,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/pytest -q -s tests/benchmarks -p no:xdist -o norecursedirs=
+	$(BIN)/pytest -q -s tests/benchmarks -p no:xdist -o norecursedirs=".*"
 
 clean:
 	rm -rf $(VENV) demo-output build dist .pytest_cache

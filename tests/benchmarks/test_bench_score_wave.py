@@ -86,9 +86,7 @@ def pandas_scores_and_agi(long, items, asked, management_roles=("executive",), m
             pairs = s.iloc[start : start + CHUNK].merge(s, how="cross", suffixes=("_i", "_j"))
             total += (pairs["score_i"] - pairs["score_j"]).abs().sum()
         n = len(s)
-        agi[(cap, group)] = (
-            100 * (total / 2) / ((n // 2) * ((n + 1) // 2) * 4) if n >= 3 else np.nan
-        )
+        agi[(cap, group)] = 100 * (total / 2) / (n * (n - 1) / 2 * 4) if n >= 3 else np.nan
     scores = agg.pivot(index="respondent", columns="capability", values="score")
     return scores, agi
 
