@@ -3,10 +3,10 @@
 Sources, named again in each test:
 * Shrout & Fleiss (1979), Psychol. Bull. 86, 420–428, Table 2 data and the ICC values in the text.
 * Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", worked example (4 coders × 12 units, missing values).
-* R ``multilevel`` (Bliese) — rwg, rwg.j, rwg.j.lindell, ad.m, awg, ICC1, ICC2. R is not
-  installed here: expected values are computed by hand in the test from the formulas, and
-  cross-checked with ``tests/reference/multilevel_oracle.py`` (a loop-by-loop restatement of R's
-  behaviour); ``tests/reference/multilevel_reference.R`` prints the same numbers from R.
+* R ``multilevel`` 2.7 (Bliese) — rwg, rwg.j, rwg.j.lindell, ad.m, awg, ICC1, ICC2: hand-computed
+  values confirmed by R 4.2.2 (``tests/reference/multilevel_reference.R`` and its ``.Rout``), R's own
+  output on seeded group data (``multilevel_groups.R`` → ``multilevel_groups_values.csv``), and
+  ``tests/reference/multilevel_oracle.py`` (a loop-by-loop restatement of R's rules) on random data.
 * pingouin 0.5+ (``intraclass_corr``, ``cronbach_alpha``; validated by its authors against R psych)
   and the ``krippendorff`` PyPI package, compared live on random data.
 """
@@ -662,3 +662,34 @@ def test_icc_perfect_agreement_is_one_with_infinite_f():
     r = ag.icc([[1, 1], [3, 3], [5, 5]])
     assert all(getattr(r, f) == pytest.approx(1.0) for f in PG_TYPES)
     assert r.f1 == math.inf and r.f23 == math.inf
+
+
+# R-computed values: tests/reference/multilevel_groups.R (R 4.2.2, multilevel 2.7) wrote the data
+# and every expected number below; six groups of 3-10 raters × 6 items, one group past truncation.
+
+
+def _r_groups():
+    import csv
+
+    with open(REF / "multilevel_groups_data.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with open(REF / "multilevel_groups_values.csv", encoding="utf-8") as f:
+        values = list(csv.DictReader(f))
+    groups = np.array([int(r["group"]) for r in rows])
+    x = np.array([[float(r[f"i{j}"]) for j in range(1, 7)] for r in rows])
+    return groups, x, values
+
+
+def test_r_multilevel_group_values():
+    groups, x, values = _r_groups()
+    for v in values:
+        xg = x[groups == int(v["group"])]
+        assert ag.rwg_j(xg, 5) == pytest.approx(float(v["rwg_j"]), abs=1e-12)
+        # R's rwg.j.lindell is not truncated: group 5 is slightly negative there and here
+        assert ag.rwg_star_j(xg, 5) == pytest.approx(float(v["rwg_j_lindell"]), abs=1e-12)
+        assert ag.ad(xg) == pytest.approx(float(v["ad_mean"]), abs=1e-12)
+        assert ag.ad(xg, center="median") == pytest.approx(float(v["ad_median"]), abs=1e-12)
+        assert ag.awg_j(xg, 1, 5) == pytest.approx(float(v["awg"]), abs=1e-12)
+    sep = ag.group_separation(x[:, 0], groups)
+    assert sep.icc1 == pytest.approx(float(values[0]["icc1_item1"]), abs=1e-12)
+    assert sep.icc2 == pytest.approx(float(values[0]["icc2_item1"]), abs=1e-12)
