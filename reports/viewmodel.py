@@ -327,9 +327,12 @@ class TeamReport:
 
 
 def _level_names(instrument: Instrument) -> tuple[str, ...]:
-    for scale in instrument.scales.values():
-        if scale.options == 5:
-            return tuple(scale.labels)
+    """Names of maturity levels 1-5: the labels of the 5-option scale most items use."""
+    from collections import Counter
+
+    used = Counter(i.scale for i in instrument.items if instrument.scales[i.scale].options == 5)
+    if used:
+        return tuple(instrument.scales[used.most_common(1)[0][0]].labels)
     return tuple(f"Level {k}" for k in range(1, 6))
 
 
@@ -759,13 +762,19 @@ def build_team_report(
     )[: options.max_disputed_items]
     disputed = []
     for it in ranked:
-        total = max(1, sum(it.distribution))
-        peak = max(it.distribution) or 1
+        # bars show the answers as given: the item's own labels, and reverse-coded items un-flipped
+        item = instrument.item(it.item_id)
+        answer_labels = instrument.scales[item.scale].labels
+        counts = it.distribution[::-1] if item.reverse else it.distribution
+        peak = max(counts) or 1
         dist = tuple(
-            (level_names[j] if j < len(level_names) else str(j + low), c, f"{100 * c / peak:.0f}")
-            for j, c in enumerate(it.distribution)
+            (
+                answer_labels[j] if j < len(answer_labels) else str(j + low),
+                c,
+                f"{100 * c / peak:.0f}",
+            )
+            for j, c in enumerate(counts)
         )
-        del total
         disputed.append(
             DisputedItem(
                 it.item_id,

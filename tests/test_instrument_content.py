@@ -89,19 +89,25 @@ def test_five_to_seven_items_per_capability_with_stable_unique_ids(inst):
         ]
 
 
-def test_items_share_one_maturity_anchored_scale(inst):
-    assert list(inst.scales) == ["maturity5"]
+def test_items_are_rated_on_a_maturity_anchored_scale(inst):
+    assert list(inst.scales) == ["maturity5", "extent5"]
     scale = inst.scales["maturity5"]
     assert (scale.low, scale.high, scale.options) == (1, 5, 5)
     assert scale.labels == ["Ad hoc", "Emerging", "Defined", "Managed", "Customer-led"]
     assert scale.descriptors is not None and len(set(scale.descriptors)) == 5
-    assert {i.scale for i in inst.items} == {"maturity5"}
+    assert {i.scale for i in inst.items if not i.reverse} == {"maturity5"}
 
 
-def test_some_items_are_reverse_coded_and_explain_it(inst):
+def test_reverse_coded_items_use_an_extent_scale_and_explain_it(inst):
+    # a bad practice cannot be "Customer-led": reverse-coded statements are rated by how widespread
+    # they are, on a scale with the same range, so they join their capability's statistics
     reverse = [i for i in inst.items if i.reverse]
     assert 5 <= len(reverse) <= 12
     assert {"MET-04", "SYS-02"} <= {i.id for i in reverse}  # sales quotas; unlogged transfers
+    assert {i.scale for i in reverse} == {"extent5"}
+    extent, maturity = inst.scales["extent5"], inst.scales["maturity5"]
+    assert (extent.low, extent.high) == (maturity.low, maturity.high)
+    assert extent.labels[0] == "Not at all" and extent.descriptors is not None
     assert all(i.help and "reverse" in i.help for i in reverse)
     # no capability is measured mostly by reverse items
     for cap in inst.capabilities:
