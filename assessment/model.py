@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -390,7 +390,7 @@ class _Problems(ValueError):
         super().__init__("; ".join(f"{_fmt_loc(loc)}: {msg}" for loc, msg in problems))
 
 
-def _dupes(ids: list[str], what: str, locs: list[Loc], errors: list[tuple[Loc, str]]) -> None:
+def _dupes(ids: list[str], what: str, locs: Sequence[Loc], errors: list[tuple[Loc, str]]) -> None:
     first: dict[str, Loc] = {}
     for i, loc in zip(ids, locs, strict=True):
         if i in first:
@@ -479,7 +479,7 @@ def _line_of(node: Any, loc: Loc) -> int | None:
 
     if node is None:
         return None
-    line = node.start_mark.line + 1
+    line: int = node.start_mark.line + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             nxt = next((v for k, v in node.value if str(k.value) == str(part)), None)
@@ -567,7 +567,8 @@ def _yaml_loader() -> type:
                         key_node.start_mark,
                     )
                 seen[key] = key_node.start_mark
-            return super().construct_mapping(node, deep=deep)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
 
     return UniqueKeyLoader
 

@@ -153,7 +153,7 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
         doc = HTML(string=html, base_url=str(PACKAGE_DIR)).render(
             stylesheets=[eng.css], font_config=eng.font_config
         )
-        pdf = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
+        pdf: bytes = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
     finally:
         logger.removeHandler(handler)
     problems = [*eng.warnings, *(r.getMessage() for r in handler.records)]

@@ -644,9 +644,11 @@ def _delta2(level: str, domain: np.ndarray, n_c: np.ndarray) -> np.ndarray:
     """Squared difference function δ²(c, k) of Krippendorff (2011) for each level."""
     c, k = domain[:, None], domain[None, :]
     if level == "nominal":
-        return (c != k).astype(float)
+        result: np.ndarray = (c != k).astype(float)
+        return result
     if level == "interval":
-        return (c - k) ** 2
+        result = (c - k) ** 2
+        return result
     if level == "ratio":
         s = c + k
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -656,7 +658,8 @@ def _delta2(level: str, domain: np.ndarray, n_c: np.ndarray) -> np.ndarray:
     i = np.arange(domain.size)
     lo, hi = np.minimum.outer(i, i), np.maximum.outer(i, i)
     between = cum[hi + 1] - cum[lo]
-    return (between - (n_c[lo] + n_c[hi]) / 2.0) ** 2
+    result = (between - (n_c[lo] + n_c[hi]) / 2.0) ** 2
+    return result
 
 
 def krippendorff_alpha(X: npt.ArrayLike, level: Level = "interval") -> float:
@@ -725,7 +728,7 @@ def _pairwise_cov(A: np.ndarray) -> np.ndarray:
     sx = Z.T @ M  # [i, j]: sum of item i over rows where i and j are both present
     sxy = Z.T @ Z
     with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (sxy - sx * sx.T / n) / (n - 1)
+        cov: np.ndarray = (sxy - sx * sx.T / n) / (n - 1)
     cov[n < 2] = np.nan
     return cov
 
@@ -752,7 +755,7 @@ def cronbach_alpha(
     A = _as_float(X, (2,), "ratings X (respondents × items)")
     if missing == "listwise":
         A = A[~np.isnan(A).any(axis=1)]
-    j = A.shape[1]
+    j = int(A.shape[1])
     if j < 2 or A.shape[0] < 2:
         return NAN
     C = _pairwise_cov(A)

@@ -66,13 +66,15 @@ def pairwise_abs_sum(sorted_x: np.ndarray) -> np.ndarray:
     """``Σ_{i<j} |x_i − x_j|`` of already sorted values along the last axis, as ``Σ (2i − n − 1) x_(i)``."""
     n = sorted_x.shape[-1]
     w = 2.0 * np.arange(1, n + 1) - n - 1
-    return sorted_x @ w
+    result: np.ndarray = sorted_x @ w
+    return result
 
 
 def _pair_count(n: np.ndarray | int, span: float) -> np.ndarray:
     """``C(n, 2) · span``: the denominator that turns a pair sum into the mean pair difference."""
     n = np.asarray(n, dtype=float)
-    return n * (n - 1) / 2 * span
+    result: np.ndarray = n * (n - 1) / 2 * span
+    return result
 
 
 def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float) -> float:
@@ -142,11 +144,13 @@ def bootstrap_agi_replicates(
     order = np.argsort(x[cols], kind="stable")
     xs = x[cols][order]
     dtype = np.int32 if len(x) < 40000 else np.int64  # c·(2C − c − m) stays below n²
-    c = counts[:, cols[order]].astype(dtype, copy=False)
+    c: np.ndarray = counts[:, cols[order]].astype(dtype, copy=False)
     # running counts per resample: one flat cumulative sum (numpy's row-wise cumsum of integers is
     # ~10× slower), minus each row's starting offset
     total = np.int64(c.shape[0]) * max(len(x), 1)
-    cum = np.cumsum(c.ravel(), dtype=np.int64 if total >= 2**31 else dtype).reshape(c.shape)
+    cum: np.ndarray = np.cumsum(c.ravel(), dtype=np.int64 if total >= 2**31 else dtype).reshape(
+        c.shape
+    )
     start = np.concatenate(([0], cum[:-1, -1])).astype(cum.dtype)
     cum -= start[:, None]
     cum = cum.astype(dtype, copy=False)
@@ -212,7 +216,8 @@ def _euclidean(x: np.ndarray) -> np.ndarray:
     sq = (x * x).sum(axis=1)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
     np.fill_diagonal(d2, 0.0)
-    return np.sqrt(np.maximum(d2, 0.0))
+    result: np.ndarray = np.sqrt(np.maximum(d2, 0.0))
+    return result
 
 
 def _fix_signs(vecs: np.ndarray) -> np.ndarray:
@@ -220,7 +225,8 @@ def _fix_signs(vecs: np.ndarray) -> np.ndarray:
     idx = np.argmax(np.abs(vecs), axis=0)
     signs = np.sign(vecs[idx, np.arange(vecs.shape[1])])
     signs[signs == 0] = 1.0
-    return vecs * signs
+    result: np.ndarray = vecs * signs
+    return result
 
 
 def classical_mds(d: np.ndarray, dims: int = 2) -> tuple[np.ndarray, float]:
@@ -332,9 +338,9 @@ def alignment_map(
         )
     q = p[placed]
     if m <= EXACT_MAP_MAX:
-        d = pairwise_distances(q)
-        if np.isnan(d).any():  # no shared capability: fall back to the imputed profiles
-            d = None
+        exact = pairwise_distances(q)
+        # no shared capability: fall back to the imputed profiles
+        d: np.ndarray | None = None if np.isnan(exact).any() else exact
         if d is not None:
             coords, stress = classical_mds(d)
             feats = q

@@ -26,12 +26,19 @@ Ambition gap
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 
 import numpy as np
 
-from scoring.results import NAN, AmbitionGap, PerceptionGap, Separation, SiloGap
+from scoring.results import (
+    NAN,
+    AmbitionGap,
+    PerceptionGap,
+    PerceptionLabel,
+    Separation,
+    SiloGap,
+)
 
 __all__ = [
     "PERCEPTION_ALPHA",
@@ -39,6 +46,7 @@ __all__ = [
     "ambition_gap",
     "perception_gap",
     "permutation_test",
+    "permutation_tests",
     "silo_gap",
 ]
 
@@ -74,28 +82,36 @@ def _random_subsets(n: int, k: int, reps: int, rng: np.random.Generator) -> np.n
 
 def permutation_test(
     values: np.ndarray, in_group: np.ndarray, permutations: int = 10000, seed: int = 0
-) -> tuple[float, bool]:
+) -> tuple[float | np.ndarray, bool]:
     """Two-sided permutation p-value for ``mean(values[in_group]) − mean(values[~in_group])``.
 
     ``values`` may be 2-D (respondents × statistics, no NaN): the same relabellings serve every
-    column and the p-values come back as an array. Returns ``(p, exact)``.
+    column and the p-values come back as an array (:func:`permutation_tests`). Returns
+    ``(p, exact)``; ``p`` is a float for 1-D ``values``.
     """
     v = np.asarray(values, dtype=float)
-    one = v.ndim == 1
-    if one:
-        v = v[:, None]
+    if v.ndim == 1:
+        p, exact = permutation_tests(v[:, None], in_group, permutations, seed)
+        return float(p[0]), exact
+    return permutation_tests(v, in_group, permutations, seed)
+
+
+def permutation_tests(
+    values: np.ndarray, in_group: np.ndarray, permutations: int = 10000, seed: int = 0
+) -> tuple[np.ndarray, bool]:
+    """:func:`permutation_test` of every column of the 2-D ``values``: ``(p per column, exact)``."""
+    v = np.asarray(values, dtype=float)
     g = np.asarray(in_group, dtype=bool)
     n, k = len(g), int(g.sum())
     if k == 0 or k == n or permutations <= 0:
-        p = np.full(v.shape[1], np.nan)
-        return (float(p[0]) if one else p), False
+        return np.full(v.shape[1], np.nan), False
     small = min(k, n - k)
     side = g if k == small else ~g  # the difference is a function of the smaller group's sum
     total = v.sum(axis=0)
 
     def diff(group_sum: np.ndarray) -> np.ndarray:
         other = (total - group_sum) / (n - small)
-        d = group_sum / small - other
+        d: np.ndarray = group_sum / small - other
         return d if k == small else -d
 
     observed = diff(v[side].sum(axis=0))
@@ -113,10 +129,10 @@ def permutation_test(
         sums = v[idx].sum(axis=1)
         hits = (np.abs(diff(sums)) >= np.abs(observed) - tol).sum(axis=0)
         p = (1.0 + hits) / (1.0 + permutations)
-    return (float(p[0]) if one else p), exact
+    return p, exact
 
 
-def _label(gap: float, p: float) -> str:
+def _label(gap: float, p: float) -> PerceptionLabel:
     if math.isnan(gap) or math.isnan(p):
         return "undefined"
     if p < PERCEPTION_ALPHA and gap >= PERCEPTION_MIN_GAP:
@@ -151,7 +167,7 @@ def perception_gap(
         g = mgmt[rows]
         nm, no = int(g.sum()), int((~g).sum())
         if nm >= 2 and no >= 2:
-            p, exact = permutation_test(v, g, permutations, seed + cols[0])
+            p, exact = permutation_tests(v, g, permutations, seed + cols[0])
         else:
             p, exact = np.full(len(cols), np.nan), False
         for j, c in enumerate(cols):
@@ -168,7 +184,7 @@ def perception_gap(
                 exact=bool(exact),
                 n_management=nm,
                 n_others=no,
-                label=_label(gap, pj) if nm >= 2 and no >= 2 else "undefined",  # type: ignore[arg-type]
+                label=_label(gap, pj) if nm >= 2 and no >= 2 else "undefined",
             )
     return tuple(out[c] for c in range(s.shape[1]))
 
@@ -178,7 +194,7 @@ def silo_gap(
     departments: np.ndarray,
     cap_ids: Sequence[str],
     shown: Sequence[str],
-    separation_fn=None,
+    separation_fn: Callable[[np.ndarray, np.ndarray], Separation] | None = None,
 ) -> tuple[SiloGap, ...]:
     """Per-department means (departments in ``shown`` only, i.e. large enough to show) and the
     between-department separation over those departments, per capability."""
@@ -206,8 +222,8 @@ def silo_gap(
 
 def ambition_gap(
     cap_ids: Sequence[str],
-    current_means: Sequence[float],
-    target_means: Sequence[float],
+    current_means: Sequence[float] | np.ndarray,
+    target_means: Sequence[float] | np.ndarray,
     current_levels: Sequence[int],
     target_levels: Sequence[int],
     target_agis: Sequence[float],

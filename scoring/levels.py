@@ -61,8 +61,8 @@ def _floor_level(x: float) -> int:
 
 def maturity_levels(
     cap_ids: Sequence[str],
-    medians: Sequence[float],
-    target_medians: Sequence[float],
+    medians: Sequence[float] | np.ndarray,
+    target_medians: Sequence[float] | np.ndarray,
     item_ids: Sequence[Sequence[str]],
     item_medians: Sequence[Sequence[float]],
     prerequisites: Sequence[Sequence[int]],

@@ -38,6 +38,7 @@ __all__ = [
 
 NAN = float("nan")
 Band = Literal["aligned", "partly aligned", "misaligned", "undefined"]
+PerceptionLabel = Literal["blind spot", "hidden strength", "shared view", "undefined"]
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class PerceptionGap:
     exact: bool
     n_management: int
     n_others: int
-    label: Literal["blind spot", "hidden strength", "shared view", "undefined"]
+    label: PerceptionLabel
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from scoring.results import (
     AGIResult,
@@ -33,6 +34,9 @@ from scoring.results import (
     ScoreOptions,
 )
 
+if TYPE_CHECKING:
+    from assessment.model import Action, Instrument
+
 __all__ = ["build_roadmap"]
 
 
@@ -41,11 +45,11 @@ def _fmt_caps(caps: Sequence[str]) -> str:
     return caps[0] if len(caps) == 1 else ", ".join(caps[:-1]) + " and " + caps[-1]
 
 
-def _in_dependency_order(actions: list) -> list:  # list[assessment.model.Action]
+def _in_dependency_order(actions: list[Action]) -> list[Action]:
     """Actions of one level step, each after the actions of the same step it depends on (stable)."""
     ids = {a.id for a in actions}
     done: set[str] = set()
-    out = []
+    out: list[Action] = []
     pending = list(actions)
     while pending:
         for a in pending:
@@ -61,7 +65,7 @@ def _in_dependency_order(actions: list) -> list:  # list[assessment.model.Action
 
 
 def build_roadmap(
-    instrument,
+    instrument: Instrument,
     levels: Sequence[MaturityLevel],
     management_agi: Mapping[str, AGIResult],
     item_agi: Mapping[str, Sequence[tuple[str, float]]],
@@ -100,8 +104,8 @@ def build_roadmap(
                     changed = True
     confidence = {}
     for cid in order:
-        a = management_agi.get(cid)
-        v = a.value if a is not None else math.nan
+        agi = management_agi.get(cid)
+        v = agi.value if agi is not None else math.nan
         confidence[cid] = 0.5 if math.isnan(v) else max(0.0, 1.0 - v / 100.0)
 
     stages: list[RoadmapStage] = []

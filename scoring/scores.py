@@ -19,11 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assessment.errors import ScoringError
 from scoring.results import Interval
+
+if TYPE_CHECKING:
+    from assessment.model import Instrument
 
 __all__ = [
     "InstrumentIndex",
@@ -31,6 +35,7 @@ __all__ = [
     "align_columns",
     "bootstrap_counts",
     "bootstrap_mean_ci",
+    "bootstrap_mean_cis",
     "normalise",
     "percentile_interval",
     "respondent_scores",
@@ -66,7 +71,9 @@ def normalise(x: np.ndarray, low: float | np.ndarray, high: float | np.ndarray) 
     return 100.0 * (np.asarray(x, dtype=float) - low) / (np.asarray(high) - low)
 
 
-def to_scale(norm: np.ndarray | float, low: float, high: float) -> np.ndarray:
+def to_scale(
+    norm: np.ndarray | float, low: np.ndarray | float, high: np.ndarray | float
+) -> np.ndarray:
     """Inverse of :func:`normalise`: ``L + norm · (H − L)/100``."""
     return low + np.asarray(norm, dtype=float) * (high - low) / 100.0
 
@@ -97,7 +104,7 @@ class InstrumentIndex:
     prerequisites: tuple[tuple[int, ...], ...]
 
     @classmethod
-    def from_instrument(cls, instrument) -> InstrumentIndex:
+    def from_instrument(cls, instrument: Instrument) -> InstrumentIndex:
         caps = instrument.capabilities
         cap_pos = {c.id: k for k, c in enumerate(caps)}
         items = [(cap_pos[c.id], c, i) for c in caps for i in c.items]
@@ -292,21 +299,26 @@ def bootstrap_mean_ci(
     input, else a list of intervals.
     """
     v = np.asarray(values, dtype=float)
-    one = v.ndim == 1
-    if one:
-        v = v[:, None]
+    if v.ndim == 1:
+        return bootstrap_mean_cis(v[:, None], counts, level)[0]
+    return bootstrap_mean_cis(v, counts, level)
+
+
+def bootstrap_mean_cis(
+    values: np.ndarray, counts: np.ndarray, level: float = 0.95
+) -> list[Interval]:
+    """:func:`bootstrap_mean_ci` of each column of the 2-D (n × k) ``values``: k intervals."""
+    v = np.asarray(values, dtype=float)
     if counts.shape[0] == 0:
-        out = [Interval() for _ in range(v.shape[1])]
-        return out[0] if one else out
+        return [Interval() for _ in range(v.shape[1])]
     valid = ~np.isnan(v)
     c = counts.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         reps = (c @ np.where(valid, v, 0.0)) / (c @ valid.astype(float))
-    out = [
+    return [
         percentile_interval(reps[:, k], level) if valid[:, k].sum() >= 2 else Interval()
         for k in range(v.shape[1])
     ]
-    return out[0] if one else out
 
 
 def summarise(
@@ -318,6 +330,10 @@ def summarise(
     n = int(v_ok.size)
     if n == 0:
         return TeamSummary(0, np.nan, np.nan, np.nan, Interval())
-    ci = bootstrap_mean_ci(v, counts, level) if counts is not None and n >= 2 else Interval()
+    ci = (
+        bootstrap_mean_cis(v[:, None], counts, level)[0]
+        if counts is not None and n >= 2
+        else Interval()
+    )
     sd = float(np.std(v_ok, ddof=1)) if n >= 2 else np.nan
     return TeamSummary(n, float(v_ok.mean()), float(np.median(v_ok)), sd, ci)

@@ -24,12 +24,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assessment.errors import ScoringError
 from scoring.alignment import agi_many, bootstrap_agi_replicates
-from scoring.results import CapabilityChange, Interval, ScoreOptions, WaveComparison, WaveResult
+from scoring.results import (
+    CapabilityChange,
+    ChangeLabel,
+    Interval,
+    ScoreOptions,
+    WaveComparison,
+    WaveResult,
+)
 from scoring.scores import (
     InstrumentIndex,
     align_columns,
@@ -38,6 +46,13 @@ from scoring.scores import (
     respondent_scores,
     to_scale,
 )
+
+if TYPE_CHECKING:
+    from assessment.model import Instrument
+    from assessment.responses import ResponseSet
+
+#: What :func:`compare_waves` compares: a scored wave, or an (instrument, responses) pair.
+WaveInput = WaveResult | tuple["Instrument", "ResponseSet"]
 
 __all__ = ["compare_waves"]
 
@@ -61,8 +76,8 @@ class _Wave:
 
 
 def _from_pair(
-    instrument,
-    responses,
+    instrument: Instrument,
+    responses: ResponseSet,
     keep_items: Sequence[str] | None,
     opts: ScoreOptions,
 ) -> _Wave:
@@ -132,7 +147,7 @@ def _from_result(r: WaveResult) -> _Wave:
 
 
 def compare_waves(
-    waves: Sequence[WaveResult | tuple[object, object]],
+    waves: Sequence[WaveInput],
     options: ScoreOptions | None = None,
 ) -> WaveComparison:
     """Compare consecutive waves, oldest first (see the module docstring).
@@ -177,7 +192,9 @@ def compare_waves(
     )
 
 
-def _prepare(a_in, b_in, opts: ScoreOptions) -> tuple[_Wave, _Wave, tuple[str, ...]]:
+def _prepare(
+    a_in: WaveInput, b_in: WaveInput, opts: ScoreOptions
+) -> tuple[_Wave, _Wave, tuple[str, ...]]:
     if isinstance(a_in, WaveResult) and isinstance(b_in, WaveResult):
         if a_in.instrument_ref != b_in.instrument_ref:
             raise ScoringError(
@@ -209,7 +226,9 @@ def _prepare(a_in, b_in, opts: ScoreOptions) -> tuple[_Wave, _Wave, tuple[str, .
 def _compare(a: _Wave, b: _Wave, opts: ScoreOptions, seed: int) -> list[CapabilityChange]:
     out: list[CapabilityChange] = []
     common_caps = [c for c in b.cap_ids if c in a.cap_ids]
-    groups = [g for g in ("organisation", "management") if g in a.groups and g in b.groups]
+    groups: list[str] = [
+        g for g in ("organisation", "management") if g in a.groups and g in b.groups
+    ]
     groups += sorted(
         g
         for g in b.groups
@@ -242,6 +261,7 @@ def _compare(a: _Wave, b: _Wave, opts: ScoreOptions, seed: int) -> list[Capabili
                 reason = "bootstrap is off (options.bootstrap = 0): no interval, no label"
             else:
                 reason = f"needs at least 2 scores in each wave (has {na_} and {nb_})"
+            label: ChangeLabel
             if not ci.defined:
                 label = "undefined"
             elif ci.low > 0:
@@ -266,7 +286,7 @@ def _compare(a: _Wave, b: _Wave, opts: ScoreOptions, seed: int) -> list[Capabili
                     agi_after=agi_b,
                     agi_change=agi_b - agi_a,
                     agi_ci=agi_ci,
-                    label=label,  # type: ignore[arg-type]
+                    label=label,
                     items_used=b.items.get(cap, ()),
                     reason=reason,
                 )
@@ -278,4 +298,5 @@ def _boot_means(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(x)
     c = counts[:, ok].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (c @ x[ok]) / c.sum(axis=1)
+        result: np.ndarray = (c @ x[ok]) / c.sum(axis=1)
+        return result

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import warnings as _warnings
 import zlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -39,20 +41,29 @@ from scoring.scores import (
     InstrumentIndex,
     align_columns,
     bootstrap_counts,
-    bootstrap_mean_ci,
+    bootstrap_mean_cis,
     percentile_interval,
     respondent_scores,
     to_scale,
 )
 
+if TYPE_CHECKING:
+    from assessment.model import Instrument
+    from assessment.responses import Respondent, ResponseSet
+
 __all__ = ["score_wave"]
+
+#: Which answers an AGI is computed from (:attr:`scoring.results.AGIResult.basis`).
+Basis = Literal["current", "target"]
 
 
 def _group_seed(seed: int, group: str) -> int:
     return (seed * 1_000_003 + zlib.crc32(group.encode("utf-8"))) % (2**63)
 
 
-def _check_values(raw: np.ndarray, index: InstrumentIndex, respondents, what: str) -> None:
+def _check_values(
+    raw: np.ndarray, index: InstrumentIndex, respondents: Sequence[Respondent], what: str
+) -> None:
     bad = ~np.isnan(raw) & ((raw < index.low) | (raw > index.high) | (raw != np.round(raw)))
     if bad.any():
         rows, cols = np.nonzero(bad)
@@ -80,7 +91,9 @@ def _nanmean_cols(x: np.ndarray) -> np.ndarray:
         return np.nanmean(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
 
 
-def score_wave(instrument, responses, options: ScoreOptions | None = None) -> WaveResult:
+def score_wave(
+    instrument: Instrument, responses: ResponseSet, options: ScoreOptions | None = None
+) -> WaveResult:
     """Score one wave of responses against its instrument; see the module docstring.
 
     ``instrument`` is an :class:`assessment.model.Instrument`, ``responses`` an
@@ -148,8 +161,8 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
 
     # -- team scores --------------------------------------------------------------------------
     counts_org = bootstrap_counts(n, opts.bootstrap, _group_seed(opts.seed, "organisation"))
-    ci_cur = bootstrap_mean_ci(s, counts_org, opts.ci_level)
-    ci_tgt = bootstrap_mean_ci(t, counts_org, opts.ci_level)
+    ci_cur = bootstrap_mean_cis(s, counts_org, opts.ci_level)
+    ci_tgt = bootstrap_mean_cis(t, counts_org, opts.ci_level)
     scores = []
     mean_s, med_s = _nanmean_cols(s), _nanmedian_cols(s)
     mean_t, med_t = _nanmean_cols(t), _nanmedian_cols(t)
@@ -253,7 +266,8 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
             if gname == "organisation"
             else bootstrap_counts(int(mask.sum()), opts.bootstrap, _group_seed(opts.seed, gname))
         )
-        for basis, mat in (("current", s), ("target", t)):
+        bases: tuple[tuple[Basis, np.ndarray], ...] = (("current", s), ("target", t))
+        for basis, mat in bases:
             sub = mat[mask]
             values = agi_many(sub, lo, hi, min_n=opts.min_group)
             ns = (~np.isnan(sub)).sum(axis=0)
@@ -272,7 +286,7 @@ def score_wave(instrument, responses, options: ScoreOptions | None = None) -> Wa
                 res = AGIResult(
                     capability_id=cap_ids[k],
                     group=gname,
-                    basis=basis,  # type: ignore[arg-type]
+                    basis=basis,
                     value=float(values[k]),
                     ci=percentile_interval(reps[k], opts.ci_level) if reps[k].size else Interval(),
                     band=agi_band(float(values[k]), opts.agi_bands),
@@ -337,7 +351,7 @@ def _overall(
     reps: list[np.ndarray],
     weights: np.ndarray,
     group: str,
-    basis: str,
+    basis: Basis,
     n: int,
     opts: ScoreOptions,
 ) -> AGIResult:
@@ -351,7 +365,7 @@ def _overall(
             math.nan,
             Interval(),
             "undefined",
-            n,  # type: ignore[arg-type]
+            n,
             reason=f"no capability has an AGI in {group}",
         )
     w = weights * ok
@@ -364,7 +378,7 @@ def _overall(
         with np.errstate(invalid="ignore", divide="ignore"):
             ci = percentile_interval(np.where(den > 0, rw / den, np.nan), opts.ci_level)
     reason = "" if ok.all() else "weighted mean over the capabilities with an AGI only"
-    return AGIResult("overall", group, basis, value, ci, agi_band(value, opts.agi_bands), n, reason)  # type: ignore[arg-type]
+    return AGIResult("overall", group, basis, value, ci, agi_band(value, opts.agi_bands), n, reason)
 
 
 def _capability_agreement(

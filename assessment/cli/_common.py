@@ -52,7 +52,8 @@ def user_errors(f: F) -> F:
             return f(*args, **kwargs)
         except CentricError as exc:
             err = UserError(str(exc))
-            err.exit_code = exc.exit_code
+            # click types exit_code as a ClassVar; a per-instance code is how click reads it.
+            err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from exc
 
     return wrapper  # type: ignore[return-value]

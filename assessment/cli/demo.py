@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -68,7 +69,7 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
     with click.progressbar(
         length=run.waves[-1].n_respondents,
         label="Personal reports",
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
     ) as bar:
         written = write_demo_reports(
             run.instrument,

@@ -13,15 +13,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from assessment.errors import CentricError, QuestionnaireError
 
+if TYPE_CHECKING:
+    from assessment.model import ChangeKind
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-CHANGE_KINDS = ("same", "reworded", "rescaled", "removed", "new")
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("same", "reworded", "rescaled", "removed", "new")
 
 
 class UserError(click.ClickException):
@@ -29,7 +32,8 @@ class UserError(click.ClickException):
 
     def __init__(self, exc: CentricError) -> None:
         super().__init__(str(exc))
-        self.exit_code = exc.exit_code
+        # click types exit_code as a ClassVar; a per-instance code is how click reads it at exit.
+        self.exit_code = exc.exit_code  # type: ignore[misc]
 
 
 @contextmanager
@@ -119,7 +123,7 @@ def list_(fmt: str, root: Path | None) -> None:
 
     with user_errors():
         states = {ref: state for ref, _, state in lock_status(root)}
-        rows = []
+        rows: list[dict[str, Any]] = []
         for ident, version, path in list_instruments(root):
             inst = load_instrument(path)
             rows.append(

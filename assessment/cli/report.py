@@ -6,6 +6,7 @@ Thin: load responses (shared ``responses_source`` options), score them, hand the
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -188,9 +189,7 @@ def individual(
     from reports.batch import write_individual_reports
 
     n = loaded.responses.n_respondents
-    with click.progressbar(
-        length=n, label="Personal reports", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=n, label="Personal reports", file=sys.stderr) as bar:
         paths = write_individual_reports(
             result,
             loaded.responses,

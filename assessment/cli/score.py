@@ -86,12 +86,12 @@ def score(
 
     loaded = load_responses(files, instrument_ref, db, org, wave)
     options = ScoreOptions()
-    changes = {
-        k: v
-        for k, v in (("min_group", min_group), ("bootstrap", bootstrap), ("seed", seed))
-        if v is not None
-    }
-    options = replace(options, **changes)
+    if min_group is not None:
+        options = replace(options, min_group=min_group)
+    if bootstrap is not None:
+        options = replace(options, bootstrap=bootstrap)
+    if seed is not None:
+        options = replace(options, seed=seed)
     result = service.score_responses(loaded, options)
     rows = service.capability_summary(result)
     if fmt == "json":

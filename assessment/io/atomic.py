@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text"]
 
@@ -20,16 +20,19 @@ __all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text"]
 @contextlib.contextmanager
 def atomic_open(
     path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
-) -> Iterator[IO]:
+) -> Iterator[IO[Any]]:
     """Open ``path`` for writing through a sibling temporary file renamed into place on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     binary = "b" in mode
     try:
-        with os.fdopen(
-            fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})
-        ) as fh:
+        fh: IO[Any] = (
+            os.fdopen(fd, mode)
+            if binary
+            else os.fdopen(fd, mode, encoding=encoding, newline=newline)
+        )
+        with fh:
             yield fh
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)

@@ -20,4 +20,5 @@ SCHEMA_PATH = Path(__file__).with_name("interchange.schema.json")
 @cache
 def interchange_schema() -> dict[str, Any]:
     """The interchange JSON Schema (draft 2020-12) as a dict."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
