@@ -173,7 +173,7 @@ class ResponseSet:
         ]
         head = [self.instrument_ref, self.wave, people, [self.item_ids[j] for j in cols]]
         digest = hashlib.sha256(json.dumps(head, separators=(",", ":")).encode("utf-8"))
-        grid = np.ix_(rows, cols)
+        grid = np.ix_(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))
         for matrix in (self.current, self.target, self.confidence):
             sub = np.asarray(matrix, dtype=float)[grid]
             digest.update(np.where(np.isnan(sub), -1.0, sub).astype("<f8").tobytes())

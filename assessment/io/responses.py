@@ -701,12 +701,12 @@ def records_to_response_set(
     n, m = len(respondents), len(index)
     ii = np.array(at_i, dtype=np.intp)
     jj = np.array(at_j, dtype=np.intp)
-    current = np.full((n, m), np.nan)
-    target = np.full((n, m), np.nan)
+    current_m = np.full((n, m), np.nan)
+    target_m = np.full((n, m), np.nan)
     na = np.zeros((n, m), dtype=bool)
     confidence = np.full((n, m), np.nan)
-    current[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
-    target[ii, jj] = np.array([r.target for r in accepted], dtype=float)
+    current_m[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
+    target_m[ii, jj] = np.array([r.target for r in accepted], dtype=float)
     na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
     confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
     comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
@@ -715,8 +715,8 @@ def records_to_response_set(
         wave=chosen,
         respondents=tuple(respondents.values()),
         item_ids=tuple(i.id for i in instrument.items),
-        current=current,
-        target=target,
+        current=current_m,
+        target=target_m,
         na=na,
         confidence=confidence,
         comments=tuple(comments),

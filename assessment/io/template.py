@@ -208,8 +208,8 @@ def write_template_xlsx(
     ws = wb.create_sheet("Responses")
     ws.append(list(TEMPLATE_COLUMNS))
     prefill = _prefill(wave, respondent, role, department)
-    for row in _rows(instrument, prefill):
-        ws.append(row)
+    for cells in _rows(instrument, prefill):
+        ws.append(cells)
     n = len(instrument.items)
     last = n + 1
     col = {name: get_column_letter(k + 1) for k, name in enumerate(TEMPLATE_COLUMNS)}
@@ -245,10 +245,10 @@ def write_template_xlsx(
         ("role", ",".join(instrument.roles), "Pick your role from the list"),
         ("confidence", "1,2,3", "Confidence is 1 (unsure), 2 or 3 (sure)"),
     ]
-    for name, choices, message in fixed:
+    for name, allowed, message in fixed:
         dv = DataValidation(
             type="list",
-            formula1=f'"{choices}"',
+            formula1=f'"{allowed}"',
             allow_blank=True,
             showErrorMessage=True,
             error=message,

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from assessment.io.atomic import atomic_open
 from assessment.io.export import neutralise
 from assessment.responses import LONG_COLUMNS, ResponseSet
+
+
+class _RowWriter(Protocol):
+    """What the row writers need of a :func:`csv.writer` object."""
+
+    def writerow(self, row: Iterable[Any], /) -> Any: ...
+
 
 __all__ = ["write_csv", "write_json"]
 
@@ -48,7 +56,7 @@ def write_csv(
     return path
 
 
-def _write_long(responses: ResponseSet, writer: csv.writer) -> None:  # type: ignore[valid-type]
+def _write_long(responses: ResponseSet, writer: _RowWriter) -> None:
     """Same rows as :meth:`ResponseSet.to_records`, from plain lists (much faster for big sets)."""
     import numpy as np
 
@@ -78,7 +86,7 @@ def _write_long(responses: ResponseSet, writer: csv.writer) -> None:  # type: ig
             )
 
 
-def _write_wide(responses: ResponseSet, writer: csv.writer) -> None:  # type: ignore[valid-type]
+def _write_wide(responses: ResponseSet, writer: _RowWriter) -> None:
     import numpy as np
 
     has_comment = {c.item for c in responses.comments}

@@ -97,7 +97,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
 def check_revision(engine: Engine) -> None:
     """Raise :class:`StoreError` unless the database schema is at the shipped head revision."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError, StatementError
 
     from assessment.store.engine import display_url
 
@@ -106,8 +106,10 @@ def check_revision(engine: Engine) -> None:
         with engine.connect() as conn:
             current = current_revision(conn)
     except SQLAlchemyError as exc:
+        # only statement errors wrap a driver exception (.orig); the others are their own cause
+        cause = exc.orig if isinstance(exc, StatementError) else None
         raise StoreError(
-            f"cannot open database {url}: {exc.__class__.__name__}: {exc.orig or exc}"
+            f"cannot open database {url}: {exc.__class__.__name__}: {cause or exc}"
         ) from None
     head = head_revision()
     if current == head:

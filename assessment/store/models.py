@@ -24,6 +24,7 @@ Alembic's autogenerate.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -66,6 +68,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:  # every model maps one plain table (SQLAlchemy types it as a FromClause)
+        __table__: ClassVar[Table]
 
 
 class Organisation(Base):

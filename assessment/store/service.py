@@ -78,14 +78,16 @@ def using_engine(db: str | Engine | None) -> Iterator[Engine]:
 
 def _insert(conn: Connection, table: Any) -> Any:
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported and tested
-        raise StoreError(
-            f"database backend {conn.dialect.name!r} is not supported; use SQLite or PostgreSQL"
-        )
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise StoreError(  # pragma: no cover - only SQLite and PostgreSQL are supported and tested
+        f"database backend {conn.dialect.name!r} is not supported; use SQLite or PostgreSQL"
+    )
 
 
 def _executemany(
@@ -459,7 +461,10 @@ def record_report(
                 created_at=created_at,
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        if key is None:  # a single-row INSERT always reports its key; SQLAlchemy types it Optional
+            raise StoreError(f"the database did not return the id of the new report for {path}")
+        return int(key[0])
 
 
 def reports(db: str | Engine | None, org: str, wave: str) -> list[dict[str, Any]]:
