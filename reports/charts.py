@@ -14,13 +14,14 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reports.theme import Theme
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
 
     from reports.viewmodel import (
         DotRow,
@@ -120,7 +121,8 @@ def radar(vm: TeamReport, theme: Theme) -> str:
     c = theme.colours
     n = len(vm.radar)
     fig = _figure(3.4, 5.2)
-    ax = fig.add_subplot(projection="polar")
+    # projection="polar" makes a PolarAxes; matplotlib's stubs return plain Axes
+    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
     angles = np.linspace(0, 2 * math.pi, n, endpoint=False).tolist()
     closed = [*angles, angles[0]]
     cur = [0 if math.isnan(r[1]) else r[1] for r in vm.radar]

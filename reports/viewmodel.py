@@ -566,6 +566,8 @@ def build_team_report(
     for cid in result.capabilities:
         sc, lv = result.score(cid), result.level(cid)
         cap = instrument.capability(cid)
+        agi: AGIResult | None
+        agi_t: AGIResult | None
         try:
             agi = result.agi_for(cid, "management", "current")
             agi_t = result.agi_for(cid, "management", "target")
@@ -693,10 +695,10 @@ def build_team_report(
     # silo gap (recomputed on shown departments only)
     silos = []
     for silo in result.silos:
-        vals = sorted(shown_dept_means[silo.capability_id], key=lambda t: -t[1])
+        dept_means = sorted(shown_dept_means[silo.capability_id], key=lambda t: -t[1])
         sep = silo.separation
-        if len(vals) >= 2:
-            hi, lo = vals[0], vals[-1]
+        if len(dept_means) >= 2:
+            hi, lo = dept_means[0], dept_means[-1]
             silos.append(
                 SiloRow(
                     names[silo.capability_id],
@@ -1231,7 +1233,7 @@ def build_trend_report(
     rows = []
     for cid in common:
         series = tuple(r.score(cid).mean for r in results)
-        agis = tuple((_safe_agi(r, cid).value if _safe_agi(r, cid) else NAN) for r in results)
+        agis = tuple((a.value if (a := _safe_agi(r, cid)) else NAN) for r in results)
         label, css = _change(series[-1] - series[0])
         last = _last_change(comparison, cid, waves[-1])
         if last is not None:
@@ -1259,7 +1261,7 @@ def build_trend_report(
                 agis,
             )
         )
-    ov = tuple((_safe_agi(r, "overall").value if _safe_agi(r, "overall") else NAN) for r in results)
+    ov = tuple((a.value if (a := _safe_agi(r, "overall")) else NAN) for r in results)
     d_ov = ov[-1] - ov[0]
     overall = TrendRow(
         "Overall",
@@ -1303,9 +1305,9 @@ def build_trend_report(
     for cid in common:
         vals = []
         for d in shown:
-            first = _dept_mean(results[0], cid, d)
-            last = _dept_mean(results[-1], cid, d)
-            vals.append(f"{fmt_num(last)} ({fmt_signed(last - first)})")
+            first_mean = _dept_mean(results[0], cid, d)
+            last_mean = _dept_mean(results[-1], cid, d)
+            vals.append(f"{fmt_num(last_mean)} ({fmt_signed(last_mean - first_mean)})")
         dept_rows.append(TrendDeptRow(names.get(cid, cid), tuple(vals)))
     dept_note = (
         f"Mean score in {waves[-1]} and change since {waves[0]}. Departments with fewer than "

@@ -71,6 +71,7 @@ def test_wheel_ships_the_instrument_and_lock_file(wheel):
     for packaged in ("reports/static/report.css", "reports/templates/team.html"):
         assert packaged in names, packaged
     assert any(n.startswith("reports/fonts/") and n.endswith(".ttf") for n in names)
+    assert {"assessment/py.typed", "scoring/py.typed", "reports/py.typed"} <= names  # PEP 561
     assert "centric = assessment.cli:main" in scripts
 
 
