@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -56,7 +56,7 @@ def user_errors(f: F) -> F:
             err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from exc
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def warn(message: str) -> None:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assessment.errors import StoreError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["DEFAULT_DB", "ENV_VAR", "create_engine", "display_url", "resolve_url", "sqlite_path"]
 
@@ -92,7 +92,7 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # DB-API objects: untyped
             # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit BEGIN would
             # otherwise be deferred and ignore our IMMEDIATE).
             dbapi_conn.isolation_level = None
@@ -105,7 +105,7 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_begin(conn: Connection) -> None:
             write = conn.get_execution_options().get("centric_write", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 

@@ -5,9 +5,14 @@ Run from the CLI (``centric db upgrade``), never through ``alembic.ini``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alembic import context
 
 from assessment.store.models import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 target_metadata = Base.metadata
 
@@ -26,7 +31,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
