@@ -4,19 +4,29 @@ Conventions: scores on the answer scale (e.g. 1–5) are named ``*_score``/``mea
 normalised 0–100 form is ``*_norm``. Undefined statistics are ``nan`` and, where useful, carry a
 ``reason``. Capability ids are the instrument's (e.g. ``"MET"``); ``"overall"`` marks the
 weight-weighted aggregate.
+
+Group names (:attr:`AGIResult.group`, :attr:`CapabilityChange.group`) live in one name space:
+``"management"``, ``"organisation"`` and ``"department:<key>"`` for a department whose normalised
+key is ``<key>`` (:func:`department_group` / :func:`department_key`), so a department called
+"Management" never stands in for the management team. :attr:`SiloGap.department_means` keeps plain
+department keys.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from assessment.errors import ScoringError
 
 __all__ = [
     "AGIResult",
     "AlignmentMap",
     "AmbitionGap",
     "BusinessCase",
+    "BusinessCaseParams",
     "Camp",
     "CapabilityAgreement",
     "CapabilityChange",
@@ -34,22 +44,90 @@ __all__ = [
     "SiloGap",
     "WaveComparison",
     "WaveResult",
+    "department_group",
+    "department_key",
 ]
 
 NAN = float("nan")
 Band = Literal["aligned", "partly aligned", "misaligned", "undefined"]
 PerceptionLabel = Literal["blind spot", "hidden strength", "shared view", "undefined"]
 
+#: Prefix of a department's group name (``"department:sales"``).
+DEPARTMENT_PREFIX = "department:"
+
+
+def department_group(key: str) -> str:
+    """The group name of the department with normalised key ``key``.
+
+    >>> department_group("management")
+    'department:management'
+    """
+    return DEPARTMENT_PREFIX + key
+
+
+def department_key(group: str) -> str | None:
+    """The department key of a group name, or ``None`` for ``"management"``/``"organisation"``.
+
+    >>> department_key("department:sales"), department_key("management")
+    ('sales', None)
+    """
+    return group[len(DEPARTMENT_PREFIX) :] if group.startswith(DEPARTMENT_PREFIX) else None
+
+
+def _check_share(name: str, value: float) -> None:
+    if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
+        raise ScoringError(
+            f"business case: {name} must be a share between 0 and 1 (e.g. 0.78 for 78%), got {value!r}"
+        )
+
+
+@dataclass(frozen=True)
+class BusinessCaseParams:
+    """Inputs of the repurchase business case (:func:`scoring.business_case.business_case`).
+
+    Defaults are B. Wood's worked example: 1,000 customers × $1,000, repurchase 78% on average, 89%
+    after good service, 32% after bad service, every customer with a service contact. Rates and
+    ``service_contact_share`` must lie in [0, 1]; ``customers`` and ``revenue_per_customer`` must not
+    be negative (:class:`assessment.errors.ScoringError` otherwise).
+    """
+
+    customers: int = 1000
+    revenue_per_customer: float = 1000.0
+    base_rate: float = 0.78
+    good_rate: float = 0.89
+    bad_rate: float = 0.32
+    service_contact_share: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("base_rate", "good_rate", "bad_rate", "service_contact_share"):
+            _check_share(name, getattr(self, name))
+        if self.customers < 0 or self.revenue_per_customer < 0:
+            raise ScoringError(
+                "business case: customers and revenue_per_customer must not be negative, got "
+                f"{self.customers!r} and {self.revenue_per_customer!r}"
+            )
+
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Everything that changes a result. Defaults follow DESIGN §6."""
+    """Everything that changes a result. Defaults follow DESIGN §6.
+
+    ``management_roles``: roles that form the management team; ``None`` (default) means the
+    instrument's ``management_roles``, resolved once by :func:`scoring.score_wave` and
+    :func:`scoring.compare_waves` (the resolved tuple is stored in ``WaveResult.options``).
+
+    ``min_group`` is two floors at once: the anonymity floor k for groups scoring reports on their
+    own (departments, camps, group AGIs), and, together with DESIGN's "AGI is not computed below 3
+    respondents", the AGI floor: an AGI needs ``max(3, min_group)`` respondents with a score.
+
+    ``business``: parameters of the repurchase business case; ``None`` = Wood's worked example.
+    """
 
     min_answered_share: float = (
         0.5  # respondent capability score needs this share of items answered
     )
-    management_roles: tuple[str, ...] = ("executive",)
-    min_group: int = 3  # AGI and group statistics need at least this many respondents
+    management_roles: tuple[str, ...] | None = None  # None = the instrument's management_roles
+    min_group: int = 3  # anonymity k; AGI needs max(3, min_group) respondents
     bootstrap: int = 1000  # resamples for CIs; 0 switches CIs off (nan)
     seed: int = 20260101
     ci_level: float = 0.95
@@ -60,6 +138,23 @@ class ScoreOptions:
     roadmap_stage_months: int = 6
     roadmap_align_months: int = 2  # length of the "Align" stage
     roadmap_max_per_stage: int = 3  # capability level steps per build stage (focus beats breadth)
+    business: BusinessCaseParams | None = None  # None = Wood's worked example
+
+    @property
+    def agi_min_n(self) -> int:
+        """Respondents with a score an AGI needs: ``max(3, min_group)`` (DESIGN §6)."""
+        return max(3, self.min_group)
+
+    def resolved(self, instrument_roles: Sequence[str]) -> ScoreOptions:
+        """These options with ``management_roles`` filled in from the instrument when ``None``."""
+        if self.management_roles is not None:
+            return self
+        return replace(self, management_roles=tuple(instrument_roles))
+
+    @property
+    def management(self) -> tuple[str, ...]:
+        """The management roles; ``("executive",)`` when still unresolved (``None``)."""
+        return self.management_roles if self.management_roles is not None else ("executive",)
 
 
 @dataclass(frozen=True)
@@ -130,7 +225,10 @@ class ItemStats:
     rwg_out_of_range: bool
     ad: float  # AD_M around the mean, k denominator
     awg: float
-    agi: float  # AGI of the item's ratings (same formula as capability AGI)
+    agi: float  # organisation-wide AGI of the item's ratings (same formula as capability AGI)
+    # the management team's item AGI (nan below max(3, min_group) ratings): what "most disputed
+    # items" ranks by, in the report and in roadmap stage 1
+    agi_management: float = NAN
 
 
 @dataclass(frozen=True)
@@ -152,6 +250,10 @@ class CapabilityScore:
         float, ...
     ]  # current, respondent order of the ResponseSet, nan = missing
     respondent_targets: tuple[float, ...]
+    low: float = (
+        NAN  # answer-scale bounds L and H of the capability (mean_norm = 100·(mean−L)/(H−L))
+    )
+    high: float = NAN
 
 
 @dataclass(frozen=True)
@@ -197,7 +299,7 @@ class AGIResult:
     """Alignment Gap Index: 100 · mean |s_i − s_j| over pairs / (H − L)."""
 
     capability_id: str  # or "overall"
-    group: str  # "management", "organisation", or a department key
+    group: str  # "management", "organisation" or department_group(key) = "department:<key>"
     basis: Literal["current", "target"]
     value: float
     ci: Interval
@@ -346,10 +448,24 @@ class WaveResult:
     warnings: tuple[str, ...] = ()
 
     def score(self, capability_id: str) -> CapabilityScore:
-        return next(s for s in self.scores if s.capability_id == capability_id)
+        """The team score of ``capability_id``; :class:`KeyError` naming the known ids otherwise."""
+        for s in self.scores:
+            if s.capability_id == capability_id:
+                return s
+        raise KeyError(
+            f"no score for capability {capability_id!r} in wave {self.wave!r}; "
+            f"known: {', '.join(self.capabilities)}"
+        )
 
     def level(self, capability_id: str) -> MaturityLevel:
-        return next(s for s in self.levels if s.capability_id == capability_id)
+        """The maturity level of ``capability_id``; :class:`KeyError` naming the known ids otherwise."""
+        for lv in self.levels:
+            if lv.capability_id == capability_id:
+                return lv
+        raise KeyError(
+            f"no maturity level for capability {capability_id!r} in wave {self.wave!r}; "
+            f"known: {', '.join(self.capabilities)}"
+        )
 
     def agi_for(
         self, capability_id: str = "overall", group: str = "management", basis: str = "current"
@@ -357,7 +473,10 @@ class WaveResult:
         for a in self.agi:
             if (a.capability_id, a.group, a.basis) == (capability_id, group, basis):
                 return a
-        raise KeyError((capability_id, group, basis))
+        raise KeyError(
+            f"no AGI for capability {capability_id!r}, group {group!r}, basis {basis!r} in wave "
+            f"{self.wave!r}; departments are named department_group(key), e.g. 'department:sales'"
+        )
 
 
 ChangeLabel = Literal["improved", "stable", "declined", "undefined"]
@@ -367,7 +486,7 @@ ChangeLabel = Literal["improved", "stable", "declined", "undefined"]
 class CapabilityChange:
     """Change of one capability between two waves, on the items both waves can compare.
 
-    ``group`` is ``"organisation"``, ``"management"`` or a department key. Score change is on the
+    ``group`` is ``"organisation"``, ``"management"`` or ``department_group(key)``. Score change is on the
     answer scale (``after − before``); ``ci`` is a percentile bootstrap interval of that change
     (waves resampled independently). ``label`` is ``improved``/``declined`` when the interval lies
     wholly above/below 0, ``stable`` otherwise, ``undefined`` without an interval.

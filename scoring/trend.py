@@ -37,6 +37,7 @@ from scoring.results import (
     ScoreOptions,
     WaveComparison,
     WaveResult,
+    department_group,
 )
 from scoring.scores import (
     InstrumentIndex,
@@ -81,6 +82,7 @@ def _from_pair(
     keep_items: Sequence[str] | None,
     opts: ScoreOptions,
 ) -> _Wave:
+    opts = opts.resolved(instrument.management_roles)
     idx = InstrumentIndex.from_instrument(instrument)
     (cur_raw,) = align_columns(idx, responses.item_ids, responses.current, source=responses.source)
     cols = (
@@ -96,10 +98,10 @@ def _from_pair(
     deps = np.array([r.department_key for r in responses.respondents], dtype=object)
     groups = {
         "organisation": np.ones(len(roles), dtype=bool),
-        "management": np.array([r in opts.management_roles for r in roles], dtype=bool),
+        "management": np.array([r in opts.management for r in roles], dtype=bool),
     }
     for d in dict.fromkeys(deps):
-        groups[d] = deps == d
+        groups[department_group(d)] = deps == d
     items = {c: tuple(sub.item_ids[j] for j in sub.items_of(k)) for k, c in enumerate(sub.cap_ids)}
     return _Wave(
         responses.wave,
@@ -246,16 +248,16 @@ def _compare(a: _Wave, b: _Wave, opts: ScoreOptions, seed: int) -> list[Capabili
             xa, xb = a.scores[ma, ka], b.scores[mb, kb]
             lo, hi = float(b.low[kb]), float(b.high[kb])
             na_, nb_ = int((~np.isnan(xa)).sum()), int((~np.isnan(xb)).sum())
-            agi_a = float(agi_many(xa[:, None], lo, hi, opts.min_group)[0])
-            agi_b = float(agi_many(xb[:, None], lo, hi, opts.min_group)[0])
+            agi_a = float(agi_many(xa[:, None], lo, hi, opts.agi_min_n)[0])
+            agi_b = float(agi_many(xb[:, None], lo, hi, opts.agi_min_n)[0])
             mean_a = float(np.nanmean(xa)) if na_ else math.nan
             mean_b = float(np.nanmean(xb)) if nb_ else math.nan
             ci, agi_ci = Interval(), Interval()
             reason = ""
             if ca.shape[0] and na_ >= 2 and nb_ >= 2:
                 ci = percentile_interval(_boot_means(xb, cb) - _boot_means(xa, ca), opts.ci_level)
-                ra = bootstrap_agi_replicates(xa, ca, lo, hi, opts.min_group)
-                rb = bootstrap_agi_replicates(xb, cb, lo, hi, opts.min_group)
+                ra = bootstrap_agi_replicates(xa, ca, lo, hi, opts.agi_min_n)
+                rb = bootstrap_agi_replicates(xb, cb, lo, hi, opts.agi_min_n)
                 agi_ci = percentile_interval(rb - ra, opts.ci_level)
             elif not ca.shape[0]:
                 reason = "bootstrap is off (options.bootstrap = 0): no interval, no label"

@@ -29,12 +29,15 @@ from scoring.gaps import ambition_gap, perception_gap, silo_gap
 from scoring.levels import maturity_levels
 from scoring.results import (
     AGIResult,
+    BusinessCase,
+    BusinessCaseParams,
     CapabilityAgreement,
     CapabilityScore,
     Interval,
     ItemStats,
     ScoreOptions,
     WaveResult,
+    department_group,
 )
 from scoring.roadmap import build_roadmap
 from scoring.scores import (
@@ -99,11 +102,12 @@ def score_wave(
     ``instrument`` is an :class:`assessment.model.Instrument`, ``responses`` an
     :class:`assessment.responses.ResponseSet`. Raises :class:`ScoringError` when there are no
     respondents, no answered items, ratings outside their scale, or items the instrument lacks.
-    Without ``options``, the defaults of :class:`ScoreOptions` apply, except that the management
-    team is the instrument's ``management_roles``.
+    ``options.management_roles`` ``None`` (the default) means the instrument's ``management_roles``;
+    the resolved roles are stored in ``WaveResult.options``.
     """
-    # without options, the instrument's own management roles define the management team
-    opts = options or ScoreOptions(management_roles=tuple(instrument.management_roles))
+    # management_roles None = the instrument's own management roles
+    opts = (options or ScoreOptions()).resolved(instrument.management_roles)
+    mgmt_roles = opts.management
     src = responses.source or f"wave {responses.wave!r}"
     if responses.n_respondents == 0:
         raise ScoringError(f"{src}: no respondents to score; import the wave's answers first")
@@ -142,7 +146,7 @@ def score_wave(
     n_caps = idx.n_caps
     warnings: list[str] = []
 
-    is_mgmt = np.array([r in opts.management_roles for r in roles], dtype=bool)
+    is_mgmt = np.array([r in mgmt_roles for r in roles], dtype=bool)
     deps = np.array([r.department_key for r in respondents], dtype=object)
     dep_names = responses.department_names()
     dep_sizes = {d: int((deps == d).sum()) for d in dict.fromkeys(deps)}
@@ -153,10 +157,10 @@ def score_wave(
                 f"department {dep_names.get(d, d)!r} has {k} respondent{'s' * (k != 1)}; not shown separately "
                 f"(groups need at least {opts.min_group})"
             )
-    if is_mgmt.sum() < opts.min_group:
+    if is_mgmt.sum() < opts.agi_min_n:
         warnings.append(
-            f"the management team ({', '.join(opts.management_roles)}) has {int(is_mgmt.sum())} respondents; "
-            f"its AGI needs at least {opts.min_group}"
+            f"the management team ({', '.join(mgmt_roles)}) has {int(is_mgmt.sum())} respondents; "
+            f"its AGI needs at least {opts.agi_min_n}"
         )
 
     # -- team scores --------------------------------------------------------------------------
@@ -186,6 +190,8 @@ def score_wave(
                 target_ci=ci_tgt[k],
                 respondent_scores=tuple(float(v) for v in s[:, k]),
                 respondent_targets=tuple(float(v) for v in t[:, k]),
+                low=float(lo[k]),
+                high=float(hi[k]),
             )
         )
         if n_s[k] == 0:
@@ -195,7 +201,8 @@ def score_wave(
             )
 
     # -- item statistics ----------------------------------------------------------------------
-    item_agi = agi_many(cur, idx.low, idx.high)
+    item_agi = agi_many(cur, idx.low, idx.high, min_n=opts.agi_min_n)
+    mgmt_item_agi = agi_many(cur[is_mgmt], idx.low, idx.high, min_n=opts.agi_min_n)
     item_mean, item_med = _nanmean_cols(cur), _nanmedian_cols(cur)
     item_tmean, item_tmed = _nanmean_cols(tgt), _nanmedian_cols(tgt)
     item_n = (~np.isnan(cur)).sum(axis=0)
@@ -232,6 +239,7 @@ def score_wave(
                 ad=ag.ad(xv) if xv.size >= 2 else math.nan,
                 awg=ag.awg(xv, idx.low[j], idx.high[j]) if xv.size >= 2 else math.nan,
                 agi=float(item_agi[j]),
+                agi_management=float(mgmt_item_agi[j]),
             )
         )
 
@@ -256,7 +264,7 @@ def score_wave(
         ("management", is_mgmt),
         ("organisation", np.ones(n, dtype=bool)),
     ]
-    groups += [(d, deps == d) for d in shown_deps]
+    groups += [(department_group(d), deps == d) for d in shown_deps]
     agi_results: list[AGIResult] = []
     mgmt_agi: dict[str, AGIResult] = {}
     target_agi_mgmt: list[float] = [math.nan] * n_caps
@@ -269,18 +277,19 @@ def score_wave(
         bases: tuple[tuple[Basis, np.ndarray], ...] = (("current", s), ("target", t))
         for basis, mat in bases:
             sub = mat[mask]
-            values = agi_many(sub, lo, hi, min_n=opts.min_group)
+            values = agi_many(sub, lo, hi, min_n=opts.agi_min_n)
             ns = (~np.isnan(sub)).sum(axis=0)
             reps = [
-                bootstrap_agi_replicates(sub[:, k], counts, lo[k], hi[k], opts.min_group)
+                bootstrap_agi_replicates(sub[:, k], counts, lo[k], hi[k], opts.agi_min_n)
                 for k in range(n_caps)
             ]
             for k in range(n_caps):
                 reason = (
                     ""
-                    if ns[k] >= opts.min_group
+                    if ns[k] >= opts.agi_min_n
                     else (
-                        f"{int(ns[k])} respondent{'s' * int(ns[k] != 1)} with a score in {gname}; AGI needs at least {opts.min_group}"
+                        f"{int(ns[k])} respondent{'s' * int(ns[k] != 1)} with a score in {gname}; "
+                        f"AGI needs at least {opts.agi_min_n}"
                     )
                 )
                 res = AGIResult(
@@ -316,7 +325,6 @@ def score_wave(
     amap = alignment_map(
         s, [r.id for r in respondents], cap_ids, opts.n_camps, opts.seed, opts.min_group
     )
-    mgmt_item_agi = agi_many(cur[is_mgmt], idx.low, idx.high, min_n=opts.min_group)
     item_agi_by_cap = {
         cap_ids[k]: [(idx.item_ids[j], float(mgmt_item_agi[j])) for j in idx.items_of(k)]
         for k in range(n_caps)
@@ -341,8 +349,20 @@ def score_wave(
         ambition=ambition,
         alignment_map=amap,
         roadmap=roadmap,
-        business_case=business_case(),
+        business_case=_business_case(opts.business or BusinessCaseParams()),
         warnings=tuple(warnings),
+    )
+
+
+def _business_case(p: BusinessCaseParams) -> BusinessCase:
+    """The repurchase business case (:func:`scoring.business_case.business_case`) for ``p``."""
+    return business_case(
+        p.customers,
+        p.revenue_per_customer,
+        p.base_rate,
+        p.good_rate,
+        p.bad_rate,
+        p.service_contact_share,
     )
 
 
@@ -372,7 +392,7 @@ def _overall(
     value = float((np.where(ok, values, 0.0) * w).sum() / w.sum())
     ci = Interval()
     if reps and reps[0].size:
-        r = np.stack([np.where(np.isnan(x), np.nan, x) for x in reps], axis=1)
+        r = np.stack(reps, axis=1)
         rw = np.where(np.isnan(r), 0.0, r) @ w
         den = (~np.isnan(r) * w).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -48,7 +48,12 @@ def test_groups_management_and_departments(mini_instrument):
         [(mini_instrument, a), (mini_instrument, a)], ScoreOptions(bootstrap=100, min_group=3)
     )
     groups = {c.group for c in cmp.changes}
-    assert groups == {"organisation", "management", "sales", "customer service"}
+    assert groups == {
+        "organisation",
+        "management",
+        "department:sales",
+        "department:customer service",
+    }
     met = cmp.change_for("MET", "management")
     # two camps of two at the ends: 4 of the 6 pairs are the whole scale apart -> 66.7
     assert met.agi_before == pytest.approx(200 / 3) and met.agi_change == 0

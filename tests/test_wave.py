@@ -103,8 +103,13 @@ def test_agi_groups_and_bases(result):
     assert overall.value == pytest.approx(np.average(vals, weights=[1, 2, 1]))
     # departments: keys are normalised ("sales " -> "sales"); finance has 1 respondent: hidden
     groups = {a.group for a in result.agi}
-    assert {"management", "organisation", "sales", "customer service"} <= groups
-    assert "finance" not in groups
+    assert {
+        "management",
+        "organisation",
+        "department:sales",
+        "department:customer service",
+    } <= groups
+    assert "department:finance" not in groups
     assert any("'Finance' has 1 respondent" in w for w in result.warnings)
     assert result.agi_for("MET", "management").ci.defined
 
