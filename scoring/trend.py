@@ -14,8 +14,11 @@ For consecutive waves ``a → b`` and every capability:
   wholly below, **stable** otherwise; **undefined** when there is no interval (bootstrap off, or fewer
   than 2 scores in a wave).
 
-Groups: ``organisation`` (everyone), ``management`` (``options.management_roles``) and every
-department with at least ``options.min_group`` respondents in both waves. Given :class:`WaveResult`
+Each ``(instrument, responses)`` pair runs through the same pipeline as :func:`scoring.score_wave`
+(:func:`scoring.pipeline.prepare`: instrument-version check, rating checks, reverse coding,
+respondent scores). Groups: ``organisation`` (everyone), ``management`` (``options.management_roles``;
+``None`` = each wave's instrument's ``management_roles``) and every department with at least
+``options.min_group`` respondents in both waves, named ``department_group(key)``. Given :class:`WaveResult`
 objects instead of ``(instrument, responses)`` pairs, only the organisation is compared (results
 do not carry roles), and only when both waves used the same instrument version.
 """
@@ -30,6 +33,7 @@ import numpy as np
 
 from assessment.errors import ScoringError
 from scoring.alignment import agi_many, bootstrap_agi_replicates
+from scoring.pipeline import prepare
 from scoring.results import (
     CapabilityChange,
     ChangeLabel,
@@ -37,16 +41,8 @@ from scoring.results import (
     ScoreOptions,
     WaveComparison,
     WaveResult,
-    department_group,
 )
-from scoring.scores import (
-    InstrumentIndex,
-    align_columns,
-    bootstrap_counts,
-    percentile_interval,
-    respondent_scores,
-    to_scale,
-)
+from scoring.scores import bootstrap_counts, percentile_interval
 
 if TYPE_CHECKING:
     from assessment.model import Instrument
@@ -82,35 +78,22 @@ def _from_pair(
     keep_items: Sequence[str] | None,
     opts: ScoreOptions,
 ) -> _Wave:
-    opts = opts.resolved(instrument.management_roles)
-    idx = InstrumentIndex.from_instrument(instrument)
-    (cur_raw,) = align_columns(idx, responses.item_ids, responses.current, source=responses.source)
-    cols = (
-        list(range(idx.n_items))
-        if keep_items is None
-        else [idx.item_ids.index(i) for i in keep_items]
-    )
-    sub = idx.subset(cols)
-    x = sub.recode(cur_raw[:, cols])
-    roles = [r.role for r in responses.respondents]
-    s_norm, _ = respondent_scores(x, sub, sub.asked(roles), opts.min_answered_share)
-    scores = to_scale(s_norm, sub.cap_low, sub.cap_high)
-    deps = np.array([r.department_key for r in responses.respondents], dtype=object)
-    groups = {
-        "organisation": np.ones(len(roles), dtype=bool),
-        "management": np.array([r in opts.management for r in roles], dtype=bool),
-    }
-    for d in dict.fromkeys(deps):
-        groups[department_group(d)] = deps == d
+    """One wave through the shared pipeline (:func:`scoring.pipeline.prepare`), as score_wave does.
+
+    Raises :class:`ScoringError` when the responses were collected with another instrument version
+    than ``instrument``, or hold ratings that are not options of their scale.
+    """
+    p = prepare(instrument, responses, opts, keep_items)
+    sub = p.index
     items = {c: tuple(sub.item_ids[j] for j in sub.items_of(k)) for k, c in enumerate(sub.cap_ids)}
     return _Wave(
         responses.wave,
         instrument.ref,
         sub.cap_ids,
-        scores,
+        p.s,
         sub.cap_low,
         sub.cap_high,
-        groups,
+        p.group_masks(),
         items,
     )
 
@@ -120,21 +103,13 @@ def _from_result(r: WaveResult) -> _Wave:
     if scores.size == 0:
         scores = np.zeros((r.n_respondents, len(r.scores)))
     items = {c: tuple(i.item_id for i in r.items if i.capability_id == c) for c in r.capabilities}
-    # each capability's answer scale: H − L from its items' option counts (one count per option in
-    # ItemStats.distribution), L from mean and mean_norm = 100 · (mean − L)/(H − L)
-    span = np.array(
-        [
-            max((len(i.distribution) for i in r.items if i.capability_id == c), default=5) - 1.0
-            for c in r.capabilities
-        ]
-    )
-    low = np.array(
-        [
-            round(s.mean - s.mean_norm * d / 100.0) if not math.isnan(s.mean) else 1.0
-            for s, d in zip(r.scores, span, strict=True)
-        ]
-    )
-    high = low + span
+    low = np.array([s.low for s in r.scores], dtype=float)
+    high = np.array([s.high for s in r.scores], dtype=float)
+    if np.isnan(low).any() or np.isnan(high).any():
+        raise ScoringError(
+            f"wave {r.wave!r}: its result carries no answer-scale bounds (CapabilityScore.low/high); "
+            "score it again with this version of centric, or pass (instrument, responses) pairs"
+        )
     groups = {"organisation": np.ones(scores.shape[0], dtype=bool)}
     return _Wave(
         r.wave,

@@ -2,8 +2,10 @@
 
 Pipeline (all respondents at once, numpy only; the instrument is reduced to index arrays once):
 
-1. align the response columns to the instrument, check every rating is an option of its scale;
-2. reverse-code (``x → L + H − x``), normalise, respondent × capability scores (current, target);
+1–2. the shared front half, :func:`scoring.pipeline.prepare` (also used by
+   :func:`scoring.compare_waves`): align the response columns to the instrument, check every rating
+   is an option of its scale, reverse-code (``x → L + H − x``), normalise, respondent × capability
+   scores (current, target), management and department masks;
 3. team scores with bootstrap CIs — one ``B × n`` resampling-count matrix per group, shared by every
    capability, every basis and the AGI;
 4. item statistics and per-capability agreement (:mod:`scoring.agreement`);
@@ -16,17 +18,16 @@ from __future__ import annotations
 import math
 import warnings as _warnings
 import zlib
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from assessment.errors import ScoringError
 from scoring import agreement as ag
 from scoring.alignment import agi_band, agi_many, alignment_map, bootstrap_agi_replicates
 from scoring.business_case import business_case
 from scoring.gaps import ambition_gap, perception_gap, silo_gap
 from scoring.levels import maturity_levels
+from scoring.pipeline import prepare
 from scoring.results import (
     AGIResult,
     BusinessCase,
@@ -37,22 +38,18 @@ from scoring.results import (
     ItemStats,
     ScoreOptions,
     WaveResult,
-    department_group,
 )
 from scoring.roadmap import build_roadmap
 from scoring.scores import (
     InstrumentIndex,
-    align_columns,
     bootstrap_counts,
     bootstrap_mean_cis,
     percentile_interval,
-    respondent_scores,
-    to_scale,
 )
 
 if TYPE_CHECKING:
     from assessment.model import Instrument
-    from assessment.responses import Respondent, ResponseSet
+    from assessment.responses import ResponseSet
 
 __all__ = ["score_wave"]
 
@@ -62,24 +59,6 @@ Basis = Literal["current", "target"]
 
 def _group_seed(seed: int, group: str) -> int:
     return (seed * 1_000_003 + zlib.crc32(group.encode("utf-8"))) % (2**63)
-
-
-def _check_values(
-    raw: np.ndarray, index: InstrumentIndex, respondents: Sequence[Respondent], what: str
-) -> None:
-    bad = ~np.isnan(raw) & ((raw < index.low) | (raw > index.high) | (raw != np.round(raw)))
-    if bad.any():
-        rows, cols = np.nonzero(bad)
-        shown = [
-            f"respondent {respondents[r].id!r}, item {index.item_ids[c]} ({what} = {raw[r, c]:g}, "
-            f"allowed {index.low[c]:g}..{index.high[c]:g})"
-            for r, c in zip(rows[:5], cols[:5], strict=True)
-        ]
-        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
-        raise ScoringError(
-            f"{int(bad.sum())} {what} rating(s) are not options of their scale: {'; '.join(shown)}{more}; "
-            "fix the response file (N/A must be empty, not 0)"
-        )
 
 
 def _nanmedian_cols(x: np.ndarray) -> np.ndarray:
@@ -105,51 +84,19 @@ def score_wave(
     ``options.management_roles`` ``None`` (the default) means the instrument's ``management_roles``;
     the resolved roles are stored in ``WaveResult.options``.
     """
-    # management_roles None = the instrument's own management roles
-    opts = (options or ScoreOptions()).resolved(instrument.management_roles)
+    p = prepare(instrument, responses, options)
+    opts, idx, respondents, n = p.options, p.index, p.respondents, p.n
     mgmt_roles = opts.management
-    src = responses.source or f"wave {responses.wave!r}"
-    if responses.n_respondents == 0:
-        raise ScoringError(f"{src}: no respondents to score; import the wave's answers first")
-    if responses.instrument_ref and responses.instrument_ref != instrument.ref:
-        raise ScoringError(
-            f"{src}: the responses were collected with {responses.instrument_ref} but are being scored "
-            f"with {instrument.ref}; score them with the instrument version they were collected with"
-        )
-    idx = InstrumentIndex.from_instrument(instrument)
-    respondents = responses.respondents
-    n = len(respondents)
-    cur_raw, tgt_raw, na = align_columns(
-        idx,
-        responses.item_ids,
-        responses.current,
-        responses.target,
-        responses.na.astype(float),
-        source=src,
-    )
-    _check_values(cur_raw, idx, respondents, "current")
-    _check_values(tgt_raw, idx, respondents, "target")
-    if np.isnan(cur_raw).all():
-        raise ScoringError(
-            f"{src}: no item has a current rating (all answers are N/A or empty); nothing to score"
-        )
-    cur = idx.recode(cur_raw)
-    tgt = idx.recode(tgt_raw)
-    roles = [r.role for r in respondents]
-    asked = idx.asked(roles)
-    s_norm, _ = respondent_scores(cur, idx, asked, opts.min_answered_share)
-    t_norm, _ = respondent_scores(tgt, idx, asked, opts.min_answered_share)
+    cur, tgt, na = p.cur, p.tgt, p.na
+    s_norm, t_norm, s, t = p.s_norm, p.t_norm, p.s, p.t
     lo, hi = idx.cap_low, idx.cap_high
-    s = to_scale(s_norm, lo, hi)
-    t = to_scale(t_norm, lo, hi)
     cap_ids = idx.cap_ids
     n_caps = idx.n_caps
     warnings: list[str] = []
 
-    is_mgmt = np.array([r in mgmt_roles for r in roles], dtype=bool)
-    deps = np.array([r.department_key for r in respondents], dtype=object)
+    is_mgmt, deps = p.is_mgmt, p.deps
     dep_names = responses.department_names()
-    dep_sizes = {d: int((deps == d).sum()) for d in dict.fromkeys(deps)}
+    dep_sizes = p.department_sizes()
     shown_deps = [d for d, k in dep_sizes.items() if k >= opts.min_group]
     for d, k in dep_sizes.items():
         if k < opts.min_group:
@@ -165,8 +112,9 @@ def score_wave(
 
     # -- team scores --------------------------------------------------------------------------
     counts_org = bootstrap_counts(n, opts.bootstrap, _group_seed(opts.seed, "organisation"))
-    ci_cur = bootstrap_mean_cis(s, counts_org, opts.ci_level)
-    ci_tgt = bootstrap_mean_cis(t, counts_org, opts.ci_level)
+    # one stacked call: the counts are converted to float once for current and target
+    cis = bootstrap_mean_cis(np.hstack([s, t]), counts_org, opts.ci_level)
+    ci_cur, ci_tgt = cis[:n_caps], cis[n_caps:]
     scores = []
     mean_s, med_s = _nanmean_cols(s), _nanmedian_cols(s)
     mean_t, med_t = _nanmean_cols(t), _nanmedian_cols(t)
@@ -260,11 +208,7 @@ def score_wave(
     )
 
     # -- AGI -------------------------------------------------------------------------------------
-    groups: list[tuple[str, np.ndarray]] = [
-        ("management", is_mgmt),
-        ("organisation", np.ones(n, dtype=bool)),
-    ]
-    groups += [(department_group(d), deps == d) for d in shown_deps]
+    groups = list(p.group_masks(shown_deps).items())
     agi_results: list[AGIResult] = []
     mgmt_agi: dict[str, AGIResult] = {}
     target_agi_mgmt: list[float] = [math.nan] * n_caps

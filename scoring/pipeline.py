@@ -1,0 +1,169 @@
+"""The shared front half of scoring: responses → respondent capability scores and group masks.
+
+Used by :func:`scoring.score_wave` and by :func:`scoring.compare_waves` (one copy, so both run the
+same checks):
+
+1. resolve the options (``management_roles`` ``None`` → the instrument's);
+2. refuse an empty wave and responses collected with another instrument version;
+3. align the response columns to the instrument's item order (unknown items are an error);
+4. check every rating is an option of its item's scale (N/A must be empty, never 0);
+5. optionally keep only some items (the items two instrument versions can compare);
+6. reverse-code (``x → L + H − x``) and compute respondent × capability scores, current and target
+   (:func:`scoring.scores.respondent_scores`), on the 0–100 scale and on the answer scale;
+7. the management mask (role in ``management_roles``) and the department keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assessment.errors import ScoringError
+from scoring.results import ScoreOptions, department_group
+from scoring.scores import InstrumentIndex, align_columns, respondent_scores, to_scale
+
+if TYPE_CHECKING:
+    from assessment.model import Instrument
+    from assessment.responses import Respondent, ResponseSet
+
+__all__ = ["Prepared", "check_values", "prepare"]
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """One wave after the shared pipeline (all arrays respondents × items or × capabilities).
+
+    ``cur``/``tgt`` are reverse-coded ratings (NaN = N/A or unanswered), ``na`` the N/A flags,
+    ``s_norm``/``t_norm`` respondent capability scores on 0–100, ``s``/``t`` the same on each
+    capability's answer scale. ``options`` has ``management_roles`` resolved.
+    """
+
+    source: str
+    index: InstrumentIndex
+    options: ScoreOptions
+    respondents: Sequence[Respondent]
+    cur: np.ndarray
+    tgt: np.ndarray
+    na: np.ndarray
+    s_norm: np.ndarray
+    t_norm: np.ndarray
+    s: np.ndarray
+    t: np.ndarray
+    is_mgmt: np.ndarray
+    deps: np.ndarray  # department key per respondent (object array)
+
+    @property
+    def n(self) -> int:
+        return len(self.respondents)
+
+    def department_sizes(self) -> dict[str, int]:
+        """Respondents per department key, in order of first appearance."""
+        return {d: int((self.deps == d).sum()) for d in dict.fromkeys(self.deps.tolist())}
+
+    def group_masks(self, departments: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """``management``, ``organisation`` and ``department_group(key)`` → boolean mask.
+
+        ``departments``: the department keys to include (default: every department).
+        """
+        masks = {"management": self.is_mgmt, "organisation": np.ones(self.n, dtype=bool)}
+        keys = self.department_sizes() if departments is None else departments
+        for d in keys:
+            masks[department_group(d)] = self.deps == d
+        return masks
+
+
+def check_values(
+    raw: np.ndarray, index: InstrumentIndex, respondents: Sequence[Respondent], what: str
+) -> None:
+    """Raise :class:`ScoringError` naming respondent and item for ratings that are not options.
+
+    A rating must be an integer in its item's ``L..H``; NaN (N/A or unanswered) passes.
+    """
+    bad = ~np.isnan(raw) & ((raw < index.low) | (raw > index.high) | (raw != np.round(raw)))
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        shown = [
+            f"respondent {respondents[r].id!r}, item {index.item_ids[c]} ({what} = {raw[r, c]:g}, "
+            f"allowed {index.low[c]:g}..{index.high[c]:g})"
+            for r, c in zip(rows[:5], cols[:5], strict=True)
+        ]
+        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
+        raise ScoringError(
+            f"{int(bad.sum())} {what} rating(s) are not options of their scale: {'; '.join(shown)}{more}; "
+            "fix the response file (N/A must be empty, not 0)"
+        )
+
+
+def prepare(
+    instrument: Instrument,
+    responses: ResponseSet,
+    options: ScoreOptions | None = None,
+    keep_items: Sequence[str] | None = None,
+) -> Prepared:
+    """Run the shared pipeline (module docstring) on one wave.
+
+    ``keep_items``: item ids of ``instrument`` to score on (default: all). Raises
+    :class:`ScoringError` for an empty wave, responses collected with another instrument version,
+    items the instrument lacks, ratings outside their scale, or no current rating at all.
+    """
+    opts = (options or ScoreOptions()).resolved(instrument.management_roles)
+    src = responses.source or f"wave {responses.wave!r}"
+    if responses.n_respondents == 0:
+        raise ScoringError(f"{src}: no respondents to score; import the wave's answers first")
+    if responses.instrument_ref and responses.instrument_ref != instrument.ref:
+        raise ScoringError(
+            f"{src}: the responses were collected with {responses.instrument_ref} but are being scored "
+            f"with {instrument.ref}; score them with the instrument version they were collected with"
+        )
+    idx = InstrumentIndex.from_instrument(instrument)
+    respondents = responses.respondents
+    cur_raw, tgt_raw, na = align_columns(
+        idx,
+        responses.item_ids,
+        responses.current,
+        responses.target,
+        responses.na.astype(float),
+        source=src,
+    )
+    check_values(cur_raw, idx, respondents, "current")
+    check_values(tgt_raw, idx, respondents, "target")
+    if keep_items is not None:
+        pos = {iid: j for j, iid in enumerate(idx.item_ids)}
+        missing = [i for i in keep_items if i not in pos]
+        if missing:
+            raise ScoringError(
+                f"{src}: items {', '.join(missing[:10])} are not in {instrument.ref}; "
+                "compare only items the instrument has"
+            )
+        cols = [pos[i] for i in keep_items]
+        idx = idx.subset(cols)
+        cur_raw, tgt_raw, na = cur_raw[:, cols], tgt_raw[:, cols], na[:, cols]
+    if np.isnan(cur_raw).all():
+        raise ScoringError(
+            f"{src}: no item has a current rating (all answers are N/A or empty); nothing to score"
+        )
+    cur = idx.recode(cur_raw)
+    tgt = idx.recode(tgt_raw)
+    roles = [r.role for r in respondents]
+    asked = idx.asked(roles)
+    s_norm, _ = respondent_scores(cur, idx, asked, opts.min_answered_share)
+    t_norm, _ = respondent_scores(tgt, idx, asked, opts.min_answered_share)
+    mgmt = set(opts.management)
+    return Prepared(
+        source=src,
+        index=idx,
+        options=opts,
+        respondents=respondents,
+        cur=cur,
+        tgt=tgt,
+        na=na,
+        s_norm=s_norm,
+        t_norm=t_norm,
+        s=to_scale(s_norm, idx.cap_low, idx.cap_high),
+        t=to_scale(t_norm, idx.cap_low, idx.cap_high),
+        is_mgmt=np.array([r in mgmt for r in roles], dtype=bool),
+        deps=np.array([r.department_key for r in respondents], dtype=object),
+    )
