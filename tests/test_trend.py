@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -124,3 +125,72 @@ def test_northwind_improvements_are_found(instrument):
     assert cmp.change_for("VOC").label == "improved"
     again = compare_waves([(instrument, w1), (instrument, w2)], ScoreOptions(bootstrap=300))
     assert repr(again) == repr(cmp)
+
+
+def test_department_called_management_does_not_replace_the_management_team(mini_instrument):
+    """Regression (review H1): in _from_pair a department "Management" replaced the management
+    mask, so the trend's "management" change compared that department's people."""
+    people = [
+        (p[0], p[1], "Management" if p[2].strip().casefold() == "sales" else p[2]) for p in PEOPLE
+    ]
+    a = make_set(mini_instrument, people=people, wave="W1")
+    b = make_set(mini_instrument, raw=np.clip(RAW + 1, 1, 5), people=people, wave="W2")
+    cmp = compare_waves([(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=50))
+    mgmt = cmp.change_for("MET", "management")
+    assert (mgmt.n_before, mgmt.n_after) == (4, 4)  # the four executives
+    # MET of the executives before: (5+5)/2, (1+1)/2, ... = 5, 1, 5, 1 -> 66.7
+    assert mgmt.agi_before == pytest.approx(200 / 3)
+    dept = cmp.change_for("MET", "department:management")
+    assert dept.n_before == 4  # E1, E3, M1, S2
+    assert len([c for c in cmp.changes if c.group == "management"]) == 3
+
+
+def test_responses_of_another_version_are_refused(mini_instrument):
+    """Review H4: trend scored every wave with the instrument it was given, whatever the
+    responses were collected with."""
+    a = make_set(mini_instrument, wave="W1")
+    b = replace(make_set(mini_instrument, wave="W2"), instrument_ref="mini@0.9.0")
+    with pytest.raises(ScoringError, match=r"collected with mini@0\.9\.0 but are being scored"):
+        compare_waves([(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=0))
+
+
+def test_trend_checks_rating_values_like_score_wave(mini_instrument):
+    a = make_set(mini_instrument, wave="W1")
+    bad = RAW.copy()
+    bad[2, 4] = 0  # N/A typed as 0
+    b = make_set(mini_instrument, raw=bad, wave="W2")
+    with pytest.raises(ScoringError, match=r"respondent 'E3', item MET-01 \(current = 0"):
+        compare_waves([(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=0))
+
+
+def test_management_roles_default_to_the_instruments(mini_instrument, fixtures_dir):
+    data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
+    data["management_roles"] = ["executive", "manager"]
+    inst = instrument_from_data(data)
+    a = make_set(inst, wave="W1")
+    for opts in (None, ScoreOptions(bootstrap=0)):
+        assert (
+            compare_waves([(inst, a), (inst, a)], opts).change_for("CUL", "management").n_before
+            == 5
+        )
+
+
+def test_results_use_their_own_scale_bounds(fixtures_dir):
+    """_from_result takes each capability's L and H from CapabilityScore.low/high (a 7-point CUL)."""
+    from scoring.alignment import alignment_gap
+
+    data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
+    data["scales"]["m7"] = {"options": 7, "labels": [str(i) for i in range(1, 8)]}
+    for item in data["capabilities"][0]["items"]:
+        item["scale"] = "m7"
+    inst = instrument_from_data(data)
+    opts = ScoreOptions(bootstrap=0)
+    ra = score_wave(inst, make_set(inst, wave="W1"), opts)
+    rb = score_wave(inst, make_set(inst, raw=np.clip(RAW + 1, 1, 5), wave="W2"), opts)
+    assert (ra.score("CUL").low, ra.score("CUL").high) == (1.0, 7.0)
+    ch = compare_waves([ra, rb], opts).change_for("CUL")
+    scores = [v for v in ra.score("CUL").respondent_scores if not math.isnan(v)]
+    assert ch.agi_before == pytest.approx(alignment_gap(scores, 1, 7))
+    old = replace(ra, scores=tuple(replace(s, low=math.nan) for s in ra.scores))
+    with pytest.raises(ScoringError, match="no answer-scale bounds"):
+        compare_waves([old, rb], opts)

@@ -265,3 +265,114 @@ def test_management_roles_come_from_the_instrument_without_options(mini_instrume
     r = score_wave(inst, make_set(inst))
     assert r.options.management_roles == ("executive", "manager")
     assert r.agi_for("CUL").n == 5  # 4 executives + 1 manager
+
+
+def test_department_called_management_does_not_replace_the_management_team(instrument):
+    """Regression (review H1): Northwind's largest non-executive department renamed "Management"
+    overwrote the management team's AGI in score_wave and changed roadmap stage 1."""
+    from collections import Counter
+
+    from assessment.synthetic import northwind
+    from scoring.results import department_group, department_key
+
+    rs = northwind(instrument=instrument)
+    opts = ScoreOptions(bootstrap=50)
+    base = score_wave(instrument, rs, opts)
+    dep = Counter(r.department for r in rs.respondents if r.role != "executive").most_common(1)[0][
+        0
+    ]
+    renamed = replace(
+        rs,
+        respondents=tuple(
+            replace(r, department="Management") if r.department == dep else r
+            for r in rs.respondents
+        ),
+    )
+    r = score_wave(instrument, renamed, opts)
+    mgmt = [a for a in r.agi if a.group == "management" and a.basis == "current"]
+    assert len(mgmt) == len(r.capabilities) + 1  # one per capability + overall, no duplicates
+    for cid in (*r.capabilities, "overall"):
+        assert r.agi_for(cid).value == base.agi_for(cid).value or (
+            math.isnan(r.agi_for(cid).value) and math.isnan(base.agi_for(cid).value)
+        )
+        assert r.agi_for(cid).n == base.agi_for(cid).n
+    assert r.roadmap.stages[0].capabilities == base.roadmap.stages[0].capabilities
+    dept = r.agi_for("MET", department_group("management"))
+    assert dept.n == sum(1 for x in rs.respondents if x.department == dep)
+    assert department_key(dept.group) == "management" and department_key("management") is None
+
+
+def test_scale_bounds_and_management_item_agi(result):
+    for s in result.scores:
+        assert (s.low, s.high) == (1.0, 5.0)
+        assert s.mean_norm == pytest.approx(100 * (s.mean - s.low) / (s.high - s.low))
+    # MET-01 (not reversed): executives rated 5, 1, 5, 1 -> 4 of 6 pairs 4 apart -> 66.7;
+    # the organisation-wide AGI also counts the managers' and staff's 3s
+    met01 = next(i for i in result.items if i.item_id == "MET-01")
+    assert met01.agi_management == pytest.approx(alignment_gap([5, 1, 5, 1], 1, 5))
+    assert met01.agi == pytest.approx(alignment_gap([5, 1, 5, 1, 3, 3, 3], 1, 5))
+    assert met01.agi_management != met01.agi
+    # roadmap stage 1 lists disputed items ranked by the management item AGI
+    align = result.roadmap.stages[0]
+    assert align.kind == "align" and "MET-01" in align.disputed_items
+
+
+def test_lookups_name_what_is_missing(result):
+    with pytest.raises(KeyError, match=r"no score for capability 'XYZ'.*known: CUL, SYS, MET"):
+        result.score("XYZ")
+    with pytest.raises(KeyError, match="no maturity level for capability 'XYZ'"):
+        result.level("XYZ")
+    with pytest.raises(KeyError, match="department:sales"):
+        result.agi_for("MET", "sales")
+    assert result.score("MET").capability_id == "MET"
+    assert result.level("MET").capability_id == "MET"
+
+
+def test_management_roles_none_means_the_instruments_in_every_entry_point(fixtures_dir):
+    """Review M3: ScoreOptions() used to mean ("executive",) while score_wave(options=None) meant
+    the instrument's roles, so `centric score` and `centric report` disagreed."""
+    import yaml
+
+    from assessment.model import instrument_from_data
+
+    data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
+    data["management_roles"] = ["executive", "manager"]
+    inst = instrument_from_data(data)
+    rs = make_set(inst)
+    for opts in (None, ScoreOptions(bootstrap=0)):
+        r = score_wave(inst, rs, opts)
+        assert r.options.management_roles == ("executive", "manager")
+        assert r.agi_for("CUL").n == 5
+    explicit = score_wave(inst, rs, ScoreOptions(bootstrap=0, management_roles=("executive",)))
+    assert explicit.agi_for("CUL").n == 4
+
+
+def test_business_case_parameters_reach_the_result(mini_instrument):
+    """Review M8. Wood's example scaled to 500 customers: 500 × $1,000 × 0.78 = $390,000."""
+    from scoring.results import BusinessCaseParams
+
+    rs = make_set(mini_instrument)
+    default = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0)).business_case
+    assert default.base_revenue == pytest.approx(780_000) and default.loss_bad == pytest.approx(
+        -460_000
+    )
+    params = BusinessCaseParams(customers=500, service_contact_share=0.5)
+    bc = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0, business=params)).business_case
+    assert bc.customers == 500 and bc.base_revenue == pytest.approx(390_000)
+    # half the customers had a service contact: 500 × 1000 × (0.5·0.89 + 0.5·0.78)
+    assert bc.good_revenue == pytest.approx(500 * 1000 * (0.5 * 0.89 + 0.5 * 0.78))
+    with pytest.raises(ScoringError, match=r"good_rate must be a share between 0 and 1.*89"):
+        BusinessCaseParams(good_rate=89)
+    with pytest.raises(ScoringError, match="must not be negative"):
+        BusinessCaseParams(customers=-1)
+
+
+def test_agi_floor_is_max_of_3_and_min_group(mini_instrument):
+    """ScoreOptions.min_group is also the AGI floor, never below DESIGN's 3."""
+    rs = make_set(mini_instrument)
+    low = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0, min_group=2))
+    assert low.options.agi_min_n == 3
+    # sales has 4 respondents, customer service 3 (E2, S1, E4): shown at k=2, AGI defined at 3
+    assert not math.isnan(low.agi_for("CUL", "department:customer service").value)
+    high = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0, min_group=5))
+    assert math.isnan(high.agi_for("CUL").value) and "at least 5" in high.agi_for("CUL").reason
