@@ -13,7 +13,10 @@ Logic (DESIGN §2 and §6):
   (management AGI; 0.5 when undefined), at most ``roadmap_max_per_stage`` steps per stage. A step is
   only planned when every prerequisite capability already stands at the level being left (so the
   level cap of :mod:`scoring.levels` will not hold it back) and every action it depends on has been
-  completed in an earlier stage or is below the level its capability already has.
+  completed in an earlier stage or is below the level its capability already has. A prerequisite
+  (or a depended-on action's capability) that was not assessed (level 0) does not block: the plan
+  goes ahead and a note says "prerequisite X not assessed", as :mod:`scoring.levels` does not cap
+  by an unassessed prerequisite either.
 * **Gates** — every stage ends with a re-assessment before the next one is committed: each stage is
   an option to continue, taken only if the previous one delivered (a real-option view of the
   investment, Dixit & Pindyck 1994).
@@ -102,6 +105,14 @@ def build_roadmap(
                     )
                     target[cid] = cap_limit
                     changed = True
+    for cid in order:
+        if target[cid] > level[cid]:
+            for p in caps[cid].prerequisites:
+                if level[p] == 0:
+                    notes.append(
+                        f"{cid}: prerequisite {p} not assessed; {cid} is planned without waiting "
+                        f"for it (assess {p} in the next wave)"
+                    )
     confidence = {}
     for cid in order:
         agi = management_agi.get(cid)
@@ -133,7 +144,7 @@ def build_roadmap(
                 actions=(),
                 capabilities=tuple(misaligned),
                 disputed_items=tuple(disputed),
-                owners=tuple(instrument.management_roles),
+                owners=tuple(opts.management_roles or instrument.management_roles),
                 projected_levels=tuple((cid, level[cid]) for cid in order),
                 decision_gate=(
                     f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
@@ -164,11 +175,13 @@ def build_roadmap(
                 )
                 target[cid] = step
                 continue
-            if any(projected[p] < step for p in caps[cid].prerequisites):
+            # an unassessed prerequisite (level 0) does not block: there is nothing to wait for
+            if any(level[p] != 0 and projected[p] < step for p in caps[cid].prerequisites):
                 continue
             deps_ok = all(
                 d in done_actions
                 or (d in action_cap and projected[action_cap[d][0]] > action_cap[d][1])
+                or (d in action_cap and level[action_cap[d][0]] == 0)  # not assessed: no wait
                 for a in acts
                 for d in a.depends_on
                 if d not in {x.id for x in acts}

@@ -269,10 +269,10 @@ def score_wave(
     amap = alignment_map(
         s, [r.id for r in respondents], cap_ids, opts.n_camps, opts.seed, opts.min_group
     )
-    item_agi_by_cap = {
-        cap_ids[k]: [(idx.item_ids[j], float(mgmt_item_agi[j])) for j in idx.items_of(k)]
-        for k in range(n_caps)
-    }
+    # stage 1 ranks disputed items by ItemStats.agi_management, as the report's section does
+    item_agi_by_cap: dict[str, list[tuple[str, float]]] = {c: [] for c in cap_ids}
+    for it in items:
+        item_agi_by_cap[it.capability_id].append((it.item_id, it.agi_management))
     roadmap = build_roadmap(instrument, levels, mgmt_agi, item_agi_by_cap, opts)
 
     return WaveResult(
