@@ -17,7 +17,7 @@ Rules (DESIGN §7):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = ["Suppression", "suppress_groups"]
@@ -40,22 +40,32 @@ class Suppression:
 
 
 def suppress_groups(
-    counts: Mapping[str, int], k: int, total_shown: bool = True, named: bool = False
+    counts: Mapping[str, int],
+    k: int,
+    total_shown: bool = True,
+    named: bool = False,
+    hidden: Iterable[str] = (),
 ) -> Suppression:
     """Decide which groups of a partition may be shown.
 
     ``counts`` maps each group of a partition of the respondents (e.g. departments) to its size.
     ``total_shown`` says whether the whole population's statistic is shown beside the groups
-    (then the complement of the shown groups is derivable, and rule 2 applies).
+    (then the complement of the shown groups is derivable, and rule 2 applies). ``hidden`` names
+    groups that are hidden whatever their size (e.g. a department hidden for the whole report when
+    one of its cells is checked): they count as primary suppressions, so the complement rule also
+    protects them.
 
     >>> s = suppress_groups({"sales": 12, "service": 9, "legal": 2, "it": 6}, k=3)
     >>> s.primary, s.secondary
     (('legal',), ('it',))
+    >>> suppress_groups({"sales": 12, "service": 9, "it": 6}, k=3, hidden=["it"]).hidden
+    ('it', 'service')
     """
     order = sorted(counts, key=lambda g: (counts[g], g))
     if named:
         return Suppression(tuple(sorted(counts)), (), ())
-    primary = [g for g in order if counts[g] < k]
+    forced = set(hidden)
+    primary = [g for g in order if counts[g] < k or g in forced]
     secondary: list[str] = []
     if total_shown and primary:
         remaining = [g for g in order if g not in primary]

@@ -68,17 +68,20 @@ def render_individual_pdf(
 
 def render_trend_pdf(
     results: Sequence[WaveResult],
-    responses: Sequence[ResponseSet],
-    instrument: Instrument,
+    waves: Sequence[tuple[Instrument, ResponseSet]],
     options: ReportOptions | None = None,
     strict: bool = False,
 ) -> bytes:
-    """The trend report over two or more waves as PDF bytes."""
+    """The trend report over two or more waves as PDF bytes.
+
+    ``waves`` holds one ``(instrument, responses)`` pair per result, oldest first: each wave with
+    the instrument version it was collected (and scored) with.
+    """
     from reports.charts import trend_charts
     from reports.render import html_to_pdf, render_html
     from reports.viewmodel import build_trend_report
 
     options = options or ReportOptions()
-    vm = build_trend_report(results, responses, instrument, options)
+    vm = build_trend_report(results, waves, options)
     html = render_html(vm, trend_charts(vm, options.theme), options)
     return html_to_pdf(html, options, strict)

@@ -8,6 +8,7 @@ in this module (see :mod:`reports.formatting`); groups below the anonymity thres
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,15 @@ from reports.formatting import (
     short_hash,
 )
 from reports.options import ReportOptions
-from scoring.results import AGIResult, CapabilityChange, WaveComparison, WaveResult
+from scoring.results import (
+    AGIResult,
+    CapabilityChange,
+    ItemStats,
+    PerceptionGap,
+    SiloGap,
+    WaveComparison,
+    WaveResult,
+)
 
 __all__ = [
     "Finding",
@@ -310,6 +319,7 @@ class TeamReport:
     map: MapData | None
     map_note: str
     disputed: tuple[DisputedItem, ...]
+    disputed_note: str
     stages: tuple[StageView, ...]
     stage_span: int
     business: BusinessView
@@ -362,7 +372,7 @@ def _meta(
     title: str,
     subtitle: str,
 ) -> Meta:
-    mgmt = sum(1 for r in responses.respondents if r.role in result.options.management_roles)
+    mgmt = sum(1 for r in responses.respondents if r.role in result.options.management)
     client = options.theme.client or instrument.title
     return Meta(
         title=title,
@@ -399,10 +409,16 @@ def _params(result: WaveResult, instrument: Instrument) -> Params:
         ci_level=fmt_pct(o.ci_level),
         seed=str(o.seed),
         min_answered=fmt_pct(o.min_answered_share),
-        management_roles=", ".join(o.management_roles),
+        management_roles=", ".join(o.management),
         scale=", ".join(f"{k + low} {lab}" for k, lab in enumerate(_level_names(instrument))),
         scale_range=f"{low}–{high}",
     )
+
+
+def _perception_shown(p: PerceptionGap, options: ReportOptions) -> bool:
+    """A perception gap is shown only when both of its groups have k respondents with a score."""
+    k = options.min_group
+    return options.named_workshop or (p.n_management >= k and p.n_others >= k)
 
 
 def _p_text(p: float) -> str:
@@ -417,13 +433,16 @@ def _findings(
     result: WaveResult,
     names: dict[str, str],
     shown_dept_means: dict[str, list[tuple[str, float]]],
+    options: ReportOptions,
     perception_shown: bool,
 ) -> tuple[Finding, ...]:
     """Rank candidate findings by severity and keep the three that matter most.
 
     Severity puts the four kinds on one footing: management AGI / upper band, |perception gap| /
-    0.75 scale points (only when p < 0.10), department spread / 1.0 point, ambition gap / 1.5
-    points. At most one finding per capability, so three findings name three capabilities.
+    0.75 scale points (only for gaps scoring labels a blind spot or hidden strength, so the
+    summary never contradicts the perception table), department spread / 1.0 point, ambition gap
+    / 1.5 points. At most one finding per capability, so three findings name three capabilities.
+    Only statistics the report may show are used (see :func:`_safe_agi`).
     """
     low_band, high_band = result.options.agi_bands
     cands: list[Finding] = []
@@ -434,10 +453,7 @@ def _findings(
         if len(depts) >= 2 and depts[0][1] - depts[-1][1] >= 0.75:
             (hi, hv), (lo, lv) = depts[0], depts[-1]
             split = f" {hi} rates it {fmt_num(hv)} on average, {lo} {fmt_num(lv)}."
-        try:
-            agi = result.agi_for(cid, "management", "current")
-        except KeyError:
-            agi = None
+        agi = _safe_agi(result, cid, options)
         if agi is not None and not _nan(agi.value) and agi.value >= low_band:
             word = "misaligned" if agi.band == "misaligned" else "only partly aligned"
             cands.append(
@@ -455,12 +471,17 @@ def _findings(
             )
         elif split:
             silo = next(s for s in result.silos if s.capability_id == cid)
+            leaders = (
+                "Leaders agree, but departments do not."
+                if agi is not None and not _nan(agi.value)
+                else "Departments do not agree."
+            )
             cands.append(
                 Finding(
                     "silo",
                     cid,
                     f"Departments see {name} differently",
-                    f"Leaders agree, but departments do not.{split} "
+                    f"{leaders}{split} "
                     f"Differences between departments explain {fmt_pct(silo.separation.eta2)} of the "
                     "variation in scores.",
                     "Bring the two departments together on the evidence; a shared view of the "
@@ -470,8 +491,12 @@ def _findings(
             )
         if perception_shown:
             pg = next((p for p in result.perception if p.capability_id == cid), None)
-            if pg and not _nan(pg.p_value) and pg.p_value < 0.10 and abs(pg.gap) >= 0.3:
-                blind = pg.gap > 0
+            if (
+                pg is not None
+                and _perception_shown(pg, options)
+                and pg.label in ("blind spot", "hidden strength")
+            ):
+                blind = pg.label == "blind spot"
                 cands.append(
                     Finding(
                         "perception",
@@ -542,22 +567,20 @@ def build_team_report(
     named = options.named_workshop
     names = {c.id: c.name for c in instrument.capabilities}
     level_names = _level_names(instrument)
-    low, _high = _scale_bounds(instrument)
-    mgmt_roles = result.options.management_roles
+    mgmt_roles = result.options.management
     is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
     n_mgmt, n_oth = sum(is_mgmt), len(is_mgmt) - sum(is_mgmt)
     roles_shown = named or (n_mgmt >= k and n_oth >= k)
+    management_shown = named or n_mgmt >= k
 
-    # departments
+    # departments: hidden by headcount for the whole report, then per cell on who has a score
     sup, dept_names, dept_n = department_suppression(responses, options)
     shown = sup.shown
-    shown_dept_means: dict[str, list[tuple[str, float]]] = {}
-    for silo in result.silos:
-        shown_dept_means[silo.capability_id] = [
-            (dept_names.get(d, d), m)
-            for d, _n, m in silo.department_means
-            if d in shown and not _nan(m)
-        ]
+    cell_means = {s.capability_id: _cell_suppression(s, sup, options) for s in result.silos}
+    shown_dept_means: dict[str, list[tuple[str, float]]] = {
+        cid: [(dept_names.get(d, d), m) for d, m in sorted(cells.items())]
+        for cid, cells in cell_means.items()
+    }
 
     # capabilities
     caps: list[CapabilityRow] = []
@@ -566,13 +589,8 @@ def build_team_report(
     for cid in result.capabilities:
         sc, lv = result.score(cid), result.level(cid)
         cap = instrument.capability(cid)
-        agi: AGIResult | None
-        agi_t: AGIResult | None
-        try:
-            agi = result.agi_for(cid, "management", "current")
-            agi_t = result.agi_for(cid, "management", "target")
-        except KeyError:
-            agi = agi_t = None
+        agi = _safe_agi(result, cid, options)
+        agi_t = _safe_agi(result, cid, options, basis="target")
         caps.append(
             CapabilityRow(
                 id=cid,
@@ -604,24 +622,41 @@ def build_team_report(
             DotRow(names[cid], mg, ot, sc.median, f"AGI {fmt_agi(agi.value)}" if agi else "AGI –")
         )
 
-    overall = _safe_agi(result, "overall")
-    overall_t = _safe_agi(result, "overall", basis="target")
+    overall = _safe_agi(result, "overall", options)
+    overall_t = _safe_agi(result, "overall", options, basis="target")
+    # average maturity over the assessed capabilities only (level 0 = not assessed)
     weights = {c.id: c.weight for c in instrument.capabilities}
-    wsum = sum(weights[c] for c in result.capabilities)
-    mean_level = sum(result.level(c).level * weights[c] for c in result.capabilities) / wsum
-    mean_target = sum(result.level(c).target_level * weights[c] for c in result.capabilities) / wsum
+    assessed = [c for c in result.capabilities if result.level(c).level > 0]
+    wsum = sum(weights[c] for c in assessed)
+    mean_level = sum(result.level(c).level * weights[c] for c in assessed) / wsum if wsum else NAN
+    mean_target = (
+        sum(result.level(c).target_level * weights[c] for c in assessed) / wsum if wsum else NAN
+    )
     n_mis = sum(1 for c in caps if c.agi_band == "misaligned")
     band = overall.band if overall else "undefined"
-    headline = (
-        f"Overall, the management team is {band} (Alignment Gap Index "
-        f"{fmt_agi(overall.value) if overall else DASH} of 100) and places the company at maturity "
-        f"level {fmt_num(mean_level)} on average, aiming for {fmt_num(mean_target)}. "
-        + (
-            f"It is misaligned on {n_mis} of {len(caps)} capabilities."
-            if n_mis
-            else "No capability is misaligned."
-        )
+    maturity = (
+        f"places the company at maturity level {fmt_num(mean_level)} on average over the "
+        f"{len(assessed)} capabilities assessed, aiming for {fmt_num(mean_target)}."
+        if assessed
+        else "gives no capability enough answers for a maturity level."
     )
+    if overall is not None:
+        headline = (
+            f"Overall, the management team is {band} (Alignment Gap Index "
+            f"{fmt_agi(overall.value)} of 100) and {maturity} "
+            + (
+                f"It is misaligned on {n_mis} of {len(caps)} capabilities."
+                if n_mis
+                else "No capability is misaligned."
+            )
+        )
+    elif not management_shown:
+        headline = (
+            f"The team {maturity} The management team's alignment is not shown: it has fewer "
+            f"than {k} respondents."
+        )
+    else:
+        headline = f"The team {maturity} The management team's alignment could not be computed."
     kpis = (
         Kpi(
             "Overall AGI",
@@ -635,7 +670,7 @@ def build_team_report(
         Kpi("Respondents", fmt_int(result.n_respondents), f"{n_mgmt} in the management team"),
     )
 
-    findings = _findings(result, names, shown_dept_means, roles_shown)
+    findings = _findings(result, names, shown_dept_means, options, roles_shown)
 
     # heatmap: department means, coloured by distance from the all-respondent mean
     heatmap = None
@@ -650,7 +685,7 @@ def build_team_report(
         cols = tuple(f"{dept_names.get(d, d)} ({dept_n[d]})" for d in shown)
         rows = []
         for silo in result.silos:
-            means = {d: m for d, _n, m in silo.department_means}
+            means = cell_means[silo.capability_id]
             allm = result.score(silo.capability_id).mean
             cells = []
             for d in shown:
@@ -670,15 +705,21 @@ def build_team_report(
     perception: tuple[PerceptionRow, ...] = ()
     if roles_shown:
         perception = tuple(
-            PerceptionRow(
-                names[p.capability_id],
-                fmt_num(p.management_mean),
-                fmt_num(p.others_mean),
-                fmt_signed(p.gap),
-                fmt_p(p.p_value),
-                p.label,
-                {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
-                0.0 if _nan(p.gap) else p.gap,
+            (
+                PerceptionRow(
+                    names[p.capability_id],
+                    fmt_num(p.management_mean),
+                    fmt_num(p.others_mean),
+                    fmt_signed(p.gap),
+                    fmt_p(p.p_value),
+                    p.label,
+                    {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
+                    0.0 if _nan(p.gap) else p.gap,
+                )
+                if _perception_shown(p, options)
+                else PerceptionRow(
+                    names[p.capability_id], DASH, DASH, DASH, DASH, "not shown", "na", 0.0
+                )
             )
             for p in result.perception
         )
@@ -717,9 +758,11 @@ def build_team_report(
             )
     silos.sort(key=lambda r: r.spread, reverse=True)
     silo_note = (
-        "Spread = highest minus lowest department mean among the departments shown. ICC(1), η² and F "
-        "come from a one-way analysis of variance over all departments with at least two respondents; "
-        "they describe the organisation as a whole and identify no department."
+        "Spread = highest minus lowest department mean among the departments shown; a department "
+        f"mean is shown only when at least {k} of its respondents have a score for the capability. "
+        "ICC(1), η² and F come from a one-way analysis of variance over all departments of at "
+        f"least {result.options.min_group} respondents; they describe the "
+        "organisation as a whole and identify no department."
     )
 
     # alignment map
@@ -728,8 +771,14 @@ def build_team_report(
     mapdata = None
     map_note = amap.reason
     if amap.coords and not amap.reason:
+        # camps partition the respondents and the organisation means are printed beside them, so
+        # a hidden camp's profile would follow by subtraction: complementary suppression as for
+        # departments (labels are unique per wave)
+        camp_sup = suppress_groups(
+            {c.label: c.size for c in amap.camps}, k, total_shown=True, named=named
+        )
         for camp in amap.camps:
-            if camp.size < k and not named:
+            if camp.label not in camp_sup.shown:
                 continue
             allmeans = {c: result.score(c).mean for c in result.capabilities}
             diffs = sorted(
@@ -751,27 +800,45 @@ def build_team_report(
             tuple(c.label for c in amap.camps),
             amap.respondent_ids if named else (),
         )
-        small = [c for c in amap.camps if c.size < k]
+        n_hidden = len(camp_sup.hidden)
         map_note = (
-            f"{len(small)} small camp{'s' if len(small) != 1 else ''} (fewer than {k}) not described."
-            if small and not named
+            f"{n_hidden} camp{'s are' if n_hidden != 1 else ' is'} not described: camps of fewer "
+            f"than {k} are hidden, together with the smallest other camp where needed so that no "
+            "hidden camp's profile can be worked out by subtraction."
+            if n_hidden
             else ""
         )
 
-    # most disputed items: highest item AGI, then lowest rwg
+    # most disputed items: highest management item AGI (as roadmap stage 1), then lowest rwg;
+    # everyone's item AGI when the management team is hidden or too small for item AGIs
+    by_mgmt = management_shown and any(not _nan(i.agi_management) for i in result.items)
+
+    def item_agi(i: ItemStats) -> float:
+        return i.agi_management if by_mgmt else i.agi
+
     ranked = sorted(
-        (i for i in result.items if not _nan(i.agi)), key=lambda i: (-i.agi, i.rwg, i.item_id)
+        (i for i in result.items if not _nan(item_agi(i))),
+        key=lambda i: (-item_agi(i), i.rwg, i.item_id),
     )[: options.max_disputed_items]
+    disputed_note = (
+        "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg and the "
+        "bars are over all respondents."
+        if by_mgmt
+        else "Ranked by the item AGI over all respondents (the management team's is not shown)."
+    )
     disputed = []
     for it in ranked:
-        # bars show the answers as given: the item's own labels, and reverse-coded items un-flipped
+        # bars and median show the answers as given: the item's own labels, reverse-coded items
+        # un-flipped
         item = instrument.item(it.item_id)
-        answer_labels = instrument.scales[item.scale].labels
+        scale = instrument.scale_of(it.item_id)
+        answer_labels = scale.labels
         counts = it.distribution[::-1] if item.reverse else it.distribution
+        median = scale.low + scale.high - it.median if item.reverse else it.median
         peak = max(counts) or 1
         dist = tuple(
             (
-                answer_labels[j] if j < len(answer_labels) else str(j + low),
+                answer_labels[j] if j < len(answer_labels) else str(j + scale.low),
                 c,
                 f"{100 * c / peak:.0f}",
             )
@@ -781,9 +848,9 @@ def build_team_report(
             DisputedItem(
                 it.item_id,
                 names[it.capability_id],
-                instrument.item(it.item_id).text,
-                fmt_num(it.median),
-                fmt_agi(it.agi),
+                item.text,
+                fmt_num(median),
+                fmt_agi(item_agi(it)),
                 fmt_num(it.rwg, 2),
                 dist,
             )
@@ -817,7 +884,7 @@ def build_team_report(
                 ", ".join(st.disputed_items),
                 ", ".join(st.owners) or DASH,
                 ", ".join(f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels),
-                st.decision_gate,
+                _safe_gate(st.decision_gate, management_shown),
             )
         )
     span = max([s.end for s in stages] + [1])
@@ -928,6 +995,7 @@ def build_team_report(
         map=mapdata,
         map_note=map_note,
         disputed=tuple(disputed),
+        disputed_note=disputed_note,
         stages=tuple(stages),
         stage_span=span,
         business=business,
@@ -957,18 +1025,73 @@ def _consistency(alpha: float) -> tuple[str, str]:
 def _safe_warnings(
     warnings: Sequence[str], sup: Suppression, dept_names: dict[str, str]
 ) -> tuple[str, ...]:
-    """Scoring warnings, minus any that name a hidden department (they would undo suppression)."""
-    hidden = [n.casefold() for d in sup.hidden for n in (d, dept_names.get(d, d))]
-    return tuple(w for w in warnings if not any(h in w.casefold() for h in hidden))
+    """Scoring warnings, minus any that name a hidden department (they would undo suppression).
+
+    Names match as whole words, case-insensitively, so a department keyed ``it`` does not drop
+    a warning about an "item".
+    """
+    pattern = _names_pattern(sup.hidden, dept_names)
+    if pattern is None:
+        return tuple(warnings)
+    return tuple(w for w in warnings if not pattern.search(w))
+
+
+def _names_pattern(keys: Sequence[str], display: dict[str, str]) -> re.Pattern[str] | None:
+    """One case-insensitive whole-word pattern for the keys and display names of departments."""
+    names = sorted({n for d in keys for n in (d, display.get(d, d)) if n}, key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _safe_agi(
-    result: WaveResult, cid: str, group: str = "management", basis: str = "current"
+    result: WaveResult,
+    cid: str,
+    options: ReportOptions,
+    group: str = "management",
+    basis: str = "current",
 ) -> AGIResult | None:
+    """The AGI of ``group`` when it may be shown: computed, and from at least k respondents.
+
+    Scoring has its own ``min_group``; this second guard keeps a group statistic from fewer than
+    the report's k respondents out of every template (unless the workshop is named).
+    """
     try:
-        return result.agi_for(cid, group, basis)
+        agi = result.agi_for(cid, group, basis)
     except KeyError:
         return None
+    if agi.n < options.min_group and not options.named_workshop:
+        return None
+    return agi
+
+
+_GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
+
+
+def _safe_gate(gate: str, management_shown: bool) -> str:
+    """A roadmap decision gate without the management AGI values when they are hidden."""
+    return gate if management_shown else _GATE_NUMBERS.sub("", gate)
+
+
+def _cell_suppression(silo: SiloGap, sup: Suppression, options: ReportOptions) -> dict[str, float]:
+    """Department means of one capability that may be shown: ``{department key: mean}``.
+
+    Suppression runs again on the cell counts (respondents with a score for this capability):
+    a department of k people of whom only one has a score would otherwise show that person's
+    score. Departments hidden for the whole report stay hidden, and the complement rule holds
+    per capability because the organisation mean beside the cells is per capability too.
+    """
+    cells = {d: n for d, n, m in silo.department_means if n > 0 and not _nan(m)}
+    cell_sup = suppress_groups(
+        cells,
+        options.min_group,
+        total_shown=True,
+        named=options.named_workshop,
+        hidden=[d for d in sup.hidden if d in cells],
+    )
+    means = {d: m for d, _n, m in silo.department_means}
+    return {d: means[d] for d in cell_sup.shown if d in sup.shown}
 
 
 def _comments(
@@ -1089,27 +1212,30 @@ def build_individual_report(
                 q3,
             )
         )
-    low, high = _scale_bounds(instrument)
-    items = []
+    # statements: the answer as given (its label on the item's own scale) against the team
+    # median on the same scale; a reverse-coded item's median is turned back (L + H − median),
+    # as in the disputed-items section of the team report
+    stats = {s.item_id: s for s in result.items}
+    items: list[tuple[float, float, str, str, float]] = []
     for j, iid in enumerate(responses.item_ids):
-        x = responses.current[idx, j]
-        if math.isnan(x):
+        x = float(responses.current[idx, j])
+        st = stats.get(iid)
+        if math.isnan(x) or st is None or _nan(st.median):
             continue
-        if instrument.item(iid).reverse:
-            x = low + high - x
-        st = next((s for s in result.items if s.item_id == iid), None)
-        if st is None or _nan(st.median):
-            continue
-        items.append((abs(x - st.median), x - st.median, iid, x, st.median))
+        scale = instrument.scale_of(iid)
+        med = scale.low + scale.high - st.median if instrument.item(iid).reverse else st.median
+        pos = round(x) - scale.low
+        answer = scale.labels[pos] if 0 <= pos < len(scale.labels) else fmt_num(x, 0)
+        items.append((abs(x - med), x - med, iid, f"{fmt_num(x, 0)} {answer}", med))
     items.sort(key=lambda t: (-t[0], t[2]))
     diffs = tuple(
-        PersonalItem(iid, instrument.item(iid).text, fmt_num(x, 0), fmt_num(m), fmt_signed(d))
-        for _a, d, iid, x, m in items[:6]
+        PersonalItem(iid, instrument.item(iid).text, you, fmt_num(m), fmt_signed(d))
+        for _a, d, iid, you, m in items[:6]
         if _a >= 1.0
     )
     agree = tuple(
-        PersonalItem(iid, instrument.item(iid).text, fmt_num(x, 0), fmt_num(m), fmt_signed(d))
-        for _a, d, iid, x, m in sorted(items, key=lambda t: (t[0], t[2]))[:4]
+        PersonalItem(iid, instrument.item(iid).text, you, fmt_num(m), fmt_signed(d))
+        for _a, d, iid, you, m in sorted(items, key=lambda t: (t[0], t[2]))[:4]
         if _a < 0.5
     )
     higher = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value >= 0.5)
@@ -1123,7 +1249,7 @@ def build_individual_report(
         f"capabilities and at least half a point below it on {_count(lower)}. "
         "Where your view differs most, your perspective is worth bringing to the workshop."
     )
-    answered = int((~__import__("numpy").isnan(responses.current[idx])).sum())
+    answered = sum(1 for x in responses.current[idx] if not math.isnan(x))
     meta = _meta(
         result, instrument, responses, options, "Your view and the team's", "Personal report"
     )
@@ -1203,42 +1329,65 @@ def _change(delta: float, ci_low: float = NAN, ci_high: float = NAN) -> tuple[st
 
 def build_trend_report(
     results: Sequence[WaveResult],
-    responses: Sequence[ResponseSet],
-    instrument: Instrument,
+    waves: Sequence[tuple[Instrument, ResponseSet]],
     options: ReportOptions | None = None,
     comparison: WaveComparison | None = None,
 ) -> TrendReport:
     """Waves over time: capability score and management AGI per wave, with change labels.
 
-    Change labels compare the first and last wave: *improved*/*declined* when the score moved by at
-    least 0.25 scale points (or, when scoring supplies a comparison interval, when it excludes 0);
-    alignment labels when the AGI moved by at least 5 points. Departments are shown only when they
-    reach ``min_group`` in every wave (a department hidden in one wave is hidden in all, so
-    differences between waves cannot reveal it).
+    ``waves`` holds one ``(instrument, responses)`` pair per scored wave, oldest first: each wave
+    is compared with the instrument it was collected with. Change labels and printed changes cover
+    one span, the first against the last wave (scoring's :func:`scoring.trend.compare_waves` on
+    those two, on the items both share): *improved*/*declined* when the bootstrap interval of the
+    change excludes 0. Alignment labels: the management AGI moved by at least 5 points; an AGI
+    from fewer than k respondents is not shown. Departments are shown only when they reach k in
+    every wave (a department hidden in one wave is hidden in all, so differences between waves
+    cannot reveal it), and a department's cell only when k of its respondents have a score in
+    both waves. ``comparison``, when given, must compare exactly the first and the last wave.
     """
     options = options or ReportOptions()
     if len(results) < 2:
         raise ReportError(
             "a trend report needs at least two waves; give two or more response files"
         )
-    if len(results) != len(responses):
-        raise ReportError("give one response set per scored wave")
-    names = {c.id: c.name for c in instrument.capabilities}
-    waves = tuple(r.wave for r in results)
-    if len(set(waves)) != len(waves):
-        raise ReportError(f"the waves must differ; got {', '.join(waves)}")
+    if len(results) != len(waves):
+        raise ReportError(
+            f"give one (instrument, responses) pair per scored wave: {len(results)} results, "
+            f"{len(waves)} pairs"
+        )
+    for res, (inst, rs) in zip(results, waves, strict=True):
+        if res.instrument_ref != inst.ref or res.n_respondents != rs.n_respondents:
+            raise ReportError(
+                f"wave {res.wave!r} was scored with {res.instrument_ref} on {res.n_respondents} "
+                f"respondents, but is paired with {inst.ref} and {rs.n_respondents} respondents; "
+                "pass each wave's own instrument and responses, oldest first"
+            )
+    names: dict[str, str] = {}
+    for inst, _rs in waves:
+        names.update({c.id: c.name for c in inst.capabilities})
+    wave_ids = tuple(r.wave for r in results)
+    if len(set(wave_ids)) != len(wave_ids):
+        raise ReportError(f"the waves must differ; got {', '.join(wave_ids)}")
+    first, last = wave_ids[0], wave_ids[-1]
     if comparison is None:
-        comparison = _compare(results, responses, instrument)
+        comparison = _compare(results[-1], [waves[0], waves[-1]])
+    elif (comparison.waves[0], comparison.waves[-1]) != (first, last) or len(comparison.waves) != 2:
+        raise ReportError(
+            f"the comparison covers {', '.join(comparison.waves)}; a trend report compares the "
+            f"first and the last wave ({first}, {last})"
+        )
     common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
     rows = []
     for cid in common:
         series = tuple(r.score(cid).mean for r in results)
-        agis = tuple((a.value if (a := _safe_agi(r, cid)) else NAN) for r in results)
-        label, css = _change(series[-1] - series[0])
-        last = _last_change(comparison, cid, waves[-1])
-        if last is not None:
-            label = last.label
+        agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
+        change = _span_change(comparison, cid, last)
+        if change is not None:
+            delta, label = change.change, str(change.label)
             css = {"improved": "ok", "declined": "bad"}.get(label, "na")
+        else:
+            delta = series[-1] - series[0]
+            label, css = _change(delta)
         d_agi = agis[-1] - agis[0]
         if _nan(d_agi):
             alabel, acss = "undefined", "na"
@@ -1251,17 +1400,17 @@ def build_trend_report(
         rows.append(
             TrendRow(
                 names.get(cid, cid),
-                tuple(fmt_num(s) for s in series),
+                tuple(fmt_num(x) for x in series),
                 tuple(fmt_agi(a) for a in agis),
-                f"{label} ({fmt_signed(series[-1] - series[0])})",
+                f"{label} ({fmt_signed(delta)})" if not _nan(delta) else label,
                 css,
-                f"{alabel} ({fmt_signed(d_agi, 0)})",
+                f"{alabel} ({fmt_signed(d_agi, 0)})" if not _nan(d_agi) else alabel,
                 acss,
                 series,
                 agis,
             )
         )
-    ov = tuple((a.value if (a := _safe_agi(r, "overall")) else NAN) for r in results)
+    ov = tuple((a.value if (a := _safe_agi(r, "overall", options)) else NAN) for r in results)
     d_ov = ov[-1] - ov[0]
     overall = TrendRow(
         "Overall",
@@ -1269,7 +1418,7 @@ def build_trend_report(
         tuple(fmt_agi(a) for a in ov),
         "",
         "",
-        f"{fmt_signed(d_ov, 0)}",
+        fmt_signed(d_ov, 0) if not _nan(d_ov) else DASH,
         "ok" if d_ov <= -STABLE_AGI else ("bad" if d_ov >= STABLE_AGI else "na"),
         (),
         ov,
@@ -1277,17 +1426,27 @@ def build_trend_report(
     n_up = sum(1 for r in rows if r.change.startswith("improved"))
     n_down = sum(1 for r in rows if r.change.startswith("declined"))
     n_al = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
-    summary = (
-        f"Between {waves[0]} and {waves[-1]}, {n_up} of {len(rows)} capabilities improved and "
-        f"{n_down or 'none'} declined; the management team became more aligned on "
-        f"{n_al or 'none'} of them. The overall "
-        + (
-            f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
-            if fmt_agi(ov[0]) == fmt_agi(ov[-1])
-            else f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+    if _nan(ov[0]) or _nan(ov[-1]):
+        agi_sentence = (
+            "The management team's alignment is not compared: its Alignment Gap Index is not "
+            f"shown for a wave with fewer than {options.min_group} managers, or is undefined."
         )
+    elif fmt_agi(ov[0]) == fmt_agi(ov[-1]):
+        agi_sentence = (
+            f"The management team became more aligned on {n_al or 'none'} of them; the overall "
+            f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
+        )
+    else:
+        agi_sentence = (
+            f"The management team became more aligned on {n_al or 'none'} of them; the overall "
+            f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+        )
+    summary = (
+        f"Between {first} and {last}, {n_up} of {len(rows)} capabilities improved and "
+        f"{n_down or 'none'} declined. {agi_sentence}"
     )
     # departments: shown only when large enough in every wave
+    responses = [rs for _inst, rs in waves]
     hidden: set[str] = set()
     display: dict[str, str] = {}
     for rs in responses:
@@ -1301,23 +1460,31 @@ def build_trend_report(
         if d not in hidden
         and all(any(r.department_key == d for r in rs.respondents) for rs in responses)
     )
+    trend_sup = Suppression(tuple(shown), tuple(sorted(all_keys - set(shown))), ())
     dept_rows = []
     for cid in common:
-        vals = []
-        for d in shown:
-            first_mean = _dept_mean(results[0], cid, d)
-            last_mean = _dept_mean(results[-1], cid, d)
-            vals.append(f"{fmt_num(last_mean)} ({fmt_signed(last_mean - first_mean)})")
+        before = _dept_cells(results[0], cid, trend_sup, options)
+        after = _dept_cells(results[-1], cid, trend_sup, options)
+        vals = [
+            f"{fmt_num(after[d])} ({fmt_signed(after[d] - before[d])})"
+            if d in before and d in after
+            else DASH
+            for d in shown
+        ]
         dept_rows.append(TrendDeptRow(names.get(cid, cid), tuple(vals)))
     dept_note = (
-        f"Mean score in {waves[-1]} and change since {waves[0]}. Departments with fewer than "
+        f"Mean score in {last} and change since {first}. Departments with fewer than "
         f"{options.min_group} respondents in any wave are not shown"
-        + (f" ({len(all_keys) - len(shown)} not shown)." if len(all_keys) > len(shown) else ".")
+        + (f" ({len(all_keys) - len(shown)} not shown)" if len(all_keys) > len(shown) else "")
+        + f"; a dash marks a capability that fewer than {options.min_group} of a department's "
+        "respondents scored in either wave, or that had to be hidden so that no hidden department "
+        "can be worked out by subtraction."
     )
+    last_inst, last_rs = waves[-1]
     meta = _meta(
         results[-1],
-        instrument,
-        responses[-1],
+        last_inst,
+        last_rs,
         options,
         "Customer-centricity over time",
         "Trend report",
@@ -1325,56 +1492,48 @@ def build_trend_report(
     return TrendReport(
         "trend",
         meta,
-        waves,
+        wave_ids,
         tuple(rows),
         overall,
         summary,
         tuple(display.get(d, d) for d in shown),
         tuple(dept_rows),
         dept_note,
-        (
-            f"Improved or declined: the {results[-1].options.ci_level:.0%} bootstrap interval of the "
-            f"change from {waves[-2]} to {waves[-1]} lies wholly above or below zero (respondents "
-            "of each wave resampled independently); stable otherwise. "
-            if comparison is not None
-            else f"Improved or declined: the capability mean moved by at least {STABLE_SCORE} "
-            "scale points between the first and the last wave. "
-        )
-        + f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points.",
-        _params(results[-1], instrument),
-        tuple(_safe_text(n, hidden, display) for n in (comparison.notes if comparison else ())),
+        f"Change = {last} against {first}, on the statements both waves share. Improved or "
+        f"declined: the {results[-1].options.ci_level:.0%} bootstrap interval of that change lies "
+        "wholly above or below zero (the respondents of each wave resampled independently); "
+        "stable otherwise. The waves in between are shown but do not enter the label. "
+        f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points "
+        f"between {first} and {last}.",
+        _params(results[-1], last_inst),
+        tuple(_safe_text(n, hidden, display) for n in comparison.notes),
     )
 
 
-def _compare(
-    results: Sequence[WaveResult], responses: Sequence[ResponseSet], instrument: Instrument
-) -> WaveComparison | None:
-    """Scoring's wave comparison (bootstrap intervals, comparable items), when available."""
+def _compare(last: WaveResult, pair: Sequence[tuple[Instrument, ResponseSet]]) -> WaveComparison:
+    """Scoring's comparison of two waves (bootstrap intervals, comparable items)."""
+    from scoring.trend import compare_waves
+
+    return compare_waves(list(pair), last.options)
+
+
+def _span_change(comparison: WaveComparison, cid: str, wave: str) -> CapabilityChange | None:
+    """The organisation-wide change of ``cid`` ending at ``wave``, if scoring computed one."""
     try:
-        from scoring.trend import compare_waves
-    except ImportError:  # pragma: no cover - scoring without trend support
+        return comparison.change_for(cid, "organisation", wave)
+    except KeyError:
         return None
-    return compare_waves([(instrument, rs) for rs in responses], results[-1].options)
-
-
-def _last_change(comparison: WaveComparison | None, cid: str, wave: str) -> CapabilityChange | None:
-    if comparison is None:
-        return None
-    for c in comparison.changes:
-        if c.capability_id == cid and c.group == "organisation" and c.wave_after == wave:
-            return c
-    return None
 
 
 def _safe_text(text: str, hidden: set[str], display: dict[str, str]) -> str:
-    for d in hidden:
-        for name in {d, display.get(d, d)}:
-            text = text.replace(name, "(a small department)")
-    return text
+    """``text`` with every hidden department's key or name (whole words) replaced."""
+    pattern = _names_pattern(sorted(hidden), display)
+    return text if pattern is None else pattern.sub("(a small department)", text)
 
 
-def _dept_mean(result: WaveResult, cid: str, dept: str) -> float:
+def _dept_cells(
+    result: WaveResult, cid: str, sup: Suppression, options: ReportOptions
+) -> dict[str, float]:
+    """Department means of ``cid`` in one wave that may be shown (see :func:`_cell_suppression`)."""
     silo = next((s for s in result.silos if s.capability_id == cid), None)
-    if silo is None:
-        return NAN
-    return next((m for d, _n, m in silo.department_means if d == dept), NAN)
+    return {} if silo is None else _cell_suppression(silo, sup, options)

@@ -226,7 +226,9 @@ def test_trend_report_labels_the_planted_improvement(wave):
     inst, rs1, wr1 = wave
     rs2 = northwind_wave("2026-H2", inst)
     wr2 = score_wave(inst, rs2, OPTIONS)
-    pdf = render_trend_pdf([wr1, wr2], [rs1, rs2], inst, ReportOptions(min_group=5), strict=True)
+    pdf = render_trend_pdf(
+        [wr1, wr2], [(inst, rs1), (inst, rs2)], ReportOptions(min_group=5), strict=True
+    )
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     titles = [d.title for d in reader.outline if not isinstance(d, list)]
     assert titles == ["Change over time", "Departments"]
@@ -241,7 +243,7 @@ def test_trend_needs_two_waves(wave):
 
     inst, rs, wr = wave
     with pytest.raises(ReportError, match="at least two waves"):
-        build_trend_report([wr], [rs], inst)
+        build_trend_report([wr], [(inst, rs)])
 
 
 # -- CLI --------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """``centric report``: team, individual and trend PDF reports.
 
-Thin: load responses (shared ``responses_source`` options), score them, hand the result to
-:mod:`reports`, write the PDF atomically. WeasyPrint and matplotlib are imported inside commands.
+Thin: load responses (shared ``responses_source`` options), score them with the report's
+anonymity threshold (``ScoreOptions.min_group = max(k, 3)``, management roles from the
+instrument), hand the result to :mod:`reports`, write the PDF atomically. WeasyPrint and
+matplotlib are imported inside commands.
 """
 
 from __future__ import annotations
@@ -85,10 +87,21 @@ def _options(
     )
 
 
-def _score(loaded: Any) -> Any:
-    from assessment import service
+def _score(loaded: Any, options: Any) -> Any:
+    """Score one wave for a report with k = ``options.min_group``.
 
-    return service.score_responses(loaded)
+    Group statistics (AGI, perception, department means) then need ``max(k, 3)`` respondents in
+    scoring too, and the management team is the instrument's (``management_roles=None``).
+    """
+    from dataclasses import replace
+
+    from assessment import service
+    from scoring.results import ScoreOptions
+
+    score_options = replace(
+        ScoreOptions(), min_group=max(options.min_group, 3), management_roles=None
+    )
+    return service.score_responses(loaded, score_options)
 
 
 def _write(path: Path, pdf: bytes) -> None:
@@ -139,8 +152,9 @@ def team(
     from reports import render_team_pdf
 
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    result = _score(loaded)
-    _write(output, render_team_pdf(result, loaded.responses, loaded.instrument, _options(**opts)))
+    options = _options(**opts)
+    result = _score(loaded, options)
+    _write(output, render_team_pdf(result, loaded.responses, loaded.instrument, options))
 
 
 @report.command()
@@ -176,8 +190,8 @@ def individual(
     if bool(respondent) == all_:
         raise click.UsageError("give either --respondent ID or --all")
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    result = _score(loaded)
     options = _options(**opts)
+    result = _score(loaded, options)
     if respondent:
         from reports import render_individual_pdf
 
@@ -186,6 +200,7 @@ def individual(
         )
         _write(output, pdf)
         return
+    from assessment.io.atomic import atomic_write_bytes
     from reports.batch import write_individual_reports
 
     n = loaded.responses.n_respondents
@@ -198,6 +213,7 @@ def individual(
             options,
             workers=workers,
             progress=lambda _p: bar.update(1),
+            write=atomic_write_bytes,
         )
     click.echo(f"Wrote {len(paths)} reports to {output}", err=True)
 
@@ -221,7 +237,7 @@ def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **o
     if len(files) < 2:
         raise click.UsageError("a trend report needs two or more response files, one per wave")
     loaded = [load_responses([f], instrument_ref) for f in files]
-    results = [_score(lr) for lr in loaded]
     options = _options(**opts, default_k=5)
-    pdf = render_trend_pdf(results, [lr.responses for lr in loaded], loaded[-1].instrument, options)
-    _write(output, pdf)
+    results = [_score(lr, options) for lr in loaded]
+    pairs = [(lr.instrument, lr.responses) for lr in loaded]  # each wave with its own instrument
+    _write(output, render_trend_pdf(results, pairs, options))
