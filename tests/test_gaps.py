@@ -66,13 +66,45 @@ def test_monte_carlo_p_is_close_to_exact_and_reproducible():
     assert mc > 0  # (1 + hits)/(1 + B) is never 0
 
 
-def test_monte_carlo_with_large_groups_uses_the_chunked_sampler():
+def test_monte_carlo_with_large_groups_uses_the_chunked_sampler(monkeypatch):
+    """Groups of 200 of 400 take the argpartition sampler, in chunks of _MAX_CELLS // n rows.
+
+    Checked: the chunked path runs (several rng.random calls), every row is a k-subset, each index
+    is drawn with frequency ≈ k/n = 0.5, and the Monte Carlo p-value agrees with Welch's t-test
+    (scipy.stats.ttest_ind), which the permutation distribution approaches at this size.
+    """
+    from scipy import stats
+
+    import scoring.gaps as gaps
+
+    monkeypatch.setattr(gaps, "_MAX_CELLS", 400 * 64)  # 64 rows per chunk
+    calls: list[tuple[int, int]] = []
+
+    class Spy:
+        def __init__(self, rng):
+            self.rng = rng
+
+        def random(self, size):
+            calls.append(size)
+            return self.rng.random(size)
+
+    subsets = gaps._random_subsets(400, 200, 1000, Spy(np.random.default_rng(4)))
+    assert len(calls) == 16 and calls[0] == (64, 400) and calls[-1] == (1000 - 15 * 64, 400)
+    assert subsets.shape == (1000, 200)
+    assert all(np.unique(row).size == 200 for row in subsets)
+    freq = np.bincount(subsets.ravel(), minlength=400) / 1000
+    # Binomial(1000, 0.5)/1000 has SD 0.016: every index within 5 SD, the mean exactly 0.5
+    assert freq.mean() == pytest.approx(0.5) and np.abs(freq - 0.5).max() < 0.08
+
     rng = np.random.default_rng(2)
     v = rng.normal(size=400)
+    v[:200] += 0.2
     g = np.zeros(400, bool)
     g[:200] = True
-    p, exact = permutation_test(v, g, permutations=500, seed=1)
-    assert not exact and 0 < p <= 1
+    p, exact = permutation_test(v, g, permutations=2000, seed=1)
+    assert not exact
+    t_p = stats.ttest_ind(v[g], v[~g], equal_var=False).pvalue
+    assert p == pytest.approx(t_p, abs=0.03)
 
 
 def test_one_group_empty_gives_nan():
