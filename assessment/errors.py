@@ -7,7 +7,8 @@ Hierarchy::
     │   └── LockError                    a published version's content no longer matches the lock file
     ├── ResponseError(ValueError)        response data cannot be read; carries every Problem found
     ├── ScoringError(ValueError)         the data cannot be scored as asked (e.g. no respondents)
-    ├── ReportError                      a report cannot be built (theme, anonymity, output path)
+    ├── ReportError                      a report cannot be built (theme, anonymity)
+    ├── OutputError                      an output file or folder cannot be written
     └── StoreError                       the database is missing, outdated or rejects the change
 
 Messages say what is wrong, where (file, row, column, item id) and how to fix it. The CLI prints the
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 __all__ = [
     "CentricError",
     "LockError",
+    "OutputError",
     "Problem",
     "QuestionnaireError",
     "ReportError",
@@ -71,18 +73,33 @@ class Problem:
 
 
 class ResponseError(CentricError, ValueError):
-    """Response data could not be read. ``problems`` lists every problem found, not just the first."""
+    """Response data could not be read. ``problems`` lists every problem found, not just the first.
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...], source: str = "") -> None:
+    ``action`` is what the caller did not do because of the problems (``"imported"``,
+    ``"scored"``); the message then says "nothing was imported". Without it the message only
+    counts and lists the problems. :meth:`for_action` re-labels an error at a use-case boundary.
+    """
+
+    def __init__(
+        self,
+        problems: list[Problem] | tuple[Problem, ...],
+        source: str = "",
+        *,
+        action: str | None = None,
+    ) -> None:
         self.problems = tuple(problems)
         self.source = source
+        self.action = action
         n = len(self.problems)
         head = f"{source}: " if source else ""
+        outcome = f"; nothing was {action}" if action else ""
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = f"\n  ... and {n - 50} more" if n > 50 else ""
-        super().__init__(
-            f"{head}{n} problem{'s' if n != 1 else ''} found; nothing was imported:\n{shown}{more}"
-        )
+        super().__init__(f"{head}{n} problem{'s' if n != 1 else ''} found{outcome}:\n{shown}{more}")
+
+    def for_action(self, action: str) -> ResponseError:
+        """The same problems, with the message saying nothing was ``action``."""
+        return ResponseError(self.problems, self.source, action=action)
 
 
 class ScoringError(CentricError, ValueError):
@@ -91,6 +108,11 @@ class ScoringError(CentricError, ValueError):
 
 class ReportError(CentricError):
     """A report cannot be built."""
+
+
+class OutputError(CentricError):
+    """An output file or folder cannot be written (missing folder, a file in the way, no
+    permission, disk full). The message names the path and how to fix it."""
 
 
 class StoreError(CentricError):

@@ -3,18 +3,27 @@
 Every input format (long or wide CSV, JSON, XLSX, the database) becomes a list of
 :class:`ResponseRecord` (the canonical long format of DESIGN §5), and then one :class:`ResponseSet`:
 respondents × items matrices of raw option values, with ``NaN`` for N/A or unanswered.
+:func:`records_to_response_set` is that second step: it checks records against the instrument.
+It is domain logic, shared by the file readers (:mod:`assessment.io`) and the store, which
+therefore do not depend on each other.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assessment.errors import Problem, QuestionnaireError, ResponseError, StoreError
+
 if TYPE_CHECKING:
     import numpy as np
+
+    from assessment.model import Instrument
 
 __all__ = [
     "LONG_COLUMNS",
@@ -22,7 +31,10 @@ __all__ = [
     "Respondent",
     "ResponseRecord",
     "ResponseSet",
+    "WaveInfo",
+    "choose_instrument",
     "normalise_department",
+    "records_to_response_set",
 ]
 
 LONG_COLUMNS = (
@@ -42,6 +54,46 @@ LONG_COLUMNS = (
 def normalise_department(name: str) -> str:
     """Key used to match departments: trimmed, inner whitespace collapsed, case-folded."""
     return " ".join(name.split()).casefold()
+
+
+MAX_ROWS_SHOWN = 5
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """``"; did you mean 'X'?"`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _rows_text(rows: Sequence[int | None]) -> str:
+    known = [r for r in rows if r is not None]
+    if not known:
+        return ""
+    shown = ", ".join(str(r) for r in known[:MAX_ROWS_SHOWN])
+    more = f" and {len(known) - MAX_ROWS_SHOWN} more" if len(known) > MAX_ROWS_SHOWN else ""
+    return f"row{'s' if len(known) > 1 else ''} {shown}{more}"
+
+
+@dataclass
+class ProblemLog:
+    """Collects :class:`Problem`\\ s of one source (and sheet) as they are found."""
+
+    source: str
+    sheet: str | None
+    problems: list[Problem]
+
+    def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.problems.append(Problem(message, self.source, row, column, self.sheet))
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A stored wave: its organisation, name and the instrument version it is bound to."""
+
+    organisation: str
+    wave: str
+    instrument: str
+    instrument_hash: str
 
 
 @dataclass(frozen=True)
@@ -181,3 +233,285 @@ class ResponseSet:
         notes = sorted((c.respondent, c.item, c.text) for c in self.comments)
         digest.update(json.dumps(notes, separators=(",", ":")).encode("utf-8"))
         return "sha256:" + digest.hexdigest()
+
+
+# -- validation against the instrument ---------------------------------------------------------
+
+
+def records_to_response_set(
+    instrument: Instrument,
+    records: Sequence[ResponseRecord],
+    *,
+    source: str,
+    problems: Sequence[Problem] = (),
+    wave: str | None = None,
+    sheet: str | None = None,
+) -> ResponseSet:
+    """Validate records against ``instrument`` and build the respondents × items arrays.
+
+    All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
+    found here (unknown item with the closest id suggested, rating outside the item's scale,
+    N/A with a rating or on an item that does not allow it, duplicate answers with both rows,
+    a respondent whose role or department differs between rows, unknown role, item not asked
+    of the respondent's role, several waves). ``wave`` selects one wave when records hold several.
+
+    Respondents keep the order of first appearance; columns follow the instrument's item order.
+    Departments are matched on :func:`normalise_department` (the first spelling is displayed).
+    """
+    import numpy as np
+
+    ctx = ProblemLog(source, sheet, list(problems))
+    if not records and not problems:
+        ctx.add("no responses found")
+
+    # waves, in order of first appearance; their rows are looked up only for messages
+    waves = list(dict.fromkeys([rec.wave for rec in records]))
+
+    def rows_of(name: str) -> list[int | None]:
+        return [rec.row for rec in records if rec.wave == name]
+
+    if wave is not None:
+        if records and wave not in waves:
+            have = ", ".join(repr(w) for w in waves if w) or "none"
+            ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
+        records = [r for r in records if r.wave == wave]
+        chosen = wave
+    else:
+        named = [w for w in waves if w]
+        if "" in waves:
+            empty = rows_of("")
+            ctx.add(
+                f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
+                empty[0],
+                "wave",
+            )
+        if len(named) > 1:
+            listing = "; ".join(f"{w!r} ({_rows_text(rows_of(w))})" for w in named)
+            ctx.add(
+                f"the file holds several waves: {listing}; choose one with --wave", column="wave"
+            )
+        chosen = named[0] if named else ""
+
+    roles = list(instrument.roles)
+    role_set = frozenset(roles)
+    role_key = {r.casefold(): r for r in roles}
+    index = instrument.item_index
+    spec = {
+        item.id: (
+            instrument.scales[item.scale].low,
+            instrument.scales[item.scale].high,
+            item.na_allowed,
+            frozenset(item.roles),
+            item,
+        )
+        for item in instrument.items
+    }
+    dept_key: dict[str, str] = {}
+    dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
+    unknown_items: dict[str, list[int | None]] = {}
+    respondents: dict[str, Respondent] = {}
+    row_of: dict[str, int] = {}  # respondent -> row of the arrays
+    first_row_of: dict[str, int | None] = {}
+    dept_conflicts: dict[str, list[tuple[str, int | None]]] = {}
+    role_conflicts: dict[str, list[tuple[str, int | None]]] = {}
+    bad_roles: dict[str, list[int | None]] = {}
+    seen_answer: dict[tuple[str, str], int | None] = {}
+    accepted: list[ResponseRecord] = []
+    at_i: list[int] = []
+    at_j: list[int] = []
+
+    for rec in records:
+        rid = rec.respondent
+        if not rid:
+            continue
+        row = rec.row
+        role = role_key.get(rec.role.casefold())
+        if role is None and not rec.role:
+            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role")
+            role = ""
+        elif role is None:
+            bad_roles.setdefault(rec.role, []).append(row)
+            role = rec.role
+        department = rec.department
+        if not department:
+            ctx.add(f"department is empty for respondent {rid}", row, "department")
+        prev = respondents.get(rid)
+        if prev is None:
+            row_of[rid] = len(respondents)
+            respondents[rid] = Respondent(rid, role, " ".join(department.split()))
+            first_row_of[rid] = row
+            dept_seen[rid] = department
+            dept_key[rid] = normalise_department(department)
+        else:
+            if prev.role != role:
+                role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
+                role_conflicts[rid].append((rec.role, row))
+            if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
+                dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
+                dept_conflicts[rid].append((department, row))
+        item_id = rec.item
+        j = index.get(item_id)
+        if j is None:
+            if item_id:
+                unknown_items.setdefault(item_id, []).append(row)
+            continue
+        key = (rid, item_id)
+        if key in seen_answer:
+            ctx.add(
+                f"duplicate answer: respondent {rid} answered {item_id} in row "
+                f"{seen_answer[key]} and again in row {row}; keep one",
+                row,
+                "item",
+            )
+            continue
+        seen_answer[key] = row
+        low, high, na_allowed, asked, item = spec[item_id]
+        current, target = rec.current, rec.target
+        if current is not None and not low <= current <= high:
+            ctx.add(f"current {current} is outside {low}..{high} for {item_id}", row, "current")
+        if target is not None and not low <= target <= high:
+            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target")
+        if rec.na:
+            if current is not None or target is not None:
+                ctx.add(
+                    f"na is true but {item_id} also has a rating; clear the rating or set na to "
+                    "false",
+                    row,
+                    "na",
+                )
+            if not na_allowed:
+                ctx.add(f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na")
+        if rec.confidence is not None and not 1 <= rec.confidence <= 3:
+            ctx.add(f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence")
+        if asked and role in role_set and role not in asked:
+            ctx.add(
+                f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
+                f"{rid} is {role}",
+                row,
+                "item",
+            )
+        accepted.append(rec)
+        at_i.append(row_of[rid])
+        at_j.append(j)
+
+    for name, rows in unknown_items.items():
+        ctx.add(
+            f"unknown item {name!r} ({_rows_text(rows)}) in {instrument.ref}"
+            + did_you_mean(name, index),
+            rows[0],
+            "item",
+        )
+    for name, rows in bad_roles.items():
+        ctx.add(
+            f"unknown role {name!r} ({_rows_text(rows)}); {instrument.ref} knows {', '.join(roles)}",
+            rows[0],
+            "role",
+        )
+    for rid, seen in role_conflicts.items():
+        listing = ", ".join(f"{r!r} in row {row}" for r, row in seen)
+        ctx.add(f"respondent {rid} has conflicting roles: {listing}", seen[1][1], "role")
+    for rid, seen in dept_conflicts.items():
+        listing = ", ".join(f"{d!r} in row {row}" for d, row in seen)
+        ctx.add(
+            f"respondent {rid} has conflicting departments: {listing}", seen[1][1], "department"
+        )
+
+    if ctx.problems:
+        # file-level problems first, then by row (stable: cell problems before record problems)
+        ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
+        raise ResponseError(ordered, source)
+
+    # every accepted answer has its own (respondent, item) cell: fill the arrays in one go each
+    n, m = len(respondents), len(index)
+    ii = np.array(at_i, dtype=np.intp)
+    jj = np.array(at_j, dtype=np.intp)
+    current_m = np.full((n, m), np.nan)
+    target_m = np.full((n, m), np.nan)
+    na = np.zeros((n, m), dtype=bool)
+    confidence = np.full((n, m), np.nan)
+    current_m[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
+    target_m[ii, jj] = np.array([r.target for r in accepted], dtype=float)
+    na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
+    confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
+    comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
+    return ResponseSet(
+        instrument_ref=instrument.ref,
+        wave=chosen,
+        respondents=tuple(respondents.values()),
+        item_ids=tuple(i.id for i in instrument.items),
+        current=current_m,
+        target=target_m,
+        na=na,
+        confidence=confidence,
+        comments=tuple(comments),
+        source=source,
+    )
+
+
+# -- which instrument the answers belong to ------------------------------------------------------
+
+
+def choose_instrument(
+    source: str,
+    declared: Sequence[str] = (),
+    given: Instrument | None = None,
+    *,
+    bound: str | None = None,
+    wave: str | None = None,
+    problems: list[Problem] | None = None,
+) -> Instrument:
+    """The instrument to validate answers against, for reading files and for importing them.
+
+    Order: ``given`` (``--instrument``), else the one the file ``declared`` (JSON ``instrument``,
+    an XLSX ``waves`` or ``_centric`` sheet), else the version the stored ``wave`` is ``bound``
+    to, else the newest ``customer-centricity``. Refused, so that answers to one version are never
+    scored with another:
+
+    - files that declare different instruments, or a declared one that differs from ``given``:
+      a :class:`Problem`, appended to ``problems`` when given (to be reported with every other
+      problem of the file), else raised as :class:`ResponseError`;
+    - a chosen version that differs from the one the stored wave is ``bound`` to:
+      :class:`StoreError` (import those answers into a new wave).
+
+    An instrument that cannot be loaded is a :class:`QuestionnaireError` saying how to pass it.
+    """
+    from assessment.model import DEFAULT_INSTRUMENT, get_instrument, parse_ref
+
+    label = f"wave {wave!r}" if wave else "the file"
+    found: list[Problem] = []
+    names = sorted(set(declared))
+    if len(names) > 1:
+        found.append(Problem(f"files name different instruments: {', '.join(names)}", source))
+    named = names[0] if names else None
+    if given is not None and named is not None:
+        ident, version = parse_ref(named)
+        if ident != given.id or (version is not None and version != given.version):
+            found.append(
+                Problem(
+                    f"{label} was answered on {named} but --instrument is {given.ref}; "
+                    f"use --instrument {named} or convert the file",
+                    source,
+                    column="instrument",
+                )
+            )
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ResponseError(found, source)
+    ref = given.ref if given is not None else named
+    if ref is not None and bound is not None and ref != bound:
+        raise StoreError(
+            f"{source}: {label} is bound to instrument {bound} in the database; this file's "
+            f"answers are for {ref}. Answers to different versions cannot be mixed in one wave: "
+            "import them into a new wave (--wave NAME)"
+        )
+    if given is not None:
+        return given
+    ref = ref or bound or DEFAULT_INSTRUMENT
+    try:
+        return get_instrument(ref)
+    except QuestionnaireError as exc:
+        raise QuestionnaireError(
+            f"{source}: cannot load instrument {ref} for {label} ({exc}); "
+            "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+        ) from None

@@ -1,7 +1,9 @@
-"""Use cases shared by the CLI, the web app and the demo: load responses, score a wave, save results.
+"""Use cases shared by the CLI, the web app and the demo: load responses, score a wave, save results,
+import a response file into the database and export it again.
 
-Thin glue between :mod:`assessment.io`, :mod:`scoring` and the output files. Each function does one
-use case and raises :class:`~assessment.errors.CentricError` subclasses for user errors.
+Glue between :mod:`assessment.io` (files), :mod:`assessment.store` (the database) and
+:mod:`scoring`; those layers do not import each other. Each function does one use case and raises
+:class:`~assessment.errors.CentricError` subclasses for user errors.
 
 Result files:
 
@@ -12,31 +14,42 @@ Result files:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import gc
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from assessment.errors import ScoringError
+from assessment.errors import Problem, ResponseError, StoreError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from assessment.model import Instrument
-    from assessment.responses import ResponseSet
+    from assessment.responses import ResponseRecord, ResponseSet
+    from assessment.store.service import WriteResult
     from scoring.results import ScoreOptions, WaveResult
 
 __all__ = [
+    "DEFAULT_MAX_MB",
+    "IMPORTABLE",
     "SUMMARY_COLUMNS",
     "DemoRun",
+    "ImportResult",
     "LoadedResponses",
     "capability_summary",
+    "export_file",
     "from_response_set",
+    "import_file",
     "load_instrument_ref",
     "load_responses",
+    "load_stored_responses",
     "response_warnings",
     "result_json",
     "result_to_dict",
@@ -84,17 +97,35 @@ def load_instrument_ref(ref: str | None) -> Instrument | None:
 
 
 def load_responses(
-    paths: Sequence[str | Path], instrument_ref: str | None = None, *, wave: str | None = None
+    paths: Sequence[str | Path],
+    instrument_ref: str | None = None,
+    *,
+    wave: str | None = None,
+    action: str = "scored",
 ) -> LoadedResponses:
     """Read response files (CSV/JSON/XLSX, long or wide) into one validated wave.
 
-    The instrument is ``instrument_ref`` if given, else the one a JSON file declares, else the
-    newest ``customer-centricity``.
+    The instrument is ``instrument_ref`` if given, else the one a file declares, else the
+    newest ``customer-centricity``. A :class:`ResponseError` says nothing was ``action``.
     """
     from assessment.io.responses import read_wave
 
-    inst, rs = read_wave(list(paths), load_instrument_ref(instrument_ref), wave=wave)
+    try:
+        inst, rs = read_wave(list(paths), load_instrument_ref(instrument_ref), wave=wave)
+    except ResponseError as exc:
+        raise exc.for_action(action) from None
     return LoadedResponses(inst, rs, tuple(response_warnings(rs)))
+
+
+def load_stored_responses(
+    db: str | None, org: str, wave: str, instrument_ref: str | None = None
+) -> LoadedResponses:
+    """One wave from the database (``db``: URL or SQLite path), validated against the instrument
+    version it is bound to (``instrument_ref`` may supply that version as a YAML file)."""
+    from assessment.store.service import load_wave_responses
+
+    instrument = load_instrument_ref(instrument_ref)
+    return from_response_set(load_wave_responses(db, org, wave, instrument=instrument), instrument)
 
 
 def from_response_set(rs: ResponseSet, instrument: Instrument | None = None) -> LoadedResponses:
@@ -122,15 +153,12 @@ def response_warnings(rs: ResponseSet) -> list[str]:
 
 
 def score_responses(loaded: LoadedResponses, options: ScoreOptions | None = None) -> WaveResult:
-    """Score one wave with :func:`scoring.score_wave`."""
-    try:
-        from scoring.wave import score_wave
-    except ImportError as exc:  # pragma: no cover - only while scoring.wave is missing
-        raise ScoringError(
-            f"the scoring engine is not available in this installation ({exc})"
-        ) from None
-    if loaded.responses.n_respondents == 0:
-        raise ScoringError(f"{loaded.responses.source}: no respondents to score")
+    """Score one wave with :func:`scoring.score_wave` (which refuses a wave without respondents).
+
+    ``options.management_roles=None`` (the default) means the instrument's management roles.
+    """
+    from scoring.wave import score_wave
+
     return score_wave(loaded.instrument, loaded.responses, options)
 
 
@@ -260,9 +288,11 @@ def run_demo(
     """Generate both Northwind waves, score them, and write responses and results into ``out_dir``.
 
     Everything is computed before the first file is written, and every file is written atomically,
-    so an error leaves no partial output. Files: ``northwind-<wave>.csv`` (long responses),
+    so an error leaves no partial output. ``out_dir`` is created if missing (an
+    :class:`~assessment.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
     ``results-<wave>.json`` and ``results-<wave>.csv``.
     """
+    from assessment.io.atomic import ensure_dir
     from assessment.io.writers import write_csv
     from assessment.model import get_instrument
     from assessment.synthetic import DEFAULT_SEED, northwind_waves
@@ -270,9 +300,187 @@ def run_demo(
     inst = instrument or get_instrument("customer-centricity")
     waves = northwind_waves(seed=DEFAULT_SEED if seed is None else seed, instrument=inst)
     results = [score_responses(LoadedResponses(inst, rs), options) for rs in waves]
-    out = Path(out_dir)
+    out = ensure_dir(out_dir)
     run = DemoRun(inst, waves, results)
     for rs, res in zip(waves, results, strict=True):
         run.files.append(write_csv(rs, out / f"northwind-{rs.wave}.csv"))
         run.files.extend(write_result_files(res, out))
     return run
+
+
+# -- import and export -------------------------------------------------------------------------
+
+DEFAULT_MAX_MB = 50
+IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``centric import`` did: per wave, answers written (new and overwritten)."""
+
+    source: str
+    organisation: str
+    waves: tuple[WriteResult, ...]
+
+    @property
+    def answers(self) -> int:
+        return sum(w.answers for w in self.waves)
+
+    @property
+    def inserted(self) -> int:
+        return sum(w.inserted for w in self.waves)
+
+    def describe(self) -> str:
+        parts = [
+            f"wave {w.wave} ({w.instrument}): {w.respondents} respondents, {w.answers} answers "
+            f"({w.inserted} new, {w.updated} already present and updated)"
+            for w in self.waves
+        ]
+        return f"imported {self.source} into {self.organisation}: " + "; ".join(parts)
+
+
+def _check_import_file(path: Path, max_mb: float) -> None:
+    """The file exists, is a type ``centric import`` takes and is not larger than ``max_mb``."""
+    source = str(path)
+    if not path.exists():
+        message = "no such file; check the path"
+    elif path.is_dir():
+        message = "is a directory; give a CSV, XLSX or JSON file"
+    elif path.suffix.lower() not in IMPORTABLE:
+        message = (
+            f"unknown file type {path.suffix or '(none)'!r}; import .csv, .tsv, .xlsx or .json"
+        )
+    elif (size := path.stat().st_size) > max_mb * _MB:
+        message = (
+            f"file too large: {size / _MB:.1f} MB (limit {max_mb:g} MB); raise the limit "
+            "with --max-size MB or split the file by wave"
+        )
+    else:
+        return
+    raise ResponseError([Problem(message, source)], source, action="imported")
+
+
+def _by_wave(
+    records: list[ResponseRecord], wave: str | None, source: str, problems: list[Problem]
+) -> dict[str, list[ResponseRecord]]:
+    """Records grouped by wave, in order of first appearance; only ``wave`` when it is given
+    (a wave the file does not hold is a problem)."""
+    groups: dict[str, list[ResponseRecord]] = {}
+    for rec in records:
+        groups.setdefault(rec.wave, []).append(rec)
+    if wave is None:
+        return groups
+    if wave not in groups:
+        have = ", ".join(repr(w) for w in groups if w) or "none"
+        problems.append(
+            Problem(
+                f"no answers for wave {wave!r}; waves in the file: {have}", source, column="wave"
+            )
+        )
+        return {}
+    return {wave: groups[wave]}
+
+
+def import_file(
+    db: str | Engine | None,
+    path: str | Path,
+    *,
+    org: str,
+    wave: str | None = None,
+    instrument: Instrument | None = None,
+    max_mb: float = DEFAULT_MAX_MB,
+    org_name: str | None = None,
+) -> ImportResult:
+    """Import one response file (CSV, XLSX, JSON) into organisation ``org``, all-or-nothing.
+
+    Steps, each of which can fail only before anything is written:
+
+    1. the file's type and size are checked (limit ``max_mb``, ``--max-size``);
+    2. the database is opened and its schema revision checked;
+    3. the file is read into canonical records by :func:`assessment.io.read_records` (the same
+       reader as ``centric score``), collecting every problem with sheet, row and column;
+    4. records are grouped by wave (``wave`` names the wave of a file without a wave column and
+       selects one wave of a file that holds several); each wave's instrument is chosen by
+       :func:`assessment.responses.choose_instrument` (``instrument``, else what the file
+       declares, else the version the stored wave is bound to, else the newest
+       ``customer-centricity``) and the records are validated against it;
+    5. all problems of all waves are raised together in one :class:`ResponseError`;
+    6. one transaction upserts every wave (:func:`assessment.store.service.write_waves`).
+
+    Re-importing the same file changes nothing (answers are upserted by wave, respondent, item).
+    """
+    from assessment.io.responses import declared_instrument, read_records
+    from assessment.responses import choose_instrument, records_to_response_set
+    from assessment.store.service import bound_instruments, using_engine, write_waves
+
+    path = Path(path)
+    source = str(path)
+    if not org or not org.strip():
+        raise StoreError("--org is empty; name the organisation, e.g. --org acme")
+    _check_import_file(path, max_mb)
+    with using_engine(db) as engine, _no_gc():
+        records, problems, declared = read_records(path, wave=wave)
+        if not records and not problems:
+            problems.append(Problem("no responses found", source))
+        groups = _by_wave(records, wave, source, problems)
+        bound = bound_instruments(engine, org) if groups else {}
+        validated = []
+        for name, recs in groups.items():
+            before = len(problems)
+            inst = choose_instrument(
+                source,
+                [ref] if (ref := declared_instrument(declared, name or None)) else [],
+                instrument,
+                bound=bound.get(name),
+                wave=name or "(empty)",
+                problems=problems,
+            )
+            if len(problems) > before:  # the file names another version: do not validate
+                continue
+            try:
+                rs = records_to_response_set(inst, recs, source=source, wave=name or None)
+            except ResponseError as exc:
+                problems.extend(exc.problems)
+                continue
+            validated.append((rs, recs, inst))
+        if problems:
+            # file-level problems first, then by row
+            ordered = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
+            raise ResponseError(ordered, source, action="imported")
+        results = write_waves(engine, org, validated, org_name=org_name)
+    return ImportResult(source=source, organisation=org, waves=tuple(results))
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of small, acyclic record
+    objects are created (each gen-2 pass would rescan all of them); restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+ExportFormat = Literal["csv", "xlsx", "json"]
+
+
+def export_file(
+    db: str | Engine | None,
+    org: str,
+    format: ExportFormat,
+    path: str | Path,
+    *,
+    wave: str | None = None,
+) -> tuple[int, int]:
+    """Export the raw ratings of ``org`` (one wave or all) to ``path`` in ``format``
+    (``csv``, ``xlsx`` or ``json``), atomically. Returns ``(waves, answers)`` written."""
+    from assessment.io.export import write_export
+    from assessment.store.service import export_records
+
+    waves, records = export_records(db, org, wave)
+    write_export(format, org, waves, records, path)
+    return len(waves), len(records)

@@ -212,7 +212,7 @@ def test_score_bad_file_exits_2_lists_every_problem_and_writes_nothing(tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
-    assert "3 problems found; nothing was imported" in proc.stderr
+    assert "3 problems found; nothing was scored" in proc.stderr
     assert "row 3, column 'item': unknown item 'CUL-03'" in proc.stderr
     assert "row 4, column 'current': current 7 is outside 1..5 for SYS-01" in proc.stderr
     assert "in row 5 and again in row 6" in proc.stderr
@@ -235,17 +235,10 @@ def test_score_without_source_is_a_usage_error(runner, monkeypatch):
     assert "give a response FILE" in result.output and "--db, --org, --wave" in result.output
 
 
-def test_score_from_db_without_store_is_a_clear_error(runner, monkeypatch):
-    monkeypatch.setitem(sys.modules, "assessment.store", None)  # import fails
-    result = runner.invoke(cli, ["score", "--db", "x.db", "--org", "nw", "--wave", "2026-H1"])
-    assert result.exit_code == 2
-    assert "reading responses from a database is not available" in result.output
-
-
 def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_files):
-    """The responses source hands --db/--org/--wave to assessment.store.load_wave_responses."""
-    import types
-
+    """The responses source hands --db/--org/--wave (--db from $CENTRIC_DB through click's envvar)
+    to the store's load_wave_responses, via assessment.service."""
+    import assessment.store.service as store_service
     from assessment.io import read_responses
 
     calls = []
@@ -255,11 +248,7 @@ def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_
         calls.append((url, org, wave))
         return read_responses(nw_files["long"], mini_instrument)
 
-    monkeypatch.setitem(
-        sys.modules,
-        "assessment.store",
-        types.SimpleNamespace(load_wave_responses=load_wave_responses),
-    )
+    monkeypatch.setattr(store_service, "load_wave_responses", load_wave_responses)
     monkeypatch.setenv("CENTRIC_DB", "sqlite:///env.db")
     result = runner.invoke(
         cli,

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from assessment.cli import cli
 from assessment.errors import ResponseError
-from assessment.store import export_file, import_file, load_wave_responses, upgrade_db
+from assessment.service import export_file, import_file
+from assessment.store import load_wave_responses, upgrade_db
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")

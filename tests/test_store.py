@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from assessment.errors import ResponseError, StoreError
+from assessment.errors import QuestionnaireError, ResponseError, StoreError
 from assessment.io.writers import write_csv
+from assessment.service import export_file, import_file
 from assessment.store import (
     action_statuses,
     db_status,
-    export_file,
-    import_file,
     load_wave_responses,
     record_report,
     reports,
@@ -315,7 +314,7 @@ CHILD = textwrap.dedent(
     import sys, time
     import assessment.store.service as service
     from assessment.model import load_instrument
-    from assessment.store import import_file
+    from assessment.service import import_file
 
     url, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     if mode == "hang":
@@ -412,7 +411,6 @@ def test_json_export_records_have_instrument_per_wave(store, tmp_path, mini):
 def test_import_reads_files_with_the_io_reader_only(store, tmp_path, mini, monkeypatch):
     """The store has no CSV/JSON parser of its own: every import calls assessment.io's reader."""
     import assessment.io.responses as io_responses
-    import assessment.store.importer as importer
 
     calls = []
     original = io_responses.read_records
@@ -427,7 +425,51 @@ def test_import_reads_files_with_the_io_reader_only(store, tmp_path, mini, monke
     export_file(store, "acme", "json", str(tmp_path / "e.json"))
     import_file(store, tmp_path / "e.json", org="acme", instrument=mini)
     assert calls == [".csv", ".json"]
-    assert not hasattr(importer, "csv") and not hasattr(importer, "json")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def test_store_does_not_depend_on_io():
+    """Layering (review M9): the store knows only the database; reading and writing files is
+    assessment.io, and the use cases joining them live in assessment.service."""
+    import assessment.store
+
+    root = Path(assessment.store.__file__).parent
+    offending = {
+        str(f.relative_to(root)): sorted(
+            m for m in _imported_modules(f) if m.startswith("assessment.io")
+        )
+        for f in root.rglob("*.py")
+    }
+    assert {f: m for f, m in offending.items() if m} == {}
+    import assessment.responses
+
+    assert not {
+        m
+        for m in _imported_modules(Path(assessment.responses.__file__))
+        if m.startswith(("assessment.io", "assessment.store", "assessment.service"))
+    }
+
+
+def test_moved_import_export_functions_stay_importable_from_the_store():
+    """import_file/export_file moved to assessment.service; the store's names still resolve."""
+    import assessment.service
+    import assessment.store
+
+    assert assessment.store.import_file is assessment.service.import_file
+    assert assessment.store.export_file is assessment.service.export_file
+    with pytest.raises(AttributeError):
+        assessment.store.no_such_name  # noqa: B018
 
 
 def test_unknown_file_type_is_refused(store, tmp_path, mini):
@@ -442,7 +484,9 @@ def test_import_and_read_respect_the_wave_instruments_of_an_export(store, tmp_pa
     each wave to that version without --instrument (mini is not shipped: only its file is)."""
     import_file(store, write_rows(tmp_path / "a.csv", mini_rows(2)), org="acme", instrument=mini)
     export_file(store, "acme", "json", str(tmp_path / "e.json"))
-    with pytest.raises(StoreError, match=r"cannot load instrument mini@1\.0\.0 for wave 'W1'"):
+    with pytest.raises(
+        QuestionnaireError, match=r"cannot load instrument mini@1\.0\.0 for wave 'W1'"
+    ):
         import_file(store, tmp_path / "e.json", org="other")
     result = import_file(store, tmp_path / "e.json", org="other", instrument=mini)
     assert result.waves[0].instrument == "mini@1.0.0" and result.inserted == len(mini_rows(2))

@@ -7,9 +7,10 @@ imports numpy, scipy, SQLAlchemy or WeasyPrint at module level: ``centric --help
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -18,14 +19,20 @@ import click
 
 if TYPE_CHECKING:
     from assessment.service import LoadedResponses
+    from scoring.results import BusinessCaseParams
 
 __all__ = [
     "FORMATS",
     "UserError",
+    "business_case_from",
+    "business_options",
+    "csv_text",
+    "dumps",
     "emit",
     "format_table",
     "load_responses",
     "output_options",
+    "output_options_for",
     "responses_source",
     "user_errors",
     "warn",
@@ -63,24 +70,104 @@ def warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
-def output_options(f: F) -> F:
-    """Add ``--format table|json|csv`` and ``-o/--output FILE``."""
-    f = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        default=None,
-        help="Write the data to FILE (atomically) instead of stdout.",
-    )(f)
-    f = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="table for people, json (full result, NaN as null) or csv for tools.",
-    )(f)
+def output_options_for(formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
+    """A decorator adding ``--format`` (one of ``formats``, the first is the default) and
+    ``-o/--output FILE``; pass both to :func:`emit`. The folder of FILE must exist."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write the data to FILE (atomically) instead of stdout; its folder must exist.",
+        )(f)
+        f = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=formats[0],
+            show_default=True,
+            help=f"{formats[0]} for people; json (stable keys, NaN as null) or csv for tools.",
+        )(f)
+        return f
+
+    return decorate
+
+
+output_options = output_options_for(FORMATS)
+"""``--format table|json|csv`` and ``-o/--output FILE`` (see :func:`output_options_for`)."""
+
+
+def business_options(f: F) -> F:
+    """Add the business-case inputs ``--customers``, ``--revenue-per-customer``,
+    ``--base-rate``, ``--good-rate``, ``--bad-rate`` and ``--service-contact-share`` (defaults:
+    B. Wood's worked example, :class:`scoring.results.BusinessCaseParams`). Turn the values into
+    ``ScoreOptions.business`` with :func:`business_case_from`."""
+    share = click.FloatRange(0.0, 1.0)
+    for decorator in reversed(
+        [
+            click.option(
+                "--customers",
+                type=click.IntRange(0),
+                default=None,
+                help="Business case: number of customers [default: 1000].",
+            ),
+            click.option(
+                "--revenue-per-customer",
+                type=click.FloatRange(0.0),
+                default=None,
+                help="Business case: yearly revenue per customer [default: 1000].",
+            ),
+            click.option(
+                "--base-rate",
+                type=share,
+                default=None,
+                help="Business case: repurchase share on average, 0..1 [default: 0.78].",
+            ),
+            click.option(
+                "--good-rate",
+                type=share,
+                default=None,
+                help="Business case: repurchase share after good service [default: 0.89].",
+            ),
+            click.option(
+                "--bad-rate",
+                type=share,
+                default=None,
+                help="Business case: repurchase share after bad service [default: 0.32].",
+            ),
+            click.option(
+                "--service-contact-share",
+                type=share,
+                default=None,
+                help="Business case: share of customers with a service contact [default: 1].",
+            ),
+        ]
+    ):
+        f = decorator(f)
     return f
+
+
+BUSINESS_KEYS = (
+    "customers",
+    "revenue_per_customer",
+    "base_rate",
+    "good_rate",
+    "bad_rate",
+    "service_contact_share",
+)
+
+
+def business_case_from(values: dict[str, Any]) -> BusinessCaseParams | None:
+    """``BusinessCaseParams`` from the :func:`business_options` given in ``values`` (a command's
+    keyword arguments); ``None`` when none was given, so the defaults stay in one place."""
+    given = {k: values[k] for k in BUSINESS_KEYS if values.get(k) is not None}
+    if not given:
+        return None
+    from scoring.results import BusinessCaseParams
+
+    return BusinessCaseParams(**given)
 
 
 def responses_source(f: F) -> F:
@@ -122,30 +209,19 @@ def load_responses(
     wave: str | None = None,
 ) -> LoadedResponses:
     """Responses from files, or from the database when no file is given and ``db``, ``org`` and
-    ``wave`` are set (``db`` defaults to ``$CENTRIC_DB``). Warnings go to stderr."""
+    ``wave`` are set (``--db`` falls back to ``$CENTRIC_DB`` through click). Warnings go to stderr."""
     from assessment import service
-    from assessment.errors import CentricError
 
     if files:
         loaded = service.load_responses(list(files), instrument_ref, wave=wave)
     else:
-        db = db or os.environ.get("CENTRIC_DB")
         if not (db and org and wave):
             missing = [n for n, v in (("--db", db), ("--org", org), ("--wave", wave)) if not v]
             raise click.UsageError(
                 "give a response FILE, or read from the database with --db, --org and --wave "
                 f"(missing: {', '.join(missing)})"
             )
-        try:
-            from assessment.store import load_wave_responses
-        except ImportError as exc:
-            raise CentricError(
-                f"reading responses from a database is not available ({exc}); export the wave "
-                "to CSV and pass the file instead"
-            ) from None
-        instrument = service.load_instrument_ref(instrument_ref)
-        rs = load_wave_responses(db, org, wave, instrument=instrument)
-        loaded = service.from_response_set(rs, instrument)
+        loaded = service.load_stored_responses(db, org, wave, instrument_ref)
     for w in loaded.warnings:
         warn(w)
     return loaded
@@ -191,8 +267,19 @@ def format_table(
     return "\n".join(out) + "\n"
 
 
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """``rows`` as CSV with a header of ``columns``; ``None`` is an empty cell."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return buf.getvalue()
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Write data to ``output`` atomically, or to stdout."""
+    """Write data to ``output`` atomically (an :class:`~assessment.errors.OutputError` when its
+    folder is missing or not writable), or to stdout."""
     if output is None:
         click.echo(text, nl=False)
         return

@@ -22,7 +22,7 @@ Examples:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("demo-output"),
     show_default=True,
-    help="Folder for the generated responses and results (created if missing).",
+    help="Folder for the generated responses, results and reports (created if missing).",
 )
 @click.option(
     "--seed", type=int, default=None, help="Seed of the synthetic organisation [default: 20260101]."
@@ -53,7 +53,10 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
     from assessment import service
     from scoring.results import ScoreOptions
 
-    options = ScoreOptions() if bootstrap is None else replace(ScoreOptions(), bootstrap=bootstrap)
+    # management_roles=None: the instrument's management roles (as `score` and `report` use)
+    options = ScoreOptions(management_roles=None)
+    if bootstrap is not None:
+        options = replace(options, bootstrap=bootstrap)
     click.echo(f"Generating Northwind Telecom into {out}/ ...", err=True)
     run = service.run_demo(out, seed=seed, options=options)
     for path in run.files:

@@ -60,17 +60,15 @@ def import_(
     Example:
       centric import answers.xlsx --db acme.db --org acme --wave 2026-H1
     """
-    from assessment.model import get_instrument
-    from assessment.store import DEFAULT_MAX_MB, import_file
+    from assessment import service
 
-    instrument = get_instrument(instrument_ref) if instrument_ref else None
-    result = import_file(
+    result = service.import_file(
         db,
         file,
         org=org,
         wave=wave,
-        instrument=instrument,
-        max_mb=max_size or DEFAULT_MAX_MB,
+        instrument=service.load_instrument_ref(instrument_ref),
+        max_mb=max_size or service.DEFAULT_MAX_MB,
     )
     click.echo(result.describe(), err=True)
 
@@ -92,7 +90,8 @@ def import_(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to FILE (atomically). Default: stdout for csv/json; xlsx needs a file.",
+    help="Write to FILE (atomically; its folder must exist). Default: stdout for csv/json; "
+    "xlsx needs a file.",
 )
 @user_errors
 def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | None) -> None:
@@ -107,17 +106,17 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     """
     import tempfile
 
-    from assessment.store import export_file
+    from assessment import service
 
     if output is None and fmt == "xlsx":
         raise click.UsageError("--format xlsx needs -o FILE (a workbook is not text)")
     if output is not None:
-        waves, answers = export_file(db, org, fmt, str(output), wave=wave)
+        waves, answers = service.export_file(db, org, fmt, output, wave=wave)  # type: ignore[arg-type]
         click.echo(f"Wrote {output}: {answers} answers in {waves} wave(s)", err=True)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
-        export_file(db, org, fmt, str(path), wave=wave)
+        service.export_file(db, org, fmt, path, wave=wave)  # type: ignore[arg-type]
         click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
@@ -133,7 +132,13 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
 @click.option(
     "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The sheet to write (atomically); its folder must exist.",
+)
 @click.option("--wave", default=None, help="Prefill the wave, e.g. 2026-H1.")
 @click.option("--respondent", default=None, help="Prefill the pseudonymous respondent id.")
 @click.option("--role", default=None, help="Prefill the role.")

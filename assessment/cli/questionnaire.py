@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assessment.errors import CentricError, QuestionnaireError
+from assessment.cli._common import csv_text, emit, format_table, output_options, user_errors
+from assessment.errors import QuestionnaireError
 
 if TYPE_CHECKING:
     from assessment.model import ChangeKind
@@ -25,36 +25,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("same", "reworded", "rescaled", "removed", "new")
-
-
-class UserError(click.ClickException):
-    """A :class:`CentricError` shown as ``Error: ...`` with the error's exit code (2)."""
-
-    def __init__(self, exc: CentricError) -> None:
-        super().__init__(str(exc))
-        # click types exit_code as a ClassVar; a per-instance code is how click reads it at exit.
-        self.exit_code = exc.exit_code  # type: ignore[misc]
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn library errors into click errors: one message on stderr, exit code 2, no traceback."""
-    try:
-        yield
-    except CentricError as exc:
-        raise UserError(exc) from exc
-
-
-def format_option(func: F) -> F:
-    """The shared ``--format table|json`` option of commands that print data."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json"]),
-        default="table",
-        show_default=True,
-        help="table for people, json (stable keys) for programs.",
-    )(func)
 
 
 def root_option(func: F) -> F:
@@ -67,18 +37,17 @@ def root_option(func: F) -> F:
     )(func)
 
 
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
-    lines = [
-        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-        for r in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+def _data(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt: str) -> str:
+    """``rows`` as a table (``columns`` are ``(key, heading)``), JSON or CSV."""
+    if fmt == "json":
+        return _json(rows)
+    if fmt == "csv":
+        return csv_text(rows, [k for k, _ in columns])
+    return format_table(rows, columns)
 
 
 def _load(ref: str, root: Path | None = None) -> Any:
@@ -106,9 +75,10 @@ def questionnaire() -> None:
 
 
 @questionnaire.command("list")
-@format_option
+@output_options
 @root_option
-def list_(fmt: str, root: Path | None) -> None:
+@user_errors
+def list_(fmt: str, output: Path | None, root: Path | None) -> None:
     """List every available instrument version with its hash and lock state.
 
     The state is "locked" (published, unchanged), "unpublished" (not yet in
@@ -118,58 +88,53 @@ def list_(fmt: str, root: Path | None) -> None:
     Example:
       centric questionnaire list
       centric questionnaire list --format json
+      centric questionnaire list --format csv -o instruments.csv
     """
     from assessment.model import list_instruments, load_instrument, lock_status
 
-    with user_errors():
-        states = {ref: state for ref, _, state in lock_status(root)}
-        rows: list[dict[str, Any]] = []
-        for ident, version, path in list_instruments(root):
-            inst = load_instrument(path)
-            rows.append(
-                {
-                    "ref": inst.ref,
-                    "id": ident,
-                    "version": version,
-                    "title": inst.title,
-                    "capabilities": len(inst.capabilities),
-                    "items": len(inst.items),
-                    "supersedes": inst.supersedes,
-                    "hash": inst.content_hash,
-                    "lock": states.get(inst.ref, "unpublished"),
-                    "path": str(path),
-                }
-            )
-    if fmt == "json":
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("No instruments found.", err=True)
-        return
-    click.echo(
-        _table(
-            [
-                [
-                    r["ref"],
-                    r["title"],
-                    str(r["capabilities"]),
-                    str(r["items"]),
-                    r["hash"][:19],
-                    r["lock"],
-                ]
-                for r in rows
-            ],
-            ["instrument", "title", "capabilities", "items", "hash", "lock"],
+    states = {ref: state for ref, _, state in lock_status(root)}
+    rows: list[dict[str, Any]] = []
+    for ident, version, path in list_instruments(root):
+        inst = load_instrument(path)
+        rows.append(
+            {
+                "ref": inst.ref,
+                "id": ident,
+                "version": version,
+                "title": inst.title,
+                "capabilities": len(inst.capabilities),
+                "items": len(inst.items),
+                "supersedes": inst.supersedes,
+                "hash": inst.content_hash,
+                "lock": states.get(inst.ref, "unpublished"),
+                "path": str(path),
+            }
         )
-    )
+    if fmt == "table":
+        if not rows:
+            click.echo("No instruments found.", err=True)
+            return
+        rows = [{**r, "hash": r["hash"][:19]} for r in rows]
+        columns = [
+            ("ref", "instrument"),
+            ("title", "title"),
+            ("capabilities", "capabilities"),
+            ("items", "items"),
+            ("hash", "hash"),
+            ("lock", "lock"),
+        ]
+    else:
+        columns = [(k, k) for k in rows[0]] if rows else [("ref", "ref")]
+    emit(_data(rows, columns, fmt), output)
 
 
 @questionnaire.command()
 @click.argument("ref", metavar="ID[@VERSION]|FILE")
-@format_option
+@output_options
 @click.option("--actions/--no-actions", default=False, help="Also list the improvement actions.")
 @root_option
-def show(ref: str, fmt: str, actions: bool, root: Path | None) -> None:
+@user_errors
+def show(ref: str, fmt: str, output: Path | None, actions: bool, root: Path | None) -> None:
     """Show an instrument: capabilities, maturity levels and items.
 
     Without @VERSION the newest version is shown. A path to a YAML file works
@@ -181,18 +146,38 @@ def show(ref: str, fmt: str, actions: bool, root: Path | None) -> None:
       centric questionnaire show customer-centricity
       centric questionnaire show customer-centricity@1.0.0 --actions
       centric questionnaire show customer-centricity --format json > cc.json
+      centric questionnaire show customer-centricity --format csv -o items.csv
+
+    --format csv writes one row per item (capability, item, scale, reverse, roles, N/A, text).
     """
-    with user_errors():
-        inst = _load(ref, root)
+    inst = _load(ref, root)
     if fmt == "json":
         data = inst.model_dump(mode="json")
         data = {"ref": inst.ref, "hash": inst.content_hash, **data}
         if not actions:
             for cap in data["capabilities"]:
                 cap.pop("actions")
-        _echo_json(data)
-        return
-    click.echo(_render_instrument(inst, actions))
+        emit(_json(data), output)
+    elif fmt == "csv":
+        rows = [
+            {
+                "capability": cap.id,
+                "item": item.id,
+                "scale": item.scale,
+                "reverse": item.reverse,
+                "roles": " ".join(item.roles),
+                "na_allowed": item.na_allowed,
+                "text": item.text,
+            }
+            for cap in inst.capabilities
+            for item in cap.items
+        ]
+        emit(csv_text(rows, list(ITEM_COLUMNS)), output)
+    else:
+        emit(_render_instrument(inst, actions) + "\n", output)
+
+
+ITEM_COLUMNS = ("capability", "item", "scale", "reverse", "roles", "na_allowed", "text")
 
 
 def _wrap(text: str, indent: int, hang: int = 0, width: int = 100) -> list[str]:
@@ -242,6 +227,7 @@ def _render_instrument(inst: Any, with_actions: bool) -> str:
 @questionnaire.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @root_option
+@user_errors
 def validate(files: tuple[Path, ...], root: Path | None) -> None:
     """Validate instrument YAML files and report every problem.
 
@@ -257,8 +243,7 @@ def validate(files: tuple[Path, ...], root: Path | None) -> None:
     """
     from assessment.model import load_instrument, read_lock
 
-    with user_errors():
-        lock = read_lock(root)
+    lock = read_lock(root)
     failed = 0
     for path in files:
         try:
@@ -275,17 +260,16 @@ def validate(files: tuple[Path, ...], root: Path | None) -> None:
             continue
         click.echo(f"ok  {path}  {inst.ref}  {inst.content_hash}")
     if failed:
-        raise UserError(
-            QuestionnaireError(f"{failed} of {len(files)} file{'s' * (len(files) != 1)} invalid")
-        )
+        raise QuestionnaireError(f"{failed} of {len(files)} file{'s' * (len(files) != 1)} invalid")
 
 
 @questionnaire.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@format_option
+@output_options
 @root_option
-def diff(old: str, new: str, fmt: str, root: Path | None) -> None:
+@user_errors
+def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -> None:
     """Compare two instrument versions item by item.
 
     Uses NEW's declared item map when NEW supersedes OLD, and otherwise
@@ -300,30 +284,33 @@ def diff(old: str, new: str, fmt: str, root: Path | None) -> None:
     """
     from assessment.model import diff_instruments
 
-    with user_errors():
-        d = diff_instruments(_load(old, root), _load(new, root))
+    d = diff_instruments(_load(old, root), _load(new, root))
     counts = Counter(c.change for c in d.changes)
     if fmt == "json":
         data = d.model_dump(mode="json")
         data["counts"] = {k: counts.get(k, 0) for k in CHANGE_KINDS}
         data["comparable"] = [list(p) for p in d.comparable]
         data["dropped"] = d.dropped
-        _echo_json(data)
+        emit(_json(data), output)
         return
-    source = "declared item map" if d.declared else "inferred from ids, texts and scales"
-    click.echo(f"{d.old} -> {d.new} ({source})")
     order = {k: n for n, k in enumerate(CHANGE_KINDS)}
-    rows = [
-        [c.change, c.old or "", c.new or ""]
+    rows: list[dict[str, Any]] = [
+        {"change": c.change, "old": c.old or "", "new": c.new or ""}
         for c in sorted(d.changes, key=lambda c: (order[c.change], c.old or c.new or ""))
     ]
-    click.echo(_table(rows, ["change", "old", "new"]))
-    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in CHANGE_KINDS))
-    click.echo(f"comparable items: {len(d.comparable)}")
+    columns = [("change", "change"), ("old", "old"), ("new", "new")]
+    if fmt == "csv":
+        emit(csv_text(rows, [k for k, _ in columns]), output)
+        return
+    source = "declared item map" if d.declared else "inferred from ids, texts and scales"
+    lines = [f"{d.old} -> {d.new} ({source})", format_table(rows, columns).rstrip("\n")]
+    lines.append(", ".join(f"{counts.get(k, 0)} {k}" for k in CHANGE_KINDS))
+    lines.append(f"comparable items: {len(d.comparable)}")
     if d.capabilities_added:
-        click.echo(f"capabilities added: {', '.join(d.capabilities_added)}")
+        lines.append(f"capabilities added: {', '.join(d.capabilities_added)}")
     if d.capabilities_removed:
-        click.echo(f"capabilities removed: {', '.join(d.capabilities_removed)}")
+        lines.append(f"capabilities removed: {', '.join(d.capabilities_removed)}")
+    emit("\n".join(lines) + "\n", output)
 
 
 @questionnaire.command()
@@ -332,8 +319,9 @@ def diff(old: str, new: str, fmt: str, root: Path | None) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the schema to this file instead of stdout.",
+    help="Write the schema to this file (atomically) instead of stdout; its folder must exist.",
 )
+@user_errors
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the instrument file format.
 
@@ -348,17 +336,13 @@ def schema(output: Path | None) -> None:
     """
     from assessment.model import instrument_schema_text
 
-    text = instrument_schema_text()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    emit(instrument_schema_text(), output)
 
 
 @questionnaire.command()
 @click.option("--check", is_flag=True, help="Only check; change nothing (exit 2 on any problem).")
 @root_option
+@user_errors
 def lock(check: bool, root: Path | None) -> None:
     """Publish new instrument versions by adding their hashes to lock.json.
 
@@ -372,12 +356,11 @@ def lock(check: bool, root: Path | None) -> None:
     """
     from assessment.model import check_lock, lock_path, write_lock
 
-    with user_errors():
-        if check:
-            locked = check_lock(root)
-            click.echo(f"{len(locked)} published version(s) match {lock_path(root)}", err=True)
-            return
-        added = write_lock(root)
+    if check:
+        locked = check_lock(root)
+        click.echo(f"{len(locked)} published version(s) match {lock_path(root)}", err=True)
+        return
+    added = write_lock(root)
     for ref, h in added.items():
         click.echo(f"locked  {ref}  {h}")
     if not added:

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from assessment.cli._common import (
+    business_case_from,
+    business_options,
     dumps,
     emit,
     format_table,
@@ -14,6 +16,7 @@ from assessment.cli._common import (
     output_options,
     responses_source,
     user_errors,
+    warn,
 )
 
 TABLE_COLUMNS = (
@@ -38,7 +41,8 @@ Examples:
   centric score responses.csv
   centric score wave.json --format json -o result.json
   centric score a.csv b.csv --instrument customer-centricity@1.0.0 --bootstrap 0
-  centric score --db assessments.db --org northwind --wave 2026-H1"""
+  centric score --db assessments.db --org northwind --wave 2026-H1
+  centric score responses.csv --customers 250000 --revenue-per-customer 480 --format json"""
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @responses_source
@@ -61,6 +65,7 @@ Examples:
     default=None,
     help="Seed for bootstrap and permutations (results are reproducible).",
 )
+@business_options
 @user_errors
 def score(
     files: tuple[Path, ...],
@@ -73,6 +78,7 @@ def score(
     min_group: int | None,
     bootstrap: int | None,
     seed: int | None,
+    **business: float | None,
 ) -> None:
     """Score a wave: maturity level, agreement and Alignment Gap Index per capability.
 
@@ -85,7 +91,8 @@ def score(
     from scoring.results import ScoreOptions
 
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    options = ScoreOptions()
+    # management_roles=None: the instrument's management roles (as `report` uses)
+    options = ScoreOptions(management_roles=None, business=business_case_from(business))
     if min_group is not None:
         options = replace(options, min_group=min_group)
     if bootstrap is not None:
@@ -108,5 +115,5 @@ def score(
         )
         text = head + format_table(rows, TABLE_COLUMNS, TABLE_FORMATS)
     for w in result.warnings:
-        click.echo(f"Warning: {w}", err=True)
+        warn(w)
     emit(text, output)

@@ -5,6 +5,8 @@ The loading contract other layers code against::
     parse_long_rows(rows, *, source, sheet=None, first_row=2) -> (records, problems)
     parse_wide_rows(rows, *, source, sheet=None, first_row=2, wave=None) -> (records, problems)
     records_to_response_set(instrument, records, *, source, problems=()) -> ResponseSet
+        (defined in :mod:`assessment.responses`; re-exported here, as are ``WaveInfo`` and
+        ``choose_instrument``)
     read_responses(path, instrument=None, *, wave=None) -> ResponseSet
     read_records(path, *, wave=None) -> (records, problems, declared instruments by wave)
 
@@ -21,15 +23,16 @@ from assessment.io.responses import (
     read_responses,
     read_rows,
     read_wave,
-    records_to_response_set,
-    resolve_instrument,
 )
 from assessment.io.writers import write_csv, write_json
+from assessment.responses import WaveInfo, choose_instrument, records_to_response_set
 
 __all__ = [
+    "WaveInfo",
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
+    "choose_instrument",
     "declared_instrument",
     "detect_layout",
     "parse_long_rows",
@@ -39,7 +42,6 @@ __all__ = [
     "read_rows",
     "read_wave",
     "records_to_response_set",
-    "resolve_instrument",
     "write_csv",
     "write_json",
 ]

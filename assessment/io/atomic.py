@@ -3,6 +3,11 @@
 An error while writing leaves the old file (or no file) in place, never a partial one. ``os.replace``
 is atomic on POSIX and Windows when source and target are on the same file system, which a sibling
 temporary file guarantees.
+
+The folder must exist: ``-o results/x.json`` with no ``results/`` is an error, not a silently
+created directory tree (a typo would otherwise scatter folders). Commands whose output *is* a
+folder (``centric demo --out``) create it with :func:`ensure_dir`. Any ``OSError`` while creating,
+writing or renaming becomes an :class:`~assessment.errors.OutputError` naming the path.
 """
 
 from __future__ import annotations
@@ -14,17 +19,61 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text"]
+from assessment.errors import OutputError
+
+__all__ = [
+    "atomic_open",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "cannot_write",
+    "ensure_dir",
+]
+
+
+def cannot_write(path: str | Path, exc: OSError, what: str = "write") -> OutputError:
+    """An :class:`OutputError` for ``exc`` raised while writing ``path``, saying how to fix it."""
+    reason = exc.strerror or exc.__class__.__name__
+    path = Path(path)
+    if isinstance(exc, FileNotFoundError) and not path.parent.exists():
+        hint = f"the folder {path.parent} does not exist; create it or choose another path"
+    elif isinstance(exc, NotADirectoryError | FileExistsError):
+        hint = "a file is in the way where a folder is needed; choose another path"
+    elif isinstance(exc, IsADirectoryError):
+        hint = "that is a folder; give a file name"
+    elif isinstance(exc, PermissionError):
+        hint = "check that the folder is writable"
+    else:
+        hint = "check that the folder exists, is writable and has free space"
+    return OutputError(f"cannot {what} {path}: {reason}; {hint}")
+
+
+def ensure_dir(path: str | Path) -> Path:
+    """Create the output folder ``path`` (and its parents) if missing; for commands whose output
+    is a folder. A file in the way or no permission is an :class:`OutputError`."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(path, exc, "create the folder") from None
+    return path
 
 
 @contextlib.contextmanager
 def atomic_open(
     path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
 ) -> Iterator[IO[Any]]:
-    """Open ``path`` for writing through a sibling temporary file renamed into place on success."""
+    """Open ``path`` for writing through a sibling temporary file renamed into place on success.
+
+    Raises :class:`OutputError` when the folder is missing or not writable, ``path`` is a folder,
+    or writing fails (disk full); the old file, if any, is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise cannot_write(path, IsADirectoryError(21, "Is a directory"))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     binary = "b" in mode
     try:
         fh: IO[Any] = (
@@ -36,9 +85,11 @@ def atomic_open(
             yield fh
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from None
         raise
 
 

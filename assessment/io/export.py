@@ -17,12 +17,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from assessment.io.atomic import atomic_open
-from assessment.responses import LONG_COLUMNS, ResponseRecord
+from assessment.responses import LONG_COLUMNS, ResponseRecord, WaveInfo
 
 __all__ = [
     "DANGEROUS_PREFIXES",
@@ -66,16 +65,6 @@ def unneutralise(text: str) -> str:
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(DANGEROUS_PREFIXES):
         return text[1:]
     return text
-
-
-@dataclass(frozen=True)
-class WaveInfo:
-    """A wave as exported: its organisation, name and the instrument version it is bound to."""
-
-    organisation: str
-    wave: str
-    instrument: str
-    instrument_hash: str
 
 
 def cells(rec: ResponseRecord, safe: bool) -> list[Any]:

@@ -23,7 +23,6 @@ header is row 1, the first data row is row 2.
 from __future__ import annotations
 
 import csv
-import difflib
 import itertools
 import json
 import re
@@ -35,12 +34,15 @@ from typing import TYPE_CHECKING, Any
 from assessment.errors import Problem, ResponseError
 from assessment.responses import (
     LONG_COLUMNS,
-    Comment,
-    Respondent,
     ResponseRecord,
     ResponseSet,
-    normalise_department,
+    choose_instrument,
+    records_to_response_set,
 )
+from assessment.responses import (
+    ProblemLog as _Ctx,
+)
+from assessment.responses import did_you_mean as _suggest
 
 if TYPE_CHECKING:
     from assessment.model import Instrument
@@ -67,7 +69,6 @@ _TRUE = frozenset({"true", "1", "yes", "y"})
 _FALSE = frozenset({"false", "0", "no", "n", ""})
 ITEM_COLUMN = re.compile(r"^([A-Z][A-Z0-9]{1,7}-\d{2})(?:\.(target|na|comment|confidence))?$")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
-MAX_ROWS_SHOWN = 5
 _TEXT = frozenset({"wave", "respondent", "role", "department", "comment"})
 
 
@@ -125,30 +126,6 @@ def _parse_bool(value: object) -> bool:
     if text in _FALSE or text in MISSING:
         return False
     raise ValueError(value)
-
-
-def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _rows_text(rows: Sequence[int | None]) -> str:
-    known = [r for r in rows if r is not None]
-    if not known:
-        return ""
-    shown = ", ".join(str(r) for r in known[:MAX_ROWS_SHOWN])
-    more = f" and {len(known) - MAX_ROWS_SHOWN} more" if len(known) > MAX_ROWS_SHOWN else ""
-    return f"row{'s' if len(known) > 1 else ''} {shown}{more}"
-
-
-@dataclass
-class _Ctx:
-    source: str
-    sheet: str | None
-    problems: list[Problem]
-
-    def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        self.problems.append(Problem(message, self.source, row, column, self.sheet))
 
 
 def _rating(ctx: _Ctx, value: object, row: int, column: str, item: str) -> tuple[int | None, bool]:
@@ -511,219 +488,6 @@ def parse_wide_rows(
     return records, ctx.problems
 
 
-# -- validation against the instrument ---------------------------------------------------------
-
-
-def records_to_response_set(
-    instrument: Instrument,
-    records: Sequence[ResponseRecord],
-    *,
-    source: str,
-    problems: Sequence[Problem] = (),
-    wave: str | None = None,
-    sheet: str | None = None,
-) -> ResponseSet:
-    """Validate records against ``instrument`` and build the respondents × items arrays.
-
-    All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
-    found here (unknown item with the closest id suggested, rating outside the item's scale,
-    N/A with a rating or on an item that does not allow it, duplicate answers with both rows,
-    a respondent whose role or department differs between rows, unknown role, item not asked
-    of the respondent's role, several waves). ``wave`` selects one wave when records hold several.
-
-    Respondents keep the order of first appearance; columns follow the instrument's item order.
-    Departments are matched on :func:`normalise_department` (the first spelling is displayed).
-    """
-    import numpy as np
-
-    ctx = _Ctx(source, sheet, list(problems))
-    if not records and not problems:
-        ctx.add("no responses found")
-
-    # waves, in order of first appearance; their rows are looked up only for messages
-    waves = list(dict.fromkeys([rec.wave for rec in records]))
-
-    def rows_of(name: str) -> list[int | None]:
-        return [rec.row for rec in records if rec.wave == name]
-
-    if wave is not None:
-        if records and wave not in waves:
-            have = ", ".join(repr(w) for w in waves if w) or "none"
-            ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
-        records = [r for r in records if r.wave == wave]
-        chosen = wave
-    else:
-        named = [w for w in waves if w]
-        if "" in waves:
-            empty = rows_of("")
-            ctx.add(
-                f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
-                empty[0],
-                "wave",
-            )
-        if len(named) > 1:
-            listing = "; ".join(f"{w!r} ({_rows_text(rows_of(w))})" for w in named)
-            ctx.add(
-                f"the file holds several waves: {listing}; choose one with --wave", column="wave"
-            )
-        chosen = named[0] if named else ""
-
-    roles = list(instrument.roles)
-    role_set = frozenset(roles)
-    role_key = {r.casefold(): r for r in roles}
-    index = instrument.item_index
-    spec = {
-        item.id: (
-            instrument.scales[item.scale].low,
-            instrument.scales[item.scale].high,
-            item.na_allowed,
-            frozenset(item.roles),
-            item,
-        )
-        for item in instrument.items
-    }
-    dept_key: dict[str, str] = {}
-    dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
-    unknown_items: dict[str, list[int | None]] = {}
-    respondents: dict[str, Respondent] = {}
-    row_of: dict[str, int] = {}  # respondent -> row of the arrays
-    first_row_of: dict[str, int | None] = {}
-    dept_conflicts: dict[str, list[tuple[str, int | None]]] = {}
-    role_conflicts: dict[str, list[tuple[str, int | None]]] = {}
-    bad_roles: dict[str, list[int | None]] = {}
-    seen_answer: dict[tuple[str, str], int | None] = {}
-    accepted: list[ResponseRecord] = []
-    at_i: list[int] = []
-    at_j: list[int] = []
-
-    for rec in records:
-        rid = rec.respondent
-        if not rid:
-            continue
-        row = rec.row
-        role = role_key.get(rec.role.casefold())
-        if role is None and not rec.role:
-            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role")
-            role = ""
-        elif role is None:
-            bad_roles.setdefault(rec.role, []).append(row)
-            role = rec.role
-        department = rec.department
-        if not department:
-            ctx.add(f"department is empty for respondent {rid}", row, "department")
-        prev = respondents.get(rid)
-        if prev is None:
-            row_of[rid] = len(respondents)
-            respondents[rid] = Respondent(rid, role, " ".join(department.split()))
-            first_row_of[rid] = row
-            dept_seen[rid] = department
-            dept_key[rid] = normalise_department(department)
-        else:
-            if prev.role != role:
-                role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
-                role_conflicts[rid].append((rec.role, row))
-            if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
-                dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
-                dept_conflicts[rid].append((department, row))
-        item_id = rec.item
-        j = index.get(item_id)
-        if j is None:
-            if item_id:
-                unknown_items.setdefault(item_id, []).append(row)
-            continue
-        key = (rid, item_id)
-        if key in seen_answer:
-            ctx.add(
-                f"duplicate answer: respondent {rid} answered {item_id} in row "
-                f"{seen_answer[key]} and again in row {row}; keep one",
-                row,
-                "item",
-            )
-            continue
-        seen_answer[key] = row
-        low, high, na_allowed, asked, item = spec[item_id]
-        current, target = rec.current, rec.target
-        if current is not None and not low <= current <= high:
-            ctx.add(f"current {current} is outside {low}..{high} for {item_id}", row, "current")
-        if target is not None and not low <= target <= high:
-            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target")
-        if rec.na:
-            if current is not None or target is not None:
-                ctx.add(
-                    f"na is true but {item_id} also has a rating; clear the rating or set na to "
-                    "false",
-                    row,
-                    "na",
-                )
-            if not na_allowed:
-                ctx.add(f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na")
-        if rec.confidence is not None and not 1 <= rec.confidence <= 3:
-            ctx.add(f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence")
-        if asked and role in role_set and role not in asked:
-            ctx.add(
-                f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
-                f"{rid} is {role}",
-                row,
-                "item",
-            )
-        accepted.append(rec)
-        at_i.append(row_of[rid])
-        at_j.append(j)
-
-    for name, rows in unknown_items.items():
-        ctx.add(
-            f"unknown item {name!r} ({_rows_text(rows)}) in {instrument.ref}"
-            + _suggest(name, index),
-            rows[0],
-            "item",
-        )
-    for name, rows in bad_roles.items():
-        ctx.add(
-            f"unknown role {name!r} ({_rows_text(rows)}); {instrument.ref} knows {', '.join(roles)}",
-            rows[0],
-            "role",
-        )
-    for rid, seen in role_conflicts.items():
-        listing = ", ".join(f"{r!r} in row {row}" for r, row in seen)
-        ctx.add(f"respondent {rid} has conflicting roles: {listing}", seen[1][1], "role")
-    for rid, seen in dept_conflicts.items():
-        listing = ", ".join(f"{d!r} in row {row}" for d, row in seen)
-        ctx.add(
-            f"respondent {rid} has conflicting departments: {listing}", seen[1][1], "department"
-        )
-
-    if ctx.problems:
-        # file-level problems first, then by row (stable: cell problems before record problems)
-        ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
-        raise ResponseError(ordered, source)
-
-    # every accepted answer has its own (respondent, item) cell: fill the arrays in one go each
-    n, m = len(respondents), len(index)
-    ii = np.array(at_i, dtype=np.intp)
-    jj = np.array(at_j, dtype=np.intp)
-    current_m = np.full((n, m), np.nan)
-    target_m = np.full((n, m), np.nan)
-    na = np.zeros((n, m), dtype=bool)
-    confidence = np.full((n, m), np.nan)
-    current_m[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
-    target_m[ii, jj] = np.array([r.target for r in accepted], dtype=float)
-    na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
-    confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
-    comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
-    return ResponseSet(
-        instrument_ref=instrument.ref,
-        wave=chosen,
-        respondents=tuple(respondents.values()),
-        item_ids=tuple(i.id for i in instrument.items),
-        current=current_m,
-        target=target_m,
-        na=na,
-        confidence=confidence,
-        comments=tuple(comments),
-        source=source,
-    )
-
-
 # -- files -------------------------------------------------------------------------------------
 
 
@@ -956,49 +720,13 @@ def _read_xlsx(
     path: Path, ctx: _Ctx, wave: str | None
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     try:
-        from assessment.io.xlsx import read_xlsx_meta, read_xlsx_rows
+        from assessment.io.xlsx import read_xlsx
     except ImportError:
         ctx.add("reading .xlsx is not available in this installation; save the sheet as CSV UTF-8")
         return [], ctx.problems, {}
-    records, found = read_xlsx_rows(path, wave=wave)
+    records, found, declared = read_xlsx(path, wave=wave)
     ctx.problems.extend(found)
-    return records, ctx.problems, read_xlsx_meta(path) if not found else {}
-
-
-def resolve_instrument(
-    declared: Sequence[str],
-    instrument: Instrument | None,
-    source: str,
-    problems: list[Problem] | None = None,
-) -> Instrument:
-    """The instrument to validate against: the one given, else the one the file declares, else
-    the newest ``customer-centricity``. A declared instrument that differs from the given one is
-    a problem (answers to one version cannot be scored with another): it is appended to
-    ``problems`` when given, else raised as :class:`ResponseError`."""
-    from assessment.model import DEFAULT_INSTRUMENT, get_instrument, parse_ref
-
-    found: list[Problem] = []
-    names = sorted(set(declared))
-    if len(names) > 1:
-        found.append(Problem(f"files name different instruments: {', '.join(names)}", source))
-    if instrument is None:
-        instrument = get_instrument(names[0] if names else DEFAULT_INSTRUMENT)
-    elif names:
-        ident, version = parse_ref(names[0])
-        if ident != instrument.id or (version is not None and version != instrument.version):
-            found.append(
-                Problem(
-                    f"the file was answered on {names[0]} but {instrument.ref} was chosen; "
-                    f"use --instrument {names[0]} or convert the file",
-                    source,
-                    column="instrument",
-                )
-            )
-    if problems is not None:
-        problems.extend(found)
-    elif found:
-        raise ResponseError(found, source)
-    return instrument
+    return records, ctx.problems, declared
 
 
 def read_wave(
@@ -1020,7 +748,7 @@ def read_wave(
         records.extend(recs)
         if named:
             declared.append(named)
-    inst = resolve_instrument(declared, instrument, source, problems)
+    inst = choose_instrument(source, declared, instrument, problems=problems)
     if problems and not records:
         raise ResponseError(problems, source)
     return inst, records_to_response_set(inst, records, source=source, problems=problems, wave=wave)

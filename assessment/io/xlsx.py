@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "META_SHEET",
     "WAVES_SHEET",
-    "read_xlsx_meta",
+    "read_xlsx",
     "read_xlsx_rows",
     "write_export_xlsx",
 ]
@@ -107,44 +107,25 @@ def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
         }
 
 
-def read_xlsx_rows(
+def read_xlsx(
     path: str | Path, *, wave: str | None = None
-) -> tuple[list[ResponseRecord], list[Problem]]:
-    """Read the response sheet of an ``.xlsx`` workbook into canonical records.
+) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
+    """Read an ``.xlsx`` workbook once: ``(records, problems, declared)``.
 
-    Returns ``(records, problems)`` like :func:`assessment.io.responses.parse_long_rows`; problems
-    carry the sheet name and the spreadsheet row and column. A damaged or truncated workbook gives
-    a problem, not an exception. ``wave`` fills rows whose ``wave`` cell is empty.
+    ``records`` and ``problems`` come from the response sheet, like
+    :func:`assessment.io.responses.parse_long_rows`; problems carry the sheet name and the
+    spreadsheet row and column. A damaged or truncated workbook gives a problem, not an exception.
+    ``wave`` fills rows whose ``wave`` cell is empty. ``declared`` is what :func:`_declared`
+    finds, kept even when the rows have problems (so the right instrument checks them).
     """
-    from assessment.io.responses import parse_long_rows, parse_wide_rows
-    from assessment.io.template import is_template_header, template_rows
-
     path = Path(path)
     problems: list[Problem] = []
     wb = _open(path, problems)
     if wb is None:
-        return [], problems
+        return [], problems, {}
     try:
-        picked = _pick_sheet(wb)
-        if picked is None:
-            names = ", ".join(repr(ws.title) for ws in wb.worksheets)
-            problems.append(
-                Problem(
-                    f"no sheet with a response header (sheets: {names}); a long sheet needs an "
-                    "'item' column, a wide sheet item columns such as 'MET-03'",
-                    str(path),
-                    row=1,
-                )
-            )
-            return [], problems
-        ws, header, layout = picked
-        rows: Iterator[dict[str, Any]] = _rows(ws, header)
-        if layout == "long" and is_template_header(header):
-            rows = template_rows(rows)
-        parse = parse_long_rows if layout == "long" else parse_wide_rows
-        records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
-        problems.extend(found)
-        return records, problems
+        declared = _declared(wb)
+        return (*_records(wb, path, wave, problems), declared)
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
         problems.append(
             Problem(
@@ -153,7 +134,7 @@ def read_xlsx_rows(
                 str(path),
             )
         )
-        return [], problems
+        return [], problems, {}
     except Exception as exc:  # zlib.error and friends from a cut-off zip member
         if exc.__class__.__module__ in ("zlib", "zipfile", "xml.etree.ElementTree", "lxml.etree"):
             problems.append(
@@ -163,40 +144,67 @@ def read_xlsx_rows(
                     str(path),
                 )
             )
-            return [], problems
+            return [], problems, {}
         raise
     finally:
         wb.close()
 
 
-def read_xlsx_meta(path: str | Path) -> dict[str, str]:
+def _records(
+    wb: Workbook, path: Path, wave: str | None, problems: list[Problem]
+) -> tuple[list[ResponseRecord], list[Problem]]:
+    from assessment.io.responses import parse_long_rows, parse_wide_rows
+    from assessment.io.template import is_template_header, template_rows
+
+    picked = _pick_sheet(wb)
+    if picked is None:
+        names = ", ".join(repr(ws.title) for ws in wb.worksheets)
+        problems.append(
+            Problem(
+                f"no sheet with a response header (sheets: {names}); a long sheet needs an "
+                "'item' column, a wide sheet item columns such as 'MET-03'",
+                str(path),
+                row=1,
+            )
+        )
+        return [], problems
+    ws, header, layout = picked
+    rows: Iterator[dict[str, Any]] = _rows(ws, header)
+    if layout == "long" and is_template_header(header):
+        rows = template_rows(rows)
+    parse = parse_long_rows if layout == "long" else parse_wide_rows
+    records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
+    problems.extend(found)
+    return records, problems
+
+
+def _declared(wb: Workbook) -> dict[str, str]:
     """The instrument each wave of an exported workbook (``waves`` sheet) or a template
     (hidden ``_centric`` sheet) declares: ``{wave: "id@version"}``; ``""`` is the key for a
-    template's instrument. Empty when the workbook declares nothing (or cannot be read)."""
-    problems: list[Problem] = []
-    wb = _open(Path(path), problems)
-    if wb is None:
-        return {}
+    template's instrument. Empty when the workbook declares nothing."""
     out: dict[str, str] = {}
-    try:
-        names = {ws.title: ws for ws in wb.worksheets}
-        if WAVES_SHEET in names:
-            rows = names[WAVES_SHEET].iter_rows(values_only=True)
-            header = _header(next(rows, ()))
-            if {"wave", "instrument"} <= set(header):
-                for values in rows:
-                    row = dict(zip(header, values, strict=False))
-                    if row.get("wave") and row.get("instrument"):
-                        out[str(_cell(row["wave"]))] = str(row["instrument"])
-        if META_SHEET in names:
-            for values in names[META_SHEET].iter_rows(values_only=True):
-                if len(values) >= 2 and values[0] == "instrument" and values[1]:
-                    out[""] = str(values[1])
-    except Exception:  # metadata is optional; the response sheet reports damage
-        return out
-    finally:
-        wb.close()
+    names = {ws.title: ws for ws in wb.worksheets}
+    if WAVES_SHEET in names:
+        rows = names[WAVES_SHEET].iter_rows(values_only=True)
+        header = _header(next(rows, ()))
+        if {"wave", "instrument"} <= set(header):
+            for values in rows:
+                row = dict(zip(header, values, strict=False))
+                if row.get("wave") and row.get("instrument"):
+                    out[str(_cell(row["wave"]))] = str(row["instrument"])
+    if META_SHEET in names:
+        for values in names[META_SHEET].iter_rows(values_only=True):
+            if len(values) >= 2 and values[0] == "instrument" and values[1]:
+                out[""] = str(values[1])
     return out
+
+
+def read_xlsx_rows(
+    path: str | Path, *, wave: str | None = None
+) -> tuple[list[ResponseRecord], list[Problem]]:
+    """``(records, problems)`` of :func:`read_xlsx`."""
+    records, problems, _ = read_xlsx(path, wave=wave)
+    return records, problems
 
 
 def write_export_xlsx(

@@ -1,25 +1,32 @@
-"""Persistent store: SQLAlchemy 2 models, Alembic migrations, import/export use cases (DESIGN §8).
+"""Persistent store: SQLAlchemy 2 models, Alembic migrations, reading and writing waves (DESIGN §8).
 
 The database is a SQLAlchemy URL (``--db`` or ``$CENTRIC_DB``; a bare path is a SQLite file).
 Create or update the schema with ``centric db upgrade`` (:func:`upgrade_db`); every other
 function refuses a database whose schema is not at the shipped revision, with a message saying so.
 
+The store knows only the database: it never reads or writes response files. Importing a file
+into a wave and exporting waves to a file are use cases of :mod:`assessment.service`
+(:func:`~assessment.service.import_file`, :func:`~assessment.service.export_file`).
+
 Importing this package imports SQLAlchemy; the CLI imports it only inside the commands that need it.
 
->>> from assessment.store import upgrade_db, import_file, load_wave_responses  # doctest: +SKIP
->>> upgrade_db("acme.db")                                                      # doctest: +SKIP
->>> import_file("acme.db", "answers.xlsx", org="acme", wave="2026-H1")         # doctest: +SKIP
->>> load_wave_responses("acme.db", "acme", "2026-H1")                          # doctest: +SKIP
+>>> from assessment.store import upgrade_db, load_wave_responses  # doctest: +SKIP
+>>> from assessment.service import import_file                     # doctest: +SKIP
+>>> upgrade_db("acme.db")                                          # doctest: +SKIP
+>>> import_file("acme.db", "answers.xlsx", org="acme", wave="2026-H1")  # doctest: +SKIP
+>>> load_wave_responses("acme.db", "acme", "2026-H1")              # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from assessment.store.engine import create_engine, display_url, resolve_url
-from assessment.store.importer import DEFAULT_MAX_MB, ImportResult, import_file
 from assessment.store.migrate import Status, check_revision, head_revision
 from assessment.store.service import (
     WriteResult,
     action_statuses,
+    bound_instruments,
     export_records,
     list_waves,
     load_wave_responses,
@@ -29,22 +36,20 @@ from assessment.store.service import (
     set_action_status,
     using_engine,
     write_wave,
+    write_waves,
 )
 
 __all__ = [
-    "DEFAULT_MAX_MB",
-    "ImportResult",
     "Status",
     "WriteResult",
     "action_statuses",
+    "bound_instruments",
     "check_revision",
     "create_engine",
     "db_status",
     "display_url",
-    "export_file",
     "export_records",
     "head_revision",
-    "import_file",
     "list_waves",
     "load_wave_responses",
     "open_engine",
@@ -55,7 +60,20 @@ __all__ = [
     "upgrade_db",
     "using_engine",
     "write_wave",
+    "write_waves",
 ]
+
+# Moved to assessment.service (the store does not read or write files); still importable from
+# here, without the store importing them, for code written against centric 0.x.
+_MOVED = {"DEFAULT_MAX_MB", "ImportResult", "export_file", "import_file"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import assessment.service
+
+        return getattr(assessment.service, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def upgrade_db(db: str | None = None, revision: str = "head") -> tuple[str | None, str]:
@@ -79,20 +97,3 @@ def db_status(db: str | None = None) -> Status:
         return status(engine)
     finally:
         engine.dispose()
-
-
-def export_file(
-    db: str | None,
-    org: str,
-    format: str,
-    path: str,
-    *,
-    wave: str | None = None,
-) -> tuple[int, int]:
-    """Export the raw ratings of ``org`` (one wave or all) to ``path`` in ``format``
-    (``csv``, ``xlsx`` or ``json``). Returns ``(waves, answers)`` written."""
-    from assessment.io.export import write_export
-
-    waves, records = export_records(db, org, wave)
-    write_export(format, org, waves, records, path)  # type: ignore[arg-type]
-    return len(waves), len(records)

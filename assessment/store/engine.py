@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import StoreError
+from assessment.errors import OutputError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -64,10 +64,29 @@ def display_url(url: str) -> str:
         return url
 
 
+def _check_creatable(path: Path) -> None:
+    """A new SQLite file can be created at ``path``: its folder exists and is writable. Folders
+    are never created (a mistyped ``--db`` would otherwise leave a directory tree behind)."""
+    folder = path.parent
+    if folder.is_dir():
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError(
+                f"cannot create the database {path}: the folder {folder} is not writable; "
+                "choose another --db path or fix the folder's permissions"
+            )
+        return
+    what = "is a file" if folder.exists() else "does not exist"
+    raise OutputError(
+        f"cannot create the database {path}: the folder {folder} {what}; "
+        "create the folder or choose another --db path"
+    )
+
+
 def create_engine(url: str, *, must_exist: bool = True) -> Engine:
     """An engine for ``url`` with the SQLite pragmas and write-transaction handling installed.
 
-    With ``must_exist`` a missing SQLite file is an error (instead of silently creating an empty one).
+    With ``must_exist`` a missing SQLite file is an error (instead of silently creating an empty one);
+    without it, the file's folder must exist and be writable (:class:`OutputError` otherwise).
     """
     import sqlalchemy as sa
     from sqlalchemy import event
@@ -79,8 +98,8 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
     path = sqlite_path(url)
     if path is not None and must_exist and not path.exists():
         raise StoreError(f"no database at {path}; create it with `centric db upgrade --db {path}`")
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and not path.exists():
+        _check_creatable(path)
     try:
         engine = sa.create_engine(parsed)
     except ModuleNotFoundError as exc:

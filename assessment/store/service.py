@@ -1,4 +1,8 @@
-"""Store use cases: write a validated wave, read it back, export, record reports and action status.
+"""Store operations: write validated waves, read them back, record reports and action status.
+
+The store knows only the database: it takes and returns records and
+:class:`~assessment.responses.ResponseSet`\\ s and never reads or writes files (reading a file
+and writing it to a wave is :func:`assessment.service.import_file`).
 
 Writes go through SQLAlchemy Core in bulk (``executemany`` of one ``INSERT ... ON CONFLICT``
 statement per table), never one ORM object per row: importing 50,000 answers costs a few
@@ -21,19 +25,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import StoreError
+from assessment.errors import QuestionnaireError, StoreError
 from assessment.store import models as m
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from assessment.io.export import WaveInfo
     from assessment.model import Instrument
-    from assessment.responses import ResponseRecord, ResponseSet
+    from assessment.responses import ResponseRecord, ResponseSet, WaveInfo
 
 __all__ = [
     "WriteResult",
     "action_statuses",
+    "bound_instruments",
     "export_records",
     "list_waves",
     "load_wave_responses",
@@ -43,6 +47,7 @@ __all__ = [
     "set_action_status",
     "using_engine",
     "write_wave",
+    "write_waves",
 ]
 
 
@@ -216,7 +221,7 @@ def write_wave(
 ) -> WriteResult:
     """Upsert one validated wave inside the caller's transaction.
 
-    ``responses`` (from :func:`assessment.io.records_to_response_set`) gives the canonical
+    ``responses`` (from :func:`assessment.responses.records_to_response_set`) gives the canonical
     respondents (role spelling, department display name); ``records`` the answers to store.
     Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
     """
@@ -313,11 +318,44 @@ def write_wave(
     )
 
 
+def write_waves(
+    db: str | Engine | None,
+    org: str,
+    waves: Sequence[tuple[ResponseSet, Sequence[ResponseRecord], Instrument]],
+    *,
+    org_name: str | None = None,
+) -> list[WriteResult]:
+    """Upsert several validated waves (``(responses, records, instrument)`` each, see
+    :func:`write_wave`) in one write transaction: all of them or none."""
+    with (
+        using_engine(db) as engine,
+        engine.connect().execution_options(centric_write=True) as conn,
+        conn.begin(),
+    ):
+        return [
+            write_wave(conn, org, rs, recs, inst, org_name=org_name) for rs, recs, inst in waves
+        ]
+
+
+def bound_instruments(db: str | Engine | None, org: str) -> dict[str, str]:
+    """``{wave: "id@version"}`` for the waves ``org`` already has (none for a new organisation)."""
+    import sqlalchemy as sa
+
+    w, o = m.Wave.__table__, m.Organisation.__table__
+    with using_engine(db) as engine, engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(w.c.name, w.c.instrument_id, w.c.instrument_version)
+            .select_from(w.join(o, w.c.organisation_id == o.c.id))
+            .where(o.c.slug == org)
+        ).all()
+    return {name: f"{i}@{v}" for name, i, v in rows}
+
+
 def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
     """The waves of ``org`` (sorted by name) with their instrument versions."""
     import sqlalchemy as sa
 
-    from assessment.io.export import WaveInfo
+    from assessment.responses import WaveInfo
 
     t = m.Wave.__table__
     with using_engine(db) as engine, engine.connect() as conn:
@@ -367,7 +405,7 @@ def export_records(
     the order they were first imported."""
     import sqlalchemy as sa
 
-    from assessment.io.export import WaveInfo
+    from assessment.responses import WaveInfo
 
     t = m.Wave.__table__
     with using_engine(db) as engine, engine.connect() as conn:
@@ -394,8 +432,8 @@ def load_wave_responses(
     The instrument is the version the wave is bound to (``instrument`` may supply it when it is
     not a shipped one, e.g. a YAML file); its content hash must match the recorded one.
     """
-    from assessment.io.responses import records_to_response_set
     from assessment.model import get_instrument
+    from assessment.responses import records_to_response_set
 
     with using_engine(url) as engine, engine.connect() as conn:
         org_id = _org_id(conn, org, create=False)
@@ -406,7 +444,7 @@ def load_wave_responses(
     if instrument is None:
         try:
             instrument = get_instrument(bound)
-        except Exception as exc:
+        except QuestionnaireError as exc:
             raise StoreError(
                 f"wave {wave!r} of {org!r} uses instrument {bound}, which is not installed ({exc}); "
                 "pass the instrument file with --instrument PATH"
