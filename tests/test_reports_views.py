@@ -15,7 +15,7 @@ from test_reports_support import OPTIONS, SMALL_DEPARTMENT, northwind_wave, scor
 from assessment.errors import ReportError
 from reports import ReportOptions, load_theme
 from reports.anonymity import suppress_groups
-from reports.formatting import fmt_num
+from reports.formatting import fmt_num, fmt_signed
 
 pypdf = pytest.importorskip("pypdf")
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,17 +68,6 @@ def test_named_workshop_lifts_suppression():
     assert s.shown == ("a", "b")
 
 
-def test_team_view_model_never_holds_a_hidden_department(wave):
-    from reports.viewmodel import build_team_report
-
-    inst, rs, wr = wave
-    vm = build_team_report(wr, rs, inst, ReportOptions())
-    blob = repr(vm)
-    assert SMALL_DEPARTMENT not in blob
-    assert SMALL_DEPARTMENT.casefold() not in blob.casefold()
-    assert len(vm.heatmap.columns) == 6  # 7 Northwind departments + Legal, minus 2 hidden
-
-
 def test_named_workshop_shows_the_small_department(wave):
     from reports.viewmodel import build_team_report
 
@@ -98,19 +87,6 @@ def test_comments_need_the_higher_threshold(wave):
     shown = build_team_report(wr, rs, inst, ReportOptions()).comments
     assert shown == tuple(sorted(shown))  # order carries no information
     assert all(len(c) == 2 for c in shown)  # (item, text): no respondent, role or department
-
-
-def test_perception_gap_hidden_when_management_is_below_k(wave):
-    from reports.viewmodel import build_team_report
-
-    inst, rs, wr = wave
-    vm = build_team_report(
-        wr, rs, inst, ReportOptions(min_group=9, min_group_comments=9)
-    )  # 8 executives
-    assert vm.perception == ()
-    assert not vm.dots_by_role
-    assert all(r.management == () for r in vm.dots)
-    assert all(f.kind != "perception" for f in vm.findings)
 
 
 def test_findings_rank_the_planted_split_first(wave):
@@ -219,13 +195,20 @@ def test_pdfa_variant(wave):
 # -- trend report -----------------------------------------------------------------------------
 
 
-def test_trend_report_labels_the_planted_improvement(wave):
-    from reports import render_trend_pdf
+@pytest.fixture(scope="module")
+def second_wave(wave):
     from scoring import score_wave
 
-    inst, rs1, wr1 = wave
+    inst = wave[0]
     rs2 = northwind_wave("2026-H2", inst)
-    wr2 = score_wave(inst, rs2, OPTIONS)
+    return rs2, score_wave(inst, rs2, OPTIONS)
+
+
+def test_trend_report_labels_the_planted_improvement(wave, second_wave):
+    from reports import render_trend_pdf
+
+    inst, rs1, wr1 = wave
+    rs2, wr2 = second_wave
     pdf = render_trend_pdf(
         [wr1, wr2], [(inst, rs1), (inst, rs2)], ReportOptions(min_group=5), strict=True
     )
@@ -389,3 +372,278 @@ def test_a_fresh_process_renders_the_same_bytes(wave, tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
     assert out.read_bytes() == render_individual_pdf(wr, rs, inst, who)
+
+
+# -- regressions of the code review (one per finding, named after what broke) -----------------
+
+
+@pytest.fixture(scope="module")
+def thin_department():
+    """Northwind with a new department ``Audit`` of 7 people (from Customer Service), only one of
+    whom answered the Metrics & Incentives statements: its MET mean would be that one's score."""
+    from scoring import score_wave
+
+    inst, rs, _wr = scored()
+    picked = [
+        i
+        for i, r in enumerate(rs.respondents)
+        if r.department == "Customer Service" and r.role == "staff"
+    ][:7]
+    people = tuple(
+        replace(r, department="Audit") if i in picked else r for i, r in enumerate(rs.respondents)
+    )
+    current = rs.current.copy()
+    met = [j for j, iid in enumerate(rs.item_ids) if iid.startswith("MET-")]
+    for i in picked[1:]:
+        current[i, met] = float("nan")
+    thin = replace(rs, respondents=people, current=current)
+    return inst, thin, score_wave(inst, thin, OPTIONS)
+
+
+def test_department_cell_scored_by_fewer_than_k_is_dashed(thin_department):
+    """H3: anonymity was checked on headcount, so one person's MET score was shown as Audit's."""
+    from reports.formatting import DASH
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = thin_department
+    silo = next(s for s in wr.silos if s.capability_id == "MET")
+    assert ("audit", 1) in [(d, n) for d, n, _m in silo.department_means]  # the trap is set
+    vm = build_team_report(wr, rs, inst, ReportOptions())
+    col = next(i for i, c in enumerate(vm.heatmap.columns) if c.startswith("Audit"))
+    met_row = next(r for r in vm.heatmap.rows if r.name == "Metrics & Incentives")
+    assert met_row.cells[col].text == DASH
+    cul_row = next(r for r in vm.heatmap.rows if r.name == "Culture")
+    assert cul_row.cells[col].text != DASH  # all three scored Culture
+    met_silo = [s for s in vm.silos if s.name == "Metrics & Incentives"]
+    assert all("Audit" not in s.highest + s.lowest for s in met_silo)
+
+
+def test_team_view_model_never_holds_a_hidden_department(wave):
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    vm = build_team_report(wr, rs, inst, ReportOptions())
+    blob = repr(vm)
+    assert SMALL_DEPARTMENT not in blob
+    assert SMALL_DEPARTMENT.casefold() not in blob.casefold()
+    assert len(vm.heatmap.columns) == 6  # 7 Northwind departments + Legal, minus 2 hidden
+    assert not any(c.startswith(SMALL_DEPARTMENT) for c in vm.heatmap.columns)
+    places = [s.highest for s in vm.silos] + [s.lowest for s in vm.silos]
+    assert not any(SMALL_DEPARTMENT in p for p in places)
+    assert not any(SMALL_DEPARTMENT in f.detail for f in vm.findings)
+
+
+def test_camp_recoverable_by_subtraction_is_not_described(wave):
+    """H5: one small camp hidden, the others printed with sizes and profiles beside the
+    organisation mean gave the hidden camp's profile by subtraction."""
+    from reports.viewmodel import build_team_report
+    from scoring.results import Camp
+
+    inst, rs, wr = wave
+    amap = wr.alignment_map
+    n = wr.n_respondents
+    profile = tuple((c, wr.score(c).mean + 0.5) for c in wr.capabilities)
+    camps = (Camp("Camp A", n - 2, profile), Camp("Camp B", 2, profile))
+    camp_of = tuple(1 if i < 2 else 0 for i in range(n))
+    rigged = replace(wr, alignment_map=replace(amap, camps=camps, camp_of=camp_of, reason=""))
+    vm = build_team_report(rigged, rs, inst, ReportOptions())
+    assert vm.camps == ()  # Camp A = everyone minus Camp B: describing it describes Camp B
+    assert "2 camps are not described" in vm.map_note
+    three = (
+        Camp("Camp A", n - 12, profile),
+        Camp("Camp B", 10, profile),
+        Camp("Camp C", 2, profile),
+    )
+    rigged = replace(wr, alignment_map=replace(amap, camps=three, camp_of=camp_of, reason=""))
+    vm = build_team_report(rigged, rs, inst, ReportOptions())
+    assert [c.label for c in vm.camps] == ["Camp A"]  # C hidden, B (smallest other) with it
+
+
+def test_perception_gap_hidden_when_management_is_below_k(wave):
+    """H2: the wave is scored with min_group 3; a report with k = 9 and 8 executives printed the
+    management AGI in the table, the KPI, the dot plot, the headline, findings and the gate."""
+    from reports.formatting import DASH
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    assert wr.agi_for("MET", "management").n == 8  # scoring did compute it
+    vm = build_team_report(wr, rs, inst, ReportOptions(min_group=9, min_group_comments=9))
+    assert vm.perception == ()
+    assert not vm.dots_by_role
+    assert all(r.management == () for r in vm.dots)
+    assert all(f.kind not in ("perception", "alignment") for f in vm.findings)
+    assert all(c.agi == DASH and c.agi_target == DASH for c in vm.capabilities)
+    assert vm.kpis[0].label == "Overall AGI" and vm.kpis[0].value == DASH
+    assert vm.kpis[1].value == DASH
+    assert all(d.label == "AGI –" for d in vm.dots)
+    assert "Alignment Gap Index" not in vm.headline and "fewer than 9" in vm.headline
+    assert all("management AGI now" not in s.gate for s in vm.stages)
+    assert all("Leaders agree" not in f.detail for f in vm.findings)
+    shown = build_team_report(wr, rs, inst, ReportOptions())
+    assert any("management AGI now" in s.gate for s in shown.stages)  # the check can fail
+
+
+def test_report_scoring_uses_the_report_k_and_the_instruments_roles():
+    """H2 (CLI): `report team --min-group 9` scored with the default min_group 3."""
+    from assessment.cli.report import _score_options
+
+    assert _score_options(ReportOptions(min_group=9, min_group_comments=9)).min_group == 9
+    assert _score_options(ReportOptions(min_group=2)).min_group == 3
+    assert _score_options(ReportOptions()).management_roles is None
+
+
+def test_perception_row_dashed_when_a_side_has_fewer_than_k_scores(wave):
+    """H3: perception was gated on role headcount, not on who has a score for the capability."""
+    from reports.formatting import DASH
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    p0 = wr.perception[0]
+    thin = replace(p0, n_management=2)
+    rigged = replace(wr, perception=(thin, *wr.perception[1:]))
+    vm = build_team_report(rigged, rs, inst, ReportOptions())
+    assert vm.perception[0].management == DASH and vm.perception[0].gap == DASH
+    assert vm.perception[1].management != DASH
+    assert all(f.capability != p0.capability_id or f.kind != "perception" for f in vm.findings)
+
+
+def test_perception_findings_follow_scoring_labels(wave):
+    """M4: the summary used p < .10 and |gap| >= 0.3 while the table used scoring's labels."""
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    vm = build_team_report(wr, rs, inst, ReportOptions())
+    labels = {p.capability_id: p.label for p in wr.perception}
+    for f in vm.findings:
+        if f.kind == "perception":
+            assert labels[f.capability] in ("blind spot", "hidden strength")
+
+
+def test_headline_maturity_ignores_unassessed_capabilities(wave):
+    """M5: a capability at level 0 (not assessed) pulled the average maturity down."""
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    weights = {c.id: c.weight for c in inst.capabilities}
+    gone = wr.capabilities[0]
+    levels = tuple(replace(lv, level=0) if lv.capability_id == gone else lv for lv in wr.levels)
+    rest = [c for c in wr.capabilities if c != gone]
+    expect = sum(wr.level(c).level * weights[c] for c in rest) / sum(weights[c] for c in rest)
+    vm = build_team_report(replace(wr, levels=levels), rs, inst, ReportOptions())
+    assert f"maturity level {fmt_num(expect)} on average over the {len(rest)}" in vm.headline
+    assert vm.kpis[2].value == fmt_num(expect)
+
+
+def test_personal_statements_show_the_answer_as_given_on_the_items_scale(wave):
+    """M6: reverse-coded items were flipped with the first scale's bounds and shown flipped next
+    to the statement as worded."""
+    from reports.viewmodel import build_individual_report
+
+    inst, rs, wr = wave
+    stats = {s.item_id: s for s in wr.items}
+    checked = 0
+    for idx in range(12):
+        vm = build_individual_report(wr, rs, inst, rs.respondents[idx].id, ReportOptions())
+        for it in vm.differences + vm.agree:
+            j = rs.item_ids.index(it.id)
+            raw = int(rs.current[idx, j])
+            scale = inst.scale_of(it.id)
+            assert it.you == f"{raw} {scale.labels[raw - scale.low]}"
+            med = stats[it.id].median
+            if inst.item(it.id).reverse:
+                med = scale.low + scale.high - med
+                checked += 1
+            assert it.team_median == fmt_num(med)
+    assert checked  # a reverse-coded statement was among them
+
+
+def test_hidden_department_names_match_whole_words_only():
+    """M7: a hidden department keyed `it` turned "item(s)" into "(a small department)em(s)"."""
+    from reports.anonymity import Suppression
+    from reports.viewmodel import _safe_text, _safe_warnings
+
+    text = "2 item(s) of IT were dropped; it was hidden"
+    assert _safe_text(text, {"it"}, {"it": "IT"}) == (
+        "2 item(s) of (a small department) were dropped; (a small department) was hidden"
+    )
+    sup = Suppression(("sales",), ("it",), ())
+    kept = _safe_warnings(
+        ["item MET-03 has no answers", "IT has one respondent"], sup, {"it": "IT"}
+    )
+    assert kept == ("item MET-03 has no answers",)
+
+
+def test_disputed_items_rank_by_management_item_agi_like_roadmap_stage_1(wave):
+    from reports.viewmodel import build_team_report
+
+    inst, rs, wr = wave
+    vm = build_team_report(wr, rs, inst, ReportOptions())
+    stats = {i.item_id: i for i in wr.items}
+    values = [stats[d.id].agi_management for d in vm.disputed]
+    assert values == sorted(values, reverse=True)
+    top = max(
+        (i for i in wr.items if i.agi_management == i.agi_management),
+        key=lambda i: i.agi_management,
+    )
+    assert vm.disputed[0].id == top.item_id
+    stage1 = wr.roadmap.stages[0]
+    assert stage1.kind == "align"
+    assert top.item_id in stage1.disputed_items  # the same statement leads both lists
+
+
+def test_trend_pairs_each_wave_with_its_own_instrument(wave, mini_instrument):
+    """H4: every wave was compared with the newest wave's instrument."""
+    from reports.viewmodel import build_trend_report
+
+    inst, rs, wr = wave
+    wr2 = replace(wr, wave="2026-H2")
+    with pytest.raises(ReportError, match="pass each wave's own instrument"):
+        build_trend_report([wr, wr2], [(inst, rs), (mini_instrument, rs)])
+
+
+def test_batch_writes_through_the_callers_writer_and_reports_bad_paths(wave, tmp_path):
+    """M10 / H6: reports must not import assessment.io; an unwritable path is a one-line error."""
+    import ast
+    import inspect
+
+    import reports.batch as batch
+    from assessment.errors import OutputError
+
+    tree = ast.parse(inspect.getsource(batch))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + [
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    ]
+    assert not any(m.startswith("assessment.io") for m in imported)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputError, match="afile"):
+        batch.write_file(tmp_path / "afile" / "x.pdf", b"%PDF")
+    inst, rs, wr = wave
+    written: dict[Path, int] = {}
+    paths = batch.write_individual_reports(
+        wr,
+        rs,
+        inst,
+        tmp_path / "out",
+        respondents=[rs.respondents[0].id],
+        workers=1,
+        write=lambda p, data: written.__setitem__(p, len(data)),
+    )
+    assert list(written) == paths and not paths[0].exists()
+
+
+def test_trend_label_and_printed_change_cover_the_same_span(wave, second_wave):
+    """M1: the label came from the last pair of waves, the printed change from first to last."""
+    from reports.viewmodel import build_trend_report
+    from scoring.trend import compare_waves
+
+    inst, rs1, wr1 = wave
+    rs2, wr2 = second_wave
+    wr3 = replace(wr2, wave="2027-H1")
+    rs3 = replace(rs2, wave="2027-H1")
+    pairs = [(inst, rs1), (inst, rs2), (inst, rs3)]
+    vm = build_trend_report([wr1, wr2, wr3], pairs, ReportOptions(min_group=5))
+    span = compare_waves([pairs[0], pairs[-1]], wr3.options)
+    for cid, row in zip(wr1.capabilities, vm.rows, strict=True):
+        c = span.change_for(cid, "organisation", "2027-H1")
+        assert row.change == f"{c.label} ({fmt_signed(c.change)})"
+    assert "2027-H1 against 2026-H1" in vm.rule

@@ -93,15 +93,19 @@ def _score(loaded: Any, options: Any) -> Any:
     Group statistics (AGI, perception, department means) then need ``max(k, 3)`` respondents in
     scoring too, and the management team is the instrument's (``management_roles=None``).
     """
+    from assessment import service
+
+    return service.score_responses(loaded, _score_options(options))
+
+
+def _score_options(options: Any) -> Any:
+    """Scoring options for a report with k = ``options.min_group``: ``min_group = max(k, 3)``,
+    the instrument's management roles."""
     from dataclasses import replace
 
-    from assessment import service
     from scoring.results import ScoreOptions
 
-    score_options = replace(
-        ScoreOptions(), min_group=max(options.min_group, 3), management_roles=None
-    )
-    return service.score_responses(loaded, score_options)
+    return replace(ScoreOptions(), min_group=max(options.min_group, 3), management_roles=None)
 
 
 def _write(path: Path, pdf: bytes) -> None:
