@@ -288,7 +288,7 @@ def run_demo(
     """Generate both Northwind waves, score them, and write responses and results into ``out_dir``.
 
     Everything is computed before the first file is written, and every file is written atomically,
-    so an error leaves no partial output. ``out_dir`` is created if missing (an
+    so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if missing (an
     :class:`~assessment.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
     ``results-<wave>.json`` and ``results-<wave>.csv``.
     """
@@ -297,10 +297,10 @@ def run_demo(
     from assessment.model import get_instrument
     from assessment.synthetic import DEFAULT_SEED, northwind_waves
 
+    out = ensure_dir(out_dir)  # first: a bad --out fails before a minute of scoring
     inst = instrument or get_instrument("customer-centricity")
     waves = northwind_waves(seed=DEFAULT_SEED if seed is None else seed, instrument=inst)
     results = [score_responses(LoadedResponses(inst, rs), options) for rs in waves]
-    out = ensure_dir(out_dir)
     run = DemoRun(inst, waves, results)
     for rs, res in zip(waves, results, strict=True):
         run.files.append(write_csv(rs, out / f"northwind-{rs.wave}.csv"))

@@ -513,3 +513,70 @@ def test_read_records_names_the_instrument_of_each_wave(tmp_path):
     assert read_rows(path)[2] is None  # two instruments and no wave chosen: nothing to pick
     assert declared_instrument({"": "a@1", "W": "b@2"}, "X") == "a@1"
     assert declared_instrument({"W": "b@2"}) == "b@2"
+
+
+# -- output files (review H6) -------------------------------------------------------------------
+
+
+def test_atomic_write_into_a_missing_folder_is_an_output_error_and_creates_nothing(tmp_path):
+    from assessment.errors import OutputError
+    from assessment.io.atomic import atomic_write_text
+
+    target = tmp_path / "typo" / "deeper" / "x.csv"
+    with pytest.raises(OutputError, match=r"folder .*typo/deeper does not exist; create it"):
+        atomic_write_text(target, "a\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_where_a_file_is_in_the_way_or_onto_a_folder(tmp_path):
+    from assessment.errors import OutputError
+    from assessment.io.atomic import atomic_write_text
+
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="a file is in the way"):
+        atomic_write_text(tmp_path / "afile" / "x.csv", "a\n")
+    with pytest.raises(OutputError, match="that is a folder; give a file name"):
+        atomic_write_text(tmp_path, "a\n")
+
+
+def test_atomic_write_failing_midway_keeps_the_old_file(tmp_path):
+    """An OSError while writing (here: disk full, simulated) is an OutputError naming the path;
+    the previous file is left untouched and no temporary file remains."""
+    import errno
+
+    from assessment.errors import OutputError
+    from assessment.io.atomic import atomic_open
+
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with (
+        pytest.raises(OutputError, match=r"cannot write .*out\.csv: No space left on device"),
+        atomic_open(target) as fh,
+    ):
+        fh.write("new\n")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_xlsx_declared_instrument_is_kept_when_rows_have_problems(tmp_path, mini_instrument):
+    """The workbook is opened once; its declared instrument (the template's hidden _centric
+    sheet) is returned even when a row is bad, so the right version checks the other rows."""
+    from openpyxl import load_workbook
+
+    from assessment.io.responses import read_records
+    from assessment.io.template import write_template_xlsx
+
+    path = tmp_path / "t.xlsx"
+    write_template_xlsx(mini_instrument, path, wave="W1", respondent="R1", role="executive")
+    wb = load_workbook(path)
+    ws = wb["Responses"]
+    ws["D2"] = "Sales"
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=8).value = 3
+    ws.cell(row=3, column=8).value = "three"  # a bad cell
+    wb.save(path)
+    records, problems, declared = read_records(path)
+    assert declared == {"": "mini@1.0.0"}
+    assert [(p.row, p.column) for p in problems] == [(3, "current")]
+    assert {r.item for r in records} >= {"CUL-01", "MET-02"}

@@ -490,3 +490,16 @@ def test_import_and_read_respect_the_wave_instruments_of_an_export(store, tmp_pa
         import_file(store, tmp_path / "e.json", org="other")
     result = import_file(store, tmp_path / "e.json", org="other", instrument=mini)
     assert result.waves[0].instrument == "mini@1.0.0" and result.inserted == len(mini_rows(2))
+
+
+def test_database_in_a_missing_or_blocked_folder_is_an_output_error(tmp_path):
+    """`centric db upgrade --db typo/x.db` must not create folders (review H6)."""
+    from assessment.errors import OutputError
+    from assessment.store import upgrade_db
+
+    with pytest.raises(OutputError, match=r"folder .*typo does not exist; create the folder"):
+        upgrade_db(str(tmp_path / "typo" / "x.db"))
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"folder .*afile is a file"):
+        upgrade_db(str(tmp_path / "afile" / "x.db"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

@@ -51,12 +51,14 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
     from dataclasses import replace
 
     from assessment import service
+    from assessment.io.atomic import ensure_dir
     from scoring.results import ScoreOptions
 
     # management_roles=None: the instrument's management roles (as `score` and `report` use)
     options = ScoreOptions(management_roles=None)
     if bootstrap is not None:
         options = replace(options, bootstrap=bootstrap)
+    ensure_dir(out)  # a bad --out fails before the progress message
     click.echo(f"Generating Northwind Telecom into {out}/ ...", err=True)
     run = service.run_demo(out, seed=seed, options=options)
     for path in run.files:

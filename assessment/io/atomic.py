@@ -26,6 +26,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "cannot_write",
+    "check_output",
     "ensure_dir",
 ]
 
@@ -45,6 +46,24 @@ def cannot_write(path: str | Path, exc: OSError, what: str = "write") -> OutputE
     else:
         hint = "check that the folder exists, is writable and has free space"
     return OutputError(f"cannot {what} {path}: {reason}; {hint}")
+
+
+def check_output(path: str | Path | None) -> None:
+    """Fail early, before any work, when ``path`` clearly cannot be written: its folder is missing,
+    is a file or is not writable, or ``path`` is a folder. ``None`` (stdout) passes. Writing can
+    still fail later (disk full); :func:`atomic_open` reports that."""
+    if path is None:
+        return
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise cannot_write(path, IsADirectoryError(21, "Is a directory"))
+    if not folder.exists():
+        raise cannot_write(path, FileNotFoundError(2, "No such file or directory"))
+    if not folder.is_dir():
+        raise cannot_write(path, NotADirectoryError(20, "Not a directory"))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise cannot_write(path, PermissionError(13, "Permission denied"))
 
 
 def ensure_dir(path: str | Path) -> Path:
