@@ -166,6 +166,44 @@ def test_diff_infers_the_map_between_unrelated_files(root):
     assert data["counts"]["new"] == 1 and data["counts"]["reworded"] == 1
 
 
+def test_list_show_diff_as_csv_to_a_file(root, tmp_path):
+    """Commands that print data share --format table|json|csv and -o FILE (cli._common)."""
+    import csv
+
+    out = tmp_path / "list.csv"
+    result = run("list", "--root", str(root), "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["ref"], r["capabilities"], r["lock"]) for r in rows] == [
+        ("mini@1.0.0", "3", "unpublished"),
+        ("mini@1.1.0", "3", "unpublished"),
+    ]
+    result = run("show", str(MINI), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    items = list(csv.DictReader(result.stdout.splitlines()))
+    assert tuple(items[0]) == (
+        "capability",
+        "item",
+        "scale",
+        "reverse",
+        "roles",
+        "na_allowed",
+        "text",
+    )
+    assert [i["item"] for i in items] == [
+        "CUL-01",
+        "CUL-02",
+        "SYS-01",
+        "SYS-02",
+        "MET-01",
+        "MET-02",
+    ]
+    result = run("diff", "mini@1.0.0", "mini@1.1.0", "--root", str(root), "--format", "csv")
+    changes = list(csv.DictReader(result.stdout.splitlines()))
+    assert {"change": "removed", "old": "MET-02", "new": ""} in changes
+    assert sum(c["change"] == "same" for c in changes) == 4
+
+
 def test_schema_to_stdout_and_file(tmp_path):
     result = run("schema")
     assert result.exit_code == 0 and result.stdout == instrument_schema_text()

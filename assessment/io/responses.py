@@ -1,7 +1,7 @@
 """Reading response files: CSV, JSON and XLSX, long or wide, into one validated :class:`ResponseSet`.
 
 :func:`read_records` is the one file reader: ``read_responses`` and ``centric score`` use it, and so
-does ``centric import`` (:mod:`assessment.store.importer`). Every format goes through two steps:
+does ``centric import`` (:func:`assessment.service.import_file`). Every format goes through two steps:
 
 1. ``parse_long_rows`` / ``parse_wide_rows`` turn rows (mappings of column name to cell value, as
    an XLSX sheet or a JSON list gives them) into canonical :class:`ResponseRecord`\\ s plus the
@@ -9,7 +9,7 @@ does ``centric import`` (:mod:`assessment.store.importer`). Every format goes th
    not need the instrument. A long CSV skips the mappings: its rows stay the lists
    :class:`csv.reader` gives, read by column position worked out once from the header (about
    twice as fast; same records, same problems).
-2. :func:`records_to_response_set` checks the records against the instrument (unknown items, ratings
+2. :func:`assessment.responses.records_to_response_set` checks the records against the instrument (unknown items, ratings
    outside the item's scale, duplicate answers, conflicting respondents, unknown roles, several
    waves) and builds the arrays. Import is all-or-nothing: when any problem exists it raises one
    :class:`ResponseError` listing all of them, with row and column.
@@ -615,7 +615,7 @@ def read_records(
     path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     """Read one CSV/TSV/JSON/XLSX file into ``(records, problems, declared)``: the one reader
-    behind :func:`read_responses` and ``centric import`` (:mod:`assessment.store.importer`).
+    behind :func:`read_responses` and ``centric import`` (:func:`assessment.service.import_file`).
 
     ``declared`` maps wave names to the instrument (``id@version``) the file names for them: a
     JSON ``"waves"`` list or an exported workbook's ``waves`` sheet; the key ``""`` holds an

@@ -57,10 +57,11 @@ def sqlite_path(url: str) -> Path | None:
 def display_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except ArgumentError:
         return url
 
 
