@@ -580,3 +580,89 @@ def test_xlsx_declared_instrument_is_kept_when_rows_have_problems(tmp_path, mini
     assert declared == {"": "mini@1.0.0"}
     assert [(p.row, p.column) for p in problems] == [(3, "current")]
     assert {r.item for r in records} >= {"CUL-01", "MET-02"}
+
+
+# Review finding 2: atomic writes replaced symlinks, FIFOs and device nodes with regular files.
+
+
+def test_atomic_write_through_a_symlink_replaces_the_target_and_keeps_the_link(tmp_path):
+    from assessment.io.atomic import atomic_write_text
+
+    target = tmp_path / "real.txt"
+    target.write_text("old\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic_write_text(link, "new\n")
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "real.txt"]
+
+
+def test_atomic_write_through_a_dangling_symlink_creates_the_target(tmp_path):
+    from assessment.io.atomic import atomic_write_text
+
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "missing.txt")
+    atomic_write_text(link, "x\n")
+    assert link.is_symlink()
+    assert (tmp_path / "missing.txt").read_text() == "x\n"
+
+
+def test_atomic_write_to_a_fifo_writes_into_it_and_keeps_the_fifo(tmp_path):
+    import os
+    import stat
+    import threading
+
+    from assessment.io.atomic import atomic_write_text
+
+    fifo = tmp_path / "fifo1"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    atomic_write_text(fifo, "through the pipe\n")
+    reader.join(timeout=5)
+    assert got == ["through the pipe\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_atomic_write_to_dev_null_writes_through_and_keeps_the_device():
+    import os
+    import stat
+
+    from assessment.io.atomic import atomic_write_bytes
+
+    atomic_write_bytes("/dev/null", b"discarded")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_atomic_write_to_dev_full_is_an_output_error_and_keeps_the_device():
+    import os
+    import stat
+
+    from assessment.errors import OutputError
+    from assessment.io.atomic import atomic_write_text
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with pytest.raises(OutputError, match="/dev/full"):
+        atomic_write_text("/dev/full", "x" * 100_000)
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_atomic_write_to_a_socket_is_refused(tmp_path):
+    import os
+    import socket
+
+    from assessment.errors import OutputError
+    from assessment.io.atomic import atomic_write_text
+
+    path = tmp_path / "s.sock"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(os.fspath(path))
+        with pytest.raises(OutputError, match="socket"):
+            atomic_write_text(path, "x")
+        assert path.is_socket()
+    finally:
+        sock.close()

@@ -5,7 +5,12 @@ is atomic on POSIX and Windows when source and target are on the same file syste
 temporary file guarantees.
 
 The folder must exist: ``-o results/x.json`` with no ``results/`` is an error, not a silently
-created directory tree (a typo would otherwise scatter folders). Commands whose output *is* a
+created directory tree (a typo would otherwise scatter folders).
+
+Only regular files are replaced by rename. A symbolic link is followed and its *target* is
+replaced (the link stays a link). A character device (``/dev/null``, ``/dev/stdout``) or a FIFO is
+written directly, without a temporary file: a rename would turn the device node into a regular
+file. Other special files (sockets, block devices) are refused. Commands whose output *is* a
 folder (``centric demo --out``) create it with :func:`ensure_dir`. Any ``OSError`` while creating,
 writing or renaming becomes an :class:`~assessment.errors.OutputError` naming the path.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,18 +83,58 @@ def ensure_dir(path: str | Path) -> Path:
     return path
 
 
+def _target(path: Path) -> tuple[Path, str]:
+    """The file to write for ``path`` and how: ``"replace"`` (temporary file + rename) for a
+    regular or missing file, ``"direct"`` for a character device or FIFO. A symbolic link
+    resolves to its target."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path, "replace"
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    if stat.S_ISDIR(mode):
+        raise cannot_write(path, IsADirectoryError(21, "Is a directory"))
+    if stat.S_ISREG(mode):
+        return path, "replace"
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return path, "direct"
+    raise OutputError(
+        f"cannot write {path}: it is a socket or block device, not a regular file; give a file name"
+    )
+
+
+@contextlib.contextmanager
+def _direct_open(
+    path: Path, mode: str, encoding: str | None, newline: str | None
+) -> Iterator[IO[Any]]:
+    """Write a character device or FIFO in place (no rename would be safe there)."""
+    kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+    try:
+        with open(path, mode, **kwargs) as fh:
+            yield fh
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
 @contextlib.contextmanager
 def atomic_open(
     path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
 ) -> Iterator[IO[Any]]:
     """Open ``path`` for writing through a sibling temporary file renamed into place on success.
 
-    Raises :class:`OutputError` when the folder is missing or not writable, ``path`` is a folder,
-    or writing fails (disk full); the old file, if any, is left as it was.
+    A symbolic link is followed (its target is replaced, the link kept); a character device or
+    FIFO is written directly (never replaced by a regular file); a socket or block device is
+    refused. Raises :class:`OutputError` when the folder is missing or not writable, ``path`` is
+    a folder, or writing fails (disk full); the old file, if any, is left as it was.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise cannot_write(path, IsADirectoryError(21, "Is a directory"))
+    path, how = _target(Path(path))
+    if how == "direct":
+        with _direct_open(path, mode, encoding, newline) as direct:
+            yield direct
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
