@@ -61,6 +61,11 @@ __all__ = [
 #: (the n × n distance matrix would not fit a laptop's memory comfortably).
 EXACT_MAP_MAX = 1500
 
+#: Resampling counts handled per chunk by :func:`bootstrap_agi_replicates`: the working arrays
+#: (gathered counts, running counts, weights, their float copy) stay in cache and the peak stays a
+#: few MB instead of ~4 copies of the ``B × n`` count matrix (~160 MB at n = 10,000, B = 1,000).
+_CHUNK_CELLS = 1 << 17
+
 
 def pairwise_abs_sum(sorted_x: np.ndarray) -> np.ndarray:
     """``Σ_{i<j} |x_i − x_j|`` of already sorted values along the last axis, as ``Σ (2i − n − 1) x_(i)``."""
@@ -130,8 +135,9 @@ def bootstrap_agi_replicates(
 
     A resample holds sorted value ``x_(i)`` ``c_i`` times; with ``C_i`` the running count and ``m`` the
     resample size, its copies take sorted positions ``C_{i−1}+1 .. C_i``, so
-    ``S = Σ_i x_(i) · c_i · (C_{i−1} + C_i − m)``: one cumulative sum per resample, all resamples
-    vectorised. Respondents whose score is NaN are drawn but not counted (resample size varies);
+    ``S = Σ_i x_(i) · c_i · (C_{i−1} + C_i − m)``: one cumulative sum per resample, vectorised over
+    chunks of resamples (:func:`_chunk_rows`: ~3 MB of working arrays instead of ~160 MB, and ~10×
+    faster at n = 10,000, B = 1,000 because the chunk stays in cache). Respondents whose score is NaN are drawn but not counted (resample size varies);
     resamples with fewer than ``min_n`` scores give NaN.
     """
     x = np.asarray(scores, dtype=float)
@@ -143,27 +149,39 @@ def bootstrap_agi_replicates(
     cols = np.flatnonzero(ok)
     order = np.argsort(x[cols], kind="stable")
     xs = x[cols][order]
+    sel = cols[order]
     dtype = np.int32 if len(x) < 40000 else np.int64  # c·(2C − c − m) stays below n²
-    c: np.ndarray = counts[:, cols[order]].astype(dtype, copy=False)
-    # running counts per resample: one flat cumulative sum (numpy's row-wise cumsum of integers is
-    # ~10× slower), minus each row's starting offset
-    total = np.int64(c.shape[0]) * max(len(x), 1)
-    cum: np.ndarray = np.cumsum(c.ravel(), dtype=np.int64 if total >= 2**31 else dtype).reshape(
-        c.shape
-    )
-    start = np.concatenate(([0], cum[:-1, -1])).astype(cum.dtype)
-    cum -= start[:, None]
-    cum = cum.astype(dtype, copy=False)
-    m = cum[:, -1].copy()
-    w = cum
-    w *= 2
-    w -= c
-    w -= m[:, None]
-    w *= c
-    s = w.astype(np.float64) @ xs
+    n_boot = counts.shape[0]
+    s = np.empty(n_boot)
+    m: np.ndarray = np.empty(n_boot, dtype=dtype)
+    rows = _chunk_rows(len(sel))
+    for a in range(0, n_boot, rows):
+        b = min(a + rows, n_boot)
+        c: np.ndarray = counts[a:b, sel].astype(dtype, copy=False)
+        # running counts per resample: one flat cumulative sum (numpy's row-wise cumsum of
+        # integers is slower and returns a Fortran-ordered array), minus each row's starting offset
+        total = np.int64(c.shape[0]) * max(len(x), 1)
+        cum: np.ndarray = np.cumsum(c.ravel(), dtype=np.int64 if total >= 2**31 else dtype)
+        cum = cum.reshape(c.shape)
+        start = np.concatenate(([0], cum[:-1, -1])).astype(cum.dtype)
+        cum -= start[:, None]
+        w: np.ndarray = cum.astype(dtype, copy=False)
+        m[a:b] = w[:, -1]
+        w *= 2
+        w -= c
+        w -= m[a:b, None]
+        w *= c
+        s[a:b] = w.astype(np.float64) @ xs
     with np.errstate(invalid="ignore", divide="ignore"):
         reps = 100.0 * s / _pair_count(m, high - low)
     return np.where(m >= min_n, reps, np.nan)
+
+
+def _chunk_rows(n: int) -> int:
+    """Resamples per chunk in :func:`bootstrap_agi_replicates`: about :data:`_CHUNK_CELLS` counts,
+    a multiple of 16 rows (so BLAS groups the rows of each chunk as it did in one product over all
+    resamples, and the sums are bitwise those of the unchunked computation)."""
+    return max(16, (_CHUNK_CELLS // max(n, 1)) // 16 * 16)
 
 
 def bootstrap_agi(
@@ -214,9 +232,15 @@ def pairwise_distances(p: np.ndarray) -> np.ndarray:
 def _euclidean(x: np.ndarray) -> np.ndarray:
     """Euclidean distances between the rows of a complete matrix, via the Gram matrix."""
     sq = (x * x).sum(axis=1)
-    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
+    # (sq_i + sq_j) − 2·G_ij, evaluated in that order in place: two n × n arrays at a time, not five
+    d2 = np.add.outer(sq, sq)
+    gram = x @ x.T
+    gram *= 2.0
+    d2 -= gram
+    del gram
     np.fill_diagonal(d2, 0.0)
-    result: np.ndarray = np.sqrt(np.maximum(d2, 0.0))
+    np.maximum(d2, 0.0, out=d2)
+    result: np.ndarray = np.sqrt(d2, out=d2)
     return result
 
 
