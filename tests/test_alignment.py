@@ -241,3 +241,46 @@ def test_silhouette_matches_scikit_learn():
     assert silhouette(d, labels) == pytest.approx(
         metrics.silhouette_score(d, labels, metric="precomputed")
     )
+
+
+def test_bootstrap_agi_replicates_in_chunks_equal_one_pass_and_stay_small(monkeypatch):
+    """Review (fixA2): the AGI bootstrap held ~4 copies of the B × n counts (160 MB at n = 10,000)
+    and took ~0.4 s per capability. It now works on chunks of rows; the replicates must be bitwise
+    those of one pass over all rows, with a remainder chunk, and the working memory a few MB."""
+    import tracemalloc
+
+    import scoring.alignment as al
+
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(3, 0.8, 500) * 6) / 6
+    x[rng.random(500) < 0.1] = np.nan
+    counts = bootstrap_counts(500, 203, seed=5)
+    monkeypatch.setattr(al, "_CHUNK_CELLS", 1 << 40)  # one chunk
+    whole = bootstrap_agi_replicates(x, counts, 1, 5)
+    monkeypatch.setattr(al, "_CHUNK_CELLS", 500 * 32)  # 32 rows per chunk, the last of 11
+    assert al._chunk_rows(450) == 32
+    chunked = bootstrap_agi_replicates(x, counts, 1, 5)
+    assert np.array_equal(whole, chunked, equal_nan=True)
+    for row, got in zip(counts[:20], chunked[:20], strict=True):
+        assert got == pytest.approx(naive_agi(np.repeat(x, row), 1, 5))
+
+    monkeypatch.undo()
+    big = bootstrap_counts(4000, 1000, seed=1)  # 16 MB, allocated before tracing
+    tracemalloc.start()
+    try:
+        bootstrap_agi_replicates(rng.uniform(1, 5, 4000), big, 1, 5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4e6  # one B × n float copy alone would be 32 MB
+
+
+def test_euclidean_distances_in_place_equal_the_gram_formula():
+    """_euclidean now works in place (2 n × n arrays instead of 5); same bits as the formula."""
+    from scoring.alignment import _euclidean
+
+    x = np.random.default_rng(2).normal(size=(60, 5))
+    sq = (x * x).sum(axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
+    np.fill_diagonal(d2, 0.0)
+    assert np.array_equal(_euclidean(x), np.sqrt(np.maximum(d2, 0.0)))
