@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,6 +73,25 @@ def _rows_text(rows: Sequence[int | None]) -> str:
     shown = ", ".join(str(r) for r in known[:MAX_ROWS_SHOWN])
     more = f" and {len(known) - MAX_ROWS_SHOWN} more" if len(known) > MAX_ROWS_SHOWN else ""
     return f"row{'s' if len(known) > 1 else ''} {shown}{more}"
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return: they cannot be stored
+# in an XLSX cell (openpyxl raises IllegalCharacterError) and break CSV tools and PDF text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_problem(ctx: ProblemLog, text: str, row: int | None, column: str) -> None:
+    """Add a problem when ``text`` holds a control character (NUL etc.; tab and line breaks are
+    allowed): such text cannot be exported to XLSX and is almost always a damaged file."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        ctx.add(
+            f"{column} contains the control character {code} at position {found.start() + 1}; "
+            "remove it (only tabs and line breaks are allowed in text)",
+            row,
+            column,
+        )
 
 
 @dataclass
@@ -337,6 +357,13 @@ def records_to_response_set(
             ctx.add(f"department is empty for respondent {rid}", row, "department")
         prev = respondents.get(rid)
         if prev is None:
+            for column, text in (
+                ("respondent", rid),
+                ("role", rec.role),
+                ("department", department),
+                ("wave", rec.wave),
+            ):
+                _control_problem(ctx, text, row, column)
             row_of[rid] = len(respondents)
             respondents[rid] = Respondent(rid, role, " ".join(department.split()))
             first_row_of[rid] = row
@@ -349,6 +376,8 @@ def records_to_response_set(
             if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
                 dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
                 dept_conflicts[rid].append((department, row))
+        if rec.comment is not None:
+            _control_problem(ctx, rec.comment, row, "comment")
         item_id = rec.item
         j = index.get(item_id)
         if j is None:

@@ -451,3 +451,83 @@ def test_score_business_case_options(runner):
     assert bc["base_revenue"] == pytest.approx(250000 * 480 * 0.78)
     bad = runner.invoke(cli, ["score", str(RESPONSES / "mini-long.csv"), "--bad-rate", "1.5"])
     assert bad.exit_code == 2 and "--bad-rate" in bad.output
+
+
+# Review finding 7: database user errors were tracebacks (exit 1).
+
+
+@pytest.mark.parametrize("command", ["status", "current", "upgrade"])
+def test_db_commands_on_a_file_that_is_not_sqlite_exit_2_with_one_line(tmp_path, command):
+    notdb = tmp_path / "t.db"
+    notdb.write_text("hello\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["db", command, "--db", str(notdb)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"Error: {notdb} is not a SQLite database (it does not start with the SQLite header); "
+        "check the --db path, or create a new database with `centric db upgrade --db NEW.db`"
+    ]
+    assert notdb.read_text(encoding="utf-8") == "hello\n"
+
+
+@pytest.mark.parametrize("command", ["status", "upgrade"])
+def test_db_commands_on_a_folder_exit_2_with_one_line(tmp_path, command):
+    result = CliRunner().invoke(cli, ["db", command, "--db", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"Error: --db {tmp_path} is a folder, not a database file; give a file such as "
+        f"{tmp_path}/centric.db"
+    ]
+
+
+@pytest.mark.parametrize("command", ["status", "current", "upgrade"])
+def test_db_commands_on_an_unreachable_postgresql_server_exit_2_with_one_line(command):
+    import socket
+
+    with socket.socket() as s:  # a local port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql+psycopg://centric:secret@127.0.0.1:{port}/centric"
+    result = CliRunner().invoke(cli, ["db", command, "--db", url])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        f"Error: cannot open database postgresql+psycopg://centric:***@127.0.0.1:{port}/centric: "
+    )
+    assert "secret" not in result.stderr
+    assert "reachable PostgreSQL server" in lines[0]
+
+
+def test_import_rejects_a_nul_byte_in_a_comment_so_xlsx_export_cannot_fail(tmp_path, stored_db):
+    rows = list(csv.reader((RESPONSES / "mini-long.csv").open(encoding="utf-8")))
+    at = rows[0].index("comment")
+    rows[3][at] = "bad\x00byte"
+    bad = tmp_path / "nul.csv"
+    with bad.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = CliRunner().invoke(
+        cli, ["import", str(bad), "--db", stored_db, "--org", "nul", "--instrument", MINI]
+    )
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{bad}, row 4, column 'comment': comment contains the control character U+0000 at "
+        "position 4; remove it (only tabs and line breaks are allowed in text)"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\x1b", "\x7f"])
+def test_control_characters_in_respondent_ids_are_rejected_tab_is_not(char, mini_instrument):
+    from assessment.errors import ResponseError
+    from assessment.responses import ResponseRecord, records_to_response_set
+
+    def rec(rid: str, comment: str | None = None) -> ResponseRecord:
+        return ResponseRecord(
+            "W1", rid, "executive", "Sales", "CUL-01", 3, 4, comment=comment, row=2
+        )
+
+    ok = records_to_response_set(mini_instrument, [rec("E1", "tab\tand\nnewline\r\n")], source="x")
+    assert ok.comments[0].text == "tab\tand\nnewline\r\n"
+    with pytest.raises(
+        ResponseError, match=f"respondent contains the control character U\\+{ord(char):04X}"
+    ):
+        records_to_response_set(mini_instrument, [rec(f"E{char}1")], source="x")

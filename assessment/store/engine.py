@@ -27,6 +27,7 @@ __all__ = ["DEFAULT_DB", "ENV_VAR", "create_engine", "display_url", "resolve_url
 ENV_VAR = "CENTRIC_DB"
 DEFAULT_DB = "centric.db"
 BUSY_TIMEOUT_MS = 60_000
+CONNECT_TIMEOUT_S = 10
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -83,6 +84,31 @@ def _check_creatable(path: Path) -> None:
     )
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """``path`` is a SQLite database file (or an empty file, which SQLite treats as a new
+    database): not a folder, not some other file given as ``--db`` by mistake."""
+    if path.is_dir():
+        raise StoreError(
+            f"--db {path} is a folder, not a database file; give a file such as {path}/centric.db"
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read the database {path}: {exc.strerror or exc.__class__.__name__}; "
+            "check the file's permissions"
+        ) from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not a SQLite database (it does not start with the SQLite header); "
+            "check the --db path, or create a new database with `centric db upgrade --db NEW.db`"
+        )
+
+
 def create_engine(url: str, *, must_exist: bool = True) -> Engine:
     """An engine for ``url`` with the SQLite pragmas and write-transaction handling installed.
 
@@ -101,8 +127,14 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
         raise StoreError(f"no database at {path}; create it with `centric db upgrade --db {path}`")
     if path is not None and not path.exists():
         _check_creatable(path)
+    if path is not None and path.exists():
+        _check_sqlite_file(path)
     try:
-        engine = sa.create_engine(parsed)
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # an unreachable server fails within seconds with one message, not after minutes
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        engine = sa.create_engine(parsed, connect_args=connect_args)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"the database driver for {display_url(url)} is not installed ({exc.name}); "

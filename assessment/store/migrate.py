@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["Status", "alembic_config", "check_revision", "head_revision", "status", "upgrade"]
+__all__ = [
+    "Status",
+    "alembic_config",
+    "cannot_open",
+    "check_revision",
+    "head_revision",
+    "status",
+    "upgrade",
+]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -70,11 +78,33 @@ class Status:
         return f"{self.url}: at revision {self.current}, newest is {self.head}; run `centric db upgrade`"
 
 
-def status(engine: Engine) -> Status:
+def cannot_open(engine: Engine, exc: Exception) -> StoreError:
+    """A one-line :class:`StoreError` for a database that could not be opened or read (not a
+    SQLite file, a folder, a PostgreSQL server that does not answer, wrong password)."""
+    from sqlalchemy.exc import StatementError
+
     from assessment.store.engine import display_url
 
-    with engine.connect() as conn:
-        current = current_revision(conn)
+    url = display_url(engine.url.render_as_string(hide_password=False))
+    # only statement errors wrap a driver exception (.orig); the others are their own cause
+    cause = exc.orig if isinstance(exc, StatementError) else exc
+    text = " ".join(str(cause).split()) or cause.__class__.__name__
+    return StoreError(
+        f"cannot open database {url}: {text}; check the --db path or URL (a SQLite file made by "
+        "`centric db upgrade`, or a reachable PostgreSQL server)"
+    )
+
+
+def status(engine: Engine) -> Status:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assessment.store.engine import display_url
+
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+    except SQLAlchemyError as exc:
+        raise cannot_open(engine, exc) from None
     return Status(
         url=display_url(str(engine.url.render_as_string(False))),
         current=current,
@@ -85,9 +115,17 @@ def status(engine: Engine) -> Status:
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Upgrade the schema to ``revision``; returns ``(before, after)`` revisions."""
     from alembic import command
+    from sqlalchemy.exc import SQLAlchemyError
 
-    with engine.connect().execution_options(centric_write=True) as conn:
-        before = current_revision(conn)
+    try:
+        conn = engine.connect().execution_options(centric_write=True)
+    except SQLAlchemyError as exc:
+        raise cannot_open(engine, exc) from None
+    with conn:
+        try:
+            before = current_revision(conn)
+        except SQLAlchemyError as exc:
+            raise cannot_open(engine, exc) from None
         conn.commit()
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
@@ -97,7 +135,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
 def check_revision(engine: Engine) -> None:
     """Raise :class:`StoreError` unless the database schema is at the shipped head revision."""
-    from sqlalchemy.exc import SQLAlchemyError, StatementError
+    from sqlalchemy.exc import SQLAlchemyError
 
     from assessment.store.engine import display_url
 
@@ -106,11 +144,7 @@ def check_revision(engine: Engine) -> None:
         with engine.connect() as conn:
             current = current_revision(conn)
     except SQLAlchemyError as exc:
-        # only statement errors wrap a driver exception (.orig); the others are their own cause
-        cause = exc.orig if isinstance(exc, StatementError) else None
-        raise StoreError(
-            f"cannot open database {url}: {exc.__class__.__name__}: {cause or exc}"
-        ) from None
+        raise cannot_open(engine, exc) from None
     head = head_revision()
     if current == head:
         return
