@@ -20,7 +20,35 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Suppression", "suppress_groups"]
+from assessment.errors import ReportError
+
+__all__ = ["Suppression", "require_population", "suppress_groups"]
+
+FLOOR = 3  # DESIGN §7: never fewer than 3, whatever k says
+
+
+def require_population(n: int, k: int, named: bool, report: str, wave: str) -> None:
+    """Refuse a ``report`` of ``wave`` with fewer than ``k`` respondents (rule 1 applied to the
+    whole wave: with 1 or 2 people every team number is a person's own answers, or lets each
+    derive the other's). A named workshop is exempt. The message never suggests a k below 3.
+
+    >>> require_population(2, 3, False, "team report", "2026-H1")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.ReportError: a team report needs at least 3 respondents so that no one's answers can be worked out; wave 2026-H1 has 2. Use --named-workshop only when the team agreed to be identified
+    """
+    if named or n >= k:
+        return
+    lower = (
+        f", or lower --min-group to {n} (the smallest anonymous group is {FLOOR})"
+        if n >= FLOOR
+        else ""
+    )
+    raise ReportError(
+        f"a {report} needs at least {k} respondents so that no one's answers can be worked out; "
+        f"wave {wave} has {n}{lower}. Use --named-workshop only when the team agreed to be "
+        "identified"
+    )
 
 
 @dataclass(frozen=True)

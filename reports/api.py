@@ -74,8 +74,8 @@ def render_trend_pdf(
 ) -> bytes:
     """The trend report over two or more waves as PDF bytes.
 
-    ``waves`` holds one ``(instrument, responses)`` pair per result, oldest first: each wave with
-    the instrument version it was collected (and scored) with.
+    ``waves`` holds one ``(instrument, responses)`` pair per result: each wave with the instrument
+    version it was collected (and scored) with. Waves are ordered by wave id, so any order works.
     """
     from reports.charts import trend_charts
     from reports.render import html_to_pdf, render_html

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TypeGuard
 
 __all__ = [
+    "COMMENT_MAX",
     "DASH",
+    "cap_text",
+    "clean_text",
     "fmt_agi",
     "fmt_int",
     "fmt_money",
@@ -18,6 +22,14 @@ __all__ = [
 ]
 
 DASH = "–"
+
+#: Longest comment printed, in characters; a longer one is cut at a word and ends in "…".
+COMMENT_MAX = 600
+
+# C0 and C1 control characters (NUL, ESC, ...) and DEL, and the explicit bidi embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069; Unicode UAX #9, §2.1–2.2): user text must
+# not reorder the text around it. Implicit marks (LRM, RLM, ALM) stay; they cannot leak.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _ok(x: float | None) -> TypeGuard[float]:
@@ -75,3 +87,33 @@ def short_hash(h: str, n: int = 12) -> str:
     """``sha256:3f2a…`` shortened for display; the full hash is printed once on the cover."""
     algo, _, digest = h.partition(":")
     return f"{algo}:{digest[:n]}" if digest else h[:n]
+
+
+def clean_text(text: str) -> str:
+    r"""User-supplied text (comments, department and client names, ids) made safe to print.
+
+    Control characters (NUL, escape sequences, C1) and explicit bidi overrides, embeddings and
+    isolates are removed; runs of whitespace (tabs, line breaks) become one space. Templates
+    additionally isolate such text (``<bdi>``, CSS ``unicode-bidi: isolate``) so right-to-left
+    text cannot reorder its surroundings (Unicode UAX #9, "Bidi Paired Brackets and Isolates").
+
+    >>> clean_text("IT\u202e (8)\x00\n ok")
+    'IT (8) ok'
+    """
+    return " ".join(_CONTROLS.sub("", text).split())
+
+
+def cap_text(text: str, limit: int = COMMENT_MAX) -> str:
+    """``text`` cut to at most ``limit`` characters, at the last space when there is one in the
+    last fifth, followed by "…".
+
+    >>> cap_text("one two three", 9)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= 0.8 * (limit - 1):
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -12,12 +12,17 @@ __all__ = ["ReportOptions"]
 
 LANGUAGES = ("en",)
 
+#: DESIGN §7: no anonymous report shows a group of fewer than 3 people, whatever ``min_group``
+#: says (with 2, each of the pair can derive the other's answers from the group median).
+MIN_GROUP_FLOOR = 3
+
 
 @dataclass(frozen=True)
 class ReportOptions:
     """What to show and how.
 
-    ``min_group`` is k of the anonymity rules (a group smaller than k is never shown);
+    ``min_group`` is k of the anonymity rules (a group smaller than k is never shown); it is at
+    least :data:`MIN_GROUP_FLOOR` (3) unless ``named_workshop``;
     ``min_group_comments`` is the larger population free-text comments need; ``named_workshop``
     lifts both for a team that agreed to be identified. ``report_date`` is printed on the cover;
     by default the wave id is used, never the clock, so a report can be rebuilt byte for byte.
@@ -35,10 +40,14 @@ class ReportOptions:
     author: str = "centric"
 
     def __post_init__(self) -> None:
-        if self.min_group < 2:
+        if self.min_group < 1:
+            raise ReportError(f"--min-group must be a positive number (got {self.min_group})")
+        if self.min_group < MIN_GROUP_FLOOR and not self.named_workshop:
             raise ReportError(
-                f"--min-group must be at least 2 (got {self.min_group}); "
-                "use --named-workshop when the team agreed to be identified"
+                f"--min-group {self.min_group} would show groups of fewer than "
+                f"{MIN_GROUP_FLOOR} people, whose answers can be worked out; the smallest "
+                f"anonymous group is {MIN_GROUP_FLOOR}. Only when the team agreed to be "
+                "identified, use --named-workshop"
             )
         if self.min_group_comments < self.min_group:
             raise ReportError(

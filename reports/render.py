@@ -100,9 +100,21 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         pct=formatting.fmt_pct,
         money=formatting.fmt_money,
         short_hash=formatting.short_hash,
+        bdi=isolate,
     )
     _ENVS[key] = env
     return env
+
+
+def isolate(text: object) -> Any:
+    """User text isolated from its surroundings (Unicode UAX #9 §2.4): ``<bdi>`` around FSI …
+    PDI (U+2068, U+2069). WeasyPrint ignores CSS ``unicode-bidi`` and has no ``<bdi>`` style, but
+    Pango's bidi algorithm honours the isolate characters, so a right-to-left name cannot move
+    the numbers beside it. Explicit overrides were already removed by
+    :func:`reports.formatting.clean_text`. Use as ``{{ name | bdi }}``."""
+    from markupsafe import Markup, escape
+
+    return Markup(f"<bdi>\u2068{escape(text)}\u2069</bdi>")
 
 
 def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:

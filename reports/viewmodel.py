@@ -11,14 +11,17 @@ import math
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assessment.errors import ReportError
 from assessment.model import Instrument
 from assessment.responses import ResponseSet
-from reports.anonymity import Suppression, suppress_groups
+from reports.anonymity import Suppression, require_population, suppress_groups
 from reports.formatting import (
+    COMMENT_MAX,
     DASH,
+    cap_text,
+    clean_text,
     fmt_agi,
     fmt_int,
     fmt_money,
@@ -81,6 +84,8 @@ class Meta:
     keywords: str
     author: str
     lang: str
+    #: trend report: ``(wave, data hash)`` of every wave, oldest first (empty otherwise)
+    wave_hashes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,8 @@ class Heatmap:
     columns: tuple[str, ...]  # department display names with n
     rows: tuple[HeatRow, ...]
     note: str
+    names: tuple[str, ...] = ()  # the display names alone (user text, isolated in the template)
+    sizes: tuple[str, ...] = ()  # their respondent counts
 
 
 @dataclass(frozen=True)
@@ -361,7 +368,8 @@ def department_suppression(
     sup = suppress_groups(
         counts, k or options.min_group, total_shown=True, named=options.named_workshop
     )
-    return sup, responses.department_names(), counts
+    names = {d: clean_text(n) or d for d, n in responses.department_names().items()}
+    return sup, names, counts
 
 
 def _meta(
@@ -373,13 +381,15 @@ def _meta(
     subtitle: str,
 ) -> Meta:
     mgmt = sum(1 for r in responses.respondents if r.role in result.options.management)
-    client = options.theme.client or instrument.title
+    client = clean_text(options.theme.client or "") or instrument.title
     return Meta(
         title=title,
         subtitle=subtitle,
         client=client,
-        wave=result.wave,
-        date=options.report_date or f"Wave {result.wave}",
+        wave=clean_text(result.wave),
+        # the data carry no collection date, and the clock would break reproducible output:
+        # a date is printed only when given (--date)
+        date=clean_text(options.report_date or ""),
         instrument_ref=result.instrument_ref,
         instrument_title=instrument.title,
         instrument_hash=result.instrument_hash,
@@ -565,6 +575,7 @@ def build_team_report(
         )
     k = options.min_group
     named = options.named_workshop
+    require_population(result.n_respondents, k, named, "team report", result.wave)
     names = {c.id: c.name for c in instrument.capabilities}
     level_names = _level_names(instrument)
     mgmt_roles = result.options.management
@@ -583,6 +594,7 @@ def build_team_report(
     }
 
     # capabilities
+    hidden_band = "undefined" if management_shown else f"not shown (fewer than {k})"
     caps: list[CapabilityRow] = []
     radar = []
     dots = []
@@ -604,7 +616,7 @@ def build_team_report(
                 ci=(f"{fmt_num(sc.ci.low, 2)}–{fmt_num(sc.ci.high, 2)}" if sc.ci.defined else DASH),
                 target_median=fmt_num(sc.target_median),
                 agi=fmt_agi(agi.value) if agi else DASH,
-                agi_band=agi.band if agi else "undefined",
+                agi_band=agi.band if agi else hidden_band,
                 band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
                 agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
                 n=fmt_int(sc.n),
@@ -640,7 +652,12 @@ def build_team_report(
         if assessed
         else "gives no capability enough answers for a maturity level."
     )
-    if overall is not None:
+    if overall is not None and band == "undefined":
+        headline = (
+            f"The team {maturity} The management team's alignment could not be computed "
+            "(too few of its members answered enough statements)."
+        )
+    elif overall is not None:
         headline = (
             f"Overall, the management team is {band} (Alignment Gap Index "
             f"{fmt_agi(overall.value)} of 100) and {maturity} "
@@ -661,7 +678,7 @@ def build_team_report(
         Kpi(
             "Overall AGI",
             fmt_agi(overall.value) if overall else DASH,
-            band,
+            band if overall or management_shown else f"not shown (fewer than {k})",
             BAND_CLASS.get(band, ""),
         ),
         Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
@@ -699,7 +716,13 @@ def build_team_report(
                     HeatCell(fmt_num(m), f"h{step:+d}".replace("+", "p").replace("-", "m"))
                 )
             rows.append(HeatRow(names[silo.capability_id], fmt_num(allm), tuple(cells)))
-        heatmap = Heatmap(cols, tuple(rows), hidden_note)
+        heatmap = Heatmap(
+            cols,
+            tuple(rows),
+            hidden_note,
+            tuple(dept_names.get(d, d) for d in shown),
+            tuple(fmt_int(dept_n[d]) for d in shown),
+        )
 
     # perception gap
     perception: tuple[PerceptionRow, ...] = ()
@@ -798,7 +821,7 @@ def build_team_report(
             amap.coords,
             amap.camp_of,
             tuple(c.label for c in amap.camps),
-            amap.respondent_ids if named else (),
+            tuple(clean_text(i) for i in amap.respondent_ids) if named else (),
         )
         n_hidden = len(camp_sup.hidden)
         map_note = (
@@ -1031,9 +1054,13 @@ def _safe_warnings(
     a warning about an "item".
     """
     pattern = _names_pattern(sup.hidden, dept_names)
-    if pattern is None:
-        return tuple(warnings)
-    return tuple(w for w in warnings if not pattern.search(w))
+    kept = (
+        tuple(warnings) if pattern is None else tuple(w for w in warnings if not pattern.search(w))
+    )
+    return tuple(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w)) for w in kept)
+
+
+_ONE_RESPONDENTS = re.compile(r"(?<![\d.,])1 respondents\b")
 
 
 def _names_pattern(keys: Sequence[str], display: dict[str, str]) -> re.Pattern[str] | None:
@@ -1106,12 +1133,12 @@ def _comments(
             f"Comments are not shown: they need at least {k} respondents, this wave has "
             f"{responses.n_respondents}."
         )
-    rows = sorted(
-        {(c.item, " ".join(c.text.split())) for c in responses.comments if c.text.strip()}
-    )
+    texts = {(c.item, clean_text(c.text)) for c in responses.comments}
+    rows = sorted((item, cap_text(text)) for item, text in texts if text)
     return tuple(rows), (
         "Comments are shown verbatim, without respondent, role or department, and sorted by item and "
-        "text so that their order says nothing about who wrote them."
+        "text so that their order says nothing about who wrote them; control characters are "
+        f"removed and a comment longer than {COMMENT_MAX} characters is cut (…)."
     )
 
 
@@ -1185,12 +1212,13 @@ def build_individual_report(
             f"respondent {respondent!r} is not in {responses.source or 'the responses'}; "
             f"ids look like {sample}"
         )
-    k = options.min_group
-    if result.n_respondents < k and not options.named_workshop:
-        raise ReportError(
-            f"a personal report compares with the team, which needs at least {k} respondents "
-            f"(this wave has {result.n_respondents}); lower --min-group or use --named-workshop"
-        )
+    require_population(
+        result.n_respondents,
+        options.min_group,
+        options.named_workshop,
+        "personal report (it compares with the team)",
+        result.wave,
+    )
     idx = ids.index(respondent)
     person = responses.respondents[idx]
     names = {c.id: c.name for c in instrument.capabilities}
@@ -1242,22 +1270,32 @@ def build_individual_report(
     lower = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value <= -0.5)
 
     def _count(n: int) -> str:
-        return "none" if n == 0 else f"{n} of {len(rows)}"
+        return "no capability" if n == 0 else f"{n} of {len(rows)} capabilities"
 
-    summary = (
-        f"You rate the company at least half a point above the team median on {_count(higher)} "
-        f"capabilities and at least half a point below it on {_count(lower)}. "
-        "Where your view differs most, your perspective is worth bringing to the workshop."
-    )
     answered = sum(1 for x in responses.current[idx] if not math.isnan(x))
+    if not any(not _nan(r.you_value) for r in rows):
+        summary = (
+            "Your answers give no capability score: you answered "
+            + ("no statement" if answered == 0 else f"only {answered}")
+            + " with a rating (the others were N/A or left out), and a capability score needs "
+            f"at least {_params(result, instrument).min_answered} of its statements. The team's "
+            "scores are shown for reference; the workshop is a good place to say why the "
+            "statements did not apply to you."
+        )
+    else:
+        summary = (
+            "You rate the company at least half a point above the team median on "
+            f"{_count(higher)} and at least half a point below it on {_count(lower)}. "
+            "Where your view differs most, your perspective is worth bringing to the workshop."
+        )
     meta = _meta(
         result, instrument, responses, options, "Your view and the team's", "Personal report"
     )
     return IndividualReport(
         "individual",
         meta,
-        respondent,
-        person.role,
+        clean_text(respondent),
+        clean_text(person.role),
         summary,
         tuple(rows),
         diffs,
@@ -1335,8 +1373,9 @@ def build_trend_report(
 ) -> TrendReport:
     """Waves over time: capability score and management AGI per wave, with change labels.
 
-    ``waves`` holds one ``(instrument, responses)`` pair per scored wave, oldest first: each wave
-    is compared with the instrument it was collected with. Change labels and printed changes cover
+    ``waves`` holds one ``(instrument, responses)`` pair per scored wave, in the order of
+    ``results``: each wave is compared with the instrument it was collected with. The waves are
+    put in order by wave id (a stable sort), so they may be given in any order. Change labels and printed changes cover
     one span, the first against the last wave (scoring's :func:`scoring.trend.compare_waves` on
     those two, on the items both share): *improved*/*declined* when the bootstrap interval of the
     change excludes 0. Alignment labels: the management AGI moved by at least 5 points; an AGI
@@ -1362,6 +1401,15 @@ def build_trend_report(
                 f"respondents, but is paired with {inst.ref} and {rs.n_respondents} respondents; "
                 "pass each wave's own instrument and responses, oldest first"
             )
+    # waves in time order whatever order they were given in: by wave id (2026-H1 < 2026-H2 <
+    # 2027-H1), stable, so "first" and "last" are always the oldest and the newest
+    order = sorted(range(len(results)), key=lambda i: results[i].wave)
+    results = [results[i] for i in order]
+    waves = [waves[i] for i in order]
+    for res in results:
+        require_population(
+            res.n_respondents, options.min_group, options.named_workshop, "trend report", res.wave
+        )
     names: dict[str, str] = {}
     for inst, _rs in waves:
         names.update({c.id: c.name for c in inst.capabilities})
@@ -1433,12 +1481,12 @@ def build_trend_report(
         )
     elif fmt_agi(ov[0]) == fmt_agi(ov[-1]):
         agi_sentence = (
-            f"The management team became more aligned on {n_al or 'none'} of them; the overall "
+            f"The management team became more aligned on {_n_of(n_al, len(rows))}; the overall "
             f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
         )
     else:
         agi_sentence = (
-            f"The management team became more aligned on {n_al or 'none'} of them; the overall "
+            f"The management team became more aligned on {_n_of(n_al, len(rows))}; the overall "
             f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
         )
     summary = (
@@ -1481,13 +1529,17 @@ def build_trend_report(
         "can be worked out by subtraction."
     )
     last_inst, last_rs = waves[-1]
-    meta = _meta(
-        results[-1],
-        last_inst,
-        last_rs,
-        options,
-        "Customer-centricity over time",
-        "Trend report",
+    meta = replace(
+        _meta(
+            results[-1],
+            last_inst,
+            last_rs,
+            options,
+            "Customer-centricity over time",
+            "Trend report",
+        ),
+        wave=f"{clean_text(first)} → {clean_text(last)}",
+        wave_hashes=tuple((clean_text(r.wave), r.data_hash) for r in results),
     )
     return TrendReport(
         "trend",
@@ -1508,6 +1560,11 @@ def build_trend_report(
         _params(results[-1], last_inst),
         tuple(_safe_text(n, hidden, display) for n in comparison.notes),
     )
+
+
+def _n_of(n: int, total: int) -> str:
+    """``none of them`` / ``1 of 7 capabilities`` / ``3 of 7 capabilities``."""
+    return "none of them" if n == 0 else f"{n} of {total} capabilit{'y' if total == 1 else 'ies'}"
 
 
 def _compare(last: WaveResult, pair: Sequence[tuple[Instrument, ResponseSet]]) -> WaveComparison:

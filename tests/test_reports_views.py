@@ -101,8 +101,12 @@ def test_findings_rank_the_planted_split_first(wave):
 
 
 def test_options_reject_unsafe_thresholds():
-    with pytest.raises(ReportError, match="at least 2"):
-        ReportOptions(min_group=1)
+    """Review finding 4: k = 2 let a pair derive each other's answers (DESIGN §7: never below 3)."""
+    for k in (1, 2):
+        with pytest.raises(ReportError, match="smallest anonymous group is 3") as err:
+            ReportOptions(min_group=k)
+        assert "lower" not in str(err.value)  # never suggests going lower still
+    assert ReportOptions(min_group=2, named_workshop=True).min_group == 2
     with pytest.raises(ReportError, match="cannot be below"):
         ReportOptions(min_group=5, min_group_comments=3)
 
@@ -488,7 +492,7 @@ def test_report_scoring_uses_the_report_k_and_the_instruments_roles():
     from assessment.cli.report import _score_options
 
     assert _score_options(ReportOptions(min_group=9, min_group_comments=9)).min_group == 9
-    assert _score_options(ReportOptions(min_group=2)).min_group == 3
+    assert _score_options(ReportOptions(min_group=2, named_workshop=True)).min_group == 3
     assert _score_options(ReportOptions()).management_roles is None
 
 
@@ -618,17 +622,19 @@ def test_batch_writes_through_the_callers_writer_and_reports_bad_paths(wave, tmp
     with pytest.raises(OutputError, match="afile"):
         batch.write_file(tmp_path / "afile" / "x.pdf", b"%PDF")
     inst, rs, wr = wave
-    written: dict[Path, int] = {}
+    written: list[Path] = []
+
+    def write(p: Path, data: bytes) -> None:
+        written.append(p)
+        p.write_bytes(data)
+
     paths = batch.write_individual_reports(
-        wr,
-        rs,
-        inst,
-        tmp_path / "out",
-        respondents=[rs.respondents[0].id],
-        workers=1,
-        write=lambda p, data: written.__setitem__(p, len(data)),
+        wr, rs, inst, tmp_path / "out", respondents=[rs.respondents[0].id], workers=1, write=write
     )
-    assert list(written) == paths and not paths[0].exists()
+    # the caller's writer wrote into a staging folder inside out/, then the file was moved
+    assert len(written) == 1 and written[0].parent.parent == tmp_path / "out"
+    assert written[0].name == paths[0].name and paths[0].read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [paths[0].name]
 
 
 def test_trend_label_and_printed_change_cover_the_same_span(wave, second_wave):

@@ -1,6 +1,9 @@
 """``centric report``: team, individual and trend PDF reports.
 
-Thin: load responses (shared ``responses_source`` options), score them with the report's
+Thin: check the output path first (:mod:`assessment.cli._paths`: never an input file or the
+database, its folder must exist, so a bad ``-o`` fails in a second, before loading and rendering),
+refuse a wave with fewer than k respondents (unless ``--named-workshop``), load responses
+(shared ``responses_source`` options), score them with the report's
 anonymity threshold (``ScoreOptions.min_group = max(k, 3)``, management roles from the
 instrument), hand the result to :mod:`reports`, write the PDF atomically. WeasyPrint and
 matplotlib are imported inside commands.
@@ -33,9 +36,10 @@ def report_options(f: F) -> F:
             click.option("--lang", default="en", show_default=True, help="Report language."),
             click.option(
                 "--min-group",
-                type=click.IntRange(2),
+                type=click.IntRange(1),
                 default=None,
-                help="Anonymity: smallest group shown [default: 3; 5 suggested for trend reports].",
+                help="Anonymity: smallest group shown, at least 3 [default: 3; trend: 5]. "
+                "Below 3 only with --named-workshop.",
             ),
             click.option(
                 "--named-workshop",
@@ -108,6 +112,14 @@ def _score_options(options: Any) -> Any:
     return replace(ScoreOptions(), min_group=max(options.min_group, 3), management_roles=None)
 
 
+def _require_k(loaded: Any, options: Any, report: str) -> None:
+    """Refuse a wave with fewer than k respondents before scoring and rendering."""
+    from reports.anonymity import require_population
+
+    rs = loaded.responses
+    require_population(rs.n_respondents, options.min_group, options.named_workshop, report, rs.wave)
+
+
 def _write(path: Path, pdf: bytes) -> None:
     from assessment.io.atomic import atomic_write_bytes
 
@@ -153,10 +165,13 @@ def team(
     **opts: Any,
 ) -> None:
     """The team/workshop report: findings, maturity, alignment, roadmap, appendices."""
+    from assessment.cli._paths import check_output_file
     from reports import render_team_pdf
 
-    loaded = load_responses(files, instrument_ref, db, org, wave)
+    output = check_output_file(output, inputs=files, db=db)
     options = _options(**opts)
+    loaded = load_responses(files, instrument_ref, db, org, wave)
+    _require_k(loaded, options, "team report")
     result = _score(loaded, options)
     _write(output, render_team_pdf(result, loaded.responses, loaded.instrument, options))
 
@@ -191,10 +206,23 @@ def individual(
     **opts: Any,
 ) -> None:
     """Personal reports: a respondent's view against the team's median and spread."""
+    from assessment.cli._paths import check_output_dir, check_output_file, refuse_inputs
+
     if bool(respondent) == all_:
         raise click.UsageError("give either --respondent ID or --all")
-    loaded = load_responses(files, instrument_ref, db, org, wave)
+    if respondent:
+        output = check_output_file(output, inputs=files, db=db)
+    else:
+        output = check_output_dir(output, inputs=files)
     options = _options(**opts)
+    loaded = load_responses(files, instrument_ref, db, org, wave)
+    _require_k(loaded, options, "personal report (it compares with the team)")
+    if all_:
+        from reports.batch import individual_filenames
+
+        names = individual_filenames([r.id for r in loaded.responses.respondents])
+        for name in names.values():  # an input file inside the folder is never overwritten
+            refuse_inputs(output / name, files, db)
     result = _score(loaded, options)
     if respondent:
         from reports import render_individual_pdf
@@ -219,7 +247,7 @@ def individual(
             progress=lambda _p: bar.update(1),
             write=atomic_write_bytes,
         )
-    click.echo(f"Wrote {len(paths)} reports to {output}", err=True)
+    click.echo(f"Wrote {len(paths)} personal report{'s' * (len(paths) != 1)} to {output}", err=True)
 
 
 @report.command()
@@ -235,13 +263,19 @@ def individual(
 @report_options
 @user_errors
 def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **opts: Any) -> None:
-    """The trend report over two or more waves: one response file per wave, oldest first."""
+    """The trend report over two or more waves: one response file per wave, in any order (the
+    waves are put in order by wave id, e.g. 2026-H1 before 2026-H2)."""
+    from assessment.cli._paths import check_output_file
     from reports import render_trend_pdf
 
     if len(files) < 2:
         raise click.UsageError("a trend report needs two or more response files, one per wave")
-    loaded = [load_responses([f], instrument_ref) for f in files]
+    output = check_output_file(output, inputs=files)
     options = _options(**opts, default_k=5)
+    loaded = [load_responses([f], instrument_ref) for f in files]
+    loaded.sort(key=lambda lr: lr.responses.wave)  # stable: by wave id, oldest first
+    for lr in loaded:
+        _require_k(lr, options, "trend report")
     results = [_score(lr, options) for lr in loaded]
     pairs = [(lr.instrument, lr.responses) for lr in loaded]  # each wave with its own instrument
     _write(output, render_trend_pdf(results, pairs, options))
