@@ -417,8 +417,8 @@ def test_output_path_error_through_the_entry_point(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
-        f"Error: cannot write {out}: No such file or directory; the folder {out.parent} does not "
-        "exist; create it or choose another path"
+        f"Error: cannot write {out}: the folder {out.parent} does not exist; create it or "
+        "choose another path"
     ]
     assert not out.parent.exists()
 
@@ -531,3 +531,126 @@ def test_control_characters_in_respondent_ids_are_rejected_tab_is_not(char, mini
         ResponseError, match=f"respondent contains the control character U\\+{ord(char):04X}"
     ):
         records_to_response_set(mini_instrument, [rec(f"E{char}1")], source="x")
+
+
+# Review finding 1: -o could overwrite an input file or the database.
+
+
+def test_score_refuses_to_write_over_its_input_file(tmp_path):
+    victim = tmp_path / "victim.csv"
+    victim.write_bytes((RESPONSES / "mini-long.csv").read_bytes())
+    before = victim.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["score", str(victim), "--instrument", MINI, "--bootstrap", "0", "-o", str(victim)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is the input file" in result.stderr
+    assert victim.read_bytes() == before
+
+
+def test_score_refuses_an_output_that_is_a_symlink_to_the_input(tmp_path):
+    victim = tmp_path / "victim.csv"
+    victim.write_bytes((RESPONSES / "mini-long.csv").read_bytes())
+    link = tmp_path / "out.json"
+    link.symlink_to(victim)
+    result = CliRunner().invoke(
+        cli, ["score", str(victim), "--instrument", MINI, "--bootstrap", "0", "-o", str(link)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is the input file" in result.stderr
+    assert victim.read_bytes() == (RESPONSES / "mini-long.csv").read_bytes()
+
+
+def test_export_refuses_to_write_over_the_database(tmp_path, stored_db):
+    import shutil
+
+    db = tmp_path / "t.db"
+    shutil.copy(stored_db, db)
+    before = db.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "--org", "acme", "--format", "csv", "-o", str(db)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is the database" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_export_refuses_to_write_over_the_default_database(tmp_path, stored_db, monkeypatch):
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CENTRIC_DB", raising=False)
+    shutil.copy(stored_db, tmp_path / "centric.db")
+    result = CliRunner().invoke(cli, ["export", "--org", "acme", "-o", "centric.db"])
+    assert result.exit_code == 2, result.output
+    assert "is the database" in result.stderr
+
+
+def test_questionnaire_show_refuses_to_write_over_the_instrument_file(tmp_path):
+    yaml_file = tmp_path / "inst.yaml"
+    yaml_file.write_bytes(Path(MINI).read_bytes())
+    result = CliRunner().invoke(
+        cli, ["questionnaire", "show", str(yaml_file), "-o", str(yaml_file)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is the input file" in result.stderr
+    assert yaml_file.read_bytes() == Path(MINI).read_bytes()
+
+
+# Review finding 8 and polish: template per role, suffix check, CSV to stdout.
+
+
+def test_template_for_a_role_lists_only_the_items_asked_of_that_role(tmp_path, mini_instrument):
+    out = tmp_path / "staff.csv"
+    result = CliRunner().invoke(
+        cli, ["template", "--instrument", MINI, "--role", "staff", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    asked = [i.id for i in mini_instrument.items if not i.roles or "staff" in i.roles]
+    assert [r["item"] for r in rows] == asked
+    assert len(asked) < len(mini_instrument.items)  # the mini instrument has an item staff skip
+    assert "asked of staff" in result.stderr
+
+
+def test_template_for_a_role_filled_in_imports_back(tmp_path, mini_instrument):
+    from assessment.io import read_responses
+
+    out = tmp_path / "staff.csv"
+    CliRunner().invoke(
+        cli,
+        ["template", "--instrument", MINI, "--role", "staff", "--wave", "W1",
+         "--respondent", "S1", "--department", "Sales", "-o", str(out)],
+    )  # fmt: skip
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    for r in rows:
+        r["current"], r["target"] = "2", "4"
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    rs = read_responses(out, mini_instrument)
+    assert rs.n_respondents == 1
+
+
+def test_template_refuses_a_suffix_that_does_not_match_the_format(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["template", "--instrument", MINI, "-o", str(tmp_path / "z.txt")]
+    )
+    assert result.exit_code == 2
+    assert "must end in .xlsx" in result.stderr
+    assert not (tmp_path / "z.txt").exists()
+    result = CliRunner().invoke(
+        cli, ["template", "--instrument", MINI, "--format", "csv", "-o", str(tmp_path / "z.xlsx")]
+    )
+    assert result.exit_code == 2
+    assert "must end in .csv" in result.stderr
+
+
+def test_template_csv_goes_to_stdout_with_dash(mini_instrument):
+    result = CliRunner().invoke(
+        cli, ["template", "--instrument", MINI, "--format", "csv", "-o", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["item"] for r in rows] == [i.id for i in mini_instrument.items]

@@ -26,6 +26,7 @@ __all__ = [
     "UserError",
     "business_case_from",
     "business_options",
+    "checked_output",
     "csv_text",
     "dumps",
     "emit",
@@ -277,15 +278,31 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write data to ``output`` atomically (an :class:`~assessment.errors.OutputError` when its
-    folder is missing or not writable), or to stdout."""
+def checked_output(path: Path, inputs: Sequence[str | Path] = (), db: str | None = None) -> Path:
+    """The file to write for ``-o``, checked before any work: refused with an
+    :class:`~assessment.errors.OutputError` (exit 2) when it is one of the ``inputs``, the
+    ``--db`` SQLite file (``$CENTRIC_DB`` or ``centric.db`` when ``db`` is ``None``), a folder, a
+    special file, or in a missing or read-only folder. A symbolic link resolves to its target."""
+    import os
+
+    from assessment.store.engine import DEFAULT_DB, ENV_VAR
+
+    db = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    from assessment.cli._paths import check_output_file
+
+    return check_output_file(path, inputs=inputs, db=db)
+
+
+def emit(text: str, output: Path | None, inputs: Sequence[str | Path] = ()) -> None:
+    """Write data to ``output`` atomically, or to stdout. The output is checked first with
+    :func:`checked_output` (never one of ``inputs`` or the database; its folder must exist)."""
     if output is None:
         click.echo(text, nl=False)
         return
     from assessment.io.atomic import atomic_write_text
 
-    atomic_write_text(output, text)
+    target = checked_output(output, inputs)
+    atomic_write_text(target, text)
     click.echo(f"Wrote {output}", err=True)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli._common import user_errors
+from assessment.cli._common import checked_output, user_errors
 
 DB_OPTION = click.option(
     "--db",
@@ -111,6 +111,7 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     if output is None and fmt == "xlsx":
         raise click.UsageError("--format xlsx needs -o FILE (a workbook is not text)")
     if output is not None:
+        output = checked_output(output, db=db)
         waves, answers = service.export_file(db, org, fmt, output, wave=wave)  # type: ignore[arg-type]
         click.echo(f"Wrote {output}: {answers} answers in {waves} wave(s)", err=True)
         return
@@ -130,23 +131,32 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     help="Instrument version (id@version or YAML path).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default=None,
+    help="xlsx (drop-down lists) or csv. Default: from the -o suffix, else xlsx.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The sheet to write (atomically); its folder must exist.",
+    help="The sheet to write (atomically; its folder must exist), ending in .xlsx or .csv; "
+    "'-' writes a CSV template to stdout.",
 )
 @click.option("--wave", default=None, help="Prefill the wave, e.g. 2026-H1.")
 @click.option("--respondent", default=None, help="Prefill the pseudonymous respondent id.")
-@click.option("--role", default=None, help="Prefill the role.")
+@click.option(
+    "--role",
+    default=None,
+    help="Prefill the role; the sheet then lists only the items asked of that role.",
+)
 @click.option("--department", default=None, help="Prefill the department.")
 @user_errors
 def template(
     instrument_ref: str,
-    fmt: str,
+    fmt: str | None,
     output: Path,
     wave: str | None,
     respondent: str | None,
@@ -156,19 +166,40 @@ def template(
     """Write a ready-to-fill respondent sheet for an instrument version.
 
     The XLSX has an instructions sheet, item texts and drop-down lists (ratings, N/A, roles);
-    filled in, it imports back with `centric import`.
+    filled in, it imports back with `centric import`. With --role the sheet lists only the
+    items that role is asked.
 
     \b
     Example:
       centric template --instrument customer-centricity@1.0.0 -o sheet.xlsx
+      centric template --role staff --format csv -o -
     """
-    from assessment.errors import CentricError
-    from assessment.io.template import write_template
+    from assessment.errors import CentricError, OutputError
+    from assessment.io.template import template_csv_text, template_items, write_template
     from assessment.model import get_instrument
 
+    to_stdout = str(output) == "-"
+    suffix = output.suffix.lower()
+    fmt = fmt or ("csv" if to_stdout or suffix == ".csv" else "xlsx")
+    if to_stdout and fmt != "csv":
+        raise OutputError("an xlsx template cannot go to stdout; give -o FILE.xlsx or --format csv")
+    if not to_stdout and suffix != f".{fmt}":
+        raise OutputError(
+            f"cannot write a {fmt} template to {output}: the name must end in .{fmt} "
+            f"(e.g. {output.with_suffix('.' + fmt).name}), or choose the matching --format"
+        )
+    if not to_stdout:
+        output = checked_output(output)
     instrument = get_instrument(instrument_ref)
-    if role is not None and role not in instrument.roles:
-        raise CentricError(f"role {role!r} is not one of {', '.join(instrument.roles)}")
+    if role is not None:
+        roles = {r.casefold(): r for r in instrument.roles}
+        if role.casefold() not in roles:
+            raise CentricError(f"role {role!r} is not one of {', '.join(instrument.roles)}")
+        role = roles[role.casefold()]
+    n_items = len(template_items(instrument, role))
+    if to_stdout:
+        click.echo(template_csv_text(instrument, wave, respondent, role, department), nl=False)
+        return
     write_template(
         instrument,
         output,
@@ -178,4 +209,5 @@ def template(
         role=role,
         department=department,
     )
-    click.echo(f"Wrote {output} ({instrument.ref}, {len(instrument.items)} items)", err=True)
+    asked = f", {n_items} asked of {role}" if role is not None else f", {n_items} items"
+    click.echo(f"Wrote {output} ({instrument.ref}{asked})", err=True)

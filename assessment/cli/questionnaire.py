@@ -74,6 +74,11 @@ def questionnaire() -> None:
     """
 
 
+def _files(*refs: str) -> tuple[str, ...]:
+    """The refs that name instrument files (inputs ``-o`` must never overwrite)."""
+    return tuple(r for r in refs if Path(r).is_file())
+
+
 @questionnaire.command("list")
 @output_options
 @root_option
@@ -157,7 +162,7 @@ def show(ref: str, fmt: str, output: Path | None, actions: bool, root: Path | No
         if not actions:
             for cap in data["capabilities"]:
                 cap.pop("actions")
-        emit(_json(data), output)
+        emit(_json(data), output, _files(ref))
     elif fmt == "csv":
         rows = [
             {
@@ -172,9 +177,9 @@ def show(ref: str, fmt: str, output: Path | None, actions: bool, root: Path | No
             for cap in inst.capabilities
             for item in cap.items
         ]
-        emit(csv_text(rows, list(ITEM_COLUMNS)), output)
+        emit(csv_text(rows, list(ITEM_COLUMNS)), output, _files(ref))
     else:
-        emit(_render_instrument(inst, actions) + "\n", output)
+        emit(_render_instrument(inst, actions) + "\n", output, _files(ref))
 
 
 ITEM_COLUMNS = ("capability", "item", "scale", "reverse", "roles", "na_allowed", "text")
@@ -285,13 +290,14 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
     from assessment.model import diff_instruments
 
     d = diff_instruments(_load(old, root), _load(new, root))
+    inputs = _files(old, new)
     counts = Counter(c.change for c in d.changes)
     if fmt == "json":
         data = d.model_dump(mode="json")
         data["counts"] = {k: counts.get(k, 0) for k in CHANGE_KINDS}
         data["comparable"] = [list(p) for p in d.comparable]
         data["dropped"] = d.dropped
-        emit(_json(data), output)
+        emit(_json(data), output, inputs)
         return
     order = {k: n for n, k in enumerate(CHANGE_KINDS)}
     rows: list[dict[str, Any]] = [
@@ -300,7 +306,7 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
     ]
     columns = [("change", "change"), ("old", "old"), ("new", "new")]
     if fmt == "csv":
-        emit(csv_text(rows, [k for k, _ in columns]), output)
+        emit(csv_text(rows, [k for k, _ in columns]), output, inputs)
         return
     source = "declared item map" if d.declared else "inferred from ids, texts and scales"
     lines = [f"{d.old} -> {d.new} ({source})", format_table(rows, columns).rstrip("\n")]
@@ -310,7 +316,7 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
         lines.append(f"capabilities added: {', '.join(d.capabilities_added)}")
     if d.capabilities_removed:
         lines.append(f"capabilities removed: {', '.join(d.capabilities_removed)}")
-    emit("\n".join(lines) + "\n", output)
+    emit("\n".join(lines) + "\n", output, inputs)
 
 
 @questionnaire.command()

@@ -9,6 +9,7 @@ import click
 from assessment.cli._common import (
     business_case_from,
     business_options,
+    checked_output,
     dumps,
     emit,
     format_table,
@@ -88,10 +89,10 @@ def score(
     from dataclasses import replace
 
     from assessment import service
-    from assessment.io.atomic import check_output
     from scoring.results import ScoreOptions
 
-    check_output(output)  # a bad -o fails before reading and scoring
+    if output is not None:  # a bad -o fails before reading and scoring
+        output = checked_output(output, files, db)
     loaded = load_responses(files, instrument_ref, db, org, wave)
     # management_roles=None: the instrument's management roles (as `report` uses)
     options = ScoreOptions(management_roles=None, business=business_case_from(business))

@@ -23,6 +23,7 @@ version and its content hash, which the importer uses to pick the instrument.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,11 +31,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from assessment.io.atomic import atomic_open
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
+    from assessment.model import Capability, Instrument, Item
 
 __all__ = [
     "TEMPLATE_COLUMNS",
     "is_template_header",
+    "template_csv_text",
+    "template_items",
     "template_rows",
     "write_template",
     "write_template_csv",
@@ -113,9 +116,25 @@ def _prefill(
     }
 
 
-def _rows(instrument: Instrument, prefill: Mapping[str, str]) -> Iterator[list[str]]:
+def template_items(
+    instrument: Instrument, role: str | None = None
+) -> list[tuple[Capability, Item]]:
+    """(capability, item) pairs a template lists: every item, or with ``role`` only the items
+    asked of that role (an item with no ``roles`` is asked of everyone). A filled-in sheet for a
+    role then never holds an answer the import refuses as "asked only of ..."."""
+    wanted = None if role is None else role.casefold()
+    return [
+        (cap, item)
+        for cap, item in instrument.iter_items()
+        if wanted is None or not item.roles or wanted in {r.casefold() for r in item.roles}
+    ]
+
+
+def _rows(
+    instrument: Instrument, prefill: Mapping[str, str], role: str | None = None
+) -> Iterator[list[str]]:
     first = True
-    for cap, item in instrument.iter_items():
+    for cap, item in template_items(instrument, role):
         ident = [prefill[c] if first else "" for c in FILL_DOWN]
         first = False
         yield [*ident, cap.name, item.id, item.text, "", "", "", ""]
@@ -134,10 +153,24 @@ def write_template_csv(
     accented item texts correctly; the importer accepts the BOM)."""
     path = Path(path)
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(TEMPLATE_COLUMNS)
-        writer.writerows(_rows(instrument, _prefill(wave, respondent, role, department)))
+        fh.write(template_csv_text(instrument, wave, respondent, role, department))
     return path
+
+
+def template_csv_text(
+    instrument: Instrument,
+    wave: str | None = None,
+    respondent: str | None = None,
+    role: str | None = None,
+    department: str | None = None,
+) -> str:
+    """The CSV template as text (no BOM), e.g. for ``centric template --format csv -o -``; with
+    ``role`` only the items asked of that role."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerows(_rows(instrument, _prefill(wave, respondent, role, department), role))
+    return buf.getvalue()
 
 
 def _instructions(instrument: Instrument) -> list[list[str]]:
@@ -208,9 +241,10 @@ def write_template_xlsx(
     ws = wb.create_sheet("Responses")
     ws.append(list(TEMPLATE_COLUMNS))
     prefill = _prefill(wave, respondent, role, department)
-    for cells in _rows(instrument, prefill):
+    listed = template_items(instrument, role)
+    for cells in _rows(instrument, prefill, role):
         ws.append(cells)
-    n = len(instrument.items)
+    n = len(listed)
     last = n + 1
     col = {name: get_column_letter(k + 1) for k, name in enumerate(TEMPLATE_COLUMNS)}
     header_fill = PatternFill("solid", fgColor="DDE6F0")
@@ -226,7 +260,7 @@ def write_template_xlsx(
 
     # Drop-downs: one validation per distinct list of choices (scales differ between items).
     by_choices: dict[tuple[str, ...], list[int]] = {}
-    for r, item in enumerate(instrument.items, start=2):
+    for r, (_, item) in enumerate(listed, start=2):
         by_choices.setdefault(tuple(_rating_choices(instrument, item.id)), []).append(r)
     for choices, rows in by_choices.items():
         dv = DataValidation(
