@@ -80,7 +80,9 @@ def _rows_text(rows: Sequence[int | None]) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _control_problem(ctx: ProblemLog, text: str, row: int | None, column: str) -> None:
+def _control_problem(
+    ctx: ProblemLog, text: str, row: int | None, column: str, source: str | None = None
+) -> None:
     """Add a problem when ``text`` holds a control character (NUL etc.; tab and line breaks are
     allowed): such text cannot be exported to XLSX and is almost always a damaged file."""
     found = _CONTROL.search(text)
@@ -91,7 +93,29 @@ def _control_problem(ctx: ProblemLog, text: str, row: int | None, column: str) -
             "remove it (only tabs and line breaks are allowed in text)",
             row,
             column,
+            source,
         )
+
+
+_Place = tuple[int | None, str | None]
+"""Where a record came from: (row, file), the file ``None`` when all records come from one."""
+
+
+def _place_text(place: _Place) -> str:
+    row, src = place
+    return f"{src} row {row}" if src else f"row {row}"
+
+
+def _also(places: Sequence[_Place]) -> str:
+    """`` (rows 5, 9 and 3 more)`` for a problem found in several places; ``""`` for one (the
+    problem's own row and file already say where)."""
+    if len(places) <= 1:
+        return ""
+    if all(src is None for _, src in places):
+        return f" ({_rows_text([row for row, _ in places])})"
+    shown = ", ".join(_place_text(p) for p in places[:MAX_ROWS_SHOWN])
+    more = f" and {len(places) - MAX_ROWS_SHOWN} more" if len(places) > MAX_ROWS_SHOWN else ""
+    return f" ({shown}{more})"
 
 
 @dataclass
@@ -102,8 +126,14 @@ class ProblemLog:
     sheet: str | None
     problems: list[Problem]
 
-    def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        self.problems.append(Problem(message, self.source, row, column, self.sheet))
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(message, source or self.source, row, column, self.sheet))
 
 
 @dataclass(frozen=True)
@@ -266,8 +296,12 @@ def records_to_response_set(
     problems: Sequence[Problem] = (),
     wave: str | None = None,
     sheet: str | None = None,
+    files: Sequence[tuple[str, int]] = (),
 ) -> ResponseSet:
     """Validate records against ``instrument`` and build the respondents × items arrays.
+
+    ``files`` says where the records came from when they were read from several files:
+    ``(file name, number of records)`` in order, so each problem names the file of its row.
 
     All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
     found here (unknown item with the closest id suggested, rating outside the item's scale,
@@ -283,6 +317,11 @@ def records_to_response_set(
     ctx = ProblemLog(source, sheet, list(problems))
     if not records and not problems:
         ctx.add("no responses found")
+    # the file of each record, when they come from several files (None: all from ``source``)
+    several = len(files) > 1
+    file_of: list[str] | None = [name for name, n in files for _ in range(n)] if several else None
+    if file_of is not None and len(file_of) != len(records):
+        file_of = None
 
     # waves, in order of first appearance; their rows are looked up only for messages
     waves = list(dict.fromkeys([rec.wave for rec in records]))
@@ -290,25 +329,43 @@ def records_to_response_set(
     def rows_of(name: str) -> list[int | None]:
         return [rec.row for rec in records if rec.wave == name]
 
+    def files_of(name: str) -> str:
+        if file_of is None:
+            return ""
+        names = dict.fromkeys(
+            f for f, rec in zip(file_of, records, strict=True) if rec.wave == name
+        )
+        return f" in {', '.join(names)}"
+
     if wave is not None:
         if records and wave not in waves:
             have = ", ".join(repr(w) for w in waves if w) or "none"
             ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
+        if file_of is not None:
+            file_of = [f for f, r in zip(file_of, records, strict=True) if r.wave == wave]
         records = [r for r in records if r.wave == wave]
         chosen = wave
     else:
         named = [w for w in waves if w]
+        if len(named) > 1:
+            # answers of different waves are not one team: checking them together would flag
+            # every answer as a duplicate, so this is the one problem reported
+            counts = {w: 0 for w in named}
+            for rec in records:
+                if rec.wave in counts:
+                    counts[rec.wave] += 1
+            listing = ", ".join(f"{w!r}: {counts[w]} answers{files_of(w)}" for w in named)
+            what = "the files hold" if several else "the file holds"
+            ctx.add(f"{what} several waves ({listing}); choose one with --wave", column="wave")
+            raise ResponseError(
+                [p for p in ctx.problems if p.row is None or p.column == "wave"], source
+            )
         if "" in waves:
             empty = rows_of("")
             ctx.add(
                 f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
                 empty[0],
                 "wave",
-            )
-        if len(named) > 1:
-            listing = "; ".join(f"{w!r} ({_rows_text(rows_of(w))})" for w in named)
-            ctx.add(
-                f"the file holds several waves: {listing}; choose one with --wave", column="wave"
             )
         chosen = named[0] if named else ""
 
@@ -328,33 +385,36 @@ def records_to_response_set(
     }
     dept_key: dict[str, str] = {}
     dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
-    unknown_items: dict[str, list[int | None]] = {}
+    unknown_items: dict[str, list[_Place]] = {}
     respondents: dict[str, Respondent] = {}
     row_of: dict[str, int] = {}  # respondent -> row of the arrays
-    first_row_of: dict[str, int | None] = {}
-    dept_conflicts: dict[str, list[tuple[str, int | None]]] = {}
-    role_conflicts: dict[str, list[tuple[str, int | None]]] = {}
-    bad_roles: dict[str, list[int | None]] = {}
-    seen_answer: dict[tuple[str, str], int | None] = {}
+    first_row_of: dict[str, _Place] = {}
+    dept_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+    role_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+    bad_roles: dict[str, list[_Place]] = {}
+    seen_answer: dict[tuple[str, str], tuple[int | None, str | None]] = {}
     accepted: list[ResponseRecord] = []
     at_i: list[int] = []
     at_j: list[int] = []
 
-    for rec in records:
+    src: str | None = None
+    for k, rec in enumerate(records):
         rid = rec.respondent
         if not rid:
             continue
         row = rec.row
+        if file_of is not None:
+            src = file_of[k]
         role = role_key.get(rec.role.casefold())
         if role is None and not rec.role:
-            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role")
+            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role", src)
             role = ""
         elif role is None:
-            bad_roles.setdefault(rec.role, []).append(row)
+            bad_roles.setdefault(rec.role, []).append((row, src))
             role = rec.role
         department = rec.department
         if not department:
-            ctx.add(f"department is empty for respondent {rid}", row, "department")
+            ctx.add(f"department is empty for respondent {rid}", row, "department", src)
         prev = respondents.get(rid)
         if prev is None:
             for column, text in (
@@ -363,43 +423,49 @@ def records_to_response_set(
                 ("department", department),
                 ("wave", rec.wave),
             ):
-                _control_problem(ctx, text, row, column)
+                _control_problem(ctx, text, row, column, src)
             row_of[rid] = len(respondents)
             respondents[rid] = Respondent(rid, role, " ".join(department.split()))
-            first_row_of[rid] = row
+            first_row_of[rid] = (row, src)
             dept_seen[rid] = department
             dept_key[rid] = normalise_department(department)
         else:
             if prev.role != role:
                 role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
-                role_conflicts[rid].append((rec.role, row))
+                role_conflicts[rid].append((rec.role, (row, src)))
             if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
                 dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
-                dept_conflicts[rid].append((department, row))
+                dept_conflicts[rid].append((department, (row, src)))
         if rec.comment is not None:
-            _control_problem(ctx, rec.comment, row, "comment")
+            _control_problem(ctx, rec.comment, row, "comment", src)
         item_id = rec.item
         j = index.get(item_id)
         if j is None:
             if item_id:
-                unknown_items.setdefault(item_id, []).append(row)
+                unknown_items.setdefault(item_id, []).append((row, src))
             continue
         key = (rid, item_id)
         if key in seen_answer:
+            first, first_src = seen_answer[key]
+            where = f"{first_src} row {first}" if src else f"row {first}"
+            again = f"{src} row {row}" if src else f"row {row}"
             ctx.add(
-                f"duplicate answer: respondent {rid} answered {item_id} in row "
-                f"{seen_answer[key]} and again in row {row}; keep one",
+                f"duplicate answer: respondent {rid} answered {item_id} in {where} "
+                f"and again in {again}; keep one",
                 row,
                 "item",
+                src,
             )
             continue
-        seen_answer[key] = row
+        seen_answer[key] = (row, src)
         low, high, na_allowed, asked, item = spec[item_id]
         current, target = rec.current, rec.target
         if current is not None and not low <= current <= high:
-            ctx.add(f"current {current} is outside {low}..{high} for {item_id}", row, "current")
+            ctx.add(
+                f"current {current} is outside {low}..{high} for {item_id}", row, "current", src
+            )
         if target is not None and not low <= target <= high:
-            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target")
+            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target", src)
         if rec.na:
             if current is not None or target is not None:
                 ctx.add(
@@ -407,43 +473,54 @@ def records_to_response_set(
                     "false",
                     row,
                     "na",
+                    src,
                 )
             if not na_allowed:
-                ctx.add(f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na")
+                ctx.add(
+                    f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na", src
+                )
         if rec.confidence is not None and not 1 <= rec.confidence <= 3:
-            ctx.add(f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence")
+            ctx.add(
+                f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence", src
+            )
         if asked and role in role_set and role not in asked:
             ctx.add(
                 f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
                 f"{rid} is {role}",
                 row,
                 "item",
+                src,
             )
         accepted.append(rec)
         at_i.append(row_of[rid])
         at_j.append(j)
 
-    for name, rows in unknown_items.items():
+    for name, places in unknown_items.items():
         ctx.add(
-            f"unknown item {name!r} ({_rows_text(rows)}) in {instrument.ref}"
-            + did_you_mean(name, index),
-            rows[0],
+            f"unknown item {name!r}{_also(places)} in {instrument.ref}" + did_you_mean(name, index),
+            places[0][0],
             "item",
+            places[0][1],
         )
-    for name, rows in bad_roles.items():
+    for name, places in bad_roles.items():
         ctx.add(
-            f"unknown role {name!r} ({_rows_text(rows)}); {instrument.ref} knows {', '.join(roles)}",
-            rows[0],
+            f"unknown role {name!r}{_also(places)}; {instrument.ref} knows {', '.join(roles)}",
+            places[0][0],
             "role",
+            places[0][1],
         )
-    for rid, seen in role_conflicts.items():
-        listing = ", ".join(f"{r!r} in row {row}" for r, row in seen)
-        ctx.add(f"respondent {rid} has conflicting roles: {listing}", seen[1][1], "role")
-    for rid, seen in dept_conflicts.items():
-        listing = ", ".join(f"{d!r} in row {row}" for d, row in seen)
-        ctx.add(
-            f"respondent {rid} has conflicting departments: {listing}", seen[1][1], "department"
-        )
+    for kind, conflicts in (("roles", role_conflicts), ("departments", dept_conflicts)):
+        for rid, seen in conflicts.items():
+            listing = ", ".join(f"{v!r} in {_place_text(at)}" for v, at in seen[:MAX_ROWS_SHOWN])
+            extra = len(seen) - MAX_ROWS_SHOWN
+            more = f" and {extra} more row{'s' if extra > 1 else ''}" if extra > 0 else ""
+            ctx.add(
+                f"respondent {rid} has conflicting {kind}: {listing}{more}; give each respondent "
+                f"one {kind[:-1]}",
+                seen[1][1][0],
+                kind[:-1],
+                seen[1][1][1],
+            )
 
     if ctx.problems:
         # file-level problems first, then by row (stable: cell problems before record problems)

@@ -367,8 +367,11 @@ def test_filled_in_csv_template_is_read(tmp_path, mini_instrument):
         department="IT",
     )
     lines = path.read_text(encoding="utf-8-sig").splitlines()
+    at = {line.split(",")[5]: k for k, line in enumerate(lines)}
+    assert "SYS-02" not in at  # a staff template lists only the items staff are asked
     lines[1] = lines[1].replace(",,,,", ",3,4,,", 1)  # CUL-01
-    lines[6] = lines[6].removesuffix(",,,,") + ",N/A,,,"  # MET-02
+    k = at["MET-02"]
+    lines[k] = lines[k].removesuffix(",,,,") + ",N/A,,,"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     rs = read_responses(path, mini_instrument)
     assert [r.id for r in rs.respondents] == ["R9"] and rs.wave == "W1"
@@ -666,3 +669,102 @@ def test_atomic_write_to_a_socket_is_refused(tmp_path):
         assert path.is_socket()
     finally:
         sock.close()
+
+
+# Review finding 9: several files / several waves gave thousands of "duplicate" problems.
+
+LONG_FIXTURE = Path(__file__).parent / "fixtures" / "responses" / "mini-long.csv"
+
+
+def _copy_with_wave(src: Path, dest: Path, wave: str) -> Path:
+    text = src.read_text(encoding="utf-8").replace("2026-H1,", f"{wave},")
+    dest.write_text(text, encoding="utf-8")
+    return dest
+
+
+def test_two_files_of_two_waves_give_one_problem_naming_waves_and_files(tmp_path, mini_instrument):
+    h1 = _copy_with_wave(LONG_FIXTURE, tmp_path / "H1.csv", "2026-H1")
+    h2 = _copy_with_wave(LONG_FIXTURE, tmp_path / "H2.csv", "2026-H2")
+    with pytest.raises(ResponseError) as err:
+        read_responses([h1, h2], mini_instrument)
+    assert [p.message for p in err.value.problems] == [
+        f"the files hold several waves ('2026-H1': 17 answers in {h1}, '2026-H2': 17 answers "
+        f"in {h2}); choose one with --wave"
+    ]
+    rs = read_responses([h1, h2], mini_instrument, wave="2026-H2")
+    assert rs.wave == "2026-H2"
+
+
+def test_one_file_with_two_waves_gives_one_problem(tmp_path, mini_instrument):
+    both = tmp_path / "both.csv"
+    lines = LONG_FIXTURE.read_text(encoding="utf-8").splitlines()
+    both.write_text(
+        "\n".join(lines + [x.replace("2026-H1,", "2026-H2,") for x in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ResponseError) as err:
+        read_responses(both, mini_instrument)
+    assert len(err.value.problems) == 1
+    assert "the file holds several waves ('2026-H1': 17 answers, '2026-H2': 17 answers)" in str(
+        err.value
+    )
+
+
+def test_the_same_file_twice_is_refused_with_one_message(tmp_path, mini_instrument):
+    with pytest.raises(ResponseError) as err:
+        read_responses([LONG_FIXTURE, LONG_FIXTURE], mini_instrument)
+    assert [p.message for p in err.value.problems] == [
+        f"the file {LONG_FIXTURE} is given twice; give each file once"
+    ]
+    link = tmp_path / "other-name.csv"
+    link.symlink_to(LONG_FIXTURE)
+    with pytest.raises(ResponseError, match="given twice"):
+        read_responses([LONG_FIXTURE, link], mini_instrument)
+
+
+def test_problems_from_several_files_name_the_file_of_each_row(tmp_path, mini_instrument):
+    h1 = _copy_with_wave(LONG_FIXTURE, tmp_path / "H1.csv", "2026-H1")
+    lines = LONG_FIXTURE.read_text(encoding="utf-8").splitlines()
+    again = tmp_path / "again.csv"
+    again.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")  # R1 CUL-02
+    with pytest.raises(ResponseError) as err:
+        read_responses([h1, again], mini_instrument)
+    (problem,) = err.value.problems
+    assert (problem.source, problem.row) == (str(again), 2)
+    assert problem.message == (
+        f"duplicate answer: respondent R1 answered CUL-02 in {h1} row 3 and again in {again} "
+        "row 2; keep one"
+    )
+
+
+# Polish: problem wording.
+
+
+def test_unknown_item_in_one_row_does_not_repeat_the_row(mini_instrument):
+    from assessment.responses import ResponseRecord, records_to_response_set
+
+    recs = [ResponseRecord("W", "E1", "executive", "Sales", "CUL-99", 3, 4, row=5)]
+    with pytest.raises(ResponseError) as err:
+        records_to_response_set(mini_instrument, recs, source="x.csv")
+    (p,) = err.value.problems
+    assert p.row == 5 and p.message.startswith("unknown item 'CUL-99' in mini@1.0.0")
+
+
+def test_conflicting_roles_are_summarised(mini_instrument):
+    from assessment.responses import ResponseRecord, records_to_response_set
+
+    items = ["CUL-01", "CUL-02", "SYS-01", "MET-01", "MET-02", "SYS-02", "CUL-01"]
+    recs = [
+        ResponseRecord(
+            "W", "E1", "executive" if k == 0 else "manager", "Sales", item, 3, 4, row=k + 2
+        )
+        for k, item in enumerate(items[:6])
+    ]
+    with pytest.raises(ResponseError) as err:
+        records_to_response_set(mini_instrument, recs, source="x.csv")
+    (p,) = [p for p in err.value.problems if "conflicting roles" in p.message]
+    assert p.message == (
+        "respondent E1 has conflicting roles: 'executive' in row 2, 'manager' in row 3, "
+        "'manager' in row 4, 'manager' in row 5, 'manager' in row 6 and 1 more row; give each "
+        "respondent one role"
+    )

@@ -740,18 +740,44 @@ def read_wave(
     if not paths:
         raise ResponseError([Problem("no response file given")])
     source = str(paths[0]) if len(paths) == 1 else ", ".join(str(p) for p in paths)
+    _refuse_repeated(paths, source)
     records: list[ResponseRecord] = []
     problems: list[Problem] = []
     declared: list[str] = []
+    counts: list[tuple[str, int]] = []
     for p in paths:
         recs, _, named = read_rows(p, wave=wave, problems=problems)
         records.extend(recs)
+        counts.append((str(p), len(recs)))
         if named:
             declared.append(named)
     inst = choose_instrument(source, declared, instrument, problems=problems)
     if problems and not records:
         raise ResponseError(problems, source)
-    return inst, records_to_response_set(inst, records, source=source, problems=problems, wave=wave)
+    rs = records_to_response_set(
+        inst, records, source=source, problems=problems, wave=wave, files=counts
+    )
+    return inst, rs
+
+
+def _refuse_repeated(paths: Sequence[Path], source: str) -> None:
+    """One problem when the same file is given twice (by the same or another name): its answers
+    would otherwise all be reported as duplicates of themselves."""
+    import os
+
+    seen: list[Path] = []
+    for p in paths:
+        for q in seen:
+            try:
+                same = os.path.samefile(p, q)
+            except OSError:
+                same = p.resolve() == q.resolve()
+            if same:
+                also = "" if str(p) == str(q) else f" (also as {p})"
+                raise ResponseError(
+                    [Problem(f"the file {q} is given twice{also}; give each file once")], source
+                )
+        seen.append(p)
 
 
 def read_responses(
