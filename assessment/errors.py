@@ -59,6 +59,8 @@ class Problem:
     row: int | None = None
     column: str | None = None
     sheet: str | None = None
+    warning: bool = False
+    """A warning (e.g. an ignored column) is shown but never stops a read or an import."""
 
     def __str__(self) -> str:
         where = [self.source] if self.source else []

@@ -135,6 +135,10 @@ class ProblemLog:
     ) -> None:
         self.problems.append(Problem(message, source or self.source, row, column, self.sheet))
 
+    def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        """Record a warning: reported with the results, never a reason to refuse the file."""
+        self.problems.append(Problem(message, self.source, row, column, self.sheet, warning=True))
+
 
 @dataclass(frozen=True)
 class WaveInfo:
@@ -202,6 +206,8 @@ class ResponseSet:
     confidence: np.ndarray
     comments: tuple[Comment, ...] = ()
     source: str = ""
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """Warnings found while reading (ignored columns, ids differing only by case); not data."""
 
     @property
     def n_respondents(self) -> int:
@@ -314,6 +320,8 @@ def records_to_response_set(
     """
     import numpy as np
 
+    notes = [str(p) for p in problems if p.warning]
+    problems = [p for p in problems if not p.warning]
     ctx = ProblemLog(source, sheet, list(problems))
     if not records and not problems:
         ctx.add("no responses found")
@@ -522,6 +530,7 @@ def records_to_response_set(
                 seen[1][1][1],
             )
 
+    notes += _case_variants(respondents)
     if ctx.problems:
         # file-level problems first, then by row (stable: cell problems before record problems)
         ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
@@ -551,6 +560,25 @@ def records_to_response_set(
         confidence=confidence,
         comments=tuple(comments),
         source=source,
+        notes=tuple(notes),
+    )
+
+
+def _case_variants(respondents: Iterable[str]) -> list[str]:
+    """A warning per group of respondent ids that differ only in letter case (``nw-e02`` and
+    ``NW-E02``): they count as different people, which is rarely what was meant."""
+    groups: dict[str, list[str]] = {}
+    for rid in respondents:
+        groups.setdefault(rid.casefold(), []).append(rid)
+    same = [ids for ids in groups.values() if len(ids) > 1]
+    return [
+        f"respondent ids {', '.join(map(repr, ids))} differ only in letter case and count as "
+        "different people; write them the same way if they are one person"
+        for ids in same[:MAX_ROWS_SHOWN]
+    ] + (
+        [f"... and {len(same) - MAX_ROWS_SHOWN} more such groups"]
+        if len(same) > MAX_ROWS_SHOWN
+        else []
     )
 
 

@@ -137,11 +137,12 @@ def from_response_set(rs: ResponseSet, instrument: Instrument | None = None) -> 
 
 
 def response_warnings(rs: ResponseSet) -> list[str]:
-    """Things that are not errors but change the results: respondents with no rating at all."""
+    """Things that are not errors but may change the results: what the reader noted (ignored
+    columns, respondent ids differing only by case) and respondents with no rating at all."""
     import numpy as np
 
     empty = np.isnan(rs.current).all(axis=1) & np.isnan(rs.target).all(axis=1)
-    out = []
+    out = list(rs.notes)
     if empty.any():
         ids = [rs.respondents[i].id for i in np.flatnonzero(empty)]
         shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
@@ -322,6 +323,8 @@ class ImportResult:
     source: str
     organisation: str
     waves: tuple[WriteResult, ...]
+    warnings: tuple[str, ...] = ()
+    """What the reader noted (ignored columns, ids differing only by case); shown on stderr."""
 
     @property
     def answers(self) -> int:
@@ -420,7 +423,9 @@ def import_file(
         raise StoreError("--org is empty; name the organisation, e.g. --org acme")
     _check_import_file(path, max_mb)
     with using_engine(db) as engine, _no_gc():
-        records, problems, declared = read_records(path, wave=wave)
+        records, found, declared = read_records(path, wave=wave)
+        notes = [str(p) for p in found if p.warning]
+        problems = [p for p in found if not p.warning]
         if not records and not problems:
             problems.append(Problem("no responses found", source))
         groups = _by_wave(records, wave, source, problems)
@@ -444,12 +449,15 @@ def import_file(
                 problems.extend(exc.problems)
                 continue
             validated.append((rs, recs, inst))
+            notes += [n for n in rs.notes if n not in notes]
         if problems:
             # file-level problems first, then by row
             ordered = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
             raise ResponseError(ordered, source, action="imported")
         results = write_waves(engine, org, validated, org_name=org_name)
-    return ImportResult(source=source, organisation=org, waves=tuple(results))
+    return ImportResult(
+        source=source, organisation=org, waves=tuple(results), warnings=tuple(notes)
+    )
 
 
 @contextlib.contextmanager

@@ -654,3 +654,17 @@ def test_template_csv_goes_to_stdout_with_dash(mini_instrument):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["item"] for r in rows] == [i.id for i in mini_instrument.items]
+
+
+def test_import_warns_about_ignored_columns_on_stderr(tmp_path, stored_db):
+    src = (RESPONSES / "mini-long.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "\n".join([src[0] + ",Notes", *(line + ",a note" for line in src[1:])]) + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "--db", stored_db, "--org", "notes", "--instrument", MINI]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {path}, row 1: ignored column 'Notes'" in result.stderr

@@ -468,12 +468,13 @@ def test_repeated_and_capitalised_header_names_read_like_a_mapping_row(tmp_path,
     from assessment.io import read_records
 
     records, problems, _ = read_records(path)
-    assert problems == [] and records[0].current == 3
+    assert [p.warning for p in problems] == [True] and records[0].current == 3
+    assert "ignored column 'extra'" in problems[0].message
     import csv
 
     with path.open(encoding="utf-8", newline="") as fh:
         ref, ref_problems = parse_long_rows(csv.DictReader(fh), source=str(path))
-    assert records == ref and ref_problems == []
+    assert records == ref and ref_problems == problems
 
 
 def test_empty_lines_in_a_csv_count_as_spreadsheet_rows(tmp_path, mini_instrument):
@@ -674,6 +675,7 @@ def test_atomic_write_to_a_socket_is_refused(tmp_path):
 # Review finding 9: several files / several waves gave thousands of "duplicate" problems.
 
 LONG_FIXTURE = Path(__file__).parent / "fixtures" / "responses" / "mini-long.csv"
+MINI_PATH = str(Path(__file__).parent / "fixtures" / "mini" / "1.0.0.yaml")
 
 
 def _copy_with_wave(src: Path, dest: Path, wave: str) -> Path:
@@ -767,4 +769,53 @@ def test_conflicting_roles_are_summarised(mini_instrument):
         "respondent E1 has conflicting roles: 'executive' in row 2, 'manager' in row 3, "
         "'manager' in row 4, 'manager' in row 5, 'manager' in row 6 and 1 more row; give each "
         "respondent one role"
+    )
+
+
+# Review finding 11: a missing column also claimed the file was empty.
+
+
+def test_missing_required_column_is_the_only_problem(tmp_path, mini_instrument):
+    path = write(tmp_path, "wave,respondent,role,item,current\nW,R1,staff,CUL-01,3\n")
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    assert [p.message for p in err.value.problems] == [
+        "missing required column 'department' (long format needs respondent, role, department, "
+        "item, current)"
+    ]
+
+
+# Review finding 13: unknown extra columns were silently ignored (a misspelt comment column).
+
+
+def test_unknown_extra_columns_are_a_warning_naming_them(tmp_path, mini_instrument):
+    from assessment.service import load_responses
+
+    path = write(
+        tmp_path,
+        "wave,respondent,role,department,item,current,Notes,extra\n"
+        "W,R1,executive,HR,CUL-01,3,lost comment,x\n",
+    )
+    loaded = load_responses([path], MINI_PATH)
+    assert loaded.responses.n_respondents == 1
+    assert loaded.warnings[0] == (
+        f"{path}, row 1: ignored columns 'Notes', 'extra': not part of the long format (wave, "
+        "respondent, role, department, item, current, target, na, confidence, comment); rename a "
+        "column to use it, e.g. 'comment'"
+    )
+
+
+def test_respondent_ids_differing_only_by_case_are_a_warning(tmp_path, mini_instrument):
+    from assessment.service import load_responses
+
+    path = write(
+        tmp_path,
+        "wave,respondent,role,department,item,current\n"
+        "W,nw-e02,executive,HR,CUL-01,3\nW,NW-E02,executive,HR,CUL-01,4\n",
+    )
+    loaded = load_responses([path], MINI_PATH)
+    assert loaded.responses.n_respondents == 2
+    assert loaded.warnings == (
+        "respondent ids 'nw-e02', 'NW-E02' differ only in letter case and count as different "
+        "people; write them the same way if they are one person",
     )

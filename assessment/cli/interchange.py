@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli._common import checked_output, user_errors
+from assessment.cli._common import checked_output, user_errors, warn
 
 DB_OPTION = click.option(
     "--db",
@@ -70,6 +70,8 @@ def import_(
         instrument=service.load_instrument_ref(instrument_ref),
         max_mb=max_size or service.DEFAULT_MAX_MB,
     )
+    for note in result.warnings:
+        warn(note)
     click.echo(result.describe(), err=True)
 
 

@@ -70,6 +70,8 @@ _FALSE = frozenset({"false", "0", "no", "n", ""})
 ITEM_COLUMN = re.compile(r"^([A-Z][A-Z0-9]{1,7}-\d{2})(?:\.(target|na|comment|confidence))?$")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
 _TEXT = frozenset({"wave", "respondent", "role", "department", "comment"})
+# columns that carry no answers and are expected: a `centric template` sheet's reference columns
+IGNORED_QUIETLY = frozenset({"capability", "question", ""})
 
 
 # -- cells -------------------------------------------------------------------------------------
@@ -165,8 +167,9 @@ def _header_problems(
                 row=1,
             )
             ok = False
+    ignored = []
     for col in header:
-        if col in known or ITEM_COLUMN.match(col):
+        if col in known or (layout == "wide" and ITEM_COLUMN.match(col)):
             continue
         hint = _suggest(col, known, 0.8)
         if hint:
@@ -178,6 +181,15 @@ def _header_problems(
                 row=1,
                 column=col,
             )
+        elif col not in IGNORED_QUIETLY:
+            ignored.append(col)
+    if ignored and ok:
+        names = ", ".join(repr(c) for c in ignored)
+        ctx.warn(
+            f"ignored column{'s' if len(ignored) > 1 else ''} {names}: not part of the {layout} "
+            f"format ({', '.join(known)}); rename a column to use it, e.g. 'comment'",
+            row=1,
+        )
     return ok
 
 
@@ -382,9 +394,9 @@ def _parse_long(
                 row_no,
             )
         )
-    if cols is None:
+    if cols is None and usable:  # a missing column was reported already: not also "empty"
         ctx.add("no responses: the file is empty or has only a header row")
-    elif usable and not records and not ctx.problems:
+    elif usable and not records and not any(not p.warning for p in ctx.problems):
         ctx.add("no responses: every data row is blank")
     return records
 
@@ -752,7 +764,7 @@ def read_wave(
         if named:
             declared.append(named)
     inst = choose_instrument(source, declared, instrument, problems=problems)
-    if problems and not records:
+    if not records and any(not p.warning for p in problems):
         raise ResponseError(problems, source)
     rs = records_to_response_set(
         inst, records, source=source, problems=problems, wave=wave, files=counts
