@@ -52,6 +52,7 @@ __all__ = [
     "load_stored_responses",
     "response_warnings",
     "result_json",
+    "result_dict",
     "result_to_dict",
     "run_demo",
     "score_responses",
@@ -187,6 +188,34 @@ def _num(x: float, digits: int = 2) -> float | None:
     return round(x, digits) if isinstance(x, int | float) and math.isfinite(x) else None
 
 
+def _sig(x: float, digits: int = 3) -> float | None:
+    """``x`` to ``digits`` significant digits: a p-value of 0.00004 stays 4e-05, not 0.0."""
+    return float(f"{x:.{digits}g}") if isinstance(x, int | float) and math.isfinite(x) else None
+
+
+def _hide_undefined(result: WaveResult, data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of ``result`` without numbers scoring labels undefined: a perception gap whose
+    label is ``undefined`` has ``gap`` and ``p_value`` null, and the mean of a group smaller than
+    ``min_group`` (one executive's own score) is null too."""
+    k = result.options.min_group
+    for entry in data.get("perception") or []:
+        if entry.get("label") != "undefined":
+            continue
+        entry["gap"] = entry["p_value"] = None
+        if (entry.get("n_management") or 0) < k:
+            entry["management_mean"] = None
+        if (entry.get("n_others") or 0) < k:
+            entry["others_mean"] = None
+    return data
+
+
+def result_dict(result: WaveResult) -> dict[str, Any]:
+    """The JSON-ready dict of a :class:`WaveResult` (see :func:`result_to_dict`), with the
+    numbers of undefined perception gaps hidden (``None``), as the table shows them."""
+    data = result_to_dict(result)
+    return _hide_undefined(result, data) if isinstance(data, dict) else data
+
+
 def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
     """One row per capability (and ``overall``): score, CI, level, AGI of management, perception gap."""
     perception = {p.capability_id: p for p in result.perception}
@@ -218,8 +247,11 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
                 row["agi_band"] = agi.band
         if s.capability_id in perception:
             p = perception[s.capability_id]
+            defined = p.label != "undefined"  # a group below min_group: no gap is shown
             row.update(
-                perception_gap=_num(p.gap), perception=p.label, perception_p=_num(p.p_value, 3)
+                perception_gap=_num(p.gap) if defined else None,
+                perception=p.label,
+                perception_p=_sig(p.p_value) if defined else None,
             )
         rows.append(row)
     try:
@@ -249,7 +281,7 @@ def summary_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = SUMMARY
 
 
 def result_json(result: WaveResult) -> str:
-    return json.dumps(result_to_dict(result), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(result_dict(result), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_result_files(

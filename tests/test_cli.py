@@ -668,3 +668,43 @@ def test_import_warns_about_ignored_columns_on_stderr(tmp_path, stored_db):
     )
     assert result.exit_code == 0, result.output
     assert f"Warning: {path}, row 1: ignored column 'Notes'" in result.stderr
+
+
+# Review finding 16: an undefined perception gap was printed (one executive's own score).
+
+
+@pytest.fixture(scope="module")
+def one_exec(tmp_path_factory, nw_files) -> Path:
+    src = nw_files["long"]
+    rows = list(csv.DictReader(src.open(encoding="utf-8")))
+    execs = sorted({r["respondent"] for r in rows if r["role"] == "executive"})
+    for r in rows:
+        if r["role"] == "executive" and r["respondent"] != execs[0]:
+            r["role"] = "manager"
+    out = tmp_path_factory.mktemp("one") / "one-exec.csv"
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return out
+
+
+def test_score_hides_an_undefined_perception_gap_in_table_json_and_csv(runner, one_exec):
+    base = ["score", str(one_exec), "--instrument", MINI, "--bootstrap", "0"]
+    data = json.loads(runner.invoke(cli, [*base, "--format", "json"]).stdout)
+    for p in data["perception"]:
+        assert p["label"] == "undefined" and p["n_management"] == 1
+        assert p["gap"] is None and p["p_value"] is None and p["management_mean"] is None
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*base, "--format", "csv"]).stdout)))
+    assert {(r["perception"], r["perception_gap"]) for r in rows if r["perception"]} == {
+        ("undefined", "")
+    }
+    table = runner.invoke(cli, base).stdout.splitlines()
+    cul = next(line for line in table if line.startswith("CUL"))
+    assert cul.split()[-2:] == ["–", "undefined"]
+
+
+def test_score_csv_keeps_small_p_values_in_significant_digits():
+    from assessment.service import _sig
+
+    assert _sig(0.000042) == 4.2e-05 and _sig(0.6834) == 0.683 and _sig(float("nan")) is None

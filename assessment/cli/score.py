@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -10,7 +11,6 @@ from assessment.cli._common import (
     business_case_from,
     business_options,
     checked_output,
-    dumps,
     emit,
     format_table,
     load_responses,
@@ -105,7 +105,10 @@ def score(
     result = service.score_responses(loaded, options)
     rows = service.capability_summary(result)
     if fmt == "json":
-        text = dumps(result)
+        text = (
+            json.dumps(service.result_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+            + "\n"
+        )
     elif fmt == "csv":
         text = service.summary_csv(rows)
     else:
