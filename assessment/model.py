@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assessment.errors import LockError, Problem, QuestionnaireError
+from assessment.errors import LockError, OutputError, Problem, QuestionnaireError
 
 __all__ = [
     "Action",
@@ -766,7 +766,12 @@ def write_lock(root: Path | None = None) -> dict[str, str]:
     if added or not lock_path(root).exists():
         lock.update(added)
         text = json.dumps(dict(sorted(lock.items())), indent=2) + "\n"
-        lock_path(root).write_text(text, encoding="utf-8")
+        from assessment.io.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(lock_path(root), text)
+        except OutputError as exc:
+            raise QuestionnaireError(f"cannot write the lock file: {exc}") from None
     return added
 
 

@@ -461,15 +461,13 @@ def test_store_does_not_depend_on_io():
     }
 
 
-def test_moved_import_export_functions_stay_importable_from_the_store():
-    """import_file/export_file moved to assessment.service; the store's names still resolve."""
-    import assessment.service
+def test_import_export_live_in_the_service_not_the_store():
+    """import_file/export_file are use cases of assessment.service; the store no longer
+    re-exports them (the old names were dropped after one release)."""
     import assessment.store
 
-    assert assessment.store.import_file is assessment.service.import_file
-    assert assessment.store.export_file is assessment.service.export_file
-    with pytest.raises(AttributeError):
-        assessment.store.no_such_name  # noqa: B018
+    for name in ("import_file", "export_file", "ImportResult", "DEFAULT_MAX_MB"):
+        assert not hasattr(assessment.store, name), name
 
 
 def test_unknown_file_type_is_refused(store, tmp_path, mini):

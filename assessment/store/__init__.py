@@ -19,8 +19,6 @@ Importing this package imports SQLAlchemy; the CLI imports it only inside the co
 
 from __future__ import annotations
 
-from typing import Any
-
 from assessment.store.engine import create_engine, display_url, resolve_url
 from assessment.store.migrate import Status, check_revision, head_revision
 from assessment.store.service import (
@@ -62,19 +60,6 @@ __all__ = [
     "write_wave",
     "write_waves",
 ]
-
-# Moved to assessment.service (the store does not read or write files); still importable from
-# here, without the store importing them, for code written against centric 0.x.
-_MOVED = {"DEFAULT_MAX_MB", "ImportResult", "export_file", "import_file"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        import assessment.service
-
-        return getattr(assessment.service, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 def upgrade_db(db: str | None = None, revision: str = "head") -> tuple[str | None, str]:
     """Create or upgrade the schema of ``db`` (a missing SQLite file is created).

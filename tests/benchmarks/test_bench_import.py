@@ -5,7 +5,7 @@ centric, schema, ...) so that load from other processes hits all alike; the best
 
 - baseline: ``csv.reader`` over the file and one ``executemany`` INSERT of the raw rows into the
   same ``responses`` table (no validation, no respondents, no upsert) in one transaction;
-- centric: :func:`assessment.store.import_file` (parse, validate against the instrument, resolve
+- centric: :func:`assessment.service.import_file` (parse, validate against the instrument, resolve
   departments and respondents, upsert by (wave, respondent, item), one transaction).
 
 Acceptance (issue 5): centric takes at most 3× the baseline. Run with ``make bench``.
@@ -21,7 +21,8 @@ from collections.abc import Callable
 import pytest
 
 from assessment.io.writers import write_csv
-from assessment.store import import_file, upgrade_db
+from assessment.service import import_file
+from assessment.store import upgrade_db
 
 pytestmark = pytest.mark.bench
 ROWS = 50_000
