@@ -425,3 +425,28 @@ def test_the_example_in_the_format_docs_is_valid(tmp_path):
     example = doc.split("## Example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     inst = instrument_from_data(yaml.safe_load(example), "docs example")
     assert inst.ref == "acme-service@1.0.0" and [i.id for i in inst.items] == ["SYS-01", "SYS-02"]
+
+
+def test_write_lock_is_atomic_and_a_write_error_is_a_questionnaire_error(tmp_path, monkeypatch):
+    """A failed lock write (disk full) keeps the old lock.json intact and is a user error."""
+    import os
+    import shutil
+
+    from assessment.model import questionnaires_dir, write_lock
+
+    root = tmp_path / "questionnaires"
+    shutil.copytree(questionnaires_dir() / "customer-centricity", root / "customer-centricity")
+    shutil.copy(questionnaires_dir() / "lock.json", root / "lock.json")
+    src = root / "customer-centricity" / "1.0.0.yaml"
+    text = src.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1)
+    (root / "customer-centricity" / "1.0.1.yaml").write_text(text, encoding="utf-8")
+    before = (root / "lock.json").read_bytes()
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(QuestionnaireError, match=r"cannot write the lock file.*No space left"):
+        write_lock(root)
+    assert (root / "lock.json").read_bytes() == before
+    assert sorted(p.name for p in root.iterdir()) == ["customer-centricity", "lock.json"]
