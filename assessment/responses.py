@@ -633,6 +633,14 @@ def choose_instrument(
     elif found:
         raise ResponseError(found, source)
     ref = given.ref if given is not None else named
+    if given is None and named is not None:
+        try:  # an unknown version is the problem to report, not a mismatch with the wave
+            get_instrument(named)
+        except QuestionnaireError as exc:
+            raise QuestionnaireError(
+                f"{source}: cannot load instrument {named} for {label} ({exc}); "
+                "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+            ) from None
     if ref is not None and bound is not None and ref != bound:
         raise StoreError(
             f"{source}: {label} is bound to instrument {bound} in the database; this file's "

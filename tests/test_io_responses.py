@@ -819,3 +819,48 @@ def test_respondent_ids_differing_only_by_case_are_a_warning(tmp_path, mini_inst
         "respondent ids 'nw-e02', 'NW-E02' differ only in letter case and count as different "
         "people; write them the same way if they are one person",
     )
+
+
+# Polish: exponent ratings, a workbook saved as .csv, a JSON naming a version that does not exist.
+
+
+@pytest.mark.parametrize("cell", ["1e0", "4E0", "inf", "2.5"])
+def test_ratings_must_be_plain_whole_numbers(tmp_path, mini_instrument, cell):
+    path = write(
+        tmp_path, f"wave,respondent,role,department,item,current\nW,R1,staff,HR,CUL-01,{cell}\n"
+    )
+    with pytest.raises(ResponseError, match=f"current '{cell}' for CUL-01 is not a whole number"):
+        read_responses(path, mini_instrument)
+
+
+def test_a_decimal_whole_number_is_still_a_rating(tmp_path, mini_instrument):
+    path = write(
+        tmp_path, "wave,respondent,role,department,item,current\nW,R1,staff,HR,CUL-01,4.0\n"
+    )
+    assert read_responses(path, mini_instrument).current[0, 0] == 4
+
+
+def test_an_xlsx_workbook_named_csv_says_it_is_a_workbook(tmp_path, mini_instrument):
+    from assessment.io.template import write_template_xlsx
+
+    book = write_template_xlsx(mini_instrument, tmp_path / "t.xlsx")
+    renamed = tmp_path / "answers.csv"
+    renamed.write_bytes(book.read_bytes())
+    with pytest.raises(ResponseError) as err:
+        read_responses(renamed, mini_instrument)
+    assert [p.message for p in err.value.problems] == [
+        "this is an Excel workbook (or another zip file), not text; name it .xlsx, or save the "
+        "sheet from Excel as CSV UTF-8"
+    ]
+
+
+def test_json_declaring_an_unknown_version_says_unknown_version(tmp_path):
+    from assessment.errors import QuestionnaireError
+    from assessment.responses import choose_instrument
+
+    with pytest.raises(QuestionnaireError) as err:
+        choose_instrument(
+            "v.json", ["customer-centricity@9.9.9"], None, bound="customer-centricity@1.0.0"
+        )
+    assert "customer-centricity has no version 9.9.9; available: 1.0.0" in str(err.value)
+    assert "new wave" not in str(err.value)

@@ -68,6 +68,7 @@ MISSING = frozenset({"", "na", "n/a"})
 _TRUE = frozenset({"true", "1", "yes", "y"})
 _FALSE = frozenset({"false", "0", "no", "n", ""})
 ITEM_COLUMN = re.compile(r"^([A-Z][A-Z0-9]{1,7}-\d{2})(?:\.(target|na|comment|confidence))?$")
+_WHOLE_DECIMAL = re.compile(r"[+-]?\d+\.0*")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
 _TEXT = frozenset({"wave", "respondent", "role", "department", "comment"})
 # columns that carry no answers and are expected: a `centric template` sheet's reference columns
@@ -113,9 +114,9 @@ def _parse_int(value: object) -> int | None:
     try:
         return int(text)
     except ValueError:
-        number = float(text)  # raises ValueError for words
-        if number.is_integer():
-            return int(number)
+        # "4.0" (a spreadsheet's number) is 4; "1e0", "inf" and "4.5" are not whole numbers
+        if _WHOLE_DECIMAL.fullmatch(text):
+            return int(text.partition(".")[0])
         raise
 
 
@@ -643,11 +644,26 @@ def read_records(
         ctx.add("is a directory; give a CSV, JSON or XLSX file")
         return [], ctx.problems, {}
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm") and _is_zip(path):
+        ctx.add(
+            "this is an Excel workbook (or another zip file), not text; name it .xlsx, or save "
+            "the sheet from Excel as CSV UTF-8"
+        )
+        return [], ctx.problems, {}
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, ctx, wave)
     if suffix == ".json":
         return _read_json(path, ctx, wave)
     return _read_csv(path, ctx, wave), ctx.problems, {}
+
+
+def _is_zip(path: Path) -> bool:
+    """The file starts with a zip signature (an .xlsx workbook saved under another name)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def declared_instrument(declared: Mapping[str, str], wave: str | None = None) -> str | None:
