@@ -104,10 +104,11 @@ def score_wave(
                 f"department {dep_names.get(d, d)!r} has {k} respondent{'s' * (k != 1)}; not shown separately "
                 f"(groups need at least {opts.min_group})"
             )
-    if is_mgmt.sum() < opts.agi_min_n:
+    n_mgmt = int(is_mgmt.sum())
+    if n_mgmt < opts.agi_min_n:
         warnings.append(
-            f"the management team ({', '.join(mgmt_roles)}) has {int(is_mgmt.sum())} respondents; "
-            f"its AGI needs at least {opts.agi_min_n}"
+            f"the management team ({', '.join(mgmt_roles)}) has {n_mgmt} "
+            f"respondent{'s' * (n_mgmt != 1)}; its AGI needs at least {opts.agi_min_n}"
         )
 
     # -- team scores --------------------------------------------------------------------------
