@@ -97,6 +97,14 @@ def _control_problem(
         )
 
 
+def _col(wide: bool, name: str, item: str) -> str:
+    """The column a problem points at: the long-format name, or in a wide file the item's own
+    column (``CUL-01`` for current and item, ``CUL-01.target`` and so on)."""
+    if not wide:
+        return name
+    return item if name in ("item", "current") else f"{item}.{name}"
+
+
 _Place = tuple[int | None, str | None]
 """Where a record came from: (row, file), the file ``None`` when all records come from one."""
 
@@ -302,12 +310,13 @@ def records_to_response_set(
     problems: Sequence[Problem] = (),
     wave: str | None = None,
     sheet: str | None = None,
-    files: Sequence[tuple[str, int]] = (),
+    files: Sequence[tuple[str, int, str]] = (),
 ) -> ResponseSet:
     """Validate records against ``instrument`` and build the respondents × items arrays.
 
-    ``files`` says where the records came from when they were read from several files:
-    ``(file name, number of records)`` in order, so each problem names the file of its row.
+    ``files`` says where the records came from: ``(file name, number of records, layout)`` in
+    order, so each problem names the file of its row and, for a wide file, the real column
+    (``CUL-01``, ``CUL-01.target``) rather than the long-format name.
 
     All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
     found here (unknown item with the closest id suggested, rating outside the item's scale,
@@ -326,10 +335,16 @@ def records_to_response_set(
     if not records and not problems:
         ctx.add("no responses found")
     # the file of each record, when they come from several files (None: all from ``source``)
-    several = len(files) > 1
-    file_of: list[str] | None = [name for name, n in files for _ in range(n)] if several else None
-    if file_of is not None and len(file_of) != len(records):
-        file_of = None
+    complete = sum(n for _, n, _ in files) == len(records)
+    several = len(files) > 1 and complete
+    file_of: list[str] | None = (
+        [name for name, n, _ in files for _ in range(n)] if several else None
+    )
+    wide_of: list[bool] | None = (
+        [layout == "wide" for _, n, layout in files for _ in range(n)]
+        if complete and any(layout == "wide" for _, _, layout in files)
+        else None
+    )
 
     # waves, in order of first appearance; their rows are looked up only for messages
     waves = list(dict.fromkeys([rec.wave for rec in records]))
@@ -351,6 +366,8 @@ def records_to_response_set(
             ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
         if file_of is not None:
             file_of = [f for f, r in zip(file_of, records, strict=True) if r.wave == wave]
+        if wide_of is not None:
+            wide_of = [w for w, r in zip(wide_of, records, strict=True) if r.wave == wave]
         records = [r for r in records if r.wave == wave]
         chosen = wave
     else:
@@ -394,6 +411,7 @@ def records_to_response_set(
     dept_key: dict[str, str] = {}
     dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
     unknown_items: dict[str, list[_Place]] = {}
+    wide_items: set[str] = set()  # unknown items met as a wide file's column
     respondents: dict[str, Respondent] = {}
     row_of: dict[str, int] = {}  # respondent -> row of the arrays
     first_row_of: dict[str, _Place] = {}
@@ -413,6 +431,7 @@ def records_to_response_set(
         row = rec.row
         if file_of is not None:
             src = file_of[k]
+        wide = wide_of is not None and wide_of[k]
         role = role_key.get(rec.role.casefold())
         if role is None and not rec.role:
             ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role", src)
@@ -445,12 +464,14 @@ def records_to_response_set(
                 dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
                 dept_conflicts[rid].append((department, (row, src)))
         if rec.comment is not None:
-            _control_problem(ctx, rec.comment, row, "comment", src)
+            _control_problem(ctx, rec.comment, row, _col(wide, "comment", rec.item), src)
         item_id = rec.item
         j = index.get(item_id)
         if j is None:
             if item_id:
                 unknown_items.setdefault(item_id, []).append((row, src))
+                if wide:
+                    wide_items.add(item_id)
             continue
         key = (rid, item_id)
         if key in seen_answer:
@@ -461,7 +482,7 @@ def records_to_response_set(
                 f"duplicate answer: respondent {rid} answered {item_id} in {where} "
                 f"and again in {again}; keep one",
                 row,
-                "item",
+                _col(wide, "item", rec.item),
                 src,
             )
             continue
@@ -470,33 +491,47 @@ def records_to_response_set(
         current, target = rec.current, rec.target
         if current is not None and not low <= current <= high:
             ctx.add(
-                f"current {current} is outside {low}..{high} for {item_id}", row, "current", src
+                f"current {current} is outside {low}..{high} for {item_id}",
+                row,
+                _col(wide, "current", rec.item),
+                src,
             )
         if target is not None and not low <= target <= high:
-            ctx.add(f"target {target} is outside {low}..{high} for {item_id}", row, "target", src)
+            ctx.add(
+                f"target {target} is outside {low}..{high} for {item_id}",
+                row,
+                _col(wide, "target", rec.item),
+                src,
+            )
         if rec.na:
             if current is not None or target is not None:
                 ctx.add(
                     f"na is true but {item_id} also has a rating; clear the rating or set na to "
                     "false",
                     row,
-                    "na",
+                    _col(wide, "na", rec.item),
                     src,
                 )
             if not na_allowed:
                 ctx.add(
-                    f"{item_id} does not allow N/A; give a rating {low}..{high}", row, "na", src
+                    f"{item_id} does not allow N/A; give a rating {low}..{high}",
+                    row,
+                    _col(wide, "na", rec.item),
+                    src,
                 )
         if rec.confidence is not None and not 1 <= rec.confidence <= 3:
             ctx.add(
-                f"confidence {rec.confidence} is outside 1..3 for {item_id}", row, "confidence", src
+                f"confidence {rec.confidence} is outside 1..3 for {item_id}",
+                row,
+                _col(wide, "confidence", rec.item),
+                src,
             )
         if asked and role in role_set and role not in asked:
             ctx.add(
                 f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
                 f"{rid} is {role}",
                 row,
-                "item",
+                _col(wide, "item", rec.item),
                 src,
             )
         accepted.append(rec)
@@ -507,7 +542,7 @@ def records_to_response_set(
         ctx.add(
             f"unknown item {name!r}{_also(places)} in {instrument.ref}" + did_you_mean(name, index),
             places[0][0],
-            "item",
+            name if name in wide_items else "item",
             places[0][1],
         )
     for name, places in bad_roles.items():

@@ -455,7 +455,9 @@ def import_file(
         raise StoreError("--org is empty; name the organisation, e.g. --org acme")
     _check_import_file(path, max_mb)
     with using_engine(db) as engine, _no_gc():
-        records, found, declared = read_records(path, wave=wave)
+        layouts: list[str] = []
+        records, found, declared = read_records(path, wave=wave, layouts=layouts)
+        layout = layouts[0] if layouts else "long"
         notes = [str(p) for p in found if p.warning]
         problems = [p for p in found if not p.warning]
         if not records and not problems:
@@ -476,7 +478,13 @@ def import_file(
             if len(problems) > before:  # the file names another version: do not validate
                 continue
             try:
-                rs = records_to_response_set(inst, recs, source=source, wave=name or None)
+                rs = records_to_response_set(
+                    inst,
+                    recs,
+                    source=source,
+                    wave=name or None,
+                    files=[(source, len(recs), layout)],
+                )
             except ResponseError as exc:
                 problems.extend(exc.problems)
                 continue

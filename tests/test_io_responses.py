@@ -864,3 +864,38 @@ def test_json_declaring_an_unknown_version_says_unknown_version(tmp_path):
         )
     assert "customer-centricity has no version 9.9.9; available: 1.0.0" in str(err.value)
     assert "new wave" not in str(err.value)
+
+
+# Review finding 10: wide-file problems named long-format columns ('current', 'item').
+
+
+def test_wide_file_problems_name_the_real_columns(tmp_path, mini_instrument):
+    path = write(
+        tmp_path,
+        "wave,respondent,role,department,CUL-01,CUL-01.target,CUL-99\nW,R1,executive,HR,9,7,3\n",
+    )
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    got = {
+        (p.column, p.message.split(" in mini")[0].split(" is outside")[0])
+        for p in err.value.problems
+    }
+    assert got == {
+        ("CUL-01", "current 9"),
+        ("CUL-01.target", "target 7"),
+        ("CUL-99", "unknown item 'CUL-99'"),
+    }
+
+
+def test_wide_import_problems_name_the_real_columns(tmp_path, mini_instrument):
+    from assessment.service import import_file
+    from assessment.store import upgrade_db
+
+    db = str(tmp_path / "w.db")
+    upgrade_db(db)
+    path = write(
+        tmp_path, "wave,respondent,role,department,CUL-01,CUL-01.target\nW,R1,executive,HR,3,8\n"
+    )
+    with pytest.raises(ResponseError) as err:
+        import_file(db, path, org="a", instrument=mini_instrument)
+    assert [p.column for p in err.value.problems] == ["CUL-01.target"]

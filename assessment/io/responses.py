@@ -575,7 +575,9 @@ def _csv_body(
         ctx.add(f"not valid CSV: {exc}", reader.line_num + 1)  # type: ignore[attr-defined]
 
 
-def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> list[ResponseRecord]:
+def _read_csv(
+    path: Path, ctx: _Ctx, wave: str | None, layouts: list[str] | None = None
+) -> list[ResponseRecord]:
     """Read a CSV/TSV file (UTF-8, BOM allowed; comma, semicolon or tab) into records.
 
     Long files without template columns are parsed straight from :class:`csv.reader` lists with
@@ -612,6 +614,8 @@ def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> list[ResponseRecord]:
                 row=1,
             )
             return []
+        if layouts is not None:
+            layouts.append(layout)
         rows = itertools.chain([top], body)
         if layout == "long" and not is_template_header(header):
             return _parse_long(ctx, zip(rows, itertools.repeat(_columns(header))), 2, wave)
@@ -625,7 +629,11 @@ def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> list[ResponseRecord]:
 
 
 def read_records(
-    path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
+    path: str | Path,
+    *,
+    wave: str | None = None,
+    problems: list[Problem] | None = None,
+    layouts: list[str] | None = None,
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     """Read one CSV/TSV/JSON/XLSX file into ``(records, problems, declared)``: the one reader
     behind :func:`read_responses` and ``centric import`` (:func:`assessment.service.import_file`).
@@ -633,7 +641,9 @@ def read_records(
     ``declared`` maps wave names to the instrument (``id@version``) the file names for them: a
     JSON ``"waves"`` list or an exported workbook's ``waves`` sheet; the key ``""`` holds an
     instrument named for the whole file (JSON ``"instrument"``, a template's hidden ``_centric``
-    sheet). Problems are appended to ``problems`` when given.
+    sheet). Problems are appended to ``problems`` when given; the file's layout (``"long"`` or
+    ``"wide"``, when it could be told) is appended to ``layouts`` when given, so that later
+    problems can name a wide file's real columns (``CUL-01.target``).
     """
     path = Path(path)
     ctx = _Ctx(str(path), None, problems if problems is not None else [])
@@ -651,10 +661,10 @@ def read_records(
         )
         return [], ctx.problems, {}
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, ctx, wave)
+        return _read_xlsx(path, ctx, wave, layouts)
     if suffix == ".json":
         return _read_json(path, ctx, wave)
-    return _read_csv(path, ctx, wave), ctx.problems, {}
+    return _read_csv(path, ctx, wave, layouts), ctx.problems, {}
 
 
 def _is_zip(path: Path) -> bool:
@@ -745,14 +755,14 @@ def _read_json(
 
 
 def _read_xlsx(
-    path: Path, ctx: _Ctx, wave: str | None
+    path: Path, ctx: _Ctx, wave: str | None, layouts: list[str] | None = None
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     try:
         from assessment.io.xlsx import read_xlsx
     except ImportError:
         ctx.add("reading .xlsx is not available in this installation; save the sheet as CSV UTF-8")
         return [], ctx.problems, {}
-    records, found, declared = read_xlsx(path, wave=wave)
+    records, found, declared = read_xlsx(path, wave=wave, layouts=layouts)
     ctx.problems.extend(found)
     return records, ctx.problems, declared
 
@@ -772,11 +782,13 @@ def read_wave(
     records: list[ResponseRecord] = []
     problems: list[Problem] = []
     declared: list[str] = []
-    counts: list[tuple[str, int]] = []
+    counts: list[tuple[str, int, str]] = []
     for p in paths:
-        recs, _, named = read_rows(p, wave=wave, problems=problems)
+        layout: list[str] = []
+        recs, _, found = read_records(p, wave=wave, problems=problems, layouts=layout)
+        named = declared_instrument(found, wave)
         records.extend(recs)
-        counts.append((str(p), len(recs)))
+        counts.append((str(p), len(recs), layout[0] if layout else "long"))
         if named:
             declared.append(named)
     inst = choose_instrument(source, declared, instrument, problems=problems)

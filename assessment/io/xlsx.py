@@ -108,7 +108,7 @@ def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def read_xlsx(
-    path: str | Path, *, wave: str | None = None
+    path: str | Path, *, wave: str | None = None, layouts: list[str] | None = None
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     """Read an ``.xlsx`` workbook once: ``(records, problems, declared)``.
 
@@ -125,7 +125,7 @@ def read_xlsx(
         return [], problems, {}
     try:
         declared = _declared(wb)
-        return (*_records(wb, path, wave, problems), declared)
+        return (*_records(wb, path, wave, problems, layouts), declared)
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
         problems.append(
             Problem(
@@ -151,7 +151,11 @@ def read_xlsx(
 
 
 def _records(
-    wb: Workbook, path: Path, wave: str | None, problems: list[Problem]
+    wb: Workbook,
+    path: Path,
+    wave: str | None,
+    problems: list[Problem],
+    layouts: list[str] | None = None,
 ) -> tuple[list[ResponseRecord], list[Problem]]:
     from assessment.io.responses import parse_long_rows, parse_wide_rows
     from assessment.io.template import is_template_header, template_rows
@@ -169,6 +173,8 @@ def _records(
         )
         return [], problems
     ws, header, layout = picked
+    if layouts is not None:
+        layouts.append(layout)
     rows: Iterator[dict[str, Any]] = _rows(ws, header)
     if layout == "long" and is_template_header(header):
         rows = template_rows(rows)
