@@ -445,7 +445,7 @@ def import_file(
 
     Re-importing the same file changes nothing (answers are upserted by wave, respondent, item).
     """
-    from assessment.io.responses import declared_instrument, read_records
+    from assessment.io.responses import declared_instrument, layout_and_sheet, read_records
     from assessment.responses import choose_instrument, records_to_response_set
     from assessment.store.service import bound_instruments, using_engine, write_waves
 
@@ -457,7 +457,7 @@ def import_file(
     with using_engine(db) as engine, _no_gc():
         layouts: list[str] = []
         records, found, declared = read_records(path, wave=wave, layouts=layouts)
-        layout = layouts[0] if layouts else "long"
+        layout, sheet = layout_and_sheet(layouts)
         notes = [str(p) for p in found if p.warning]
         problems = [p for p in found if not p.warning]
         if not records and not problems:
@@ -484,6 +484,7 @@ def import_file(
                     source=source,
                     wave=name or None,
                     files=[(source, len(recs), layout)],
+                    sheet=sheet,
                 )
             except ResponseError as exc:
                 problems.extend(exc.problems)

@@ -104,7 +104,7 @@ def test_spreadsheet_cells_as_numbers_and_flags(mini_instrument):
             "department": "IT",
             "item": "MET-01",
             "current": "3.0",
-            "target": "n/a",
+            "target": "",
             "na": 0,
         },
     ]
@@ -899,3 +899,59 @@ def test_wide_import_problems_name_the_real_columns(tmp_path, mini_instrument):
     with pytest.raises(ResponseError) as err:
         import_file(db, path, org="a", instrument=mini_instrument)
     assert [p.column for p in err.value.problems] == ["CUL-01.target"]
+
+
+# Review finding 14: N/A in the target cell was read differently from N/A in the current cell.
+
+
+@pytest.mark.parametrize(
+    ("current", "target"), [("N/A", "4"), ("3", "N/A"), ("n/a", "n/a"), ("N/A", ""), ("", "NA")]
+)
+def test_na_in_either_rating_cell_follows_one_rule(tmp_path, mini_instrument, current, target):
+    """N/A in current or target marks the answer not applicable; the other cell must be empty."""
+    path = write(
+        tmp_path,
+        "wave,respondent,role,department,item,current,target\n"
+        f"W,R1,executive,HR,CUL-01,{current},{target}\n",
+    )
+    rated = any(c not in ("", "N/A", "n/a", "NA") for c in (current, target))
+    if rated:
+        with pytest.raises(ResponseError, match="na is true but CUL-01 also has a rating"):
+            read_responses(path, mini_instrument)
+    else:
+        rs = read_responses(path, mini_instrument)
+        assert rs.na[0, 0] and np.isnan(rs.current[0, 0]) and np.isnan(rs.target[0, 0])
+
+
+def test_xlsx_formula_without_a_saved_value_is_a_problem_naming_the_cell(tmp_path, mini_instrument):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Responses"
+    ws.append(["wave", "respondent", "role", "department", "item", "current", "target"])
+    ws.append(["W", "R1", "executive", "HR", "CUL-01", "=1+1", 4])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    (p,) = err.value.problems
+    assert (p.sheet, p.row, p.column) == ("Responses", 2, "current")
+    assert p.message.startswith("cell F2 holds the formula =1+1 with no saved value")
+
+
+def test_xlsx_problems_found_against_the_instrument_name_the_sheet(tmp_path, mini_instrument):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Answers"
+    ws.append(["wave", "respondent", "role", "department", "item", "current", "target"])
+    ws.append(["W", "R1", "executive", "HR", "CUL-01", 9, 4])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    assert str(err.value.problems[0]).startswith(
+        f"{path}, sheet 'Answers', row 2, column 'current'"
+    )

@@ -14,8 +14,10 @@ does ``centric import`` (:func:`assessment.service.import_file`). Every format g
    waves) and builds the arrays. Import is all-or-nothing: when any problem exists it raises one
    :class:`ResponseError` listing all of them, with row and column.
 
-Cell conventions: ``""``, ``NA`` and ``N/A`` (any case) are missing; a rating cell reading ``NA`` or
-``N/A`` also marks the answer as explicitly not applicable. ``na`` accepts true/false, 1/0, yes/no.
+Cell conventions: ``""``, ``NA`` and ``N/A`` (any case) are missing; a rating cell (current *or*
+target) reading ``NA`` or ``N/A`` marks the answer as explicitly not applicable, and then the other
+rating cell must be empty: ``current = N/A`` with a target and ``target = N/A`` with a current
+rating are both refused ("na is true but ... also has a rating"). ``na`` accepts true/false, 1/0, yes/no.
 Ratings must be whole numbers (``4`` or ``4.0``). Rows are numbered as a spreadsheet shows them: the
 header is row 1, the first data row is row 2.
 """
@@ -52,6 +54,7 @@ __all__ = [
     "WIDE_REQUIRED",
     "declared_instrument",
     "detect_layout",
+    "layout_and_sheet",
     "parse_long_rows",
     "parse_wide_rows",
     "read_records",
@@ -359,7 +362,8 @@ def _parse_long(
         elif c == "" or c is None:
             target = None
         else:
-            target = _rating(ctx, c, row_no, "target", item)[0]
+            target, na_tgt = _rating(ctx, c, row_no, "target", item)
+            na_cur = na_cur or na_tgt
         c = values[i_na]
         na = na_cells.get(c) if type(c) is str else None
         if na is None:
@@ -473,8 +477,8 @@ def parse_wide_rows(
             ):
                 continue
             current, na_cur = _rating(ctx, cells[0], row_no, item, item)
-            target, _ = _rating(ctx, cells[1], row_no, f"{item}.target", item)
-            na = _flag(ctx, cells[2], row_no, f"{item}.na") or na_cur
+            target, na_tgt = _rating(ctx, cells[1], row_no, f"{item}.target", item)
+            na = _flag(ctx, cells[2], row_no, f"{item}.na") or na_cur or na_tgt
             try:
                 confidence = _parse_int(conf_cell)
             except ValueError:
@@ -643,7 +647,8 @@ def read_records(
     instrument named for the whole file (JSON ``"instrument"``, a template's hidden ``_centric``
     sheet). Problems are appended to ``problems`` when given; the file's layout (``"long"`` or
     ``"wide"``, when it could be told) is appended to ``layouts`` when given, so that later
-    problems can name a wide file's real columns (``CUL-01.target``).
+    problems can name a wide file's real columns (``CUL-01.target``); for a workbook it is
+    followed by ``"sheet:NAME"``, the sheet read (see :func:`layout_and_sheet`).
     """
     path = Path(path)
     ctx = _Ctx(str(path), None, problems if problems is not None else [])
@@ -665,6 +670,13 @@ def read_records(
     if suffix == ".json":
         return _read_json(path, ctx, wave)
     return _read_csv(path, ctx, wave, layouts), ctx.problems, {}
+
+
+def layout_and_sheet(layouts: Sequence[str]) -> tuple[str, str | None]:
+    """``(layout, sheet)`` from what :func:`read_records` put in its ``layouts`` list."""
+    layout = next((x for x in layouts if not x.startswith("sheet:")), "long")
+    sheet = next((x[6:] for x in layouts if x.startswith("sheet:")), None)
+    return layout, sheet
 
 
 def _is_zip(path: Path) -> bool:
@@ -783,19 +795,27 @@ def read_wave(
     problems: list[Problem] = []
     declared: list[str] = []
     counts: list[tuple[str, int, str]] = []
+    sheet: str | None = None
     for p in paths:
         layout: list[str] = []
         recs, _, found = read_records(p, wave=wave, problems=problems, layouts=layout)
         named = declared_instrument(found, wave)
         records.extend(recs)
-        counts.append((str(p), len(recs), layout[0] if layout else "long"))
+        kind, sheet = layout_and_sheet(layout)
+        counts.append((str(p), len(recs), kind))
         if named:
             declared.append(named)
     inst = choose_instrument(source, declared, instrument, problems=problems)
     if not records and any(not p.warning for p in problems):
         raise ResponseError(problems, source)
     rs = records_to_response_set(
-        inst, records, source=source, problems=problems, wave=wave, files=counts
+        inst,
+        records,
+        source=source,
+        problems=problems,
+        wave=wave,
+        files=counts,
+        sheet=sheet if len(paths) == 1 else None,
     )
     return inst, rs
 

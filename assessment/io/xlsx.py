@@ -175,13 +175,65 @@ def _records(
     ws, header, layout = picked
     if layouts is not None:
         layouts.append(layout)
+        layouts.append(f"sheet:{ws.title}")
     rows: Iterator[dict[str, Any]] = _rows(ws, header)
     if layout == "long" and is_template_header(header):
         rows = template_rows(rows)
     parse = parse_long_rows if layout == "long" else parse_wide_rows
     records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
     problems.extend(found)
+    problems.extend(_formulas_without_values(path, ws, header))
     return records, problems
+
+
+def _has_formulas(path: Path) -> bool:
+    """Some worksheet of the workbook holds a formula (an ``<f>`` element); a byte scan, so
+    workbooks without formulas are read once."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with zf.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                            return True
+                        tail = chunk[-3:]
+    return False
+
+
+def _formulas_without_values(path: Path, ws: Any, header: list[str]) -> list[Problem]:
+    """Cells of ``ws`` holding a formula with no saved result (a file written by a program that
+    does not calculate, or ``=1+1`` typed and saved without recalculation). Read with
+    ``data_only=True`` such a cell is empty, so the answer would be silently lost: a problem
+    naming the cell instead."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not _has_formulas(path):
+        return []
+    found: list[Problem] = []
+    raw = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = raw[ws.title].iter_rows(min_row=2, values_only=True)
+        values = ws.iter_rows(min_row=2, values_only=True)
+        for r, (fs, vs) in enumerate(zip(formulas, values, strict=False), start=2):
+            for k, f in enumerate(fs[: len(header)]):
+                if isinstance(f, str) and f.startswith("=") and (k >= len(vs) or vs[k] is None):
+                    cell = f"{get_column_letter(k + 1)}{r}"
+                    found.append(
+                        Problem(
+                            f"cell {cell} holds the formula {f} with no saved value; open the "
+                            "workbook in Excel and save it (Excel stores the result), or type "
+                            "the value",
+                            str(path),
+                            r,
+                            header[k] or None,
+                            ws.title,
+                        )
+                    )
+    finally:
+        raw.close()
+    return found
 
 
 def _declared(wb: Workbook) -> dict[str, str]:
