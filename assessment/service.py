@@ -369,7 +369,7 @@ class ImportResult:
     def describe(self) -> str:
         parts = [
             f"wave {w.wave} ({w.instrument}): {w.respondents} respondents, {w.answers} answers "
-            f"({w.inserted} new, {w.updated} already present and updated)"
+            f"({w.inserted} new, {w.changed} changed, {w.unchanged} unchanged)"
             for w in self.waves
         ]
         return f"imported {self.source} into {self.organisation}: " + "; ".join(parts)

@@ -196,10 +196,14 @@ def test_reimport_is_idempotent_and_updates(store, tmp_path, mini):
     import_file(store, f, org="acme", instrument=mini)
     again = import_file(store, f, org="acme", instrument=mini)
     assert again.inserted == 0 and again.waves[0].updated == len(rows)
+    # review polish: an identical re-import says nothing changed
+    assert (again.waves[0].changed, again.waves[0].unchanged) == (0, len(rows))
+    assert f"(0 new, 0 changed, {len(rows)} unchanged)" in again.describe()
     assert count(store, "responses") == len(rows)
     assert count(store, "respondents") == 5
     rows[0]["current"], rows[0]["na"] = 5, "false"
-    import_file(store, write_rows(tmp_path / "b.csv", rows), org="acme", instrument=mini)
+    third = import_file(store, write_rows(tmp_path / "b.csv", rows), org="acme", instrument=mini)
+    assert (third.inserted, third.waves[0].changed) == (0, 1)
     rs = load_wave_responses(store, "acme", "W1", instrument=mini)
     assert rs.current[0, 0] == 5
     assert count(store, "responses") == len(rows)

@@ -168,11 +168,18 @@ class WriteResult:
     respondents: int
     answers: int
     inserted: int
+    changed: int = 0
+    """Answers that already existed (same wave, respondent and item) with other values."""
 
     @property
     def updated(self) -> int:
-        """Answers that already existed (same wave, respondent and item) and were overwritten."""
+        """Answers that already existed (same wave, respondent and item), changed or not."""
         return self.answers - self.inserted
+
+    @property
+    def unchanged(self) -> int:
+        """Answers that already existed with the same values (nothing was written for them)."""
+        return self.updated - self.changed
 
 
 def _bind_wave(conn: Connection, org_id: int, org: str, wave: str, instrument: Instrument) -> int:
@@ -295,6 +302,33 @@ def write_wave(
         or rec.confidence is not None
         or rec.comment
     ]
+    changed = 0
+    if before:  # a re-import: write only new and changed answers, and count them
+        stored = {
+            (rid, item): tuple(vals)
+            for rid, item, *vals in conn.execute(
+                sa.select(
+                    t.c.respondent_id,
+                    t.c.item,
+                    t.c.current,
+                    t.c.target,
+                    t.c.na,
+                    t.c.confidence,
+                    t.c.comment,
+                ).where(t.c.wave_id == wave_id)
+            )
+        }
+        fresh = []
+        for row in rows:
+            old = stored.get((row[1], row[2]))
+            if old is None:
+                fresh.append(row)
+            elif old != (row[3], row[4], bool(row[5]), row[6], row[7]):
+                changed += 1
+                fresh.append(row)
+        answers, rows = len(rows), fresh
+    else:
+        answers = len(rows)
     if rows:
         ins = _insert(conn, t)
         _executemany(
@@ -313,8 +347,9 @@ def write_wave(
         wave=wave,
         instrument=instrument.ref,
         respondents=len(responses.respondents),
-        answers=len(rows),
+        answers=answers,
         inserted=after - before,
+        changed=changed,
     )
 
 
