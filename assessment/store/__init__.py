@@ -61,6 +61,7 @@ __all__ = [
     "write_waves",
 ]
 
+
 def upgrade_db(db: str | None = None, revision: str = "head") -> tuple[str | None, str]:
     """Create or upgrade the schema of ``db`` (a missing SQLite file is created).
     Returns ``(revision before, revision after)``."""
