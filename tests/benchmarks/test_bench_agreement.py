@@ -12,33 +12,16 @@ the ratio are printed, and the ratio is asserted:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import krippendorff
 import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
+from _timing import best_of_pair
 
 from scoring import agreement as ag
 
 pytestmark = pytest.mark.bench
-
-
-def _best_of_pair(
-    ours: Callable[[], object], theirs: Callable[[], object], n: int
-) -> tuple[float, float]:
-    ours(), theirs()  # warm up (imports, caches)
-    t_ours, t_theirs = [], []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        ours()
-        t_ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        theirs()
-        t_theirs.append(time.perf_counter() - t0)
-    return min(t_ours), min(t_theirs)
 
 
 def _report(name: str, ours: float, theirs: float) -> float:
@@ -64,10 +47,11 @@ def test_bench_krippendorff_alpha_vs_package(coders_units, level):
     a = ag.krippendorff_alpha(x, level)
     b = krippendorff.alpha(x, level_of_measurement=level)
     assert a == pytest.approx(b, abs=1e-10)
-    ours, theirs = _best_of_pair(
+    ours, theirs = best_of_pair(
         lambda: ag.krippendorff_alpha(x, level),
         lambda: krippendorff.alpha(x, level_of_measurement=level),
         n=7,
+        warmup=True,
     )
     ratio = _report(f"krippendorff_alpha[{level}] 200x2000", ours, theirs)
     assert ratio >= 1.0, f"ours is slower than the krippendorff package ({ratio:.2f}x)"
@@ -87,6 +71,6 @@ def test_bench_icc_vs_pingouin():
 
     ref = theirs().set_index("Type")
     assert ag.icc(x).icc2 == pytest.approx(ref.at["ICC(A,1)", "ICC"], abs=1e-10)
-    ours_t, theirs_t = _best_of_pair(lambda: ag.icc(x), theirs, n=7)
+    ours_t, theirs_t = best_of_pair(lambda: ag.icc(x), theirs, n=7, warmup=True)
     ratio = _report("icc 200x8 vs pingouin.intraclass_corr", ours_t, theirs_t)
     assert ratio >= 20.0, f"icc is only {ratio:.1f}x faster than pingouin (need >= 20x)"

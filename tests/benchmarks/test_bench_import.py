@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-import time
-from collections.abc import Callable
 
 import pytest
+from _timing import best_interleaved
 
 from assessment.io.writers import write_csv
 from assessment.service import import_file
@@ -26,17 +25,6 @@ from assessment.store import upgrade_db
 
 pytestmark = pytest.mark.bench
 ROWS = 50_000
-
-
-def _best_interleaved(fns: dict[str, Callable[[int], object]], repeat: int = 5) -> dict[str, float]:
-    """Best wall time of each function, running them in turn ``repeat`` times."""
-    best = dict.fromkeys(fns, float("inf"))
-    for k in range(repeat):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            fn(k)
-            best[name] = min(best[name], time.perf_counter() - t0)
-    return best
 
 
 def test_import_50k_rows_within_3x_of_csv_executemany(tmp_path, instrument):
@@ -78,7 +66,7 @@ def test_import_50k_rows_within_3x_of_csv_executemany(tmp_path, instrument):
     def schema(k: int) -> None:
         upgrade_db(str(tmp_path / f"schema{k}.db"))
 
-    best = _best_interleaved({"schema": schema, "baseline": baseline, "centric": centric})
+    best = best_interleaved({"schema": schema, "baseline": baseline, "centric": centric})
     t_schema = best["schema"]
     t_base = best["baseline"] - t_schema
     t_centric = best["centric"] - t_schema

@@ -16,30 +16,16 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _timing import best_of_pair
 
 from assessment.io import read_responses, write_csv
 from assessment.model import get_instrument
 from assessment.synthetic import northwind
 
 pytestmark = pytest.mark.bench
-
-
-def _best_of_pair(
-    ours: Callable[[], object], base: Callable[[], object], n: int = 3
-) -> tuple[float, float]:
-    t_ours, t_base = [], []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        ours()
-        t_ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        base()
-        t_base.append(time.perf_counter() - t0)
-    return min(t_ours), min(t_base)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +59,7 @@ def test_read_10k_respondents_vs_csv_floor(big):
                 n += 1
         return n
 
-    ours, base = _best_of_pair(lambda: read_responses(path, inst), floor)
+    ours, base = best_of_pair(lambda: read_responses(path, inst), floor)
     rows = floor()
     print(
         f"\nread {rows:,} rows: read_responses {ours:.2f} s, csv.DictReader floor {base:.2f} s, "
@@ -108,7 +94,7 @@ def test_write_10k_respondents_vs_csv_writer(big, tmp_path):
         with Path(tmp_path / "base.csv").open("w", newline="") as fh:
             csv.writer(fh).writerows(records)
 
-    ours, floor = _best_of_pair(lambda: write_csv(rs, tmp_path / "ours.csv"), base)
+    ours, floor = best_of_pair(lambda: write_csv(rs, tmp_path / "ours.csv"), base)
     print(
         f"\nwrite {len(records):,} rows: write_csv {ours:.2f} s, csv.writer floor {floor:.2f} s, ratio {ours / floor:.1f}×"
     )
