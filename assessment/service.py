@@ -1,5 +1,6 @@
 """Use cases shared by the CLI, the web app and the demo: load responses, score a wave, save results,
-import a response file into the database and export it again.
+build the team, personal and trend PDF reports, import a response file into the database and export
+it again.
 
 Glue between :mod:`assessment.io` (files), :mod:`assessment.store` (the database) and
 :mod:`scoring`; those layers do not import each other. Each function does one use case and raises
@@ -21,7 +22,7 @@ import gc
 import io
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
     from assessment.model import Instrument
     from assessment.responses import ResponseRecord, ResponseSet
     from assessment.store.service import WriteResult
-    from scoring.results import ScoreOptions, WaveResult
+    from reports.batch import Writer
+    from reports.options import ReportOptions
+    from scoring.results import BusinessCaseParams, ScoreOptions, WaveResult
 
 __all__ = [
     "DEFAULT_MAX_MB",
@@ -47,9 +50,12 @@ __all__ = [
     "export_file",
     "from_response_set",
     "import_file",
+    "individual_report",
+    "individual_reports",
     "load_instrument_ref",
     "load_responses",
     "load_stored_responses",
+    "report_score_options",
     "response_warnings",
     "result_dict",
     "result_json",
@@ -57,6 +63,8 @@ __all__ = [
     "run_demo",
     "score_responses",
     "summary_csv",
+    "team_report",
+    "trend_report",
     "write_result_files",
 ]
 
@@ -162,6 +170,112 @@ def score_responses(loaded: LoadedResponses, options: ScoreOptions | None = None
     from scoring.wave import score_wave
 
     return score_wave(loaded.instrument, loaded.responses, options)
+
+
+# -- reports ------------------------------------------------------------------------------------
+#
+# Each report use case refuses a wave with fewer than k = ``options.min_group`` respondents (unless
+# ``options.named_workshop``) before scoring, scores it with the report's k and the instrument's
+# management roles, and renders with :mod:`reports`; WeasyPrint and matplotlib load only here.
+
+
+def report_score_options(k: int, business: BusinessCaseParams | None = None) -> ScoreOptions:
+    """Scoring options for a report with anonymity threshold ``k``: ``min_group = max(k, 3)``, the
+    instrument's management roles (``management_roles=None``), the other defaults of DESIGN §6.
+
+    Group statistics (AGI, perception gap, department means) thus need ``max(k, 3)`` respondents in
+    scoring too: a named workshop may show groups below 3 in the report, but an AGI is never
+    computed from fewer than 3 people (DESIGN §6). ``business``: the business-case parameters
+    (``None`` = Wood's worked example).
+    """
+    from scoring.results import ScoreOptions
+
+    return ScoreOptions(min_group=max(k, 3), management_roles=None, business=business)
+
+
+def _require_k(loaded: LoadedResponses, options: ReportOptions, report: str) -> None:
+    """Refuse a wave with fewer than k respondents before scoring and rendering."""
+    from reports.anonymity import require_population
+
+    rs = loaded.responses
+    require_population(rs.n_respondents, options.min_group, options.named_workshop, report, rs.wave)
+
+
+def _score_for_report(loaded: LoadedResponses, options: ReportOptions) -> WaveResult:
+    return score_responses(loaded, report_score_options(options.min_group))
+
+
+def team_report(loaded: LoadedResponses, options: ReportOptions) -> bytes:
+    """The team/workshop report of one wave as PDF bytes (a :class:`ReportError` below k)."""
+    from reports import render_team_pdf
+
+    _require_k(loaded, options, "team report")
+    result = _score_for_report(loaded, options)
+    return render_team_pdf(result, loaded.responses, loaded.instrument, options)
+
+
+def individual_report(loaded: LoadedResponses, options: ReportOptions, respondent: str) -> bytes:
+    """One respondent's personal report as PDF bytes; the wave needs k respondents, as the report
+    compares the respondent with the team."""
+    from reports import render_individual_pdf
+
+    _require_k(loaded, options, "personal report (it compares with the team)")
+    result = _score_for_report(loaded, options)
+    return render_individual_pdf(result, loaded.responses, loaded.instrument, respondent, options)
+
+
+def individual_reports(
+    loaded: LoadedResponses,
+    options: ReportOptions,
+    out_dir: str | Path,
+    *,
+    workers: int = 2,
+    check_path: Callable[[Path], None] | None = None,
+    progress: Callable[[Path], None] | None = None,
+    write: Writer | None = None,
+) -> list[Path]:
+    """One personal report per respondent into ``out_dir`` (created one level deep if missing);
+    returns the paths written, in respondent id order.
+
+    Before scoring: the wave must have k respondents, and ``check_path`` (e.g. "never overwrite an
+    input file") is called with every file that will be written, so a refused name costs nothing.
+    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`.
+    """
+    from assessment.io.atomic import atomic_write_bytes
+    from reports.batch import individual_filenames, write_individual_reports
+
+    _require_k(loaded, options, "personal report (it compares with the team)")
+    if check_path is not None:
+        names = individual_filenames([r.id for r in loaded.responses.respondents])
+        for name in names.values():
+            check_path(Path(out_dir) / name)
+    result = _score_for_report(loaded, options)
+    return write_individual_reports(
+        result,
+        loaded.responses,
+        loaded.instrument,
+        out_dir,
+        options,
+        workers=workers,
+        progress=progress,
+        write=write or atomic_write_bytes,
+    )
+
+
+def trend_report(waves: Sequence[LoadedResponses], options: ReportOptions) -> bytes:
+    """The trend report over two or more waves as PDF bytes.
+
+    Waves are put in order by wave id (stable, oldest first: ``2026-H1`` before ``2026-H2``), each
+    must have k respondents, each is scored and rendered with its own instrument version.
+    """
+    from reports import render_trend_pdf
+
+    ordered = sorted(waves, key=lambda lr: lr.responses.wave)
+    for lr in ordered:
+        _require_k(lr, options, "trend report")
+    results = [_score_for_report(lr, options) for lr in ordered]
+    pairs = [(lr.instrument, lr.responses) for lr in ordered]
+    return render_trend_pdf(results, pairs, options)
 
 
 # -- results as plain data ---------------------------------------------------------------------

@@ -708,3 +708,63 @@ def test_score_csv_keeps_small_p_values_in_significant_digits():
     from assessment.service import _sig
 
     assert _sig(0.000042) == 4.2e-05 and _sig(0.6834) == 0.683 and _sig(float("nan")) is None
+
+
+def test_score_to_dev_null_writes_through_and_keeps_the_device():
+    """``-o /dev/null`` was refused as "a device"; it is now written directly (never replaced by a
+    regular file, :mod:`assessment.io.atomic`)."""
+    import os
+    import stat
+
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            str(RESPONSES / "mini-long.csv"),
+            "--instrument",
+            MINI,
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+            "-o",
+            "/dev/null",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Wrote /dev/null" in result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+LAZY_SCORING_SCRIPT = """
+import sys
+import scoring.results, reports
+from reports import ReportOptions, Theme, load_theme
+heavy = sorted(m for m in ("numpy", "scipy") if m in sys.modules)
+assert not heavy, heavy
+import scoring
+assert sorted(scoring.__all__) == ["ScoreOptions", "WaveResult", "compare_waves", "score_wave"]
+from scoring import ScoreOptions, WaveResult, compare_waves, score_wave
+from scoring.wave import score_wave as direct
+assert score_wave is direct and ScoreOptions is scoring.results.ScoreOptions
+assert "numpy" in sys.modules
+try:
+    scoring.no_such_name
+except AttributeError as exc:
+    assert "no_such_name" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+print("ok")
+"""
+
+
+def test_scoring_results_and_reports_import_without_numpy():
+    """The result dataclasses and the report option/theme types are light; scoring's public
+    functions load numpy/scipy on first use (module ``__getattr__``, PEP 562)."""
+    out = subprocess.run(
+        [sys.executable, "-c", LAZY_SCORING_SCRIPT], capture_output=True, text=True, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

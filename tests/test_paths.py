@@ -7,6 +7,7 @@ SQLite database, a missing folder, an existing folder, a device or FIFO, a pseud
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,35 @@ def test_a_folder_is_not_a_file_output(tmp_path):
         check_output_file(tmp_path / "afile" / "r.pdf")
 
 
-def test_devices_and_fifos_are_refused(tmp_path):
-    """Finding 2: an atomic rename turned /dev/full and a FIFO into regular files."""
+def test_fifos_are_refused(tmp_path):
+    """Finding 2: an atomic rename turned a FIFO into a regular file; writing it directly would
+    block until something reads it, so a FIFO stays refused."""
     fifo = tmp_path / "fifo1"
     os.mkfifo(fifo)
     with pytest.raises(OutputError, match="not a regular file"):
         check_output_file(fifo)
-    if Path("/dev/null").exists():
-        with pytest.raises(OutputError, match="not a regular file"):
-            check_output_file("/dev/null")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_character_device_is_a_write_through_target(tmp_path):
+    """``-o /dev/null`` (discard the output, e.g. to time a command) was refused as "a device";
+    the atomic writer writes a character device directly, so the check lets it through, without
+    probing /dev for a temporary file, and returns the device itself."""
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    assert check_output_file("/dev/null") == Path("/dev/null")
+    link = tmp_path / "sink"
+    link.symlink_to("/dev/null")
+    assert check_output_file(link) == Path("/dev/null")  # a link to a device: the device
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_an_unwritable_character_device_is_refused(monkeypatch):
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(OutputError, match="the device /dev/null is not writable for you"):
+        check_output_file("/dev/null")
 
 
 def test_a_symlink_is_followed_to_its_target(tmp_path):

@@ -300,3 +300,101 @@ def test_trend_wording_for_no_capability_more_aligned():
 
     assert _n_of(0, 7) == "none of them"
     assert _n_of(1, 7) == "1 of 7 capabilities"
+
+
+# -- report use cases live in assessment.service (DESIGN §3: the CLI only parses and writes) ----
+
+
+@pytest.fixture
+def no_scoring(monkeypatch):
+    """Record the waves and options ``assessment.service`` scores, without scoring them."""
+    from assessment import service
+
+    calls: list[tuple[str, object]] = []
+
+    def fake_score(loaded, options=None):
+        calls.append((loaded.responses.wave, options))
+        return f"result {loaded.responses.wave}"
+
+    monkeypatch.setattr(service, "score_responses", fake_score)
+    return calls
+
+
+def _loaded(rs, inst):
+    from assessment.service import LoadedResponses
+
+    return LoadedResponses(inst, rs)
+
+
+def test_service_trend_report_sorts_waves_and_pairs_each_with_its_instrument(
+    wave, monkeypatch, no_scoring
+):
+    import reports
+    from assessment import service
+
+    inst, rs1, _wr = wave
+    rs2 = replace(rs1, wave="2026-H2")
+    seen = {}
+
+    def fake_render(results, pairs, options):
+        seen.update(results=results, pairs=pairs, options=options)
+        return b"%PDF trend"
+
+    monkeypatch.setattr(reports, "render_trend_pdf", fake_render)
+    opts = ReportOptions(min_group=7, min_group_comments=7)
+    pdf = service.trend_report([_loaded(rs2, inst), _loaded(rs1, inst)], opts)
+    assert pdf == b"%PDF trend"
+    assert [w for w, _ in no_scoring] == ["2026-H1", "2026-H2"]  # oldest first
+    assert all(o.min_group == 7 and o.management_roles is None for _, o in no_scoring)
+    assert seen["results"] == ["result 2026-H1", "result 2026-H2"]
+    assert [(i, r.wave) for i, r in seen["pairs"]] == [(inst, "2026-H1"), (inst, "2026-H2")]
+    assert seen["options"] is opts
+
+
+def test_service_team_report_refuses_a_wave_below_k_before_scoring(wave, no_scoring):
+    from assessment import service
+
+    inst, rs, _wr = wave
+    with pytest.raises(ReportError, match="team report needs at least 61"):
+        service.team_report(_loaded(rs, inst), ReportOptions(min_group=61, min_group_comments=61))
+    with pytest.raises(ReportError, match="trend report needs at least 61"):
+        service.trend_report(
+            [_loaded(rs, inst)], ReportOptions(min_group=61, min_group_comments=61)
+        )
+    assert no_scoring == []
+
+
+def test_service_individual_reports_checks_every_file_before_scoring(wave, tmp_path, no_scoring):
+    from assessment import service
+
+    inst, rs, _wr = wave
+    checked: list[Path] = []
+
+    def refuse_third(path: Path) -> None:
+        checked.append(path)
+        if len(checked) == 3:
+            raise OutputError(f"the output {path} is the input file")
+
+    with pytest.raises(OutputError, match="is the input file"):
+        service.individual_reports(
+            _loaded(rs, inst), ReportOptions(), tmp_path, check_path=refuse_third
+        )
+    assert no_scoring == [] and list(tmp_path.iterdir()) == []
+    assert all(p.parent == tmp_path and p.name.startswith("individual-") for p in checked)
+
+
+def test_report_team_to_dev_null(csv_file, monkeypatch):
+    """``-o /dev/null`` is written through (the device stays a device); rendering is stubbed,
+    the CLI only calls ``service.team_report`` and writes its bytes."""
+    import os
+    import stat
+
+    from assessment import service
+
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    monkeypatch.setattr(service, "team_report", lambda loaded, options: b"%PDF-1.7 stub")
+    r = _invoke("team", str(csv_file), "-o", "/dev/null")
+    assert r.exit_code == 0, r.output
+    assert "Wrote /dev/null" in r.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -489,11 +489,20 @@ def test_perception_gap_hidden_when_management_is_below_k(wave):
 
 def test_report_scoring_uses_the_report_k_and_the_instruments_roles():
     """H2 (CLI): `report team --min-group 9` scored with the default min_group 3."""
-    from assessment.cli.report import _score_options
+    from assessment.service import report_score_options
+    from scoring.results import BusinessCaseParams
 
-    assert _score_options(ReportOptions(min_group=9, min_group_comments=9)).min_group == 9
-    assert _score_options(ReportOptions(min_group=2, named_workshop=True)).min_group == 3
-    assert _score_options(ReportOptions()).management_roles is None
+    assert (
+        report_score_options(ReportOptions(min_group=9, min_group_comments=9).min_group).min_group
+        == 9
+    )
+    assert (
+        report_score_options(ReportOptions(min_group=2, named_workshop=True).min_group).min_group
+        == 3
+    )
+    assert report_score_options(ReportOptions().min_group).management_roles is None
+    business = BusinessCaseParams()
+    assert report_score_options(5, business).business is business
 
 
 def test_perception_row_dashed_when_a_side_has_fewer_than_k_scores(wave):

@@ -13,11 +13,16 @@ fix) when
   through a hard link or symlink (:func:`os.path.samefile`);
 - the folder it goes into does not exist (``-o FILE`` never creates folders: a typo would scatter
   them; an output *folder* may itself be missing, it is then created one level deep by the writer);
-- a file output is an existing folder, a device, a FIFO or a socket (an atomic rename would replace
-  the special file with a regular one), or a folder output is an existing file;
+- a file output is an existing folder, a FIFO (a write would block until something reads it), a
+  socket or a block device (an atomic rename would replace the special file with a regular one),
+  or a folder output is an existing file;
 - the folder cannot be written (probed by creating and removing a temporary file, which also
   catches read-only and pseudo file systems such as ``/proc`` where :func:`os.access` says yes to
   root).
+
+A character device (``-o /dev/null``, ``/dev/stdout``) is a write-through target: it is returned
+as is, without probing its folder (``/dev`` itself is not writable for most users), provided it
+can be opened for writing; the atomic writer writes such a device directly, never replacing it.
 
 A symbolic link given as ``-o`` is followed: :func:`check_output_file` returns the link's target,
 so writing replaces the target and keeps the link. Writing can still fail later (disk full); the
@@ -109,6 +114,15 @@ def _existing_folder(folder: Path, target: Path) -> None:
         )
 
 
+def _writable_device(device: Path, given: Path) -> Path:
+    """``device`` (a character device) if this process may write it, else an :class:`OutputError`."""
+    if not os.access(device, os.W_OK):
+        raise OutputError(
+            f"cannot write {given}: the device {device} is not writable for you; choose a file"
+        )
+    return device
+
+
 def check_output_file(
     path: str | Path, *, inputs: Iterable[str | Path] = (), db: str | Path | None = None
 ) -> Path:
@@ -130,9 +144,11 @@ def check_output_file(
         )
     if out.exists():
         mode = out.stat().st_mode
+        if stat.S_ISCHR(mode):
+            return _writable_device(out, Path(path))
         if not stat.S_ISREG(mode):
             raise OutputError(
-                f"cannot write {path}: it is a device, FIFO or socket, not a regular file; "
+                f"cannot write {path}: it is a FIFO, socket or block device, not a regular file; "
                 "give a file name"
             )
     folder = out.parent

@@ -1,12 +1,11 @@
 """``centric report``: team, individual and trend PDF reports.
 
-Thin: check the output path first (:mod:`assessment.cli._paths`: never an input file or the
-database, its folder must exist, so a bad ``-o`` fails in a second, before loading and rendering),
-refuse a wave with fewer than k respondents (unless ``--named-workshop``), load responses
-(shared ``responses_source`` options), score them with the report's
-anonymity threshold (``ScoreOptions.min_group = max(k, 3)``, management roles from the
-instrument), hand the result to :mod:`reports`, write the PDF atomically. WeasyPrint and
-matplotlib are imported inside commands.
+Thin: parse the options, check the output path first (:mod:`assessment.cli._paths`: never an
+input file or the database, its folder must exist, so a bad ``-o`` fails in a second, before
+loading and rendering), load responses (shared ``responses_source`` options), call one use case of
+:mod:`assessment.service` (``team_report``, ``individual_report``, ``individual_reports``,
+``trend_report``: refuse a wave below k, score with the report's k, render) and write the PDF
+atomically. WeasyPrint and matplotlib are imported only when a report is rendered.
 """
 
 from __future__ import annotations
@@ -14,11 +13,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from assessment.cli._common import load_responses, responses_source, user_errors
+
+if TYPE_CHECKING:
+    from reports.options import ReportOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,7 +77,8 @@ def _options(
     report_date: str | None,
     template_dir: Path | None,
     default_k: int = 3,
-) -> Any:
+) -> ReportOptions:
+    """The report options from the command line; k defaults to ``default_k`` (trend: 5)."""
     from reports import ReportOptions, load_theme
 
     k = min_group or default_k
@@ -89,35 +92,6 @@ def _options(
         template_dir=template_dir,
         report_date=report_date,
     )
-
-
-def _score(loaded: Any, options: Any) -> Any:
-    """Score one wave for a report with k = ``options.min_group``.
-
-    Group statistics (AGI, perception, department means) then need ``max(k, 3)`` respondents in
-    scoring too, and the management team is the instrument's (``management_roles=None``).
-    """
-    from assessment import service
-
-    return service.score_responses(loaded, _score_options(options))
-
-
-def _score_options(options: Any) -> Any:
-    """Scoring options for a report with k = ``options.min_group``: ``min_group = max(k, 3)``,
-    the instrument's management roles."""
-    from dataclasses import replace
-
-    from scoring.results import ScoreOptions
-
-    return replace(ScoreOptions(), min_group=max(options.min_group, 3), management_roles=None)
-
-
-def _require_k(loaded: Any, options: Any, report: str) -> None:
-    """Refuse a wave with fewer than k respondents before scoring and rendering."""
-    from reports.anonymity import require_population
-
-    rs = loaded.responses
-    require_population(rs.n_respondents, options.min_group, options.named_workshop, report, rs.wave)
 
 
 def _write(path: Path, pdf: bytes) -> None:
@@ -165,15 +139,13 @@ def team(
     **opts: Any,
 ) -> None:
     """The team/workshop report: findings, maturity, alignment, roadmap, appendices."""
+    from assessment import service
     from assessment.cli._paths import check_output_file
-    from reports import render_team_pdf
 
     output = check_output_file(output, inputs=files, db=db)
     options = _options(**opts)
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    _require_k(loaded, options, "team report")
-    result = _score(loaded, options)
-    _write(output, render_team_pdf(result, loaded.responses, loaded.instrument, options))
+    _write(output, service.team_report(loaded, options))
 
 
 @report.command()
@@ -206,6 +178,7 @@ def individual(
     **opts: Any,
 ) -> None:
     """Personal reports: a respondent's view against the team's median and spread."""
+    from assessment import service
     from assessment.cli._paths import check_output_dir, check_output_file, refuse_inputs
 
     if bool(respondent) == all_:
@@ -216,36 +189,19 @@ def individual(
         output = check_output_dir(output, inputs=files)
     options = _options(**opts)
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    _require_k(loaded, options, "personal report (it compares with the team)")
-    if all_:
-        from reports.batch import individual_filenames
-
-        names = individual_filenames([r.id for r in loaded.responses.respondents])
-        for name in names.values():  # an input file inside the folder is never overwritten
-            refuse_inputs(output / name, files, db)
-    result = _score(loaded, options)
     if respondent:
-        from reports import render_individual_pdf
-
-        pdf = render_individual_pdf(
-            result, loaded.responses, loaded.instrument, respondent, options
-        )
-        _write(output, pdf)
+        _write(output, service.individual_report(loaded, options, respondent))
         return
-    from assessment.io.atomic import atomic_write_bytes
-    from reports.batch import write_individual_reports
-
     n = loaded.responses.n_respondents
     with click.progressbar(length=n, label="Personal reports", file=sys.stderr) as bar:
-        paths = write_individual_reports(
-            result,
-            loaded.responses,
-            loaded.instrument,
-            output,
+        paths = service.individual_reports(
+            loaded,
             options,
+            output,
             workers=workers,
+            # an input file inside the folder is never overwritten
+            check_path=lambda path: refuse_inputs(path, files, db),
             progress=lambda _p: bar.update(1),
-            write=atomic_write_bytes,
         )
     click.echo(f"Wrote {len(paths)} personal report{'s' * (len(paths) != 1)} to {output}", err=True)
 
@@ -265,17 +221,12 @@ def individual(
 def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **opts: Any) -> None:
     """The trend report over two or more waves: one response file per wave, in any order (the
     waves are put in order by wave id, e.g. 2026-H1 before 2026-H2)."""
+    from assessment import service
     from assessment.cli._paths import check_output_file
-    from reports import render_trend_pdf
 
     if len(files) < 2:
         raise click.UsageError("a trend report needs two or more response files, one per wave")
     output = check_output_file(output, inputs=files)
     options = _options(**opts, default_k=5)
     loaded = [load_responses([f], instrument_ref) for f in files]
-    loaded.sort(key=lambda lr: lr.responses.wave)  # stable: by wave id, oldest first
-    for lr in loaded:
-        _require_k(lr, options, "trend report")
-    results = [_score(lr, options) for lr in loaded]
-    pairs = [(lr.instrument, lr.responses) for lr in loaded]  # each wave with its own instrument
-    _write(output, render_trend_pdf(results, pairs, options))
+    _write(output, service.trend_report(loaded, options))  # sorted by wave id in the service
