@@ -455,6 +455,28 @@ def run_demo(
     return run
 
 
+def demo_reports(
+    run: DemoRun, out_dir: str | Path, progress: Callable[[Path], None] | None = None
+) -> list[Path]:
+    """The demo's PDFs into ``out_dir``: a team report per wave, the trend report and a personal
+    report per respondent of the last wave, themed for Northwind Telecom. Returns the paths."""
+    from assessment.io.atomic import atomic_write_bytes
+    from reports import ReportOptions
+    from reports.batch import write_demo_reports
+    from reports.theme import theme_from_data
+
+    options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
+    return write_demo_reports(
+        run.instrument,
+        run.waves,
+        run.results,
+        out_dir,
+        options,
+        progress=progress,
+        write=atomic_write_bytes,
+    )
+
+
 # -- import and export -------------------------------------------------------------------------
 
 DEFAULT_MAX_MB = 50

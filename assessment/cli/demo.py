@@ -66,23 +66,11 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
     if not reports:
         return
 
-    from reports import ReportOptions
-    from reports.batch import write_demo_reports
-    from reports.theme import theme_from_data
-
-    report_options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
     with click.progressbar(
         length=run.waves[-1].n_respondents,
         label="Personal reports",
         file=sys.stderr,
     ) as bar:
-        written = write_demo_reports(
-            run.instrument,
-            run.waves,
-            run.results,
-            out / "reports",
-            report_options,
-            progress=lambda _path: bar.update(1),
-        )
+        written = service.demo_reports(run, out / "reports", progress=lambda _path: bar.update(1))
     for path in written:
         click.echo(str(path))
