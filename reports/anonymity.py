@@ -63,9 +63,6 @@ class Suppression:
     def hidden(self) -> tuple[str, ...]:
         return self.primary + self.secondary
 
-    def is_shown(self, group: str) -> bool:
-        return group in self.shown
-
 
 def suppress_groups(
     counts: Mapping[str, int],

@@ -147,8 +147,8 @@ def prepare(
         )
     cur = idx.recode(cur_raw)
     tgt = idx.recode(tgt_raw)
-    roles = [r.role for r in respondents]
-    asked = idx.asked(roles)
+    roles = responses.roles
+    asked = idx.asked(list(roles))
     s_norm, _ = respondent_scores(cur, idx, asked, opts.min_answered_share)
     t_norm, _ = respondent_scores(tgt, idx, asked, opts.min_answered_share)
     mgmt = set(opts.management)
@@ -164,6 +164,6 @@ def prepare(
         t_norm=t_norm,
         s=to_scale(s_norm, idx.cap_low, idx.cap_high),
         t=to_scale(t_norm, idx.cap_low, idx.cap_high),
-        is_mgmt=np.array([r in mgmt for r in roles], dtype=bool),
-        deps=np.array([r.department_key for r in respondents], dtype=object),
+        is_mgmt=np.isin(roles, list(mgmt)),
+        deps=responses.department_keys,
     )
