@@ -1,0 +1,76 @@
+"""The one formula-neutralising rule for every spreadsheet cell the product writes (CSV, XLSX).
+
+A text cell beginning with ``=``, ``+``, ``-``, ``@``, tab, carriage return, line feed or NUL is
+run as a formula by Excel, LibreOffice or Google Sheets (OWASP "CSV Injection", ASVS 1.2.10),
+e.g. a comment ``=HYPERLINK("http://evil.example","open")``. The rule:
+
+- :func:`neutralise` prefixes one apostrophe (which spreadsheets take as "this is text") to a
+  text that starts with any number of apostrophes followed by a trigger character. So ``=1+1``
+  is written ``'=1+1`` and a text that really starts with ``'=`` is written ``''=``; any other
+  text, including one starting with an apostrophe not followed by a trigger (``'quoted'``,
+  ``''x``), is written unchanged.
+- A text that is exactly a decimal number (``-1``, ``+2``, ``-0.25``, ``1e-3``) is a number to a
+  spreadsheet, not a formula, and is written unchanged; numbers (``int``, ``float``) are never
+  touched (:func:`neutralise_cell`).
+- :func:`restore` (used by every CSV/XLSX reader) removes exactly one apostrophe from a text that
+  starts with one or more apostrophes followed by a trigger character.
+
+``restore(neutralise(s)) == s`` for every string ``s``, so export, import and export again give
+identical files. JSON is not a spreadsheet format and is neither neutralised nor restored.
+
+>>> neutralise('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> neutralise("'=already"), restore("''=already")
+("''=already", "'=already")
+>>> neutralise("-1"), neutralise("-2+3"), neutralise("'quoted'")
+('-1', "'-2+3", "'quoted'")
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["TRIGGERS", "needs_quote", "neutralise", "neutralise_cell", "restore"]
+
+TRIGGERS = frozenset("=+-@\t\r\n\0")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _after_quotes(text: str) -> str:
+    """The first character after the leading apostrophes, ``""`` when there is none."""
+    rest = text.lstrip("'")
+    return rest[:1]
+
+
+def needs_quote(text: str) -> bool:
+    """True when :func:`neutralise` changes ``text``: apostrophes, then a trigger character, and
+    not a plain decimal number."""
+    if not text:
+        return False
+    return _after_quotes(text) in TRIGGERS and not _NUMBER.fullmatch(text)
+
+
+def neutralise(value: str) -> str:
+    """``value`` made safe as a spreadsheet text cell (see the module docstring for the rule).
+
+    >>> neutralise("@SUM(A1)"), neutralise("fine"), neutralise("\\tx")
+    ("'@SUM(A1)", 'fine', "'\\tx")
+    """
+    return "'" + value if needs_quote(value) else value
+
+
+def neutralise_cell(value: object) -> object:
+    """:func:`neutralise` for a text cell; any other value (numbers, ``None``) as it is."""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: drop exactly one leading apostrophe when apostrophes are followed
+    by a trigger character (a plain decimal number is left alone, as ``neutralise`` leaves it).
+
+    >>> restore("'=1+1"), restore("''=1"), restore("'quoted'"), restore("-1")
+    ('=1+1', "'=1", "'quoted'", '-1')
+    """
+    if text[:1] == "'" and _after_quotes(text) in TRIGGERS:
+        return text[1:]
+    return text
