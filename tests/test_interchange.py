@@ -178,7 +178,9 @@ def test_cli_db_import_export(tmp_path, mini_instrument):
     assert r.exit_code != 0
     assert runner.invoke(cli, ["db", "upgrade", "--db", db]).exit_code == 0
     r = runner.invoke(cli, ["db", "current", "--db", db])
-    assert r.output.strip() == "0001"
+    from assessment.store.migrate import head_revision
+
+    assert r.output.strip() == head_revision()
     r = runner.invoke(cli, ["import", str(f), "--db", db, "--org", "acme", "--instrument", MINI])
     assert r.exit_code == 0, r.output
     assert "1 answers (1 new" in r.output
@@ -208,3 +210,100 @@ def test_cli_score_reads_a_db_wave_on_an_instrument_file(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["instrument_ref"] == "mini@1.0.0" and data["n_respondents"] == 4
+
+
+ROUND_TRIP_TEXTS = ["=1+1", "@SUM(A1)", "+cmd", "-2+3", "'=already", "''x", "\t=cmd", "-1", "'-1"]
+
+
+def _hostile_json(path: Path) -> Path:
+    t = ROUND_TRIP_TEXTS
+    records = [
+        {
+            "wave": "W1",
+            "respondent": t[k],
+            "role": "manager",
+            "department": t[-1 - k],
+            "item": item,
+            "current": 3,
+            "target": 4,
+            "comment": t[(k + j) % len(t)],
+        }
+        for k in range(len(t))
+        for j, item in enumerate(("CUL-01", "MET-01"))
+    ]
+    path.write_text(json.dumps({"responses": records}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_hostile_text_round_trips_export_import_export(tmp_path, mini_instrument, fmt):
+    """Respondent, department and comment texts that start a formula, or really start with an
+    apostrophe, come back exactly (before: a comment "'=already" lost its apostrophe)."""
+    first = f"sqlite:///{tmp_path / 'a.db'}"
+    second = f"sqlite:///{tmp_path / 'b.db'}"
+    upgrade_db(first)
+    upgrade_db(second)
+    import_file(first, _hostile_json(tmp_path / "h.json"), org="o", instrument=mini_instrument)
+    stored = load_wave_responses(first, "o", "W1", instrument=mini_instrument)
+    assert "'=already" in {c.text for c in stored.comments}
+    export_file(first, "o", fmt, str(tmp_path / f"1.{fmt}"))
+    import_file(second, tmp_path / f"1.{fmt}", org="o", instrument=mini_instrument)
+    export_file(second, "o", fmt, str(tmp_path / f"2.{fmt}"))
+    again = load_wave_responses(second, "o", "W1", instrument=mini_instrument)
+    assert again.data_hash == stored.data_hash
+    assert {c.text for c in again.comments} == {c.text for c in stored.comments}
+    assert {r.id for r in again.respondents} == {r.id for r in stored.respondents}
+    assert {r.department for r in again.respondents} >= {"'-1", "'=already", "-2+3"}
+    if fmt == "csv":
+        assert (tmp_path / "1.csv").read_bytes() == (tmp_path / "2.csv").read_bytes()
+        text = (tmp_path / "1.csv").read_text(encoding="utf-8")
+        assert "''=already" in text and "'=1+1" in text and ",-1," in text
+
+
+def _formula_cells(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return [
+        f"{ws.title}!{c.coordinate}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+
+
+def test_template_prefill_with_a_formula_is_text_not_a_live_formula(db, tmp_path, mini_instrument):
+    """Before: `centric template --respondent '=HYPERLINK(...)'` wrote a live formula cell (XLSX)
+    and the raw `=...` text (CSV)."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/x","open")'
+    args = ["template", "--instrument", MINI, "--respondent", evil, "--department", "@SUM(A1)"]
+    r = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "t.xlsx")])
+    assert r.exit_code == 0, r.output
+    assert _formula_cells(tmp_path / "t.xlsx") == []
+    ws = load_workbook(tmp_path / "t.xlsx")["Responses"]
+    assert ws["B2"].value == "'" + evil and ws["D2"].value == "'@SUM(A1)"
+    r = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "t.csv")])
+    assert r.exit_code == 0, r.output
+    with (tmp_path / "t.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["respondent"] == "'" + evil and rows[0]["department"] == "'@SUM(A1)"
+    # filled in, the template imports the prefilled texts as typed
+    rows[0].update(role="manager", current="3", target="4")
+    with (tmp_path / "t.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    import_file(db, tmp_path / "t.csv", org="acme", wave="W1", instrument=mini_instrument)
+    rs = load_wave_responses(db, "acme", "W1", instrument=mini_instrument)
+    assert rs.respondents[0].id == evil and rs.respondents[0].department == "@SUM(A1)"
+
+
+def test_xlsx_export_never_stores_text_as_a_formula(db, tmp_path, mini_instrument):
+    import_file(db, _hostile_json(tmp_path / "h.json"), org="o", instrument=mini_instrument)
+    export_file(db, "o", "xlsx", str(tmp_path / "e.xlsx"))
+    assert _formula_cells(tmp_path / "e.xlsx") == []

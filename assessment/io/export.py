@@ -3,13 +3,12 @@
 Export writes the canonical long format of DESIGN §5, one row per stored answer, complete: every
 current and target rating, N/A flag, confidence and comment, never aggregates.
 
-**Formula injection.** A text cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
-is run as a formula by Excel, LibreOffice and Google Sheets (e.g. a comment
-``=HYPERLINK("http://x","y")``). Following the OWASP "CSV Injection" guidance, CSV and XLSX exports
-prefix such text with a single quote, which spreadsheets show as text; the database keeps the text
-exactly as written. Imports of CSV/XLSX remove that one quote again (:func:`unneutralise`), so an
-export imported into an empty database exports identically. JSON is not a spreadsheet format and
-is written unchanged.
+**Formula injection.** Text cells of CSV and XLSX exports go through the one rule of
+:mod:`assessment.io.cells` (OWASP "CSV Injection"): a text that would start a formula, or that
+really starts with apostrophes and then a formula character, gets one leading apostrophe; numbers
+are written as numbers. The database keeps the text exactly as written, and imports of CSV/XLSX
+apply :func:`~assessment.io.cells.restore`, so an export imported into an empty database exports
+identically. JSON is not a spreadsheet format and is written unchanged.
 """
 
 from __future__ import annotations
@@ -21,61 +20,30 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assessment.io.atomic import atomic_open
+from assessment.io.cells import neutralise, neutralise_cell
 from assessment.responses import LONG_COLUMNS, ResponseRecord, WaveInfo
 
 __all__ = [
-    "DANGEROUS_PREFIXES",
     "FORMAT_ID",
     "FORMAT_VERSION",
     "WaveInfo",
     "interchange_document",
     "neutralise",
-    "unneutralise",
     "write_export",
     "write_export_csv",
     "write_export_json",
 ]
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMAT_ID = "centric-responses"
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://centric.example/schemas/interchange-1.json"
-TEXT_COLUMNS = frozenset({"wave", "respondent", "role", "department", "comment"})
-
-
-def neutralise(text: str) -> str:
-    """Prefix a quote when ``text`` would start a spreadsheet formula (OWASP CSV Injection).
-
-    >>> neutralise('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
-    >>> neutralise("fine")
-    'fine'
-    """
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise`: drop one leading quote that protects a formula character.
-
-    >>> unneutralise("'=1+1")
-    '=1+1'
-    >>> unneutralise("'quoted'")
-    "'quoted'"
-    """
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(DANGEROUS_PREFIXES):
-        return text[1:]
-    return text
 
 
 def cells(rec: ResponseRecord, safe: bool) -> list[Any]:
-    """A record as a row of cell values in :data:`LONG_COLUMNS` order (``None`` for empty)."""
-    row: list[Any] = []
-    for col in LONG_COLUMNS:
-        value = getattr(rec, col)
-        if safe and col in TEXT_COLUMNS and isinstance(value, str):
-            value = neutralise(value)
-        row.append(value)
-    return row
+    """A record as a row of cell values in :data:`LONG_COLUMNS` order (``None`` for empty);
+    with ``safe`` every text cell is neutralised (:func:`~assessment.io.cells.neutralise`)."""
+    row = [getattr(rec, col) for col in LONG_COLUMNS]
+    return [neutralise_cell(v) for v in row] if safe else row
 
 
 def _csv_cell(value: object) -> object:

@@ -73,7 +73,6 @@ _FALSE = frozenset({"false", "0", "no", "n", ""})
 ITEM_COLUMN = re.compile(rf"^([A-Z][A-Z0-9]{{1,7}}-\d{{2}})(?:\.({'|'.join(WIDE_SUFFIXES)}))?$")
 _WHOLE_DECIMAL = re.compile(r"[+-]?\d+\.0*")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
-_TEXT = frozenset({"wave", "respondent", "role", "department", "comment"})
 # columns that carry no answers and are expected: a `centric template` sheet's reference columns
 IGNORED_QUIETLY = frozenset({"capability", "question", ""})
 
@@ -551,26 +550,19 @@ def _csv_body(
     reader: Iterator[list[str]], ctx: _Ctx, path: Path, header: Sequence[str]
 ) -> Iterator[list[str]]:
     """The data rows of a CSV as lists of exactly ``len(header)`` cells plus one empty filler cell
-    (see :class:`_Columns`). Formula neutralisation of text cells (``'=...``, the convention of
-    :func:`assessment.io.export.neutralise`, OWASP CSV injection) is undone. A decoding or CSV
+    (see :class:`_Columns`). Every cell goes through :func:`assessment.io.cells.restore` (undoes
+    the formula neutralisation of the writers, OWASP CSV injection), as in XLSX. A decoding or CSV
     syntax error ends the rows with a problem naming the line."""
-    from assessment.io.export import unneutralise
+    from assessment.io.cells import restore
 
     width = len(header)
     pad = [""] * width
-    text_at = [
-        k
-        for k, h in enumerate(header)
-        if h.lstrip("\ufeff").casefold() in _TEXT or h.endswith(".comment")
-    ]
     try:
         for values in reader:
             if len(values) != width:  # short rows are padded, surplus cells dropped
                 values = (values + pad)[:width]
             if "'" in "".join(values):
-                for k in text_at:
-                    if values[k][:1] == "'":
-                        values[k] = unneutralise(values[k])
+                values = [restore(v) if v[:1] == "'" else v for v in values]
             values.append("")
             yield values
     except UnicodeDecodeError as exc:

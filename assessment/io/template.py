@@ -18,6 +18,10 @@ The XLSX template adds an ``Instructions`` sheet (scale anchors, how to answer),
 validation (ratings ``low..high`` plus ``N/A`` where the item allows it, roles, confidence 1..3),
 frozen header and protected text columns, and a hidden ``_centric`` sheet naming the instrument
 version and its content hash, which the importer uses to pick the instrument.
+
+Every text cell, prefilled values included, goes through the one formula-neutralising rule of
+:mod:`assessment.io.cells` (``--respondent '=HYPERLINK(...)'`` is written as text, never as a
+live formula); the importer restores it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assessment.io.atomic import atomic_open
+from assessment.io.cells import neutralise
 
 if TYPE_CHECKING:
     from assessment.model import Capability, Instrument, Item
@@ -169,7 +174,8 @@ def template_csv_text(
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerows(_rows(instrument, _prefill(wave, respondent, role, department), role))
+    for row in _rows(instrument, _prefill(wave, respondent, role, department), role):
+        writer.writerow([neutralise(c) for c in row])
     return buf.getvalue()
 
 
@@ -226,13 +232,13 @@ def write_template_xlsx(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from assessment.io.xlsx import META_SHEET
+    from assessment.io.xlsx import META_SHEET, safe_row
 
     wb = Workbook()
     intro = wb.active
     intro.title = "Instructions"
     for line in _instructions(instrument):
-        intro.append(line)
+        intro.append(safe_row(intro, line))
     intro["A1"].font = Font(bold=True, size=14)
     for row in (4, 12):
         intro.cell(row=row, column=1).font = Font(bold=True)
@@ -243,7 +249,7 @@ def write_template_xlsx(
     prefill = _prefill(wave, respondent, role, department)
     listed = template_items(instrument, role)
     for cells in _rows(instrument, prefill, role):
-        ws.append(cells)
+        ws.append(safe_row(ws, cells))
     n = len(listed)
     last = n + 1
     col = {name: get_column_letter(k + 1) for k, name in enumerate(TEMPLATE_COLUMNS)}
@@ -301,9 +307,9 @@ def write_template_xlsx(
     wb.active = wb.index(ws)
 
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["format", "centric-template"])
-    meta.append(["instrument", instrument.ref])
-    meta.append(["instrument_hash", instrument.content_hash])
+    meta.append(safe_row(meta, ["format", "centric-template"]))
+    meta.append(safe_row(meta, ["instrument", instrument.ref]))
+    meta.append(safe_row(meta, ["instrument_hash", instrument.content_hash]))
     meta.sheet_state = "hidden"
 
     path = Path(path)

@@ -1,7 +1,7 @@
 """Writing a :class:`ResponseSet` back to CSV (long or wide) or JSON, atomically.
 
-Text cells that would start a spreadsheet formula (``=``, ``+``, ``-``, ``@``) get a leading quote
-(:func:`assessment.io.export.neutralise`, OWASP "CSV injection"); the reader removes it again.
+Text cells are neutralised by the one rule of :mod:`assessment.io.cells` (a text that would start a
+spreadsheet formula gets a leading apostrophe, OWASP "CSV injection"); the reader restores it.
 The long CSV has exactly the columns of DESIGN §5 and reads back to an identical set
 (same :attr:`ResponseSet.data_hash`); the wide CSV has ``wave, respondent, role, department`` and
 per item ``<ITEM>``, ``<ITEM>.target`` and, where used, ``<ITEM>.na``, ``<ITEM>.confidence``,
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from assessment.io.atomic import atomic_open
-from assessment.io.export import neutralise
+from assessment.io.cells import neutralise
 from assessment.responses import LONG_COLUMNS, ResponseSet
 
 

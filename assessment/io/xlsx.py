@@ -5,8 +5,9 @@ and ``data_only=True``, so a formula cell gives its cached value and is never ev
 
 Which sheet is read: one named ``responses`` (any case) when present, else the first sheet whose
 header row is recognisably long (``item`` column) or wide (item-id columns such as ``MET-03``).
-Text cells go through :func:`assessment.io.export.unneutralise`, so exported sheets import back
-to the same text. Filled-in templates (a ``question`` column, see :mod:`assessment.io.template`) are
+Text cells go through :func:`assessment.io.cells.restore`, so exported sheets import back to the
+same text; writers build rows with :func:`safe_row` (neutralised text, stored as strings, never
+as formulas). Filled-in templates (a ``question`` column, see :mod:`assessment.io.template`) are
 read with their template conventions.
 """
 
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessment.errors import Problem
-from assessment.io.export import WaveInfo, cells, unneutralise
+from assessment.io.cells import neutralise, restore
+from assessment.io.export import WaveInfo, cells
 from assessment.responses import LONG_COLUMNS, ResponseRecord
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ __all__ = [
     "WAVES_SHEET",
     "read_xlsx",
     "read_xlsx_rows",
+    "safe_row",
     "write_export_xlsx",
 ]
 
@@ -43,7 +46,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return unneutralise(value)
+        return restore(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -279,20 +282,34 @@ def write_export_xlsx(
     from openpyxl import Workbook
 
     from assessment.io.atomic import atomic_open
-    from assessment.io.export import neutralise
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(RESPONSES_SHEET)
     ws.append(list(LONG_COLUMNS))
     for rec in records:
-        ws.append(cells(rec, safe=True))
+        ws.append(safe_row(ws, cells(rec, safe=False)))
     meta = wb.create_sheet(WAVES_SHEET)
     meta.append(list(WAVES_COLUMNS))
     for w in waves:
-        meta.append(
-            [neutralise(w.organisation), neutralise(w.wave), w.instrument, w.instrument_hash]
-        )
+        meta.append(safe_row(meta, [w.organisation, w.wave, w.instrument, w.instrument_hash]))
     path = Path(path)
     with atomic_open(path, "wb") as fh:
         wb.save(fh)
     return path
+
+
+def safe_row(ws: Any, values: Iterable[object]) -> list[object]:
+    """``values`` ready for ``ws.append``: each text neutralised (:mod:`assessment.io.cells`) and
+    stored as a string cell (``data_type "s"``), so openpyxl never writes it as a formula, even a
+    text starting with ``=``; numbers and ``None`` as they are."""
+    from openpyxl.cell.cell import Cell
+
+    row: list[object] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(ws, row=1, column=1, value=neutralise(value))  # placed by ws.append
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
