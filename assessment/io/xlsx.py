@@ -3,8 +3,10 @@
 Reading uses openpyxl's read-only mode, which streams rows instead of loading the whole workbook,
 and ``data_only=True``, so a formula cell gives its cached value and is never evaluated.
 
-Which sheet is read: one named ``responses`` (any case) when present, else the first sheet whose
-header row is recognisably long (``item`` column) or wide (item-id columns such as ``MET-03``).
+Which sheet is read: one named ``responses`` (any case) when present, else the one visible sheet
+whose header row is recognisably long (``item`` column) or wide (item-id columns such as
+``MET-03``); a workbook with two or more such sheets and none named ``responses`` is a problem
+naming them (it was silently read from the first).
 Text cells go through :func:`assessment.io.cells.restore`, so exported sheets import back to the
 same text; writers build rows with :func:`safe_row` (neutralised text, stored as strings, never
 as formulas). Filled-in templates (a ``question`` column, see :mod:`assessment.io.template`) are
@@ -79,25 +81,32 @@ def _header(values: Sequence[Any]) -> list[str]:
     return header
 
 
-def _pick_sheet(wb: Workbook) -> tuple[Any, list[str], str] | None:
-    """The sheet to read, its header and layout (``long`` or ``wide``)."""
+def _data_sheets(wb: Workbook) -> list[tuple[Any, list[str], str]]:
+    """The sheets that may be read, each with its header and layout (``long`` or ``wide``).
+
+    A sheet named ``responses`` (any case; what exports and templates write) is the data sheet
+    and the only one returned. Otherwise every visible sheet with a response header; hidden sheets
+    and sheets without one (an ``Instructions`` sheet) are ignored. The caller refuses two or
+    more rather than silently reading the first.
+    """
     from assessment.io.responses import detect_layout
 
-    candidates = [ws for ws in wb.worksheets if ws.title.casefold() == RESPONSES_SHEET]
-    candidates += [
-        ws
-        for ws in wb.worksheets
-        if ws.title.casefold() != RESPONSES_SHEET and ws.sheet_state == "visible"
-    ]
-    for ws in candidates:
+    found: list[tuple[Any, list[str], str]] = []
+    for ws in wb.worksheets:
+        named = ws.title.casefold() == RESPONSES_SHEET
+        if not named and ws.sheet_state != "visible":
+            continue
         first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
         if first is None:
             continue
         header = _header(first)
         layout = detect_layout(header)
-        if layout != "unknown":
-            return ws, header, layout
-    return None
+        if layout == "unknown":
+            continue
+        if named:
+            return [(ws, header, layout)]
+        found.append((ws, header, layout))
+    return found
 
 
 def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
@@ -163,8 +172,19 @@ def _records(
     from assessment.io.responses import parse_long_rows, parse_wide_rows
     from assessment.io.template import is_template_header, template_rows
 
-    picked = _pick_sheet(wb)
-    if picked is None:
+    sheets = _data_sheets(wb)
+    if len(sheets) > 1:
+        names = ", ".join(repr(ws.title) for ws, _, _ in sheets)
+        problems.append(
+            Problem(
+                f"the workbook has {len(sheets)} sheets with responses ({names}) and it is not "
+                "clear which to import; rename the sheet to import to 'responses', or move the "
+                "others to a workbook of their own (or hide them)",
+                str(path),
+            )
+        )
+        return [], problems
+    if not sheets:
         names = ", ".join(repr(ws.title) for ws in wb.worksheets)
         problems.append(
             Problem(
@@ -175,7 +195,7 @@ def _records(
             )
         )
         return [], problems
-    ws, header, layout = picked
+    ws, header, layout = sheets[0]
     if layouts is not None:
         layouts.append(layout)
         layouts.append(f"sheet:{ws.title}")
