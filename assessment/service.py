@@ -8,8 +8,10 @@ Glue between :mod:`assessment.io` (files), :mod:`assessment.store` (the database
 
 Result files:
 
-- ``results-<wave>.json``: the full :class:`~scoring.results.WaveResult` as JSON
-  (dataclass fields in declaration order, tuples as lists, ``NaN``/``inf`` as ``null``);
+- ``results-<wave>.json``: :meth:`ScoreOutput.json`: ``identifying``, then (safe output)
+  ``min_group`` and ``withheld``, then the :class:`~scoring.results.WaveResult` after
+  :func:`safe_result` (dataclass fields in declaration order, tuples as lists, ``NaN``/``inf``
+  as ``null``);
 - ``results-<wave>.csv``: one row per capability, the columns of :data:`SUMMARY_COLUMNS`.
 """
 
@@ -22,6 +24,7 @@ import gc
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +44,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_MB",
+    "IDENTIFYING_WARNING",
     "IMPORTABLE",
     "SUMMARY_COLUMNS",
     "DemoRun",
     "ImportResult",
     "LoadedResponses",
+    "ScoreOutput",
+    "Withheld",
     "capability_summary",
     "export_file",
     "from_response_set",
@@ -61,6 +67,8 @@ __all__ = [
     "result_json",
     "result_to_dict",
     "run_demo",
+    "safe_result",
+    "score_output",
     "score_responses",
     "summary_csv",
     "team_report",
@@ -330,6 +338,393 @@ def result_dict(result: WaveResult) -> dict[str, Any]:
     return _hide_undefined(result, data) if isinstance(data, dict) else data
 
 
+# -- safe analyst output -----------------------------------------------------------------------
+#
+# `centric score` and the demo's result files apply the reports' anonymity rules
+# (reports.anonymity) unless the analyst asks for identifying output.
+
+IDENTIFYING_WARNING = (
+    "identifying output: respondent-level scores and groups below the anonymity threshold; "
+    "keep it away from the people it describes"
+)
+
+_RESPONDENT_COUNT = re.compile(r"has (\d+) respondents?\b")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A group or statistic left out of safe output, and why (never with the group's size)."""
+
+    group: str  # "department:<key>", "management", "others", "camp:<label>", "item:<id>", ...
+    reason: str
+    capabilities: tuple[str, ...] = ()  # empty: the whole wave
+
+
+@dataclass(frozen=True)
+class ScoreOutput:
+    """What ``centric score`` prints: the (suppressed) result and what was withheld.
+
+    ``identifying`` output is the scored result untouched; otherwise ``result`` went through
+    :func:`safe_result`.
+    """
+
+    result: WaveResult
+    identifying: bool
+    min_group: int
+    withheld: tuple[Withheld, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``identifying`` is the first key; safe output also names ``min_group``
+        and what was ``withheld``."""
+        head: dict[str, Any] = {"identifying": self.identifying}
+        if self.identifying:
+            head["warning"] = IDENTIFYING_WARNING
+        else:
+            head["min_group"] = self.min_group
+            head["withheld"] = [result_to_dict(w) for w in self.withheld]
+        data = result_dict(self.result)
+        if not self.identifying:
+            _drop_respondent_fields(data, self.min_group)
+        return head | data
+
+    def json(self, indent: int = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return capability_summary(self.result)
+
+    def csv(self) -> str:
+        """The capability summary; identifying output starts with a ``# identifying output``
+        line."""
+        text = summary_csv(self.rows())
+        return f"# {IDENTIFYING_WARNING}\n{text}" if self.identifying else text
+
+
+def score_output(
+    loaded: LoadedResponses,
+    options: ScoreOptions | None = None,
+    *,
+    identifying: bool = False,
+    named_workshop: bool = False,
+) -> ScoreOutput:
+    """Score one wave for the analyst, safe by default.
+
+    Safe output (the default) refuses a wave of fewer than k respondents, scores with
+    ``min_group = k`` (``options.min_group``, at least 3 unless ``named_workshop``) and passes the
+    result through :func:`safe_result`. ``identifying=True`` returns the full result.
+    """
+    from dataclasses import replace
+
+    from reports.anonymity import FLOOR, require_population
+    from reports.options import check_min_group
+    from scoring.results import ScoreOptions
+
+    opts = options or ScoreOptions(management_roles=None)
+    k = opts.min_group
+    if not identifying:
+        check_min_group(k, named_workshop)
+        rs = loaded.responses
+        require_population(rs.n_respondents, k, named_workshop, "score output", rs.wave)
+        opts = replace(opts, min_group=max(k, FLOOR))
+    result = score_responses(loaded, opts)
+    if identifying or named_workshop:
+        return ScoreOutput(result, identifying=identifying, min_group=k)
+    safe, withheld = safe_result(result, loaded.responses, k)
+    return ScoreOutput(safe, identifying=False, min_group=k, withheld=withheld)
+
+
+def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
+    """No per-respondent field at all in safe JSON (not even empty lists), and no size of a
+    management or others group below ``k``."""
+    for entry in data.get("perception") or []:
+        for key in ("n_management", "n_others"):
+            if (entry.get(key) or 0) < k:
+                entry[key] = None
+    for entry in data.get("scores") or []:
+        entry.pop("respondent_scores", None)
+        entry.pop("respondent_targets", None)
+    amap = data.get("alignment_map") or {}
+    for key in ("respondent_ids", "coords", "camp_of"):
+        amap.pop(key, None)
+
+
+def safe_result(
+    result: WaveResult, responses: ResponseSet, k: int
+) -> tuple[WaveResult, tuple[Withheld, ...]]:
+    """``result`` with every number that describes fewer than ``k`` people removed.
+
+    Rules (those of the reports, :mod:`reports.anonymity`; undefined numbers become ``nan``,
+    i.e. ``null`` in JSON, hidden groups are dropped):
+
+    - no respondent-level data: ``respondent_scores``/``respondent_targets`` and the alignment
+      map's ids, coordinates and camp of each respondent are emptied;
+    - departments: primary and secondary (complementary) suppression over department sizes, then
+      again per capability over the respondents with a score (a department of k people of whom
+      only one has a score would show that score); a hidden department's AGI and mean are
+      dropped, and the spread and separation of a capability with a hidden cell are withheld
+      (both are functions of the hidden means);
+    - management / others: the perception means, gap and p-value, and the group sizes, only when
+      both sides have at least k scores and no single respondent's score follows from the
+      published sums of the organisation, the shown departments and the two sides
+      (:func:`reports.anonymity.isolated_members`); a management AGI from fewer than k scores is
+      dropped (as is the roadmap's quote of it);
+    - per item, per capability (organisation-wide): statistics from fewer than k answers are
+      withheld (the counts n and N/A stay: they are organisation-wide);
+    - camps of the alignment map: primary and secondary suppression over camp sizes;
+    - warnings give no size of a group below k.
+    """
+    from dataclasses import replace
+
+    from reports.anonymity import isolated_members, suppress_groups
+    from scoring.results import DEPARTMENT_PREFIX, Interval, department_group
+
+    nan = float("nan")
+    withheld: list[Withheld] = []
+    keys = [r.department_key for r in responses.respondents]
+    mgmt_roles = set(result.options.management)
+    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
+    sizes: dict[str, int] = {}
+    for d in keys:
+        sizes[d] = sizes.get(d, 0) + 1
+    wave_sup = suppress_groups(sizes, k)
+    for d in wave_sup.primary:
+        withheld.append(Withheld(department_group(d), f"fewer than {k} respondents"))
+    for d in wave_sup.secondary:
+        withheld.append(
+            Withheld(
+                department_group(d),
+                "hidden so that a smaller department cannot be worked out by subtraction",
+            )
+        )
+
+    cap_n = {s.capability_id: s.n for s in result.scores}
+    hidden_caps = [c for c, n in cap_n.items() if 0 < n < k]
+    if hidden_caps:
+        withheld.append(
+            Withheld("organisation", f"fewer than {k} respondents with a score", tuple(hidden_caps))
+        )
+
+    # departments, per capability
+    cells_shown: dict[str, set[str]] = {}
+    cell_hidden: dict[str, list[str]] = {}
+    for s in result.scores:
+        scored = [i for i, v in enumerate(s.respondent_scores) if not math.isnan(v)]
+        counts: dict[str, int] = {}
+        for i in scored:
+            counts[keys[i]] = counts.get(keys[i], 0) + 1
+        sup = suppress_groups(counts, k, hidden=[d for d in wave_sup.hidden if d in counts])
+        cells_shown[s.capability_id] = set(sup.shown)
+        for d in sup.hidden:
+            if d not in wave_sup.hidden:
+                cell_hidden.setdefault(d, []).append(s.capability_id)
+    for d, caps in sorted(cell_hidden.items()):
+        withheld.append(
+            Withheld(
+                department_group(d),
+                f"fewer than {k} respondents with a score, or hidden so that such a cell cannot "
+                "be worked out by subtraction",
+                tuple(caps),
+            )
+        )
+
+    # management / others, per capability
+    perception_shown: dict[str, bool] = {}
+    for s in result.scores:
+        c = s.capability_id
+        scored = [i for i, v in enumerate(s.respondent_scores) if not math.isnan(v)]
+        m = {i for i in scored if is_mgmt[i]}
+        o = set(scored) - m
+        ok = len(m) >= k and len(o) >= k and len(scored) >= k
+        if ok:
+            published = [set(scored), m, o] + [
+                {i for i in scored if keys[i] == d} for d in cells_shown[c]
+            ]
+            ok = not isolated_members(published)
+        perception_shown[c] = ok
+    off = tuple(c for c, ok in perception_shown.items() if not ok)
+    if off:
+        withheld.append(
+            Withheld(
+                "management/others",
+                f"one side has fewer than {k} respondents with a score, or a person's score "
+                "would follow from it and the department means",
+                off,
+            )
+        )
+
+    def small(n: int) -> bool:
+        return 0 < n < k
+
+    scores = tuple(
+        replace(
+            s,
+            mean=nan,
+            median=nan,
+            sd=nan,
+            ci=Interval(),
+            mean_norm=nan,
+            target_mean=nan,
+            target_median=nan,
+            target_ci=Interval(),
+            respondent_scores=(),
+            respondent_targets=(),
+        )
+        if small(s.n)
+        else replace(s, respondent_scores=(), respondent_targets=())
+        for s in result.scores
+    )
+    hidden_items = [it.item_id for it in result.items if small(it.n)]
+    if hidden_items:
+        withheld.append(Withheld("items", f"fewer than {k} answers: " + ", ".join(hidden_items)))
+    items = tuple(
+        replace(
+            it,
+            mean=nan,
+            median=nan,
+            sd=nan,
+            target_mean=nan,
+            target_median=nan,
+            distribution=(),
+            rwg=nan,
+            rwg_raw=nan,
+            ad=nan,
+            awg=nan,
+            agi=nan,
+        )
+        if small(it.n)
+        else it
+        for it in result.items
+    )
+    levels = tuple(
+        replace(
+            lv,
+            median=nan if small(cap_n.get(lv.capability_id, 0)) else lv.median,
+            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
+        )
+        for lv in result.levels
+    )
+    agreement = tuple(
+        replace(
+            a,
+            rwg_j=nan,
+            rwg_j_raw=nan,
+            rwg_star_j=nan,
+            ad_mean=nan,
+            ad_median=nan,
+            awg_j=nan,
+            alpha_interval=nan,
+            alpha_ordinal=nan,
+            cronbach_alpha=nan,
+            cronbach_alpha_listwise=nan,
+            icc=None,
+        )
+        if small(a.n)
+        else a
+        for a in result.agreement
+    )
+
+    def agi_shown(a: Any) -> bool:
+        if a.n < k:
+            return False
+        if a.group.startswith(DEPARTMENT_PREFIX):
+            d = a.group[len(DEPARTMENT_PREFIX) :]
+            if a.capability_id == "overall":
+                return d in wave_sup.shown
+            return d in cells_shown.get(a.capability_id, set())
+        return True
+
+    agi = tuple(a for a in result.agi if agi_shown(a))
+    mgmt_agi_shown = any(a.group == "management" for a in agi)
+
+    perception = tuple(
+        p
+        if perception_shown.get(p.capability_id)
+        else replace(
+            p,
+            management_mean=nan,
+            others_mean=nan,
+            gap=nan,
+            p_value=nan,
+            exact=False,
+            label="undefined",
+        )
+        for p in result.perception
+    )
+
+    silos = []
+    for sg in result.silos:
+        shown = cells_shown.get(sg.capability_id, set())
+        means = tuple(x for x in sg.department_means if x[0] in shown and x[1] >= k)
+        if len(means) == len(sg.department_means):
+            silos.append(sg)
+            continue
+        sep = replace(
+            sg.separation,
+            icc1=nan,
+            icc2=nan,
+            eta2=nan,
+            omega2=nan,
+            f=nan,
+            p_value=nan,
+            df_between=0,
+            df_within=0,
+            reason="withheld: a department is hidden in this capability",
+        )
+        silos.append(replace(sg, department_means=means, spread=nan, separation=sep))
+
+    ambition = tuple(a if mgmt_agi_shown else replace(a, target_agi=nan) for a in result.ambition)
+    roadmap = result.roadmap
+    if not mgmt_agi_shown:
+        from reports.viewmodel import safe_gate
+
+        roadmap = replace(
+            roadmap,
+            stages=tuple(
+                replace(st, decision_gate=safe_gate(st.decision_gate, False))
+                for st in roadmap.stages
+            ),
+        )
+
+    amap = result.alignment_map
+    camp_sup = suppress_groups({c.label: c.size for c in amap.camps}, k)
+    if camp_sup.hidden:
+        withheld.append(
+            Withheld(
+                "camps",
+                f"camps of fewer than {k} respondents, and those hidden so that such a camp "
+                "cannot be worked out by subtraction",
+            )
+        )
+    amap = replace(
+        amap,
+        respondent_ids=(),
+        coords=(),
+        camp_of=(),
+        camps=tuple(c for c in amap.camps if c.label in camp_sup.shown),
+    )
+
+    def safe_warning(w: str) -> str:
+        return _RESPONDENT_COUNT.sub(
+            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
+        )
+
+    safe = replace(
+        result,
+        scores=scores,
+        levels=levels,
+        items=items,
+        agreement=agreement,
+        agi=agi,
+        perception=perception,
+        silos=tuple(silos),
+        ambition=ambition,
+        alignment_map=amap,
+        roadmap=roadmap,
+        warnings=tuple(safe_warning(w) for w in result.warnings),
+    )
+    return safe, tuple(withheld)
+
+
 def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
     """One row per capability (and ``overall``): score, CI, level, AGI of management, perception gap."""
     perception = {p.capability_id: p for p in result.perception}
@@ -399,16 +794,17 @@ def result_json(result: WaveResult) -> str:
 
 
 def write_result_files(
-    result: WaveResult, out_dir: str | Path, stem: str | None = None
+    output: ScoreOutput, out_dir: str | Path, stem: str | None = None
 ) -> list[Path]:
-    """Write ``<stem>.json`` (full result) and ``<stem>.csv`` (capability summary) atomically."""
+    """Write ``<stem>.json`` (:meth:`ScoreOutput.json`) and ``<stem>.csv`` (capability summary)
+    atomically; ``stem`` defaults to ``results-<wave>``."""
     from assessment.io.atomic import atomic_write_text
 
     out = Path(out_dir)
-    stem = stem or f"results-{result.wave}"
+    stem = stem or f"results-{output.result.wave}"
     return [
-        atomic_write_text(out / f"{stem}.json", result_json(result)),
-        atomic_write_text(out / f"{stem}.csv", summary_csv(capability_summary(result))),
+        atomic_write_text(out / f"{stem}.json", output.json(indent=1)),
+        atomic_write_text(out / f"{stem}.csv", output.csv()),
     ]
 
 
@@ -437,7 +833,7 @@ def run_demo(
     Everything is computed before the first file is written, and every file is written atomically,
     so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if missing (an
     :class:`~assessment.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
-    ``results-<wave>.json`` and ``results-<wave>.csv``.
+    ``results-<wave>.json`` and ``results-<wave>.csv``, both safe (:func:`safe_result`).
     """
     from assessment.io.atomic import ensure_dir
     from assessment.io.writers import write_csv
@@ -449,9 +845,11 @@ def run_demo(
     waves = northwind_waves(seed=DEFAULT_SEED if seed is None else seed, instrument=inst)
     results = [score_responses(LoadedResponses(inst, rs), options) for rs in waves]
     run = DemoRun(inst, waves, results)
+    k = results[0].options.min_group if results else 3
     for rs, res in zip(waves, results, strict=True):
+        safe, withheld = safe_result(res, rs, k)
         run.files.append(write_csv(rs, out / f"northwind-{rs.wave}.csv"))
-        run.files.extend(write_result_files(res, out))
+        run.files.extend(write_result_files(ScoreOutput(safe, False, k, withheld), out))
     return run
 
 

@@ -13,6 +13,10 @@ Rules (DESIGN §7):
 3. **Comments** need a larger population (``k_comments``, default 5) and are shown without role,
    department or respondent, in a fixed alphabetical order that carries no information.
 4. A **named workshop** (the team agreed to be identified) lifts rules 1–3.
+5. **No disclosure across partitions.** Means of groups from different partitions (departments
+   and the management/others split) are linear sums an attacker can combine; a set of published
+   groups is safe only when no single respondent's value is a linear combination of their sums
+   (:func:`isolated_members`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from assessment.errors import ReportError
 
-__all__ = ["Suppression", "require_population", "suppress_groups"]
+__all__ = ["Suppression", "isolated_members", "require_population", "suppress_groups"]
 
 FLOOR = 3  # DESIGN §7: never fewer than 3, whatever k says
 
@@ -103,3 +107,35 @@ def suppress_groups(
     hidden = set(primary) | set(secondary)
     shown = tuple(sorted(g for g in counts if g not in hidden))
     return Suppression(shown, tuple(primary), tuple(secondary))
+
+
+def isolated_members(groups: Iterable[Iterable[int]]) -> list[int]:
+    """Members whose own value follows from the sums of ``groups`` (rule 5).
+
+    Each group is a set of member indices whose sum (mean × n, with n published) is known. Member
+    ``i`` is isolated when the unit vector ``e_i`` lies in the span of the groups' indicator
+    vectors: then some combination of published totals (e.g. "all minus every shown department",
+    or "management minus a department of managers") is that member's value alone. Exact over the
+    rationals for 0/1 vectors; tested with one SVD (thousands of members take milliseconds).
+
+    >>> isolated_members([{0, 1, 2, 3}, {0, 1, 2}])  # the whole team and a group of three
+    [3]
+    >>> isolated_members([{0, 1, 2, 3}, {0, 1}, {2, 3}])
+    []
+    """
+    import numpy as np
+
+    sets = [frozenset(g) for g in groups]
+    members = sorted(set().union(*sets)) if sets else []
+    if not members:
+        return []
+    col = {m: j for j, m in enumerate(members)}
+    a = np.zeros((len(sets), len(members)))
+    for i, g in enumerate(sets):
+        for m in g:
+            a[i, col[m]] = 1.0
+    # e_i is in the row space iff its projection onto an orthonormal basis of it has length 1
+    _u, sv, vt = np.linalg.svd(a, full_matrices=False)
+    basis = vt[: int((sv > 1e-9 * max(sv.max(), 1.0)).sum())]
+    lengths = (basis**2).sum(axis=0)
+    return [m for m in members if lengths[col[m]] > 1.0 - 1e-9]

@@ -8,13 +8,27 @@ from pathlib import Path
 from assessment.errors import ReportError
 from reports.theme import DEFAULT_THEME, Theme
 
-__all__ = ["ReportOptions"]
+__all__ = ["MIN_GROUP_FLOOR", "ReportOptions", "check_min_group"]
 
 LANGUAGES = ("en",)
 
 #: DESIGN §7: no anonymous report shows a group of fewer than 3 people, whatever ``min_group``
 #: says (with 2, each of the pair can derive the other's answers from the group median).
 MIN_GROUP_FLOOR = 3
+
+
+def check_min_group(k: int, named_workshop: bool = False) -> None:
+    """Refuse a k below 1, or below :data:`MIN_GROUP_FLOOR` unless ``named_workshop``
+    (a :class:`ReportError` saying why)."""
+    if k < 1:
+        raise ReportError(f"--min-group must be a positive number (got {k})")
+    if k < MIN_GROUP_FLOOR and not named_workshop:
+        raise ReportError(
+            f"--min-group {k} would show groups of fewer than "
+            f"{MIN_GROUP_FLOOR} people, whose answers can be worked out; the smallest "
+            f"anonymous group is {MIN_GROUP_FLOOR}. Only when the team agreed to be "
+            "identified, use --named-workshop"
+        )
 
 
 @dataclass(frozen=True)
@@ -40,15 +54,7 @@ class ReportOptions:
     author: str = "centric"
 
     def __post_init__(self) -> None:
-        if self.min_group < 1:
-            raise ReportError(f"--min-group must be a positive number (got {self.min_group})")
-        if self.min_group < MIN_GROUP_FLOOR and not self.named_workshop:
-            raise ReportError(
-                f"--min-group {self.min_group} would show groups of fewer than "
-                f"{MIN_GROUP_FLOOR} people, whose answers can be worked out; the smallest "
-                f"anonymous group is {MIN_GROUP_FLOOR}. Only when the team agreed to be "
-                "identified, use --named-workshop"
-            )
+        check_min_group(self.min_group, self.named_workshop)
         if self.min_group_comments < self.min_group:
             raise ReportError(
                 f"the comment threshold ({self.min_group_comments}) cannot be below "

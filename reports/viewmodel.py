@@ -50,6 +50,7 @@ __all__ = [
     "build_individual_report",
     "build_team_report",
     "build_trend_report",
+    "safe_gate",
 ]
 
 NAN = float("nan")
@@ -907,7 +908,7 @@ def build_team_report(
                 ", ".join(st.disputed_items),
                 ", ".join(st.owners) or DASH,
                 ", ".join(f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels),
-                _safe_gate(st.decision_gate, management_shown),
+                safe_gate(st.decision_gate, management_shown),
             )
         )
     span = max([s.end for s in stages] + [1])
@@ -1096,7 +1097,7 @@ def _safe_agi(
 _GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
 
 
-def _safe_gate(gate: str, management_shown: bool) -> str:
+def safe_gate(gate: str, management_shown: bool) -> str:
     """A roadmap decision gate without the management AGI values when they are hidden."""
     return gate if management_shown else _GATE_NUMBERS.sub("", gate)
 

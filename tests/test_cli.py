@@ -162,7 +162,7 @@ def test_score_tiny_file_with_groups_below_min_group(runner):
     assert "3 respondents" in result.stdout
 
 
-def test_score_json_is_the_full_result_with_nan_as_null(runner, tmp_path, nw_files):
+def test_score_json_is_the_safe_result_with_nan_as_null(runner, tmp_path, nw_files):
     from scoring.results import WaveResult
 
     out = tmp_path / "r.json"
@@ -173,7 +173,8 @@ def test_score_json_is_the_full_result_with_nan_as_null(runner, tmp_path, nw_fil
     text = out.read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text
     data = json.loads(text)
-    assert list(data) == list(WaveResult.__dataclass_fields__)  # stable keys, declaration order
+    # stable keys: the safe-output header, then the result's fields in declaration order
+    assert list(data) == ["identifying", "min_group", "withheld", *WaveResult.__dataclass_fields__]
     assert data["instrument_ref"] == "mini@1.0.0" and data["n_respondents"] == 60
     assert data["options"]["bootstrap"] == 50
     assert data["agi"][0]["ci"].keys() == {"low", "high"}
@@ -693,7 +694,8 @@ def test_score_hides_an_undefined_perception_gap_in_table_json_and_csv(runner, o
     base = ["score", str(one_exec), "--instrument", MINI, "--bootstrap", "0"]
     data = json.loads(runner.invoke(cli, [*base, "--format", "json"]).stdout)
     for p in data["perception"]:
-        assert p["label"] == "undefined" and p["n_management"] == 1
+        # a management team of one: no mean and no size (safe output, issue 8)
+        assert p["label"] == "undefined" and p["n_management"] is None
         assert p["gap"] is None and p["p_value"] is None and p["management_mean"] is None
     rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*base, "--format", "csv"]).stdout)))
     assert {(r["perception"], r["perception_gap"]) for r in rows if r["perception"]} == {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -50,9 +49,21 @@ Examples:
 @output_options
 @click.option(
     "--min-group",
-    type=click.IntRange(2),
+    type=click.IntRange(1),
     default=None,
-    help="Smallest group for AGI and group statistics [default: 3].",
+    help="Anonymity: smallest group shown, at least 3 [default: 3]. "
+    "Below 3 only with --named-workshop.",
+)
+@click.option(
+    "--named-workshop",
+    is_flag=True,
+    help="The team agreed to be identified: groups of any size (no respondent-level data).",
+)
+@click.option(
+    "--identifying",
+    is_flag=True,
+    help="Full result with respondent-level scores and ids, no suppression; "
+    "marked as identifying output.",
 )
 @click.option(
     "--bootstrap",
@@ -77,6 +88,8 @@ def score(
     fmt: str,
     output: Path | None,
     min_group: int | None,
+    named_workshop: bool,
+    identifying: bool,
     bootstrap: int | None,
     seed: int | None,
     **business: float | None,
@@ -85,6 +98,10 @@ def score(
 
     FILES are response files (CSV, JSON or XLSX; long or wide layout), combined into one wave.
     Every problem in them is reported at once and nothing is scored until all are fixed.
+
+    The output follows the reports' anonymity rules: no respondent-level data, no statistic of a
+    group below --min-group or one that could be worked out by subtraction. --identifying
+    gives the full result, marked as such.
     """
     from dataclasses import replace
 
@@ -102,16 +119,16 @@ def score(
         options = replace(options, bootstrap=bootstrap)
     if seed is not None:
         options = replace(options, seed=seed)
-    result = service.score_responses(loaded, options)
-    rows = service.capability_summary(result)
+    out = service.score_output(
+        loaded, options, identifying=identifying, named_workshop=named_workshop
+    )
+    result = out.result
     if fmt == "json":
-        text = (
-            json.dumps(service.result_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
-            + "\n"
-        )
+        text = out.json()
     elif fmt == "csv":
-        text = service.summary_csv(rows)
+        text = out.csv()
     else:
+        rows = out.rows()
         for r in rows:
             lo, hi = r.get("ci_low"), r.get("ci_high")
             r["ci"] = f"{lo:.2f}–{hi:.2f}" if lo is not None and hi is not None else None
@@ -120,6 +137,8 @@ def score(
             f"data {result.data_hash[:19]}  instrument {result.instrument_hash[:19]}\n\n"
         )
         text = head + format_table(rows, TABLE_COLUMNS, TABLE_FORMATS)
+    if identifying:
+        warn(service.IDENTIFYING_WARNING)
     for w in result.warnings:
         warn(w)
     emit(text, output)

@@ -1,0 +1,293 @@
+"""``centric score`` is safe by default (issue 8, item 3): the reports' k and complementary
+suppression, no respondent-level data; ``--identifying`` asks for the full result and says so.
+
+The acceptance test plays the attacker: one person alone in department Legal, and every
+combination of published group means × sizes is tried to recover that person's scores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from assessment.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")
+
+
+@pytest.fixture(scope="module")
+def legal(tmp_path_factory, mini_instrument) -> tuple[Path, str, dict[str, float]]:
+    """Northwind on the mini instrument with one staff member moved alone into ``Legal``: the
+    file, that person's id and their capability scores (from the full result)."""
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.io import write_csv
+    from assessment.responses import Respondent
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    idx = next(i for i, r in enumerate(rs.respondents) if r.role == "staff")
+    person = rs.respondents[idx]
+    people = list(rs.respondents)
+    people[idx] = Respondent(person.id, person.role, "Legal")
+    rs = replace(rs, respondents=tuple(people))
+    path = write_csv(rs, tmp_path_factory.mktemp("legal") / "legal.csv")
+    full = service.score_output(
+        service.load_responses([path], MINI), _opts(), identifying=True
+    ).result
+    scores = {s.capability_id: s.respondent_scores[idx] for s in full.scores}
+    return path, person.id, scores
+
+
+def _opts() -> Any:
+    from scoring.results import ScoreOptions
+
+    return ScoreOptions(management_roles=None, bootstrap=0, permutations=200)
+
+
+def _score(path: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        cli, ["score", str(path), "--instrument", MINI, "--bootstrap", "0", *args]
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _people(path: Path) -> dict[str, tuple[str, str]]:
+    """What an attacker knows from the org chart: each person's department key and role."""
+    return {
+        r["respondent"]: (r["department"].strip().casefold(), r["role"])
+        for r in csv.DictReader(path.open(encoding="utf-8"))
+    }
+
+
+def _cells(
+    data: Any, people: dict[str, tuple[str, str]], management: set[str]
+) -> dict[str, list[tuple[float, int, frozenset[str]]]]:
+    """Every group mean the output publishes with its n and the people it covers, per
+    capability: the organisation, each department, management and the others."""
+    everyone = frozenset(people)
+    out: dict[str, list[tuple[float, int, frozenset[str]]]] = {}
+
+    def add(c: str, mean: Any, n: Any, members: frozenset[str]) -> None:
+        if isinstance(mean, int | float) and isinstance(n, int) and n > 0:
+            out.setdefault(c, []).append((float(mean), n, members))
+
+    for s in data.get("scores", []):
+        add(s["capability_id"], s["mean"], s["n"], everyone)
+    for sg in data.get("silos", []):
+        for key, n, mean in sg["department_means"]:
+            add(
+                sg["capability_id"],
+                mean,
+                n,
+                frozenset(p for p, (d, _) in people.items() if d == key),
+            )
+    mgmt = frozenset(p for p, (_, role) in people.items() if role in management)
+    for p in data.get("perception", []):
+        add(p["capability_id"], p["management_mean"], p["n_management"], mgmt)
+        add(p["capability_id"], p["others_mean"], p["n_others"], everyone - mgmt)
+    return out
+
+
+def _subtraction_attack(
+    data: dict[str, Any],
+    truth: dict[str, float],
+    person: str,
+    people: dict[str, tuple[str, str]],
+    management: set[str] = frozenset({"executive"}),  # type: ignore[assignment]
+) -> list[str]:
+    """Capabilities whose score of ``person`` follows from a ±1 combination of published group
+    sums (mean × n) whose groups net out to exactly that person."""
+    import numpy as np
+
+    names = sorted(people)
+    target = np.array([p == person for p in names], dtype=int)
+    recovered = []
+    for cap, cells in _cells(data, people, set(management)).items():
+        x = truth.get(cap)
+        if x is None or math.isnan(x):
+            continue
+        members = np.array([[p in m for p in names] for _mean, _n, m in cells], dtype=int)
+        coeffs = np.array(list(itertools.product((-1, 0, 1), repeat=len(cells))), dtype=int)
+        nets = coeffs @ members
+        ns = coeffs @ np.array([n for _m, n, _ in cells])
+        sums = coeffs @ np.array([m * n for m, n, _ in cells])
+        hit = (nets == target).all(axis=1) & (ns == 1) & (np.abs(sums - x) < 1e-6)
+        if hit.any():
+            recovered.append(cap)
+    return recovered
+
+
+def test_subtraction_attack_recovers_the_lone_person_from_identifying_json(legal):
+    """The attack is real: on the full (old default) JSON it recovers Legal's scores."""
+    path, _pid, truth = legal
+    code, out, _err = _score(path, "--format", "json", "--identifying")
+    assert code == 0
+    assert _subtraction_attack(json.loads(out), truth, _pid, _people(path))
+
+
+def test_score_json_of_a_one_person_department_allows_no_subtraction(legal):
+    path, pid, truth = legal
+    code, out, err = _score(path, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert _subtraction_attack(data, truth, pid, _people(path)) == []
+    assert list(data)[:3] == ["identifying", "min_group", "withheld"]
+    assert data["identifying"] is False and data["min_group"] == 3
+    withheld = {w["group"]: w["reason"] for w in data["withheld"]}
+    assert withheld["department:legal"] == "fewer than 3 respondents"
+    assert any("subtraction" in r for g, r in withheld.items() if g != "department:legal")
+    assert "1 respondent" not in out  # no size of the hidden group, not even in warnings
+
+
+def test_score_json_carries_no_respondent_level_data(legal):
+    path, _pid, _truth = legal
+    _code, out, _err = _score(path, "--format", "json")
+    data = json.loads(out)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    ids = {r["respondent"] for r in rows}
+    assert not any(f'"{i}"' in out for i in ids)  # no respondent id anywhere
+    assert all(
+        "respondent_scores" not in s and "respondent_targets" not in s for s in data["scores"]
+    )
+    assert set(data["alignment_map"]) & {"respondent_ids", "coords", "camp_of"} == set()
+    for sg in data["silos"]:
+        assert all(n >= 3 for _k, n, _m in sg["department_means"])
+        assert "legal" not in {k for k, _n, _m in sg["department_means"]}
+    assert not any(a["group"] == "department:legal" for a in data["agi"])
+    assert all(c["size"] >= 3 for c in data["alignment_map"]["camps"])
+
+
+def test_score_csv_and_table_of_a_one_person_department_allow_no_subtraction(legal):
+    path, pid, truth = legal
+    _code, out, _err = _score(path, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    data = {
+        "scores": [
+            {"capability_id": r["capability"], "mean": float(r["score"]), "n": int(r["n"])}
+            for r in rows
+            if r["score"]
+        ]
+    }
+    assert _subtraction_attack(data, truth, pid, _people(path)) == []
+    assert pid not in out and not out.startswith("#")
+    code, table, err = _score(path)
+    assert code == 0 and pid not in table and "identifying" not in err
+
+
+def test_identifying_output_says_so_on_its_first_key_line_and_stderr(legal):
+    path, pid, _truth = legal
+    _code, out, err = _score(path, "--format", "json", "--identifying")
+    data = json.loads(out)
+    assert list(data)[:2] == ["identifying", "warning"] and data["identifying"] is True
+    assert pid in data["alignment_map"]["respondent_ids"]
+    _code, out, err = _score(path, "--format", "csv", "--identifying")
+    assert out.splitlines()[0].startswith("# identifying output")
+    _code, _out, err = _score(path, "--identifying")
+    assert "Warning: identifying output" in err
+
+
+def test_score_refuses_a_wave_below_k_unless_identifying():
+    tiny = ROOT / "tests" / "fixtures" / "responses" / "mini-long.csv"
+    code, _out, err = _score(tiny, "--min-group", "4")
+    assert code == 2 and "needs at least 4 respondents" in err
+    assert _score(tiny, "--min-group", "4", "--identifying")[0] == 0
+
+
+def test_score_min_group_below_3_needs_named_workshop(legal):
+    path, _pid, _truth = legal
+    code, _out, err = _score(path, "--min-group", "2", "--format", "json")
+    assert code == 2 and "--named-workshop" in err
+    code, out, _err = _score(path, "--min-group", "1", "--named-workshop", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert "respondent_scores" not in data["scores"][0]  # named, but still no respondent data
+
+
+def test_k_respondents_in_a_department_but_one_score_is_not_shown(mini_instrument):
+    """A department of k people of whom only one has a score for a capability: that cell, and
+    the cell that would give it away by subtraction, are withheld."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from assessment import service
+    from assessment.responses import Respondent
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    staff = [i for i, r in enumerate(rs.respondents) if r.role == "staff"][:3]
+    people = list(rs.respondents)
+    for i in staff:
+        people[i] = Respondent(people[i].id, people[i].role, "Legal")
+    cur, tgt = rs.current.copy(), rs.target.copy()
+    cul = [j for j, item in enumerate(rs.item_ids) if item.startswith("CUL")]
+    for i in staff[1:]:  # two of the three answer no CUL item
+        cur[i, cul] = np.nan
+        tgt[i, cul] = np.nan
+    rs = replace(rs, respondents=tuple(people), current=cur, target=tgt)
+    loaded = service.from_response_set(rs, mini_instrument)
+    out = service.score_output(loaded, _opts())
+    data = out.as_dict()
+    cul_silo = next(sg for sg in data["silos"] if sg["capability_id"] == "CUL")
+    assert "legal" not in {k for k, _n, _m in cul_silo["department_means"]}
+    x = service.score_output(loaded, _opts(), identifying=True).result.score("CUL")
+    people = {r.id: (r.department_key, r.role) for r in people}
+    truth = {"CUL": x.respondent_scores[staff[0]]}
+    assert _subtraction_attack(data, truth, rs.respondents[staff[0]].id, people) == []
+
+
+def test_management_and_others_split_is_withheld_when_one_side_is_below_k(mini_instrument):
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.responses import Respondent
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    execs = [i for i, r in enumerate(rs.respondents) if r.role == "executive"]
+    people = list(rs.respondents)
+    for i in execs[2:]:
+        people[i] = Respondent(people[i].id, "manager", people[i].department)
+    rs = replace(rs, respondents=tuple(people))
+    data = service.score_output(service.from_response_set(rs, mini_instrument), _opts()).as_dict()
+    mgmt = set(service.from_response_set(rs, mini_instrument).instrument.management_roles)
+    if sum(r.role in mgmt for r in people) >= 3:
+        pytest.skip("the mini instrument counts managers as management")
+    for p in data["perception"]:
+        assert p["management_mean"] is None and p["n_management"] is None
+    assert not any(a["group"] == "management" for a in data["agi"])
+
+
+def test_isolated_members_finds_a_person_across_two_partitions():
+    """Department Sales = {0,1,2} and management = {0,1,2,3}: person 3 is management minus
+    Sales, although each group has at least 3 people."""
+    from reports.anonymity import isolated_members
+
+    everyone = set(range(8))
+    assert isolated_members([everyone, {0, 1, 2}, {0, 1, 2, 3}, everyone - {0, 1, 2, 3}]) == [3]
+    assert isolated_members([everyone, {0, 1, 2, 3}, {4, 5, 6, 7}]) == []
+
+
+def test_demo_writes_only_safe_result_files(tmp_path):
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--bootstrap", "0", "--no-reports"]
+    )
+    assert result.exit_code == 0, result.output
+    for wave in ("2026-H1", "2026-H2"):
+        data = json.loads((out / f"results-{wave}.json").read_text(encoding="utf-8"))
+        assert data["identifying"] is False
+        assert "respondent_ids" not in data["alignment_map"]
+        assert all("respondent_scores" not in s for s in data["scores"])
+        text = (out / f"results-{wave}.csv").read_text(encoding="utf-8")
+        assert text.startswith("capability,")
