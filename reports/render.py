@@ -7,18 +7,31 @@ first, so any template can be overridden by a file of the same name.
 
 Byte-identical output: the date printed is the wave's (or ``report_date``), the PDF carries no
 creation or modification date, chart SVG ids are salted with a constant, and nothing random is used.
+Fonts are subset for every PDF, by HarfBuzz when ``libharfbuzz-subset`` is installed, otherwise by
+fontTools, which stamps the ``head`` table of each subset with the clock (``head.modified``); while a
+PDF is written, ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention fontTools honours) is set to
+the bundled font's own timestamp unless the caller set it, so both paths give the same bytes on
+every run.
+
+Nothing is fetched from outside the package: every ``HTML`` and ``CSS`` object gets
+:func:`reports.fetch.url_fetcher`.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
+import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessment.errors import ReportError
 from reports import formatting
+from reports.fetch import url_fetcher
 from reports.options import ReportOptions
 
 if TYPE_CHECKING:
@@ -40,6 +53,7 @@ class _Engine:
 
     font_config: Any
     css: Any
+    fetcher: Any
     warnings: tuple[str, ...] = ()  # logged while the stylesheet was parsed
 
 
@@ -56,12 +70,14 @@ def _engine() -> _Engine:
         logger = logging.getLogger("weasyprint")
         handler = _Collect()
         logger.addHandler(handler)
+        fetcher = url_fetcher()
         try:
             fc = FontConfiguration()
-            css = CSS(filename=str(stylesheet_path()), font_config=fc)
+            with _refusals():
+                css = CSS(filename=str(stylesheet_path()), font_config=fc, url_fetcher=fetcher)
         finally:
             logger.removeHandler(handler)
-        _ENGINE = _Engine(fc, css, tuple(r.getMessage() for r in handler.records))
+        _ENGINE = _Engine(fc, css, fetcher, tuple(r.getMessage() for r in handler.records))
         atexit.register(_release_engine)
     return _ENGINE
 
@@ -146,6 +162,54 @@ class _Collect(logging.Handler):
             self.records.append(record)
 
 
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """Give back the :class:`~reports.fetch.RefusedURL` that stopped a WeasyPrint render."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ReportError):
+            raise cause from None
+        raise ReportError(f"the report could not load a resource: {cause or exc}") from None
+
+
+_EPOCH_LOCK = threading.Lock()
+_FONT_EPOCH: str | None = None
+
+
+def _font_epoch() -> str:
+    """The bundled Regular font's ``head.modified`` as Unix seconds (fontTools counts from 1904)."""
+    global _FONT_EPOCH
+    if _FONT_EPOCH is None:
+        from fontTools.misc.timeTools import epoch_diff
+        from fontTools.ttLib import TTFont
+
+        with TTFont(str(PACKAGE_DIR / "fonts" / "Lato-Regular.ttf"), lazy=True) as font:
+            _FONT_EPOCH = str(int(font["head"].modified + epoch_diff))
+    return _FONT_EPOCH
+
+
+@contextlib.contextmanager
+def fixed_font_timestamp() -> Iterator[None]:
+    """While active, fonts subset by fontTools carry the bundled font's date, not the clock's.
+
+    fontTools recomputes ``head.modified`` from :func:`time.time` whenever it saves a font, unless
+    ``SOURCE_DATE_EPOCH`` is set; a value the caller set is kept. The variable is restored after.
+    """
+    with _EPOCH_LOCK:
+        if "SOURCE_DATE_EPOCH" in os.environ:
+            yield
+            return
+        os.environ["SOURCE_DATE_EPOCH"] = _font_epoch()
+        try:
+            yield
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = False) -> bytes:
     """Lay out the HTML with the report stylesheet and return PDF bytes.
 
@@ -162,10 +226,12 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        doc = HTML(string=html, base_url=str(PACKAGE_DIR)).render(
-            stylesheets=[eng.css], font_config=eng.font_config
-        )
-        pdf: bytes = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
+        with _refusals():
+            doc = HTML(string=html, base_url=str(PACKAGE_DIR), url_fetcher=eng.fetcher).render(
+                stylesheets=[eng.css], font_config=eng.font_config
+            )
+            with fixed_font_timestamp():
+                pdf: bytes = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
     finally:
         logger.removeHandler(handler)
     problems = [*eng.warnings, *(r.getMessage() for r in handler.records)]

@@ -3,7 +3,7 @@
 A theme file looks like this (every key is optional; missing keys keep the default)::
 
     client: Northwind Telecom
-    logo: northwind.svg            # SVG or PNG, relative to the theme file
+    logo: northwind.svg            # SVG or PNG, relative to the theme file (see reports.logo)
     colours:
       primary: "#1F3A5F"           # headings, cover band, current state
       accent: "#C8702A"            # target state, highlights
@@ -17,7 +17,6 @@ strategy-consultancy deliverable.
 
 from __future__ import annotations
 
-import base64
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.errors import ReportError
+from reports.logo import load_logo
 
 __all__ = ["DEFAULT_THEME", "Theme", "load_theme"]
 
@@ -64,6 +64,7 @@ class Fonts:
 class Theme:
     client: str = ""
     logo_data_uri: str = ""  # ``data:image/...;base64,...``; empty = no logo
+    logo_notes: tuple[str, ...] = ()  # what was removed from an SVG logo to make it safe
     colours: Colours = field(default_factory=Colours)
     fonts: Fonts = field(default_factory=Fonts)
     source: str = "default"
@@ -80,21 +81,6 @@ class Theme:
 
 
 DEFAULT_THEME = Theme()
-
-
-def _logo_uri(path: Path, source: str) -> str:
-    suffix = path.suffix.lower()
-    mime = {".svg": "image/svg+xml", ".png": "image/png"}.get(suffix)
-    if mime is None:
-        raise ReportError(f"{source}: logo {path.name!r} must be an .svg or .png file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(
-            f"{source}: cannot read logo {str(path)!r} ({exc.strerror}); "
-            "give a path relative to the theme file"
-        ) from None
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def load_theme(path: str | Path | None) -> Theme:
@@ -146,10 +132,8 @@ def theme_from_data(
     if "client" in data:
         theme = replace(theme, client=str(data["client"]).strip())
     if data.get("logo"):
-        logo = Path(str(data["logo"]))
-        if not logo.is_absolute() and base is not None:
-            logo = base / logo
-        theme = replace(theme, logo_data_uri=_logo_uri(logo, source))
+        logo = load_logo(str(data["logo"]), source, base)
+        theme = replace(theme, logo_data_uri=logo.data_uri, logo_notes=logo.notes)
     colours = data.get("colours", data.get("colors")) or {}
     if not isinstance(colours, dict):
         raise ReportError(f"{source}: colours must be a mapping such as {{primary: '#1F3A5F'}}")

@@ -171,9 +171,16 @@ def test_strict_mode_fails_on_a_weasyprint_warning():
     from reports.render import html_to_pdf
 
     with pytest.raises(ReportError, match="warnings"):
-        html_to_pdf(
-            '<p style="colour: nonsense-property">x</p><img src="missing.png">', strict=True
-        )
+        html_to_pdf('<p style="colour: nonsense-property">x</p>', strict=True)
+
+
+def test_a_missing_image_stops_the_render_naming_it():
+    """Before the URL fetcher a missing image was only a warning; now it is refused by name."""
+    from assessment.errors import ReportError
+    from reports.render import html_to_pdf
+
+    with pytest.raises(ReportError, match=r"missing\.png.*not a report resource"):
+        html_to_pdf('<img src="missing.png">')
 
 
 def test_no_weasyprint_warning_is_logged(wave, caplog):

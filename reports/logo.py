@@ -1,0 +1,181 @@
+"""A client's logo, checked and made inert before it goes into a report.
+
+Logos come from clients, so a theme's logo file is untrusted input:
+
+- it must be a local regular file (a URL, a folder, a FIFO or a device is refused), at most
+  :data:`MAX_BYTES`, whose content is what its suffix says: a PNG by its signature, or SVG by its
+  parsed root element;
+- an SVG may not declare a DOCTYPE or entities (entity-expansion and external-entity attacks);
+- an SVG loses everything that could run or load something: ``<script>``, ``<foreignObject>``,
+  embedded HTML, animation elements (which can rewrite an ``href``), ``on*`` event attributes,
+  every ``href``/``xlink:href`` that is not a same-document ``#id`` or an embedded PNG/JPEG/GIF
+  ``data:`` URI, and every CSS ``url(...)`` or ``@import`` that points outside the document.
+
+What was removed is returned as notes, so the caller can tell the user. The report's URL fetcher
+(:mod:`reports.fetch`) refuses any reference that would still slip through.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessment.errors import ReportError
+
+__all__ = ["MAX_BYTES", "Logo", "load_logo", "sanitise_svg"]
+
+MAX_BYTES = 2 * 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//)?")
+_DROP = {
+    "script",
+    "foreignObject",
+    "iframe",
+    "object",
+    "embed",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animateTransform",
+    "animateMotion",
+    "animateColor",
+    "discard",
+}
+_SAFE_DATA = re.compile(r"^data:image/(png|jpeg|gif);base64,", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*(?!#)([^)'\"]*)\1\s*\)", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A logo ready for a report: a ``data:`` URI and what was removed to make it safe."""
+
+    data_uri: str
+    notes: tuple[str, ...] = ()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _clean_css(text: str, where: str, notes: list[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        notes.append(f"{where}: removed the reference url({match.group(2)[:80]})")
+        return "none"
+
+    cleaned = _CSS_URL.sub(replace, text)
+    if _CSS_IMPORT.search(cleaned):
+        notes.append(f"{where}: removed an @import")
+        cleaned = _CSS_IMPORT.sub("", cleaned)
+    return cleaned
+
+
+def sanitise_svg(data: bytes, source: str) -> tuple[bytes, tuple[str, ...]]:
+    """``data`` as an SVG with nothing in it that can run or load, and notes on what was removed.
+
+    >>> svg = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x.example/a.png"/></svg>'
+    >>> clean, notes = sanitise_svg(svg, "logo.svg")
+    >>> b"x.example" in clean, notes
+    (False, ("logo.svg: removed <image href='http://x.example/a.png'>",))
+    """
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise ReportError(
+            f"{source}: an SVG logo may not declare a DOCTYPE or entities; "
+            "save it again as plain SVG (most editors offer 'plain' or 'optimised' SVG)"
+        )
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise ReportError(
+            f"{source}: not a well-formed SVG file (line {line}, column {col + 1})"
+        ) from None
+    if root.tag not in (f"{{{SVG_NS}}}svg", "svg"):
+        raise ReportError(
+            f"{source}: not an SVG image (its root element is <{_local(root.tag)}>, not <svg>)"
+        )
+    notes: list[str] = []
+    _clean_attributes(root, source, notes)
+    _clean_element(root, source, notes)
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False), tuple(notes)
+
+
+def _clean_element(element: ET.Element, source: str, notes: list[str]) -> None:
+    for child in list(element):  # the parser drops comments and processing instructions
+        name = _local(child.tag)
+        if name in _DROP:
+            notes.append(f"{source}: removed <{name}>")
+            element.remove(child)
+            continue
+        _clean_attributes(child, source, notes)
+        if name == "style" and child.text:
+            child.text = _clean_css(child.text, source, notes)
+        _clean_element(child, source, notes)
+
+
+def _clean_attributes(element: ET.Element, source: str, notes: list[str]) -> None:
+    name = _local(element.tag)
+    for attr, value in list(element.attrib.items()):
+        local = _local(attr)
+        if local.lower().startswith("on"):
+            notes.append(f"{source}: removed the event attribute {local!r} of <{name}>")
+            del element.attrib[attr]
+        elif local == "href":
+            if not (value.startswith("#") or _SAFE_DATA.match(value)):
+                notes.append(f"{source}: removed <{name} href={value[:80]!r}>")
+                del element.attrib[attr]
+        elif "url(" in value.lower() or "@import" in value.lower():
+            element.attrib[attr] = _clean_css(value, source, notes)
+
+
+def load_logo(value: str, source: str, base: Path | None = None) -> Logo:
+    """Read the logo named ``value`` in the theme ``source`` (relative to ``base``) as a :class:`Logo`.
+
+    Raises :class:`ReportError` naming the theme and the logo for a URL, a missing or unreadable
+    file, something that is not a regular file, a file over :data:`MAX_BYTES`, or content that is
+    not the PNG or SVG its suffix promises.
+    """
+    if _URL_LIKE.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
+        shown = value if len(value) <= 80 else value[:79] + "…"
+        raise ReportError(
+            f"{source}: logo must be a file path relative to the theme file, not a URL "
+            f"(got {shown!r}); download the logo and name the file"
+        )
+    path = Path(value)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise ReportError(f"{source}: logo {path.name!r} must be an .svg or .png file")
+    try:
+        real = path.resolve(strict=True)
+        if not real.is_file():
+            raise ReportError(f"{source}: logo {str(path)!r} is not a regular file")
+        if real.stat().st_size > MAX_BYTES:
+            raise ReportError(
+                f"{source}: logo {str(path)!r} is larger than {MAX_BYTES // (1024 * 1024)} MB"
+            )
+        data = real.read_bytes()
+    except OSError as exc:
+        raise ReportError(
+            f"{source}: cannot read logo {str(path)!r} ({exc.strerror or exc}); "
+            "give a path relative to the theme file"
+        ) from None
+    if suffix == ".png":
+        if not data.startswith(PNG_SIGNATURE):
+            raise ReportError(f"{source}: logo {str(path)!r} is not a PNG image")
+        return Logo(f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}")
+    clean, notes = sanitise_svg(data, f"{source}: logo {path.name}")
+    return Logo(f"data:image/svg+xml;base64,{base64.b64encode(clean).decode('ascii')}", notes)
