@@ -69,3 +69,56 @@ def test_xlsx_instructions_and_hidden_sheets_do_not_count_as_data_sheets(tmp_pat
         hidden=("Scratch",),
     )
     assert [r.id for r in read_responses(path, mini_instrument).respondents] == ["A1"]
+
+
+def _db_with_answers(tmp_path: Path, mini_instrument) -> str:
+    from assessment.service import import_file
+    from assessment.store import upgrade_db
+
+    db = str(tmp_path / "t.db")
+    upgrade_db(db)
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text(
+        "wave,respondent,role,department,item,current,target\nW1,R1,manager,HR,CUL-01,3,4\n",
+        encoding="utf-8",
+    )
+    import_file(db, csv_path, org="acme", instrument=mini_instrument)
+    return db
+
+
+def test_export_dash_writes_stdout_not_a_file_named_dash(tmp_path, monkeypatch, mini_instrument):
+    from click.testing import CliRunner
+
+    from assessment.cli import cli
+
+    db = _db_with_answers(tmp_path, mini_instrument)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    r = runner.invoke(cli, ["export", "--db", db, "--org", "acme", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[1].startswith("W1,R1,manager,HR,CUL-01,3,4")
+    r = runner.invoke(cli, ["export", "--db", db, "--org", "acme", "--format", "xlsx", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout_bytes[:4] == b"PK\x03\x04"
+    r = runner.invoke(
+        cli, ["template", "--instrument", str(_mini()), "--format", "xlsx", "-o", "-"]
+    )
+    assert r.exit_code == 0, r.output
+    assert r.stdout_bytes[:4] == b"PK\x03\x04"
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_to_the_databases_wal_file_is_refused_by_the_cli(tmp_path, mini_instrument):
+    from click.testing import CliRunner
+
+    from assessment.cli import cli
+
+    db = _db_with_answers(tmp_path, mini_instrument)
+    r = CliRunner().invoke(cli, ["export", "--db", db, "--org", "acme", "-o", f"{db}-wal"])
+    assert r.exit_code == 2
+    assert "write-ahead log of the database" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def _mini() -> Path:
+    return Path(__file__).parent / "fixtures" / "mini" / "1.0.0.yaml"

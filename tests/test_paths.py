@@ -139,3 +139,40 @@ def test_output_folder_may_be_created_one_level(tmp_path):
 
 def test_refuse_inputs_skips_stdin_and_missing_files(tmp_path):
     refuse_inputs(tmp_path / "out.pdf", ["-", tmp_path / "missing.csv"])
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_export_to_the_databases_wal_file_is_refused_not_deleted_later(tmp_path, suffix):
+    """Before: `export -o t.db-wal` "succeeded" and SQLite deleted the file at the next access."""
+    db = tmp_path / "t.db"
+    db.write_bytes(b"SQLite format 3\x00")
+    for given in (str(db), f"sqlite:///{db}"):
+        with pytest.raises(OutputError, match=f"is the .* of the database {db}"):
+            check_output_file(tmp_path / f"t.db{suffix}", db=given)
+    # also when the companion exists, and by a relative spelling
+    (tmp_path / f"t.db{suffix}").write_bytes(b"")
+    with pytest.raises(OutputError, match="choose another output name"):
+        check_output_file(tmp_path / "." / f"t.db{suffix}", db=str(db))
+    assert check_output_file(tmp_path / f"t.db{suffix}.csv", db=str(db))
+
+
+def test_dash_is_stdout_never_a_file_named_dash(tmp_path, monkeypatch):
+    from assessment.cli._paths import is_stdout
+
+    monkeypatch.chdir(tmp_path)
+    assert is_stdout("-") and is_stdout(Path("-")) and not is_stdout("./-")
+    assert not is_stdout(None)
+    with pytest.raises(OutputError, match="-o - means stdout"):
+        check_output_file("-")
+    assert check_output_file("./-") == Path("-")
+    assert not (tmp_path / "-").exists()
+
+
+def test_binary_output_to_a_terminal_is_refused(monkeypatch):
+    import sys
+
+    from assessment.cli._paths import write_stdout_bytes
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with pytest.raises(OutputError, match="binary and stdout is a terminal"):
+        write_stdout_bytes(b"PK\x03\x04", "an xlsx workbook", ".xlsx")

@@ -11,6 +11,12 @@ fix) when
 
 - the output is one of the inputs or the ``--db`` SQLite file: same resolved path, or the same file
   through a hard link or symlink (:func:`os.path.samefile`);
+- the output is a companion file of the SQLite database (``DB-wal``, ``DB-shm``, ``DB-journal``):
+  SQLite replays, truncates or deletes those at the next access, so the output would vanish or
+  the database be damaged;
+- the output is ``-``, which means stdout: a command that can write to stdout checks
+  :func:`is_stdout` first (binary output through :func:`write_stdout_bytes`); ``./-`` names a
+  file called ``-``;
 - the folder it goes into does not exist (``-o FILE`` never creates folders: a typo would scatter
   them; an output *folder* may itself be missing, it is then created one level deep by the writer);
 - a file output is an existing folder, a FIFO (a write would block until something reads it), a
@@ -33,13 +39,55 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from assessment.errors import OutputError
 
-__all__ = ["check_output_dir", "check_output_file", "refuse_inputs", "sqlite_file"]
+__all__ = [
+    "SQLITE_COMPANIONS",
+    "STDOUT",
+    "check_binary_stdout",
+    "check_output_dir",
+    "check_output_file",
+    "is_stdout",
+    "refuse_inputs",
+    "sqlite_file",
+    "write_stdout_bytes",
+]
+
+STDOUT = "-"
+SQLITE_COMPANIONS = {
+    "-wal": "write-ahead log",
+    "-shm": "shared-memory index",
+    "-journal": "rollback journal",
+}
+
+
+def is_stdout(path: str | Path | None) -> bool:
+    """True when ``-o`` is ``-``: write to stdout (``./-`` is a file named ``-``)."""
+    return path is not None and str(path) == STDOUT
+
+
+def check_binary_stdout(what: str, suffix: str) -> None:
+    """Refuse binary output (``what``, e.g. ``"an xlsx workbook"``) for ``-o -`` with an
+    :class:`OutputError` when stdout is a terminal (the bytes would garble it); the message says
+    to redirect or give ``-o FILE<suffix>``. Call it before any work."""
+    if sys.stdout.isatty():
+        raise OutputError(
+            f"{what} is binary and stdout is a terminal; redirect it (-o - > file{suffix}) or "
+            f"give -o FILE{suffix}"
+        )
+
+
+def write_stdout_bytes(data: bytes, what: str, suffix: str) -> None:
+    """Write binary output to stdout for ``-o -`` (checked with :func:`check_binary_stdout`)."""
+    check_binary_stdout(what, suffix)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def sqlite_file(db: str | Path | None) -> Path | None:
@@ -81,11 +129,20 @@ def refuse_inputs(
                 "input: choose another output name"
             )
     dbfile = sqlite_file(db)
-    if dbfile is not None and _same(out, dbfile):
+    if dbfile is None:
+        return
+    if _same(out, dbfile):
         raise OutputError(
             f"the output {out} is the database {db}; writing it would destroy the database: "
             "choose another output name"
         )
+    for suffix, kind in SQLITE_COMPANIONS.items():
+        if _same(out, dbfile.with_name(dbfile.name + suffix)):
+            raise OutputError(
+                f"the output {out} is the {kind} of the database {dbfile} (SQLite deletes or "
+                "replays it at the next access, which loses the output or damages the "
+                "database): choose another output name"
+            )
 
 
 def _probe_writable(folder: Path, target: Path) -> None:
@@ -132,6 +189,11 @@ def check_output_file(
     value (a path or URL; only a SQLite file can collide). Nothing is created. Returns ``path``,
     or its target when ``path`` is a symbolic link.
     """
+    if is_stdout(path):
+        raise OutputError(
+            "-o - means stdout, and this output cannot go to stdout; give -o FILE (./- for a "
+            "file named '-')"
+        )
     out = Path(path)
     if str(out) in ("", "."):
         raise OutputError("no output file name given; give -o FILE")

@@ -92,15 +92,15 @@ def import_(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to FILE (atomically; its folder must exist). Default: stdout for csv/json; "
-    "xlsx needs a file.",
+    help="Write to FILE (atomically; its folder must exist); '-' is stdout (xlsx only when "
+    "redirected). Default: stdout for csv/json; xlsx needs -o.",
 )
 @user_errors
 def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | None) -> None:
     """Export the raw ratings (every answer, not averages) of an organisation.
 
     Spreadsheet formats neutralise text that would run as a formula (OWASP): it is prefixed
-    with a quote.
+    with an apostrophe, which import removes again (see docs/cli.md).
 
     \b
     Example:
@@ -109,18 +109,27 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     import tempfile
 
     from assessment import service
+    from assessment.cli._paths import check_binary_stdout, is_stdout, write_stdout_bytes
 
     if output is None and fmt == "xlsx":
-        raise click.UsageError("--format xlsx needs -o FILE (a workbook is not text)")
-    if output is not None:
+        raise click.UsageError(
+            "--format xlsx needs -o FILE (a workbook is not text), or -o - to write it to a "
+            "redirected stdout"
+        )
+    if output is not None and not is_stdout(output):
         output = checked_output(output, db=db)
         waves, answers = service.export_file(db, org, fmt, output, wave=wave)  # type: ignore[arg-type]
         click.echo(f"Wrote {output}: {answers} answers in {waves} wave(s)", err=True)
         return
+    if fmt == "xlsx":
+        check_binary_stdout("an xlsx workbook", ".xlsx")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
         service.export_file(db, org, fmt, path, wave=wave)  # type: ignore[arg-type]
-        click.echo(path.read_text(encoding="utf-8"), nl=False)
+        if fmt == "xlsx":
+            write_stdout_bytes(path.read_bytes(), "an xlsx workbook", ".xlsx")
+        else:
+            click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
 @click.command()
@@ -145,7 +154,7 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="The sheet to write (atomically; its folder must exist), ending in .xlsx or .csv; "
-    "'-' writes a CSV template to stdout.",
+    "'-' is stdout (CSV by default; --format xlsx only when redirected).",
 )
 @click.option("--wave", default=None, help="Prefill the wave, e.g. 2026-H1.")
 @click.option("--respondent", default=None, help="Prefill the pseudonymous respondent id.")
@@ -176,15 +185,18 @@ def template(
       centric template --instrument customer-centricity@1.0.0 -o sheet.xlsx
       centric template --role staff --format csv -o -
     """
+    import tempfile
+
+    from assessment.cli._paths import check_binary_stdout, is_stdout, write_stdout_bytes
     from assessment.errors import CentricError, OutputError
     from assessment.io.template import template_csv_text, template_items, write_template
     from assessment.model import get_instrument
 
-    to_stdout = str(output) == "-"
+    to_stdout = is_stdout(output)
     suffix = output.suffix.lower()
     fmt = fmt or ("csv" if to_stdout or suffix == ".csv" else "xlsx")
-    if to_stdout and fmt != "csv":
-        raise OutputError("an xlsx template cannot go to stdout; give -o FILE.xlsx or --format csv")
+    if to_stdout and fmt == "xlsx":
+        check_binary_stdout("an xlsx template", ".xlsx")
     if not to_stdout and suffix != f".{fmt}":
         raise OutputError(
             f"cannot write a {fmt} template to {output}: the name must end in .{fmt} "
@@ -199,8 +211,21 @@ def template(
             raise CentricError(f"role {role!r} is not one of {', '.join(instrument.roles)}")
         role = roles[role.casefold()]
     n_items = len(template_items(instrument, role))
-    if to_stdout:
+    if to_stdout and fmt == "csv":
         click.echo(template_csv_text(instrument, wave, respondent, role, department), nl=False)
+        return
+    if to_stdout:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_template(
+                instrument,
+                Path(tmp) / "template.xlsx",
+                "xlsx",
+                wave=wave,
+                respondent=respondent,
+                role=role,
+                department=department,
+            )
+            write_stdout_bytes(path.read_bytes(), "an xlsx template", ".xlsx")
         return
     write_template(
         instrument,
