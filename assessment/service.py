@@ -781,11 +781,18 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
 
 
 def summary_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = SUMMARY_COLUMNS) -> str:
+    """``rows`` as CSV with a header of ``columns``: ``None`` is an empty cell, and text cells
+    are neutralised against spreadsheet formulas (:func:`assessment.io.cells.neutralise`, the
+    rule every CSV/XLSX writer of the product uses). The one CSV writer of the CLI's data."""
+    from assessment.io.cells import neutralise_cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([neutralise_cell(c) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow(
+            ["" if row.get(c) is None else neutralise_cell(row.get(c)) for c in columns]
+        )
     return buf.getvalue()
 
 

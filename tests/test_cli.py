@@ -770,3 +770,32 @@ def test_scoring_results_and_reports_import_without_numpy():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_score_csv_neutralises_formulas_in_text_cells_with_the_one_writer():
+    """The score CSV and every CLI table CSV were written raw (``=…`` ran as a formula in a
+    spreadsheet, issue 8): one writer, :func:`assessment.io.cells.neutralise`."""
+    from assessment.cli._common import csv_text
+    from assessment.service import summary_csv
+
+    rows = [{"capability": "CUL", "name": '=HYPERLINK("http://evil.example/x","open")', "n": 5}]
+    text = summary_csv(rows)
+    assert "\nCUL,\"'=HYPERLINK(\"\"http://evil.example/x\"\",\"\"open\"\")\",5," in text
+    assert csv_text(rows, ["capability", "name", "n"]) == summary_csv(
+        rows, ["capability", "name", "n"]
+    )
+    assert summary_csv([{"capability": "x", "score": -0.5}]).splitlines()[1].startswith("x,,,-0.5")
+
+
+def test_score_dash_output_means_stdout_not_a_file_named_dash(runner, nw_files, tmp_path):
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        args = ["score", str(nw_files["long"]), "--instrument", MINI, "--bootstrap", "0"]
+        result = runner.invoke(cli, [*args, "--format", "csv", "-o", "-"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("capability,") and not (tmp_path / "-").exists()

@@ -7,9 +7,7 @@ imports numpy, scipy, SQLAlchemy or WeasyPrint at module level: ``centric --help
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,7 +79,8 @@ def output_options_for(formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
             "--output",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help="Write the data to FILE (atomically) instead of stdout; its folder must exist.",
+            help="Write the data to FILE (atomically) instead of stdout (- is stdout); its folder "
+            "must exist.",
         )(f)
         f = click.option(
             "--format",
@@ -269,13 +268,11 @@ def format_table(
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """``rows`` as CSV with a header of ``columns``; ``None`` is an empty cell."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return buf.getvalue()
+    """``rows`` as CSV with a header of ``columns`` (:func:`assessment.service.summary_csv`:
+    ``None`` is an empty cell, text cells neutralised against spreadsheet formulas)."""
+    from assessment.service import summary_csv
+
+    return summary_csv(rows, columns)
 
 
 def checked_output(path: Path, inputs: Sequence[str | Path] = (), db: str | None = None) -> Path:
@@ -294,9 +291,12 @@ def checked_output(path: Path, inputs: Sequence[str | Path] = (), db: str | None
 
 
 def emit(text: str, output: Path | None, inputs: Sequence[str | Path] = ()) -> None:
-    """Write data to ``output`` atomically, or to stdout. The output is checked first with
-    :func:`checked_output` (never one of ``inputs`` or the database; its folder must exist)."""
-    if output is None:
+    """Write data to ``output`` atomically, or to stdout (no ``-o``, or ``-o -``). The output is
+    checked first with :func:`checked_output` (never one of ``inputs`` or the database; its
+    folder must exist)."""
+    from assessment.cli._paths import is_stdout
+
+    if output is None or is_stdout(output):
         click.echo(text, nl=False)
         return
     from assessment.io.atomic import atomic_write_text

@@ -106,9 +106,10 @@ def score(
     from dataclasses import replace
 
     from assessment import service
+    from assessment.cli._paths import is_stdout
     from scoring.results import ScoreOptions
 
-    if output is not None:  # a bad -o fails before reading and scoring
+    if output is not None and not is_stdout(output):  # a bad -o fails before reading and scoring
         output = checked_output(output, files, db)
     loaded = load_responses(files, instrument_ref, db, org, wave)
     # management_roles=None: the instrument's management roles (as `report` uses)
