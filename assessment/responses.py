@@ -34,8 +34,12 @@ __all__ = [
     "ResponseSet",
     "WaveInfo",
     "choose_instrument",
+    "lookalike_note",
     "normalise_department",
     "records_to_response_set",
+    "shown",
+    "shown_id",
+    "skeleton",
 ]
 
 LONG_COLUMNS = (
@@ -58,6 +62,76 @@ def normalise_department(name: str) -> str:
 
 
 MAX_ROWS_SHOWN = 5
+
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset).
+_LOOKALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХУаеорсухіјѕІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
+        "ABEKMHOPCTXYaeopcyxijsIJSABEZHIKMNOPTYXov",
+        strict=True,
+    )
+)
+
+
+def _latin_twin(ch: str) -> str | None:
+    """The ASCII letter or digit ``ch`` looks like (``С`` Cyrillic -> ``C``, fullwidth ``Ｃ`` ->
+    ``C``), else ``None``."""
+    import unicodedata
+
+    if ch in _LOOKALIKES:
+        return _LOOKALIKES[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 and folded.isascii() and folded.isalnum() else None
+
+
+def skeleton(text: str) -> str:
+    """``text`` with look-alike letters replaced by the Latin letter they look like."""
+    return "".join(_latin_twin(c) or c for c in text)
+
+
+def shown_id(text: str) -> str:
+    r"""An identifier (item id, column name) quoted for a message, every non-ASCII character
+    escaped, so a look-alike cannot pass for the real id.
+
+    >>> print(shown_id("\u0421UL-02"), shown_id("CUL-02"))
+    '\u0421UL-02' 'CUL-02'
+    """
+    return ascii(text)
+
+
+def shown(text: str) -> str:
+    r"""A free text (respondent id, department) for a message: as it is when every character is
+    printable (accented letters are), else quoted with control, bidi and other invisible
+    characters escaped, so the message shows what the file holds.
+
+    >>> print(shown("Müller"), shown("R1\u202e"))
+    Müller 'R1\u202e'
+    """
+    return text if text.isprintable() else repr(text)
+
+
+def lookalike_note(text: str) -> str:
+    """``"; it contains the non-ASCII character U+0421 (CYRILLIC CAPITAL LETTER ES) at
+    position 1, which looks like the Latin letter 'C'"`` for an id that should be ASCII; ``""``
+    for an ASCII one."""
+    import unicodedata
+
+    for k, ch in enumerate(text):
+        if ch.isascii():
+            continue
+        name = unicodedata.name(ch, "unnamed")
+        twin = _latin_twin(ch)
+        if twin is None:
+            looks = "; ids use ASCII letters, digits and '-' only"
+        else:
+            looks = (
+                f", which looks like the Latin {'digit' if twin.isdigit() else 'letter'} {twin!r}"
+            )
+        return (
+            f"; it contains the non-ASCII character U+{ord(ch):04X} ({name}) at position {k + 1}"
+            + looks
+        )
+    return ""
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
@@ -434,14 +508,19 @@ def records_to_response_set(
         wide = wide_of is not None and wide_of[k]
         role = role_key.get(rec.role.casefold())
         if role is None and not rec.role:
-            ctx.add(f"role is empty for respondent {rid}; use {', '.join(roles)}", row, "role", src)
+            ctx.add(
+                f"role is empty for respondent {shown(rid)}; use {', '.join(roles)}",
+                row,
+                "role",
+                src,
+            )
             role = ""
         elif role is None:
             bad_roles.setdefault(rec.role, []).append((row, src))
             role = rec.role
         department = rec.department
         if not department:
-            ctx.add(f"department is empty for respondent {rid}", row, "department", src)
+            ctx.add(f"department is empty for respondent {shown(rid)}", row, "department", src)
         prev = respondents.get(rid)
         if prev is None:
             for column, text in (
@@ -479,7 +558,7 @@ def records_to_response_set(
             where = f"{first_src} row {first}" if src else f"row {first}"
             again = f"{src} row {row}" if src else f"row {row}"
             ctx.add(
-                f"duplicate answer: respondent {rid} answered {item_id} in {where} "
+                f"duplicate answer: respondent {shown(rid)} answered {item_id} in {where} "
                 f"and again in {again}; keep one",
                 row,
                 _col(wide, "item", rec.item),
@@ -529,7 +608,7 @@ def records_to_response_set(
         if asked and role in role_set and role not in asked:
             ctx.add(
                 f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
-                f"{rid} is {role}",
+                f"{shown(rid)} is {shown(role)}",
                 row,
                 _col(wide, "item", rec.item),
                 src,
@@ -539,8 +618,12 @@ def records_to_response_set(
         at_j.append(j)
 
     for name, places in unknown_items.items():
+        twin = skeleton(name)
+        hint = f"; did you mean {twin!r}?" if twin in index else did_you_mean(name, index)
         ctx.add(
-            f"unknown item {name!r}{_also(places)} in {instrument.ref}" + did_you_mean(name, index),
+            f"unknown item {shown_id(name)}{_also(places)} in {instrument.ref}"
+            + lookalike_note(name)
+            + hint,
             places[0][0],
             name if name in wide_items else "item",
             places[0][1],
@@ -558,7 +641,8 @@ def records_to_response_set(
             extra = len(seen) - MAX_ROWS_SHOWN
             more = f" and {extra} more row{'s' if extra > 1 else ''}" if extra > 0 else ""
             ctx.add(
-                f"respondent {rid} has conflicting {kind}: {listing}{more}; give each respondent "
+                f"respondent {shown(rid)} has conflicting {kind}: {listing}{more}; give each "
+                "respondent "
                 f"one {kind[:-1]}",
                 seen[1][1][0],
                 kind[:-1],

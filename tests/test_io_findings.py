@@ -122,3 +122,65 @@ def test_export_to_the_databases_wal_file_is_refused_by_the_cli(tmp_path, mini_i
 
 def _mini() -> Path:
     return Path(__file__).parent / "fixtures" / "mini" / "1.0.0.yaml"
+
+
+def _long_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text(
+        "wave,respondent,role,department,item,current,target\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_lookalike_item_id_is_escaped_and_named_not_echoed_as_the_real_id(
+    tmp_path, mini_instrument
+):
+    """Before: "unknown item 'СUL-02' ...; did you mean 'CUL-02'?" with the Cyrillic С unescaped,
+    so the message seemed to suggest the very id the user typed."""
+    path = _long_csv(tmp_path / "a.csv", ["W,R1,manager,HR,\u0421UL-02,3,4"])
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    (p,) = err.value.problems
+    assert "unknown item '\\u0421UL-02'" in p.message
+    assert "\u0421" not in p.message
+    assert "non-ASCII character U+0421 (CYRILLIC CAPITAL LETTER ES) at position 1" in p.message
+    assert "looks like the Latin letter 'C'" in p.message
+    assert p.message.endswith("did you mean 'CUL-02'?")
+    assert (p.row, p.column) == (2, "item")
+
+
+def test_lookalike_item_column_of_a_wide_file_is_a_problem_not_ignored(tmp_path, mini_instrument):
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "wave,respondent,role,department,CUL-01,\u0421UL-02\nW,R1,manager,HR,3,4\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    (p,) = err.value.problems
+    assert "column '\\u0421UL-02' looks like the item column 'CUL-02'" in p.message
+    assert "\u0421" not in p.message and p.row == 1
+
+
+def test_respondent_id_with_a_bidi_character_is_escaped_in_errors(tmp_path, mini_instrument):
+    """A right-to-left override in a respondent id would reorder the message text around it."""
+    rid = "R1\u202e"
+    path = _long_csv(
+        tmp_path / "a.csv", [f"W,{rid},manager,HR,CUL-01,3,4", f"W,{rid},manager,HR,CUL-01,2,4"]
+    )
+    with pytest.raises(ResponseError) as err:
+        read_responses(path, mini_instrument)
+    text = str(err.value)
+    assert "duplicate answer: respondent 'R1\\u202e' answered CUL-01" in text
+    assert "\u202e" not in text
+
+
+def test_printable_respondent_ids_are_shown_as_they_are():
+    from assessment.responses import lookalike_note, shown, shown_id
+
+    assert shown("Müller-1") == "Müller-1"
+    assert shown("R\t1") == "'R\\t1'"
+    assert shown_id("CUL-02") == "'CUL-02'"
+    assert lookalike_note("CUL-02") == ""
+    assert "U+2013 (EN DASH) at position 4; ids use ASCII" in lookalike_note("CUL\u201302")
+    assert "Latin letter 'C'" in lookalike_note("\uff23UL-02")  # fullwidth C

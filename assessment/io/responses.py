@@ -39,7 +39,10 @@ from assessment.responses import (
     ResponseRecord,
     ResponseSet,
     choose_instrument,
+    lookalike_note,
     records_to_response_set,
+    shown_id,
+    skeleton,
 )
 from assessment.responses import (
     ProblemLog as _Ctx,
@@ -175,7 +178,15 @@ def _header_problems(
         if col in known or (layout == "wide" and ITEM_COLUMN.match(col)):
             continue
         hint = _suggest(col, known, 0.8)
-        if hint:
+        twin = skeleton(col)
+        if layout == "wide" and twin != col and ITEM_COLUMN.match(twin):
+            ctx.add(
+                f"column {shown_id(col)} looks like the item column {twin!r}"
+                f"{lookalike_note(col)}; retype the column name",
+                row=1,
+                column=col,
+            )
+        elif hint:
             ctx.add(f"unknown column {col!r}{hint}", row=1, column=col)
         elif layout == "wide" and _ALMOST_ITEM.match(col):
             ctx.add(
