@@ -40,9 +40,11 @@ TABLES = {
     "respondents",
     "responses",
     "reports",
+    "report_respondents",
     "action_status",
     "alembic_version",
 }
+HEAD = "0002"
 
 
 def mini_rows(n: int, wave: str = "W1", start: int = 0) -> list[dict[str, object]]:
@@ -108,14 +110,14 @@ def count(url: str, table: str) -> int:
 
 def test_upgrade_on_empty_database_creates_every_table(db_url):
     before, after = upgrade_db(db_url)
-    assert before is None and after == "0001"
+    assert before is None and after == HEAD
     eng = sa.create_engine(db_url)
     try:
         assert set(sa.inspect(eng).get_table_names()) == TABLES
     finally:
         eng.dispose()
     assert db_status(db_url).up_to_date
-    assert upgrade_db(db_url) == ("0001", "0001")  # idempotent
+    assert upgrade_db(db_url) == (HEAD, HEAD)  # idempotent
 
 
 def test_orm_metadata_matches_migrated_schema(store):

@@ -30,6 +30,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import a response file into the database.",
     ),
     "export": ("assessment.cli.interchange", "export", "Export raw ratings from the database."),
+    "respondent": (
+        "assessment.cli.respondent",
+        "respondent",
+        "Erase or export one respondent's data (privacy).",
+    ),
     "template": (
         "assessment.cli.interchange",
         "template",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assessment.cli._common import user_errors
+from assessment.cli._common import UserError, user_errors
 
 DB_OPTION = click.option(
     "--db",
@@ -17,12 +17,13 @@ DB_OPTION = click.option(
 
 @click.group()
 def db() -> None:
-    """Create or upgrade the assessment database.
+    """Create, upgrade and check the assessment database.
 
     \b
     Example:
       centric db upgrade --db acme.db
       centric db status --db postgresql+psycopg://user@host/centric
+      centric db check --db acme.db
     """
 
 
@@ -66,15 +67,47 @@ def current(db: str | None) -> None:
 @DB_OPTION
 @user_errors
 def status(db: str | None) -> None:
-    """Say whether the database schema is up to date; exit 1 when it is not.
+    """Say whether the schema is up to date and the data undamaged.
+
+    Exit 1 when the schema needs `centric db upgrade`, 2 when the database is damaged (SQLite:
+    PRAGMA quick_check; `centric db check` runs the full check).
 
     \b
     Example:
       centric db status --db acme.db
     """
-    from assessment.store import db_status
+    from assessment.store import check_db, db_status
 
     st = db_status(db)
     click.echo(st.describe())
+    health = check_db(db, quick=True)
+    for finding in health.findings:
+        if finding.check in ("integrity", "foreign keys"):
+            click.echo(str(finding))
+    if health.damaged:
+        raise UserError(health.summary())
     if not st.up_to_date:
         raise click.exceptions.Exit(1)
+
+
+@db.command()
+@DB_OPTION
+@user_errors
+def check(db: str | None) -> None:
+    """Check the database: connection, integrity, foreign keys, schema revision.
+
+    One line per finding on stdout (`ok: ...` or `PROBLEM: ...`); exit 0 when healthy, 2 when
+    not, with what to do on stderr. SQLite runs PRAGMA integrity_check and foreign_key_check;
+    PostgreSQL is checked for connectivity and its schema revision.
+
+    \b
+    Example:
+      centric db check --db acme.db
+    """
+    from assessment.store import check_db
+
+    result = check_db(db)
+    for finding in result.findings:
+        click.echo(str(finding))
+    if not result.healthy:
+        raise UserError(result.summary())

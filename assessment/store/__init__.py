@@ -3,6 +3,10 @@
 The database is a SQLAlchemy URL (``--db`` or ``$CENTRIC_DB``; a bare path is a SQLite file).
 Create or update the schema with ``centric db upgrade`` (:func:`upgrade_db`); every other
 function refuses a database whose schema is not at the shipped revision, with a message saying so.
+:func:`check_db` checks a database's health (``centric db check``); :func:`delete_respondent`
+and :func:`respondent_data` erase and export one person's data (``docs/privacy.md``). Database
+faults (a damaged file, a full disk, a lost server) are one-line
+:class:`~assessment.errors.StoreError` errors naming the database and how to recover.
 
 The store knows only the database: it never reads or writes response files. Importing a file
 into a wave and exporting waves to a file are use cases of :mod:`assessment.service`
@@ -19,8 +23,10 @@ Importing this package imports SQLAlchemy; the CLI imports it only inside the co
 
 from __future__ import annotations
 
+from assessment.store.check import CheckResult, Finding, check_db
 from assessment.store.engine import create_engine, display_url, resolve_url
 from assessment.store.migrate import Status, check_revision, head_revision
+from assessment.store.respondents import ErasureResult, delete_respondent, respondent_data
 from assessment.store.service import (
     WriteResult,
     action_statuses,
@@ -38,13 +44,18 @@ from assessment.store.service import (
 )
 
 __all__ = [
+    "CheckResult",
+    "ErasureResult",
+    "Finding",
     "Status",
     "WriteResult",
     "action_statuses",
     "bound_instruments",
+    "check_db",
     "check_revision",
     "create_engine",
     "db_status",
+    "delete_respondent",
     "display_url",
     "export_records",
     "head_revision",
@@ -54,6 +65,7 @@ __all__ = [
     "record_report",
     "reports",
     "resolve_url",
+    "respondent_data",
     "set_action_status",
     "upgrade_db",
     "using_engine",

@@ -8,6 +8,12 @@ SQLite connections get ``PRAGMA foreign_keys=ON`` (SQLite does not enforce forei
 event listener. Transactions that write begin with ``BEGIN IMMEDIATE`` (execution option
 ``centric_write=True``), so two concurrent importers queue for the write lock instead of failing
 with "database is locked" when a read transaction tries to upgrade to a write one.
+
+Database faults are :class:`~assessment.errors.StoreError`\\ s, translated in one place: a
+``handle_error`` listener on every engine (:func:`database_error`) turns the driver's
+operational errors (a damaged SQLite file, a full disk, a server that went away, a connection
+refused) into one message naming the database (password hidden) and how to recover. Integrity
+and programming errors are left alone: they mean a bug in centric, not a fault of the database.
 """
 
 from __future__ import annotations
@@ -22,7 +28,16 @@ from assessment.errors import OutputError, StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["DEFAULT_DB", "ENV_VAR", "create_engine", "display_url", "resolve_url", "sqlite_path"]
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "create_engine",
+    "database_error",
+    "display_url",
+    "driver_message",
+    "resolve_url",
+    "sqlite_path",
+]
 
 ENV_VAR = "CENTRIC_DB"
 DEFAULT_DB = "centric.db"
@@ -64,6 +79,81 @@ def display_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+# driver messages that mean the stored bytes are damaged (SQLite; PostgreSQL's data_corrupted,
+# index_corrupted and "could not read block"), as opposed to a connection or permission fault
+_DAMAGED = (
+    "malformed",
+    "file is not a database",
+    "disk i/o error",
+    "database corruption",
+    "corrupt",
+    "could not read block",
+    "invalid page",
+)
+
+
+def driver_message(exc: BaseException) -> str:
+    """The driver's own text of ``exc`` (SQLAlchemy's wrapper and its SQL removed), on one line."""
+    from sqlalchemy.exc import StatementError
+
+    cause: BaseException = exc
+    if isinstance(exc, StatementError) and exc.orig is not None:
+        cause = exc.orig
+    elif isinstance(exc, StoreError) and exc.__cause__ is not None:
+        return driver_message(exc.__cause__)
+    return " ".join(str(cause).split()) or cause.__class__.__name__
+
+
+def is_damage(text: str) -> bool:
+    """Whether a driver message says the database's stored bytes are damaged."""
+    low = text.lower()
+    return any(marker in low for marker in _DAMAGED)
+
+
+def database_error(url: str, exc: BaseException, *, connecting: bool = False) -> StoreError:
+    """The one-line :class:`StoreError` for a driver error ``exc`` on the database at ``url``.
+
+    A damaged database says how to recover (a backup, ``centric db check``, SQLite's
+    ``.recover``); a failure while connecting says what ``--db`` must be; anything else names
+    the database and the driver's message. The password of ``url`` is never shown.
+    """
+    path = sqlite_path(url)
+    where = str(path) if path is not None else display_url(url)
+    text = driver_message(exc)
+    if is_damage(text):
+        salvage = (
+            f"; to salvage what is readable: sqlite3 {path} .recover | sqlite3 RECOVERED.db"
+            if path is not None
+            else ""
+        )
+        return StoreError(
+            f"database {where} is damaged ({text}); restore it from a backup, and run "
+            f"`centric db check --db {where}` to see what is wrong{salvage}"
+        )
+    if connecting:
+        return StoreError(
+            f"cannot open database {where}: {text}; check the --db path or URL (a SQLite file "
+            "made by `centric db upgrade`, or a reachable PostgreSQL server)"
+        )
+    return StoreError(
+        f"database {where} failed: {text}; check that it is reachable, writable and has free "
+        f"space (`centric db check --db {where}` tests it)"
+    )
+
+
+def _install_error_handler(engine: Engine, url: str) -> None:
+    """Turn operational driver errors on ``engine`` into :func:`database_error` (see module doc)."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import DatabaseError, IntegrityError, ProgrammingError
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(ctx: Any) -> None:  # sqlalchemy.engine.ExceptionContext
+        exc = ctx.sqlalchemy_exception
+        if not isinstance(exc, DatabaseError) or isinstance(exc, IntegrityError | ProgrammingError):
+            return
+        raise database_error(url, exc, connecting=ctx.connection is None)
 
 
 def _check_creatable(path: Path) -> None:
@@ -141,6 +231,7 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
             "for PostgreSQL install centric-maturity[postgres]"
         ) from None
 
+    _install_error_handler(engine, url)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -81,18 +81,9 @@ class Status:
 def cannot_open(engine: Engine, exc: Exception) -> StoreError:
     """A one-line :class:`StoreError` for a database that could not be opened or read (not a
     SQLite file, a folder, a PostgreSQL server that does not answer, wrong password)."""
-    from sqlalchemy.exc import StatementError
+    from assessment.store.engine import database_error
 
-    from assessment.store.engine import display_url
-
-    url = display_url(engine.url.render_as_string(hide_password=False))
-    # only statement errors wrap a driver exception (.orig); the others are their own cause
-    cause = exc.orig if isinstance(exc, StatementError) else exc
-    text = " ".join(str(cause).split()) or cause.__class__.__name__
-    return StoreError(
-        f"cannot open database {url}: {text}; check the --db path or URL (a SQLite file made by "
-        "`centric db upgrade`, or a reachable PostgreSQL server)"
-    )
+    return database_error(engine.url.render_as_string(hide_password=False), exc, connecting=True)
 
 
 def status(engine: Engine) -> Status:

@@ -5,7 +5,7 @@
     organisations ─┬─< departments
                    ├─< waves ─┬─< respondents ─< responses
                    │          ├─< responses            (wave_id kept for the upsert key and fast export)
-                   │          └─< reports
+                   │          └─< reports ─< report_respondents
                    └─< action_status
 
 - A **wave** is bound to exactly one instrument version (id, version, content hash) when it is created;
@@ -14,6 +14,10 @@
   that wave; the same code in two waves links the same person over time without naming them.
 - A **response** is unique per ``(wave, respondent, item)``; imports upsert on that key, so importing
   the same file twice changes nothing.
+- A **report** records one written report and, in ``report_respondents``, the codes of the
+  respondents it covered, so a later report of the same wave can be compared with it (the
+  differencing guard). Erasing a respondent replaces their code there by an unlinkable
+  ``erased:`` placeholder (:func:`assessment.store.delete_respondent`).
 - Timestamps are never taken from the clock by the database: the caller supplies them, so stored
   content stays reproducible.
 
@@ -49,6 +53,7 @@ __all__ = [
     "Department",
     "Organisation",
     "Report",
+    "ReportRespondent",
     "Respondent",
     "Response",
     "Wave",
@@ -174,6 +179,18 @@ class Report(Base):
     file_hash: Mapped[str | None] = mapped_column(String(80))
     path: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRespondent(Base):
+    """One respondent covered by a report: their code, or an ``erased:`` placeholder after the
+    respondent was erased (so the report still counts them, without saying who)."""
+
+    __tablename__ = "report_respondents"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    respondent_code: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
 class ActionStatus(Base):

@@ -511,10 +511,14 @@ def record_report(
     created_at: dt.datetime,
     file_hash: str | None = None,
     respondent: str | None = None,
+    respondents: Sequence[str] = (),
 ) -> int:
-    """Record a generated report; ``created_at`` is supplied by the caller (never the clock here).
-    Returns the new row id."""
-    t = m.Report.__table__
+    """Record a generated report and the codes of the ``respondents`` it covered (stored once
+    each, in ``report_respondents``); ``created_at`` is supplied by the caller (never the clock
+    here). ``respondent`` names the person of an individual report. Returns the new row id."""
+    if isinstance(respondents, str):
+        raise TypeError("respondents must be a sequence of respondent codes, not one string")
+    t, rr = m.Report.__table__, m.ReportRespondent.__table__
     with (
         using_engine(db) as engine,
         engine.connect().execution_options(centric_write=True) as conn,
@@ -537,21 +541,40 @@ def record_report(
         key = result.inserted_primary_key
         if key is None:  # a single-row INSERT always reports its key; SQLAlchemy types it Optional
             raise StoreError(f"the database did not return the id of the new report for {path}")
-        return int(key[0])
+        report_id = int(key[0])
+        codes = sorted(set(respondents))
+        if codes:
+            conn.execute(
+                rr.insert(), [{"report_id": report_id, "respondent_code": c} for c in codes]
+            )
+        return report_id
 
 
 def reports(db: str | Engine | None, org: str, wave: str) -> list[dict[str, Any]]:
-    """Reports recorded for a wave, oldest first."""
+    """Reports recorded for a wave, oldest first: every column of ``reports`` plus
+    ``respondents``, the frozenset of respondent codes (or ``erased:`` placeholders) it covered."""
     import sqlalchemy as sa
 
-    t = m.Report.__table__
+    t, rr = m.Report.__table__, m.ReportRespondent.__table__
     with using_engine(db) as engine, engine.connect() as conn:
         org_id = _org_id(conn, org, create=False)
         w = _wave_row(conn, org_id, org, wave)
-        rows = conn.execute(
-            sa.select(t).where(t.c.wave_id == w.id).order_by(t.c.created_at, t.c.id)
-        ).mappings()
-        return [dict(r) for r in rows]
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(t).where(t.c.wave_id == w.id).order_by(t.c.created_at, t.c.id)
+            ).mappings()
+        ]
+        covered: dict[int, set[str]] = {}
+        for report_id, code in conn.execute(
+            sa.select(rr.c.report_id, rr.c.respondent_code)
+            .select_from(rr.join(t, rr.c.report_id == t.c.id))
+            .where(t.c.wave_id == w.id)
+        ):
+            covered.setdefault(report_id, set()).add(code)
+    for row in rows:
+        row["respondents"] = frozenset(covered.get(row["id"], ()))
+    return rows
 
 
 def set_action_status(
