@@ -307,3 +307,23 @@ def test_xlsx_export_never_stores_text_as_a_formula(db, tmp_path, mini_instrumen
     import_file(db, _hostile_json(tmp_path / "h.json"), org="o", instrument=mini_instrument)
     export_file(db, "o", "xlsx", str(tmp_path / "e.xlsx"))
     assert _formula_cells(tmp_path / "e.xlsx") == []
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_xlsx_text_starting_with_equals_is_a_string_cell_even_unneutralised(
+    tmp_path, monkeypatch, write_only
+):
+    """The second guard of safe_row: even if the rule let `=...` through, openpyxl must not make
+    it a formula."""
+    from openpyxl import Workbook, load_workbook
+
+    from assessment.io import xlsx
+
+    monkeypatch.setattr(xlsx, "neutralise", lambda text: text)
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("s") if write_only else wb.active
+    ws.append(xlsx.safe_row(ws, ["=1+1", 3, None, "x"]))
+    wb.save(tmp_path / "g.xlsx")
+    assert _formula_cells(tmp_path / "g.xlsx") == []
+    cells = list(load_workbook(tmp_path / "g.xlsx").worksheets[0].iter_rows(values_only=True))
+    assert cells == [("=1+1", 3, None, "x")]

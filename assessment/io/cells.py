@@ -38,8 +38,8 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 
 def _after_quotes(text: str) -> str:
     """The first character after the leading apostrophes, ``""`` when there is none."""
-    rest = text.lstrip("'")
-    return rest[:1]
+    first = text[:1]
+    return first if first != "'" else text.lstrip("'")[:1]
 
 
 def needs_quote(text: str) -> bool:

@@ -320,16 +320,18 @@ def write_export_xlsx(
 
 def safe_row(ws: Any, values: Iterable[object]) -> list[object]:
     """``values`` ready for ``ws.append``: each text neutralised (:mod:`assessment.io.cells`) and
-    stored as a string cell (``data_type "s"``), so openpyxl never writes it as a formula, even a
-    text starting with ``=``; numbers and ``None`` as they are."""
+    stored as a string, never as a formula (openpyxl makes any text starting with ``=`` a
+    formula; neutralised text never does, and such a text would be forced to a string cell);
+    numbers and ``None`` as they are."""
     from openpyxl.cell.cell import Cell
 
     row: list[object] = []
     for value in values:
         if isinstance(value, str):
-            cell = Cell(ws, row=1, column=1, value=neutralise(value))  # placed by ws.append
-            cell.data_type = "s"
-            row.append(cell)
-        else:
-            row.append(value)
+            value = neutralise(value)
+            if value.startswith("="):  # defensive: a plain str would be bound as a formula
+                cell = Cell(ws, row=1, column=1, value=value)  # placed by ws.append
+                cell.data_type = "s"
+                value = cell
+        row.append(value)
     return row
