@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from assessment.model import Instrument
     from assessment.responses import ResponseRecord, ResponseSet
     from assessment.store.service import WriteResult
+    from reports.anonymity import EarlierReport
     from reports.batch import Writer
     from reports.options import ReportOptions
     from scoring.results import BusinessCaseParams, ScoreOptions, WaveResult
@@ -46,10 +47,12 @@ __all__ = [
     "DEFAULT_MAX_MB",
     "IDENTIFYING_WARNING",
     "IMPORTABLE",
+    "REPORT_MANIFEST",
     "SUMMARY_COLUMNS",
     "DemoRun",
     "ImportResult",
     "LoadedResponses",
+    "ReportLedger",
     "ScoreOutput",
     "Withheld",
     "capability_summary",
@@ -61,7 +64,9 @@ __all__ = [
     "load_instrument_ref",
     "load_responses",
     "load_stored_responses",
+    "report_ledger",
     "report_score_options",
+    "respondent_digest",
     "response_warnings",
     "result_dict",
     "result_json",
@@ -213,23 +218,245 @@ def _score_for_report(loaded: LoadedResponses, options: ReportOptions) -> WaveRe
     return score_responses(loaded, report_score_options(options.min_group))
 
 
-def team_report(loaded: LoadedResponses, options: ReportOptions) -> bytes:
-    """The team/workshop report of one wave as PDF bytes (a :class:`ReportError` below k)."""
+# -- the report ledger (issue 8, item 4) ---------------------------------------------------------
+#
+# Every report written is recorded with the respondents it covered: in the database when the
+# wave was read from one (``reports`` / ``report_respondents``), else in a manifest next to the
+# written files. A new report whose respondents differ from an earlier one of the wave by 1 to
+# k - 1 people is refused unless it is a reissue (reports.anonymity.check_reissue).
+
+REPORT_MANIFEST = "centric-reports.json"
+_MANIFEST_FORMAT = "centric-reports"
+
+
+def respondent_digest(wave: str, respondent: str) -> str:
+    """SHA-256 (hex) of ``wave``, a NUL and ``respondent``: how a manifest names a respondent
+    (never the id itself)."""
+    import hashlib
+
+    return hashlib.sha256(f"{wave}\0{respondent}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ReportLedger:
+    """Where the reports of a wave are recorded: the database ``db`` (organisation ``org``) or,
+    without one, the manifest :data:`REPORT_MANIFEST` in ``folder``.
+
+    The manifest (JSON, written atomically) holds per report its kind, wave, file name, data,
+    instrument and file hashes, and the respondents as :func:`respondent_digest` values.
+    """
+
+    folder: Path | None = None
+    db: str | None = None
+    org: str | None = None
+
+    @property
+    def manifest(self) -> Path | None:
+        return None if self.folder is None else Path(self.folder) / REPORT_MANIFEST
+
+    def keys(self, wave: str, ids: Sequence[str]) -> frozenset[str]:
+        """How this ledger names respondents: ids in the database, digests in a manifest."""
+        if self.db is not None:
+            return frozenset(ids)
+        return frozenset(respondent_digest(wave, i) for i in ids)
+
+    def _read(self) -> list[dict[str, Any]]:
+        from assessment.errors import ReportError
+
+        path = self.manifest
+        if path is None or not path.exists():
+            return []
+        fix = (
+            "restore it from a backup; it records which respondents earlier reports covered, "
+            "so that comparing two reports cannot reveal a person's answers"
+        )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ReportError(
+                f"{path}: the report manifest cannot be read ({exc}); {fix}"
+            ) from None
+        reports = data.get("reports") if isinstance(data, dict) else None
+        if (
+            data.get("format") != _MANIFEST_FORMAT
+            or not isinstance(reports, list)
+            or not all(
+                isinstance(r, dict) and isinstance(r.get("respondents"), list) for r in reports
+            )
+        ):
+            raise ReportError(f"{path}: not a centric report manifest; {fix}")
+        return reports
+
+    def earlier(self, wave: str) -> list[EarlierReport]:
+        """The reports recorded for ``wave``, oldest first."""
+        from reports.anonymity import EarlierReport
+
+        if self.db is not None:
+            from assessment.store import reports
+
+            return [
+                EarlierReport(
+                    f"{row['kind']} report {row['path']} (recorded {row['created_at']})",
+                    frozenset(row["respondents"]),
+                )
+                for row in reports(self.db, self.org or "", wave)
+            ]
+        return [
+            EarlierReport(f"{r.get('kind')} report {r.get('file')}", frozenset(r["respondents"]))
+            for r in self._read()
+            if r.get("wave") == wave
+        ]
+
+    def record(
+        self,
+        result: WaveResult,
+        *,
+        kind: str,
+        path: Path,
+        respondents: Sequence[str],
+        pdf: bytes,
+        respondent: str | None = None,
+    ) -> None:
+        """Record one report of ``result.wave`` covering ``respondents`` (written next)."""
+        import datetime as dt
+        import hashlib
+
+        file_hash = hashlib.sha256(pdf).hexdigest()
+        if self.db is not None:
+            from assessment.store import record_report
+
+            record_report(
+                self.db,
+                self.org or "",
+                result.wave,
+                kind=kind,
+                data_hash=result.data_hash,
+                instrument_hash=result.instrument_hash,
+                path=str(path),
+                created_at=dt.datetime.now(dt.UTC),
+                file_hash=file_hash,
+                respondent=respondent,
+                respondents=sorted(respondents),
+            )
+            return
+        from assessment.io.atomic import atomic_write_text
+
+        manifest = self.manifest or Path(REPORT_MANIFEST)
+        reports = self._read()
+        reports.append(
+            {
+                "kind": kind,
+                "wave": result.wave,
+                "file": Path(path).name,
+                "data_hash": result.data_hash,
+                "instrument_hash": result.instrument_hash,
+                "file_hash": file_hash,
+                "respondent": respondent_digest(result.wave, respondent) if respondent else None,
+                "respondents": sorted(self.keys(result.wave, respondents)),
+            }
+        )
+        text = json.dumps({"format": _MANIFEST_FORMAT, "version": 1, "reports": reports}, indent=1)
+        atomic_write_text(manifest, text + "\n")
+
+
+def report_ledger(
+    output: str | Path,
+    *,
+    db: str | None = None,
+    org: str | None = None,
+    folder: bool = False,
+) -> ReportLedger:
+    """The ledger for reports written to ``output`` (a file, or with ``folder`` the folder of
+    ``--all``): the database when ``db`` and ``org`` are given (the wave was read from it), else
+    the manifest in the output's folder (the current folder when the output is a device such as
+    ``/dev/stdout``, whose folder holds no files)."""
+    if db is not None and org:
+        return ReportLedger(db=db, org=org)
+    out = Path(output)
+    if folder:
+        return ReportLedger(folder=out)
+    if out.is_char_device():
+        return ReportLedger(folder=Path.cwd())
+    return ReportLedger(folder=out.parent)
+
+
+def _guard(
+    ledger: ReportLedger | None,
+    waves: Sequence[LoadedResponses],
+    options: ReportOptions,
+    allow_reissue: bool,
+) -> ReportOptions:
+    """Rule 6 of :mod:`reports.anonymity` for each wave: refuse, or mark the report a reissue."""
+    from dataclasses import replace
+
+    from reports.anonymity import check_reissue
+
+    if ledger is None or options.named_workshop:
+        return options
+    clash = False
+    for lr in waves:
+        rs = lr.responses
+        keys = ledger.keys(rs.wave, _ids(lr))
+        earlier = ledger.earlier(rs.wave)
+        clash |= bool(check_reissue(keys, earlier, options.min_group, rs.wave, allow_reissue))
+    return replace(options, reissue=True) if clash else options
+
+
+def _ids(loaded: LoadedResponses) -> list[str]:
+    return [r.id for r in loaded.responses.respondents]
+
+
+def team_report(
+    loaded: LoadedResponses,
+    options: ReportOptions,
+    *,
+    ledger: ReportLedger | None = None,
+    path: str | Path = "team-report.pdf",
+    allow_reissue: bool = False,
+) -> bytes:
+    """The team/workshop report of one wave as PDF bytes (a :class:`ReportError` below k).
+
+    With a ``ledger`` the report is checked against the earlier reports of the wave (refused, or
+    a reissue with ``allow_reissue``) and recorded as ``path`` before the bytes are returned.
+    """
     from reports import render_team_pdf
 
     _require_k(loaded, options, "team report")
+    options = _guard(ledger, [loaded], options, allow_reissue)
     result = _score_for_report(loaded, options)
-    return render_team_pdf(result, loaded.responses, loaded.instrument, options)
+    pdf = render_team_pdf(result, loaded.responses, loaded.instrument, options)
+    if ledger is not None:
+        ledger.record(result, kind="team", path=Path(path), respondents=_ids(loaded), pdf=pdf)
+    return pdf
 
 
-def individual_report(loaded: LoadedResponses, options: ReportOptions, respondent: str) -> bytes:
+def individual_report(
+    loaded: LoadedResponses,
+    options: ReportOptions,
+    respondent: str,
+    *,
+    ledger: ReportLedger | None = None,
+    path: str | Path = "individual-report.pdf",
+    allow_reissue: bool = False,
+) -> bytes:
     """One respondent's personal report as PDF bytes; the wave needs k respondents, as the report
-    compares the respondent with the team."""
+    compares the respondent with the team. ``ledger``: as :func:`team_report`."""
     from reports import render_individual_pdf
 
     _require_k(loaded, options, "personal report (it compares with the team)")
+    options = _guard(ledger, [loaded], options, allow_reissue)
     result = _score_for_report(loaded, options)
-    return render_individual_pdf(result, loaded.responses, loaded.instrument, respondent, options)
+    pdf = render_individual_pdf(result, loaded.responses, loaded.instrument, respondent, options)
+    if ledger is not None:
+        ledger.record(
+            result,
+            kind="individual",
+            path=Path(path),
+            respondents=_ids(loaded),
+            pdf=pdf,
+            respondent=respondent,
+        )
+    return pdf
 
 
 def individual_reports(
@@ -241,23 +468,45 @@ def individual_reports(
     check_path: Callable[[Path], None] | None = None,
     progress: Callable[[Path], None] | None = None,
     write: Writer | None = None,
+    ledger: ReportLedger | None = None,
+    allow_reissue: bool = False,
 ) -> list[Path]:
     """One personal report per respondent into ``out_dir`` (created one level deep if missing);
     returns the paths written, in respondent id order.
 
-    Before scoring: the wave must have k respondents, and ``check_path`` (e.g. "never overwrite an
-    input file") is called with every file that will be written, so a refused name costs nothing.
-    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`.
+    Before scoring: the wave must have k respondents, the ``ledger`` (as :func:`team_report`)
+    must allow the reports, and ``check_path`` (e.g. "never overwrite an input file") is called
+    with every file that will be written, so a refused name costs nothing.
+    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`; each
+    report is recorded in the ledger just before it is written.
     """
     from assessment.io.atomic import atomic_write_bytes
     from reports.batch import individual_filenames, write_individual_reports
 
     _require_k(loaded, options, "personal report (it compares with the team)")
+    options = _guard(ledger, [loaded], options, allow_reissue)
+    ids = _ids(loaded)
+    names = individual_filenames(ids)
     if check_path is not None:
-        names = individual_filenames([r.id for r in loaded.responses.respondents])
         for name in names.values():
             check_path(Path(out_dir) / name)
     result = _score_for_report(loaded, options)
+    writer = write or atomic_write_bytes
+    if ledger is not None:
+        person = {name: rid for rid, name in names.items()}
+
+        def recorded(p: Path, pdf: bytes) -> Any:
+            ledger.record(
+                result,
+                kind="individual",
+                path=p,
+                respondents=ids,
+                pdf=pdf,
+                respondent=person.get(Path(p).name),
+            )
+            return writer(p, pdf)
+
+        writer = recorded
     return write_individual_reports(
         result,
         loaded.responses,
@@ -266,24 +515,37 @@ def individual_reports(
         options,
         workers=workers,
         progress=progress,
-        write=write or atomic_write_bytes,
+        write=writer,
     )
 
 
-def trend_report(waves: Sequence[LoadedResponses], options: ReportOptions) -> bytes:
+def trend_report(
+    waves: Sequence[LoadedResponses],
+    options: ReportOptions,
+    *,
+    ledger: ReportLedger | None = None,
+    path: str | Path = "trend-report.pdf",
+    allow_reissue: bool = False,
+) -> bytes:
     """The trend report over two or more waves as PDF bytes.
 
     Waves are put in order by wave id (stable, oldest first: ``2026-H1`` before ``2026-H2``), each
-    must have k respondents, each is scored and rendered with its own instrument version.
+    must have k respondents, each is scored and rendered with its own instrument version. With a
+    ``ledger`` each wave is checked and recorded as for :func:`team_report`.
     """
     from reports import render_trend_pdf
 
     ordered = sorted(waves, key=lambda lr: lr.responses.wave)
     for lr in ordered:
         _require_k(lr, options, "trend report")
+    options = _guard(ledger, ordered, options, allow_reissue)
     results = [_score_for_report(lr, options) for lr in ordered]
     pairs = [(lr.instrument, lr.responses) for lr in ordered]
-    return render_trend_pdf(results, pairs, options)
+    pdf = render_trend_pdf(results, pairs, options)
+    if ledger is not None:
+        for lr, res in zip(ordered, results, strict=True):
+            ledger.record(res, kind="trend", path=Path(path), respondents=_ids(lr), pdf=pdf)
+    return pdf
 
 
 # -- results as plain data ---------------------------------------------------------------------

@@ -17,6 +17,10 @@ Rules (DESIGN §7):
    and the management/others split) are linear sums an attacker can combine; a set of published
    groups is safe only when no single respondent's value is a linear combination of their sums
    (:func:`isolated_members`).
+6. **No disclosure across reports.** Two reports of one wave whose respondent sets differ by
+   fewer than ``k`` people give away those people's answers when compared (a bar grows by one,
+   an N/A count moves). Such a report is refused unless it is an explicit reissue, which then
+   shows no count that would differ (:func:`check_reissue`). The same set again is a re-render.
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ from dataclasses import dataclass
 
 from assessment.errors import ReportError
 
-__all__ = ["Suppression", "isolated_members", "require_population", "suppress_groups"]
+__all__ = [
+    "EarlierReport",
+    "Suppression",
+    "check_reissue",
+    "isolated_members",
+    "require_population",
+    "suppress_groups",
+]
 
 FLOOR = 3  # DESIGN §7: never fewer than 3, whatever k says
 
@@ -139,3 +150,45 @@ def isolated_members(groups: Iterable[Iterable[int]]) -> list[int]:
     basis = vt[: int((sv > 1e-9 * max(sv.max(), 1.0)).sum())]
     lengths = (basis**2).sum(axis=0)
     return [m for m in members if lengths[col[m]] > 1.0 - 1e-9]
+
+
+@dataclass(frozen=True)
+class EarlierReport:
+    """A report already written for a wave: what it was (``name``: kind and file) and the
+    respondents it covered, as comparable keys (ids, or digests of them)."""
+
+    name: str
+    respondents: frozenset[str]
+
+
+def check_reissue(
+    respondents: Iterable[str],
+    earlier: Iterable[EarlierReport],
+    k: int,
+    wave: str,
+    allow_reissue: bool = False,
+) -> tuple[EarlierReport, ...]:
+    """Rule 6: the earlier reports whose respondent set differs from ``respondents`` by 1 to
+    ``k − 1`` people (symmetric difference). Refused with a :class:`ReportError` naming the
+    first of them unless ``allow_reissue``; an identical set (a re-render) or one differing by
+    ``k`` or more people is never a conflict.
+
+    >>> old = [EarlierReport("team report a.pdf", frozenset({"a", "b", "c", "d"}))]
+    >>> check_reissue({"a", "b", "c", "d"}, old, 3, "2026-H1")
+    ()
+    >>> check_reissue({"a", "b", "c"}, old, 3, "2026-H1", allow_reissue=True)[0].name
+    'team report a.pdf'
+    """
+    now = frozenset(respondents)
+    clashes = tuple(e for e in earlier if 0 < len(now ^ e.respondents) < k)
+    if clashes and not allow_reissue:
+        first = clashes[0]
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise ReportError(
+            f"the {first.name}{more} of wave {wave} covered almost the same respondents: "
+            f"{len(now ^ first.respondents)} of them differ, fewer than k={k}, so comparing the "
+            "two reports would reveal those people's answers. Re-render with the same "
+            "respondents, or use --allow-reissue to write a reissue that shows no per-item "
+            "counts"
+        )
+    return clashes

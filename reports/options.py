@@ -38,7 +38,10 @@ class ReportOptions:
     ``min_group`` is k of the anonymity rules (a group smaller than k is never shown); it is at
     least :data:`MIN_GROUP_FLOOR` (3) unless ``named_workshop``;
     ``min_group_comments`` is the larger population free-text comments need; ``named_workshop``
-    lifts both for a team that agreed to be identified. ``report_date`` is printed on the cover;
+    lifts both for a team that agreed to be identified. ``reissue`` marks a report whose
+    respondents differ from an earlier report of the wave by fewer than k people
+    (:func:`reports.anonymity.check_reissue`): it shows no count that would differ between the
+    two (per item n, N/A and answer counts, per capability n, department and camp sizes). ``report_date`` is printed on the cover;
     by default the wave id is used, never the clock, so a report can be rebuilt byte for byte.
     """
 
@@ -52,6 +55,7 @@ class ReportOptions:
     report_date: str | None = None
     max_disputed_items: int = 6
     author: str = "centric"
+    reissue: bool = False
 
     def __post_init__(self) -> None:
         check_min_group(self.min_group, self.named_workshop)

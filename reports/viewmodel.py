@@ -209,7 +209,7 @@ class DisputedItem:
     median: str
     agi: str
     rwg: str
-    distribution: tuple[tuple[str, int, str], ...]  # (label, count, bar width %)
+    distribution: tuple[tuple[str, int | str, str], ...]  # (label, count or – in a reissue, bar %)
 
 
 @dataclass(frozen=True)
@@ -398,7 +398,7 @@ def _meta(
         data_hash=result.data_hash,
         data_hash_short=short_hash(result.data_hash),
         n_respondents=fmt_int(result.n_respondents),
-        n_management=fmt_int(mgmt),
+        n_management=DASH if options.reissue else fmt_int(mgmt),
         min_group=options.min_group,
         min_group_comments=options.min_group_comments,
         named_workshop=options.named_workshop,
@@ -620,7 +620,7 @@ def build_team_report(
                 agi_band=agi.band if agi else hidden_band,
                 band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
                 agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
-                n=fmt_int(sc.n),
+                n=DASH if options.reissue else fmt_int(sc.n),
                 explanation=lv.explanation,
                 holding_back=", ".join(lv.holding_back) or DASH,
             )
@@ -685,7 +685,13 @@ def build_team_report(
         Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
         Kpi("Maturity today", fmt_num(mean_level), "weighted mean level, 1–5"),
         Kpi("Target maturity", fmt_num(mean_target), "weighted mean level, 1–5"),
-        Kpi("Respondents", fmt_int(result.n_respondents), f"{n_mgmt} in the management team"),
+        Kpi(
+            "Respondents",
+            fmt_int(result.n_respondents),
+            "reissue: group sizes not shown"
+            if options.reissue
+            else f"{n_mgmt} in the management team",
+        ),
     )
 
     findings = _findings(result, names, shown_dept_means, options, roles_shown)
@@ -722,7 +728,7 @@ def build_team_report(
             tuple(rows),
             hidden_note,
             tuple(dept_names.get(d, d) for d in shown),
-            tuple(fmt_int(dept_n[d]) for d in shown),
+            tuple(DASH if options.reissue else fmt_int(dept_n[d]) for d in shown),
         )
 
     # perception gap
@@ -748,13 +754,18 @@ def build_team_report(
             for p in result.perception
         )
         perception_note = (
-            f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against everyone else "
-            f"(n = {n_oth}). Permutation p-values, two-sided."
-        )
+            f"Management team (roles: {', '.join(mgmt_roles)}) against everyone else."
+            if options.reissue
+            else f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against "
+            f"everyone else (n = {n_oth})."
+        ) + " Permutation p-values, two-sided."
     else:
         perception_note = (
-            f"Not shown: the management team ({n_mgmt}) or the rest of the organisation ({n_oth}) has "
-            f"fewer than {k} respondents."
+            f"Not shown: the management team or the rest of the organisation has fewer than {k} "
+            "respondents."
+            if options.reissue
+            else f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
+            f"({n_oth}) has fewer than {k} respondents."
         )
 
     # silo gap (recomputed on shown departments only)
@@ -813,7 +824,7 @@ def build_team_report(
             camps.append(
                 CampView(
                     camp.label,
-                    fmt_int(camp.size),
+                    DASH if options.reissue else fmt_int(camp.size),
                     ", ".join(higher) or DASH,
                     ", ".join(lower) or DASH,
                 )
@@ -849,6 +860,11 @@ def build_team_report(
         "bars are over all respondents."
         if by_mgmt
         else "Ranked by the item AGI over all respondents (the management team's is not shown)."
+    ) + (
+        " This report is a reissue for a changed set of respondents: answer counts are not "
+        "shown, so that comparing it with the earlier report reveals no one's answers."
+        if options.reissue
+        else ""
     )
     disputed = []
     for it in ranked:
@@ -860,11 +876,12 @@ def build_team_report(
         counts = it.distribution[::-1] if item.reverse else it.distribution
         median = scale.low + scale.high - it.median if item.reverse else it.median
         peak = max(counts) or 1
+        # a reissue shows no answer counts, nor bars whose lengths give them away
         dist = tuple(
             (
                 answer_labels[j] if j < len(answer_labels) else str(j + scale.low),
-                c,
-                f"{100 * c / peak:.0f}",
+                DASH if options.reissue else c,
+                "0" if options.reissue else f"{100 * c / peak:.0f}",
             )
             for j, c in enumerate(counts)
         )
@@ -953,7 +970,7 @@ def build_team_report(
         reliability.append(
             ReliabilityRow(
                 names[ag.capability_id],
-                fmt_int(ag.n),
+                DASH if options.reissue else fmt_int(ag.n),
                 fmt_num(ag.cronbach_alpha, 2),
                 fmt_num(ag.cronbach_alpha_listwise, 2),
                 fmt_num(ag.alpha_interval, 2),
@@ -983,8 +1000,8 @@ def build_team_report(
                     item.id,
                     item.text,
                     item.reverse,
-                    fmt_int(s.n) if s else DASH,
-                    fmt_int(s.n_na) if s else DASH,
+                    fmt_int(s.n) if s and not options.reissue else DASH,
+                    fmt_int(s.n_na) if s and not options.reissue else DASH,
                     fmt_num(s.median) if s else DASH,
                     fmt_num(s.target_median) if s else DASH,
                 )
@@ -1129,6 +1146,11 @@ def _comments(
     k = options.min_group_comments
     if not responses.comments:
         return (), "No comments were given."
+    if options.reissue:
+        return (), (
+            "Comments are not shown in a reissue: comparing it with the earlier report would "
+            "show whose comments were added or removed."
+        )
     if responses.n_respondents < k and not options.named_workshop:
         return (), (
             f"Comments are not shown: they need at least {k} respondents, this wave has "

@@ -780,7 +780,7 @@ def test_score_csv_neutralises_formulas_in_text_cells_with_the_one_writer():
 
     rows = [{"capability": "CUL", "name": '=HYPERLINK("http://evil.example/x","open")', "n": 5}]
     text = summary_csv(rows)
-    assert "\nCUL,\"'=HYPERLINK(\"\"http://evil.example/x\"\",\"\"open\"\")\",5," in text
+    assert '\nCUL,"\'=HYPERLINK(""http://evil.example/x"",""open"")",5,' in text
     assert csv_text(rows, ["capability", "name", "n"]) == summary_csv(
         rows, ["capability", "name", "n"]
     )

@@ -393,7 +393,7 @@ def test_report_team_to_dev_null(csv_file, monkeypatch):
 
     if not Path("/dev/null").exists():
         pytest.skip("no /dev/null")
-    monkeypatch.setattr(service, "team_report", lambda loaded, options: b"%PDF-1.7 stub")
+    monkeypatch.setattr(service, "team_report", lambda loaded, options, **_kw: b"%PDF-1.7 stub")
     r = _invoke("team", str(csv_file), "-o", "/dev/null")
     assert r.exit_code == 0, r.output
     assert "Wrote /dev/null" in r.output

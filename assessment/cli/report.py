@@ -4,8 +4,9 @@ Thin: parse the options, check the output path first (:mod:`assessment.cli._path
 input file or the database, its folder must exist, so a bad ``-o`` fails in a second, before
 loading and rendering), load responses (shared ``responses_source`` options), call one use case of
 :mod:`assessment.service` (``team_report``, ``individual_report``, ``individual_reports``,
-``trend_report``: refuse a wave below k, score with the report's k, render) and write the PDF
-atomically. WeasyPrint and matplotlib are imported only when a report is rendered.
+``trend_report``: refuse a wave below k, check and record the report in the ledger (the
+database, or ``centric-reports.json`` next to the PDF), score with the report's k, render) and
+write the PDF atomically. WeasyPrint and matplotlib are imported only when a report is rendered.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def report_options(f: F) -> F:
-    """``--theme``, ``--lang``, ``--min-group``, ``--named-workshop``, ``--pdfa``, ``--date``."""
+    """``--theme``, ``--lang``, ``--min-group``, ``--named-workshop``, ``--allow-reissue``,
+    ``--pdfa``, ``--date``, ``--templates``."""
     for decorator in reversed(
         [
             click.option(
@@ -47,6 +49,12 @@ def report_options(f: F) -> F:
                 "--named-workshop",
                 is_flag=True,
                 help="The team agreed to be identified: show groups of any size.",
+            ),
+            click.option(
+                "--allow-reissue",
+                is_flag=True,
+                help="Write a report for a wave whose respondents differ from an earlier "
+                "report's by fewer than --min-group people; it shows no per-item counts.",
             ),
             click.option("--pdfa", is_flag=True, help="Write PDF/A-3b (archival)."),
             click.option(
@@ -143,9 +151,14 @@ def team(
     from assessment.cli._paths import check_output_file
 
     output = check_output_file(output, inputs=files, db=db)
+    allow_reissue = opts.pop("allow_reissue")
     options = _options(**opts)
     loaded = load_responses(files, instrument_ref, db, org, wave)
-    _write(output, service.team_report(loaded, options))
+    ledger = service.report_ledger(output, db=None if files else db, org=org)
+    pdf = service.team_report(
+        loaded, options, ledger=ledger, path=output, allow_reissue=allow_reissue
+    )
+    _write(output, pdf)
 
 
 @report.command()
@@ -187,10 +200,15 @@ def individual(
         output = check_output_file(output, inputs=files, db=db)
     else:
         output = check_output_dir(output, inputs=files)
+    allow_reissue = opts.pop("allow_reissue")
     options = _options(**opts)
     loaded = load_responses(files, instrument_ref, db, org, wave)
+    ledger = service.report_ledger(output, db=None if files else db, org=org, folder=all_)
     if respondent:
-        _write(output, service.individual_report(loaded, options, respondent))
+        pdf = service.individual_report(
+            loaded, options, respondent, ledger=ledger, path=output, allow_reissue=allow_reissue
+        )
+        _write(output, pdf)
         return
     n = loaded.responses.n_respondents
     with click.progressbar(length=n, label="Personal reports", file=sys.stderr) as bar:
@@ -202,6 +220,8 @@ def individual(
             # an input file inside the folder is never overwritten
             check_path=lambda path: refuse_inputs(path, files, db),
             progress=lambda _p: bar.update(1),
+            ledger=ledger,
+            allow_reissue=allow_reissue,
         )
     click.echo(f"Wrote {len(paths)} personal report{'s' * (len(paths) != 1)} to {output}", err=True)
 
@@ -227,6 +247,11 @@ def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **o
     if len(files) < 2:
         raise click.UsageError("a trend report needs two or more response files, one per wave")
     output = check_output_file(output, inputs=files)
+    allow_reissue = opts.pop("allow_reissue")
     options = _options(**opts, default_k=5)
     loaded = [load_responses([f], instrument_ref) for f in files]
-    _write(output, service.trend_report(loaded, options))  # sorted by wave id in the service
+    ledger = service.report_ledger(output)
+    pdf = service.trend_report(  # sorted by wave id in the service
+        loaded, options, ledger=ledger, path=output, allow_reissue=allow_reissue
+    )
+    _write(output, pdf)

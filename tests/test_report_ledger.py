@@ -1,0 +1,232 @@
+"""Differencing across reports (issue 8, item 4): two team reports of one wave, with and without
+one respondent, gave away that person's N/A pattern and answers (Appendix B's n and N/A, the
+disputed-item bars). Every report is now recorded with its respondents (a manifest next to the
+files, or the database); a report differing from an earlier one by 1..k-1 people is refused
+unless --allow-reissue, and a reissue shows no count that would differ."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from assessment import service
+from assessment.cli import cli
+from assessment.errors import ReportError
+from reports import ReportOptions
+
+pypdf = pytest.importorskip("pypdf")
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")
+
+
+def _without(rs, idx: int):
+    keep = [i for i in range(rs.n_respondents) if i != idx]
+    gone = rs.respondents[idx].id
+    return replace(
+        rs,
+        respondents=tuple(rs.respondents[i] for i in keep),
+        current=rs.current[keep],
+        target=rs.target[keep],
+        na=rs.na[keep],
+        confidence=rs.confidence[keep],
+        comments=tuple(c for c in rs.comments if c.respondent != gone),
+    )
+
+
+@pytest.fixture(scope="module")
+def waves(mini_instrument):
+    """Northwind on the mini instrument, and the same wave without the respondent with the
+    most N/A answers (a late answer, a reissue): (full, reduced, that person's N/A items)."""
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    idx = int(np.argmax(rs.na.sum(axis=1)))
+    na_items = {rs.item_ids[j] for j in np.flatnonzero(rs.na[idx])}
+    assert na_items
+    full = service.from_response_set(rs, mini_instrument)
+    reduced = service.from_response_set(_without(rs, idx), mini_instrument)
+    return full, reduced, na_items
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _appendix_counts(text: str, items: list[str]) -> dict[str, tuple[str, str]]:
+    """Appendix B: ``item id → (n, N/A)`` as printed (``–`` when withheld)."""
+    out = {}
+    for item in items:
+        m = re.search(rf"^{re.escape(item)} .*? (\d+|–) (\d+|–) [\d.–]+ [\d.–]+$", text, re.M)
+        if m:
+            out[item] = (m.group(1), m.group(2))
+    return out
+
+
+def _revealed_na(a: str, b: str, items: list[str]) -> set[str]:
+    """Items whose printed N/A count differs between the two reports: the person's N/A pattern."""
+    ca, cb = _appendix_counts(a, items), _appendix_counts(b, items)
+    return {
+        i
+        for i in items
+        if i in ca
+        and i in cb
+        and ca[i][1].isdigit()
+        and cb[i][1].isdigit()
+        and ca[i][1] != cb[i][1]
+    }
+
+
+@pytest.fixture(scope="module")
+def unguarded(waves):
+    full, reduced, _ = waves
+    return (
+        _text(service.team_report(full, ReportOptions())),
+        _text(service.team_report(reduced, ReportOptions())),
+    )
+
+
+def test_comparing_two_unrecorded_reports_reveals_the_persons_na_pattern(waves, unguarded):
+    """The attack of the issue, on reports written without a ledger (today's behaviour)."""
+    full, _reduced, na_items = waves
+    items = list(full.responses.item_ids)
+    assert _revealed_na(*unguarded, items) == na_items
+
+
+def test_report_differing_by_one_respondent_is_refused_naming_the_earlier_one(tmp_path, waves):
+    full, reduced, _ = waves
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    with pytest.raises(ReportError) as err:
+        service.team_report(reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
+    message = str(err.value)
+    assert "team report a.pdf" in message and "--allow-reissue" in message
+    assert "1 of them differ, fewer than k=3" in message
+    # the same respondents again is a re-render, always allowed
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a2.pdf")
+
+
+def test_reissue_shows_no_per_item_counts_so_the_diff_reveals_no_na_pattern(tmp_path, waves):
+    full, reduced, _ = waves
+    items = list(full.responses.item_ids)
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    a = service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    b = service.team_report(
+        reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf", allow_reissue=True
+    )
+    ta, tb = _text(a), _text(b)
+    assert _revealed_na(ta, tb, items) == set()
+    counts = _appendix_counts(tb, items)
+    assert counts and set(counts.values()) == {("–", "–")}
+    # no answer count to compare: no line of the reissue that differs is a bar with its count
+    changed = [
+        line[1:]
+        for line in difflib.unified_diff(ta.splitlines(), tb.splitlines(), lineterm="", n=0)
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+    labels = ("Ad hoc", "Emerging", "Defined", "Managed", "Customer-led")
+    assert not [ln for ln in changed if re.fullmatch(rf"({'|'.join(labels)}) \d+", ln)]
+    assert "reissue" in tb
+    # comments of the reissue are withheld (a removed comment would name its writer)
+    assert "<script>alert(1)</script>" not in tb
+
+
+def test_manifest_holds_no_respondent_id_and_is_valid_json(tmp_path, waves):
+    full, _reduced, _ = waves
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    text = (tmp_path / service.REPORT_MANIFEST).read_text(encoding="utf-8")
+    for r in full.responses.respondents:
+        assert r.id not in text
+    data = json.loads(text)
+    (entry,) = data["reports"]
+    assert entry["kind"] == "team" and entry["file"] == "a.pdf" and entry["wave"] == "2026-H1"
+    assert len(entry["respondents"]) == full.responses.n_respondents
+    assert service.respondent_digest("2026-H1", full.responses.respondents[0].id) in text
+
+
+def test_unreadable_manifest_is_a_report_error_naming_it(tmp_path, waves):
+    full, _reduced, _ = waves
+    (tmp_path / service.REPORT_MANIFEST).write_text("{not json", encoding="utf-8")
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    with pytest.raises(ReportError, match=r"centric-reports\.json: the report manifest cannot"):
+        service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+
+
+def test_individual_report_after_a_team_report_of_one_fewer_is_refused(tmp_path, waves):
+    """Personal reports show team medians and quartiles: they count as reports of the wave."""
+    full, reduced, _ = waves
+    ledger = service.report_ledger(tmp_path / "t.pdf")
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "t.pdf")
+    someone = reduced.responses.respondents[0].id
+    with pytest.raises(ReportError, match=r"team report t\.pdf"):
+        service.individual_report(
+            reduced, ReportOptions(), someone, ledger=ledger, path=tmp_path / "p.pdf"
+        )
+
+
+def test_trend_report_is_checked_per_wave(tmp_path, waves, mini_instrument):
+    from assessment.synthetic import northwind
+
+    full, reduced, _ = waves
+    h2 = service.from_response_set(
+        northwind("2026-H2", instrument=mini_instrument), mini_instrument
+    )
+    ledger = service.report_ledger(tmp_path / "trend.pdf")
+    options = ReportOptions(min_group=5)
+    service.trend_report([full, h2], options, ledger=ledger, path=tmp_path / "trend.pdf")
+    with pytest.raises(ReportError, match=r"trend report trend\.pdf of wave 2026-H1"):
+        service.trend_report([reduced, h2], options, ledger=ledger, path=tmp_path / "t2.pdf")
+
+
+def test_cli_refuses_then_reissues_with_allow_reissue(tmp_path, waves):
+    from assessment.io import write_csv
+
+    full, reduced, _ = waves
+    a, b = (
+        write_csv(full.responses, tmp_path / "a.csv"),
+        write_csv(reduced.responses, tmp_path / "b.csv"),
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    runner = CliRunner()
+    base = ["report", "team", "--instrument", MINI]
+    first = runner.invoke(cli, [*base, str(a), "-o", str(out / "a.pdf")])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(cli, [*base, str(b), "-o", str(out / "b.pdf")])
+    assert second.exit_code == 2 and not (out / "b.pdf").exists()
+    assert "team report a.pdf" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    third = runner.invoke(cli, [*base, str(b), "-o", str(out / "b.pdf"), "--allow-reissue"])
+    assert third.exit_code == 0, third.output
+    kinds = [r["kind"] for r in json.loads((out / service.REPORT_MANIFEST).read_text())["reports"]]
+    assert kinds == ["team", "team"]
+
+
+def test_database_ledger_records_and_refuses(tmp_path, waves, mini_instrument):
+    """Reports of a wave read from the database are recorded in its ``reports`` table."""
+    store = pytest.importorskip("assessment.store")
+    if "respondents" not in store.record_report.__code__.co_varnames:
+        pytest.skip("store.record_report(respondents=...) not there yet")
+    from assessment.io import write_csv
+
+    full, reduced, _ = waves
+    db = str(tmp_path / "c.db")
+    store.upgrade_db(db)
+    src = write_csv(full.responses, tmp_path / "full.csv")
+    service.import_file(db, src, org="nw", instrument=mini_instrument)
+    loaded = service.load_stored_responses(db, "nw", "2026-H1", MINI)
+    ledger = service.report_ledger(tmp_path / "a.pdf", db=db, org="nw")
+    service.team_report(loaded, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    (row,) = store.reports(db, "nw", "2026-H1")
+    assert row["kind"] == "team" and len(row["respondents"]) == full.responses.n_respondents
+    assert not (tmp_path / service.REPORT_MANIFEST).exists()
+    with pytest.raises(ReportError, match="team report"):
+        service.team_report(reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
