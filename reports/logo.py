@@ -153,6 +153,8 @@ def load_logo(value: str, source: str, base: Path | None = None) -> Logo:
             f"{source}: logo must be a file path relative to the theme file, not a URL "
             f"(got {shown!r}); download the logo and name the file"
         )
+    if "\0" in value:
+        raise ReportError(f"{source}: logo {value!r} contains a NUL character; name a real file")
     path = Path(value)
     if not path.is_absolute() and base is not None:
         path = base / path

@@ -123,13 +123,13 @@ def theme_from_data(
 ) -> Theme:
     """Build a :class:`Theme` from a parsed mapping, checking every key."""
     allowed = {"client", "logo", "colours", "colors", "fonts"}
-    unknown = sorted(set(data) - allowed)
+    unknown = sorted(str(k) for k in data if k not in allowed)  # YAML keys may be numbers or null
     if unknown:
         raise ReportError(
             f"{source}: unknown theme key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
         )
     theme = DEFAULT_THEME
-    if "client" in data:
+    if data.get("client") is not None:
         theme = replace(theme, client=str(data["client"]).strip())
     if data.get("logo"):
         logo = load_logo(str(data["logo"]), source, base)

@@ -373,3 +373,24 @@ def test_the_font_timestamp_is_restored_after_a_render():
         inside = os.environ.get("SOURCE_DATE_EPOCH")
     assert os.environ.get("SOURCE_DATE_EPOCH") == before
     assert inside == (before or "124675200")  # Lato subset's head.modified, 1973-12-14
+
+
+@pytest.mark.parametrize("text", ["1: x\n", "1: x\nb: y\n", "null: x\n"])
+def test_theme_with_a_number_or_null_key_is_a_report_error_not_a_type_error(tmp_path, text):
+    theme = tmp_path / "t.yaml"
+    theme.write_text(text, encoding="utf-8")
+    with pytest.raises(ReportError, match="unknown theme key"):
+        load_theme(theme)
+
+
+def test_theme_logo_path_with_a_nul_character_is_a_report_error(tmp_path):
+    theme = tmp_path / "t.yaml"
+    theme.write_text('logo: "a\\0.svg"\n', encoding="utf-8")
+    with pytest.raises(ReportError, match="NUL character"):
+        load_theme(theme)
+
+
+def test_theme_with_an_empty_client_has_no_client_not_the_word_none(tmp_path):
+    theme = tmp_path / "t.yaml"
+    theme.write_text("client:\n", encoding="utf-8")
+    assert load_theme(theme).client == ""
