@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "score": ("assessment.cli.score", "score", "Score a wave of responses."),
     "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its reports."),
     "report": ("assessment.cli.report", "report", "Write team, individual and trend PDF reports."),
-    "db": ("assessment.cli.db", "db", "Create or upgrade the assessment database."),
+    "db": ("assessment.cli.db", "db", "Create, upgrade and check the assessment database."),
     "import": (
         "assessment.cli.interchange",
         "import_",
