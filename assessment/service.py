@@ -321,7 +321,7 @@ class ReportLedger:
         import datetime as dt
         import hashlib
 
-        file_hash = hashlib.sha256(pdf).hexdigest()
+        file_hash = hashlib.sha256(pdf).hexdigest() if pdf else None
         if self.db is not None:
             from assessment.store import record_report
 
@@ -477,8 +477,9 @@ def individual_reports(
     Before scoring: the wave must have k respondents, the ``ledger`` (as :func:`team_report`)
     must allow the reports, and ``check_path`` (e.g. "never overwrite an input file") is called
     with every file that will be written, so a refused name costs nothing.
-    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`; each
-    report is recorded in the ledger just before it is written.
+    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`. The set is
+    recorded in the ledger once (kind ``individual``, path ``out_dir``, no file hash) after
+    scoring and before the first report is written.
     """
     from assessment.io.atomic import atomic_write_bytes
     from reports.batch import individual_filenames, write_individual_reports
@@ -486,27 +487,18 @@ def individual_reports(
     _require_k(loaded, options, "personal report (it compares with the team)")
     options = _guard(ledger, [loaded], options, allow_reissue)
     ids = _ids(loaded)
-    names = individual_filenames(ids)
     if check_path is not None:
-        for name in names.values():
+        for name in individual_filenames(ids).values():
             check_path(Path(out_dir) / name)
     result = _score_for_report(loaded, options)
-    writer = write or atomic_write_bytes
-    if ledger is not None:
-        person = {name: rid for rid, name in names.items()}
-
-        def recorded(p: Path, pdf: bytes) -> Any:
-            ledger.record(
-                result,
-                kind="individual",
-                path=p,
-                respondents=ids,
-                pdf=pdf,
-                respondent=person.get(Path(p).name),
-            )
-            return writer(p, pdf)
-
-        writer = recorded
+    if ledger is not None:  # one record for the set: N records of N people would grow as N²
+        ledger.record(
+            result,
+            kind="individual",
+            path=Path(out_dir),
+            respondents=ids,
+            pdf=b"",
+        )
     return write_individual_reports(
         result,
         loaded.responses,
@@ -515,7 +507,7 @@ def individual_reports(
         options,
         workers=workers,
         progress=progress,
-        write=writer,
+        write=write or atomic_write_bytes,
     )
 
 

@@ -230,3 +230,31 @@ def test_database_ledger_records_and_refuses(tmp_path, waves, mini_instrument):
     assert not (tmp_path / service.REPORT_MANIFEST).exists()
     with pytest.raises(ReportError, match="team report"):
         service.team_report(reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
+
+
+def test_all_personal_reports_are_one_record_and_a_later_set_of_one_fewer_is_refused(
+    tmp_path, waves, monkeypatch
+):
+    """``--all``: one ledger entry for the set (not one per file, which would grow as N²);
+    rendering is stubbed, the guard runs before it."""
+    import reports.batch
+
+    full, reduced, _ = waves
+    written: list[Path] = []
+
+    def fake_batch(result, responses, instrument, out_dir, options, **kw):
+        written.append(Path(out_dir))
+        return []
+
+    monkeypatch.setattr(reports.batch, "write_individual_reports", fake_batch)
+    out = tmp_path / "personal"
+    out.mkdir()
+    ledger = service.report_ledger(out, folder=True)
+    service.individual_reports(full, ReportOptions(), out, ledger=ledger)
+    entries = json.loads((out / service.REPORT_MANIFEST).read_text())["reports"]
+    assert [(e["kind"], e["file"], e["file_hash"]) for e in entries] == [
+        ("individual", "personal", None)
+    ]
+    with pytest.raises(ReportError, match=r"individual report personal"):
+        service.individual_reports(reduced, ReportOptions(), out, ledger=ledger)
+    assert written == [out]
