@@ -236,6 +236,7 @@ def test_a_theme_svg_logo_cannot_fetch_urls_or_embed_local_files(tmp_path, serve
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert hits == []
+    assert "Warning: " in result.output and "logo logo.svg: removed <script>" in result.output
     pdf = out.read_bytes()
     assert secret.as_uri().encode() not in pdf
     import pypdf

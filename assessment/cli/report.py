@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assessment.cli._common import load_responses, responses_source, user_errors
+from assessment.cli._common import load_responses, responses_source, user_errors, warn
 
 if TYPE_CHECKING:
     from reports.options import ReportOptions
@@ -90,13 +90,16 @@ def _options(
     from reports import ReportOptions, load_theme
 
     k = min_group or default_k
+    loaded = load_theme(theme)
+    for note in loaded.logo_notes:  # what the SVG sanitiser removed from a client's logo
+        warn(note)
     return ReportOptions(
         min_group=k,
         min_group_comments=max(5, k),
         named_workshop=named_workshop,
         lang=lang,
         pdfa=pdfa,
-        theme=load_theme(theme),
+        theme=loaded,
         template_dir=template_dir,
         report_date=report_date,
     )
