@@ -278,7 +278,8 @@ class ReportLedger:
             ) from None
         reports = data.get("reports") if isinstance(data, dict) else None
         if (
-            data.get("format") != _MANIFEST_FORMAT
+            not isinstance(data, dict)
+            or data.get("format") != _MANIFEST_FORMAT
             or not isinstance(reports, list)
             or not all(
                 isinstance(r, dict) and isinstance(r.get("respondents"), list) for r in reports
@@ -341,7 +342,9 @@ class ReportLedger:
             return
         from assessment.io.atomic import atomic_write_text
 
-        manifest = self.manifest or Path(REPORT_MANIFEST)
+        manifest = self.manifest
+        if manifest is None:  # a report written to a device: nowhere to keep a manifest
+            return
         reports = self._read()
         reports.append(
             {
@@ -368,15 +371,15 @@ def report_ledger(
 ) -> ReportLedger:
     """The ledger for reports written to ``output`` (a file, or with ``folder`` the folder of
     ``--all``): the database when ``db`` and ``org`` are given (the wave was read from it), else
-    the manifest in the output's folder (the current folder when the output is a device such as
-    ``/dev/stdout``, whose folder holds no files)."""
+    the manifest in the output's folder. A report written to a device such as ``/dev/stdout``
+    without a database is not recorded: no manifest is written into the current folder."""
     if db is not None and org:
         return ReportLedger(db=db, org=org)
     out = Path(output)
     if folder:
         return ReportLedger(folder=out)
     if out.is_char_device():
-        return ReportLedger(folder=Path.cwd())
+        return ReportLedger()
     return ReportLedger(folder=out.parent)
 
 

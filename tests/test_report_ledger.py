@@ -258,3 +258,22 @@ def test_all_personal_reports_are_one_record_and_a_later_set_of_one_fewer_is_ref
     with pytest.raises(ReportError, match=r"individual report personal"):
         service.individual_reports(reduced, ReportOptions(), out, ledger=ledger)
     assert written == [out]
+
+
+def test_report_to_a_device_writes_no_manifest_into_the_current_folder(tmp_path, monkeypatch):
+    from assessment import service
+
+    monkeypatch.chdir(tmp_path)
+    ledger = service.report_ledger("/dev/null")
+    assert ledger.manifest is None and ledger.db is None
+    assert ledger.earlier("W1") == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_manifest_that_is_a_json_list_is_a_report_error_not_an_attribute_error(tmp_path):
+    from assessment import service
+    from assessment.errors import ReportError
+
+    (tmp_path / service.REPORT_MANIFEST).write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="not a centric report manifest"):
+        service.ReportLedger(folder=tmp_path).earlier("W1")
