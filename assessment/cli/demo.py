@@ -43,10 +43,11 @@ Examples:
 def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> None:
     """Generate the Northwind Telecom demo: 60 respondents, waves 2026-H1 and 2026-H2.
 
-    Writes per wave the responses (northwind-<wave>.csv, long format), the full scored result
-    (results-<wave>.json) and a per-capability summary (results-<wave>.csv); then the PDF reports
-    into reports/: team-report-<wave>.pdf, trend-report.pdf and individual/<respondent>.pdf for
-    the last wave. The data are synthetic and seeded: the same seed gives the same files.
+    Writes per wave the responses (northwind-<wave>.csv, long format), the scored result as
+    `centric score --format json` gives it (results-<wave>.json) and a per-capability summary
+    (results-<wave>.csv); then the PDF reports into reports/: team-report-<wave>.pdf,
+    trend-report.pdf and individual/individual-<respondent>.pdf for the last wave. The data are
+    synthetic and seeded: the same seed gives the same files.
     """
     from dataclasses import replace
 

@@ -61,7 +61,7 @@ def report_options(f: F) -> F:
                 "--date",
                 "report_date",
                 default=None,
-                help="Date printed on the cover [default: the wave id; never the clock].",
+                help="Date printed on the cover [default: none; never the clock].",
             ),
             click.option(
                 "--templates",
