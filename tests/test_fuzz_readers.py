@@ -717,7 +717,7 @@ def test_mutated_shipped_instrument_loads_or_is_a_questionnaire_error_naming_the
 
 @fuzz(40)
 @given(st.data())
-def test_damaged_instrument_text_is_a_questionnaire_error_with_file_and_line(data):
+def test_damaged_instrument_text_is_a_questionnaire_error_naming_the_file(data):
     lines = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(lines) - 1))
