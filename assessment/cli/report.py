@@ -121,7 +121,7 @@ def report() -> None:
       centric report team responses.csv -o team-report.pdf
       centric report individual responses.csv --respondent R017 -o r017.pdf
       centric report individual responses.csv --all -o personal/
-      centric report trend 2026-H1.csv 2026-H2.csv -o trend.pdf --min-group 5
+      centric report trend 2026-H1.csv 2026-H2.csv -o trend.pdf
     """
 
 
