@@ -53,9 +53,23 @@ def answers(path: Path, n: int, wave: str = "W1") -> Path:
     return path
 
 
+# the commands run in a scratch folder, so nothing they might write lands in the repository
+WORKDIR: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _workdir(tmp_path_factory) -> None:
+    WORKDIR["cwd"] = tmp_path_factory.mktemp("cwd")
+
+
 def centric(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [CENTRIC, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=ENV
+        [CENTRIC, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=WORKDIR["cwd"],
+        env=ENV,
     )
 
 
@@ -230,7 +244,7 @@ def kill_when_hooked(target: Path, after: int, *argv: str) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
+        cwd=WORKDIR["cwd"],
         env=ENV,
     )
     try:
@@ -306,7 +320,7 @@ def test_sigkill_at_random_moments_of_a_report_run_never_leaves_a_partial_pdf(wa
             [CENTRIC, "report", "team", str(wave_csv), "--instrument", MINI, "-o", str(out)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            cwd=ROOT,
+            cwd=WORKDIR["cwd"],
             env=ENV,
         )
         time.sleep(delay)
@@ -347,7 +361,7 @@ def test_sigkill_at_random_moments_of_an_import_leaves_no_partial_rows(tmp_path)
             [CENTRIC, "import", str(big), "--db", str(db), "--org", "acme", "--instrument", MINI],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            cwd=ROOT,
+            cwd=WORKDIR["cwd"],
             env=ENV,
         )
         time.sleep(delay)
