@@ -60,6 +60,7 @@ __all__ = [
     "awg_j",
     "awg_j_detail",
     "cronbach_alpha",
+    "cronbach_alpha_detail",
     "group_separation",
     "icc",
     "krippendorff_alpha",
@@ -75,7 +76,7 @@ __all__ = [
 NAN = float("nan")
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
-# relative tolerance for boundary tests on means (a_wg admissible range)
+# relative tolerance for boundary tests (a_wg admissible range, zero total variance of α)
 _EPS = 1e-12
 
 
@@ -733,6 +734,41 @@ def _pairwise_cov(A: np.ndarray) -> np.ndarray:
     return cov
 
 
+def cronbach_alpha_detail(
+    X: npt.ArrayLike, missing: Literal["pairwise", "listwise"] = "pairwise"
+) -> AgreementResult:
+    """Cronbach's α with the number of respondents and items used, and a reason when undefined.
+
+    See :func:`cronbach_alpha` for the formula. The total variance Σ_ij σ_ij counts as zero
+    when |Σ_ij σ_ij| ≤ 10⁻¹² · Σ_i σ²_i (the relative tolerance of :func:`icc`), so round-off
+    in a scale whose item totals are all equal gives ``nan``, never ±10¹⁶.
+
+    >>> cronbach_alpha_detail([[1, 1, 2], [1, 2, 1], [2, 1, 1]]).reason
+    'every respondent has the same item total (total variance 0)'
+    """
+    if missing not in ("pairwise", "listwise"):
+        raise ValueError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")
+    A = _as_float(X, (2,), "ratings X (respondents × items)")
+    if missing == "listwise":
+        A = A[~np.isnan(A).any(axis=1)]
+    j = int(A.shape[1])
+    n = int(A.shape[0])
+    if j < 2:
+        return AgreementResult(NAN, "needs at least 2 items", n, j)
+    if n < 2:
+        return AgreementResult(NAN, "needs at least 2 respondents", n, j)
+    C = _pairwise_cov(A)
+    total = float(C.sum())
+    if not math.isfinite(total):
+        why = "some pair of items has fewer than 2 respondents in common"
+        return AgreementResult(NAN, why, n, j)
+    item_var = float(np.trace(C))
+    if abs(total) <= _EPS * item_var or total == 0:
+        why = "every respondent has the same item total (total variance 0)"
+        return AgreementResult(NAN, why, n, j)
+    return AgreementResult(j / (j - 1) * (1.0 - item_var / total), "", n, j)
+
+
 def cronbach_alpha(
     X: npt.ArrayLike, missing: Literal["pairwise", "listwise"] = "pairwise"
 ) -> float:
@@ -742,27 +778,16 @@ def cronbach_alpha(
     (unbiased). ``missing="pairwise"`` builds C from pairwise-complete observations (as
     ``pingouin.cronbach_alpha`` and R ``psych::alpha(use="pairwise")``); ``"listwise"`` first
     drops respondents with any missing item. ``nan`` when J < 2, fewer than 2 respondents (per
-    pair), or zero total variance. A pairwise matrix need not be positive semi-definite, so under
-    heavy missingness pairwise α can exceed 1 (listwise α cannot).
+    pair), or zero total variance (|Σ_ij σ_ij| ≤ 10⁻¹² · Σ_i σ²_i, so round-off cannot give
+    ±10¹⁶); :func:`cronbach_alpha_detail` says which. A pairwise matrix need not be positive
+    semi-definite, so under heavy missingness pairwise α can exceed 1 (listwise α cannot).
 
     Reference: Cronbach (1951), Psychometrika 16, 297–334.
 
     >>> round(cronbach_alpha([[1, 2, 2], [2, 2, 3], [3, 4, 3], [4, 5, 5], [5, 4, 5]]), 4)
     0.9455
     """
-    if missing not in ("pairwise", "listwise"):
-        raise ValueError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")
-    A = _as_float(X, (2,), "ratings X (respondents × items)")
-    if missing == "listwise":
-        A = A[~np.isnan(A).any(axis=1)]
-    j = int(A.shape[1])
-    if j < 2 or A.shape[0] < 2:
-        return NAN
-    C = _pairwise_cov(A)
-    total = float(C.sum())
-    if not math.isfinite(total) or total == 0:
-        return NAN
-    return j / (j - 1) * (1.0 - float(np.trace(C)) / total)
+    return cronbach_alpha_detail(X, missing).value
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,15 @@ from hypothesis import strategies as st
 from assessment.errors import CentricError
 from assessment.responses import Respondent, ResponseSet
 from scoring import ScoreOptions, score_wave
-from scoring.agreement import ad, awg, cronbach_alpha, krippendorff_alpha, rwg, rwg_j
+from scoring.agreement import (
+    ad,
+    awg,
+    cronbach_alpha,
+    cronbach_alpha_detail,
+    krippendorff_alpha,
+    rwg,
+    rwg_j,
+)
 from scoring.alignment import alignment_gap
 from scoring.scores import normalise, reverse_code
 
@@ -89,12 +97,6 @@ def score_or_refuse(instrument: Any, rs: ResponseSet, options: ScoreOptions = OP
         return None
 
 
-def _alpha(x: float) -> float:
-    """Cronbach alpha with the known round-off bug masked (an alpha of 1e15 for zero total
-    variance is NaN): test_cronbach_alpha_with_zero_total_variance_is_nan pins that bug."""
-    return math.nan if abs(x) > 1e6 else x
-
-
 def same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
@@ -110,7 +112,7 @@ def order_free(result: Any) -> dict[str, Any]:
         out[f"item {it.item_id}"] = (it.n, it.n_na, it.mean, it.median, it.sd, it.distribution, it.rwg, it.rwg_raw, it.ad, it.awg, it.agi, it.agi_management)  # fmt: skip
     for a in result.agreement:
         icc = tuple(sorted(a.icc.values.items())) if a.icc is not None and hasattr(a.icc, "values") else ()  # fmt: skip
-        out[f"agreement {a.capability_id}"] = (a.n, a.rwg_j, a.rwg_star_j, a.ad_mean, a.ad_median, a.awg_j, a.alpha_interval, a.alpha_ordinal, _alpha(a.cronbach_alpha), _alpha(a.cronbach_alpha_listwise), icc)  # fmt: skip
+        out[f"agreement {a.capability_id}"] = (a.n, a.rwg_j, a.rwg_star_j, a.ad_mean, a.ad_median, a.awg_j, a.alpha_interval, a.alpha_ordinal, a.cronbach_alpha, a.cronbach_alpha_listwise, icc)  # fmt: skip
     for g in result.agi:
         out[f"agi {g.capability_id} {g.group} {g.basis}"] = (g.value, g.band, g.n)
     for p in result.perception:
@@ -203,7 +205,7 @@ def _check_bounds(result: Any) -> None:
         within(a.rwg_star_j, -math.inf, 1, "rwg*_j (documented as never truncated)")
         within(a.awg_j, -1, 1, "awg_j")
         # pairwise Cronbach alpha may exceed 1 under missingness (documented); listwise may not
-        for alpha in (a.alpha_interval, a.alpha_ordinal, _alpha(a.cronbach_alpha_listwise)):
+        for alpha in (a.alpha_interval, a.alpha_ordinal, a.cronbach_alpha_listwise):
             within(alpha, -math.inf, 1, "alpha")
     for g in result.agi:
         within(g.value, 0, 100, f"AGI {g.capability_id} {g.group}")
@@ -330,19 +332,15 @@ def test_multi_item_agreement_indices_are_bounded_and_order_free(rows):
             a, b = f(X), f(Y)
         except CentricError:
             continue
-        a, b = _alpha(float(a)), _alpha(float(b))
+        a, b = float(a), float(b)
         assert math.isnan(a) or a <= 1 + 1e-9
         assert same(a, b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: scoring.agreement.cronbach_alpha tests the total variance for exact zero; when "
-    "every respondent's item sum is equal, round-off leaves ~1e-16 and alpha is about +-1e16 "
-    "(or NaN, depending on the order of the respondents) instead of NaN",
-)
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
 def test_cronbach_alpha_with_zero_total_variance_is_nan(missing):
     rows = [[1.0, 1.0, 2.0], [1.0, 2.0, 1.0], [2.0, 1.0, 1.0]]  # every row sums to 4
     for order in (rows, rows[::-1]):
         assert math.isnan(cronbach_alpha(np.asarray(order), missing))
+    why = cronbach_alpha_detail(np.asarray(rows), missing).reason
+    assert why == "every respondent has the same item total (total variance 0)"
