@@ -8,6 +8,7 @@ imported here, so ``centric questionnaire --help`` stays fast.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Callable
@@ -253,6 +254,13 @@ def validate(files: tuple[Path, ...], root: Path | None) -> None:
     for path in files:
         try:
             inst = load_instrument(path)
+            # a file named like a version must hold it, in any folder (the model checks only
+            # inside a folder named after the instrument)
+            if re.fullmatch(r"\d+\.\d+\.\d+", path.stem) and path.stem != inst.version:
+                raise QuestionnaireError(
+                    f"{path}: the file name says version {path.stem} but the file says "
+                    f"{inst.version}; name the file <version>.yaml"
+                )
             locked = lock.get(inst.ref)
             if locked is not None and locked != inst.content_hash:
                 raise QuestionnaireError(
