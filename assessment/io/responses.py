@@ -557,6 +557,20 @@ def detect_layout(header: Sequence[str]) -> str:
     return "unknown"
 
 
+def _bad_header(first: str, delimiter: str, exc: csv.Error) -> str:
+    """What is wrong with a header line :mod:`csv` refuses (a cell over the field size limit)."""
+    limit = csv.field_size_limit()
+    cells = first.rstrip("\r\n").split(delimiter)
+    long = next((k for k, c in enumerate(cells, 1) if len(c) > limit), None)
+    if long is None:
+        return f"not valid CSV in the header: {exc}; check the quotes of the first line"
+    return (
+        f"not valid CSV: column {long} of the header has {len(cells[long - 1]):,} characters, "
+        f"over the limit of {limit:,}; the first line must hold the column names "
+        "(check the delimiter and quotes)"
+    )
+
+
 def _csv_body(
     reader: Iterator[list[str]], ctx: _Ctx, path: Path, header: Sequence[str]
 ) -> Iterator[list[str]]:
@@ -605,7 +619,11 @@ def _read_csv(
             ctx.add("no responses: the file is empty")
             return []
         delimiter = _delimiter(first, path)
-        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+        try:
+            header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+        except csv.Error as exc:
+            ctx.add(_bad_header(first, delimiter, exc), row=1)
+            return []
         reader = csv.reader(fh, delimiter=delimiter)
         body = _csv_body(reader, ctx, path, header)
         top = next(body, None)
