@@ -184,13 +184,6 @@ def test_export_on_a_full_disk_leaves_the_folder_as_it_was(stored, full_disk):
         assert listing(full_disk) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: 'centric export --format xlsx' on a full disk exits 2 with the right error line, "
-    "but openpyxl's write-only worksheet generator is garbage-collected afterwards and prints "
-    "'Exception ignored in: <generator ...>' tracebacks on stderr (assessment.io.xlsx does not "
-    "close the workbook/worksheet when the write fails)",
-)
 def test_xlsx_export_on_a_full_disk_is_one_line_and_leaves_the_folder_as_it_was(stored, full_disk):
     before = listing(full_disk)
     out = full_disk / "export.xlsx"

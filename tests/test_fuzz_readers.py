@@ -395,13 +395,6 @@ def _garble_deflate(xlsx: bytes, part: str) -> bytes:
     return bytes(blob)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an .xlsx whose XML part is not well-formed raises "
-    "xml.etree.ElementTree.ParseError from openpyxl (assessment.io.xlsx._open catches "
-    "BadZipFile/InvalidFileException/KeyError/EOFError/ValueError only; rows are streamed "
-    "without any guard)",
-)
 @pytest.mark.parametrize(
     "part",
     [
@@ -416,13 +409,10 @@ def test_a_workbook_with_a_broken_xml_part_is_a_response_error(mini, good_xlsx, 
     path = tmp_path / "broken.xlsx"
     path.write_bytes(_replace_part(good_xlsx, part, b"<x"))
     loads_or_names_the_file(path, mini)
+    with pytest.raises(CentricError, match=r"broken\.xlsx: the workbook is damaged .*ParseError"):
+        read_responses(path, mini)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an .xlsx whose compressed data is damaged raises zlib.error (not "
-    "zipfile.BadZipFile) from zipfile inside openpyxl; assessment.io.xlsx does not catch it",
-)
 @pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
 def test_a_workbook_with_damaged_compressed_data_is_a_response_error(
     mini, good_xlsx, tmp_path, part
@@ -430,6 +420,22 @@ def test_a_workbook_with_damaged_compressed_data_is_a_response_error(
     path = tmp_path / "garbled.xlsx"
     path.write_bytes(_garble_deflate(good_xlsx, part))
     loads_or_names_the_file(path, mini)
+    with pytest.raises(CentricError, match=r"the workbook is damaged .*open and save it again"):
+        read_responses(path, mini)
+
+
+@fuzz(40)
+@given(st.data())
+def test_workbooks_with_flipped_bytes_are_a_centric_error_naming_the_file(mini, good_xlsx, data):
+    """Random bytes of a good workbook changed (zip headers, compressed data, the directory):
+    once gave NotImplementedError ("compression type") and zlib.error."""
+    blob = bytearray(good_xlsx)
+    for _ in range(data.draw(st.integers(1, 8))):
+        blob[data.draw(st.integers(0, len(blob) - 1))] = data.draw(st.integers(0, 255))
+    with scratch() as d:
+        path = d / "flipped.xlsx"
+        path.write_bytes(bytes(blob))
+        loads_or_names_the_file(path, mini)
 
 
 # -- JSON ---------------------------------------------------------------------------------------

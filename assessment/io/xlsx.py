@@ -15,13 +15,16 @@ read with their template conventions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import ParseError
 
-from assessment.errors import Problem
+from assessment.errors import CentricError, Problem
 from assessment.io.cells import neutralise, restore
 from assessment.io.export import WaveInfo, cells
 from assessment.responses import LONG_COLUMNS, ResponseRecord
@@ -56,22 +59,79 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: What openpyxl and zipfile raise on a damaged, truncated or foreign workbook: a bad zip
+#: directory, compressed data that does not inflate, XML that is not well formed, a missing part,
+#: unexpected values in the XML (``ValueError``/``TypeError``/``IndexError``/``AttributeError``
+#: from openpyxl's descriptors) and unknown compression methods (``NotImplementedError``).
+_DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    NotImplementedError,
+    EOFError,
+    OSError,
+)
+
+
+class _Damaged(Exception):
+    """An exception of :data:`_DAMAGED` raised by openpyxl/zipfile while reading a workbook."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """Turn what openpyxl/zipfile raise on a damaged workbook into :class:`_Damaged`; our own
+    :class:`CentricError` passes unchanged."""
+    try:
+        yield
+    except CentricError:
+        raise
+    except _DAMAGED as exc:
+        raise _Damaged(exc) from exc
+
+
+def _guarded(rows: Iterable[Any]) -> Iterator[Any]:
+    """``rows`` (openpyxl's lazy ``iter_rows``) read under :func:`_reading`."""
+    with _reading():
+        yield from rows
+
+
+def _damaged(path: Path, exc: BaseException) -> Problem:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    what = "truncated, damaged or not an Excel file"
+    if isinstance(exc, InvalidFileException):
+        what = "not an Excel workbook"
+    detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+    reason = f"{exc.__class__.__name__}: {detail}" if detail else exc.__class__.__name__
+    return Problem(
+        f"the workbook is damaged ({what}; {reason}); open and save it again in Excel or "
+        "LibreOffice as .xlsx, or save the sheet as CSV UTF-8",
+        str(path),
+    )
+
+
 def _open(path: Path, problems: list[Problem]) -> Workbook | None:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ValueError) as exc:
-        problems.append(
-            Problem(
-                "not a readable .xlsx workbook (the file is truncated, damaged or not an Excel "
-                f"file: {exc.__class__.__name__}); open it in Excel and save it again as .xlsx, "
-                "or save the sheet as CSV UTF-8",
-                str(path),
-            )
-        )
-        return None
+        with _reading():
+            return load_workbook(path, read_only=True, data_only=True)
+    except _Damaged as exc:
+        problems.append(_damaged(path, exc.cause))
+    except InvalidFileException as exc:
+        problems.append(_damaged(path, exc))
+    return None
 
 
 def _header(values: Sequence[Any]) -> list[str]:
@@ -96,7 +156,7 @@ def _data_sheets(wb: Workbook) -> list[tuple[Any, list[str], str]]:
         named = ws.title.casefold() == RESPONSES_SHEET
         if not named and ws.sheet_state != "visible":
             continue
-        first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        first = next(_guarded(ws.iter_rows(min_row=1, max_row=1, values_only=True)), None)
         if first is None:
             continue
         header = _header(first)
@@ -111,7 +171,7 @@ def _data_sheets(wb: Workbook) -> list[tuple[Any, list[str], str]]:
 
 def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
     width = len(header)
-    for values in ws.iter_rows(min_row=2, values_only=True):
+    for values in _guarded(ws.iter_rows(min_row=2, values_only=True)):
         yield {
             header[k]: _cell(values[k]) if k < len(values) else ""
             for k in range(width)
@@ -138,28 +198,12 @@ def read_xlsx(
     try:
         declared = _declared(wb)
         return (*_records(wb, path, wave, problems, layouts), declared)
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
-        problems.append(
-            Problem(
-                f"the workbook is damaged or truncated ({exc.__class__.__name__}: {exc}); "
-                "save it again from Excel",
-                str(path),
-            )
-        )
-        return [], problems, {}
-    except Exception as exc:  # zlib.error and friends from a cut-off zip member
-        if exc.__class__.__module__ in ("zlib", "zipfile", "xml.etree.ElementTree", "lxml.etree"):
-            problems.append(
-                Problem(
-                    f"the workbook is damaged or truncated ({exc.__class__.__name__}); save it "
-                    "again from Excel",
-                    str(path),
-                )
-            )
-            return [], problems, {}
-        raise
+    except _Damaged as exc:
+        # the rows parsed before the damage are dropped: a half-read sheet is not an answer set
+        return [], [_damaged(path, exc.cause)], {}
     finally:
-        wb.close()
+        with contextlib.suppress(*_DAMAGED):
+            wb.close()
 
 
 def _records(
@@ -232,13 +276,14 @@ def _formulas_without_values(path: Path, ws: Any, header: list[str]) -> list[Pro
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    if not _has_formulas(path):
-        return []
+    with _reading():
+        if not _has_formulas(path):
+            return []
+        raw = load_workbook(path, read_only=True, data_only=False)
     found: list[Problem] = []
-    raw = load_workbook(path, read_only=True, data_only=False)
     try:
-        formulas = raw[ws.title].iter_rows(min_row=2, values_only=True)
-        values = ws.iter_rows(min_row=2, values_only=True)
+        formulas = _guarded(raw[ws.title].iter_rows(min_row=2, values_only=True))
+        values = _guarded(ws.iter_rows(min_row=2, values_only=True))
         for r, (fs, vs) in enumerate(zip(formulas, values, strict=False), start=2):
             for k, f in enumerate(fs[: len(header)]):
                 if isinstance(f, str) and f.startswith("=") and (k >= len(vs) or vs[k] is None):
@@ -255,7 +300,8 @@ def _formulas_without_values(path: Path, ws: Any, header: list[str]) -> list[Pro
                         )
                     )
     finally:
-        raw.close()
+        with contextlib.suppress(*_DAMAGED):
+            raw.close()
     return found
 
 
@@ -264,9 +310,10 @@ def _declared(wb: Workbook) -> dict[str, str]:
     (hidden ``_centric`` sheet) declares: ``{wave: "id@version"}``; ``""`` is the key for a
     template's instrument. Empty when the workbook declares nothing."""
     out: dict[str, str] = {}
-    names = {ws.title: ws for ws in wb.worksheets}
+    with _reading():
+        names = {ws.title: ws for ws in wb.worksheets}
     if WAVES_SHEET in names:
-        rows = names[WAVES_SHEET].iter_rows(values_only=True)
+        rows = _guarded(names[WAVES_SHEET].iter_rows(values_only=True))
         header = _header(next(rows, ()))
         if {"wave", "instrument"} <= set(header):
             for values in rows:
@@ -274,7 +321,7 @@ def _declared(wb: Workbook) -> dict[str, str]:
                 if row.get("wave") and row.get("instrument"):
                     out[str(_cell(row["wave"]))] = str(row["instrument"])
     if META_SHEET in names:
-        for values in names[META_SHEET].iter_rows(values_only=True):
+        for values in _guarded(names[META_SHEET].iter_rows(values_only=True)):
             if len(values) >= 2 and values[0] == "instrument" and values[1]:
                 out[""] = str(values[1])
     return out
@@ -296,26 +343,56 @@ def write_export_xlsx(
 ) -> Path:
     """Write the long-format ``responses`` sheet and a ``waves`` sheet (instrument per wave).
 
-    Text cells are neutralised against formula injection; numbers stay numbers. Written in
-    openpyxl's write-only (streaming) mode and renamed into place atomically.
+    Text cells are neutralised against formula injection; numbers stay numbers. Built in
+    openpyxl's write-only (streaming) mode into memory, then written atomically: a full disk is
+    one :class:`~assessment.errors.OutputError` and leaves no openpyxl stream or temporary file
+    behind (they printed "Exception ignored" tracebacks when garbage-collected).
     """
+    import io
+
     from openpyxl import Workbook
 
-    from assessment.io.atomic import atomic_open
+    from assessment.io.atomic import atomic_write_bytes, cannot_write
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(RESPONSES_SHEET)
-    ws.append(list(LONG_COLUMNS))
-    for rec in records:
-        ws.append(safe_row(ws, cells(rec, safe=False)))
-    meta = wb.create_sheet(WAVES_SHEET)
-    meta.append(list(WAVES_COLUMNS))
-    for w in waves:
-        meta.append(safe_row(meta, [w.organisation, w.wave, w.instrument, w.instrument_hash]))
     path = Path(path)
-    with atomic_open(path, "wb") as fh:
-        wb.save(fh)
+    wb = Workbook(write_only=True)
+    buf = io.BytesIO()
+    try:
+        ws = wb.create_sheet(RESPONSES_SHEET)
+        ws.append(list(LONG_COLUMNS))
+        for rec in records:
+            ws.append(safe_row(ws, cells(rec, safe=False)))
+        meta = wb.create_sheet(WAVES_SHEET)
+        meta.append(list(WAVES_COLUMNS))
+        for w in waves:
+            meta.append(safe_row(meta, [w.organisation, w.wave, w.instrument, w.instrument_hash]))
+        wb.save(buf)
+    except BaseException as exc:
+        _discard(wb)
+        if isinstance(exc, OSError):  # openpyxl's temporary files (the system temp folder)
+            raise cannot_write(path, exc) from None
+        raise
+    atomic_write_bytes(path, buf.getvalue())
     return path
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the row streams of a write-only workbook that failed to save and remove their
+    temporary files, so that nothing is left to the garbage collector."""
+    import os
+
+    for ws in wb.worksheets:
+        for stream in (
+            getattr(ws, "_rows", None),
+            getattr(getattr(ws, "_writer", None), "xf", None),
+        ):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+        out = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                os.remove(out)
 
 
 def safe_row(ws: Any, values: Iterable[object]) -> list[object]:
