@@ -5,8 +5,8 @@
   docs use (``responses.csv``, ``2026-H1.csv``, ``acme.db``, ...; see :class:`Newcomer`). Only
   the commands in :data:`SKIP` are not run, each for the reason given there.
 - Every ```` ```console ```` transcript (``$ centric ...``, its output, ``$ echo $?`` and the code)
-  is compared with what the command really prints. A fenced block whose info string names a file
-  (```` ```csv answers.csv ````) is written into the folder before the page's commands run.
+  is compared with what the command really prints. A fenced block right below a line
+  ``<!-- file: answers.csv -->`` is written to that file before the page's commands run.
 - Every option of every ``--help`` is mentioned in its command's section of docs/cli.md, and the
   generated docs/cli-reference.md is current (``tests/gen_cli_reference.py``).
 - The README's claims match the docs and the code: the AGI anchors, the make targets, the links.
@@ -55,7 +55,9 @@ KNOWN_BUGS = {
 }
 
 FENCE = re.compile(
-    r"^(?P<indent>[ ]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.M | re.S
+    r"(?:^<!-- file: (?P<name>\S+) -->\n)?"
+    r"^(?P<indent>[ ]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ ]*$",
+    re.M | re.S,
 )
 
 
@@ -64,7 +66,7 @@ class Block:
     page: Path
     line: int
     lang: str
-    name: str  # the file name after the language, or ""
+    name: str  # the file of a `<!-- file: NAME -->` line just above the fence, or ""
     body: str
 
 
@@ -76,8 +78,8 @@ def blocks(page: Path) -> list[Block]:
         info = m["info"].split()
         indent = len(m["indent"])
         body = "".join(line[indent:] for line in m["body"].splitlines(keepends=True))
-        line = text.count("\n", 0, m.start()) + 1
-        out.append(Block(page, line, info[0] if info else "", " ".join(info[1:]), body))
+        line = text.count("\n", 0, m.start("indent")) + 1
+        out.append(Block(page, line, info[0] if info else "", m["name"] or "", body))
     return out
 
 
