@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint format bench clean install
+.PHONY: demo test test-quick lint format bench docs clean install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+docs: $(STAMP)
+	$(BIN)/python tests/gen_cli_reference.py
 
 bench: $(STAMP)
 	$(BIN)/pytest -q -s tests/benchmarks -p no:xdist -o norecursedirs=".*"
