@@ -114,8 +114,16 @@ def url_fetcher() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class _PackageFetcher(URLFetcher):  # type: ignore[misc]
+        refused: list[RefusedURL]
+
         def fetch(self, url: str, headers: Any = None) -> Any:
-            kind, path = check_url(url)
+            try:
+                kind, path = check_url(url)
+            except RefusedURL as exc:
+                # Kept as well as raised: WeasyPrint's SVG renderer swallows fetch errors of
+                # nested images, and html_to_pdf must still stop the render.
+                self.refused.append(exc)
+                raise
             if kind == "data":
                 body, mime = _decode_data_uri(url)
                 return URLFetcherResponse(url, body, {"Content-Type": mime})
@@ -123,4 +131,6 @@ def url_fetcher() -> Any:
             mime = ALLOWED_SUFFIXES[path.suffix.lower()]
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
-    return _PackageFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+    fetcher = _PackageFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+    fetcher.refused = []
+    return fetcher

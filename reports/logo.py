@@ -18,6 +18,7 @@ What was removed is returned as notes, so the caller can tell the user. The repo
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ _DROP = {
 _SAFE_DATA = re.compile(r"^data:image/(png|jpeg|gif);base64,", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*(?!#)([^)'\"]*)\1\s*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
+_CSS_IMAGE_SET = re.compile(r"(-webkit-)?image-set\([^)]*\)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,51 @@ def _local(tag: str) -> str:
 
 
 def _clean_css(text: str, where: str, notes: list[str]) -> str:
+    if "\\" in text:  # CSS escapes (u\72l, @\69mport) would hide a reference from the rules below
+        notes.append(f"{where}: removed a style with CSS escapes")
+        return ""
+
     def replace(match: re.Match[str]) -> str:
         notes.append(f"{where}: removed the reference url({match.group(2)[:80]})")
         return "none"
 
     cleaned = _CSS_URL.sub(replace, text)
+    if _CSS_IMAGE_SET.search(cleaned):
+        notes.append(f"{where}: removed an image-set()")
+        cleaned = _CSS_IMAGE_SET.sub("none", cleaned)
     if _CSS_IMPORT.search(cleaned):
         notes.append(f"{where}: removed an @import")
         cleaned = _CSS_IMPORT.sub("", cleaned)
     return cleaned
+
+
+def _refuse_doctype(data: bytes, source: str) -> None:
+    """Refuse a DOCTYPE or entity declaration in any encoding (expat decodes UTF-16 too)."""
+    import xml.parsers.expat
+
+    def refuse(*_args: object) -> None:
+        raise ReportError(
+            f"{source}: an SVG logo may not declare a DOCTYPE or entities; "
+            "save it again as plain SVG (most editors offer 'plain' or 'optimised' SVG)"
+        )
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    with contextlib.suppress(xml.parsers.expat.ExpatError):  # the real parse reports it
+        parser.Parse(data, True)
+
+
+def _safe_data_uri(value: str) -> bool:
+    """A ``data:`` image whose bytes really are PNG, JPEG or GIF (not SVG posing as one)."""
+    match = _SAFE_DATA.match(value)
+    if not match:
+        return False
+    try:
+        head = base64.b64decode(value[match.end() :][:64] + "==", validate=False)[:8]
+    except ValueError:
+        return False
+    return head.startswith((PNG_SIGNATURE, b"\xff\xd8\xff", b"GIF87a", b"GIF89a"))
 
 
 def sanitise_svg(data: bytes, source: str) -> tuple[bytes, tuple[str, ...]]:
@@ -87,12 +125,7 @@ def sanitise_svg(data: bytes, source: str) -> tuple[bytes, tuple[str, ...]]:
     >>> b"x.example" in clean, notes
     (False, ("logo.svg: removed <image href='http://x.example/a.png'>",))
     """
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise ReportError(
-            f"{source}: an SVG logo may not declare a DOCTYPE or entities; "
-            "save it again as plain SVG (most editors offer 'plain' or 'optimised' SVG)"
-        )
+    _refuse_doctype(data, source)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -133,10 +166,10 @@ def _clean_attributes(element: ET.Element, source: str, notes: list[str]) -> Non
             notes.append(f"{source}: removed the event attribute {local!r} of <{name}>")
             del element.attrib[attr]
         elif local == "href":
-            if not (value.startswith("#") or _SAFE_DATA.match(value)):
+            if not (value.startswith("#") or _safe_data_uri(value)):
                 notes.append(f"{source}: removed <{name} href={value[:80]!r}>")
                 del element.attrib[attr]
-        elif "url(" in value.lower() or "@import" in value.lower():
+        elif any(t in value.lower() for t in ("url(", "@import", "image-set(", "\\")):
             element.attrib[attr] = _clean_css(value, source, notes)
 
 

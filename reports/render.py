@@ -73,7 +73,7 @@ def _engine() -> _Engine:
         fetcher = url_fetcher()
         try:
             fc = FontConfiguration()
-            with _refusals():
+            with _refusals(fetcher):
                 css = CSS(filename=str(stylesheet_path()), font_config=fc, url_fetcher=fetcher)
         finally:
             logger.removeHandler(handler)
@@ -90,19 +90,24 @@ def _release_engine() -> None:
 
 
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaping on, strict undefined, formatting filters."""
+    """The Jinja2 environment: sandboxed (a user template cannot reach Python internals, the
+    file system or the view model's mutating methods), autoescaping on, strict undefined,
+    formatting filters. A user template that tries gives a :class:`ReportError`."""
     key = str(template_dir or "")
     if key in _ENVS:
         return _ENVS[key]
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not Path(template_dir).is_dir():
             raise ReportError(f"template directory {str(template_dir)!r} does not exist")
-        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+        loaders.append(jinja2.FileSystemLoader(str(template_dir), followlinks=False))
     loaders.append(jinja2.PackageLoader("reports", "templates"))
-    env = jinja2.Environment(
+    # User templates are untrusted code: the sandbox refuses attribute access to internals
+    # (``__globals__``, ``__subclasses__``, ``os``) and mutation of the view model.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -135,17 +140,32 @@ def isolate(text: object) -> Any:
 
 def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:
     """Fill the template of ``vm.kind`` (team, individual, trend) with the view model and charts."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
     from markupsafe import Markup
 
     env = environment(options.template_dir)
-    template = env.get_template(TEMPLATES[vm.kind])
-    # Theme CSS is built from validated values only (hex colours, a font-stack pattern).
-    return template.render(
-        vm=vm,
-        charts=charts,
-        theme=options.theme,
-        theme_css=Markup(options.theme.css_variables()),
-    )
+    where = f" in {options.template_dir}" if options.template_dir else ""
+    try:
+        template = env.get_template(TEMPLATES[vm.kind])
+        # Theme CSS is built from validated values only (hex colours, a font-stack pattern).
+        return template.render(
+            vm=vm,
+            charts=charts,
+            theme=options.theme,
+            theme_css=Markup(options.theme.css_variables()),
+        )
+    except SecurityError as exc:
+        raise ReportError(
+            f"a report template{where} tried something templates may not do ({exc}); "
+            "templates may only format the view model"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ReportError(
+            f"report template {exc.filename or exc.name or '?'}, line {exc.lineno}: {exc.message}"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise ReportError(f"a report template{where} uses an unknown name: {exc.message}") from None
 
 
 # Warnings about the machine, not about the report: a missing optional system library.
@@ -163,10 +183,12 @@ class _Collect(logging.Handler):
 
 
 @contextlib.contextmanager
-def _refusals() -> Iterator[None]:
-    """Give back the :class:`~reports.fetch.RefusedURL` that stopped a WeasyPrint render."""
+def _refusals(fetcher: Any) -> Iterator[None]:
+    """Give back the :class:`~reports.fetch.RefusedURL` that stopped a WeasyPrint render, or
+    that WeasyPrint caught and logged (nested SVG images): any refusal fails the render."""
     from weasyprint.urls import FatalURLFetchingError
 
+    fetcher.refused.clear()
     try:
         yield
     except FatalURLFetchingError as exc:
@@ -174,6 +196,8 @@ def _refusals() -> Iterator[None]:
         if isinstance(cause, ReportError):
             raise cause from None
         raise ReportError(f"the report could not load a resource: {cause or exc}") from None
+    if fetcher.refused:
+        raise fetcher.refused[0]
 
 
 _EPOCH_LOCK = threading.Lock()
@@ -226,7 +250,7 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        with _refusals():
+        with _refusals(eng.fetcher):
             doc = HTML(string=html, base_url=str(PACKAGE_DIR), url_fetcher=eng.fetcher).render(
                 stylesheets=[eng.css], font_config=eng.font_config
             )

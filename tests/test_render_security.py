@@ -395,3 +395,106 @@ def test_theme_with_an_empty_client_has_no_client_not_the_word_none(tmp_path):
     theme = tmp_path / "t.yaml"
     theme.write_text("client:\n", encoding="utf-8")
     assert load_theme(theme).client == ""
+
+
+# -- the hostile review's findings on templates and the sanitiser ---------------------------------
+
+
+def test_a_user_template_cannot_run_python_or_read_files(tmp_path):
+    """Review finding 1: ``{{ cycler.__init__.__globals__.os.popen('id').read() }}`` ran code."""
+    from reports import render_team_pdf
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "team.html").write_text(
+        "<p>{{ cycler.__init__.__globals__.os.popen('id').read() }}</p>", encoding="utf-8"
+    )
+    inst, rs, wr = scored()
+    with pytest.raises(ReportError, match="tried something templates may not do"):
+        render_team_pdf(wr, rs, inst, ReportOptions(template_dir=folder))
+
+
+def test_a_user_template_cannot_change_the_view_model(tmp_path):
+    from reports import render_team_pdf
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "team.html").write_text("{{ vm.findings.append('x') }}", encoding="utf-8")
+    inst, rs, wr = scored()
+    with pytest.raises(ReportError):
+        render_team_pdf(wr, rs, inst, ReportOptions(template_dir=folder))
+
+
+def test_a_user_template_may_still_format_the_view_model(tmp_path):
+    import pypdf
+
+    from reports import render_individual_pdf
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "individual.html").write_text(
+        "<html lang='en'><body><h1>Custom {{ vm.kind | upper }}</h1></body></html>",
+        encoding="utf-8",
+    )
+    inst, rs, wr = scored()
+    pdf = render_individual_pdf(
+        wr, rs, inst, rs.respondents[0].id, ReportOptions(template_dir=folder)
+    )
+    assert "Custom INDIVIDUAL" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_a_template_syntax_error_names_the_file_and_line(tmp_path):
+    from reports import render_team_pdf
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "team.html").write_text("<p>\n{% if %}\n</p>", encoding="utf-8")
+    inst, rs, wr = scored()
+    with pytest.raises(ReportError, match=r"team\.html, line 2"):
+        render_team_pdf(wr, rs, inst, ReportOptions(template_dir=folder))
+
+
+def test_a_utf16_svg_logo_with_an_entity_is_refused(tmp_path):
+    """Review finding 8: the DOCTYPE check read raw bytes, so UTF-16 slipped through."""
+    svg = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "AAAA">]>'
+    svg += '<svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>'
+    (tmp_path / "logo.svg").write_bytes(svg.encode("utf-16"))
+    with pytest.raises(ReportError, match="DOCTYPE or entities"):
+        load_logo("logo.svg", "t.yaml", tmp_path)
+
+
+def test_an_svg_posing_as_a_png_data_uri_inside_a_logo_is_removed():
+    import base64
+
+    inner = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:9/x.png"/></svg>'
+    fake = "data:image/png;base64," + base64.b64encode(inner).decode()
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{fake}"/></svg>'
+    clean, notes = sanitise_svg(svg.encode(), "logo.svg")
+    assert fake not in clean.decode() and len(notes) == 1
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        '<style>@\\69mport "http://127.0.0.1:9/s.css";</style>',
+        "<style>rect { fill: u\\72l(http://127.0.0.1:9/p.svg) }</style>",
+        '<rect style="fill:u\\rl(http://127.0.0.1:9/p.svg)"/>',
+        '<rect style="fill: image-set(&quot;http://127.0.0.1:9/a.png&quot; 1x)"/>',
+    ],
+)
+def test_css_escapes_and_image_set_cannot_hide_a_reference_in_a_logo(style):
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg">{style}</svg>'
+    clean, notes = sanitise_svg(svg.encode(), "logo.svg")
+    assert "127.0.0.1" not in clean.decode() and notes
+
+
+def test_a_refused_image_nested_in_an_svg_still_stops_the_render(server):
+    """WeasyPrint logs and skips a failed fetch inside an SVG; the fetcher's own record stops it."""
+    import base64
+
+    url, hits = server
+    inner = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{url}/n.png"/></svg>'
+    uri = "data:image/svg+xml;base64," + base64.b64encode(inner.encode()).decode()
+    with pytest.raises(RefusedURL, match="network access"):
+        html_to_pdf(_page(f'<img src="{uri}">'))
+    assert hits == []
