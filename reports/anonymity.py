@@ -25,7 +25,7 @@ Rules (DESIGN §7):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assessment.errors import ReportError
@@ -36,7 +36,9 @@ __all__ = [
     "check_reissue",
     "isolated_members",
     "require_population",
+    "suppress_cells",
     "suppress_groups",
+    "too_few",
 ]
 
 FLOOR = 3  # DESIGN §7: never fewer than 3, whatever k says
@@ -118,6 +120,36 @@ def suppress_groups(
     hidden = set(primary) | set(secondary)
     shown = tuple(sorted(g for g in counts if g not in hidden))
     return Suppression(shown, tuple(primary), tuple(secondary))
+
+
+def suppress_cells(
+    groups: Sequence[str],
+    values: Sequence[float],
+    k: int,
+    hidden: Iterable[str] = (),
+    named: bool = False,
+) -> Suppression:
+    """Rule 2 for the means of one measure (a capability) per group, shown beside its overall
+    mean: the groups are sized by the members **with a value** (``nan`` = none), not by
+    headcount, since only they enter the means. ``groups[i]`` is member ``i``'s group; ``hidden``
+    are groups hidden for the whole report (they stay hidden and count as primary).
+
+    >>> nan = float("nan")
+    >>> suppress_cells(["s", "s", "it", "hr", "hr", "hr"], [5, 4, nan, 3, 3, 3], 3, hidden=["s", "it"]).shown
+    ()
+    """
+    counts: dict[str, int] = {}
+    for g, v in zip(groups, values, strict=True):
+        if v == v:  # not nan
+            counts[g] = counts.get(g, 0) + 1
+    forced = set(hidden)
+    return suppress_groups(counts, k, named=named, hidden=[g for g in counts if g in forced])
+
+
+def too_few(n: int, k: int, named: bool = False) -> bool:
+    """Rule 1 for one statistic over ``n`` people (a capability's team median, an item's median):
+    fewer than ``k`` is withheld (with two, each derives the other's answer), unless named."""
+    return not named and n < k
 
 
 def isolated_members(groups: Iterable[Iterable[int]]) -> list[int]:

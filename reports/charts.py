@@ -169,8 +169,12 @@ def _max_tie(values: Sequence[float]) -> int:
     return max(counts.values(), default=1)
 
 
-def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme) -> str:
-    """Every respondent's capability score as a dot (anonymous), the team median as a bar."""
+def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme, reissue: bool = False) -> str:
+    """Every respondent's capability score as a dot (anonymous), the team median as a bar.
+
+    ``reissue``: no dot per person (one more or less would show who was added or removed), the
+    middle half of the team (``q1``–``q3``) as a band instead.
+    """
     c = theme.colours
     n = len(rows)
     row_in = 0.56  # inches per capability: room for a column of ~14 tied dots
@@ -180,6 +184,9 @@ def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme) -> str:
     for i, row in enumerate(rows):
         y = n - 1 - i
         ax.axhline(y, color=c.panel, linewidth=16, zorder=0)
+        if not math.isnan(row.q1):
+            w = max(row.q3 - row.q1, 0.04)
+            ax.barh(y, w, left=row.q1, height=0.42, color=c.others, alpha=0.45, zorder=1)
         # one dot diameter (≈2.4 pt) apart, compressed only when a tie would overflow the row
         step = min(2.6 / 72 / row_in, 0.84 / max(1, _max_tie(row.others + row.management)))
         for values, colour in ((row.others, c.others), (row.management, c.management)):
@@ -206,10 +213,14 @@ def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme) -> str:
     ax.set_axisbelow(True)
     _clean(ax)
     ax.spines["bottom"].set_visible(False)
-    handles = []
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    if by_role:
+    handles: list[Artist] = []
+    if reissue:
+        handles.append(Patch(color=c.others, alpha=0.45, label="Middle half of the team"))
+    elif by_role:
         handles += [
             Line2D(
                 [],
@@ -366,12 +377,12 @@ def team_charts(vm: TeamReport, theme: Theme) -> dict[str, str]:
     _setup(theme)
     charts = {
         "radar": radar(vm, theme),
-        "dots": dot_plot(vm.dots, vm.dots_by_role, theme),
+        "dots": dot_plot(vm.dots, vm.dots_by_role and not vm.reissue, theme, vm.reissue),
         "timeline": roadmap_timeline(vm.stages, vm.stage_span, theme) if vm.stages else "",
     }
     if vm.perception:
         charts["perception"] = perception_chart(vm, theme)
-    if vm.map is not None:
+    if vm.map is not None and not vm.reissue:  # a reissue draws no point per person
         charts["map"] = alignment_map(vm.map, theme)
     return charts
 

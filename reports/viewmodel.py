@@ -16,7 +16,14 @@ from dataclasses import dataclass, replace
 from assessment.errors import ReportError
 from assessment.model import Instrument
 from assessment.responses import ResponseSet
-from reports.anonymity import Suppression, require_population, suppress_groups
+from reports.anonymity import (
+    Suppression,
+    isolated_members,
+    require_population,
+    suppress_cells,
+    suppress_groups,
+    too_few,
+)
 from reports.formatting import (
     COMMENT_MAX,
     DASH,
@@ -137,6 +144,9 @@ class DotRow:
     others: tuple[float, ...]
     median: float
     label: str
+    #: a reissue draws the middle half of the team (q1–q3) instead of one dot per person
+    q1: float = NAN
+    q3: float = NAN
 
 
 @dataclass(frozen=True)
@@ -339,6 +349,10 @@ class TeamReport:
     params: Params
     level_names: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: a reissue: the dot plot shows quartiles, the alignment map no points (see ``dots_caption``)
+    reissue: bool = False
+    dots_caption: str = ""
+    roadmap_note: str = ""
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -426,10 +440,43 @@ def _params(result: WaveResult, instrument: Instrument) -> Params:
     )
 
 
-def _perception_shown(p: PerceptionGap, options: ReportOptions) -> bool:
-    """A perception gap is shown only when both of its groups have k respondents with a score."""
+def _perception_shown(
+    p: PerceptionGap, options: ReportOptions, isolated: frozenset[str] = frozenset()
+) -> bool:
+    """A perception gap is shown only when both of its groups have k respondents with a score
+    and no one's score follows from the published sums (``isolated``: capabilities where it
+    would, see :func:`_isolating_perception`)."""
     k = options.min_group
-    return options.named_workshop or (p.n_management >= k and p.n_others >= k)
+    if options.named_workshop:
+        return True
+    return p.n_management >= k and p.n_others >= k and p.capability_id not in isolated
+
+
+def _isolating_perception(
+    result: WaveResult,
+    responses: ResponseSet,
+    cells: dict[str, dict[str, float]],
+    is_mgmt: Sequence[bool],
+) -> frozenset[str]:
+    """Capabilities whose management and others means, beside the organisation mean and the
+    shown department cells, would give one respondent's score (rule 5, as
+    :func:`assessment.service.safe_result`)."""
+    keys = [r.department_key for r in responses.respondents]
+    out = set()
+    for sc in result.scores:
+        scored = [i for i, v in enumerate(sc.respondent_scores) if not _nan(v)]
+        m = {i for i in scored if is_mgmt[i]}
+        published = [set(scored), m, set(scored) - m] + [
+            {i for i in scored if keys[i] == d} for d in cells.get(sc.capability_id, {})
+        ]
+        if isolated_members(published):
+            out.add(sc.capability_id)
+    return frozenset(out)
+
+
+def _few(k: int) -> str:
+    """What a withheld team figure says instead of a number."""
+    return f"fewer than {k} answered"
 
 
 def _p_text(p: float) -> str:
@@ -446,6 +493,8 @@ def _findings(
     shown_dept_means: dict[str, list[tuple[str, float]]],
     options: ReportOptions,
     perception_shown: bool,
+    thin: frozenset[str] = frozenset(),
+    isolated: frozenset[str] = frozenset(),
 ) -> tuple[Finding, ...]:
     """Rank candidate findings by severity and keep the three that matter most.
 
@@ -453,11 +502,14 @@ def _findings(
     0.75 scale points (only for gaps scoring labels a blind spot or hidden strength, so the
     summary never contradicts the perception table), department spread / 1.0 point, ambition gap
     / 1.5 points. At most one finding per capability, so three findings name three capabilities.
-    Only statistics the report may show are used (see :func:`_safe_agi`).
+    Only statistics the report may show are used (see :func:`_safe_agi`); a capability that
+    fewer than k scored (``thin``) gives no finding.
     """
     low_band, high_band = result.options.agi_bands
     cands: list[Finding] = []
     for cid in result.capabilities:
+        if cid in thin:
+            continue
         name = names[cid]
         depts = sorted(shown_dept_means.get(cid, []), key=lambda t: -t[1])
         split = ""
@@ -504,7 +556,7 @@ def _findings(
             pg = next((p for p in result.perception if p.capability_id == cid), None)
             if (
                 pg is not None
-                and _perception_shown(pg, options)
+                and _perception_shown(pg, options, isolated)
                 and pg.label in ("blind spot", "hidden strength")
             ):
                 blind = pg.label == "blind spot"
@@ -588,7 +640,14 @@ def build_team_report(
     # departments: hidden by headcount for the whole report, then per cell on who has a score
     sup, dept_names, dept_n = department_suppression(responses, options)
     shown = sup.shown
-    cell_means = {s.capability_id: _cell_suppression(s, sup, options) for s in result.silos}
+    cell_means = {
+        s.capability_id: _cell_suppression(s, result, responses, sup, options) for s in result.silos
+    }
+    isolated = _isolating_perception(result, responses, cell_means, is_mgmt)
+    # capabilities and items scored by fewer than k: no team figure at all (rule 1)
+    few = _few(k)
+    thin = frozenset(c for c in result.capabilities if too_few(result.score(c).n, k, named))
+    thin_items = frozenset(i.item_id for i in result.items if too_few(i.n, k, named))
     shown_dept_means: dict[str, list[tuple[str, float]]] = {
         cid: [(dept_names.get(d, d), m) for d, m in sorted(cells.items())]
         for cid, cells in cell_means.items()
@@ -604,6 +663,33 @@ def build_team_report(
         cap = instrument.capability(cid)
         agi = _safe_agi(result, cid, options)
         agi_t = _safe_agi(result, cid, options, basis="target")
+        if cid in thin:
+            caps.append(
+                CapabilityRow(
+                    id=cid,
+                    name=names[cid],
+                    weight=fmt_num(cap.weight),
+                    level=DASH,
+                    level_name=few,
+                    target_level=DASH,
+                    median=DASH,
+                    mean=DASH,
+                    ci=DASH,
+                    target_median=DASH,
+                    agi=DASH,
+                    agi_band=few,
+                    band_css="na",
+                    agi_target=DASH,
+                    n=DASH if options.reissue else fmt_int(sc.n),
+                    explanation=f"Not shown: fewer than {k} respondents answered enough of its "
+                    "statements for a score, and a team figure from so few would let them work "
+                    "out each other's answers.",
+                    holding_back=DASH,
+                )
+            )
+            radar.append((f"{names[cid]} ({few})", NAN, NAN))
+            dots.append(DotRow(names[cid], (), (), NAN, few))
+            continue
         caps.append(
             CapabilityRow(
                 id=cid,
@@ -631,15 +717,18 @@ def build_team_report(
         ot = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if not m and not _nan(v)))
         if not roles_shown:
             mg, ot = (), tuple(sorted(mg + ot))
-        dots.append(
-            DotRow(names[cid], mg, ot, sc.median, f"AGI {fmt_agi(agi.value)}" if agi else "AGI –")
-        )
+        label = f"AGI {fmt_agi(agi.value)}" if agi else "AGI –"
+        if options.reissue:  # one dot more or less would show who was added or removed
+            q1, med, q3 = _quartiles(mg + ot)
+            dots.append(DotRow(names[cid], (), (), med, label, q1, q3))
+        else:
+            dots.append(DotRow(names[cid], mg, ot, sc.median, label))
 
     overall = _safe_agi(result, "overall", options)
     overall_t = _safe_agi(result, "overall", options, basis="target")
     # average maturity over the assessed capabilities only (level 0 = not assessed)
     weights = {c.id: c.weight for c in instrument.capabilities}
-    assessed = [c for c in result.capabilities if result.level(c).level > 0]
+    assessed = [c for c in result.capabilities if result.level(c).level > 0 and c not in thin]
     wsum = sum(weights[c] for c in assessed)
     mean_level = sum(result.level(c).level * weights[c] for c in assessed) / wsum if wsum else NAN
     mean_target = (
@@ -694,7 +783,7 @@ def build_team_report(
         ),
     )
 
-    findings = _findings(result, names, shown_dept_means, options, roles_shown)
+    findings = _findings(result, names, shown_dept_means, options, roles_shown, thin, isolated)
 
     # heatmap: department means, coloured by distance from the all-respondent mean
     heatmap = None
@@ -722,7 +811,8 @@ def build_team_report(
                 cells.append(
                     HeatCell(fmt_num(m), f"h{step:+d}".replace("+", "p").replace("-", "m"))
                 )
-            rows.append(HeatRow(names[silo.capability_id], fmt_num(allm), tuple(cells)))
+            all_text = few if silo.capability_id in thin else fmt_num(allm)
+            rows.append(HeatRow(names[silo.capability_id], all_text, tuple(cells)))
         heatmap = Heatmap(
             cols,
             tuple(rows),
@@ -746,7 +836,7 @@ def build_team_report(
                     {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
                     0.0 if _nan(p.gap) else p.gap,
                 )
-                if _perception_shown(p, options)
+                if _perception_shown(p, options, isolated)
                 else PerceptionRow(
                     names[p.capability_id], DASH, DASH, DASH, DASH, "not shown", "na", 0.0
                 )
@@ -805,7 +895,12 @@ def build_team_report(
     camps = []
     mapdata = None
     map_note = amap.reason
-    if amap.coords and not amap.reason:
+    if options.reissue and amap.coords and not amap.reason:
+        map_note = (
+            "not drawn in a reissue: a point or a camp more or less would show where the people "
+            "added or removed since the earlier report stand"
+        )
+    elif amap.coords and not amap.reason:
         # camps partition the respondents and the organisation means are printed beside them, so
         # a hidden camp's profile would follow by subtraction: complementary suppression as for
         # departments (labels are unique per wave)
@@ -817,7 +912,12 @@ def build_team_report(
                 continue
             allmeans = {c: result.score(c).mean for c in result.capabilities}
             diffs = sorted(
-                ((v - allmeans.get(c, v), c) for c, v in camp.profile if not _nan(v)), reverse=True
+                (
+                    (v - allmeans.get(c, v), c)
+                    for c, v in camp.profile
+                    if not _nan(v) and c not in thin
+                ),
+                reverse=True,
             )
             higher = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[:2] if d > 0.2]
             lower = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[::-1][:2] if d < -0.2]
@@ -852,7 +952,7 @@ def build_team_report(
         return i.agi_management if by_mgmt else i.agi
 
     ranked = sorted(
-        (i for i in result.items if not _nan(item_agi(i))),
+        (i for i in result.items if not _nan(item_agi(i)) and i.item_id not in thin_items),
         key=lambda i: (-item_agi(i), i.rwg, i.item_id),
     )[: options.max_disputed_items]
     disputed_note = (
@@ -900,6 +1000,8 @@ def build_team_report(
     # roadmap
     stages = []
     for st in result.roadmap.stages:
+        if thin and not (set(st.capabilities) - thin) and st.capabilities:
+            continue  # a stage only for capabilities without a team score
         acts = tuple(
             RoadmapActionView(
                 a.action_id,
@@ -911,6 +1013,7 @@ def build_team_report(
                 a.owner_role,
             )
             for a in st.actions
+            if a.capability_id not in thin
         )
         stages.append(
             StageView(
@@ -921,13 +1024,21 @@ def build_team_report(
                 st.start_month,
                 st.end_month,
                 acts,
-                ", ".join(names.get(c, c) for c in st.capabilities) or DASH,
-                ", ".join(st.disputed_items),
+                ", ".join(names.get(c, c) for c in st.capabilities if c not in thin) or DASH,
+                ", ".join(i for i in st.disputed_items if i not in thin_items),
                 ", ".join(st.owners) or DASH,
-                ", ".join(f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels),
-                safe_gate(st.decision_gate, management_shown),
+                ", ".join(
+                    f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels if c not in thin
+                ),
+                _thin_gate(safe_gate(st.decision_gate, management_shown), thin),
             )
         )
+    roadmap_note = (
+        f"{', '.join(names[c] for c in sorted(thin))}: not planned here, because fewer than {k} "
+        "respondents answered enough of its statements for a maturity level."
+        if thin
+        else ""
+    )
     span = max([s.end for s in stages] + [1])
 
     bc = result.business_case
@@ -962,6 +1073,18 @@ def build_team_report(
 
     reliability = []
     for ag in result.agreement:
+        if too_few(ag.n, k, named):
+            reliability.append(
+                ReliabilityRow(
+                    names[ag.capability_id],
+                    DASH if options.reissue else fmt_int(ag.n),
+                    *(DASH,) * 6,
+                    f"Not shown: {few}.",
+                    few,
+                    "na",
+                )
+            )
+            continue
         note = "; ".join(ag.reasons)
         if ag.rwg_j_out_of_range:
             note = (
@@ -995,6 +1118,7 @@ def build_team_report(
         rows_ = []
         for item in cap.items:
             s = stats.get(item.id)
+            withheld = s is not None and item.id in thin_items
             rows_.append(
                 ItemRow(
                     item.id,
@@ -1002,8 +1126,8 @@ def build_team_report(
                     item.reverse,
                     fmt_int(s.n) if s and not options.reissue else DASH,
                     fmt_int(s.n_na) if s and not options.reissue else DASH,
-                    fmt_num(s.median) if s else DASH,
-                    fmt_num(s.target_median) if s else DASH,
+                    few if withheld else (fmt_num(s.median) if s else DASH),
+                    DASH if withheld or not s else fmt_num(s.target_median),
                 )
             )
         groups.append(ItemGroup(cap.name, tuple(rows_)))
@@ -1048,6 +1172,15 @@ def build_team_report(
         params=_params(result, instrument),
         level_names=level_names,
         warnings=_safe_warnings(result.warnings, sup, dept_names),
+        reissue=options.reissue,
+        dots_caption=(
+            "A reissue for a changed set of respondents: the bar is the team median and the band "
+            "the middle half of the team (25th to 75th percentile); no dot per person is drawn, "
+            "so that comparing it with the earlier report shows no one's score."
+            if options.reissue
+            else ""
+        ),
+        roadmap_note=roadmap_note,
     )
 
 
@@ -1119,24 +1252,44 @@ def safe_gate(gate: str, management_shown: bool) -> str:
     return gate if management_shown else _GATE_NUMBERS.sub("", gate)
 
 
-def _cell_suppression(silo: SiloGap, sup: Suppression, options: ReportOptions) -> dict[str, float]:
+_GATE_LEVEL = re.compile(r"(?<!\w)([\w-]+) at level \d+")
+
+
+def _thin_gate(gate: str, thin: frozenset[str]) -> str:
+    """A decision gate without the projected level of a capability that fewer than k scored."""
+    if not thin:
+        return gate
+    return _GATE_LEVEL.sub(lambda m: m.group(1) if m.group(1) in thin else m.group(0), gate)
+
+
+def _cell_suppression(
+    silo: SiloGap,
+    result: WaveResult,
+    responses: ResponseSet,
+    sup: Suppression,
+    options: ReportOptions,
+) -> dict[str, float]:
     """Department means of one capability that may be shown: ``{department key: mean}``.
 
-    Suppression runs again on the cell counts (respondents with a score for this capability):
-    a department of k people of whom only one has a score would otherwise show that person's
-    score. Departments hidden for the whole report stay hidden, and the complement rule holds
-    per capability because the organisation mean beside the cells is per capability too.
+    Suppression runs again over every respondent with a score for this capability
+    (:func:`reports.anonymity.suppress_cells`), in every department, not only those scoring
+    kept: a department hidden for the report whose members have fewer than k scores would
+    otherwise follow by subtraction from the organisation mean, which is per capability too.
+    Departments hidden for the whole report stay hidden (as in
+    :func:`assessment.service.safe_result`).
     """
-    cells = {d: n for d, n, m in silo.department_means if n > 0 and not _nan(m)}
-    cell_sup = suppress_groups(
-        cells,
-        options.min_group,
-        total_shown=True,
-        named=options.named_workshop,
-        hidden=[d for d in sup.hidden if d in cells],
-    )
-    means = {d: m for d, _n, m in silo.department_means}
-    return {d: means[d] for d in cell_sup.shown if d in sup.shown}
+    keys = [r.department_key for r in responses.respondents]
+    scores = result.score(silo.capability_id).respondent_scores
+    means = {d: m for d, _n, m in silo.department_means if not _nan(m)}
+    hidden = set(sup.hidden) | (set(keys) - set(sup.shown))
+    while True:
+        cell_sup = suppress_cells(
+            keys, scores, options.min_group, hidden=hidden, named=options.named_workshop
+        )
+        missing = set(cell_sup.shown) - set(means)  # scoring gave no mean: hidden as well
+        if not missing or options.named_workshop:
+            return {d: means[d] for d in cell_sup.shown if d in means}
+        hidden |= missing
 
 
 def _comments(
@@ -1225,7 +1378,9 @@ def build_individual_report(
     """One respondent's ratings against the team's median and interquartile range.
 
     Nothing about any other single person is shown: only team medians and quartiles over at least
-    ``min_group`` respondents (else :class:`ReportError`).
+    ``min_group`` respondents (else :class:`ReportError`). A capability or statement that fewer
+    than ``min_group`` people scored shows no team figure ("fewer than k answered"): with two,
+    the team median would give the other person's answer.
     """
     options = options or ReportOptions()
     ids = [r.id for r in responses.respondents]
@@ -1245,10 +1400,16 @@ def build_individual_report(
     idx = ids.index(respondent)
     person = responses.respondents[idx]
     names = {c.id: c.name for c in instrument.capabilities}
+    k, named = options.min_group, options.named_workshop
     rows = []
     for cid in result.capabilities:
         sc = result.score(cid)
         you = sc.respondent_scores[idx]
+        if too_few(sc.n, k, named):
+            rows.append(
+                PersonalRow(names[cid], fmt_num(you), _few(k), DASH, DASH, you, NAN, NAN, NAN)
+            )
+            continue
         q1, med, q3 = _quartiles(sc.respondent_scores)
         rows.append(
             PersonalRow(
@@ -1271,7 +1432,7 @@ def build_individual_report(
     for j, iid in enumerate(responses.item_ids):
         x = float(responses.current[idx, j])
         st = stats.get(iid)
-        if math.isnan(x) or st is None or _nan(st.median):
+        if math.isnan(x) or st is None or _nan(st.median) or too_few(st.n, k, named):
             continue
         scale = instrument.scale_of(iid)
         med = scale.low + scale.high - st.median if instrument.item(iid).reverse else st.median
@@ -1449,11 +1610,15 @@ def build_trend_report(
         )
     common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
     rows = []
+    k, named = options.min_group, options.named_workshop
     for cid in common:
-        series = tuple(r.score(cid).mean for r in results)
+        thin = [too_few(r.score(cid).n, k, named) for r in results]
+        series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
         agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
         change = _span_change(comparison, cid, last)
-        if change is not None:
+        if thin[0] or thin[-1]:  # no change from a mean over fewer than k
+            delta, label, css = NAN, f"not shown ({_few(k)})", "na"
+        elif change is not None:
             delta, label = change.change, str(change.label)
             css = {"improved": "ok", "declined": "bad"}.get(label, "na")
         else:
@@ -1471,7 +1636,7 @@ def build_trend_report(
         rows.append(
             TrendRow(
                 names.get(cid, cid),
-                tuple(fmt_num(x) for x in series),
+                tuple(_few(k) if t else fmt_num(x) for x, t in zip(series, thin, strict=True)),
                 tuple(fmt_agi(a) for a in agis),
                 f"{label} ({fmt_signed(delta)})" if not _nan(delta) else label,
                 css,
@@ -1534,8 +1699,8 @@ def build_trend_report(
     trend_sup = Suppression(tuple(shown), tuple(sorted(all_keys - set(shown))), ())
     dept_rows = []
     for cid in common:
-        before = _dept_cells(results[0], cid, trend_sup, options)
-        after = _dept_cells(results[-1], cid, trend_sup, options)
+        before = _dept_cells(results[0], responses[0], cid, trend_sup, options)
+        after = _dept_cells(results[-1], responses[-1], cid, trend_sup, options)
         vals = [
             f"{fmt_num(after[d])} ({fmt_signed(after[d] - before[d])})"
             if d in before and d in after
@@ -1612,8 +1777,12 @@ def _safe_text(text: str, hidden: set[str], display: dict[str, str]) -> str:
 
 
 def _dept_cells(
-    result: WaveResult, cid: str, sup: Suppression, options: ReportOptions
+    result: WaveResult,
+    responses: ResponseSet,
+    cid: str,
+    sup: Suppression,
+    options: ReportOptions,
 ) -> dict[str, float]:
     """Department means of ``cid`` in one wave that may be shown (see :func:`_cell_suppression`)."""
     silo = next((s for s in result.silos if s.capability_id == cid), None)
-    return {} if silo is None else _cell_suppression(silo, sup, options)
+    return {} if silo is None else _cell_suppression(silo, result, responses, sup, options)

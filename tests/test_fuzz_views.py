@@ -94,11 +94,6 @@ def check_team_view(rs: Any, result: Any, view: Any, k: int, options: ReportOpti
                 if not math.isnan(s):
                     with_score[r.department] = with_score.get(r.department, 0) + 1
             shown_cells = [d for d, c in zip(shown, row.cells, strict=True) if c.text != DASH]
-            rest = {d: n for d, n in with_score.items() if d not in shown_cells}
-            if shown_cells and 0 < sum(rest.values()) < k and not set(rest) & set(shown):
-                # the known bug pinned by test_heatmap_cells_hide_a_department_whose_...
-                event("known bug: heat-map cell follows by subtraction")
-                continue
             _groups_hidden_safely(with_score, shown_cells, k, f"{cap} cell")
         assert len(caps) >= len(view.heatmap.rows)
     # camps of the alignment map
@@ -116,6 +111,19 @@ def check_team_view(rs: Any, result: Any, view: Any, k: int, options: ReportOpti
             assert p.n_management >= k and p.n_others >= k, (row, p)
     if rs.comments and len(people) < options.min_group_comments:
         assert view.comments == ()
+    # a capability or item that fewer than k scored: no team figure anywhere
+    few = f"fewer than {k} answered"
+    for cap, dots, radar in zip(view.capabilities, view.dots, view.radar, strict=True):
+        if result.score(cap.id).n < k:
+            assert (cap.level, cap.median, cap.mean, cap.target_median) == (DASH,) * 4
+            assert few in (cap.level_name, cap.agi_band) and dots.management + dots.others == ()
+            assert math.isnan(radar[1]) and math.isnan(radar[2])
+    thin_items = {i.item_id for i in result.items if i.n < k}
+    for group in view.items:
+        for item in group.items:
+            if item.id in thin_items:
+                assert (item.median, item.target_median) == (few, DASH)
+    assert not {d.id for d in view.disputed} & thin_items
 
 
 @fuzz(40)
@@ -138,7 +146,7 @@ def test_team_view_never_shows_a_group_below_k(mini_instrument, data):
 @fuzz(25)
 @given(st.data())
 def test_individual_views_raise_only_centric_errors(mini_instrument, data):
-    rs, result, options, _k = data.draw(scored_waves(mini_instrument))
+    rs, result, options, k = data.draw(scored_waves(mini_instrument))
     if result is None:
         return
     for person in rs.respondents[:4]:
@@ -149,8 +157,11 @@ def test_individual_views_raise_only_centric_errors(mini_instrument, data):
             continue
         event("built")
         assert view.respondent == person.id or person.id in view.respondent
-        for row in view.rows:  # team figures need k people with a score
-            if row.team_median != DASH:
+        for row, sc in zip(view.rows, result.scores, strict=True):  # team figures need k scores
+            if sc.n < options.min_group:
+                assert (row.team_median, row.team_range) == (f"fewer than {k} answered", DASH)
+                assert math.isnan(row.median_value) and math.isnan(row.q1)
+            elif row.team_median != DASH:
                 assert not math.isnan(row.median_value)
 
 
@@ -168,12 +179,6 @@ def test_team_view_on_the_shipped_instrument_never_shows_a_group_below_k(instrum
     check_team_view(rs, result, view, k, options)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (lead to confirm the rule): a capability that fewer than k respondents scored "
-    "(the others answered too few of its items) still shows its team mean, median and level, and "
-    "Appendix B its item medians with n = 2; only its AGI is hidden",
-)
 def test_a_capability_scored_by_fewer_than_k_people_shows_no_team_figure(mini_instrument):
     import numpy as np
 
@@ -198,15 +203,32 @@ def test_a_capability_scored_by_fewer_than_k_people_shows_no_team_figure(mini_in
     met = next(c for c in view.capabilities if c.id == "MET")
     assert met.n == "2"  # the precondition: two people with a score
     assert (met.mean, met.median) == (DASH, DASH)
+    few = "fewer than 3 answered"
+    assert (met.level, met.target_level, met.ci) == (DASH, DASH, DASH)
+    assert met.level_name == few and met.agi_band == few
+    name = met.name
+    assert next(r for r in view.radar if r[0].startswith(name))[0] == f"{name} ({few})"
+    dots = next(d for d in view.dots if d.name == name)
+    assert (dots.management, dots.others, dots.label) == ((), (), few)
+    assert math.isnan(dots.median)
+    assert next(r for r in view.reliability if r.name == name).verdict == few
+    met_items = {i.id for i in mini_instrument.capability("MET").items}
+    appendix = {i.id: i for g in view.items for i in g.items}
+    assert {(appendix[i].median, appendix[i].target_median) for i in met_items} == {(few, DASH)}
+    assert not {d.id for d in view.disputed} & met_items
+    assert all(f.capability != "MET" for f in view.findings)
+    for st_ in view.stages:
+        assert all(a.capability != name for a in st_.actions)
+        assert name not in st_.projected and "MET at level" not in st_.gate
+    text = " ".join(f"{f.headline} {f.detail}" for f in view.findings) + view.headline
+    assert name not in text
+    # the personal report of one of the two who scored it: no team median that is the other's
+    mine = build_individual_report(result, rs, mini_instrument, "R00", ReportOptions())
+    row = next(r for r in mine.rows if r.name == name)
+    assert (row.you, row.team_median, row.team_range, row.difference) == ("5.0", few, DASH, DASH)
+    assert not {i.id for i in mine.differences + mine.agree} & met_items
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the heat map's per-capability suppression (reports.viewmodel._cell_suppression) "
-    "counts only departments in SiloGap.department_means (those of k or more); when the "
-    "departments hidden for the report hold fewer than k people with a score for a capability, "
-    "the shown cells and the organisation mean give the hidden ones' mean by subtraction",
-)
 def test_heatmap_cells_hide_a_department_whose_capability_mean_follows_by_subtraction(
     mini_instrument,
 ):

@@ -277,3 +277,49 @@ def test_a_manifest_that_is_a_json_list_is_a_report_error_not_an_attribute_error
     (tmp_path / service.REPORT_MANIFEST).write_text("[1, 2]\n", encoding="utf-8")
     with pytest.raises(ReportError, match="not a centric report manifest"):
         service.ReportLedger(folder=tmp_path).earlier("W1")
+
+
+def _dots_and_points(loaded, options: ReportOptions) -> tuple[int, bool, str]:
+    """(dots drawn in the dot plot, alignment map drawn?, the dot plot's caption) of a team report."""
+    import base64
+
+    from reports.charts import team_charts
+    from reports.viewmodel import build_team_report
+
+    result = service.score_responses(loaded, service.report_score_options(options.min_group))
+    vm = build_team_report(result, loaded.responses, loaded.instrument, options)
+    charts = team_charts(vm, options.theme)
+    svg = base64.b64decode(charts["dots"].split(",", 1)[1]).decode("utf-8")
+    # a scatter marker is one <use> of the marker path per dot
+    return svg.count("<use "), "map" in charts, vm.dots_caption
+
+
+def test_reissue_draws_no_dot_per_person_nor_alignment_map_points(waves):
+    """Two reissues a person apart: the dot plot gained or lost one dot per capability the person
+    scored, and the alignment map one point. A reissue draws quartile bands and no map."""
+    full, reduced, _ = waves
+    plain = ReportOptions()
+    before, after = _dots_and_points(full, plain), _dots_and_points(reduced, plain)
+    assert before[0] > after[0] > 0 and before[1] and after[1]  # the attack, without reissue
+    reissue = ReportOptions(reissue=True)
+    a, b = _dots_and_points(full, reissue), _dots_and_points(reduced, reissue)
+    assert (a[0], b[0]) == (0, 0) and not a[1] and not b[1]
+    assert "no dot per person" in a[2] and a[2] == b[2]
+
+
+def test_reissued_pdfs_a_person_apart_say_why_dots_and_map_are_missing(tmp_path, waves):
+    full, reduced, _ = waves
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    text = re.sub(
+        r"\s+",
+        " ",
+        _text(
+            service.team_report(
+                reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf", allow_reissue=True
+            )
+        ),
+    )
+    assert "no dot per person is drawn" in text
+    assert "Every dot is one respondent" not in text
+    assert "No alignment map: not drawn in a reissue" in text
