@@ -317,8 +317,12 @@ class ReportLedger:
         respondents: Sequence[str],
         pdf: bytes,
         respondent: str | None = None,
+        into: Path | None = None,
     ) -> None:
-        """Record one report of ``result.wave`` covering ``respondents`` (written next)."""
+        """Record one report of ``result.wave`` covering ``respondents`` (written next).
+
+        ``into``: write the manifest (with the earlier records of :attr:`folder`) into that
+        folder instead, a staging folder that is moved into place with the reports."""
         import datetime as dt
         import hashlib
 
@@ -345,6 +349,8 @@ class ReportLedger:
         manifest = self.manifest
         if manifest is None:  # a report written to a device: nowhere to keep a manifest
             return
+        if into is not None:
+            manifest = Path(into) / REPORT_MANIFEST
         reports = self._read()
         reports.append(
             {
@@ -482,7 +488,9 @@ def individual_reports(
     with every file that will be written, so a refused name costs nothing.
     ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`. The set is
     recorded in the ledger once (kind ``individual``, path ``out_dir``, no file hash) after
-    scoring and before the first report is written.
+    scoring, once the staging folder exists and before the first report is written: a manifest
+    is written into the staging folder and moved into place with the reports (one unit; it was
+    written before ``out_dir`` existed), a database record is committed then.
     """
     from assessment.io.atomic import atomic_write_bytes
     from reports.batch import individual_filenames, write_individual_reports
@@ -494,14 +502,18 @@ def individual_reports(
         for name in individual_filenames(ids).values():
             check_path(Path(out_dir) / name)
     result = _score_for_report(loaded, options)
-    if ledger is not None:  # one record for the set: N records of N people would grow as N²
-        ledger.record(
-            result,
-            kind="individual",
-            path=Path(out_dir),
-            respondents=ids,
-            pdf=b"",
-        )
+
+    def record(stage: Path) -> None:
+        if ledger is not None:  # one record for the set: N records of N people would grow as N²
+            ledger.record(
+                result,
+                kind="individual",
+                path=Path(out_dir),
+                respondents=ids,
+                pdf=b"",
+                into=stage,
+            )
+
     return write_individual_reports(
         result,
         loaded.responses,
@@ -511,6 +523,7 @@ def individual_reports(
         workers=workers,
         progress=progress,
         write=write or atomic_write_bytes,
+        before=record,
     )
 
 

@@ -5,19 +5,22 @@ worker receives the scored wave once (pool initializer) and keeps its own WeasyP
 configuration and stylesheet (see :mod:`reports.render`), then renders one respondent per task.
 File names are derived from the pseudonymous respondent ids, fixed up front, unique (also on
 case-insensitive file systems) and at most :data:`MAX_STEM` characters before ``.pdf``; a set of
-personal reports is written all or nothing (:func:`write_individual_reports`). Writing is the caller's: pass a
-``write(path, data)`` callable (the CLI passes :func:`assessment.io.atomic.atomic_write_bytes`);
-the default, :func:`write_file`, writes atomically with the standard library, so this package
-does not depend on :mod:`assessment.io`.
+personal reports is written all or nothing (:func:`write_individual_reports`), also when the
+process is killed. Writing is the caller's: pass a ``write(path, data)`` callable (the CLI passes
+:func:`assessment.io.atomic.atomic_write_bytes`); the default, :func:`write_file`, writes
+atomically with the standard library, so this package does not depend on :mod:`assessment.io`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import json
 import multiprocessing
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections import Counter
@@ -37,6 +40,7 @@ __all__ = [
     "Writer",
     "individual_filename",
     "individual_filenames",
+    "recover_report_sets",
     "write_demo_reports",
     "write_file",
     "write_individual_reports",
@@ -52,27 +56,64 @@ _JOB: dict[str, Any] = {}
 
 
 def write_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (sibling temporary file, then ``os.replace``).
+    """Write ``data`` to ``path`` atomically (sibling temporary file, ``fsync``, ``os.replace``).
 
-    The folder must exist: a mistyped path is reported, never created. Raises
-    :class:`OutputError` naming the path when it cannot be written.
+    On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and linked from
+    ``/proc/self/fd`` right before the rename, so a killed process leaves no ``.NAME.*.tmp``
+    file; elsewhere, or where linking is refused, a :func:`tempfile.mkstemp` file is used (as
+    :func:`assessment.io.atomic.atomic_open` does, which the CLI uses). The folder must exist: a
+    mistyped path is reported, never created. Raises :class:`OutputError` naming the path.
     """
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}; check that the folder exists and is writable"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        tmp = _unnamed_write(path, data)
+        if tmp is None:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fchmod(fd, _new_file_mode())
+                os.fsync(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise OutputError(
             f"cannot write {path}: {exc.strerror}; check that the folder exists and is writable"
         ) from None
     return path
+
+
+def _unnamed_write(path: Path, data: bytes) -> str | None:
+    """``data`` in an ``O_TMPFILE`` file of ``path``'s folder, linked as ``.NAME.XXXXXXXX.tmp``
+    once complete; the name, or ``None`` where ``O_TMPFILE`` or the link is not supported."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag:
+        return None
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
+        raise
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fchmod(fd, _new_file_mode())
+        os.fsync(fd)
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        except OSError:
+            return None
+    return name
+
+
+def _new_file_mode(base: int = 0o666) -> int:
+    """``base`` minus the umask: the mode ``open`` or ``mkdir`` would give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return base & ~umask
 
 
 def _make_folder(folder: Path, parents: bool = True) -> None:
@@ -177,15 +218,25 @@ def write_individual_reports(
     workers: int = 2,
     progress: Callable[[Path], None] | None = None,
     write: Writer = write_file,
+    before: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Write one personal report per respondent into ``out_dir``; return the paths in id order.
 
-    All or nothing: file names are fixed up front (:func:`individual_filenames`), every report is
-    rendered into a temporary folder inside ``out_dir`` and only when all succeeded are they moved
-    into place (renames on one file system). On any failure, or Ctrl-C, the temporary folder is
-    removed — and ``out_dir`` too if this call created it — and the error is raised, so no
-    partial set is left behind. ``out_dir`` may be missing when its parent exists (it is created
-    one level deep, never a whole tree).
+    All or nothing, also for a killed process. File names are fixed up front
+    (:func:`individual_filenames`) and every report is rendered into a hidden staging folder;
+    only when all succeeded is the set put in place:
+
+    - ``out_dir`` missing or empty (POSIX): the set is staged in ``.NAME.centric-reports-*``
+      beside it and the *folder* is renamed to ``out_dir`` (one atomic rename). ``out_dir`` may
+      be missing when its parent exists (it is created one level deep, never a whole tree).
+    - ``out_dir`` holds files: the set is staged in ``out_dir/.centric-reports-*``, a journal
+      listing the moves is written (``fsync``) and the files are renamed into place. A process
+      killed while moving leaves the journal; the next call for ``out_dir`` completes the moves
+      first (:func:`recover_report_sets`).
+
+    On an error, or Ctrl-C, the staging folder is removed and the error raised. ``before`` is
+    called once with the staging folder before the first report is rendered (the report ledger:
+    a file it writes there is moved into place with the set, before the reports).
 
     ``workers`` > 1 uses a process pool (``fork`` where available, so workers start warm; with
     ``spawn``, ``write`` must be a module-level function). ``progress`` is called with each final
@@ -199,16 +250,14 @@ def write_individual_reports(
         raise ReportError(f"unknown respondent id(s): {', '.join(unknown[:5])}")
     names = individual_filenames(ids)
     out = Path(out_dir)
-    created = not out.exists()
-    _make_folder(out, parents=False)
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=".centric-reports-", dir=out))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write into {out}: {exc.strerror}; choose a folder you can write to"
-        ) from None
+    recover_report_sets(out)
+    stage, whole = _stage(out)
     finals = {r: out / names[r] for r in ids}
+    lock = _lock(stage)
+    journaled = False
     try:
+        if before is not None:
+            before(stage)
         args = (result, responses, instrument, options, str(stage), names, write)
         if workers <= 1 or len(ids) < 2:
             _init(*args)
@@ -224,26 +273,165 @@ def write_individual_reports(
                 for r in pool.map(_one, ids, chunksize=max(1, len(ids) // (8 * workers))):
                     if progress:
                         progress(finals[r])
-        for r in ids:
-            try:
-                os.replace(stage / names[r], finals[r])
-            except OSError as exc:
-                raise OutputError(
-                    f"cannot move the report of {r!r} to {finals[r]}: {exc.strerror}; "
-                    "check the folder"
-                ) from None
+        if whole:
+            _move_folder(stage, out)
+        else:
+            staged = sorted(set(os.listdir(stage)) - set(names.values()))  # e.g. the manifest
+            _journal(stage, [*staged, *(names[r] for r in ids)])
+            journaled = True
+            _complete(stage, out)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        _cleanup_created(out, created)
+        if not journaled:  # else the journal lets the next run complete the moves
+            shutil.rmtree(stage, ignore_errors=True)
         raise
-    shutil.rmtree(stage, ignore_errors=True)
+    finally:
+        if lock is not None:
+            os.close(lock)
     return [finals[r] for r in ids]
 
 
-def _cleanup_created(out: Path, created: bool) -> None:
-    if created:
-        with contextlib.suppress(OSError):
-            out.rmdir()
+_STAGE = ".centric-reports-"
+_JOURNAL = ".centric-journal.json"
+
+
+def _stage(out: Path) -> tuple[Path, bool]:
+    """The staging folder for a set written to ``out`` and whether the whole folder is renamed
+    into place (``out`` missing or empty, POSIX) rather than the files one by one."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write into {out}: it is a file; give a folder")
+    whole = os.name == "posix" and (not out.exists() or not any(out.iterdir()))
+    if not whole and not out.exists():  # not POSIX: create it, then move file by file
+        _make_folder(out, parents=False)
+    if whole and not out.parent.is_dir():
+        raise OutputError(
+            f"cannot create output folder {str(out)!r}: the folder {out.parent} does not exist; "
+            "create it or choose another folder"
+        )
+    try:
+        if whole:
+            try:
+                stage = tempfile.mkdtemp(prefix=f".{out.name}{_STAGE}", dir=out.parent)
+            except PermissionError:
+                if not out.exists():
+                    raise
+                whole = False  # an empty folder in a parent we may not write: file by file
+        if not whole:
+            stage = tempfile.mkdtemp(prefix=_STAGE, dir=out)
+    except OSError as exc:
+        where = out.parent if whole else out
+        raise OutputError(
+            f"cannot write into {where}: {exc.strerror}; choose a folder you can write to"
+        ) from None
+    return Path(stage), whole
+
+
+def _lock(stage: Path) -> int | None:
+    """Hold an exclusive ``flock`` on the staging folder while the set is written, so that
+    :func:`recover_report_sets` in another process leaves it alone (the kernel drops the lock
+    when this process dies). ``None`` where ``flock`` does not exist (Windows)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    fd = os.open(stage, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _move_folder(stage: Path, out: Path) -> None:
+    mode = out.stat().st_mode & 0o7777 if out.exists() else _new_file_mode(0o777)
+    try:
+        os.chmod(stage, mode)
+        _fsync_dir(stage)
+        os.replace(stage, out)  # onto a missing or empty folder: atomic
+        _fsync_dir(out.parent)
+    except OSError as exc:
+        hint = (
+            "files appeared in it while the reports were written; run again"
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST)
+            else "check the folder"
+        )
+        raise OutputError(f"cannot move the reports into {out}: {exc.strerror}; {hint}") from None
+
+
+def _journal(stage: Path, files: Sequence[str]) -> None:
+    """Record (durably) that the staged ``files`` are complete and are being moved."""
+    tmp = stage / f"{_JOURNAL}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump({"format": "centric-report-set", "files": list(files)}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, stage / _JOURNAL)
+    for folder in (stage, stage.parent):
+        _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _complete(stage: Path, out: Path) -> list[Path]:
+    """Move the files a journal in ``stage`` lists into ``out`` (those still staged), then remove
+    ``stage``; returns the files moved. Raises :class:`OutputError`."""
+    data = json.loads((stage / _JOURNAL).read_text(encoding="utf-8"))
+    moved = []
+    for name in data["files"]:
+        if Path(name).name != name or not (stage / name).exists():
+            continue  # moved before the interruption (or not a plain name)
+        try:
+            os.replace(stage / name, out / name)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot move the report {name} to {out}: {exc.strerror}; check the folder"
+            ) from None
+        moved.append(out / name)
+    _fsync_dir(out)
+    shutil.rmtree(stage, ignore_errors=True)
+    return moved
+
+
+def recover_report_sets(out_dir: str | Path) -> list[Path]:
+    """Finish or undo sets of personal reports for ``out_dir`` left by a killed process.
+
+    A staging folder of :func:`write_individual_reports` that no running process holds (its
+    ``flock`` is free): with a journal the set was complete and was being moved, so the moves are
+    completed (the returned files); without one the set was never put in place, so the folder
+    is removed. Staging folders of a running process are left alone; without ``flock``
+    (Windows) nothing is done.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    out = Path(out_dir)
+    candidates: list[tuple[Path, bool]] = []
+    with contextlib.suppress(OSError):
+        candidates += [(p, False) for p in out.parent.glob(f".{out.name}{_STAGE}*")]
+    with contextlib.suppress(OSError):
+        candidates += [(p, True) for p in out.glob(f"{_STAGE}*")]
+    moved: list[Path] = []
+    for stage, inside in candidates:
+        try:
+            fd = os.open(stage, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a run in progress
+            if inside and (stage / _JOURNAL).exists():
+                moved += _complete(stage, out)
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
+        finally:
+            os.close(fd)
+    return moved
 
 
 def write_demo_reports(

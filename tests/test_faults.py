@@ -205,7 +205,8 @@ def test_reports_on_a_full_disk_leave_the_folder_as_it_was(wave_csv, full_disk):
 # -- killed process: report writing ---------------------------------------------------------------
 
 # Runs the CLI in-process with os.replace wrapped: when the report's bytes are in the temporary
-# file and about to be renamed (or, for --all, after the first report was moved into place), the
+# file and about to be renamed, or when the staged folder of --all is about to be renamed onto
+# TARGET (or, for --all into a folder with files, after AFTER renames of .pdf files under it), the
 # child says HOOKED and sleeps until it is killed.
 CHILD = textwrap.dedent(
     """
@@ -217,7 +218,7 @@ CHILD = textwrap.dedent(
     moved = []
 
     def replace(src, dst, *a, **kw):
-        if str(dst).endswith(".pdf") and str(dst).startswith(target):
+        if str(dst) == target or (str(dst).endswith(".pdf") and str(dst).startswith(target)):
             if len(moved) == after:
                 print("HOOKED", flush=True)
                 time.sleep(120)
@@ -269,34 +270,86 @@ def test_sigkill_before_the_rename_leaves_the_old_report_or_none(wave_csv, tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (design): the atomic writers (assessment.io.atomic.atomic_open, "
-    "reports.batch.write_file) create a named temporary file with mkstemp; SIGKILL leaves it "
-    "('.team.pdf.XXXX.tmp', the whole report) in the output folder. O_TMPFILE + linkat, or "
-    "sweeping stale '.NAME.*.tmp' files on the next write, would leave none",
-)
 def test_sigkill_before_the_rename_leaves_no_temporary_file(wave_csv, tmp_path):
-    kill_when_hooked(tmp_path / "team.pdf", 0, "report", "team", str(wave_csv), "--instrument", MINI, "-o", str(tmp_path / "team.pdf"))  # fmt: skip
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers == []
+    """Killed when the whole report is in the temporary file: nothing is left, as the file has
+    no name until right before the rename (an O_TMPFILE file; it was a mkstemp '.team.pdf.XXXX.tmp'
+    holding the whole report)."""
+    hooked = textwrap.dedent(
+        """
+        import sys, time
+        from assessment.io import atomic
+        from assessment.cli import main
+
+        def publish(fd, path, tmp):  # the bytes are written, the file is about to get a name
+            print("HOOKED", flush=True)
+            time.sleep(120)
+
+        atomic._publish = publish
+        sys.argv = ["centric", *sys.argv[1:]]
+        main()
+        """
+    )
+    argv = ["report", "team", str(wave_csv), "--instrument", MINI, "-o", str(tmp_path / "team.pdf")]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", hooked, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=WORKDIR["cwd"],
+        env=ENV,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "HOOKED"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert [n for n in names if n.endswith(".tmp")] == [], names
+    assert "team.pdf" not in names
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: 'centric report individual --all' moves the finished reports into place one "
-    "os.replace at a time (reports.batch.write_individual_reports); a SIGKILL between two "
-    "renames leaves part of the set in the folder and the staging folder "
-    "'.centric-reports-*' with the rest, although the set is documented as all or nothing",
-)
-def test_sigkill_while_personal_reports_are_moved_leaves_all_or_none(wave_csv, tmp_path):
+@pytest.mark.parametrize("exists", [True, False], ids=["empty-folder", "new-folder"])
+def test_sigkill_while_personal_reports_are_moved_leaves_all_or_none(wave_csv, tmp_path, exists):
+    """Into a new or empty folder the staged set is one folder renamed into place: killed right
+    before that rename, nothing is in place (it was: part of the set moved file by file), and
+    the next run removes the stale staging folder and writes the whole set."""
+    out = tmp_path / "people"
+    if exists:
+        out.mkdir()
+    kill_when_hooked(out, 0, "report", "individual", str(wave_csv), "--instrument", MINI, "--all", "--workers", "1", "-o", str(out))  # fmt: skip
+    assert (sorted(os.listdir(out)) if out.exists() else []) == []
+    stale = list(tmp_path.glob(".people.centric-reports-*"))
+    assert len(stale) == 1 and len(list(stale[0].glob("*.pdf"))) == 6  # complete, not in place
+    again = centric("report", "individual", str(wave_csv), "--instrument", MINI, "--all", "--workers", "1", "-o", str(out))  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert len(list(out.glob("*.pdf"))) == 6 and (out / "centric-reports.json").exists()
+    assert list(tmp_path.glob(".people.centric-reports-*")) == []
+
+
+@pytest.mark.slow
+def test_sigkill_while_personal_reports_are_moved_into_a_folder_with_files_is_completed(
+    wave_csv, tmp_path
+):
+    """Into a folder that has files, the set is moved file by file under a journal: killed after
+    the first report was moved, the next run for the folder completes the set first."""
+    from reports.batch import recover_report_sets
+
     out = tmp_path / "people"
     out.mkdir()
-    kill_when_hooked(out, 1, "report", "individual", str(wave_csv), "--instrument", MINI, "--all", "--workers", "1", "-o", str(out))  # fmt: skip
-    pdfs = sorted(p.name for p in out.glob("*.pdf")) if out.exists() else []
-    assert len(pdfs) in (0, 6), pdfs
-    assert not list(out.glob(".centric-reports-*")) if out.exists() else True
+    (out / "notes.txt").write_text("keep\n", encoding="utf-8")
+    # 6 reports written into the staging folder (under out), then the first move into out
+    kill_when_hooked(out, 7, "report", "individual", str(wave_csv), "--instrument", MINI, "--all", "--workers", "1", "-o", str(out))  # fmt: skip
+    assert len(list(out.glob("*.pdf"))) == 1
+    (stage,) = out.glob(".centric-reports-*")
+    assert (stage / ".centric-journal.json").exists()
+    moved = recover_report_sets(out)
+    assert len(moved) == 5
+    assert len(list(out.glob("*.pdf"))) == 6 and (out / "centric-reports.json").exists()
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".pdf")) == ["centric-reports.json", "notes.txt"]  # fmt: skip
 
 
 @pytest.mark.slow

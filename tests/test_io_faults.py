@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -75,3 +76,58 @@ def test_xlsx_export_writes_a_workbook_that_reads_back(tmp_path):
     wb = load_workbook(Path(out), read_only=True)
     assert [ws.title for ws in wb.worksheets] == ["responses", "waves"]
     wb.close()
+
+
+# -- atomic writer: an unnamed temporary file until the rename ----------------------------------
+
+
+def _write_and_look(path: Path) -> list[str]:
+    """Write ``path`` atomically; the names in its folder seen while the data is being written."""
+    from assessment.io.atomic import atomic_open
+
+    with atomic_open(path, "wb") as fh:
+        fh.write(b"%PDF-1.7 ")
+        seen = sorted(p.name for p in path.parent.iterdir())
+        fh.write(b"rest %%EOF")
+    return seen
+
+
+needs_o_tmpfile = pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="no O_TMPFILE")
+
+
+@needs_o_tmpfile
+def test_atomic_write_has_no_temporary_file_name_while_writing(tmp_path):
+    """A kill while writing leaves nothing: the temporary file has no name until the rename
+    (it was a '.NAME.XXXX.tmp' from mkstemp, left behind by SIGKILL)."""
+    (tmp_path / "old.pdf").write_bytes(b"old")
+    os.chmod(tmp_path / "old.pdf", 0o640)
+    assert _write_and_look(tmp_path / "team.pdf") == ["old.pdf"]
+    assert _write_and_look(tmp_path / "old.pdf") == ["old.pdf", "team.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.pdf", "team.pdf"]
+    assert (tmp_path / "old.pdf").read_bytes() == b"%PDF-1.7 rest %%EOF"
+    assert (tmp_path / "old.pdf").stat().st_mode & 0o777 == 0o640  # the mode is kept
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "team.pdf").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@needs_o_tmpfile
+def test_atomic_write_where_linking_the_unnamed_file_is_refused_copies_it(tmp_path, monkeypatch):
+    from assessment.io import atomic
+
+    monkeypatch.setattr(atomic, "_link", lambda fd, name: False)
+    monkeypatch.setattr(atomic, "_NO_LINK", set())
+    assert _write_and_look(tmp_path / "a.pdf") == []
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 rest %%EOF"
+    assert {os.stat(tmp_path).st_dev} == atomic._NO_LINK  # mkstemp from then on
+    seen = _write_and_look(tmp_path / "b.pdf")
+    assert len(seen) == 2 and seen[0].startswith(".b.pdf.") and seen[0].endswith(".tmp")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_atomic_write_without_o_tmpfile_uses_a_named_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    seen = _write_and_look(tmp_path / "c.pdf")
+    assert len(seen) == 1 and seen[0].startswith(".c.pdf.") and seen[0].endswith(".tmp")
+    assert [p.name for p in tmp_path.iterdir()] == ["c.pdf"]
+    assert (tmp_path / "c.pdf").read_bytes() == b"%PDF-1.7 rest %%EOF"

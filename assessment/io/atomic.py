@@ -2,7 +2,13 @@
 
 An error while writing leaves the old file (or no file) in place, never a partial one. ``os.replace``
 is atomic on POSIX and Windows when source and target are on the same file system, which a sibling
-temporary file guarantees.
+temporary file guarantees. The data is flushed to disk (``fsync``) before the rename.
+
+On Linux the temporary file is unnamed (``O_TMPFILE`` in the target folder) until the data is
+written: it gets a name (``.NAME.XXXXXXXX.tmp``, linked from ``/proc/self/fd``) only right before
+the rename, so a process killed while writing (SIGKILL, power loss) leaves nothing behind. Where
+the file system or kernel does not support ``O_TMPFILE``, a named temporary file
+(:func:`tempfile.mkstemp`) is used, which a kill can leave behind.
 
 The folder must exist: ``-o results/x.json`` with no ``results/`` is an error, not a silently
 created directory tree (a typo would otherwise scatter folders).
@@ -18,7 +24,10 @@ writing or renaming becomes an :class:`~assessment.errors.OutputError` naming th
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -136,7 +145,7 @@ def atomic_open(
             yield direct
         return
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _temp_file(path)
     except OSError as exc:
         raise cannot_write(path, exc) from None
     binary = "b" in mode
@@ -148,14 +157,93 @@ def atomic_open(
         )
         with fh:
             yield fh
-        os.chmod(tmp, _file_mode(path))
+            fh.flush()
+            tmp = _publish(fd, path, tmp)
         os.replace(tmp, path)
     except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         if isinstance(exc, OSError):
             raise cannot_write(path, exc) from None
         raise
+
+
+#: errno values of ``open(O_TMPFILE)`` where the kernel or file system does not support it.
+_NO_TMPFILE = {errno.EOPNOTSUPP, errno.ENOTSUP, errno.EISDIR, errno.EINVAL}
+#: Devices (``st_dev``) where an ``O_TMPFILE`` file could not be linked: mkstemp from then on.
+_NO_LINK: set[int] = set()
+
+
+def _temp_file(path: Path) -> tuple[int, str | None]:
+    """A new temporary file for ``path``, in its folder: ``(fd, name)``. ``name`` is ``None`` for
+    an unnamed ``O_TMPFILE`` file (Linux), else the :func:`tempfile.mkstemp` name
+    ``.NAME.XXXXXXXX.tmp``. Raises ``OSError``."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if flag and os.stat(path.parent).st_dev not in _NO_LINK:
+        try:
+            return os.open(path.parent, flag | os.O_RDWR | os.O_CLOEXEC, 0o600), None
+        except OSError as exc:
+            if exc.errno not in _NO_TMPFILE:
+                raise
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+def _link(fd: int, name: str) -> bool:
+    """Give the unnamed file ``fd`` the name ``name``: ``linkat`` of ``/proc/self/fd/N``, else
+    ``linkat(fd, "", AT_EMPTY_PATH)`` (some sandboxes refuse the first with EXDEV). ``False``
+    when neither works; ``FileExistsError`` when ``name`` is taken."""
+    try:
+        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        return True
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, at_empty_path = -100, 0x1000
+        if libc.linkat(fd, b"", at_fdcwd, os.fsencode(name), at_empty_path) == 0:
+            return True
+    except (OSError, AttributeError):
+        return False
+    if ctypes.get_errno() == errno.EEXIST:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), name)
+    return False
+
+
+def _publish(fd: int, path: Path, tmp: str | None) -> str:
+    """Make the written temporary file ``fd`` ready to be renamed onto ``path``: on disk
+    (``fsync``), with ``path``'s mode (:func:`_file_mode`), and named (an ``O_TMPFILE`` file is
+    linked as ``.NAME.XXXXXXXX.tmp``; where linking is refused its bytes are copied into a
+    :func:`tempfile.mkstemp` file). Returns the name. Raises ``OSError``."""
+    os.fchmod(fd, _file_mode(path))
+    os.fsync(fd)
+    if tmp is not None:
+        return tmp
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            if _link(fd, name):
+                return name
+            break
+        except FileExistsError:
+            continue
+    _NO_LINK.add(os.fstat(fd).st_dev)
+    out, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with os.fdopen(os.dup(fd), "rb") as src, os.fdopen(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fchmod(dst.fileno(), _file_mode(path))
+            os.fsync(dst.fileno())
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
 
 
 def _file_mode(path: Path) -> int:
