@@ -808,15 +808,11 @@ def test_any_csv_imports_or_is_a_centric_error_and_writes_nothing(mini, fuzz_db,
         event("imported")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: re-importing a respondent whose role changed keeps the earlier answers the new "
-    "file does not carry, so a 'staff' respondent keeps an answer to SYS-02 (asked only of "
-    "executive and manager); the import succeeds and the wave can no longer be loaded (score/"
-    "report --db: ResponseError 'SYS-02 is asked only of executive, manager, but respondent R2 "
-    "is staff')",
-)
 def test_reimport_with_a_new_role_keeps_no_answer_the_new_role_may_not_give(mini, tmp_path):
+    """Found by the import fuzz test: the earlier SYS-02 answer was kept for a respondent now
+    'staff' (not asked SYS-02), the import succeeded and the wave could no longer be loaded. Now
+    the import is refused, naming the respondent, the item and the fix; nothing is written."""
+    from assessment.errors import StoreError
     from assessment.service import import_file
     from assessment.store import load_wave_responses, upgrade_db
 
@@ -826,9 +822,10 @@ def test_reimport_with_a_new_role_keeps_no_answer_the_new_role_may_not_give(mini
     first = tmp_path / "first.csv"
     first.write_text(head + "".join(f"W1,R2,executive,Sales,{i},3\n" for i in ITEMS), "utf-8")
     again = tmp_path / "again.csv"
-    again.write_text(head + "".join(f"W1,R2,staff,Sales,{i},3\n" for i in ITEMS if i != "SYS-02"), "utf-8")  # fmt: skip
+    again.write_text(head + "".join(f"W1,R2,staff,Sales,{i},4\n" for i in ITEMS if i != "SYS-02"), "utf-8")  # fmt: skip
     import_file(url, first, org="acme", instrument=mini)
-    import_file(url, again, org="acme", instrument=mini)
+    with pytest.raises(StoreError, match=r"'R2' .* from executive to staff, .* SYS-02, .*respondent delete"):  # fmt: skip
+        import_file(url, again, org="acme", instrument=mini)
     rs = load_wave_responses(url, "acme", "W1", instrument=mini)
-    assert rs.respondents[0].role == "staff"
-    assert np.isnan(rs.current[0, list(rs.item_ids).index("SYS-02")])
+    assert rs.respondents[0].role == "executive"
+    assert (rs.current[0] == 3).all()  # all or nothing: no answer of the refused file

@@ -507,3 +507,49 @@ def test_database_in_a_missing_or_blocked_folder_is_an_output_error(tmp_path):
     with pytest.raises(OutputError, match=r"folder .*afile is a file"):
         upgrade_db(str(tmp_path / "afile" / "x.db"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+# Found by the import fuzz test (issue 8, item 8): a re-import that changed a respondent's role
+# kept stored answers the new role is not asked (SYS-02 for staff) and the wave no longer loaded.
+
+
+def _one_person(path: Path, role: str, items: list[str], rating: int) -> Path:
+    head = "wave,respondent,role,department,item,current\n"
+    path.write_text(head + "".join(f"W1,R2,{role},Sales,{i},{rating}\n" for i in items), "utf-8")
+    return path
+
+
+MINI_ITEMS = ["CUL-01", "CUL-02", "SYS-01", "SYS-02", "MET-01", "MET-02"]
+
+
+def test_role_change_keeping_answers_the_new_role_is_not_asked_is_refused_and_writes_nothing(
+    store, tmp_path, mini
+):
+    import numpy as np
+
+    from assessment.store import delete_respondent
+
+    import_file(store, _one_person(tmp_path / "a.csv", "executive", MINI_ITEMS, 3), org="acme", instrument=mini)  # fmt: skip
+    before = count(store, "responses")
+    staff = _one_person(tmp_path / "b.csv", "staff", [i for i in MINI_ITEMS if i != "SYS-02"], 4)
+    with pytest.raises(StoreError) as err:
+        import_file(store, staff, org="acme", instrument=mini)
+    msg = str(err.value)
+    assert "'R2'" in msg and "executive to staff" in msg and "SYS-02" in msg
+    assert "centric respondent delete --org acme --wave W1 R2" in msg
+    assert count(store, "responses") == before
+    rs = load_wave_responses(store, "acme", "W1", instrument=mini)
+    assert rs.respondents[0].role == "executive" and (rs.current[0] == 3).all()
+    # the fix the message gives: delete the respondent, then import the file again
+    delete_respondent(store, "acme", "R2", wave="W1")
+    import_file(store, staff, org="acme", instrument=mini)
+    rs = load_wave_responses(store, "acme", "W1", instrument=mini)
+    assert rs.respondents[0].role == "staff"
+    assert np.isnan(rs.current[0, list(rs.item_ids).index("SYS-02")])
+
+
+def test_role_change_whose_answers_all_fit_the_new_role_is_imported(store, tmp_path, mini):
+    import_file(store, _one_person(tmp_path / "a.csv", "staff", [i for i in MINI_ITEMS if i != "SYS-02"], 3), org="acme", instrument=mini)  # fmt: skip
+    import_file(store, _one_person(tmp_path / "b.csv", "executive", MINI_ITEMS, 4), org="acme", instrument=mini)  # fmt: skip
+    rs = load_wave_responses(store, "acme", "W1", instrument=mini)
+    assert rs.respondents[0].role == "executive" and (rs.current[0] == 4).all()

@@ -252,6 +252,9 @@ def write_wave(
     )
 
     rt = m.Respondent.__table__
+    earlier_role = dict(
+        conn.execute(sa.select(rt.c.code, rt.c.role).where(rt.c.wave_id == wave_id)).all()
+    )
     if responses.respondents:
         ins = _insert(conn, rt)
         conn.execute(
@@ -342,6 +345,13 @@ def write_wave(
             columns,
             rows,
         )
+    recast = {
+        r.id: r.role
+        for r in responses.respondents
+        if r.id in earlier_role and earlier_role[r.id] != r.role
+    }
+    if recast:
+        _check_roles(conn, org, wave, wave_id, recast, earlier_role, instrument)
     after = conn.execute(count).scalar_one()
     return WriteResult(
         wave=wave,
@@ -350,6 +360,52 @@ def write_wave(
         answers=answers,
         inserted=after - before,
         changed=changed,
+    )
+
+
+def _check_roles(
+    conn: Connection,
+    org: str,
+    wave: str,
+    wave_id: int,
+    recast: dict[str, str],
+    earlier_role: dict[str, str],
+    instrument: Instrument,
+) -> None:
+    """Refuse a role change that leaves stored answers the new role is not asked.
+
+    A re-import updates a respondent's role and upserts the answers in the file; answers stored
+    earlier and not in the file stay. ``recast`` maps respondents whose role changed to the new
+    role: each of their stored answers (after the upsert) must be to an item asked of that role
+    (an item's ``roles``; none means every role), else the wave could no longer be loaded. Raises
+    :class:`StoreError` inside the caller's transaction, so nothing of the import is kept.
+    """
+    import sqlalchemy as sa
+
+    rt, t = m.Respondent.__table__, m.Response.__table__
+    asked = {item.id: set(item.roles) for item in instrument.items}
+    stored = conn.execute(
+        sa.select(rt.c.code, t.c.item)
+        .join(t, t.c.respondent_id == rt.c.id)
+        .where(rt.c.wave_id == wave_id, rt.c.code.in_(sorted(recast)))
+        .order_by(rt.c.code, t.c.item)
+    ).all()
+    bad: dict[str, list[str]] = {}
+    for code, item in stored:
+        roles = asked.get(item, set())
+        if roles and recast[code] not in roles:
+            bad.setdefault(code, []).append(item)
+    if not bad:
+        return
+    code, items = next(iter(bad.items()))
+    more = f" (and {len(bad) - 1} more respondents)" if len(bad) > 1 else ""
+    raise StoreError(
+        f"respondent {code!r} of wave {wave!r} ({org!r}) changes role from "
+        f"{earlier_role[code]} to {recast[code]}, but keeps stored answers to "
+        f"{', '.join(items)}, which {recast[code]} respondents are not asked{more}; nothing was "
+        "imported. Keep the role "
+        f"{earlier_role[code]}, or delete the respondent first (centric respondent delete "
+        f"--org {org} --wave {wave} {code}) and import the file again"
     )
 
 
