@@ -373,6 +373,12 @@ def _capability_agreement(
     aw = ag.awg_j_detail(x, idx.cap_low[k], idx.cap_high[k])
     if aw.reason:
         reasons.append(f"awg(J): {aw.reason}")
+    alpha = ag.cronbach_alpha_detail(x, "pairwise")
+    alpha_lw = ag.cronbach_alpha_detail(x, "listwise")
+    if alpha.reason:
+        reasons.append(f"Cronbach's α: {alpha.reason}")
+    if alpha_lw.reason and alpha_lw.reason != alpha.reason:
+        reasons.append(f"Cronbach's α (listwise): {alpha_lw.reason}")
     complete = x[~np.isnan(x).any(axis=1)]
     icc = None
     if x.shape[1] < 2:
@@ -393,8 +399,8 @@ def _capability_agreement(
         awg_j=aw.value,
         alpha_interval=ag.krippendorff_alpha(x, "interval"),
         alpha_ordinal=ag.krippendorff_alpha(x, "ordinal"),
-        cronbach_alpha=ag.cronbach_alpha(x, "pairwise"),
-        cronbach_alpha_listwise=ag.cronbach_alpha(x, "listwise"),
+        cronbach_alpha=alpha.value,
+        cronbach_alpha_listwise=alpha_lw.value,
         icc=icc,
         reasons=tuple(reasons),
     )

@@ -376,3 +376,22 @@ def test_agi_floor_is_max_of_3_and_min_group(mini_instrument):
     assert not math.isnan(low.agi_for("CUL", "department:customer service").value)
     high = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0, min_group=5))
     assert math.isnan(high.agi_for("CUL").value) and "at least 5" in high.agi_for("CUL").reason
+
+
+def test_zero_variance_cronbach_reason_reaches_the_reliability_appendix(mini_instrument):
+    """Everyone answers CUL alike: α is undefined, and the reason was lost (reasons had none)."""
+    from reports import ReportOptions
+    from reports.viewmodel import build_team_report
+
+    raw = RAW.copy()
+    raw[:, 0] = raw[:, 1] = 3  # CUL-01 and reversed CUL-02: every item total the same
+    rs = make_set(mini_instrument, raw=raw)
+    r = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0))
+    cul = r.agreement[0]
+    assert math.isnan(cul.cronbach_alpha) and math.isnan(cul.cronbach_alpha_listwise)
+    why = "Cronbach's α: every respondent has the same item total (total variance 0)"
+    assert why in cul.reasons
+    assert not any("listwise" in x for x in cul.reasons)  # the same reason is not repeated
+    assert not any("Cronbach" in x for x in r.agreement[1].reasons)  # SYS has a defined α
+    vm = build_team_report(r, rs, mini_instrument, ReportOptions(min_group=3))
+    assert why in vm.reliability[0].note
