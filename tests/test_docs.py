@@ -49,10 +49,7 @@ SKIP = {
 
 #: Documented commands that fail because of a product bug: they run and must fail (strictly, like
 #: an xfail); when one passes, the test says to remove it here.
-KNOWN_BUGS = {
-    "report individual responses.csv --all -o personal/": "bug: with a folder that does not exist "
-    "yet, the ledger writes personal/centric-reports.json before the folder is created (exit 2)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 FENCE = re.compile(
     r"(?:^<!-- file: (?P<name>\S+) -->\n)?"

@@ -244,6 +244,7 @@ def test_all_personal_reports_are_one_record_and_a_later_set_of_one_fewer_is_ref
 
     def fake_batch(result, responses, instrument, out_dir, options, **kw):
         written.append(Path(out_dir))
+        kw["before"](Path(out_dir))  # the record is written through the batch's staging hook
         return []
 
     monkeypatch.setattr(reports.batch, "write_individual_reports", fake_batch)

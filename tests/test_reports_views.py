@@ -640,8 +640,9 @@ def test_batch_writes_through_the_callers_writer_and_reports_bad_paths(wave, tmp
     paths = batch.write_individual_reports(
         wr, rs, inst, tmp_path / "out", respondents=[rs.respondents[0].id], workers=1, write=write
     )
-    # the caller's writer wrote into a staging folder inside out/, then the file was moved
-    assert len(written) == 1 and written[0].parent.parent == tmp_path / "out"
+    # a new folder: the caller's writer wrote into a staging folder beside out/, renamed into place
+    assert len(written) == 1 and written[0].parent.parent == tmp_path
+    assert written[0].parent.name.startswith(".out.centric-reports-")
     assert written[0].name == paths[0].name and paths[0].read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [paths[0].name]
 
