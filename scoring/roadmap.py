@@ -17,6 +17,9 @@ Logic (DESIGN §2 and §6):
   (or a depended-on action's capability) that was not assessed (level 0) does not block: the plan
   goes ahead and a note says "prerequisite X not assessed", as :mod:`scoring.levels` does not cap
   by an unassessed prerequisite either.
+* **Thin capabilities** — a capability that fewer than ``min_group`` respondents scored counts as
+  not assessed (level 0): it gets no step, and as a prerequisite it does not block. A report shows
+  no team figure for it, so the plan has none either (and stage numbers have no gap).
 * **Gates** — every stage ends with a re-assessment before the next one is committed: each stage is
   an option to continue, taken only if the previous one delivered (a real-option view of the
   investment, Dixit & Pindyck 1994).
@@ -74,16 +77,27 @@ def build_roadmap(
     item_agi: Mapping[str, Sequence[tuple[str, float]]],
     options: ScoreOptions | None = None,
     n_disputed: int = 3,
+    scored: Mapping[str, int] | None = None,
 ) -> Roadmap:
     """Plan the stages. ``management_agi`` maps capability id → current-rating management AGI;
-    ``item_agi`` maps capability id → ``(item id, AGI)`` for its items (management team)."""
+    ``item_agi`` maps capability id → ``(item id, AGI)`` for its items (management team);
+    ``scored`` maps capability id → respondents with a score (``None``: every capability counts
+    as scored by enough): below ``options.min_group`` it is planned as not assessed."""
     opts = options or ScoreOptions()
     caps = {c.id: c for c in instrument.capabilities}
     order = [c.id for c in instrument.capabilities]
-    level = {lv.capability_id: lv.level for lv in levels}
+    thin = {c for c, n in (scored or {}).items() if n < opts.min_group}
+    level = {lv.capability_id: 0 if lv.capability_id in thin else lv.level for lv in levels}
     notes: list[str] = []
     target: dict[str, int] = {}
     for lv in levels:
+        if lv.capability_id in thin:
+            notes.append(
+                f"{lv.capability_id}: scored by fewer than {opts.min_group} respondents, so not "
+                "planned"
+            )
+            target[lv.capability_id] = 0
+            continue
         if lv.level == 0:
             notes.append(f"{lv.capability_id}: not assessed, so not planned")
             target[lv.capability_id] = 0
@@ -122,7 +136,9 @@ def build_roadmap(
     stages: list[RoadmapStage] = []
     month = 0
     misaligned = [
-        cid for cid in order if cid in management_agi and management_agi[cid].band == "misaligned"
+        cid
+        for cid in order
+        if cid in management_agi and management_agi[cid].band == "misaligned" and cid not in thin
     ]
     if misaligned:
         disputed: list[str] = []

@@ -274,7 +274,14 @@ def score_wave(
     item_agi_by_cap: dict[str, list[tuple[str, float]]] = {c: [] for c in cap_ids}
     for it in items:
         item_agi_by_cap[it.capability_id].append((it.item_id, it.agi_management))
-    roadmap = build_roadmap(instrument, levels, mgmt_agi, item_agi_by_cap, opts)
+    roadmap = build_roadmap(
+        instrument,
+        levels,
+        mgmt_agi,
+        item_agi_by_cap,
+        opts,
+        scored={sc.capability_id: sc.n for sc in scores},
+    )
 
     return WaveResult(
         instrument_ref=instrument.ref,

@@ -165,3 +165,31 @@ def test_unassessed_prerequisite_on_the_shipped_instrument(instrument):
     final = check_plan(instrument, rm)
     assert final[dep.id] == dict(rm.target_levels)[dep.id] == 3
     assert any(f"{dep.id}: prerequisite {p} not assessed" in n for n in rm.notes)
+
+
+def test_thin_capability_has_no_action_and_stage_numbers_have_no_gap(mini_instrument):
+    """A capability scored by fewer than min_group got steps, which the report then dropped:
+    a stage made only of them vanished and the stage numbers had a gap (1, 3, ...)."""
+    levels = [lvl("CUL", 1, 3), lvl("SYS", 1, 3), lvl("MET", 1, 3)]
+    agis = {c: agi(c, 10) for c in ("CUL", "SYS", "MET")}
+    opts = ScoreOptions(min_group=5, roadmap_max_per_stage=1)
+    full = build_roadmap(mini_instrument, levels, agis, {}, opts)
+    assert "SYS" in {a.capability_id for s in full.stages for a in s.actions}
+    rm = build_roadmap(
+        mini_instrument, levels, agis, {}, opts, scored={"CUL": 8, "SYS": 4, "MET": 8}
+    )
+    check_plan(mini_instrument, rm)
+    assert "SYS" not in {a.capability_id for s in rm.stages for a in s.actions}
+    assert all("SYS" not in s.capabilities for s in rm.stages)
+    assert [s.number for s in rm.stages] == list(range(1, len(rm.stages) + 1))
+    assert dict(rm.starting_levels)["SYS"] == 0
+    assert any("SYS: scored by fewer than 5 respondents, so not planned" in n for n in rm.notes)
+    # MET needs SYS: a thin prerequisite does not block, as an unassessed one does not
+    assert dict(rm.stages[-1].projected_levels)["MET"] == 2  # its only actions: 1 -> 2
+    # enough respondents everywhere: the same plan as without counts
+    assert (
+        build_roadmap(
+            mini_instrument, levels, agis, {}, opts, scored={"CUL": 8, "SYS": 5, "MET": 8}
+        )
+        == full
+    )
