@@ -265,3 +265,29 @@ def test_db_check_postgresql_connectivity_and_schema(db_url):
     result = check_db(db_url)
     assert result.healthy
     assert [f.check for f in result.findings] == ["connection", "schema"]
+
+
+def test_db_check_of_a_server_that_is_down_does_not_say_the_data_is_damaged():
+    """Hostile review finding 7: an unreachable server was told to restore from a backup."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql+psycopg://centric:pw@127.0.0.1:{port}/centric"
+    result = CliRunner().invoke(cli, ["db", "check", "--db", url])
+    assert result.exit_code == 2
+    assert "cannot reach database" in result.stderr
+    assert "damaged" not in result.stderr and "backup" not in result.stderr
+
+
+@pytest.mark.parametrize("key", ["password", "sslpassword", "token"])
+def test_a_secret_in_the_url_query_string_is_never_shown(key):
+    """Hostile review finding 6: ``?password=S3cretPw`` was printed in clear."""
+    from assessment.store.engine import display_url
+
+    shown = display_url(f"postgresql://alice@127.0.0.1:1/x?{key}=S3cretPw&sslmode=require")
+    assert "S3cretPw" not in shown and "sslmode=require" in shown
+    result = CliRunner().invoke(
+        cli, ["export", "--db", f"postgresql://alice@127.0.0.1:1/x?{key}=S3cretPw", "--org", "o",
+              "-o", "-"],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "S3cretPw" not in result.output

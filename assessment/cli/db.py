@@ -84,7 +84,7 @@ def status(db: str | None) -> None:
     for finding in health.findings:
         if finding.check in ("integrity", "foreign keys"):
             click.echo(str(finding))
-    if health.damaged:
+    if health.damaged or health.unreachable:
         raise UserError(health.summary())
     if not st.up_to_date:
         raise click.exceptions.Exit(1)

@@ -59,14 +59,23 @@ class CheckResult:
 
     @property
     def damaged(self) -> bool:
-        """An integrity or foreign-key problem, or a connection that failed (not only an
-        outdated schema)."""
-        return any(f.check != "schema" for f in self.problems)
+        """An integrity or foreign-key problem (not a connection failure or an outdated schema)."""
+        return any(f.check in ("integrity", "foreign keys") for f in self.problems)
+
+    @property
+    def unreachable(self) -> bool:
+        return any(f.check == "connection" for f in self.problems)
 
     def summary(self) -> str:
         """One line saying what is wrong and what to do (empty when healthy)."""
         if self.healthy:
             return ""
+        if self.unreachable:
+            return (
+                f"cannot reach database {self.url} (PROBLEM line above); check the URL, that the "
+                "server is running and accepts connections, and the credentials (this says "
+                "nothing about the data itself)"
+            )
         if self.damaged:
             salvage = (
                 f"; to salvage what is readable: sqlite3 {self.url} .recover | sqlite3 RECOVERED.db"

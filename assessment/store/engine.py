@@ -76,9 +76,20 @@ def display_url(url: str) -> str:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        u = make_url(url)
     except ArgumentError:
         return url
+    secret = {k: "***" for k in u.query if any(w in k.lower() for w in _SECRET_KEYS)}
+    return (
+        u.update_query_dict(secret).render_as_string(hide_password=True)
+        if secret
+        else (u.render_as_string(hide_password=True))
+    )
+
+
+# query-string keys of a database URL whose values are secrets (libpq: password, sslpassword,
+# sslkey's passphrase; drivers: token, secret)
+_SECRET_KEYS = ("password", "passwd", "pwd", "secret", "token", "sslkey")
 
 
 # driver messages that mean the stored bytes are damaged (SQLite; PostgreSQL's data_corrupted,
