@@ -1,6 +1,7 @@
 """centric: measure how aligned a management team is on customer centricity.
 
-This package imports nothing on purpose (``scoring`` imports ``assessment.model`` for its types).
+The application floor (io, store, service, cli, synthetic data); it imports ``reports``,
+``scoring`` and ``questionnaires``, never the other way round. This module imports nothing.
 """
 
 __version__ = "0.1.0"

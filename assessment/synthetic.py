@@ -38,12 +38,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assessment.responses import Comment, Respondent, ResponseSet
+from questionnaires.answers import Comment, Respondent, ResponseSet
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assessment.model import Instrument
+    from questionnaires.model import Instrument
 
 __all__ = [
     "DEPARTMENTS",
@@ -161,7 +161,7 @@ def northwind_people(
 
 
 def _default_instrument() -> Instrument:
-    from assessment.model import get_instrument
+    from questionnaires.catalogue import get_instrument
 
     return get_instrument("customer-centricity")
 

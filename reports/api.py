@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.model import Instrument
-from assessment.responses import ResponseSet
+from questionnaires.answers import ResponseSet
+from questionnaires.model import Instrument
 from reports.options import ReportOptions
 from scoring.results import WaveResult
 

@@ -30,9 +30,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assessment.errors import OutputError, ReportError
-from assessment.model import Instrument
-from assessment.responses import ResponseSet
+from questionnaires.answers import ResponseSet
+from questionnaires.errors import OutputError, ReportError
+from questionnaires.model import Instrument
 from reports.options import ReportOptions
 from scoring.results import WaveResult
 
@@ -46,7 +46,7 @@ __all__ = [
     "write_individual_reports",
 ]
 
-#: Writes ``data`` to ``path`` (raising a :class:`assessment.errors.CentricError` on failure).
+#: Writes ``data`` to ``path`` (raising a :class:`questionnaires.errors.CentricError` on failure).
 Writer = Callable[[Path, bytes], object]
 
 #: DESIGN §7: trend reports use k = 5.

@@ -3,7 +3,7 @@
 Every WeasyPrint ``HTML`` and ``CSS`` object of the project is built with :func:`url_fetcher`. A
 rendered report can reach neither the network nor the local disk outside the ``reports`` package:
 a user template, a theme or an SVG logo that refers to ``http://…``, ``file:///home/…`` or a path
-that climbs out of the package stops the render with a :class:`~assessment.errors.ReportError`
+that climbs out of the package stops the render with a :class:`~questionnaires.errors.ReportError`
 naming the reference. (A fetcher that only returned an error would let WeasyPrint log a warning
 and carry on, which hides the attempt.)
 
@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 
 __all__ = ["ALLOWED_SUFFIXES", "PACKAGE_DIR", "RefusedURL", "check_url", "url_fetcher"]
 

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 
 __all__ = ["MAX_BYTES", "Logo", "load_logo", "sanitise_svg"]
 

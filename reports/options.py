@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports.theme import DEFAULT_THEME, Theme
 
 __all__ = ["MIN_GROUP_FLOOR", "ReportOptions", "check_min_group"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports import formatting
 from reports.fetch import url_fetcher
 from reports.options import ReportOptions

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports.logo import load_logo
 
 __all__ = ["DEFAULT_THEME", "Theme", "load_theme"]

@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 from scoring.results import ICCResult, Interval, Separation
 
 __all__ = [
@@ -529,7 +529,7 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
     ``"icc3k"`` to 95% intervals; the CIs are as McGraw & Wong (1996) give them and
     ``pingouin.intraclass_corr`` computes them (F-quantile intervals; for ICC(2,·) the
     Satterthwaite-type df). Needs complete data: with ``missing="raise"`` (default) a ``NaN``
-    raises :class:`~assessment.errors.ScoringError`; ``missing="listwise"`` drops targets with
+    raises :class:`~questionnaires.errors.ScoringError`; ``missing="listwise"`` drops targets with
     any missing rating (as pingouin's ``nan_policy="omit"``). Values are ``nan`` when a ratio is
     0/0 (no variance at all).
 

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 from scoring.results import ScoreOptions, department_group
 from scoring.scores import InstrumentIndex, align_columns, respondent_scores, to_scale
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
-    from assessment.responses import Respondent, ResponseSet
+    from questionnaires.answers import Respondent, ResponseSet
+    from questionnaires.model import Instrument
 
 __all__ = ["Prepared", "check_values", "prepare"]
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 
 __all__ = [
     "AGIResult",
@@ -88,7 +88,7 @@ class BusinessCaseParams:
     Defaults are B. Wood's worked example: 1,000 customers × $1,000, repurchase 78% on average, 89%
     after good service, 32% after bad service, every customer with a service contact. Rates and
     ``service_contact_share`` must lie in [0, 1]; ``customers`` and ``revenue_per_customer`` must not
-    be negative (:class:`assessment.errors.ScoringError` otherwise).
+    be negative (:class:`questionnaires.errors.ScoringError` otherwise).
     """
 
     customers: int = 1000

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 from scoring.results import Interval
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
+    from questionnaires.model import Instrument
 
 __all__ = [
     "InstrumentIndex",

@@ -2,7 +2,7 @@
 
 For consecutive waves ``a → b`` and every capability:
 
-* only **comparable items** enter (same or reworded items, :func:`assessment.model.diff_instruments`
+* only **comparable items** enter (same or reworded items, :func:`questionnaires.diff.diff_instruments`
   when the versions differ); the others are listed as dropped, and respondent capability scores are
   recomputed on the comparable items of each wave;
 * ``change = mean_b − mean_a`` of respondent capability scores (answer scale), with a percentile
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 from scoring.alignment import agi_many, bootstrap_agi_replicates
 from scoring.pipeline import prepare
 from scoring.results import (
@@ -45,8 +45,8 @@ from scoring.results import (
 from scoring.scores import bootstrap_counts, percentile_interval
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
-    from assessment.responses import ResponseSet
+    from questionnaires.answers import ResponseSet
+    from questionnaires.model import Instrument
 
 #: What :func:`compare_waves` compares: a scored wave, or an (instrument, responses) pair.
 WaveInput = WaveResult | tuple["Instrument", "ResponseSet"]
@@ -187,7 +187,7 @@ def _prepare(
     (ia, ra), (ib, rb) = a_in, b_in
     if ia.ref == ib.ref:
         return _from_pair(ia, ra, None, opts), _from_pair(ib, rb, None, opts), ()
-    from assessment.model import diff_instruments
+    from questionnaires.diff import diff_instruments
 
     diff = diff_instruments(ia, ib)
     pairs = diff.comparable

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from assessment.errors import ScoringError
+from questionnaires.errors import ScoringError
 from scoring import agreement as ag
 from scoring.results import ICCResult, Separation
 

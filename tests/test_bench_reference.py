@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assessment.model import get_instrument
 from assessment.synthetic import northwind
+from questionnaires.catalogue import get_instrument
 from scoring import ScoreOptions, score_wave
 
 BENCH = Path(__file__).parent / "benchmarks" / "test_bench_score_wave.py"

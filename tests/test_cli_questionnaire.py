@@ -13,7 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from assessment.cli import cli
-from assessment.model import instrument_schema_text, questionnaires_dir
+from questionnaires.catalogue import questionnaires_dir
+from questionnaires.schema import instrument_schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini" / "1.0.0.yaml"

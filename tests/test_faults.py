@@ -91,9 +91,9 @@ def wave_csv(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory, wave_csv) -> str:
-    from assessment.model import load_instrument
     from assessment.service import import_file
     from assessment.store import upgrade_db
+    from questionnaires.loader import load_instrument
 
     url = f"sqlite:///{tmp_path_factory.mktemp('faults-db') / 'c.db'}"
     upgrade_db(url)

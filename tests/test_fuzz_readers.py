@@ -2,7 +2,7 @@
 theme files and instrument YAML files.
 
 The property, for every generated input: the public reader either returns a valid result or raises
-a :class:`~assessment.errors.CentricError` whose message names the file; any other exception is a
+a :class:`~questionnaires.errors.CentricError` whose message names the file; any other exception is a
 bug. Inputs are built from the mini instrument's real column and item names so that most examples
 get past the header and reach the checks against the instrument.
 
@@ -30,10 +30,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import event as _event
 from hypothesis import strategies as st
 
-from assessment.errors import CentricError, QuestionnaireError, ReportError
 from assessment.io.responses import read_responses
-from assessment.model import load_instrument, questionnaires_dir
 from assessment.service import load_responses
+from questionnaires.catalogue import questionnaires_dir
+from questionnaires.errors import CentricError, QuestionnaireError, ReportError
+from questionnaires.loader import load_instrument
 from reports.theme import load_theme
 
 pytestmark = pytest.mark.fuzz
@@ -812,9 +813,9 @@ def test_reimport_with_a_new_role_keeps_no_answer_the_new_role_may_not_give(mini
     """Found by the import fuzz test: the earlier SYS-02 answer was kept for a respondent now
     'staff' (not asked SYS-02), the import succeeded and the wave could no longer be loaded. Now
     the import is refused, naming the respondent, the item and the fix; nothing is written."""
-    from assessment.errors import StoreError
     from assessment.service import import_file
     from assessment.store import load_wave_responses, upgrade_db
+    from questionnaires.errors import StoreError
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     upgrade_db(url)

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.errors import CentricError
-from assessment.responses import Respondent, ResponseSet
+from questionnaires.answers import Respondent, ResponseSet
+from questionnaires.errors import CentricError
 from scoring import ScoreOptions, score_wave
 from scoring.agreement import (
     ad,

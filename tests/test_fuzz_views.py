@@ -2,7 +2,7 @@
 random departments including one-person ones, random N/A, a few comments) through
 ``build_team_report`` and ``build_individual_report``.
 
-Properties: the builders raise nothing but :class:`~assessment.errors.CentricError`; no group below
+Properties: the builders raise nothing but :class:`~questionnaires.errors.CentricError`; no group below
 k is shown (departments, heat-map cells, camps, perception groups, role split of the dot plot,
 comments below their own threshold); and wherever a total is printed beside the shown groups, the
 hidden remainder is empty or at least k, so no hidden group follows by subtraction.
@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_fuzz_scoring import waves
 
-from assessment.errors import CentricError
-from assessment.responses import Comment
 from assessment.service import report_score_options
+from questionnaires.answers import Comment
+from questionnaires.errors import CentricError
 from reports import ReportOptions
 from reports.formatting import DASH
 from reports.viewmodel import build_individual_report, build_team_report
@@ -182,7 +182,7 @@ def test_team_view_on_the_shipped_instrument_never_shows_a_group_below_k(instrum
 def test_a_capability_scored_by_fewer_than_k_people_shows_no_team_figure(mini_instrument):
     import numpy as np
 
-    from assessment.responses import Respondent, ResponseSet
+    from questionnaires.answers import Respondent, ResponseSet
 
     cur = np.ones((10, 6))
     cur[2:, 4:] = np.nan  # only R00 and R01 rate the two Metrics items
@@ -234,7 +234,7 @@ def test_heatmap_cells_hide_a_department_whose_capability_mean_follows_by_subtra
 ):
     import numpy as np
 
-    from assessment.responses import Respondent, ResponseSet
+    from questionnaires.answers import Respondent, ResponseSet
 
     depts = ["Sales", "Sales", "IT", "HR", "HR", "HR", "HR", "HR"]
     cur = np.full((8, 6), 3.0)

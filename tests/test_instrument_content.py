@@ -15,17 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import LockError
-from assessment.model import (
-    check_lock,
-    content_hash,
-    get_instrument,
-    list_instruments,
-    load_instrument,
-    lock_status,
-    questionnaires_dir,
-    write_lock,
-)
+from assessment.io.lockfile import write_lock
+from questionnaires.catalogue import get_instrument, list_instruments, questionnaires_dir
+from questionnaires.errors import LockError
+from questionnaires.loader import load_instrument
+from questionnaires.lock import check_lock, lock_status
+from questionnaires.model import content_hash
 
 REF = "customer-centricity@1.0.0"
 CAPABILITIES = {

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from assessment.cli import cli
-from assessment.errors import ResponseError
 from assessment.service import export_file, import_file
 from assessment.store import load_wave_responses, upgrade_db
+from questionnaires.errors import ResponseError
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")

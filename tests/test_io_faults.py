@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import OutputError
 from assessment.io.export import WaveInfo
 from assessment.io.xlsx import write_export_xlsx
-from assessment.responses import ResponseRecord
+from questionnaires.answers import ResponseRecord
+from questionnaires.errors import OutputError
 
 
 def _record() -> ResponseRecord:

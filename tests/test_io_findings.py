@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import ResponseError
 from assessment.io import read_responses
+from questionnaires.errors import ResponseError
 
 LONG = ["wave", "respondent", "role", "department", "item", "current", "target"]
 
@@ -176,7 +176,7 @@ def test_respondent_id_with_a_bidi_character_is_escaped_in_errors(tmp_path, mini
 
 
 def test_printable_respondent_ids_are_shown_as_they_are():
-    from assessment.responses import lookalike_note, shown, shown_id
+    from questionnaires.answers import lookalike_note, shown, shown_id
 
     assert shown("Müller-1") == "Müller-1"
     assert shown("R\t1") == "'R\\t1'"

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assessment.errors import ResponseError
 from assessment.io import (
     parse_long_rows,
     parse_wide_rows,
@@ -22,6 +21,7 @@ from assessment.io import (
     write_json,
 )
 from assessment.synthetic import northwind
+from questionnaires.errors import ResponseError
 
 HEADER = "wave,respondent,role,department,item,current,target,na,confidence,comment\n"
 
@@ -383,7 +383,7 @@ def test_filled_in_csv_template_is_read(tmp_path, mini_instrument):
 def test_formula_like_text_is_neutralised_in_csv_and_restored_on_reading(
     tmp_path, mini_instrument, layout
 ):
-    from assessment.responses import Comment
+    from questionnaires.answers import Comment
 
     rs = northwind(instrument=mini_instrument)
     first = rs.respondents[0]
@@ -523,8 +523,8 @@ def test_read_records_names_the_instrument_of_each_wave(tmp_path):
 
 
 def test_atomic_write_into_a_missing_folder_is_an_output_error_and_creates_nothing(tmp_path):
-    from assessment.errors import OutputError
     from assessment.io.atomic import atomic_write_text
+    from questionnaires.errors import OutputError
 
     target = tmp_path / "typo" / "deeper" / "x.csv"
     with pytest.raises(OutputError, match=r"folder .*typo/deeper does not exist; create it"):
@@ -533,8 +533,8 @@ def test_atomic_write_into_a_missing_folder_is_an_output_error_and_creates_nothi
 
 
 def test_atomic_write_where_a_file_is_in_the_way_or_onto_a_folder(tmp_path):
-    from assessment.errors import OutputError
     from assessment.io.atomic import atomic_write_text
+    from questionnaires.errors import OutputError
 
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="a file is in the way"):
@@ -548,8 +548,8 @@ def test_atomic_write_failing_midway_keeps_the_old_file(tmp_path):
     the previous file is left untouched and no temporary file remains."""
     import errno
 
-    from assessment.errors import OutputError
     from assessment.io.atomic import atomic_open
+    from questionnaires.errors import OutputError
 
     target = tmp_path / "out.csv"
     target.write_text("old\n", encoding="utf-8")
@@ -644,8 +644,8 @@ def test_atomic_write_to_dev_full_is_an_output_error_and_keeps_the_device():
     import os
     import stat
 
-    from assessment.errors import OutputError
     from assessment.io.atomic import atomic_write_text
+    from questionnaires.errors import OutputError
 
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
@@ -658,8 +658,8 @@ def test_atomic_write_to_a_socket_is_refused(tmp_path):
     import os
     import socket
 
-    from assessment.errors import OutputError
     from assessment.io.atomic import atomic_write_text
+    from questionnaires.errors import OutputError
 
     path = tmp_path / "s.sock"
     sock = socket.socket(socket.AF_UNIX)
@@ -743,7 +743,7 @@ def test_problems_from_several_files_name_the_file_of_each_row(tmp_path, mini_in
 
 
 def test_unknown_item_in_one_row_does_not_repeat_the_row(mini_instrument):
-    from assessment.responses import ResponseRecord, records_to_response_set
+    from questionnaires.answers import ResponseRecord, records_to_response_set
 
     recs = [ResponseRecord("W", "E1", "executive", "Sales", "CUL-99", 3, 4, row=5)]
     with pytest.raises(ResponseError) as err:
@@ -753,7 +753,7 @@ def test_unknown_item_in_one_row_does_not_repeat_the_row(mini_instrument):
 
 
 def test_conflicting_roles_are_summarised(mini_instrument):
-    from assessment.responses import ResponseRecord, records_to_response_set
+    from questionnaires.answers import ResponseRecord, records_to_response_set
 
     items = ["CUL-01", "CUL-02", "SYS-01", "MET-01", "MET-02", "SYS-02", "CUL-01"]
     recs = [
@@ -855,8 +855,8 @@ def test_an_xlsx_workbook_named_csv_says_it_is_a_workbook(tmp_path, mini_instrum
 
 
 def test_json_declaring_an_unknown_version_says_unknown_version(tmp_path):
-    from assessment.errors import QuestionnaireError
-    from assessment.responses import choose_instrument
+    from questionnaires.answers import choose_instrument
+    from questionnaires.errors import QuestionnaireError
 
     with pytest.raises(QuestionnaireError) as err:
         choose_instrument(

@@ -15,19 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from assessment.errors import QuestionnaireError
-from assessment.model import (
-    content_hash,
-    diff_instruments,
-    get_instrument,
-    instrument_from_data,
-    instrument_schema,
-    instrument_schema_text,
-    load_instrument,
-    parse_ref,
-    questionnaires_dir,
-    schema_path,
-)
+from questionnaires.catalogue import get_instrument, parse_ref, questionnaires_dir
+from questionnaires.diff import diff_instruments
+from questionnaires.errors import QuestionnaireError
+from questionnaires.loader import instrument_from_data, load_instrument
+from questionnaires.model import content_hash
+from questionnaires.schema import instrument_schema, instrument_schema_text, schema_path
 
 MINI = Path(__file__).parent / "fixtures" / "mini" / "1.0.0.yaml"
 
@@ -432,7 +425,8 @@ def test_write_lock_is_atomic_and_a_write_error_is_a_questionnaire_error(tmp_pat
     import os
     import shutil
 
-    from assessment.model import questionnaires_dir, write_lock
+    from assessment.io.lockfile import write_lock
+    from questionnaires.catalogue import questionnaires_dir
 
     root = tmp_path / "questionnaires"
     shutil.copytree(questionnaires_dir() / "customer-centricity", root / "customer-centricity")

@@ -18,7 +18,7 @@ from assessment.cli._paths import (
     refuse_inputs,
     sqlite_file,
 )
-from assessment.errors import OutputError
+from questionnaires.errors import OutputError
 
 
 def test_a_new_file_in_an_existing_folder_passes_and_nothing_is_created(tmp_path):

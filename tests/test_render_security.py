@@ -20,7 +20,7 @@ from typing import ClassVar
 import pytest
 from test_reports_support import scored
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports import ReportOptions
 from reports.fetch import RefusedURL, check_url
 from reports.logo import MAX_BYTES, load_logo, sanitise_svg
@@ -466,7 +466,9 @@ def test_a_utf16_svg_logo_with_an_entity_is_refused(tmp_path):
 def test_an_svg_posing_as_a_png_data_uri_inside_a_logo_is_removed():
     import base64
 
-    inner = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:9/x.png"/></svg>'
+    inner = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:9/x.png"/></svg>'
+    )
     fake = "data:image/png;base64," + base64.b64encode(inner).decode()
     svg = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{fake}"/></svg>'
     clean, notes = sanitise_svg(svg.encode(), "logo.svg")

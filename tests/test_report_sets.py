@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assessment import service
-from assessment.errors import CentricError
+from questionnaires.errors import CentricError
 from reports import ReportOptions
 
 fcntl = pytest.importorskip("fcntl")

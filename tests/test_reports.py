@@ -167,7 +167,7 @@ def test_same_inputs_give_a_byte_identical_pdf(wave, team_pdf):
 
 
 def test_strict_mode_fails_on_a_weasyprint_warning():
-    from assessment.errors import ReportError
+    from questionnaires.errors import ReportError
     from reports.render import html_to_pdf
 
     with pytest.raises(ReportError, match="warnings"):
@@ -176,7 +176,7 @@ def test_strict_mode_fails_on_a_weasyprint_warning():
 
 def test_a_missing_image_stops_the_render_naming_it():
     """Before the URL fetcher a missing image was only a warning; now it is refused by name."""
-    from assessment.errors import ReportError
+    from questionnaires.errors import ReportError
     from reports.render import html_to_pdf
 
     with pytest.raises(ReportError, match=r"missing\.png.*not a report resource"):

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from test_reports_support import OPTIONS, scored
 
 from assessment.cli import cli
-from assessment.errors import OutputError, ReportError
+from questionnaires.errors import OutputError, ReportError
 from reports import ReportOptions
 from reports.batch import MAX_STEM, individual_filename, individual_filenames
 from reports.formatting import COMMENT_MAX, cap_text, clean_text
@@ -213,7 +213,7 @@ def test_cap_text_cuts_long_comments_at_a_word():
 @pytest.fixture(scope="module")
 def hostile(wave):
     """The wave with a department name carrying a right-to-left override and hostile comments."""
-    from assessment.responses import Comment
+    from questionnaires.answers import Comment
     from reports.api import team_report_html
     from reports.viewmodel import build_team_report
     from scoring import score_wave

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assessment.model import Instrument, get_instrument
-from assessment.responses import Comment, Respondent, ResponseSet
+from questionnaires.answers import Comment, Respondent, ResponseSet
+from questionnaires.catalogue import get_instrument
+from questionnaires.model import Instrument
 from scoring.results import ScoreOptions, WaveResult
 
 SMALL_DEPARTMENT = "Legal"

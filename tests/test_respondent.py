@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from assessment.cli import cli
-from assessment.errors import StoreError
 from assessment.service import import_file
 from assessment.store import (
     db_status,
@@ -22,6 +21,7 @@ from assessment.store import (
     respondent_data,
     upgrade_db,
 )
+from questionnaires.errors import StoreError
 
 WHEN = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 ITEMS = ("CUL-01", "CUL-02", "SYS-01", "MET-01")

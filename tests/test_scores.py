@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.model import instrument_from_data
+from questionnaires.loader import instrument_from_data
 from scoring.scores import (
     InstrumentIndex,
     align_columns,
@@ -118,7 +118,7 @@ def test_align_columns_reorders_and_rejects_unknown_items(idx):
     a = np.array([[1.0, 2.0]])
     (full,) = align_columns(idx, ["MET-02", "CUL-01"], a)
     assert full[0, 5] == 1.0 and full[0, 0] == 2.0 and np.isnan(full[0, 1])
-    from assessment.errors import ScoringError
+    from questionnaires.errors import ScoringError
 
     with pytest.raises(ScoringError, match="XXX-01"):
         align_columns(idx, ["XXX-01"], a[:, :1], source="wave.csv")

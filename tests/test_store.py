@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from assessment.errors import QuestionnaireError, ResponseError, StoreError
 from assessment.io.writers import write_csv
 from assessment.service import export_file, import_file
 from assessment.store import (
@@ -30,6 +29,7 @@ from assessment.store import (
     upgrade_db,
 )
 from assessment.store.models import Base
+from questionnaires.errors import QuestionnaireError, ResponseError, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")
@@ -319,7 +319,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     import assessment.store.service as service
-    from assessment.model import load_instrument
+    from questionnaires.loader import load_instrument
     from assessment.service import import_file
 
     url, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -458,11 +458,11 @@ def test_store_does_not_depend_on_io():
         for f in root.rglob("*.py")
     }
     assert {f: m for f, m in offending.items() if m} == {}
-    import assessment.responses
+    import questionnaires.answers
 
     assert not {
         m
-        for m in _imported_modules(Path(assessment.responses.__file__))
+        for m in _imported_modules(Path(questionnaires.answers.__file__))
         if m.startswith(("assessment.io", "assessment.store", "assessment.service"))
     }
 
@@ -498,8 +498,8 @@ def test_import_and_read_respect_the_wave_instruments_of_an_export(store, tmp_pa
 
 def test_database_in_a_missing_or_blocked_folder_is_an_output_error(tmp_path):
     """`centric db upgrade --db typo/x.db` must not create folders (review H6)."""
-    from assessment.errors import OutputError
     from assessment.store import upgrade_db
+    from questionnaires.errors import OutputError
 
     with pytest.raises(OutputError, match=r"folder .*typo does not exist; create the folder"):
         upgrade_db(str(tmp_path / "typo" / "x.db"))

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from assessment.cli import cli
-from assessment.errors import StoreError
 from assessment.service import import_file
 from assessment.store import check_db, upgrade_db
 from assessment.store.engine import database_error
+from questionnaires.errors import StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = str(ROOT / "tests" / "fixtures" / "mini" / "1.0.0.yaml")

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import yaml
 
-from assessment.errors import ScoringError
-from assessment.model import instrument_from_data
+from questionnaires.errors import ScoringError
+from questionnaires.loader import instrument_from_data
 from scoring import ScoreOptions, score_wave
 from scoring.trend import compare_waves
 from tests.test_wave import PEOPLE, RAW, make_set

@@ -76,7 +76,7 @@ def cli() -> None:
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
-    from assessment.errors import CentricError
+    from questionnaires.errors import CentricError
 
     try:
         # standalone_mode=False lets CentricError reach us, but then click *returns* the exit

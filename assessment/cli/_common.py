@@ -42,7 +42,7 @@ FORMATS = ("table", "json", "csv")
 
 
 class UserError(click.ClickException):
-    """A :class:`~assessment.errors.CentricError` shown as ``Error: ...`` on stderr, exit code 2."""
+    """A :class:`~questionnaires.errors.CentricError` shown as ``Error: ...`` on stderr, exit code 2."""
 
     exit_code = 2
 
@@ -52,7 +52,7 @@ def user_errors(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from assessment.errors import CentricError
+        from questionnaires.errors import CentricError
 
         try:
             return f(*args, **kwargs)
@@ -277,7 +277,7 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 def checked_output(path: Path, inputs: Sequence[str | Path] = (), db: str | None = None) -> Path:
     """The file to write for ``-o``, checked before any work: refused with an
-    :class:`~assessment.errors.OutputError` (exit 2) when it is one of the ``inputs``, the
+    :class:`~questionnaires.errors.OutputError` (exit 2) when it is one of the ``inputs``, the
     ``--db`` SQLite file (``$CENTRIC_DB`` or ``centric.db`` when ``db`` is ``None``), a folder, a
     special file, or in a missing or read-only folder. A symbolic link resolves to its target."""
     import os

@@ -6,7 +6,7 @@ renders anything, so a bad ``-o`` costs a second, not a minute of rendering, and
     output = check_output_file(output, inputs=files, db=db)   # -o FILE
     folder = check_output_dir(output, inputs=files)          # -o DIR (one file per respondent)
 
-Both raise :class:`~assessment.errors.OutputError` (exit code 2, one line naming the path and the
+Both raise :class:`~questionnaires.errors.OutputError` (exit code 2, one line naming the path and the
 fix) when
 
 - the output is one of the inputs or the ``--db`` SQLite file: same resolved path, or the same file
@@ -44,7 +44,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from assessment.errors import OutputError
+from questionnaires.errors import OutputError
 
 __all__ = [
     "SQLITE_COMPANIONS",

@@ -188,9 +188,9 @@ def template(
     import tempfile
 
     from assessment.cli._paths import check_binary_stdout, is_stdout, write_stdout_bytes
-    from assessment.errors import CentricError, OutputError
     from assessment.io.template import template_csv_text, template_items, write_template
-    from assessment.model import get_instrument
+    from questionnaires.catalogue import get_instrument
+    from questionnaires.errors import CentricError, OutputError
 
     to_stdout = is_stdout(output)
     suffix = output.suffix.lower()

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from assessment.cli._common import csv_text, emit, format_table, output_options, user_errors
-from assessment.errors import QuestionnaireError
+from questionnaires.errors import QuestionnaireError
 
 if TYPE_CHECKING:
-    from assessment.model import ChangeKind
+    from questionnaires.model import ChangeKind
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +53,8 @@ def _data(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt: str) 
 
 def _load(ref: str, root: Path | None = None) -> Any:
     """An instrument by ``id[@version]`` or by file path."""
-    from assessment.model import get_instrument, load_instrument
+    from questionnaires.catalogue import get_instrument
+    from questionnaires.loader import load_instrument
 
     if Path(ref).suffix in (".yaml", ".yml") or Path(ref).is_file():
         return load_instrument(ref)
@@ -96,7 +97,9 @@ def list_(fmt: str, output: Path | None, root: Path | None) -> None:
       centric questionnaire list --format json
       centric questionnaire list --format csv -o instruments.csv
     """
-    from assessment.model import list_instruments, load_instrument, lock_status
+    from questionnaires.catalogue import list_instruments
+    from questionnaires.loader import load_instrument
+    from questionnaires.lock import lock_status
 
     states = {ref: state for ref, _, state in lock_status(root)}
     rows: list[dict[str, Any]] = []
@@ -247,7 +250,8 @@ def validate(files: tuple[Path, ...], root: Path | None) -> None:
       centric questionnaire validate questionnaires/customer-centricity/1.0.0.yaml
       centric questionnaire validate drafts/*.yaml
     """
-    from assessment.model import load_instrument, read_lock
+    from questionnaires.loader import load_instrument
+    from questionnaires.lock import read_lock
 
     lock = read_lock(root)
     failed = 0
@@ -295,7 +299,7 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
       centric questionnaire diff customer-centricity@1.0.0 customer-centricity@1.1.0
       centric questionnaire diff customer-centricity@1.0.0 draft/1.1.0.yaml --format json
     """
-    from assessment.model import diff_instruments
+    from questionnaires.diff import diff_instruments
 
     d = diff_instruments(_load(old, root), _load(new, root))
     inputs = _files(old, new)
@@ -348,7 +352,7 @@ def schema(output: Path | None) -> None:
       # in the YAML file, for the YAML language server:
       # yaml-language-server: $schema=instrument.schema.json
     """
-    from assessment.model import instrument_schema_text
+    from questionnaires.schema import instrument_schema_text
 
     emit(instrument_schema_text(), output)
 
@@ -368,7 +372,8 @@ def lock(check: bool, root: Path | None) -> None:
       centric questionnaire lock           # after adding 1.1.0.yaml
       centric questionnaire lock --check   # in CI
     """
-    from assessment.model import check_lock, lock_path, write_lock
+    from assessment.io.lockfile import write_lock
+    from questionnaires.lock import check_lock, lock_path
 
     if check:
         locked = check_lock(root)

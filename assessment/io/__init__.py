@@ -5,7 +5,7 @@ The loading contract other layers code against::
     parse_long_rows(rows, *, source, sheet=None, first_row=2) -> (records, problems)
     parse_wide_rows(rows, *, source, sheet=None, first_row=2, wave=None) -> (records, problems)
     records_to_response_set(instrument, records, *, source, problems=()) -> ResponseSet
-        (defined in :mod:`assessment.responses`; re-exported here, as are ``WaveInfo`` and
+        (defined in :mod:`questionnaires.answers`; re-exported here, as are ``WaveInfo`` and
         ``choose_instrument``)
     read_responses(path, instrument=None, *, wave=None) -> ResponseSet
     read_records(path, *, wave=None) -> (records, problems, declared instruments by wave)
@@ -25,7 +25,7 @@ from assessment.io.responses import (
     read_wave,
 )
 from assessment.io.writers import write_csv, write_json
-from assessment.responses import WaveInfo, choose_instrument, records_to_response_set
+from questionnaires.answers import WaveInfo, choose_instrument, records_to_response_set
 
 __all__ = [
     "WaveInfo",

@@ -18,7 +18,7 @@ replaced (the link stays a link). A character device (``/dev/null``, ``/dev/stdo
 written directly, without a temporary file: a rename would turn the device node into a regular
 file. Other special files (sockets, block devices) are refused. Commands whose output *is* a
 folder (``centric demo --out``) create it with :func:`ensure_dir`. Any ``OSError`` while creating,
-writing or renaming becomes an :class:`~assessment.errors.OutputError` naming the path.
+writing or renaming becomes an :class:`~questionnaires.errors.OutputError` naming the path.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from assessment.errors import OutputError
+from questionnaires.errors import OutputError
 
 __all__ = [
     "atomic_open",

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise, neutralise_cell
-from assessment.responses import LONG_COLUMNS, ResponseRecord, WaveInfo
+from questionnaires.answers import LONG_COLUMNS, ResponseRecord, WaveInfo
 
 __all__ = [
     "FORMAT_ID",

@@ -9,7 +9,7 @@ does ``centric import`` (:func:`assessment.service.import_file`). Every format g
    not need the instrument. A long CSV skips the mappings: its rows stay the lists
    :class:`csv.reader` gives, read by column position worked out once from the header (about
    twice as fast; same records, same problems).
-2. :func:`assessment.responses.records_to_response_set` checks the records against the instrument (unknown items, ratings
+2. :func:`questionnaires.answers.records_to_response_set` checks the records against the instrument (unknown items, ratings
    outside the item's scale, duplicate answers, conflicting respondents, unknown roles, several
    waves) and builds the arrays. Import is all-or-nothing: when any problem exists it raises one
    :class:`ResponseError` listing all of them, with row and column.
@@ -33,8 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import Problem, ResponseError
-from assessment.responses import (
+from questionnaires.answers import (
     LONG_COLUMNS,
     ResponseRecord,
     ResponseSet,
@@ -44,13 +43,12 @@ from assessment.responses import (
     shown_id,
     skeleton,
 )
-from assessment.responses import (
-    ProblemLog as _Ctx,
-)
-from assessment.responses import did_you_mean as _suggest
+from questionnaires.answers import ProblemLog as _Ctx
+from questionnaires.answers import did_you_mean as _suggest
+from questionnaires.errors import Problem, ResponseError
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
+    from questionnaires.model import Instrument
 
 __all__ = [
     "LONG_REQUIRED",

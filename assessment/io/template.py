@@ -36,7 +36,7 @@ from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise
 
 if TYPE_CHECKING:
-    from assessment.model import Capability, Instrument, Item
+    from questionnaires.model import Capability, Instrument, Item
 
 __all__ = [
     "TEMPLATE_COLUMNS",

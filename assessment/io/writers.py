@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise
-from assessment.responses import LONG_COLUMNS, ResponseSet
+from questionnaires.answers import LONG_COLUMNS, ResponseSet
 
 
 class _RowWriter(Protocol):

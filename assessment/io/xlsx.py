@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError
 
-from assessment.errors import CentricError, Problem
 from assessment.io.cells import neutralise, restore
 from assessment.io.export import WaveInfo, cells
-from assessment.responses import LONG_COLUMNS, ResponseRecord
+from questionnaires.answers import LONG_COLUMNS, ResponseRecord
+from questionnaires.errors import CentricError, Problem
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -345,7 +345,7 @@ def write_export_xlsx(
 
     Text cells are neutralised against formula injection; numbers stay numbers. Built in
     openpyxl's write-only (streaming) mode into memory, then written atomically: a full disk is
-    one :class:`~assessment.errors.OutputError` and leaves no openpyxl stream or temporary file
+    one :class:`~questionnaires.errors.OutputError` and leaves no openpyxl stream or temporary file
     behind (they printed "Exception ignored" tracebacks when garbage-collected).
     """
     import io

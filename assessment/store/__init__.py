@@ -6,7 +6,7 @@ function refuses a database whose schema is not at the shipped revision, with a 
 :func:`check_db` checks a database's health (``centric db check``); :func:`delete_respondent`
 and :func:`respondent_data` erase and export one person's data (``docs/privacy.md``). Database
 faults (a damaged file, a full disk, a lost server) are one-line
-:class:`~assessment.errors.StoreError` errors naming the database and how to recover.
+:class:`~questionnaires.errors.StoreError` errors naming the database and how to recover.
 
 The store knows only the database: it never reads or writes response files. Importing a file
 into a wave and exporting waves to a file are use cases of :mod:`assessment.service`

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import StoreError
 from assessment.store.engine import create_engine, display_url, driver_message, resolve_url
+from questionnaires.errors import StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

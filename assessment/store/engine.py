@@ -9,7 +9,7 @@ event listener. Transactions that write begin with ``BEGIN IMMEDIATE`` (executio
 ``centric_write=True``), so two concurrent importers queue for the write lock instead of failing
 with "database is locked" when a read transaction tries to upgrade to a write one.
 
-Database faults are :class:`~assessment.errors.StoreError`\\ s, translated in one place: a
+Database faults are :class:`~questionnaires.errors.StoreError`\\ s, translated in one place: a
 ``handle_error`` listener on every engine (:func:`database_error`) turns the driver's
 operational errors (a damaged SQLite file, a full disk, a server that went away, a connection
 refused) into one message naming the database (password hidden) and how to recover. Integrity
@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import OutputError, StoreError
+from questionnaires.errors import OutputError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine

@@ -2,7 +2,7 @@
 
 The migration scripts ship inside the package (``assessment/store/migrations``). Every command that
 opens a database checks its revision first (:func:`check_revision`): an empty or outdated database
-gives a :class:`~assessment.errors.StoreError` telling the user to run ``centric db upgrade``.
+gives a :class:`~questionnaires.errors.StoreError` telling the user to run ``centric db upgrade``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assessment.errors import StoreError
+from questionnaires.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config

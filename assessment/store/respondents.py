@@ -22,9 +22,9 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import StoreError
 from assessment.store import models as m
 from assessment.store.service import _org_id, _wave_row, using_engine
+from questionnaires.errors import StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine

@@ -1,7 +1,7 @@
 """Store operations: write validated waves, read them back, record reports and action status.
 
 The store knows only the database: it takes and returns records and
-:class:`~assessment.responses.ResponseSet`\\ s and never reads or writes files (reading a file
+:class:`~questionnaires.answers.ResponseSet`\\ s and never reads or writes files (reading a file
 and writing it to a wave is :func:`assessment.service.import_file`).
 
 Writes go through SQLAlchemy Core in bulk (``executemany`` of one ``INSERT ... ON CONFLICT``
@@ -25,14 +25,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assessment.errors import QuestionnaireError, StoreError
 from assessment.store import models as m
+from questionnaires.errors import QuestionnaireError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from assessment.model import Instrument
-    from assessment.responses import ResponseRecord, ResponseSet, WaveInfo
+    from questionnaires.answers import ResponseRecord, ResponseSet, WaveInfo
+    from questionnaires.model import Instrument
 
 __all__ = [
     "WriteResult",
@@ -228,7 +228,7 @@ def write_wave(
 ) -> WriteResult:
     """Upsert one validated wave inside the caller's transaction.
 
-    ``responses`` (from :func:`assessment.responses.records_to_response_set`) gives the canonical
+    ``responses`` (from :func:`questionnaires.answers.records_to_response_set`) gives the canonical
     respondents (role spelling, department display name); ``records`` the answers to store.
     Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
     """
@@ -446,7 +446,7 @@ def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
     """The waves of ``org`` (sorted by name) with their instrument versions."""
     import sqlalchemy as sa
 
-    from assessment.responses import WaveInfo
+    from questionnaires.answers import WaveInfo
 
     t = m.Wave.__table__
     with using_engine(db) as engine, engine.connect() as conn:
@@ -463,7 +463,7 @@ def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
 def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
     import sqlalchemy as sa
 
-    from assessment.responses import ResponseRecord
+    from questionnaires.answers import ResponseRecord
 
     r, d, rt = m.Response.__table__, m.Department.__table__, m.Respondent.__table__
     q = (
@@ -496,7 +496,7 @@ def export_records(
     the order they were first imported."""
     import sqlalchemy as sa
 
-    from assessment.responses import WaveInfo
+    from questionnaires.answers import WaveInfo
 
     t = m.Wave.__table__
     with using_engine(db) as engine, engine.connect() as conn:
@@ -518,13 +518,13 @@ def export_records(
 def load_wave_responses(
     url: str | Engine | None, org: str, wave: str, *, instrument: Instrument | None = None
 ) -> ResponseSet:
-    """One stored wave as a validated :class:`~assessment.responses.ResponseSet`.
+    """One stored wave as a validated :class:`~questionnaires.answers.ResponseSet`.
 
     The instrument is the version the wave is bound to (``instrument`` may supply it when it is
     not a shipped one, e.g. a YAML file); its content hash must match the recorded one.
     """
-    from assessment.model import get_instrument
-    from assessment.responses import records_to_response_set
+    from questionnaires.answers import records_to_response_set
+    from questionnaires.catalogue import get_instrument
 
     with using_engine(url) as engine, engine.connect() as conn:
         org_id = _org_id(conn, org, create=False)

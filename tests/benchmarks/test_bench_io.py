@@ -22,8 +22,8 @@ import pytest
 from _timing import best_of_pair
 
 from assessment.io import read_responses, write_csv
-from assessment.model import get_instrument
 from assessment.synthetic import northwind
+from questionnaires.catalogue import get_instrument
 
 pytestmark = pytest.mark.bench
 

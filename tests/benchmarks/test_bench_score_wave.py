@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.model import get_instrument
+from questionnaires.catalogue import get_instrument
 from scoring import ScoreOptions, score_wave
 
 pytestmark = pytest.mark.bench

@@ -1,0 +1,776 @@
+"""The response model: who answered what, as arrays ready for scoring.
+
+Every input format (long or wide CSV, JSON, XLSX, the database) becomes a list of
+:class:`ResponseRecord` (the canonical long format of DESIGN §5), and then one :class:`ResponseSet`:
+respondents × items matrices of raw option values, with ``NaN`` for N/A or unanswered.
+:func:`records_to_response_set` is that second step: it checks records against the instrument.
+It is domain logic, shared by the file readers (``assessment.io``) and the store, which
+therefore do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from questionnaires.catalogue import DEFAULT_INSTRUMENT, get_instrument, parse_ref
+from questionnaires.errors import Problem, QuestionnaireError, ResponseError, StoreError
+from questionnaires.model import Instrument
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "LONG_COLUMNS",
+    "Comment",
+    "Respondent",
+    "ResponseRecord",
+    "ResponseSet",
+    "WaveInfo",
+    "choose_instrument",
+    "lookalike_note",
+    "normalise_department",
+    "records_to_response_set",
+    "shown",
+    "shown_id",
+    "skeleton",
+]
+
+LONG_COLUMNS = (
+    "wave",
+    "respondent",
+    "role",
+    "department",
+    "item",
+    "current",
+    "target",
+    "na",
+    "confidence",
+    "comment",
+)
+
+
+def normalise_department(name: str) -> str:
+    """Key used to match departments: trimmed, inner whitespace collapsed, case-folded."""
+    return " ".join(name.split()).casefold()
+
+
+MAX_ROWS_SHOWN = 5
+
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset).
+_LOOKALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХУаеорсухіјѕІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
+        "ABEKMHOPCTXYaeopcyxijsIJSABEZHIKMNOPTYXov",
+        strict=True,
+    )
+)
+
+
+def _latin_twin(ch: str) -> str | None:
+    """The ASCII letter or digit ``ch`` looks like (``С`` Cyrillic -> ``C``, fullwidth ``Ｃ`` ->
+    ``C``), else ``None``."""
+    import unicodedata
+
+    if ch in _LOOKALIKES:
+        return _LOOKALIKES[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 and folded.isascii() and folded.isalnum() else None
+
+
+def skeleton(text: str) -> str:
+    """``text`` with look-alike letters replaced by the Latin letter they look like."""
+    return "".join(_latin_twin(c) or c for c in text)
+
+
+def shown_id(text: str) -> str:
+    r"""An identifier (item id, column name) quoted for a message, every non-ASCII character
+    escaped, so a look-alike cannot pass for the real id.
+
+    >>> print(shown_id("\u0421UL-02"), shown_id("CUL-02"))
+    '\u0421UL-02' 'CUL-02'
+    """
+    return ascii(text)
+
+
+def shown(text: str) -> str:
+    r"""A free text (respondent id, department) for a message: as it is when every character is
+    printable (accented letters are), else quoted with control, bidi and other invisible
+    characters escaped, so the message shows what the file holds.
+
+    >>> print(shown("Müller"), shown("R1\u202e"))
+    Müller 'R1\u202e'
+    """
+    return text if text.isprintable() else repr(text)
+
+
+def lookalike_note(text: str) -> str:
+    """``"; it contains the non-ASCII character U+0421 (CYRILLIC CAPITAL LETTER ES) at
+    position 1, which looks like the Latin letter 'C'"`` for an id that should be ASCII; ``""``
+    for an ASCII one."""
+    import unicodedata
+
+    for k, ch in enumerate(text):
+        if ch.isascii():
+            continue
+        name = unicodedata.name(ch, "unnamed")
+        twin = _latin_twin(ch)
+        if twin is None:
+            looks = "; ids use ASCII letters, digits and '-' only"
+        else:
+            looks = (
+                f", which looks like the Latin {'digit' if twin.isdigit() else 'letter'} {twin!r}"
+            )
+        return (
+            f"; it contains the non-ASCII character U+{ord(ch):04X} ({name}) at position {k + 1}"
+            + looks
+        )
+    return ""
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """``"; did you mean 'X'?"`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _rows_text(rows: Sequence[int | None]) -> str:
+    known = [r for r in rows if r is not None]
+    if not known:
+        return ""
+    shown = ", ".join(str(r) for r in known[:MAX_ROWS_SHOWN])
+    more = f" and {len(known) - MAX_ROWS_SHOWN} more" if len(known) > MAX_ROWS_SHOWN else ""
+    return f"row{'s' if len(known) > 1 else ''} {shown}{more}"
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return: they cannot be stored
+# in an XLSX cell (openpyxl raises IllegalCharacterError) and break CSV tools and PDF text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_problem(
+    ctx: ProblemLog, text: str, row: int | None, column: str, source: str | None = None
+) -> None:
+    """Add a problem when ``text`` holds a control character (NUL etc.; tab and line breaks are
+    allowed): such text cannot be exported to XLSX and is almost always a damaged file."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        ctx.add(
+            f"{column} contains the control character {code} at position {found.start() + 1}; "
+            "remove it (only tabs and line breaks are allowed in text)",
+            row,
+            column,
+            source,
+        )
+
+
+def _col(wide: bool, name: str, item: str) -> str:
+    """The column a problem points at: the long-format name, or in a wide file the item's own
+    column (``CUL-01`` for current and item, ``CUL-01.target`` and so on)."""
+    if not wide:
+        return name
+    return item if name in ("item", "current") else f"{item}.{name}"
+
+
+_Place = tuple[int | None, str | None]
+"""Where a record came from: (row, file), the file ``None`` when all records come from one."""
+
+
+def _place_text(place: _Place) -> str:
+    row, src = place
+    return f"{src} row {row}" if src else f"row {row}"
+
+
+def _also(places: Sequence[_Place]) -> str:
+    """`` (rows 5, 9 and 3 more)`` for a problem found in several places; ``""`` for one (the
+    problem's own row and file already say where)."""
+    if len(places) <= 1:
+        return ""
+    if all(src is None for _, src in places):
+        return f" ({_rows_text([row for row, _ in places])})"
+    shown = ", ".join(_place_text(p) for p in places[:MAX_ROWS_SHOWN])
+    more = f" and {len(places) - MAX_ROWS_SHOWN} more" if len(places) > MAX_ROWS_SHOWN else ""
+    return f" ({shown}{more})"
+
+
+@dataclass
+class ProblemLog:
+    """Collects :class:`Problem`\\ s of one source (and sheet) as they are found."""
+
+    source: str
+    sheet: str | None
+    problems: list[Problem]
+
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(message, source or self.source, row, column, self.sheet))
+
+    def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        """Record a warning: reported with the results, never a reason to refuse the file."""
+        self.problems.append(Problem(message, self.source, row, column, self.sheet, warning=True))
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A stored wave: its organisation, name and the instrument version it is bound to."""
+
+    organisation: str
+    wave: str
+    instrument: str
+    instrument_hash: str
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One answer in the canonical long format. ``row`` is where it came from, for error messages."""
+
+    wave: str
+    respondent: str
+    role: str
+    department: str
+    item: str
+    current: int | None
+    target: int | None
+    na: bool = False
+    confidence: int | None = None
+    comment: str | None = None
+    row: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A pseudonymous respondent. ``department`` is for display, ``department_key`` for matching."""
+
+    id: str
+    role: str
+    department: str
+
+    @property
+    def department_key(self) -> str:
+        return normalise_department(self.department)
+
+
+@dataclass(frozen=True)
+class Comment:
+    respondent: str
+    item: str
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class ResponseSet:
+    """All answers of one wave for one instrument version, as respondents × items arrays.
+
+    ``current`` and ``target`` hold raw option values (before reverse coding) as float64 with
+    ``NaN`` for N/A or unanswered; ``na`` marks explicit N/A answers; ``confidence`` is 1..3 or NaN.
+    Columns follow ``item_ids``, which is the instrument's item order.
+    """
+
+    instrument_ref: str
+    wave: str
+    respondents: tuple[Respondent, ...]
+    item_ids: tuple[str, ...]
+    current: np.ndarray
+    target: np.ndarray
+    na: np.ndarray
+    confidence: np.ndarray
+    comments: tuple[Comment, ...] = ()
+    source: str = ""
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """Warnings found while reading (ignored columns, ids differing only by case); not data."""
+
+    @property
+    def n_respondents(self) -> int:
+        return len(self.respondents)
+
+    @property
+    def roles(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array([r.role for r in self.respondents], dtype=object)
+
+    @property
+    def department_keys(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array([r.department_key for r in self.respondents], dtype=object)
+
+    def department_names(self) -> dict[str, str]:
+        """Display name of every department key (the first spelling seen)."""
+        names: dict[str, str] = {}
+        for r in self.respondents:
+            names.setdefault(r.department_key, " ".join(r.department.split()))
+        return names
+
+    def to_records(self) -> list[ResponseRecord]:
+        """Back to the canonical long format (one record per answered or N/A item)."""
+        import numpy as np
+
+        comments = {(c.respondent, c.item): c.text for c in self.comments}
+        out = []
+        for i, r in enumerate(self.respondents):
+            for j, item in enumerate(self.item_ids):
+                cur, tgt, na = self.current[i, j], self.target[i, j], bool(self.na[i, j])
+                if np.isnan(cur) and np.isnan(tgt) and not na:
+                    continue
+                conf = self.confidence[i, j]
+                out.append(
+                    ResponseRecord(
+                        wave=self.wave,
+                        respondent=r.id,
+                        role=r.role,
+                        department=r.department,
+                        item=item,
+                        current=None if np.isnan(cur) else int(cur),
+                        target=None if np.isnan(tgt) else int(tgt),
+                        na=na,
+                        confidence=None if np.isnan(conf) else int(conf),
+                        comment=comments.get((r.id, item)),
+                    )
+                )
+        return out
+
+    @cached_property
+    def data_hash(self) -> str:
+        """SHA-256 of the content, independent of row order and file format.
+
+        Hashes, in a canonical order (respondents by id, items by id): the instrument reference, the
+        wave, every respondent's id, role and department (whitespace collapsed), the current, target,
+        N/A and confidence matrices as little-endian bytes (missing = −1), and the sorted comments.
+        Respondents without any answer or N/A are left out, as in :meth:`to_records`.
+        """
+        import numpy as np
+
+        answered = ~(np.isnan(self.current) & np.isnan(self.target) & ~self.na)
+        rows = [i for i in np.flatnonzero(answered.any(axis=1))]
+        rows.sort(key=lambda i: self.respondents[i].id)
+        cols = sorted(range(len(self.item_ids)), key=self.item_ids.__getitem__)
+        people = [
+            [r.id, r.role, " ".join(r.department.split())]
+            for r in (self.respondents[i] for i in rows)
+        ]
+        head = [self.instrument_ref, self.wave, people, [self.item_ids[j] for j in cols]]
+        digest = hashlib.sha256(json.dumps(head, separators=(",", ":")).encode("utf-8"))
+        grid = np.ix_(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))
+        for matrix in (self.current, self.target, self.confidence):
+            sub = np.asarray(matrix, dtype=float)[grid]
+            digest.update(np.where(np.isnan(sub), -1.0, sub).astype("<f8").tobytes())
+        digest.update(np.asarray(self.na, dtype=bool)[grid].astype(np.uint8).tobytes())
+        notes = sorted((c.respondent, c.item, c.text) for c in self.comments)
+        digest.update(json.dumps(notes, separators=(",", ":")).encode("utf-8"))
+        return "sha256:" + digest.hexdigest()
+
+
+# -- validation against the instrument ---------------------------------------------------------
+
+
+def records_to_response_set(
+    instrument: Instrument,
+    records: Sequence[ResponseRecord],
+    *,
+    source: str,
+    problems: Sequence[Problem] = (),
+    wave: str | None = None,
+    sheet: str | None = None,
+    files: Sequence[tuple[str, int, str]] = (),
+) -> ResponseSet:
+    """Validate records against ``instrument`` and build the respondents × items arrays.
+
+    ``files`` says where the records came from: ``(file name, number of records, layout)`` in
+    order, so each problem names the file of its row and, for a wide file, the real column
+    (``CUL-01``, ``CUL-01.target``) rather than the long-format name.
+
+    All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
+    found here (unknown item with the closest id suggested, rating outside the item's scale,
+    N/A with a rating or on an item that does not allow it, duplicate answers with both rows,
+    a respondent whose role or department differs between rows, unknown role, item not asked
+    of the respondent's role, several waves). ``wave`` selects one wave when records hold several.
+
+    Respondents keep the order of first appearance; columns follow the instrument's item order.
+    Departments are matched on :func:`normalise_department` (the first spelling is displayed).
+    """
+    import numpy as np
+
+    notes = [str(p) for p in problems if p.warning]
+    problems = [p for p in problems if not p.warning]
+    ctx = ProblemLog(source, sheet, list(problems))
+    if not records and not problems:
+        ctx.add("no responses found")
+    # the file of each record, when they come from several files (None: all from ``source``)
+    complete = sum(n for _, n, _ in files) == len(records)
+    several = len(files) > 1 and complete
+    file_of: list[str] | None = (
+        [name for name, n, _ in files for _ in range(n)] if several else None
+    )
+    wide_of: list[bool] | None = (
+        [layout == "wide" for _, n, layout in files for _ in range(n)]
+        if complete and any(layout == "wide" for _, _, layout in files)
+        else None
+    )
+
+    # waves, in order of first appearance; their rows are looked up only for messages
+    waves = list(dict.fromkeys([rec.wave for rec in records]))
+
+    def rows_of(name: str) -> list[int | None]:
+        return [rec.row for rec in records if rec.wave == name]
+
+    def files_of(name: str) -> str:
+        if file_of is None:
+            return ""
+        names = dict.fromkeys(
+            f for f, rec in zip(file_of, records, strict=True) if rec.wave == name
+        )
+        return f" in {', '.join(names)}"
+
+    if wave is not None:
+        if records and wave not in waves:
+            have = ", ".join(repr(w) for w in waves if w) or "none"
+            ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
+        if file_of is not None:
+            file_of = [f for f, r in zip(file_of, records, strict=True) if r.wave == wave]
+        if wide_of is not None:
+            wide_of = [w for w, r in zip(wide_of, records, strict=True) if r.wave == wave]
+        records = [r for r in records if r.wave == wave]
+        chosen = wave
+    else:
+        named = [w for w in waves if w]
+        if len(named) > 1:
+            # answers of different waves are not one team: checking them together would flag
+            # every answer as a duplicate, so this is the one problem reported
+            counts = {w: 0 for w in named}
+            for rec in records:
+                if rec.wave in counts:
+                    counts[rec.wave] += 1
+            listing = ", ".join(f"{w!r}: {counts[w]} answers{files_of(w)}" for w in named)
+            what = "the files hold" if several else "the file holds"
+            ctx.add(f"{what} several waves ({listing}); choose one with --wave", column="wave")
+            raise ResponseError(
+                [p for p in ctx.problems if p.row is None or p.column == "wave"], source
+            )
+        if "" in waves:
+            empty = rows_of("")
+            ctx.add(
+                f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
+                empty[0],
+                "wave",
+            )
+        chosen = named[0] if named else ""
+
+    roles = list(instrument.roles)
+    role_set = frozenset(roles)
+    role_key = {r.casefold(): r for r in roles}
+    index = instrument.item_index
+    spec = {
+        item.id: (
+            instrument.scales[item.scale].low,
+            instrument.scales[item.scale].high,
+            item.na_allowed,
+            frozenset(item.roles),
+            item,
+        )
+        for item in instrument.items
+    }
+    dept_key: dict[str, str] = {}
+    dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
+    unknown_items: dict[str, list[_Place]] = {}
+    wide_items: set[str] = set()  # unknown items met as a wide file's column
+    respondents: dict[str, Respondent] = {}
+    row_of: dict[str, int] = {}  # respondent -> row of the arrays
+    first_row_of: dict[str, _Place] = {}
+    dept_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+    role_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+    bad_roles: dict[str, list[_Place]] = {}
+    seen_answer: dict[tuple[str, str], tuple[int | None, str | None]] = {}
+    accepted: list[ResponseRecord] = []
+    at_i: list[int] = []
+    at_j: list[int] = []
+
+    src: str | None = None
+    for k, rec in enumerate(records):
+        rid = rec.respondent
+        if not rid:
+            continue
+        row = rec.row
+        if file_of is not None:
+            src = file_of[k]
+        wide = wide_of is not None and wide_of[k]
+        role = role_key.get(rec.role.casefold())
+        if role is None and not rec.role:
+            ctx.add(
+                f"role is empty for respondent {shown(rid)}; use {', '.join(roles)}",
+                row,
+                "role",
+                src,
+            )
+            role = ""
+        elif role is None:
+            bad_roles.setdefault(rec.role, []).append((row, src))
+            role = rec.role
+        department = rec.department
+        if not department:
+            ctx.add(f"department is empty for respondent {shown(rid)}", row, "department", src)
+        prev = respondents.get(rid)
+        if prev is None:
+            for column, text in (
+                ("respondent", rid),
+                ("role", rec.role),
+                ("department", department),
+                ("wave", rec.wave),
+            ):
+                _control_problem(ctx, text, row, column, src)
+            row_of[rid] = len(respondents)
+            respondents[rid] = Respondent(rid, role, " ".join(department.split()))
+            first_row_of[rid] = (row, src)
+            dept_seen[rid] = department
+            dept_key[rid] = normalise_department(department)
+        else:
+            if prev.role != role:
+                role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
+                role_conflicts[rid].append((rec.role, (row, src)))
+            if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
+                dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
+                dept_conflicts[rid].append((department, (row, src)))
+        if rec.comment is not None:
+            _control_problem(ctx, rec.comment, row, _col(wide, "comment", rec.item), src)
+        item_id = rec.item
+        j = index.get(item_id)
+        if j is None:
+            if item_id:
+                unknown_items.setdefault(item_id, []).append((row, src))
+                if wide:
+                    wide_items.add(item_id)
+            continue
+        key = (rid, item_id)
+        if key in seen_answer:
+            first, first_src = seen_answer[key]
+            where = f"{first_src} row {first}" if src else f"row {first}"
+            again = f"{src} row {row}" if src else f"row {row}"
+            ctx.add(
+                f"duplicate answer: respondent {shown(rid)} answered {item_id} in {where} "
+                f"and again in {again}; keep one",
+                row,
+                _col(wide, "item", rec.item),
+                src,
+            )
+            continue
+        seen_answer[key] = (row, src)
+        low, high, na_allowed, asked, item = spec[item_id]
+        current, target = rec.current, rec.target
+        if current is not None and not low <= current <= high:
+            ctx.add(
+                f"current {current} is outside {low}..{high} for {item_id}",
+                row,
+                _col(wide, "current", rec.item),
+                src,
+            )
+        if target is not None and not low <= target <= high:
+            ctx.add(
+                f"target {target} is outside {low}..{high} for {item_id}",
+                row,
+                _col(wide, "target", rec.item),
+                src,
+            )
+        if rec.na:
+            if current is not None or target is not None:
+                ctx.add(
+                    f"na is true but {item_id} also has a rating; clear the rating or set na to "
+                    "false",
+                    row,
+                    _col(wide, "na", rec.item),
+                    src,
+                )
+            if not na_allowed:
+                ctx.add(
+                    f"{item_id} does not allow N/A; give a rating {low}..{high}",
+                    row,
+                    _col(wide, "na", rec.item),
+                    src,
+                )
+        if rec.confidence is not None and not 1 <= rec.confidence <= 3:
+            ctx.add(
+                f"confidence {rec.confidence} is outside 1..3 for {item_id}",
+                row,
+                _col(wide, "confidence", rec.item),
+                src,
+            )
+        if asked and role in role_set and role not in asked:
+            ctx.add(
+                f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
+                f"{shown(rid)} is {shown(role)}",
+                row,
+                _col(wide, "item", rec.item),
+                src,
+            )
+        accepted.append(rec)
+        at_i.append(row_of[rid])
+        at_j.append(j)
+
+    for name, places in unknown_items.items():
+        twin = skeleton(name)
+        hint = f"; did you mean {twin!r}?" if twin in index else did_you_mean(name, index)
+        ctx.add(
+            f"unknown item {shown_id(name)}{_also(places)} in {instrument.ref}"
+            + lookalike_note(name)
+            + hint,
+            places[0][0],
+            name if name in wide_items else "item",
+            places[0][1],
+        )
+    for name, places in bad_roles.items():
+        ctx.add(
+            f"unknown role {name!r}{_also(places)}; {instrument.ref} knows {', '.join(roles)}",
+            places[0][0],
+            "role",
+            places[0][1],
+        )
+    for kind, conflicts in (("roles", role_conflicts), ("departments", dept_conflicts)):
+        for rid, seen in conflicts.items():
+            listing = ", ".join(f"{v!r} in {_place_text(at)}" for v, at in seen[:MAX_ROWS_SHOWN])
+            extra = len(seen) - MAX_ROWS_SHOWN
+            more = f" and {extra} more row{'s' if extra > 1 else ''}" if extra > 0 else ""
+            ctx.add(
+                f"respondent {shown(rid)} has conflicting {kind}: {listing}{more}; give each "
+                "respondent "
+                f"one {kind[:-1]}",
+                seen[1][1][0],
+                kind[:-1],
+                seen[1][1][1],
+            )
+
+    notes += _case_variants(respondents)
+    if ctx.problems:
+        # file-level problems first, then by row (stable: cell problems before record problems)
+        ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
+        raise ResponseError(ordered, source)
+
+    # every accepted answer has its own (respondent, item) cell: fill the arrays in one go each
+    n, m = len(respondents), len(index)
+    ii = np.array(at_i, dtype=np.intp)
+    jj = np.array(at_j, dtype=np.intp)
+    current_m = np.full((n, m), np.nan)
+    target_m = np.full((n, m), np.nan)
+    na = np.zeros((n, m), dtype=bool)
+    confidence = np.full((n, m), np.nan)
+    current_m[ii, jj] = np.array([r.current for r in accepted], dtype=float)  # None -> NaN
+    target_m[ii, jj] = np.array([r.target for r in accepted], dtype=float)
+    na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
+    confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
+    comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
+    return ResponseSet(
+        instrument_ref=instrument.ref,
+        wave=chosen,
+        respondents=tuple(respondents.values()),
+        item_ids=tuple(i.id for i in instrument.items),
+        current=current_m,
+        target=target_m,
+        na=na,
+        confidence=confidence,
+        comments=tuple(comments),
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _case_variants(respondents: Iterable[str]) -> list[str]:
+    """A warning per group of respondent ids that differ only in letter case (``nw-e02`` and
+    ``NW-E02``): they count as different people, which is rarely what was meant."""
+    groups: dict[str, list[str]] = {}
+    for rid in respondents:
+        groups.setdefault(rid.casefold(), []).append(rid)
+    same = [ids for ids in groups.values() if len(ids) > 1]
+    return [
+        f"respondent ids {', '.join(map(repr, ids))} differ only in letter case and count as "
+        "different people; write them the same way if they are one person"
+        for ids in same[:MAX_ROWS_SHOWN]
+    ] + (
+        [f"... and {len(same) - MAX_ROWS_SHOWN} more such groups"]
+        if len(same) > MAX_ROWS_SHOWN
+        else []
+    )
+
+
+# -- which instrument the answers belong to ------------------------------------------------------
+
+
+def choose_instrument(
+    source: str,
+    declared: Sequence[str] = (),
+    given: Instrument | None = None,
+    *,
+    bound: str | None = None,
+    wave: str | None = None,
+    problems: list[Problem] | None = None,
+) -> Instrument:
+    """The instrument to validate answers against, for reading files and for importing them.
+
+    Order: ``given`` (``--instrument``), else the one the file ``declared`` (JSON ``instrument``,
+    an XLSX ``waves`` or ``_centric`` sheet), else the version the stored ``wave`` is ``bound``
+    to, else the newest ``customer-centricity``. Refused, so that answers to one version are never
+    scored with another:
+
+    - files that declare different instruments, or a declared one that differs from ``given``:
+      a :class:`Problem`, appended to ``problems`` when given (to be reported with every other
+      problem of the file), else raised as :class:`ResponseError`;
+    - a chosen version that differs from the one the stored wave is ``bound`` to:
+      :class:`StoreError` (import those answers into a new wave).
+
+    An instrument that cannot be loaded is a :class:`QuestionnaireError` saying how to pass it.
+    """
+    label = f"wave {wave!r}" if wave else "the file"
+    found: list[Problem] = []
+    names = sorted(set(declared))
+    if len(names) > 1:
+        found.append(Problem(f"files name different instruments: {', '.join(names)}", source))
+    named = names[0] if names else None
+    if given is not None and named is not None:
+        ident, version = parse_ref(named)
+        if ident != given.id or (version is not None and version != given.version):
+            found.append(
+                Problem(
+                    f"{label} was answered on {named} but --instrument is {given.ref}; "
+                    f"use --instrument {named} or convert the file",
+                    source,
+                    column="instrument",
+                )
+            )
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ResponseError(found, source)
+    ref = given.ref if given is not None else named
+    if given is None and named is not None:
+        try:  # an unknown version is the problem to report, not a mismatch with the wave
+            get_instrument(named)
+        except QuestionnaireError as exc:
+            raise QuestionnaireError(
+                f"{source}: cannot load instrument {named} for {label} ({exc}); "
+                "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+            ) from None
+    if ref is not None and bound is not None and ref != bound:
+        raise StoreError(
+            f"{source}: {label} is bound to instrument {bound} in the database; this file's "
+            f"answers are for {ref}. Answers to different versions cannot be mixed in one wave: "
+            "import them into a new wave (--wave NAME)"
+        )
+    if given is not None:
+        return given
+    ref = ref or bound or DEFAULT_INSTRUMENT
+    try:
+        return get_instrument(ref)
+    except QuestionnaireError as exc:
+        raise QuestionnaireError(
+            f"{source}: cannot load instrument {ref} for {label} ({exc}); "
+            "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+        ) from None

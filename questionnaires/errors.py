@@ -1,0 +1,121 @@
+"""Every error a user can cause, in one place.
+
+Hierarchy::
+
+    CentricError                      base of all user-facing errors (the CLI exits with code 2)
+    ├── QuestionnaireError(ValueError)   an instrument file is invalid, unknown or changed
+    │   └── LockError                    a published version's content no longer matches the lock file
+    ├── ResponseError(ValueError)        response data cannot be read; carries every Problem found
+    ├── ScoringError(ValueError)         the data cannot be scored as asked (e.g. no respondents)
+    ├── ReportError                      a report cannot be built (theme, anonymity)
+    ├── OutputError                      an output file or folder cannot be written
+    └── StoreError                       the database is missing, outdated or rejects the change
+
+Messages say what is wrong, where (file, row, column, item id) and how to fix it. The CLI prints the
+message on one line of stderr, without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CentricError",
+    "LockError",
+    "OutputError",
+    "Problem",
+    "QuestionnaireError",
+    "ReportError",
+    "ResponseError",
+    "ScoringError",
+    "StoreError",
+]
+
+
+class CentricError(Exception):
+    """Base class of every error caused by user input or configuration."""
+
+    exit_code = 2
+
+
+class QuestionnaireError(CentricError, ValueError):
+    """An instrument is invalid, unknown, or cannot be loaded."""
+
+
+class LockError(QuestionnaireError):
+    """A published instrument version was changed without a new version number."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the 1-based line number in the file as a spreadsheet shows it (the header is row 1),
+    or ``None`` when the problem is not tied to a row.
+    """
+
+    message: str
+    source: str = ""
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+    warning: bool = False
+    """A warning (e.g. an ignored column) is shown but never stops a read or an import."""
+
+    def __str__(self) -> str:
+        where = [self.source] if self.source else []
+        if self.sheet:
+            where.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ResponseError(CentricError, ValueError):
+    """Response data could not be read. ``problems`` lists every problem found, not just the first.
+
+    ``action`` is what the caller did not do because of the problems (``"imported"``,
+    ``"scored"``); the message then says "nothing was imported". Without it the message only
+    counts and lists the problems. :meth:`for_action` re-labels an error at a use-case boundary.
+    """
+
+    def __init__(
+        self,
+        problems: list[Problem] | tuple[Problem, ...],
+        source: str = "",
+        *,
+        action: str | None = None,
+    ) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        self.action = action
+        n = len(self.problems)
+        head = f"{source}: " if source else ""
+        outcome = f"; nothing was {action}" if action else ""
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  ... and {n - 50} more" if n > 50 else ""
+        super().__init__(f"{head}{n} problem{'s' if n != 1 else ''} found{outcome}:\n{shown}{more}")
+
+    def for_action(self, action: str) -> ResponseError:
+        """The same problems, with the message saying nothing was ``action``."""
+        return ResponseError(self.problems, self.source, action=action)
+
+
+class ScoringError(CentricError, ValueError):
+    """The responses cannot be scored as asked."""
+
+
+class ReportError(CentricError):
+    """A report cannot be built."""
+
+
+class OutputError(CentricError):
+    """An output file or folder cannot be written (missing folder, a file in the way, no
+    permission, disk full). The message names the path and how to fix it."""
+
+
+class StoreError(CentricError):
+    """The database is unavailable, outdated, or refused the change."""
