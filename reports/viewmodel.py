@@ -353,6 +353,8 @@ class TeamReport:
     reissue: bool = False
     dots_caption: str = ""
     roadmap_note: str = ""
+    #: a reissue: the one sentence on what it leaves out and why (empty otherwise)
+    reissue_note: str = ""
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -477,6 +479,25 @@ def _isolating_perception(
 def _few(k: int) -> str:
     """What a withheld team figure says instead of a number."""
     return f"fewer than {k} answered"
+
+
+REISSUE_NOTE = (
+    "This report is a reissue for a changed set of respondents, so it leaves out department, "
+    "management-versus-others and camp figures, answer counts and comments, and gives capability "
+    "figures to one decimal: compared with the earlier report, these would reveal the answers of "
+    "the people added or removed."
+)
+_LONG_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{2,}(?!\d)")
+
+
+def _one_decimal(text: str) -> str:
+    """``text`` with every number of two or more decimals cut to one decimal, rounded (reissue)."""
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(0)):.1f}", text)
+
+
+def _r1(x: float) -> float:
+    """A chart value of a reissue to one decimal, as printed (NaN stays NaN)."""
+    return x if _nan(x) else round(x, 1)
 
 
 def _p_text(p: float) -> str:
@@ -628,20 +649,25 @@ def build_team_report(
         )
     k = options.min_group
     named = options.named_workshop
+    # a reissue shows no department, role-split or camp figure and capability figures to one
+    # decimal: a figure of the changed person's group that moves, or stays, would point at them
+    reissue = options.reissue
+    digits = 1 if reissue else 2
     require_population(result.n_respondents, k, named, "team report", result.wave)
     names = {c.id: c.name for c in instrument.capabilities}
     level_names = _level_names(instrument)
     mgmt_roles = result.options.management
     is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
     n_mgmt, n_oth = sum(is_mgmt), len(is_mgmt) - sum(is_mgmt)
-    roles_shown = named or (n_mgmt >= k and n_oth >= k)
+    roles_shown = not reissue and (named or (n_mgmt >= k and n_oth >= k))
     management_shown = named or n_mgmt >= k
 
     # departments: hidden by headcount for the whole report, then per cell on who has a score
     sup, dept_names, dept_n = department_suppression(responses, options)
-    shown = sup.shown
+    shown = () if reissue else sup.shown
     cell_means = {
-        s.capability_id: _cell_suppression(s, result, responses, sup, options) for s in result.silos
+        s.capability_id: {} if reissue else _cell_suppression(s, result, responses, sup, options)
+        for s in result.silos
     }
     isolated = _isolating_perception(result, responses, cell_means, is_mgmt)
     # capabilities and items scored by fewer than k: no team figure at all (rule 1)
@@ -699,19 +725,26 @@ def build_team_report(
                 level_name=level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
                 target_level=str(lv.target_level),
                 median=fmt_num(sc.median),
-                mean=fmt_num(sc.mean, 2),
-                ci=(f"{fmt_num(sc.ci.low, 2)}–{fmt_num(sc.ci.high, 2)}" if sc.ci.defined else DASH),
+                mean=fmt_num(sc.mean, digits),
+                ci=(
+                    f"{fmt_num(sc.ci.low, digits)}–{fmt_num(sc.ci.high, digits)}"
+                    if sc.ci.defined
+                    else DASH
+                ),
                 target_median=fmt_num(sc.target_median),
                 agi=fmt_agi(agi.value) if agi else DASH,
                 agi_band=agi.band if agi else hidden_band,
                 band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
                 agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
                 n=DASH if options.reissue else fmt_int(sc.n),
-                explanation=lv.explanation,
+                explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
                 holding_back=", ".join(lv.holding_back) or DASH,
             )
         )
-        radar.append((names[cid], sc.median, sc.target_median))
+        if reissue:
+            radar.append((names[cid], _r1(sc.median), _r1(sc.target_median)))
+        else:
+            radar.append((names[cid], sc.median, sc.target_median))
         vals = sc.respondent_scores
         mg = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if m and not _nan(v)))
         ot = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if not m and not _nan(v)))
@@ -720,7 +753,7 @@ def build_team_report(
         label = f"AGI {fmt_agi(agi.value)}" if agi else "AGI –"
         if options.reissue:  # one dot more or less would show who was added or removed
             q1, med, q3 = _quartiles(mg + ot)
-            dots.append(DotRow(names[cid], (), (), med, label, q1, q3))
+            dots.append(DotRow(names[cid], (), (), _r1(med), label, _r1(q1), _r1(q3)))
         else:
             dots.append(DotRow(names[cid], mg, ot, sc.median, label))
 
@@ -788,7 +821,7 @@ def build_team_report(
     # heatmap: department means, coloured by distance from the all-respondent mean
     heatmap = None
     hidden_note = ""
-    if sup.hidden:
+    if sup.hidden and not reissue:
         hidden_note = (
             f"{len(sup.hidden)} department{'s are' if len(sup.hidden) != 1 else ' is'} not shown: "
             f"groups below {k} respondents are hidden, together with the smallest other group where "
@@ -849,12 +882,14 @@ def build_team_report(
             else f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against "
             f"everyone else (n = {n_oth})."
         ) + " Permutation p-values, two-sided."
+    elif reissue:
+        perception_note = (
+            "Not shown in a reissue: a management or others mean that moves, or stays, would "
+            "show in which group the people added or removed are."
+        )
     else:
         perception_note = (
-            f"Not shown: the management team or the rest of the organisation has fewer than {k} "
-            "respondents."
-            if options.reissue
-            else f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
+            f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
             f"({n_oth}) has fewer than {k} respondents."
         )
 
@@ -883,10 +918,14 @@ def build_team_report(
             )
     silos.sort(key=lambda r: r.spread, reverse=True)
     silo_note = (
-        "Spread = highest minus lowest department mean among the departments shown; a department "
-        f"mean is shown only when at least {k} of its respondents have a score for the capability. "
-        "ICC(1), η² and F come from a one-way analysis of variance over all departments of at "
-        f"least {result.options.min_group} respondents; they describe the "
+        "Department means and the analysis of variance across departments (ICC(1), η², F) are "
+        "not shown in a reissue: the department of the people added or removed is the one whose "
+        "mean moves."
+        if reissue
+        else "Spread = highest minus lowest department mean among the departments shown; a "
+        f"department mean is shown only when at least {k} of its respondents have a score for "
+        "the capability. ICC(1), η² and F come from a one-way analysis of variance over all "
+        f"departments of at least {result.options.min_group} respondents; they describe the "
         "organisation as a whole and identify no department."
     )
 
@@ -897,8 +936,8 @@ def build_team_report(
     map_note = amap.reason
     if options.reissue and amap.coords and not amap.reason:
         map_note = (
-            "not drawn in a reissue: a point or a camp more or less would show where the people "
-            "added or removed since the earlier report stand"
+            "not drawn and no camps described in a reissue: a point or a camp more or less would "
+            "show where the people added or removed since the earlier report stand"
         )
     elif amap.coords and not amap.reason:
         # camps partition the respondents and the organisation means are printed beside them, so
@@ -992,16 +1031,28 @@ def build_team_report(
                 item.text,
                 fmt_num(median),
                 fmt_agi(item_agi(it)),
-                fmt_num(it.rwg, 2),
+                fmt_num(it.rwg, digits),
                 dist,
             )
         )
 
-    # roadmap
+    # roadmap: scoring plans no step for a capability fewer than its min_group scored
+    # (scoring.roadmap), so no stage, action or gate names one
+    unplanned = frozenset(
+        c for c in result.capabilities if result.score(c).n < result.options.min_group
+    )
+    planned_thin = sorted(
+        {c for st in result.roadmap.stages for c in st.capabilities} & (thin - unplanned)
+    )
+    if planned_thin:  # scored with a lower min_group than the report's k: its plan would leak
+        raise ReportError(
+            f"the roadmap plans {', '.join(planned_thin)}, which fewer than {k} respondents "
+            f"scored: the wave was scored with min_group {result.options.min_group}, below the "
+            f"report's k = {k}; score it with ScoreOptions(min_group={k}) "
+            "(assessment.service.report_score_options)"
+        )
     stages = []
     for st in result.roadmap.stages:
-        if thin and not (set(st.capabilities) - thin) and st.capabilities:
-            continue  # a stage only for capabilities without a team score
         acts = tuple(
             RoadmapActionView(
                 a.action_id,
@@ -1013,7 +1064,6 @@ def build_team_report(
                 a.owner_role,
             )
             for a in st.actions
-            if a.capability_id not in thin
         )
         stages.append(
             StageView(
@@ -1024,19 +1074,22 @@ def build_team_report(
                 st.start_month,
                 st.end_month,
                 acts,
-                ", ".join(names.get(c, c) for c in st.capabilities if c not in thin) or DASH,
+                ", ".join(names.get(c, c) for c in st.capabilities) or DASH,
                 ", ".join(i for i in st.disputed_items if i not in thin_items),
                 ", ".join(st.owners) or DASH,
                 ", ".join(
-                    f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels if c not in thin
+                    f"{names.get(c, c)} → {lv}"
+                    for c, lv in st.projected_levels
+                    if c not in thin | unplanned
                 ),
-                _thin_gate(safe_gate(st.decision_gate, management_shown), thin),
+                safe_gate(st.decision_gate, management_shown),
             )
         )
     roadmap_note = (
-        f"{', '.join(names[c] for c in sorted(thin))}: not planned here, because fewer than {k} "
-        "respondents answered enough of its statements for a maturity level."
-        if thin
+        f"{', '.join(names[c] for c in sorted(unplanned))}: not planned here, because fewer "
+        f"than {result.options.min_group} respondents answered enough of its statements for a "
+        "maturity level."
+        if unplanned
         else ""
     )
     span = max([s.end for s in stages] + [1])
@@ -1089,18 +1142,18 @@ def build_team_report(
         if ag.rwg_j_out_of_range:
             note = (
                 note + "; " if note else ""
-            ) + f"rwg(J) raw {fmt_num(ag.rwg_j_raw, 2)}, truncated"
+            ) + f"rwg(J) raw {fmt_num(ag.rwg_j_raw, digits)}, truncated"
         reliability.append(
             ReliabilityRow(
                 names[ag.capability_id],
                 DASH if options.reissue else fmt_int(ag.n),
-                fmt_num(ag.cronbach_alpha, 2),
-                fmt_num(ag.cronbach_alpha_listwise, 2),
-                fmt_num(ag.alpha_interval, 2),
-                fmt_num(ag.alpha_ordinal, 2),
-                fmt_num(ag.rwg_j, 2),
-                fmt_num(ag.ad_mean, 2),
-                note,
+                fmt_num(ag.cronbach_alpha, digits),
+                fmt_num(ag.cronbach_alpha_listwise, digits),
+                fmt_num(ag.alpha_interval, digits),
+                fmt_num(ag.alpha_ordinal, digits),
+                fmt_num(ag.rwg_j, digits),
+                fmt_num(ag.ad_mean, digits),
+                _one_decimal(note) if reissue else note,
                 *_consistency(ag.cronbach_alpha),
             )
         )
@@ -1171,7 +1224,12 @@ def build_team_report(
         comments_note=comments_note,
         params=_params(result, instrument),
         level_names=level_names,
-        warnings=_safe_warnings(result.warnings, sup, dept_names),
+        warnings=_safe_warnings(
+            result.warnings,
+            # a reissue names no department at all
+            Suppression((), tuple(dept_n), ()) if reissue else sup,
+            dept_names,
+        ),
         reissue=options.reissue,
         dots_caption=(
             "A reissue for a changed set of respondents: the bar is the team median and the band "
@@ -1181,6 +1239,7 @@ def build_team_report(
             else ""
         ),
         roadmap_note=roadmap_note,
+        reissue_note=REISSUE_NOTE if reissue else "",
     )
 
 
@@ -1250,16 +1309,6 @@ _GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
 def safe_gate(gate: str, management_shown: bool) -> str:
     """A roadmap decision gate without the management AGI values when they are hidden."""
     return gate if management_shown else _GATE_NUMBERS.sub("", gate)
-
-
-_GATE_LEVEL = re.compile(r"(?<!\w)([\w-]+) at level \d+")
-
-
-def _thin_gate(gate: str, thin: frozenset[str]) -> str:
-    """A decision gate without the projected level of a capability that fewer than k scored."""
-    if not thin:
-        return gate
-    return _GATE_LEVEL.sub(lambda m: m.group(1) if m.group(1) in thin else m.group(0), gate)
 
 
 def _cell_suppression(
@@ -1526,6 +1575,8 @@ class TrendReport:
     rule: str
     params: Params
     notes: tuple[str, ...] = ()
+    #: a reissue: the one sentence on what it leaves out and why (empty otherwise)
+    reissue_note: str = ""
 
 
 STABLE_SCORE = 0.25  # scale points
@@ -1690,6 +1741,8 @@ def build_trend_report(
         hidden |= set(sup.hidden)
         display.update(dn)
     all_keys = set().union(*[{r.department_key for r in rs.respondents} for rs in responses])
+    if options.reissue:  # a department whose change moves would point at the people changed
+        hidden = set(all_keys)
     shown = sorted(
         d
         for d in all_keys
@@ -1698,7 +1751,7 @@ def build_trend_report(
     )
     trend_sup = Suppression(tuple(shown), tuple(sorted(all_keys - set(shown))), ())
     dept_rows = []
-    for cid in common:
+    for cid in () if options.reissue else common:
         before = _dept_cells(results[0], responses[0], cid, trend_sup, options)
         after = _dept_cells(results[-1], responses[-1], cid, trend_sup, options)
         vals = [
@@ -1709,7 +1762,10 @@ def build_trend_report(
         ]
         dept_rows.append(TrendDeptRow(names.get(cid, cid), tuple(vals)))
     dept_note = (
-        f"Mean score in {last} and change since {first}. Departments with fewer than "
+        "Departments are not shown in a reissue: the department of the people added or removed "
+        "is the one whose means move."
+        if options.reissue
+        else f"Mean score in {last} and change since {first}. Departments with fewer than "
         f"{options.min_group} respondents in any wave are not shown"
         + (f" ({len(all_keys) - len(shown)} not shown)" if len(all_keys) > len(shown) else "")
         + f"; a dash marks a capability that fewer than {options.min_group} of a department's "
@@ -1747,6 +1803,7 @@ def build_trend_report(
         f"between {first} and {last}.",
         _params(results[-1], last_inst),
         tuple(_safe_text(n, hidden, display) for n in comparison.notes),
+        REISSUE_NOTE if options.reissue else "",
     )
 
 

@@ -663,3 +663,67 @@ def test_trend_label_and_printed_change_cover_the_same_span(wave, second_wave):
         c = span.change_for(cid, "organisation", "2027-H1")
         assert row.change == f"{c.label} ({fmt_signed(c.change)})"
     assert "2027-H1 against 2026-H1" in vm.rule
+
+
+def _metrics_scored_by(mini_instrument, n_met: int):
+    """Ten executives at level 1 aiming at 5 (Culture at 3); only the first ``n_met`` rate the
+    Metrics items."""
+    import numpy as np
+
+    from assessment.responses import Respondent, ResponseSet
+
+    cur = np.ones((10, 6))
+    cur[:, [1, 5]] = 5  # reverse-coded items: 5 is level 1
+    cur[n_met:, 4:] = np.nan
+    target = np.where(np.isnan(cur), np.nan, 6 - cur)
+    target[:, :2] = 3  # Culture aims at level 3 only: Metrics' one step falls between its two
+    depts = ["Sales"] * 5 + ["HR"] * 5
+    return ResponseSet(
+        mini_instrument.ref,
+        "W1",
+        tuple(Respondent(f"R{k:02d}", "executive", depts[k]) for k in range(10)),
+        tuple(i.id for i in mini_instrument.items),
+        cur,
+        target,
+        np.zeros(cur.shape, dtype=bool),
+        np.full(cur.shape, np.nan),
+    )
+
+
+def test_roadmap_of_a_thin_capability_has_no_action_and_stage_numbers_have_no_gap(
+    mini_instrument,
+):
+    """The view dropped a thin capability's actions and any stage made only of them, so the
+    stages it printed could be numbered 1, 3, 4; scoring now plans no step for it."""
+    from assessment.service import report_score_options
+    from reports.viewmodel import build_team_report
+    from scoring import score_wave
+
+    rs = _metrics_scored_by(mini_instrument, 2)
+    opts = replace(report_score_options(3), bootstrap=0, roadmap_max_per_stage=1)
+    result = score_wave(mini_instrument, rs, opts)
+    vm = build_team_report(result, rs, mini_instrument, ReportOptions())
+    name = mini_instrument.capability("MET").name
+    assert len(vm.stages) >= 2  # the precondition: a plan of several one-capability stages
+    assert [s.number for s in vm.stages] == list(range(1, len(vm.stages) + 1))
+    assert all(a.capability != name for s in vm.stages for a in s.actions)
+    assert all(name not in s.focus and name not in s.projected for s in vm.stages)
+    assert all("MET" not in s.gate for s in vm.stages)
+    assert vm.roadmap_note.startswith(f"{name}: not planned here, because fewer than 3")
+
+
+def test_thin_capability_planned_by_a_lower_scoring_min_group_is_a_report_error(
+    mini_instrument,
+):
+    """The view no longer filters the plan: a result scored with a smaller min_group than the
+    report's k would print a withheld capability's levels in its roadmap steps."""
+    from reports.viewmodel import build_team_report
+    from scoring import ScoreOptions, score_wave
+
+    rs = _metrics_scored_by(mini_instrument, 4)
+    result = score_wave(mini_instrument, rs, ScoreOptions(bootstrap=0, min_group=3))
+    assert any("MET" in s.capabilities for s in result.roadmap.stages)
+    with pytest.raises(
+        ReportError, match=r"plans MET, which fewer than 5 .*ScoreOptions\(min_group=5\)"
+    ):
+        build_team_report(result, rs, mini_instrument, ReportOptions(min_group=5))
