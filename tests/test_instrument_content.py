@@ -224,3 +224,22 @@ def test_a_new_version_must_be_locked(shipped_copy: Path):
     assert list(write_lock(shipped_copy)) == ["customer-centricity@1.0.1"]
     assert set(check_lock(shipped_copy)) == {REF, "customer-centricity@1.0.1"}
     assert write_lock(shipped_copy) == {}  # idempotent
+
+
+def test_lock_text_returns_the_new_lock_and_writes_nothing(shipped_copy: Path):
+    """The questionnaires floor returns the lock's text; only the application writes files."""
+    import json
+
+    from questionnaires.lock import lock_additions, lock_text
+
+    src = shipped_copy / "customer-centricity" / "1.0.0.yaml"
+    text = src.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1)
+    (shipped_copy / "customer-centricity" / "1.0.1.yaml").write_text(text, encoding="utf-8")
+    before = (shipped_copy / "lock.json").read_bytes()
+    added = lock_additions(shipped_copy)
+    assert list(added) == ["customer-centricity@1.0.1"]
+    new = json.loads(lock_text(shipped_copy, added))
+    assert list(new) == [REF, "customer-centricity@1.0.1"]
+    assert (shipped_copy / "lock.json").read_bytes() == before
+    write_lock(shipped_copy)
+    assert (shipped_copy / "lock.json").read_text(encoding="utf-8") == lock_text(shipped_copy, {})
