@@ -414,6 +414,34 @@ def test_xlsx_is_delegated_to_the_xlsx_reader(tmp_path, mini_instrument):
     ) and "current 9 is outside 1..5" in problem.message
 
 
+def test_read_file_returns_layout_sheet_and_problems_instead_of_filling_lists(tmp_path):
+    """Readers return a ReadResult; they used to append to ``problems=`` and ``layouts=`` lists."""
+    from openpyxl import Workbook
+
+    from assessment.io import ReadResult, read_file
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Answers"
+    ws.append(["wave", "respondent", "role", "department", "MET-01", "MET-01.target"])
+    ws.append(["W1", "R1", "manager", "IT", "x", 4])
+    wb.save(tmp_path / "r.xlsx")
+    res = read_file(tmp_path / "r.xlsx")
+    assert isinstance(res, ReadResult)
+    assert (res.layout, res.sheet, res.declared) == ("wide", "Answers", {})
+    assert [(p.sheet, p.row, p.column) for p in res.problems] == [("Answers", 2, "MET-01")]
+    csv_res = read_file(
+        write(tmp_path, "respondent,role,department,item,current\nR1,m,IT,MET-01,3\n")
+    )
+    assert (csv_res.layout, csv_res.sheet, csv_res.problems) == ("long", None, [])
+    assert [r.item for r in csv_res.records] == ["MET-01"]
+    missing = read_file(tmp_path / "nope.csv")
+    assert (missing.records, [p.message for p in missing.problems]) == (
+        [],
+        ["no such file; check the path"],
+    )
+
+
 # -- the CSV fast path ----------------------------------------------------------------------------
 # CSV long files are parsed from csv.reader lists with the usual cells (plain whole numbers, empty
 # cells, true/false) decided inline. Cells of a ``str`` subclass skip every inline shortcut and go

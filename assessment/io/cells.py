@@ -29,8 +29,14 @@ identical files. JSON is not a spreadsheet format and is neither neutralised nor
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["TRIGGERS", "needs_quote", "neutralise", "neutralise_cell", "restore"]
+from questionnaires.answers import LONG_COLUMNS
+
+if TYPE_CHECKING:
+    from questionnaires.answers import ResponseRecord
+
+__all__ = ["TRIGGERS", "needs_quote", "neutralise", "neutralise_cell", "record_cells", "restore"]
 
 TRIGGERS = frozenset("=+-@\t\r\n\0")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -74,3 +80,10 @@ def restore(text: str) -> str:
     if text[:1] == "'" and _after_quotes(text) in TRIGGERS:
         return text[1:]
     return text
+
+
+def record_cells(rec: ResponseRecord, safe: bool) -> list[Any]:
+    """A record as a row of cell values in ``LONG_COLUMNS`` order (``None`` for empty); with
+    ``safe`` every text cell is neutralised (:func:`neutralise_cell`)."""
+    row = [getattr(rec, col) for col in LONG_COLUMNS]
+    return [neutralise_cell(v) for v in row] if safe else row

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assessment.io.atomic import atomic_open
-from assessment.io.cells import neutralise, neutralise_cell
+from assessment.io.cells import neutralise, record_cells
 from questionnaires.answers import LONG_COLUMNS, ResponseRecord, WaveInfo
 
 __all__ = [
@@ -38,12 +38,7 @@ FORMAT_ID = "centric-responses"
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://centric.example/schemas/interchange-1.json"
 
-
-def cells(rec: ResponseRecord, safe: bool) -> list[Any]:
-    """A record as a row of cell values in :data:`LONG_COLUMNS` order (``None`` for empty);
-    with ``safe`` every text cell is neutralised (:func:`~assessment.io.cells.neutralise`)."""
-    row = [getattr(rec, col) for col in LONG_COLUMNS]
-    return [neutralise_cell(v) for v in row] if safe else row
+cells = record_cells  # the old name, kept for one release
 
 
 def _csv_cell(value: object) -> object:

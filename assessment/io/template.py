@@ -28,12 +28,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise
+from assessment.io.headers import FILL_DOWN, META_SHEET, TEMPLATE_COLUMNS, is_template_header
+from assessment.io.rows import template_rows
+from assessment.io.xlsx import safe_row
 
 if TYPE_CHECKING:
     from questionnaires.model import Capability, Instrument, Item
@@ -48,59 +51,6 @@ __all__ = [
     "write_template_csv",
     "write_template_xlsx",
 ]
-
-TEMPLATE_COLUMNS = (
-    "wave",
-    "respondent",
-    "role",
-    "department",
-    "capability",
-    "item",
-    "question",
-    "current",
-    "target",
-    "confidence",
-    "comment",
-)
-TEMPLATE_ONLY = ("capability", "question")
-FILL_DOWN = ("wave", "respondent", "role", "department")
-ANSWER_COLUMNS = ("current", "target", "na", "confidence", "comment")
-
-
-def is_template_header(header: Sequence[str]) -> bool:
-    """True for a long-format header with a ``question`` column (a filled-in template)."""
-    cols = {h.strip().casefold() for h in header}
-    return "question" in cols and "item" in cols
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def template_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Apply the template conventions to raw rows (one dict per spreadsheet row, in order).
-
-    Unanswered rows are yielded as blank rows (not dropped), so the long parser still numbers
-    the following rows as the spreadsheet shows them.
-    """
-    above: dict[str, Any] = {}
-    for raw in rows:
-        row = {
-            k: v
-            for k, v in raw.items()
-            if k is not None and k.strip().casefold() not in TEMPLATE_ONLY
-        }
-        keys = {k.strip().casefold(): k for k in row}
-        for col in FILL_DOWN:
-            if col not in keys:
-                continue
-            k = keys[col]
-            if _blank(row[k]):
-                row[k] = above.get(col, "")
-            else:
-                above[col] = row[k]
-        answered = any(not _blank(row.get(keys[c])) for c in ANSWER_COLUMNS if c in keys)
-        yield row if answered else dict.fromkeys(row, "")
 
 
 def _rating_choices(instrument: Instrument, item_id: str) -> list[str]:
@@ -231,8 +181,6 @@ def write_template_xlsx(
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from assessment.io.xlsx import META_SHEET, safe_row
 
     wb = Workbook()
     intro = wb.active

@@ -24,9 +24,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError
 
-from assessment.io.cells import neutralise, restore
-from assessment.io.export import WaveInfo, cells
-from questionnaires.answers import LONG_COLUMNS, ResponseRecord
+from assessment.io.cells import neutralise, record_cells, restore
+from assessment.io.headers import (
+    META_SHEET,
+    RESPONSES_SHEET,
+    WAVES_COLUMNS,
+    WAVES_SHEET,
+    detect_layout,
+    is_template_header,
+)
+from assessment.io.rows import ReadResult, parse_long_rows, parse_wide_rows, template_rows
+from questionnaires.answers import LONG_COLUMNS, ResponseRecord, WaveInfo
 from questionnaires.errors import CentricError, Problem
 
 if TYPE_CHECKING:
@@ -40,11 +48,6 @@ __all__ = [
     "safe_row",
     "write_export_xlsx",
 ]
-
-RESPONSES_SHEET = "responses"
-WAVES_SHEET = "waves"
-META_SHEET = "_centric"
-WAVES_COLUMNS = ("organisation", "wave", "instrument", "instrument_hash")
 
 
 def _cell(value: Any) -> Any:
@@ -149,8 +152,6 @@ def _data_sheets(wb: Workbook) -> list[tuple[Any, list[str], str]]:
     and sheets without one (an ``Instructions`` sheet) are ignored. The caller refuses two or
     more rather than silently reading the first.
     """
-    from assessment.io.responses import detect_layout
-
     found: list[tuple[Any, list[str], str]] = []
     for ws in wb.worksheets:
         named = ws.title.casefold() == RESPONSES_SHEET
@@ -179,10 +180,8 @@ def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
         }
 
 
-def read_xlsx(
-    path: str | Path, *, wave: str | None = None, layouts: list[str] | None = None
-) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
-    """Read an ``.xlsx`` workbook once: ``(records, problems, declared)``.
+def read_xlsx(path: str | Path, *, wave: str | None = None) -> ReadResult:
+    """Read an ``.xlsx`` workbook once: records, problems, declared instruments, layout, sheet.
 
     ``records`` and ``problems`` come from the response sheet, like
     :func:`assessment.io.responses.parse_long_rows`; problems carry the sheet name and the
@@ -194,13 +193,13 @@ def read_xlsx(
     problems: list[Problem] = []
     wb = _open(path, problems)
     if wb is None:
-        return [], problems, {}
+        return ReadResult([], problems)
     try:
         declared = _declared(wb)
-        return (*_records(wb, path, wave, problems, layouts), declared)
+        return _records(wb, path, wave, problems, declared)
     except _Damaged as exc:
         # the rows parsed before the damage are dropped: a half-read sheet is not an answer set
-        return [], [_damaged(path, exc.cause)], {}
+        return ReadResult([], [_damaged(path, exc.cause)])
     finally:
         with contextlib.suppress(*_DAMAGED):
             wb.close()
@@ -211,11 +210,8 @@ def _records(
     path: Path,
     wave: str | None,
     problems: list[Problem],
-    layouts: list[str] | None = None,
-) -> tuple[list[ResponseRecord], list[Problem]]:
-    from assessment.io.responses import parse_long_rows, parse_wide_rows
-    from assessment.io.template import is_template_header, template_rows
-
+    declared: dict[str, str],
+) -> ReadResult:
     sheets = _data_sheets(wb)
     if len(sheets) > 1:
         names = ", ".join(repr(ws.title) for ws, _, _ in sheets)
@@ -227,7 +223,7 @@ def _records(
                 str(path),
             )
         )
-        return [], problems
+        return ReadResult([], problems, declared)
     if not sheets:
         names = ", ".join(repr(ws.title) for ws in wb.worksheets)
         problems.append(
@@ -238,11 +234,8 @@ def _records(
                 row=1,
             )
         )
-        return [], problems
+        return ReadResult([], problems, declared)
     ws, header, layout = sheets[0]
-    if layouts is not None:
-        layouts.append(layout)
-        layouts.append(f"sheet:{ws.title}")
     rows: Iterator[dict[str, Any]] = _rows(ws, header)
     if layout == "long" and is_template_header(header):
         rows = template_rows(rows)
@@ -250,7 +243,7 @@ def _records(
     records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
     problems.extend(found)
     problems.extend(_formulas_without_values(path, ws, header))
-    return records, problems
+    return ReadResult(records, problems, declared, layout=layout, sheet=ws.title)
 
 
 def _has_formulas(path: Path) -> bool:
@@ -331,8 +324,8 @@ def read_xlsx_rows(
     path: str | Path, *, wave: str | None = None
 ) -> tuple[list[ResponseRecord], list[Problem]]:
     """``(records, problems)`` of :func:`read_xlsx`."""
-    records, problems, _ = read_xlsx(path, wave=wave)
-    return records, problems
+    res = read_xlsx(path, wave=wave)
+    return res.records, res.problems
 
 
 def write_export_xlsx(
@@ -361,7 +354,7 @@ def write_export_xlsx(
         ws = wb.create_sheet(RESPONSES_SHEET)
         ws.append(list(LONG_COLUMNS))
         for rec in records:
-            ws.append(safe_row(ws, cells(rec, safe=False)))
+            ws.append(safe_row(ws, record_cells(rec, safe=False)))
         meta = wb.create_sheet(WAVES_SHEET)
         meta.append(list(WAVES_COLUMNS))
         for w in waves:
