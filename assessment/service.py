@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from assessment.errors import Problem, ResponseError, StoreError
+from assessment.errors import Problem, ReportError, ResponseError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -220,93 +220,236 @@ def _score_for_report(loaded: LoadedResponses, options: ReportOptions) -> WaveRe
 
 # -- the report ledger (issue 8, item 4) ---------------------------------------------------------
 #
-# Every report written is recorded with the respondents it covered: in the database when the
-# wave was read from one (``reports`` / ``report_respondents``), else in a manifest next to the
-# written files. A new report whose respondents differ from an earlier one of the wave by 1 to
-# k - 1 people is refused unless it is a reissue (reports.anonymity.check_reissue).
+# Every report and safe score output written is recorded with the respondents it covered, always
+# in the user's ledger file (one per user, whatever folder the files go to), also in the database
+# when the wave was read from one, and in a manifest next to report files read from response
+# files (provenance). A new output is checked against the union of all three, in digest space
+# (reports.anonymity.check_reissue: pairs differing by 1..k-1 people, chains isolating one).
 
 REPORT_MANIFEST = "centric-reports.json"
 _MANIFEST_FORMAT = "centric-reports"
+LEDGER_ENV = "CENTRIC_LEDGER"
+_LEDGER_FORMAT = "centric-report-ledger"
+_ERASED = "erased:"
+
+
+def user_ledger_path() -> Path:
+    """The user's report ledger: ``$CENTRIC_LEDGER`` if set, else
+    ``${XDG_DATA_HOME:-~/.local/share}/centric/report-ledger.json`` (a relative
+    ``XDG_DATA_HOME`` is ignored, as the XDG specification says)."""
+    import os
+
+    env = os.environ.get(LEDGER_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME") or ""
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "centric" / "report-ledger.json"
+
+
+def _norm(text: str) -> str:
+    return text.strip().casefold()
 
 
 def respondent_digest(wave: str, respondent: str) -> str:
-    """SHA-256 (hex) of ``wave``, a NUL and ``respondent``: how a manifest names a respondent
-    (never the id itself)."""
+    """SHA-256 (hex) of the normalised ``wave``, a NUL and the normalised ``respondent``
+    (``strip().casefold()``): how every ledger compares respondents, so ``R017`` and ``r017 ``
+    are one person, and how the ledger files name them (never the id itself)."""
     import hashlib
 
-    return hashlib.sha256(f"{wave}\0{respondent}".encode()).hexdigest()
+    return hashlib.sha256(f"{_norm(wave)}\0{_norm(respondent)}".encode()).hexdigest()
+
+
+def _damaged(path: Path, what: str) -> ReportError:
+    return ReportError(
+        f"{path}: {what}; restore it from a backup, or move it away to start an empty one (the "
+        "guard then forgets every earlier report: comparing a new report with one of them "
+        "could reveal a person's answers)"
+    )
+
+
+def _read_records(path: Path, fmt: str, noun: str) -> list[dict[str, Any]]:
+    """The ``reports`` list of a ledger or manifest file (missing or empty file: none)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _damaged(path, f"the {noun} cannot be read ({exc})") from None
+    if not text.strip():  # created (0600) but never written
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _damaged(path, f"the {noun} cannot be read ({exc})") from None
+    reports = data.get("reports") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != fmt
+        or not isinstance(reports, list)
+        or not all(
+            isinstance(r, dict)
+            and isinstance(r.get("respondents"), list)
+            and isinstance(r.get("wave"), str)
+            for r in reports
+        )
+    ):
+        raise _damaged(path, f"not a centric {noun}")
+    return reports
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` + ``.lock`` (POSIX ``flock``; no lock where there is none)
+    for a read-check-write of the ledger, so two runs cannot both pass the check."""
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    from assessment.io.atomic import cannot_write
+
+    lock = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise cannot_write(lock, exc, "lock") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _private_folder(path: Path) -> None:
+    """Create the ledger's folder (and parents) if missing, the folder itself with mode 0700;
+    an existing folder is left as it is (``$CENTRIC_LEDGER`` may point into ``/tmp``)."""
+    from assessment.io.atomic import cannot_write
+
+    folder = path.parent
+    if folder.is_dir():
+        return
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise cannot_write(folder, exc, "create the folder") from None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write the ledger atomically with mode 0600 (an existing file is made 0600 first, so the
+    atomic writer, which keeps a file's mode, keeps that)."""
+    import os
+
+    from assessment.io.atomic import atomic_write_text, cannot_write
+
+    _private_folder(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    atomic_write_text(path, text)
 
 
 @dataclass(frozen=True)
 class ReportLedger:
-    """Where the reports of a wave are recorded: the database ``db`` (organisation ``org``) or,
-    without one, the manifest :data:`REPORT_MANIFEST` in ``folder``.
+    """Where the reports of a wave are recorded and looked up (all that are set):
 
-    The manifest (JSON, written atomically) holds per report its kind, wave, file name, data,
-    instrument and file hashes, and the respondents as :func:`respondent_digest` values.
+    - ``user``: the user's ledger file (:func:`user_ledger_path`; :func:`report_ledger` always
+      sets it), JSON ``{"format": "centric-report-ledger", "version": 1, "reports": [...]}``,
+      mode 0600 in a 0700 folder, written atomically under a lock;
+    - ``db`` and ``org``: the database's ``reports``/``report_respondents`` tables (codes, or
+      ``erased:`` placeholders after an erasure), digested on reading;
+    - ``folder``: the manifest :data:`REPORT_MANIFEST` next to report files (provenance).
+
+    A record holds kind, wave, path, data, instrument and file hashes, whether it was a reissue,
+    and the respondents as :func:`respondent_digest` values, never ids or answers.
     """
 
     folder: Path | None = None
     db: str | None = None
     org: str | None = None
+    user: Path | None = None
 
     @property
     def manifest(self) -> Path | None:
         return None if self.folder is None else Path(self.folder) / REPORT_MANIFEST
 
     def keys(self, wave: str, ids: Sequence[str]) -> frozenset[str]:
-        """How this ledger names respondents: ids in the database, digests in a manifest."""
-        if self.db is not None:
-            return frozenset(ids)
+        """How every ledger compares respondents: their :func:`respondent_digest`."""
         return frozenset(respondent_digest(wave, i) for i in ids)
 
     def _read(self) -> list[dict[str, Any]]:
-        from assessment.errors import ReportError
-
         path = self.manifest
-        if path is None or not path.exists():
-            return []
-        fix = (
-            "restore it from a backup; it records which respondents earlier reports covered, "
-            "so that comparing two reports cannot reveal a person's answers"
+        return [] if path is None else _read_records(path, _MANIFEST_FORMAT, "report manifest")
+
+    def _read_user(self) -> list[dict[str, Any]]:
+        return (
+            [] if self.user is None else _read_records(self.user, _LEDGER_FORMAT, "report ledger")
         )
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ReportError(
-                f"{path}: the report manifest cannot be read ({exc}); {fix}"
-            ) from None
-        reports = data.get("reports") if isinstance(data, dict) else None
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != _MANIFEST_FORMAT
-            or not isinstance(reports, list)
-            or not all(
-                isinstance(r, dict) and isinstance(r.get("respondents"), list) for r in reports
-            )
-        ):
-            raise ReportError(f"{path}: not a centric report manifest; {fix}")
-        return reports
 
     def earlier(self, wave: str) -> list[EarlierReport]:
-        """The reports recorded for ``wave``, oldest first."""
+        """The outputs recorded for ``wave`` (wave ids compared normalised) in every ledger,
+        oldest first per ledger: the user's, the database's, the manifest's."""
         from reports.anonymity import EarlierReport
 
+        out: list[EarlierReport] = []
+        seen: set[tuple[Any, ...]] = set()  # one report found in two ledgers is named once
+
+        def add(name: str, kind: Any, path: Any, data: Any, respondents: frozenset[str]) -> None:
+            key = (kind, Path(str(path)).name, data, respondents)
+            if key not in seen:
+                seen.add(key)
+                out.append(EarlierReport(name, respondents))
+
+        for r in self._read_user():
+            if _norm(r["wave"]) == _norm(wave):
+                noun = "output" if r.get("kind") == "score" else "report"
+                add(
+                    f"{r.get('kind')} {noun} {r.get('path')} (recorded {r.get('created_at')})",
+                    r.get("kind"),
+                    r.get("path"),
+                    r.get("data_hash"),
+                    frozenset(str(x) for x in r["respondents"]),
+                )
         if self.db is not None:
             from assessment.store import reports
 
-            return [
-                EarlierReport(
+            for row in reports(self.db, self.org or "", wave):
+                add(
                     f"{row['kind']} report {row['path']} (recorded {row['created_at']})",
-                    frozenset(row["respondents"]),
+                    row["kind"],
+                    row["path"],
+                    row["data_hash"],
+                    self.keys(wave, list(row["respondents"])),
                 )
-                for row in reports(self.db, self.org or "", wave)
-            ]
-        return [
-            EarlierReport(f"{r.get('kind')} report {r.get('file')}", frozenset(r["respondents"]))
-            for r in self._read()
-            if r.get("wave") == wave
-        ]
+        for r in self._read():
+            if _norm(r["wave"]) == _norm(wave):
+                add(
+                    f"{r.get('kind')} report {r.get('file')}",
+                    r.get("kind"),
+                    r.get("file"),
+                    r.get("data_hash"),
+                    frozenset(str(x) for x in r["respondents"]),
+                )
+        return out
+
+    def check(
+        self, wave: str, ids: Sequence[str], k: int, allow_reissue: bool
+    ) -> tuple[EarlierReport, ...]:
+        """:func:`reports.anonymity.check_reissue` of ``ids`` against :meth:`earlier`."""
+        from reports.anonymity import check_reissue
+
+        return check_reissue(self.keys(wave, ids), self.earlier(wave), k, wave, allow_reissue)
 
     def record(
         self,
@@ -318,75 +461,152 @@ class ReportLedger:
         pdf: bytes,
         respondent: str | None = None,
         into: Path | None = None,
+        k: int | None = None,
+        reissue: bool = False,
     ) -> None:
-        """Record one report of ``result.wave`` covering ``respondents`` (written next).
+        """Record one output of ``result.wave`` covering ``respondents`` (written next) in each
+        ledger.
 
-        ``into``: write the manifest (with the earlier records of :attr:`folder`) into that
-        folder instead, a staging folder that is moved into place with the reports."""
+        ``k``: check again first, under the user ledger's lock, that no other run recorded a
+        conflicting output meanwhile (refused unless ``reissue``, i.e. the output was made as a
+        reissue). ``into``: write the manifest (with the earlier records of :attr:`folder`) into
+        that folder instead, a staging folder moved into place with the reports."""
         import datetime as dt
         import hashlib
 
+        now = dt.datetime.now(dt.UTC)
         file_hash = hashlib.sha256(pdf).hexdigest() if pdf else None
-        if self.db is not None:
-            from assessment.store import record_report
+        digests = sorted(self.keys(result.wave, respondents))
+        entry = {
+            "kind": kind,
+            "wave": result.wave,
+            "path": "(stdout)" if str(path) == "-" else str(Path(path).absolute()),
+            "created_at": now.isoformat(timespec="seconds"),
+            "organisation": self.org if self.db is not None else None,
+            "data_hash": result.data_hash,
+            "instrument_hash": result.instrument_hash,
+            "file_hash": file_hash,
+            "reissue": reissue,
+            "respondent": respondent_digest(result.wave, respondent) if respondent else None,
+            "respondents": digests,
+        }
+        with contextlib.ExitStack() as stack:
+            if self.user is not None:
+                _private_folder(self.user)
+                stack.enter_context(_locked(self.user))
+            if k is not None:
+                self.check(result.wave, respondents, k, reissue)
+            if self.user is not None:
+                records = self._read_user()
+                records.append(entry)
+                _write_private(self.user, _ledger_text(records))
+            if self.db is not None:
+                from assessment.store import record_report
 
-            record_report(
-                self.db,
-                self.org or "",
-                result.wave,
-                kind=kind,
-                data_hash=result.data_hash,
-                instrument_hash=result.instrument_hash,
-                path=str(path),
-                created_at=dt.datetime.now(dt.UTC),
-                file_hash=file_hash,
-                respondent=respondent,
-                respondents=sorted(respondents),
+                record_report(
+                    self.db,
+                    self.org or "",
+                    result.wave,
+                    kind=kind,
+                    data_hash=result.data_hash,
+                    instrument_hash=result.instrument_hash,
+                    path=str(path),
+                    created_at=now,
+                    file_hash=file_hash,
+                    respondent=respondent,
+                    respondents=sorted(respondents),
+                )
+                return
+            manifest = self.manifest
+            if manifest is None:  # written to a device: nowhere to keep a manifest
+                return
+            if into is not None:
+                manifest = Path(into) / REPORT_MANIFEST
+            reports = self._read()
+            reports.append(
+                {
+                    "kind": kind,
+                    "wave": result.wave,
+                    "file": Path(path).name,
+                    "data_hash": result.data_hash,
+                    "instrument_hash": result.instrument_hash,
+                    "file_hash": file_hash,
+                    "respondent": entry["respondent"],
+                    "respondents": digests,
+                }
             )
-            return
-        from assessment.io.atomic import atomic_write_text
+            from assessment.io.atomic import atomic_write_text
 
-        manifest = self.manifest
-        if manifest is None:  # a report written to a device: nowhere to keep a manifest
-            return
-        if into is not None:
-            manifest = Path(into) / REPORT_MANIFEST
-        reports = self._read()
-        reports.append(
-            {
-                "kind": kind,
-                "wave": result.wave,
-                "file": Path(path).name,
-                "data_hash": result.data_hash,
-                "instrument_hash": result.instrument_hash,
-                "file_hash": file_hash,
-                "respondent": respondent_digest(result.wave, respondent) if respondent else None,
-                "respondents": sorted(self.keys(result.wave, respondents)),
-            }
-        )
-        text = json.dumps({"format": _MANIFEST_FORMAT, "version": 1, "reports": reports}, indent=1)
-        atomic_write_text(manifest, text + "\n")
+            text = json.dumps(
+                {"format": _MANIFEST_FORMAT, "version": 2, "reports": reports}, indent=1
+            )
+            atomic_write_text(manifest, text + "\n")
+
+
+def _ledger_text(records: list[dict[str, Any]]) -> str:
+    return json.dumps({"format": _LEDGER_FORMAT, "version": 1, "reports": records}, indent=1) + "\n"
+
+
+def erase_from_user_ledger(
+    waves: Sequence[str], respondent: str, org: str | None = None, path: Path | None = None
+) -> int:
+    """Replace ``respondent``'s digest in the user ledger's records of ``waves`` by a random
+    ``erased:`` placeholder, a different one per record (as the database does: the records keep
+    counting the person, so the guard still sees a change of one, but nothing links the
+    placeholder to them). Records of another organisation are left alone; records of reports
+    read from files (no organisation) are changed. Returns the number of records changed."""
+    import secrets
+
+    ledger = path or user_ledger_path()
+    if not ledger.exists():
+        return 0
+    changed = 0
+    with _locked(ledger):
+        records = _read_records(ledger, _LEDGER_FORMAT, "report ledger")
+        for wave in waves:
+            digest = respondent_digest(wave, respondent)
+            for r in records:
+                if _norm(r["wave"]) != _norm(wave) or r.get("organisation") not in (None, org):
+                    continue
+                hit = False
+                if digest in r["respondents"]:
+                    r["respondents"] = sorted(
+                        _ERASED + secrets.token_hex(16) if x == digest else x
+                        for x in r["respondents"]
+                    )
+                    hit = True
+                if r.get("respondent") == digest:
+                    r["respondent"] = _ERASED + secrets.token_hex(16)
+                    hit = True
+                changed += hit
+        if changed:
+            _write_private(ledger, _ledger_text(records))
+    return changed
 
 
 def report_ledger(
-    output: str | Path,
+    output: str | Path | None = None,
     *,
     db: str | None = None,
     org: str | None = None,
     folder: bool = False,
 ) -> ReportLedger:
-    """The ledger for reports written to ``output`` (a file, or with ``folder`` the folder of
-    ``--all``): the database when ``db`` and ``org`` are given (the wave was read from it), else
-    the manifest in the output's folder. A report written to a device such as ``/dev/stdout``
-    without a database is not recorded: no manifest is written into the current folder."""
+    """The ledger for an output written to ``output`` (a file, or with ``folder`` the folder of
+    ``--all``; ``None``: stdout): always the user's ledger file (:func:`user_ledger_path`); also
+    the database when ``db`` and ``org`` are given (the wave was read from it), else the
+    manifest in the output's folder (none for a device such as ``/dev/stdout`` or stdout: no
+    manifest is written into the current folder)."""
+    user = user_ledger_path()
     if db is not None and org:
-        return ReportLedger(db=db, org=org)
+        return ReportLedger(db=db, org=org, user=user)
+    if output is None:
+        return ReportLedger(user=user)
     out = Path(output)
     if folder:
-        return ReportLedger(folder=out)
+        return ReportLedger(folder=out, user=user)
     if out.is_char_device():
-        return ReportLedger()
-    return ReportLedger(folder=out.parent)
+        return ReportLedger(user=user)
+    return ReportLedger(folder=out.parent, user=user)
 
 
 def _guard(
@@ -395,24 +615,25 @@ def _guard(
     options: ReportOptions,
     allow_reissue: bool,
 ) -> ReportOptions:
-    """Rule 6 of :mod:`reports.anonymity` for each wave: refuse, or mark the report a reissue."""
+    """Rules 6 and 7 of :mod:`reports.anonymity` for each wave: refuse, or mark the report a
+    reissue."""
     from dataclasses import replace
-
-    from reports.anonymity import check_reissue
 
     if ledger is None or options.named_workshop:
         return options
     clash = False
     for lr in waves:
-        rs = lr.responses
-        keys = ledger.keys(rs.wave, _ids(lr))
-        earlier = ledger.earlier(rs.wave)
-        clash |= bool(check_reissue(keys, earlier, options.min_group, rs.wave, allow_reissue))
+        clash |= bool(ledger.check(lr.responses.wave, _ids(lr), options.min_group, allow_reissue))
     return replace(options, reissue=True) if clash else options
 
 
 def _ids(loaded: LoadedResponses) -> list[str]:
     return [r.id for r in loaded.responses.respondents]
+
+
+def _recheck(options: ReportOptions) -> dict[str, Any]:
+    """``record``'s re-check under the ledger lock: none for a named workshop."""
+    return {"k": None if options.named_workshop else options.min_group, "reissue": options.reissue}
 
 
 def team_report(
@@ -435,7 +656,14 @@ def team_report(
     result = _score_for_report(loaded, options)
     pdf = render_team_pdf(result, loaded.responses, loaded.instrument, options)
     if ledger is not None:
-        ledger.record(result, kind="team", path=Path(path), respondents=_ids(loaded), pdf=pdf)
+        ledger.record(
+            result,
+            kind="team",
+            path=Path(path),
+            respondents=_ids(loaded),
+            pdf=pdf,
+            **_recheck(options),
+        )
     return pdf
 
 
@@ -464,6 +692,7 @@ def individual_report(
             respondents=_ids(loaded),
             pdf=pdf,
             respondent=respondent,
+            **_recheck(options),
         )
     return pdf
 
@@ -512,6 +741,7 @@ def individual_reports(
                 respondents=ids,
                 pdf=b"",
                 into=stage,
+                **_recheck(options),
             )
 
     return write_individual_reports(
@@ -552,7 +782,14 @@ def trend_report(
     pdf = render_trend_pdf(results, pairs, options)
     if ledger is not None:
         for lr, res in zip(ordered, results, strict=True):
-            ledger.record(res, kind="trend", path=Path(path), respondents=_ids(lr), pdf=pdf)
+            ledger.record(
+                res,
+                kind="trend",
+                path=Path(path),
+                respondents=_ids(lr),
+                pdf=pdf,
+                **_recheck(options),
+            )
     return pdf
 
 
@@ -642,26 +879,39 @@ class ScoreOutput:
     identifying: bool
     min_group: int
     withheld: tuple[Withheld, ...] = ()
+    reissue: bool = False
+    """A reissue (``--allow-reissue`` past a conflict with an earlier output of the wave): no
+    counts, no department, perception or camp figures, means to one decimal."""
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``identifying`` is the first key; safe output also names ``min_group``
-        and what was ``withheld``."""
+        """JSON-ready: ``identifying`` is the first key; safe output also names ``min_group``,
+        whether it is a ``reissue`` and what was ``withheld``."""
         head: dict[str, Any] = {"identifying": self.identifying}
         if self.identifying:
             head["warning"] = IDENTIFYING_WARNING
         else:
             head["min_group"] = self.min_group
+            head["reissue"] = self.reissue
             head["withheld"] = [result_to_dict(w) for w in self.withheld]
         data = result_dict(self.result)
         if not self.identifying:
             _drop_respondent_fields(data, self.min_group)
+        if self.reissue:
+            _reissue_fields(data)
         return head | data
 
     def json(self, indent: int = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
 
     def rows(self) -> list[dict[str, Any]]:
-        return capability_summary(self.result)
+        rows = capability_summary(self.result)
+        if self.reissue:
+            for row in rows:
+                row.update(n=None, perception_gap=None, perception=None, perception_p=None)
+                for key in ("score", "ci_low", "ci_high"):
+                    row[key] = _num(row[key], 1)
+                row["score_norm"] = _num(row["score_norm"], 0)
+        return rows
 
     def csv(self) -> str:
         """The capability summary; identifying output starts with a ``# identifying output``
@@ -676,12 +926,21 @@ def score_output(
     *,
     identifying: bool = False,
     named_workshop: bool = False,
+    ledger: ReportLedger | None = None,
+    allow_reissue: bool = False,
+    path: str | Path | None = None,
 ) -> ScoreOutput:
     """Score one wave for the analyst, safe by default.
 
     Safe output (the default) refuses a wave of fewer than k respondents, scores with
     ``min_group = k`` (``options.min_group``, at least 3 unless ``named_workshop``) and passes the
     result through :func:`safe_result`. ``identifying=True`` returns the full result.
+
+    With a ``ledger``, safe output is guarded like a report (kind ``score``, recorded as
+    ``path``, ``None`` = stdout): refused when its respondents differ from an earlier output of
+    the wave by 1 to k − 1 people or complete a chain that isolates one person, unless
+    ``allow_reissue``, which makes it a reissue (:attr:`ScoreOutput.reissue`). Identifying and
+    named-workshop output are neither checked nor recorded: the analyst opted out.
     """
     from dataclasses import replace
 
@@ -691,21 +950,47 @@ def score_output(
 
     opts = options or ScoreOptions(management_roles=None)
     k = opts.min_group
+    rs = loaded.responses
+    guarded = ledger is not None and not identifying and not named_workshop
+    reissue = False
     if not identifying:
         check_min_group(k, named_workshop)
-        rs = loaded.responses
         require_population(rs.n_respondents, k, named_workshop, "score output", rs.wave)
         opts = replace(opts, min_group=max(k, FLOOR))
+    if guarded and ledger is not None:
+        reissue = bool(ledger.check(rs.wave, _ids(loaded), k, allow_reissue))
     result = score_responses(loaded, opts)
     if identifying or named_workshop:
         return ScoreOutput(result, identifying=identifying, min_group=k)
-    safe, withheld = safe_result(result, loaded.responses, k)
-    return ScoreOutput(safe, identifying=False, min_group=k, withheld=withheld)
+    safe, withheld = safe_result(result, rs, k)
+    if reissue:
+        withheld += (
+            Withheld(
+                "reissue",
+                "a reissue: no counts (n), no department, management/others or camp figures, "
+                "means and medians to one decimal, since compared with an earlier output of "
+                "almost the same respondents these would reveal the answers of those added or "
+                "removed",
+            ),
+        )
+    if guarded and ledger is not None:
+        ledger.record(
+            result,
+            kind="score",
+            path=Path("-" if path is None else path),
+            respondents=_ids(loaded),
+            pdf=b"",
+            k=k,
+            reissue=reissue,
+        )
+    return ScoreOutput(safe, identifying=False, min_group=k, withheld=withheld, reissue=reissue)
 
 
 def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
-    """No per-respondent field at all in safe JSON (not even empty lists), and no size of a
-    management or others group below ``k``."""
+    """No per-respondent field at all in safe JSON (not even empty lists), no size of a
+    management or others group below ``k``, and per item no answer distribution and no N/A
+    count (two outputs a person apart differ there by exactly that person's answers); item
+    means and medians to 2 decimals."""
     for entry in data.get("perception") or []:
         for key in ("n_management", "n_others"):
             if (entry.get(key) or 0) < k:
@@ -713,9 +998,48 @@ def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
     for entry in data.get("scores") or []:
         entry.pop("respondent_scores", None)
         entry.pop("respondent_targets", None)
+    for entry in data.get("items") or []:
+        entry.pop("distribution", None)
+        entry.pop("n_na", None)
+        for key in ("mean", "median", "target_mean", "target_median"):
+            entry[key] = _num(entry.get(key))
     amap = data.get("alignment_map") or {}
     for key in ("respondent_ids", "coords", "camp_of"):
         amap.pop(key, None)
+
+
+_REISSUE_ROUNDED = ("mean", "median", "target_mean", "target_median", "mean_norm")
+
+
+def _reissue_fields(data: dict[str, Any]) -> None:
+    """A reissue of safe JSON (as a reissued report): no count, no department, perception or
+    camp figure, capability and item means and medians to one decimal."""
+    from scoring.results import DEPARTMENT_PREFIX
+
+    for section in ("scores", "items", "agreement", "agi"):
+        for entry in data.get(section) or []:
+            if "n" in entry:
+                entry["n"] = None
+            for key in _REISSUE_ROUNDED:
+                if key in entry:
+                    entry[key] = _num(entry[key], 0 if key == "mean_norm" else 1)
+            for key in ("ci", "target_ci"):
+                if isinstance(entry.get(key), dict):
+                    entry[key] = {b: _num(v, 1) for b, v in entry[key].items()}
+    data["agi"] = [
+        a for a in data.get("agi") or [] if not str(a.get("group")).startswith(DEPARTMENT_PREFIX)
+    ]
+    data["perception"] = []
+    data["silos"] = []
+    amap = data.get("alignment_map") or {}
+    if "camps" in amap:
+        amap["camps"] = []
+    for entry in data.get("levels") or []:
+        for key in ("median", "weakest_item_median"):
+            entry[key] = _num(entry.get(key), 1)
+    for entry in data.get("ambition") or []:
+        for key in ("current_mean", "target_mean", "gap"):
+            entry[key] = _num(entry.get(key), 1)
 
 
 def safe_result(
@@ -739,13 +1063,16 @@ def safe_result(
       (:func:`reports.anonymity.isolated_members`); a management AGI from fewer than k scores is
       dropped (as is the roadmap's quote of it);
     - per item, per capability (organisation-wide): statistics from fewer than k answers are
-      withheld (the counts n and N/A stay: they are organisation-wide);
+      withheld; a capability scored by 1 to k − 1 people (:func:`reports.anonymity.too_few`,
+      as in the report) loses its level entry (level, target level, explanation, items holding
+      back), its ambition entry and its roadmap levels and actions; the JSON has no item answer
+      distribution and no N/A count at all (:meth:`ScoreOutput.as_dict`);
     - camps of the alignment map: primary and secondary suppression over camp sizes;
     - warnings give no size of a group below k.
     """
     from dataclasses import replace
 
-    from reports.anonymity import isolated_members, suppress_groups
+    from reports.anonymity import isolated_members, suppress_cells, suppress_groups, too_few
     from scoring.results import DEPARTMENT_PREFIX, Interval, department_group
 
     nan = float("nan")
@@ -778,11 +1105,7 @@ def safe_result(
     cells_shown: dict[str, set[str]] = {}
     cell_hidden: dict[str, list[str]] = {}
     for s in result.scores:
-        scored = [i for i, v in enumerate(s.respondent_scores) if not math.isnan(v)]
-        counts: dict[str, int] = {}
-        for i in scored:
-            counts[keys[i]] = counts.get(keys[i], 0) + 1
-        sup = suppress_groups(counts, k, hidden=[d for d in wave_sup.hidden if d in counts])
+        sup = suppress_cells(keys, s.respondent_scores, k, hidden=wave_sup.hidden)
         cells_shown[s.capability_id] = set(sup.shown)
         for d in sup.hidden:
             if d not in wave_sup.hidden:
@@ -822,8 +1145,8 @@ def safe_result(
             )
         )
 
-    def small(n: int) -> bool:
-        return 0 < n < k
+    def small(n: int) -> bool:  # as the report: a statistic of 1..k-1 people is withheld
+        return n > 0 and too_few(n, k)
 
     scores = tuple(
         replace(
@@ -865,13 +1188,16 @@ def safe_result(
         else it
         for it in result.items
     )
+    thin = set(hidden_caps)
+    # a level, target level, explanation or item holding back a capability of fewer than k
+    # people says what they answered: the whole entry goes, as in the report
     levels = tuple(
         replace(
             lv,
-            median=nan if small(cap_n.get(lv.capability_id, 0)) else lv.median,
             weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
         )
         for lv in result.levels
+        if lv.capability_id not in thin
     )
     agreement = tuple(
         replace(
@@ -942,8 +1268,12 @@ def safe_result(
         )
         silos.append(replace(sg, department_means=means, spread=nan, separation=sep))
 
-    ambition = tuple(a if mgmt_agi_shown else replace(a, target_agi=nan) for a in result.ambition)
-    roadmap = result.roadmap
+    ambition = tuple(
+        a if mgmt_agi_shown else replace(a, target_agi=nan)
+        for a in result.ambition
+        if a.capability_id not in thin
+    )
+    roadmap = _roadmap_without(result.roadmap, thin)
     if not mgmt_agi_shown:
         from reports.viewmodel import safe_gate
 
@@ -993,6 +1323,33 @@ def safe_result(
         warnings=tuple(safe_warning(w) for w in result.warnings),
     )
     return safe, tuple(withheld)
+
+
+def _roadmap_without(roadmap: Any, thin: set[str]) -> Any:
+    """The roadmap without the capabilities of ``thin`` (scored by fewer than k): no starting,
+    target or projected level, no action and no stage capability of theirs."""
+    from dataclasses import replace
+
+    if not thin:
+        return roadmap
+
+    def keep(pairs: Sequence[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+        return tuple(p for p in pairs if p[0] not in thin)
+
+    return replace(
+        roadmap,
+        starting_levels=keep(roadmap.starting_levels),
+        target_levels=keep(roadmap.target_levels),
+        stages=tuple(
+            replace(
+                st,
+                actions=tuple(a for a in st.actions if a.capability_id not in thin),
+                capabilities=tuple(c for c in st.capabilities if c not in thin),
+                projected_levels=keep(st.projected_levels),
+            )
+            for st in roadmap.stages
+        ),
+    )
 
 
 def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
@@ -1104,8 +1461,13 @@ def run_demo(
     seed: int | None = None,
     instrument: Instrument | None = None,
     options: ScoreOptions | None = None,
+    record: bool = False,
 ) -> DemoRun:
     """Generate both Northwind waves, score them, and write responses and results into ``out_dir``.
+
+    ``record``: record the result files in the user's report ledger (:func:`report_ledger`).
+    Off by default: the people are synthetic, and their outputs would only make later real
+    outputs of a wave with the same name and ids look like conflicts.
 
     Everything is computed before the first file is written, and every file is written atomically,
     so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if missing (an
@@ -1126,22 +1488,38 @@ def run_demo(
     for rs, res in zip(waves, results, strict=True):
         safe, withheld = safe_result(res, rs, k)
         run.files.append(write_csv(rs, out / f"northwind-{rs.wave}.csv"))
-        run.files.extend(write_result_files(ScoreOutput(safe, False, k, withheld), out))
+        files = write_result_files(ScoreOutput(safe, False, k, withheld), out)
+        run.files.extend(files)
+        if record:
+            report_ledger(files[0]).record(
+                res,
+                kind="score",
+                path=files[0],
+                respondents=[r.id for r in rs.respondents],
+                pdf=b"",
+            )
     return run
 
 
 def demo_reports(
-    run: DemoRun, out_dir: str | Path, progress: Callable[[Path], None] | None = None
+    run: DemoRun,
+    out_dir: str | Path,
+    progress: Callable[[Path], None] | None = None,
+    *,
+    record: bool = False,
 ) -> list[Path]:
     """The demo's PDFs into ``out_dir``: a team report per wave, the trend report and a personal
-    report per respondent of the last wave, themed for Northwind Telecom. Returns the paths."""
+    report per respondent of the last wave, themed for Northwind Telecom. Returns the paths.
+
+    ``record``: as :func:`run_demo` (off: synthetic data are not recorded in the report
+    ledger); on, each wave's respondent set is recorded once per PDF written."""
     from assessment.io.atomic import atomic_write_bytes
     from reports import ReportOptions
     from reports.batch import write_demo_reports
     from reports.theme import theme_from_data
 
     options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
-    return write_demo_reports(
+    paths = write_demo_reports(
         run.instrument,
         run.waves,
         run.results,
@@ -1150,6 +1528,17 @@ def demo_reports(
         progress=progress,
         write=atomic_write_bytes,
     )
+    if record:
+        ledger = report_ledger(out_dir, folder=True)
+        sets = {rs.wave: (rs, res) for rs, res in zip(run.waves, run.results, strict=True)}
+        for path in paths:
+            wave = next((w for w in sets if w in path.name), run.waves[-1].wave)
+            rs, res = sets[wave]
+            kind = "individual" if path.name.startswith("individual") else path.name.split("-")[0]
+            ledger.record(
+                res, kind=kind, path=path, respondents=[r.id for r in rs.respondents], pdf=b""
+            )
+    return paths
 
 
 # -- import and export -------------------------------------------------------------------------

@@ -21,6 +21,11 @@ Rules (DESIGN §7):
    fewer than ``k`` people give away those people's answers when compared (a bar grows by one,
    an N/A count moves). Such a report is refused unless it is an explicit reissue, which then
    shows no count that would differ (:func:`check_reissue`). The same set again is a re-render.
+7. **No disclosure across a chain of reports.** Every recorded report of a wave publishes sums
+   over its respondent set; a new report is refused (unless a reissue) when, with it, some
+   single respondent's value becomes a combination of those sums that it was not before, e.g.
+   ``B − C + D − E`` of four reports that pairwise differ by ``k`` or more
+   (:func:`chain_exposure`, :func:`isolated_members`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from assessment.errors import ReportError
 __all__ = [
     "EarlierReport",
     "Suppression",
+    "chain_exposure",
     "check_reissue",
     "isolated_members",
     "require_population",
@@ -193,6 +199,51 @@ class EarlierReport:
     respondents: frozenset[str]
 
 
+def chain_exposure(
+    respondents: Iterable[str], earlier: Iterable[EarlierReport]
+) -> tuple[EarlierReport, ...]:
+    """Rule 7: the earlier reports that, with a new report covering ``respondents``, isolate a
+    respondent who was not isolated by the earlier reports alone; ``()`` when none is.
+
+    Each report's respondent set is a 0/1 vector whose sums are published; a respondent ``i`` is
+    exposed when ``e_i`` lies in the span of the vectors (:func:`isolated_members`). Only people
+    newly isolated count (an exposure the earlier reports already made, e.g. by an allowed
+    reissue, is not this report's doing). The reports named are those with a non-zero weight in
+    the least-norm combination that yields the first such person (the chain to show the user).
+    A set recorded before (a re-render) adds nothing and is never a conflict.
+
+    >>> s = set(range(10, 20))
+    >>> sets = [s, s | {1, 2, 3}, s | {2, 3, 4, 5, 6}, s | {4, 5, 6, 7, 8, 9}]
+    >>> old = [EarlierReport(f"r{i}", frozenset(x)) for i, x in enumerate(sets)]
+    >>> [e.name for e in chain_exposure(s | {7, 8, 9}, old)]
+    ['r1', 'r2', 'r3']
+    """
+    import numpy as np
+
+    now = frozenset(respondents)
+    distinct: dict[frozenset[str], EarlierReport] = {}
+    for e in earlier:
+        distinct.setdefault(e.respondents, e)
+    if not distinct or now in distinct:
+        return ()
+    sets = list(distinct)
+    index = {m: j for j, m in enumerate(sorted(set().union(now, *sets)))}
+
+    def rows(groups: Sequence[frozenset[str]]) -> list[set[int]]:
+        return [{index[m] for m in g} for g in groups]
+
+    fresh = sorted(set(isolated_members(rows([*sets, now]))) - set(isolated_members(rows(sets))))
+    if not fresh:
+        return ()
+    a = np.zeros((len(sets) + 1, len(index)))
+    for r, g in enumerate(rows([*sets, now])):
+        a[r, sorted(g)] = 1.0
+    unit = np.zeros(len(index))
+    unit[fresh[0]] = 1.0
+    weights = np.linalg.lstsq(a.T, unit, rcond=None)[0]
+    return tuple(distinct[sets[r]] for r in range(len(sets)) if abs(weights[r]) > 1e-9)
+
+
 def check_reissue(
     respondents: Iterable[str],
     earlier: Iterable[EarlierReport],
@@ -200,10 +251,10 @@ def check_reissue(
     wave: str,
     allow_reissue: bool = False,
 ) -> tuple[EarlierReport, ...]:
-    """Rule 6: the earlier reports whose respondent set differs from ``respondents`` by 1 to
-    ``k − 1`` people (symmetric difference). Refused with a :class:`ReportError` naming the
-    first of them unless ``allow_reissue``; an identical set (a re-render) or one differing by
-    ``k`` or more people is never a conflict.
+    """Rules 6 and 7: the earlier reports whose respondent set differs from ``respondents`` by
+    1 to ``k − 1`` people (symmetric difference), then those of a chain that isolates one person
+    (:func:`chain_exposure`). Refused with a :class:`ReportError` naming them unless
+    ``allow_reissue``; an identical set (a re-render) is never a conflict.
 
     >>> old = [EarlierReport("team report a.pdf", frozenset({"a", "b", "c", "d"}))]
     >>> check_reissue({"a", "b", "c", "d"}, old, 3, "2026-H1")
@@ -212,15 +263,29 @@ def check_reissue(
     'team report a.pdf'
     """
     now = frozenset(respondents)
-    clashes = tuple(e for e in earlier if 0 < len(now ^ e.respondents) < k)
+    before = list(earlier)
+    clashes = tuple(e for e in before if 0 < len(now ^ e.respondents) < k)
     if clashes and not allow_reissue:
         first = clashes[0]
         more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
         raise ReportError(
             f"the {first.name}{more} of wave {wave} covered almost the same respondents: "
             f"{len(now ^ first.respondents)} of them differ, fewer than k={k}, so comparing the "
-            "two reports would reveal those people's answers. Re-render with the same "
-            "respondents, or use --allow-reissue to write a reissue that shows no per-item "
-            "counts"
+            f"two reports would reveal those people's answers. {_REISSUE_HINT}"
         )
-    return clashes
+    chain = tuple(e for e in chain_exposure(now, before) if e not in clashes)
+    if chain and not allow_reissue:
+        names = "; ".join(e.name for e in chain)
+        raise ReportError(
+            f"this report and {len(chain)} earlier report{'s' * (len(chain) != 1)} of wave "
+            f"{wave} ({names}) together reveal one person's answers: adding and subtracting "
+            "their totals leaves that person alone, although each pair differs by k or more. "
+            f"{_REISSUE_HINT}"
+        )
+    return clashes + chain
+
+
+_REISSUE_HINT = (
+    "Re-render with the same respondents, or use --allow-reissue to write a reissue that shows "
+    "no per-item or per-person counts"
+)

@@ -3,6 +3,9 @@
 - ``mini_instrument``: the tiny instrument at ``tests/fixtures/mini/1.0.0.yaml``.
 - ``instrument``: the shipped default instrument ``customer-centricity@1.0.0``.
 - ``fixtures_dir``: ``tests/fixtures``.
+- every test (and every module or session fixture) records reports in its own report ledger,
+  ``CENTRIC_LEDGER`` set to a file in a temporary folder, never the real home (subprocesses
+  inherit it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,22 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_report_ledger(tmp_path_factory):
+    """For fixtures wider than a test: a ledger for the session (one per xdist worker)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CENTRIC_LEDGER", str(tmp_path_factory.mktemp("ledger") / "report-ledger.json"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _report_ledger(tmp_path_factory, monkeypatch):
+    """Each test its own, empty report ledger (``$CENTRIC_LEDGER``)."""
+    path = tmp_path_factory.mktemp("ledger") / "report-ledger.json"
+    monkeypatch.setenv("CENTRIC_LEDGER", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

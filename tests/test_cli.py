@@ -174,7 +174,13 @@ def test_score_json_is_the_safe_result_with_nan_as_null(runner, tmp_path, nw_fil
     assert "NaN" not in text and "Infinity" not in text
     data = json.loads(text)
     # stable keys: the safe-output header, then the result's fields in declaration order
-    assert list(data) == ["identifying", "min_group", "withheld", *WaveResult.__dataclass_fields__]
+    assert list(data) == [
+        "identifying",
+        "min_group",
+        "reissue",
+        "withheld",
+        *WaveResult.__dataclass_fields__,
+    ]
     assert data["instrument_ref"] == "mini@1.0.0" and data["n_respondents"] == 60
     assert data["options"]["bootstrap"] == 50
     assert data["agi"][0]["ci"].keys() == {"low", "high"}
@@ -249,7 +255,14 @@ def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_
         calls.append((url, org, wave))
         return read_responses(nw_files["long"], mini_instrument)
 
+    recorded = []
     monkeypatch.setattr(store_service, "load_wave_responses", load_wave_responses)
+    import assessment.store as store
+
+    monkeypatch.setattr(store, "reports", lambda url, org, wave: [])
+    monkeypatch.setattr(
+        store, "record_report", lambda url, org, wave, **kw: recorded.append(kw["kind"])
+    )
     monkeypatch.setenv("CENTRIC_DB", "sqlite:///env.db")
     result = runner.invoke(
         cli,
@@ -269,6 +282,7 @@ def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_
     )
     assert result.exit_code == 0, result.output
     assert calls == [("sqlite:///env.db", "nw", "2026-H1")]
+    assert recorded == ["score"]  # safe output read from the database is recorded there
 
 
 # -- demo ---------------------------------------------------------------------------------------

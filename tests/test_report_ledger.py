@@ -108,7 +108,10 @@ def test_report_differing_by_one_respondent_is_refused_naming_the_earlier_one(tm
     with pytest.raises(ReportError) as err:
         service.team_report(reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
     message = str(err.value)
-    assert "team report a.pdf" in message and "--allow-reissue" in message
+    assert (
+        f"team report {tmp_path / 'a.pdf'} (recorded " in message and "--allow-reissue" in message
+    )
+    assert "(and 1 more)" not in message  # the user ledger's and the manifest's record are one
     assert "1 of them differ, fewer than k=3" in message
     # the same respondents again is a re-render, always allowed
     service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a2.pdf")
@@ -167,7 +170,7 @@ def test_individual_report_after_a_team_report_of_one_fewer_is_refused(tmp_path,
     ledger = service.report_ledger(tmp_path / "t.pdf")
     service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "t.pdf")
     someone = reduced.responses.respondents[0].id
-    with pytest.raises(ReportError, match=r"team report t\.pdf"):
+    with pytest.raises(ReportError, match=r"team report \S*/t\.pdf"):
         service.individual_report(
             reduced, ReportOptions(), someone, ledger=ledger, path=tmp_path / "p.pdf"
         )
@@ -183,7 +186,9 @@ def test_trend_report_is_checked_per_wave(tmp_path, waves, mini_instrument):
     ledger = service.report_ledger(tmp_path / "trend.pdf")
     options = ReportOptions(min_group=5)
     service.trend_report([full, h2], options, ledger=ledger, path=tmp_path / "trend.pdf")
-    with pytest.raises(ReportError, match=r"trend report trend\.pdf of wave 2026-H1"):
+    with pytest.raises(
+        ReportError, match=r"trend report \S*/trend\.pdf \(recorded [^)]*\) of wave 2026-H1"
+    ):
         service.trend_report([reduced, h2], options, ledger=ledger, path=tmp_path / "t2.pdf")
 
 
@@ -203,7 +208,8 @@ def test_cli_refuses_then_reissues_with_allow_reissue(tmp_path, waves):
     assert first.exit_code == 0, first.output
     second = runner.invoke(cli, [*base, str(b), "-o", str(out / "b.pdf")])
     assert second.exit_code == 2 and not (out / "b.pdf").exists()
-    assert "team report a.pdf" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    assert f"team report {out / 'a.pdf'}" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
     third = runner.invoke(cli, [*base, str(b), "-o", str(out / "b.pdf"), "--allow-reissue"])
     assert third.exit_code == 0, third.output
     kinds = [r["kind"] for r in json.loads((out / service.REPORT_MANIFEST).read_text())["reports"]]
@@ -256,7 +262,7 @@ def test_all_personal_reports_are_one_record_and_a_later_set_of_one_fewer_is_ref
     assert [(e["kind"], e["file"], e["file_hash"]) for e in entries] == [
         ("individual", "personal", None)
     ]
-    with pytest.raises(ReportError, match=r"individual report personal"):
+    with pytest.raises(ReportError, match=r"individual report \S*/personal \(recorded"):
         service.individual_reports(reduced, ReportOptions(), out, ledger=ledger)
     assert written == [out]
 
@@ -323,4 +329,232 @@ def test_reissued_pdfs_a_person_apart_say_why_dots_and_map_are_missing(tmp_path,
     )
     assert "no dot per person is drawn" in text
     assert "Every dot is one respondent" not in text
-    assert "No alignment map: not drawn in a reissue" in text
+    assert "No alignment map: not drawn and no camps described in a reissue" in text
+
+
+# -- hostile review of the guard (findings 2, 3, 4) ----------------------------------------------
+
+
+def _subset(rs, idx: list[int]):
+    keep = sorted(idx)
+    ids = {rs.respondents[i].id for i in keep}
+    return replace(
+        rs,
+        respondents=tuple(rs.respondents[i] for i in keep),
+        current=rs.current[keep],
+        target=rs.target[keep],
+        na=rs.na[keep],
+        confidence=rs.confidence[keep],
+        comments=tuple(c for c in rs.comments if c.respondent in ids),
+    )
+
+
+@pytest.fixture
+def fast_render(monkeypatch):
+    """Team reports without WeasyPrint: these tests are about the guard, which runs first."""
+    import reports
+
+    monkeypatch.setattr(reports, "render_team_pdf", lambda *a, **k: b"%PDF-1.7 stub %%EOF")
+
+
+def test_a_chain_of_reports_that_isolates_one_person_is_refused(tmp_path, waves, fast_render):
+    """The review's chain: S, S+T1, S+T2, S+T3, S+T4 with T1={1,2,3}, T2={2..6}, T3={4..9},
+    T4={7,8,9}. Every pair differs by 3 or more, yet B − C + D − E is person 1 alone."""
+    from reports.anonymity import check_reissue
+
+    full, _reduced, _ = waves
+    rs = full.responses
+    base = list(range(10, 30))
+    chain = [[], [1, 2, 3], [2, 3, 4, 5, 6], [4, 5, 6, 7, 8, 9], [7, 8, 9]]
+    sets = [service.from_response_set(_subset(rs, base + t), full.instrument) for t in chain]
+    ledger = service.report_ledger(tmp_path / "r.pdf")
+    for name, loaded in zip("ABCD", sets[:4], strict=True):  # no one is isolated yet
+        service.team_report(loaded, ReportOptions(), ledger=ledger, path=tmp_path / f"{name}.pdf")
+    # pairwise the fifth set passes: the old rule alone let it through
+    keys = ledger.keys(rs.wave, service._ids(sets[4]))
+    pairwise = [e for e in ledger.earlier(rs.wave) if 0 < len(keys ^ e.respondents) < 3]
+    assert pairwise == []
+    with pytest.raises(ReportError) as err:
+        service.team_report(sets[4], ReportOptions(), ledger=ledger, path=tmp_path / "E.pdf")
+    message = str(err.value)
+    for name in "BCD":  # the chain B − C + D − E
+        assert f"{tmp_path / name}.pdf" in message
+    assert f"{tmp_path / 'A'}.pdf" not in message
+    assert "--allow-reissue" in message and "per-person counts" in message
+    # the reissue is allowed and marked; the rule is in reports.anonymity
+    clashes = check_reissue(keys, ledger.earlier(rs.wave), 3, rs.wave, allow_reissue=True)
+    assert len(clashes) == 3
+    service.team_report(
+        sets[4], ReportOptions(), ledger=ledger, path=tmp_path / "E.pdf", allow_reissue=True
+    )
+    records = json.loads(service.user_ledger_path().read_text())["reports"]
+    assert [r["reissue"] for r in records] == [False] * 4 + [True]
+
+
+def test_another_output_folder_does_not_bypass_the_guard(tmp_path, waves, fast_render):
+    from assessment.io import write_csv
+
+    full, reduced, _ = waves
+    a = write_csv(full.responses, tmp_path / "a.csv")
+    b = write_csv(reduced.responses, tmp_path / "b.csv")
+    for d in ("one", "two"):
+        (tmp_path / d).mkdir()
+    runner = CliRunner()
+    base = ["report", "team", "--instrument", MINI]
+    first = runner.invoke(cli, [*base, str(a), "-o", str(tmp_path / "one" / "a.pdf")])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(cli, [*base, str(b), "-o", str(tmp_path / "two" / "b.pdf")])
+    assert second.exit_code == 2, second.output
+    assert f"team report {tmp_path / 'one' / 'a.pdf'}" in second.stderr
+    assert not (tmp_path / "two" / "b.pdf").exists()
+
+
+def test_lower_cased_ids_do_not_bypass_the_guard(tmp_path, waves, fast_render):
+    full, reduced, _ = waves
+    rs = reduced.responses
+    people = tuple(replace(r, id=f" {r.id.lower()} ") for r in rs.respondents)
+    renamed = service.from_response_set(replace(rs, respondents=people), reduced.instrument)
+    ledger = service.report_ledger(tmp_path / "a.pdf")
+    service.team_report(full, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    with pytest.raises(ReportError, match="1 of them differ"):
+        service.team_report(renamed, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
+    assert service.respondent_digest("2026-h1 ", " R01") == service.respondent_digest(
+        "2026-H1", "r01"
+    )
+
+
+def test_a_db_report_and_a_csv_report_of_the_same_wave_share_one_ledger(
+    tmp_path, waves, mini_instrument, fast_render
+):
+    """F4: a report read from the database was recorded only there, one from an exported CSV
+    only next to its PDF: the two never met."""
+    store = pytest.importorskip("assessment.store")
+    from assessment.io import write_csv
+
+    full, reduced, _ = waves
+    db = str(tmp_path / "c.db")
+    store.upgrade_db(db)
+    service.import_file(
+        db, write_csv(full.responses, tmp_path / "full.csv"), org="nw", instrument=mini_instrument
+    )
+    runner = CliRunner()
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    from_db = runner.invoke(
+        cli,
+        ["report", "team", "--db", db, "--org", "nw", "--wave", "2026-H1", "--instrument", MINI,
+         "-o", str(tmp_path / "x" / "a.pdf")],
+    )  # fmt: skip
+    assert from_db.exit_code == 0, from_db.output
+    (row,) = store.reports(db, "nw", "2026-H1")  # recorded in the database too
+    assert len(row["respondents"]) == full.responses.n_respondents
+    (entry,) = json.loads(service.user_ledger_path().read_text())["reports"]
+    assert entry["kind"] == "team" and entry["organisation"] == "nw"
+    # an export of the same wave minus one person, reported from the file elsewhere
+    b = write_csv(reduced.responses, tmp_path / "b.csv")
+    from_csv = runner.invoke(
+        cli, ["report", "team", str(b), "--instrument", MINI, "-o", str(tmp_path / "y" / "b.pdf")]
+    )
+    assert from_csv.exit_code == 2, from_csv.output
+    assert f"team report {tmp_path / 'x' / 'a.pdf'}" in from_csv.stderr
+    # without the user's ledger (another account) the database still counts for --db reports
+    service.user_ledger_path().unlink()
+    gone = full.responses.respondents[0].id
+    store.delete_respondent(db, "nw", gone, "2026-H1")
+    again = service.load_stored_responses(db, "nw", "2026-H1", MINI)
+    ledger = service.report_ledger(tmp_path / "x" / "c.pdf", db=db, org="nw")
+    with pytest.raises(ReportError, match="1 of them differ"):
+        service.team_report(again, ReportOptions(), ledger=ledger, path=tmp_path / "x" / "c.pdf")
+
+
+def test_the_ledger_file_is_private_0600(tmp_path, waves, monkeypatch, fast_render):
+    import os
+    import stat
+
+    full, _reduced, _ = waves
+    path = tmp_path / "new" / "ledger.json"
+    monkeypatch.setenv("CENTRIC_LEDGER", str(path))
+    service.team_report(
+        full, ReportOptions(), ledger=service.report_ledger(os.devnull), path=os.devnull
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    text = path.read_text(encoding="utf-8")
+    assert not any(r.id in text for r in full.responses.respondents)  # digests only
+    # the default location, under XDG_DATA_HOME; a ledger someone made readable is made private
+    monkeypatch.delenv("CENTRIC_LEDGER")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    default = service.user_ledger_path()
+    assert default == tmp_path / "xdg" / "centric" / "report-ledger.json"
+    default.parent.mkdir(parents=True)
+    default.write_text(text, encoding="utf-8")
+    default.chmod(0o644)
+    service.team_report(
+        full, ReportOptions(), ledger=service.report_ledger(os.devnull), path=os.devnull
+    )
+    assert stat.S_IMODE(default.stat().st_mode) == 0o600
+    assert len(json.loads(default.read_text())["reports"]) == 2
+
+
+def test_a_damaged_user_ledger_is_a_report_error_naming_it_and_how_to_recover(
+    tmp_path, waves, fast_render
+):
+    full, _reduced, _ = waves
+    path = service.user_ledger_path()
+    path.write_text('{"format": "centric-report-ledger", "reports": [1]}', encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        service.team_report(full, ReportOptions(), ledger=service.report_ledger(tmp_path / "a.pdf"))
+    assert str(path) in str(err.value) and "restore it from a backup" in str(err.value)
+    assert "not a centric report ledger" in str(err.value)
+
+
+def test_demo_records_nothing(tmp_path):
+    """The demo's people are synthetic: nothing goes into the report ledger (a library flag,
+    ``record``, off by default; on, the result files are recorded)."""
+    from scoring.results import ScoreOptions
+
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(tmp_path / "d"), "--bootstrap", "0", "--no-reports"]
+    )
+    assert result.exit_code == 0, result.output
+    assert not service.user_ledger_path().exists()
+    opts = ScoreOptions(management_roles=None, bootstrap=0, permutations=100)
+    service.run_demo(tmp_path / "e", options=opts)
+    assert not service.user_ledger_path().exists()
+    service.run_demo(tmp_path / "f", options=opts, record=True)
+    records = json.loads(service.user_ledger_path().read_text())["reports"]
+    assert [(r["kind"], r["wave"]) for r in records] == [
+        ("score", "2026-H1"),
+        ("score", "2026-H2"),
+    ]
+
+
+def test_respondent_delete_replaces_their_digest_in_the_user_ledger(
+    tmp_path, waves, mini_instrument, fast_render
+):
+    store = pytest.importorskip("assessment.store")
+    from assessment.io import write_csv
+
+    full, _reduced, _ = waves
+    db = str(tmp_path / "c.db")
+    store.upgrade_db(db)
+    service.import_file(
+        db, write_csv(full.responses, tmp_path / "full.csv"), org="nw", instrument=mini_instrument
+    )
+    loaded = service.load_stored_responses(db, "nw", "2026-H1", MINI)
+    ledger = service.report_ledger(tmp_path / "a.pdf", db=db, org="nw")
+    service.team_report(loaded, ReportOptions(), ledger=ledger, path=tmp_path / "a.pdf")
+    gone = full.responses.respondents[0].id
+    digest = service.respondent_digest("2026-H1", gone)
+    assert digest in service.user_ledger_path().read_text()
+    result = CliRunner().invoke(
+        cli, ["respondent", "delete", "--db", db, "--org", "nw", "--wave", "2026-H1", gone, "--yes"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 record in the user's report ledger" in result.stderr
+    (entry,) = json.loads(service.user_ledger_path().read_text())["reports"]
+    assert digest not in json.dumps(entry)
+    assert len(entry["respondents"]) == full.responses.n_respondents  # still counted
+    again = service.load_stored_responses(db, "nw", "2026-H1", MINI)
+    with pytest.raises(ReportError, match="1 of them differ"):
+        service.team_report(again, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")

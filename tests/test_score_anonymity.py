@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -141,7 +142,7 @@ def test_score_json_of_a_one_person_department_allows_no_subtraction(legal):
     assert code == 0, err
     data = json.loads(out)
     assert _subtraction_attack(data, truth, pid, _people(path)) == []
-    assert list(data)[:3] == ["identifying", "min_group", "withheld"]
+    assert list(data)[:4] == ["identifying", "min_group", "reissue", "withheld"]
     assert data["identifying"] is False and data["min_group"] == 3
     withheld = {w["group"]: w["reason"] for w in data["withheld"]}
     assert withheld["department:legal"] == "fewer than 3 respondents"
@@ -291,3 +292,128 @@ def test_demo_writes_only_safe_result_files(tmp_path):
         assert all("respondent_scores" not in s for s in data["scores"])
         text = (out / f"results-{wave}.csv").read_text(encoding="utf-8")
         assert text.startswith("capability,")
+
+
+def test_safe_score_output_has_no_item_distributions_or_na_counts(legal):
+    """Per item, the answer distribution and the N/A count are the exact per-person differences
+    between two outputs a person apart: safe output has neither (item n, median and mean to 2
+    decimals stay); --identifying keeps everything."""
+    path, _pid, _truth = legal
+    code, out, err = _score(path, "--format", "json")
+    assert code == 0, err
+    items = json.loads(out)["items"]
+    assert items and all("distribution" not in it and "n_na" not in it for it in items)
+    assert all(isinstance(it["n"], int) for it in items)
+    assert all(it["mean"] is None or round(it["mean"], 2) == it["mean"] for it in items)
+    assert any(it["mean"] is not None and it["mean"] != round(it["mean"], 1) for it in items)
+    code, out, _err = _score(path, "--format", "json", "--identifying")
+    full = json.loads(out)["items"]
+    assert all("distribution" in it and "n_na" in it for it in full)
+
+
+def test_two_safe_score_outputs_a_person_apart_are_refused(tmp_path, mini_instrument):
+    """F2: two safe outputs, with and without one person, gave that person's every answer
+    (items' distributions and N/A counts subtracted, mean × n). The second is now refused,
+    whatever the folder; --allow-reissue writes it without any count."""
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.io import write_csv
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    idx = int(np.argmax(rs.na.sum(axis=1)))
+    full = write_csv(rs, tmp_path / "full.csv")
+    keep = [i for i in range(rs.n_respondents) if i != idx]
+    gone = rs.respondents[idx].id
+    reduced = replace(
+        rs,
+        respondents=tuple(rs.respondents[i] for i in keep),
+        current=rs.current[keep],
+        target=rs.target[keep],
+        na=rs.na[keep],
+        confidence=rs.confidence[keep],
+        comments=tuple(c for c in rs.comments if c.respondent != gone),
+    )
+    (tmp_path / "b").mkdir()
+    fewer = write_csv(reduced, tmp_path / "b" / "fewer.csv")
+    # the attack on identifying output, which is not guarded: the person's N/A pattern
+    a = json.loads(_score(full, "--format", "json", "--identifying")[1])
+    b = json.loads(_score(fewer, "--format", "json", "--identifying")[1])
+    na = {
+        x["item_id"] for x, y in zip(a["items"], b["items"], strict=True) if x["n_na"] != y["n_na"]
+    }
+    assert na == {rs.item_ids[j] for j in np.flatnonzero(rs.na[idx])} != set()
+    assert not service.user_ledger_path().exists()  # identifying output is not recorded
+    code, _out, err = _score(full, "--format", "json", "-o", str(tmp_path / "a.json"))
+    assert code == 0, err
+    code, out, err = _score(fewer, "--format", "json")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert f"score output {tmp_path / 'a.json'}" in err and "--allow-reissue" in err
+    code, out, err = _score(fewer, "--format", "json", "--allow-reissue")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["reissue"] is True and data["perception"] == [] and data["silos"] == []
+    assert all(it["n"] is None and "n_na" not in it for it in data["items"])
+    assert all(s["n"] is None for s in data["scores"])
+    code, out, err = _score(fewer, "--format", "csv", "--allow-reissue")
+    assert code == 0 and {r["n"] for r in csv.DictReader(io.StringIO(out))} == {""}
+    kinds = [r["kind"] for r in json.loads(service.user_ledger_path().read_text())["reports"]]
+    assert kinds == ["score"] * 3
+
+
+def test_score_from_the_db_is_recorded_in_the_database_and_the_user_ledger(tmp_path, legal):
+    store = pytest.importorskip("assessment.store")
+    from assessment import service
+
+    path, _pid, _truth = legal
+    db = str(tmp_path / "c.db")
+    store.upgrade_db(db)
+    assert CliRunner().invoke(cli, ["import", "--db", db, "--org", "nw", str(path), "--instrument", MINI]).exit_code == 0  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        ["score", "--db", db, "--org", "nw", "--wave", "2026-H1", "--instrument", MINI,
+         "--bootstrap", "0", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (row,) = store.reports(db, "nw", "2026-H1")
+    assert row["kind"] == "score" and row["path"] == "-" and len(row["respondents"]) == 60
+    (entry,) = json.loads(service.user_ledger_path().read_text())["reports"]
+    assert entry["kind"] == "score" and entry["path"] == "(stdout)"
+
+
+def test_a_capability_scored_by_fewer_than_k_has_no_level_ambition_or_roadmap_entry(
+    mini_instrument,
+):
+    """MET scored by 2 of 60: safe output withheld its mean and median but kept its level,
+    target level, explanation, items holding back, ambition means and roadmap levels, all of
+    which come from those two people's answers (the report shows none of them)."""
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.synthetic import northwind
+
+    rs = northwind(instrument=mini_instrument)
+    cur, tgt = rs.current.copy(), rs.target.copy()
+    met = [j for j, item in enumerate(rs.item_ids) if item.startswith("MET")]
+    for i in range(2, rs.n_respondents):
+        cur[i, met] = np.nan
+        tgt[i, met] = np.nan
+    loaded = service.from_response_set(replace(rs, current=cur, target=tgt), mini_instrument)
+    assert service.score_output(loaded, _opts(), identifying=True).result.score("MET").n == 2
+    out = service.score_output(loaded, _opts())
+    data = out.as_dict()
+    assert "MET" not in {lv["capability_id"] for lv in data["levels"]}
+    assert "MET" not in {a["capability_id"] for a in data["ambition"]}
+    roadmap = data["roadmap"]
+    for key in ("starting_levels", "target_levels"):
+        assert "MET" not in {c for c, _lv in roadmap[key]}
+    for stage in roadmap["stages"]:
+        assert "MET" not in {c for c, _lv in stage["projected_levels"]}
+        assert "MET" not in stage["capabilities"]
+        assert all(a["capability_id"] != "MET" for a in stage["actions"])
+    (row,) = [r for r in out.rows() if r["capability"] == "MET"]
+    assert row["level"] is None and row["target_level"] is None and row["score"] is None
+    assert {lv["capability_id"] for lv in data["levels"]} == {"CUL", "SER"} or len(
+        data["levels"]
+    ) == 2

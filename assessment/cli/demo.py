@@ -61,7 +61,8 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
         options = replace(options, bootstrap=bootstrap)
     ensure_dir(out)  # a bad --out fails before the progress message
     click.echo(f"Generating Northwind Telecom into {out}/ ...", err=True)
-    run = service.run_demo(out, seed=seed, options=options)
+    # synthetic people: nothing is recorded in the report ledger (record=False)
+    run = service.run_demo(out, seed=seed, options=options, record=False)
     for path in run.files:
         click.echo(str(path))
     if not reports:
@@ -72,6 +73,8 @@ def demo(out: Path, seed: int | None, bootstrap: int | None, reports: bool) -> N
         label="Personal reports",
         file=sys.stderr,
     ) as bar:
-        written = service.demo_reports(run, out / "reports", progress=lambda _path: bar.update(1))
+        written = service.demo_reports(
+            run, out / "reports", progress=lambda _path: bar.update(1), record=False
+        )
     for path in written:
         click.echo(str(path))

@@ -5,7 +5,8 @@ input file or the database, its folder must exist, so a bad ``-o`` fails in a se
 loading and rendering), load responses (shared ``responses_source`` options), call one use case of
 :mod:`assessment.service` (``team_report``, ``individual_report``, ``individual_reports``,
 ``trend_report``: refuse a wave below k, check and record the report in the ledger (the
-database, or ``centric-reports.json`` next to the PDF), score with the report's k, render) and
+user's ledger file, and the database or ``centric-reports.json`` next to the PDF), score with
+the report's k, render) and
 write the PDF atomically. WeasyPrint and matplotlib are imported only when a report is rendered.
 """
 
@@ -54,7 +55,8 @@ def report_options(f: F) -> F:
                 "--allow-reissue",
                 is_flag=True,
                 help="Write a report for a wave whose respondents differ from an earlier "
-                "report's by fewer than --min-group people; it shows no per-item counts.",
+                "report's by fewer than --min-group people (or complete a chain of reports "
+                "isolating one); it shows no per-item or per-person counts.",
             ),
             click.option("--pdfa", is_flag=True, help="Write PDF/A-3b (archival)."),
             click.option(

@@ -36,9 +36,12 @@ def delete(
     """Erase RESPONDENT: answers, comments and report records, in one transaction.
 
     Records of their individual reports are deleted; other report records keep an anonymous
-    placeholder instead of the code. Irreversible: asks for confirmation unless --yes. The PDF
-    files, exports and backups already written are not touched.
+    placeholder instead of the code, in the database and then in your report ledger
+    ($CENTRIC_LEDGER, else ~/.local/share/centric/report-ledger.json). Irreversible: asks for
+    confirmation unless --yes. The PDF files, exports and backups already written, and other
+    users' report ledgers, are not touched.
     """
+    from assessment.service import erase_from_user_ledger
     from assessment.store import delete_respondent
 
     if (wave is None) == (not all_waves):
@@ -52,6 +55,13 @@ def delete(
         )
     result = delete_respondent(db, org, code, wave)
     click.echo(result.describe(), err=True)
+    changed = erase_from_user_ledger(result.waves, code, org)
+    if changed:
+        click.echo(
+            f"{changed} record{'s' * (changed != 1)} in the user's report ledger "
+            f"{'keep' if changed != 1 else 'keeps'} an anonymous placeholder instead of their digest",
+            err=True,
+        )
     if result.personal_report_paths:
         click.echo(
             "Note: the report files themselves were not deleted; remove them and their copies: "

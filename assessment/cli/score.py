@@ -66,6 +66,13 @@ Examples:
     "marked as identifying output.",
 )
 @click.option(
+    "--allow-reissue",
+    is_flag=True,
+    help="Write safe output for a wave whose respondents differ from an earlier output's or "
+    "report's by fewer than --min-group people (or complete a chain isolating one); it shows "
+    "no counts and no department, management/others or camp figures.",
+)
+@click.option(
     "--bootstrap",
     type=click.IntRange(0),
     default=None,
@@ -90,6 +97,7 @@ def score(
     min_group: int | None,
     named_workshop: bool,
     identifying: bool,
+    allow_reissue: bool,
     bootstrap: int | None,
     seed: int | None,
     **business: float | None,
@@ -100,8 +108,11 @@ def score(
     Every problem in them is reported at once and nothing is scored until all are fixed.
 
     The output follows the reports' anonymity rules: no respondent-level data, no statistic of a
-    group below --min-group or one that could be worked out by subtraction. --identifying
-    gives the full result, marked as such.
+    group below --min-group or one that could be worked out by subtraction, no per-item answer
+    counts. Like a report it is recorded in the report ledger ($CENTRIC_LEDGER, else
+    ~/.local/share/centric/report-ledger.json; with --db also the database), and refused when
+    its respondents differ from an earlier output of the wave by fewer than --min-group people
+    (see --allow-reissue). --identifying gives the full result, marked as such, not recorded.
     """
     from dataclasses import replace
 
@@ -120,8 +131,15 @@ def score(
         options = replace(options, bootstrap=bootstrap)
     if seed is not None:
         options = replace(options, seed=seed)
+    ledger = service.report_ledger(None, db=None if files else db, org=org)
     out = service.score_output(
-        loaded, options, identifying=identifying, named_workshop=named_workshop
+        loaded,
+        options,
+        identifying=identifying,
+        named_workshop=named_workshop,
+        ledger=ledger,
+        allow_reissue=allow_reissue,
+        path=None if output is None or is_stdout(output) else output,
     )
     result = out.result
     if fmt == "json":
