@@ -3,9 +3,10 @@
 - ``mini_instrument``: the tiny instrument at ``tests/fixtures/mini/1.0.0.yaml``.
 - ``instrument``: the shipped default instrument ``customer-centricity@1.0.0``.
 - ``fixtures_dir``: ``tests/fixtures``.
-- every test (and every module or session fixture) records reports in its own report ledger,
-  ``CENTRIC_LEDGER`` set to a file in a temporary folder, never the real home (subprocesses
-  inherit it).
+- every test records reports in its own report ledger, ``CENTRIC_LEDGER`` set to a file in a
+  temporary folder, never the real home (subprocesses inherit it); module and session fixtures,
+  and environments built when a test module is imported, get the run's ledger
+  (``pytest_configure``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,31 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _session_report_ledger(tmp_path_factory):
-    """For fixtures wider than a test: a ledger for the session (one per xdist worker)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CENTRIC_LEDGER", str(tmp_path_factory.mktemp("ledger") / "report-ledger.json"))
-        yield
+def pytest_configure(config):
+    """Before test modules are imported (some build a subprocess environment at import time):
+    a report ledger for the whole run (one per xdist worker), removed at the end."""
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="centric-test-ledger-")
+    config._centric_ledger_dir = folder
+    config._centric_ledger_was = os.environ.get("CENTRIC_LEDGER")
+    os.environ["CENTRIC_LEDGER"] = os.path.join(folder, "report-ledger.json")
+
+
+def pytest_unconfigure(config):
+    import os
+    import shutil
+
+    folder = getattr(config, "_centric_ledger_dir", None)
+    if folder is None:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    was = config._centric_ledger_was
+    if was is None:
+        os.environ.pop("CENTRIC_LEDGER", None)
+    else:
+        os.environ["CENTRIC_LEDGER"] = was
 
 
 @pytest.fixture(autouse=True)
