@@ -4,7 +4,7 @@ it again.
 
 Glue between :mod:`assessment.io` (files), :mod:`assessment.store` (the database) and
 :mod:`scoring`; those layers do not import each other. Each function does one use case and raises
-:class:`~assessment.errors.CentricError` subclasses for user errors.
+:class:`~questionnaires.errors.CentricError` subclasses for user errors.
 
 Result files:
 
@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from assessment.errors import Problem, ReportError, ResponseError, StoreError
+from questionnaires.errors import Problem, ReportError, ResponseError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from assessment.model import Instrument
-    from assessment.responses import ResponseRecord, ResponseSet
     from assessment.store.service import WriteResult
+    from questionnaires.answers import ResponseRecord, ResponseSet
+    from questionnaires.model import Instrument
     from reports.anonymity import EarlierReport
     from reports.batch import Writer
     from reports.options import ReportOptions
@@ -113,7 +113,7 @@ def load_instrument_ref(ref: str | None) -> Instrument | None:
     """``id@version``, ``id`` (newest version) or a path to a YAML file; ``None`` stays ``None``."""
     if not ref:
         return None
-    from assessment.model import get_instrument
+    from questionnaires.catalogue import get_instrument
 
     return get_instrument(ref)
 
@@ -152,7 +152,7 @@ def load_stored_responses(
 
 def from_response_set(rs: ResponseSet, instrument: Instrument | None = None) -> LoadedResponses:
     """Wrap a ResponseSet from elsewhere (the store, the generator) with its instrument."""
-    from assessment.model import get_instrument
+    from questionnaires.catalogue import get_instrument
 
     inst = instrument or get_instrument(rs.instrument_ref)
     return LoadedResponses(inst, rs, tuple(response_warnings(rs)))
@@ -1471,13 +1471,13 @@ def run_demo(
 
     Everything is computed before the first file is written, and every file is written atomically,
     so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if missing (an
-    :class:`~assessment.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
+    :class:`~questionnaires.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
     ``results-<wave>.json`` and ``results-<wave>.csv``, both safe (:func:`safe_result`).
     """
     from assessment.io.atomic import ensure_dir
     from assessment.io.writers import write_csv
-    from assessment.model import get_instrument
     from assessment.synthetic import DEFAULT_SEED, northwind_waves
+    from questionnaires.catalogue import get_instrument
 
     out = ensure_dir(out_dir)  # first: a bad --out fails before a minute of scoring
     inst = instrument or get_instrument("customer-centricity")
@@ -1637,7 +1637,7 @@ def import_file(
        reader as ``centric score``), collecting every problem with sheet, row and column;
     4. records are grouped by wave (``wave`` names the wave of a file without a wave column and
        selects one wave of a file that holds several); each wave's instrument is chosen by
-       :func:`assessment.responses.choose_instrument` (``instrument``, else what the file
+       :func:`questionnaires.answers.choose_instrument` (``instrument``, else what the file
        declares, else the version the stored wave is bound to, else the newest
        ``customer-centricity``) and the records are validated against it;
     5. all problems of all waves are raised together in one :class:`ResponseError`;
@@ -1646,8 +1646,8 @@ def import_file(
     Re-importing the same file changes nothing (answers are upserted by wave, respondent, item).
     """
     from assessment.io.responses import declared_instrument, layout_and_sheet, read_records
-    from assessment.responses import choose_instrument, records_to_response_set
     from assessment.store.service import bound_instruments, using_engine, write_waves
+    from questionnaires.answers import choose_instrument, records_to_response_set
 
     path = Path(path)
     source = str(path)

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 
 __all__ = [
     "EarlierReport",
@@ -58,7 +58,7 @@ def require_population(n: int, k: int, named: bool, report: str, wave: str) -> N
     >>> require_population(2, 3, False, "team report", "2026-H1")
     Traceback (most recent call last):
     ...
-    assessment.errors.ReportError: a team report needs at least 3 respondents so that no one's answers can be worked out; wave 2026-H1 has 2. Use --named-workshop only when the team agreed to be identified
+    questionnaires.errors.ReportError: a team report needs at least 3 respondents so that no one's answers can be worked out; wave 2026-H1 has 2. Use --named-workshop only when the team agreed to be identified
     """
     if named or n >= k:
         return

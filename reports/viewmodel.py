@@ -13,9 +13,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assessment.errors import ReportError
-from assessment.model import Instrument
-from assessment.responses import ResponseSet
+from questionnaires.answers import ResponseSet
+from questionnaires.errors import ReportError
+from questionnaires.model import Instrument
 from reports.anonymity import (
     Suppression,
     isolated_members,

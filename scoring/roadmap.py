@@ -41,7 +41,7 @@ from scoring.results import (
 )
 
 if TYPE_CHECKING:
-    from assessment.model import Action, Instrument
+    from questionnaires.model import Action, Instrument
 
 __all__ = ["build_roadmap"]
 

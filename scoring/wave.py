@@ -48,8 +48,8 @@ from scoring.scores import (
 )
 
 if TYPE_CHECKING:
-    from assessment.model import Instrument
-    from assessment.responses import ResponseSet
+    from questionnaires.answers import ResponseSet
+    from questionnaires.model import Instrument
 
 __all__ = ["score_wave"]
 
@@ -78,8 +78,8 @@ def score_wave(
 ) -> WaveResult:
     """Score one wave of responses against its instrument; see the module docstring.
 
-    ``instrument`` is an :class:`assessment.model.Instrument`, ``responses`` an
-    :class:`assessment.responses.ResponseSet`. Raises :class:`ScoringError` when there are no
+    ``instrument`` is an :class:`questionnaires.model.Instrument`, ``responses`` an
+    :class:`questionnaires.answers.ResponseSet`. Raises :class:`ScoringError` when there are no
     respondents, no answered items, ratings outside their scale, or items the instrument lacks.
     ``options.management_roles`` ``None`` (the default) means the instrument's ``management_roles``;
     the resolved roles are stored in ``WaveResult.options``.

@@ -61,7 +61,7 @@ def fixtures_dir() -> Path:
 @pytest.fixture(scope="session")
 def mini_instrument():
     """The minimal test instrument (3 capabilities, 6 items, one scale of 5 options)."""
-    from assessment.model import load_instrument
+    from questionnaires.loader import load_instrument
 
     return load_instrument(FIXTURES / "mini" / "1.0.0.yaml")
 
@@ -69,7 +69,7 @@ def mini_instrument():
 @pytest.fixture(scope="session")
 def instrument():
     """The shipped default instrument, customer-centricity 1.0.0."""
-    from assessment.model import get_instrument
+    from questionnaires.catalogue import get_instrument
 
     return get_instrument("customer-centricity@1.0.0")
 

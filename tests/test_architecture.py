@@ -36,9 +36,6 @@ def _lint_imports(
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="until the remaining modules move to questionnaires imports"
-)
 def test_every_import_contract_holds():
     res = _lint_imports(ROOT)
     assert res.returncode == 0, res.stdout + res.stderr
@@ -155,9 +152,6 @@ def _doc_examples() -> list[tuple[Path, str]]:
     return [(p, m) for p in pages for m in re.findall(r"```python\n(.*?)```", p.read_text(), re.S)]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="until the remaining modules move to questionnaires imports"
-)
 def test_no_project_module_test_or_doc_example_imports_the_old_paths():
     offending = {str(f.relative_to(ROOT)): sorted(_imports_of(f) & SHIMS) for f in _python_files()}
     old = re.compile(r"\b(?:from|import) (assessment\.(?:errors|model|responses))\b")

@@ -323,7 +323,7 @@ def test_demo_error_leaves_no_partial_files(runner, tmp_path, monkeypatch):
     import assessment.service as service
 
     def broken(*args, **kwargs):
-        from assessment.errors import ScoringError
+        from questionnaires.errors import ScoringError
 
         raise ScoringError("simulated failure")
 
@@ -532,8 +532,8 @@ def test_import_rejects_a_nul_byte_in_a_comment_so_xlsx_export_cannot_fail(tmp_p
 
 @pytest.mark.parametrize("char", ["\x01", "\x0b", "\x1b", "\x7f"])
 def test_control_characters_in_respondent_ids_are_rejected_tab_is_not(char, mini_instrument):
-    from assessment.errors import ResponseError
-    from assessment.responses import ResponseRecord, records_to_response_set
+    from questionnaires.answers import ResponseRecord, records_to_response_set
+    from questionnaires.errors import ResponseError
 
     def rec(rid: str, comment: str | None = None) -> ResponseRecord:
         return ResponseRecord(

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from assessment import service
 from assessment.cli import cli
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports import ReportOptions
 
 pypdf = pytest.importorskip("pypdf")
@@ -279,7 +279,7 @@ def test_report_to_a_device_writes_no_manifest_into_the_current_folder(tmp_path,
 
 def test_a_manifest_that_is_a_json_list_is_a_report_error_not_an_attribute_error(tmp_path):
     from assessment import service
-    from assessment.errors import ReportError
+    from questionnaires.errors import ReportError
 
     (tmp_path / service.REPORT_MANIFEST).write_text("[1, 2]\n", encoding="utf-8")
     with pytest.raises(ReportError, match="not a centric report manifest"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_reports_support import OPTIONS, SMALL_DEPARTMENT, northwind_wave, scored
 
-from assessment.errors import ReportError
+from questionnaires.errors import ReportError
 from reports import ReportOptions, load_theme
 from reports.anonymity import suppress_groups
 from reports.formatting import fmt_num, fmt_signed
@@ -620,7 +620,7 @@ def test_batch_writes_through_the_callers_writer_and_reports_bad_paths(wave, tmp
     import inspect
 
     import reports.batch as batch
-    from assessment.errors import OutputError
+    from questionnaires.errors import OutputError
 
     tree = ast.parse(inspect.getsource(batch))
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + [
@@ -670,7 +670,7 @@ def _metrics_scored_by(mini_instrument, n_met: int):
     Metrics items."""
     import numpy as np
 
-    from assessment.responses import Respondent, ResponseSet
+    from questionnaires.answers import Respondent, ResponseSet
 
     cur = np.ones((10, 6))
     cur[:, [1, 5]] = 5  # reverse-coded items: 5 is level 1

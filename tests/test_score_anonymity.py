@@ -32,8 +32,8 @@ def legal(tmp_path_factory, mini_instrument) -> tuple[Path, str, dict[str, float
 
     from assessment import service
     from assessment.io import write_csv
-    from assessment.responses import Respondent
     from assessment.synthetic import northwind
+    from questionnaires.answers import Respondent
 
     rs = northwind(instrument=mini_instrument)
     idx = next(i for i, r in enumerate(rs.respondents) if r.role == "staff")
@@ -222,8 +222,8 @@ def test_k_respondents_in_a_department_but_one_score_is_not_shown(mini_instrumen
     import numpy as np
 
     from assessment import service
-    from assessment.responses import Respondent
     from assessment.synthetic import northwind
+    from questionnaires.answers import Respondent
 
     rs = northwind(instrument=mini_instrument)
     staff = [i for i, r in enumerate(rs.respondents) if r.role == "staff"][:3]
@@ -251,8 +251,8 @@ def test_management_and_others_split_is_withheld_when_one_side_is_below_k(mini_i
     from dataclasses import replace
 
     from assessment import service
-    from assessment.responses import Respondent
     from assessment.synthetic import northwind
+    from questionnaires.answers import Respondent
 
     rs = northwind(instrument=mini_instrument)
     execs = [i for i, r in enumerate(rs.respondents) if r.role == "executive"]

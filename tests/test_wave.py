@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from assessment.errors import ScoringError
-from assessment.responses import Respondent, ResponseSet
+from questionnaires.answers import Respondent, ResponseSet
+from questionnaires.errors import ScoringError
 from scoring import ScoreOptions, score_wave
 from scoring.alignment import alignment_gap
 
@@ -205,7 +205,7 @@ def test_northwind_planted_findings(instrument):
 def test_data_hash_ignores_order_and_sees_every_field(mini_instrument):
     """The data hash names the content: respondent and item order do not matter; any change of a
     rating, N/A flag, confidence, comment or department does."""
-    from assessment.responses import Comment
+    from questionnaires.answers import Comment
 
     rs = make_set(mini_instrument)
     order = np.arange(len(rs.respondents))[::-1]
@@ -242,7 +242,7 @@ def test_data_hash_ignores_order_and_sees_every_field(mini_instrument):
 def test_items_on_another_scale_are_left_out_of_agreement(fixtures_dir):
     import yaml
 
-    from assessment.model import instrument_from_data
+    from questionnaires.loader import instrument_from_data
 
     data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
     data["scales"]["m7"] = {"options": 7, "labels": [str(i) for i in range(1, 8)]}
@@ -257,7 +257,7 @@ def test_items_on_another_scale_are_left_out_of_agreement(fixtures_dir):
 def test_management_roles_come_from_the_instrument_without_options(mini_instrument, fixtures_dir):
     import yaml
 
-    from assessment.model import instrument_from_data
+    from questionnaires.loader import instrument_from_data
 
     data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
     data["management_roles"] = ["executive", "manager"]
@@ -333,7 +333,7 @@ def test_management_roles_none_means_the_instruments_in_every_entry_point(fixtur
     the instrument's roles, so `centric score` and `centric report` disagreed."""
     import yaml
 
-    from assessment.model import instrument_from_data
+    from questionnaires.loader import instrument_from_data
 
     data = yaml.safe_load((fixtures_dir / "mini" / "1.0.0.yaml").read_text())
     data["management_roles"] = ["executive", "manager"]

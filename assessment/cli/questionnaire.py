@@ -1,7 +1,7 @@
 """``centric questionnaire``: list, show, validate, diff, lock instruments and print their schema.
 
-Thin by design: every command parses its arguments, calls one function of :mod:`assessment.model`
-and formats the result. Data goes to stdout, messages to stderr. Only pydantic, PyYAML and click are
+Thin by design: every command parses its arguments, calls one function of the
+:mod:`questionnaires` floor and formats the result. Data goes to stdout, messages to stderr. Only pydantic, PyYAML and click are
 imported here, so ``centric questionnaire --help`` stays fast.
 """
 
