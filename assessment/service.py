@@ -194,11 +194,13 @@ def score_responses(loaded: LoadedResponses, options: ScoreOptions | None = None
 
 def report_score_options(k: int, business: BusinessCaseParams | None = None) -> ScoreOptions:
     """Scoring options for a report with anonymity threshold ``k``: ``min_group = max(k, 3)``, the
-    instrument's management roles (``management_roles=None``), the other defaults of DESIGN §6.
+    instrument's management roles (``management_roles=None``), the other defaults of
+    ``docs/methodology.md``.
 
     Group statistics (AGI, perception gap, department means) thus need ``max(k, 3)`` respondents in
     scoring too: a named workshop may show groups below 3 in the report, but an AGI is never
-    computed from fewer than 3 people (DESIGN §6). ``business``: the business-case parameters
+    computed from fewer than 3 people (``docs/methodology.md#4-alignment-gap-index-agi``).
+    ``business``: the business-case parameters
     (``None`` = Wood's worked example).
     """
     from scoring.results import ScoreOptions

@@ -1,7 +1,8 @@
 """The response model: who answered what, as arrays ready for scoring.
 
 Every input format (long or wide CSV, JSON, XLSX, the database) becomes a list of
-:class:`ResponseRecord` (the canonical long format of DESIGN §5), and then one :class:`ResponseSet`:
+:class:`ResponseRecord` (the canonical long format,
+``docs/cli.md#response-files``), and then one :class:`ResponseSet`:
 respondents × items matrices of raw option values, with ``NaN`` for N/A or unanswered.
 :func:`records_to_response_set` is that second step: it checks records against the instrument.
 It is domain logic, shared by the file readers (``assessment.io``) and the store, which

@@ -1,6 +1,6 @@
 """Anonymity rules, applied while the view model is built so hidden numbers never reach a template.
 
-Rules (DESIGN §7):
+Rules (``docs/reports.md#anonymity``):
 
 1. **Minimum group size k.** A group (department, role) with fewer than ``k`` respondents is never
    shown on its own (primary suppression). Default ``k = 3``; 5 is suggested for HR trend reports.
@@ -47,7 +47,7 @@ __all__ = [
     "too_few",
 ]
 
-FLOOR = 3  # DESIGN §7: never fewer than 3, whatever k says
+FLOOR = 3  # docs/reports.md#anonymity: never fewer than 3, whatever k says
 
 
 def require_population(n: int, k: int, named: bool, report: str, wave: str) -> None:

@@ -49,7 +49,7 @@ __all__ = [
 #: Writes ``data`` to ``path`` (raising a :class:`questionnaires.errors.CentricError` on failure).
 Writer = Callable[[Path, bytes], object]
 
-#: DESIGN §7: trend reports use k = 5.
+#: docs/reports.md#anonymity: trend reports use k = 5.
 TREND_MIN_GROUP = 5
 
 _JOB: dict[str, Any] = {}
@@ -444,7 +444,8 @@ def write_demo_reports(
     progress: Callable[[Path], None] | None = None,
     write: Writer = write_file,
 ) -> list[Path]:
-    """The demo's PDFs: a team report per wave, the trend report (k at least 5, DESIGN §7), and
+    """The demo's PDFs: a team report per wave, the trend report (k at least 5,
+    ``docs/reports.md#anonymity``), and
     personal reports of the last wave in ``individual/``. Every wave was collected with
     ``instrument``. Returns every path written."""
     from reports.api import render_team_pdf, render_trend_pdf

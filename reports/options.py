@@ -12,7 +12,8 @@ __all__ = ["MIN_GROUP_FLOOR", "ReportOptions", "check_min_group"]
 
 LANGUAGES = ("en",)
 
-#: DESIGN §7: no anonymous report shows a group of fewer than 3 people, whatever ``min_group``
+#: docs/reports.md#anonymity: no anonymous report shows a group of fewer than 3 people, whatever
+#: ``min_group``
 #: says (with 2, each of the pair can derive the other's answers from the group median).
 MIN_GROUP_FLOOR = 3
 

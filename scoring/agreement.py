@@ -20,7 +20,8 @@ ICC(1), ICC(2), F      Bliese (2000) in Klein & Kozlowski (eds.), Multilevel The
                        Methods in Organizations, 349–381
 =====================  ==========================================================================
 
-Conventions (DESIGN §6), and where they differ from R ``multilevel`` (Bliese), which is the
+Conventions (``docs/methodology.md#notation-and-conventions``), and where they differ from R
+``multilevel`` (Bliese), which is the
 reference implementation for r_wg, AD and a_wg:
 
 * uniform null variance σ²_EU = (A² − 1)/12; unbiased variances (k − 1) for r_wg, r*_wg(J), a_wg;

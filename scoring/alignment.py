@@ -3,7 +3,8 @@
 AGI
 ---
 For ``n`` respondent scores ``s_1..s_n`` on a scale ``L..H`` (NaN ignored), with
-``S = Σ_{i<j} |s_i − s_j|`` the sum of absolute pairwise differences (DESIGN §6)::
+``S = Σ_{i<j} |s_i − s_j|`` the sum of absolute pairwise differences
+(``docs/methodology.md#4-alignment-gap-index-agi``)::
 
     AGI = 100 · mean_{i<j} |s_i − s_j| / (H − L) = 100 · S / (C(n, 2) · (H − L))
 
@@ -17,8 +18,8 @@ by two people at the ends, and AGI is not computed for fewer than 3.
 
 Normalising by the largest sum ``n`` scores can reach (``⌊n/2⌋⌈n/2⌉(H − L)``) would put two camps at
 exactly 100, but it inflates ordinary disagreement by ``2(n − 1)/n`` — 1.33× for 3 people, 1.9× for
-30 — so a small department and the whole organisation would not be comparable. We keep the DESIGN
-formula.
+30 — so a small department and the whole organisation would not be comparable. We keep the
+methodology's formula.
 
 ``S`` is computed in ``O(n log n)`` from the sorted scores ``s_(1) ≤ … ≤ s_(n)`` (David 1968)::
 
@@ -91,8 +92,8 @@ def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float)
 
     >>> round(alignment_gap([1, 1, 5, 5], 1, 5), 1)  # two camps of two at the ends: 4 of 6 pairs apart
     66.7
-    >>> alignment_gap([2, 3, 4], 1, 5)  # pairs 1, 1, 2 apart: mean 4/3 of a 4-point span
-    33.33333333333333
+    >>> round(alignment_gap([2, 3, 4], 1, 5), 4)  # pairs 1, 1, 2 apart: mean 4/3 of a 4-point span
+    33.3333
     >>> alignment_gap([3, 3, 3], 1, 5)
     0.0
     """

@@ -1,4 +1,5 @@
-"""The service business case: repeat revenue under the repurchase model (DESIGN §2).
+"""The service business case: repeat revenue under the repurchase model
+(``docs/methodology.md#8-business-case``).
 
 B. Wood's figures: customers intend to buy again at a rate of about 78% on average, 89% after a
 good service contact and 32% after a bad one. Repeat revenue is ``customers × revenue per customer

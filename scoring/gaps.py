@@ -1,4 +1,4 @@
-"""Perception, silo and ambition gaps (DESIGN §6).
+"""Perception, silo and ambition gaps (``docs/methodology.md#5-gaps``).
 
 Perception gap
     ``gap = mean(management) − mean(others)`` of respondent capability scores, on the answer scale,

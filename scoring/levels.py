@@ -1,4 +1,5 @@
-"""Maturity levels 1–5 per capability, with caps and an explanation (DESIGN §6).
+"""Maturity levels 1–5 per capability, with caps and an explanation
+(``docs/methodology.md#2-maturity-levels``).
 
 For a capability with team median ``m`` of respondent scores (on the 1–5 maturity scale):
 

@@ -110,15 +110,15 @@ class BusinessCaseParams:
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Everything that changes a result. Defaults follow DESIGN §6.
+    """Everything that changes a result. Defaults follow ``docs/methodology.md``.
 
     ``management_roles``: roles that form the management team; ``None`` (default) means the
     instrument's ``management_roles``, resolved once by :func:`scoring.score_wave` and
     :func:`scoring.compare_waves` (the resolved tuple is stored in ``WaveResult.options``).
 
     ``min_group`` is two floors at once: the anonymity floor k for groups scoring reports on their
-    own (departments, camps, group AGIs), and, together with DESIGN's "AGI is not computed below 3
-    respondents", the AGI floor: an AGI needs ``max(3, min_group)`` respondents with a score.
+    own (departments, camps, group AGIs), and, together with the methodology's "AGI is not computed
+    below 3 respondents", the AGI floor: an AGI needs ``max(3, min_group)`` respondents with a score.
 
     ``business``: parameters of the repurchase business case; ``None`` = Wood's worked example.
     """
@@ -142,7 +142,8 @@ class ScoreOptions:
 
     @property
     def agi_min_n(self) -> int:
-        """Respondents with a score an AGI needs: ``max(3, min_group)`` (DESIGN §6)."""
+        """Respondents with a score an AGI needs: ``max(3, min_group)``
+        (``docs/methodology.md#4-alignment-gap-index-agi``)."""
         return max(3, self.min_group)
 
     def resolved(self, instrument_roles: Sequence[str]) -> ScoreOptions:

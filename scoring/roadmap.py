@@ -1,6 +1,6 @@
 """The staged roadmap: align first, then build step by step with a go/no-go gate after every stage.
 
-Logic (DESIGN §2 and §6):
+Logic (``docs/methodology.md#7-roadmap``):
 
 * **Stage 1 "Align"** — when the management team is misaligned on a capability (its AGI band is
   ``misaligned``), the first step is a facilitated alignment session on its most disputed items

@@ -1,8 +1,8 @@
 """Scores: reverse coding, 0–100 normalisation, respondent and team capability scores.
 
-Everything here works on respondents × items float arrays with ``NaN`` for N/A or unanswered (DESIGN
-§6). The instrument is turned once into a :class:`InstrumentIndex` of plain numpy arrays, so the hot
-paths never touch pydantic objects.
+Everything here works on respondents × items float arrays with ``NaN`` for N/A or unanswered
+(``docs/methodology.md#1-from-answers-to-scores``). The instrument is turned once into a
+:class:`InstrumentIndex` of plain numpy arrays, so the hot paths never touch pydantic objects.
 
 Notation: an item's scale has options ``L..H`` (``A = H − L + 1``); a rating is ``x``.
 

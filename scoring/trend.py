@@ -1,4 +1,5 @@
-"""Wave comparison: did scores and alignment change between waves? (DESIGN §6)
+"""Wave comparison: did scores and alignment change between waves?
+(``docs/methodology.md#9-wave-comparison-trend``)
 
 For consecutive waves ``a → b`` and every capability:
 

@@ -1,4 +1,4 @@
-"""``score_wave``: everything DESIGN §6 computes for one wave, in one pure function.
+"""``score_wave``: everything ``docs/methodology.md`` computes for one wave, in one pure function.
 
 Pipeline (all respondents at once, numpy only; the instrument is reduced to index arrays once):
 

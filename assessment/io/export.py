@@ -1,6 +1,7 @@
 """Exporting raw ratings (CSV, XLSX, JSON) and keeping spreadsheet cells safe.
 
-Export writes the canonical long format of DESIGN §5, one row per stored answer, complete: every
+Export writes the canonical long format (``docs/cli.md#response-files``), one row per stored
+answer, complete: every
 current and target rating, N/A flag, confidence and comment, never aggregates.
 
 **Formula injection.** Text cells of CSV and XLSX exports go through the one rule of
@@ -50,7 +51,7 @@ def _csv_cell(value: object) -> object:
 
 
 def write_export_csv(records: Iterable[ResponseRecord], path: str | Path) -> Path:
-    """Long-format UTF-8 CSV with the columns of DESIGN §5, formula-neutralised, written atomically."""
+    """UTF-8 CSV in the long format, formula-neutralised, written atomically."""
     path = Path(path)
     with atomic_open(path, "w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")

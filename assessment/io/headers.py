@@ -1,6 +1,7 @@
 """The vocabulary of response files: column names, layouts and sheet names (a leaf module).
 
-Long files (DESIGN §5) have one row per answer (``item`` column); wide files one row per
+Long files (``docs/cli.md#response-files``) have one row per answer (``item`` column); wide
+files one row per
 respondent, with item columns such as ``MET-03`` and ``MET-03.target``; a filled-in template is a
 long file with ``capability`` and ``question`` columns (see :mod:`assessment.io.template`).
 """

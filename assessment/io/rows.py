@@ -189,7 +189,7 @@ def _header_problems(
 
 
 def _clean_name(raw: object) -> str | None:
-    """A column name as matched: trimmed, BOM dropped, DESIGN §5 names lower-cased; ``None`` for
+    """A column name as matched: trimmed, BOM dropped, long-format names lower-cased; ``None`` for
     the surplus-cells key of :class:`csv.DictReader`."""
     if raw is None:
         return None
@@ -222,7 +222,7 @@ class _Columns:
 
     ``names`` are the distinct clean column names in order of first appearance (what the header
     check sees), ``cells`` the position of each (the last one when a name repeats, as a
-    :class:`dict` row keeps it), ``at`` the position of each DESIGN §5 column in
+    :class:`dict` row keeps it), ``at`` the position of each long-format column in
     :data:`LONG_COLUMNS` order; an absent column points at the filler cell after the last column
     that every row carries.
     """
@@ -280,7 +280,7 @@ def parse_long_rows(
     first_row: int = 2,
     wave: str | None = None,
 ) -> tuple[list[ResponseRecord], list[Problem]]:
-    """Parse long-format rows (one answer per row, columns of DESIGN §5) into records.
+    """Parse long-format rows (one answer per row, ``docs/cli.md#response-files``) into records.
 
     Required columns: ``respondent``, ``role``, ``department``, ``item``, ``current``; optional:
     ``wave``, ``target``, ``na``, ``confidence``, ``comment``. Column names are matched

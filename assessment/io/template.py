@@ -1,6 +1,7 @@
 """Ready-to-fill respondent sheets for one instrument version (XLSX or CSV).
 
-A template is the long format of DESIGN §5 with one row per item and two extra, read-only
+A template is the long format (``docs/cli.md#response-files``) with one row per item and two
+extra, read-only
 columns: ``capability`` and ``question`` (the item text). Column order::
 
     wave, respondent, role, department, capability, item, question, current, target, confidence, comment

@@ -2,7 +2,8 @@
 
 Text cells are neutralised by the one rule of :mod:`assessment.io.cells` (a text that would start a
 spreadsheet formula gets a leading apostrophe, OWASP "CSV injection"); the reader restores it.
-The long CSV has exactly the columns of DESIGN §5 and reads back to an identical set
+The long CSV has exactly the columns of ``docs/cli.md#response-files`` and reads back to an
+identical set
 (same :attr:`ResponseSet.data_hash`); the wide CSV has ``wave, respondent, role, department`` and
 per item ``<ITEM>``, ``<ITEM>.target`` and, where used, ``<ITEM>.na``, ``<ITEM>.confidence``,
 ``<ITEM>.comment``.

@@ -1,4 +1,5 @@
-"""Persistent store: SQLAlchemy 2 models, Alembic migrations, reading and writing waves (DESIGN §8).
+"""Persistent store: SQLAlchemy 2 models, Alembic migrations, reading and writing waves
+(``docs/store.md``).
 
 The database is a SQLAlchemy URL (``--db`` or ``$CENTRIC_DB``; a bare path is a SQLite file).
 Create or update the schema with ``centric db upgrade`` (:func:`upgrade_db`); every other
@@ -14,11 +15,27 @@ into a wave and exporting waves to a file are use cases of :mod:`assessment.serv
 
 Importing this package imports SQLAlchemy; the CLI imports it only inside the commands that need it.
 
->>> from assessment.store import upgrade_db, load_wave_responses  # doctest: +SKIP
->>> from assessment.service import import_file                     # doctest: +SKIP
->>> upgrade_db("acme.db")                                          # doctest: +SKIP
->>> import_file("acme.db", "answers.xlsx", org="acme", wave="2026-H1")  # doctest: +SKIP
->>> load_wave_responses("acme.db", "acme", "2026-H1")              # doctest: +SKIP
+A wave from file to database and back (here a synthetic Northwind wave in a temporary folder):
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from assessment.io.writers import write_csv
+>>> from assessment.service import import_file
+>>> from assessment.store import list_waves, load_wave_responses, upgrade_db
+>>> from assessment.synthetic import northwind
+>>> tmp = tempfile.TemporaryDirectory()
+>>> db = str(Path(tmp.name) / "acme.db")
+>>> answers = write_csv(northwind("2026-H1"), Path(tmp.name) / "answers.csv")
+>>> from assessment.store import head_revision
+>>> upgrade_db(db) == (None, head_revision())  # a new database: no revision before, head after
+True
+>>> import_file(db, answers, org="acme").waves[0].respondents
+60
+>>> [w.wave for w in list_waves(db, "acme")]
+['2026-H1']
+>>> load_wave_responses(db, "acme", "2026-H1").n_respondents
+60
+>>> tmp.cleanup()
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The database schema as a typed SQLAlchemy 2 ORM (DESIGN §8).
+"""The database schema as a typed SQLAlchemy 2 ORM (``docs/store.md#tables``).
 
 ::
 
