@@ -33,7 +33,7 @@ from typing import Any
 from questionnaires.answers import ResponseSet
 from questionnaires.errors import OutputError, ReportError
 from questionnaires.model import Instrument
-from reports.options import ReportOptions
+from reports.options import TREND_MIN_GROUP, ReportOptions, comment_threshold
 from scoring.results import WaveResult
 
 __all__ = [
@@ -48,9 +48,6 @@ __all__ = [
 
 #: Writes ``data`` to ``path`` (raising a :class:`questionnaires.errors.CentricError` on failure).
 Writer = Callable[[Path, bytes], object]
-
-#: docs/reports.md#anonymity: trend reports use k = 5.
-TREND_MIN_GROUP = 5
 
 _JOB: dict[str, Any] = {}
 
@@ -461,7 +458,9 @@ def write_demo_reports(
     if len(results) >= 2:
         k = max(TREND_MIN_GROUP, options.min_group)
         trend_options = replace(
-            options, min_group=k, min_group_comments=max(k, options.min_group_comments)
+            options,
+            min_group=k,
+            min_group_comments=max(comment_threshold(k), options.min_group_comments),
         )
         path = out / "trend-report.pdf"
         pairs = [(instrument, rs) for rs in waves]

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from questionnaires.errors import ReportError
 from reports.theme import DEFAULT_THEME, Theme
 
-__all__ = ["MIN_GROUP_FLOOR", "ReportOptions", "check_min_group"]
+__all__ = [
+    "COMMENT_MIN_GROUP",
+    "DEFAULT_MIN_GROUP",
+    "MIN_GROUP_FLOOR",
+    "TREND_MIN_GROUP",
+    "ReportKind",
+    "ReportOptions",
+    "check_min_group",
+    "comment_threshold",
+    "default_min_group",
+]
 
 LANGUAGES = ("en",)
 
@@ -16,6 +27,39 @@ LANGUAGES = ("en",)
 #: ``min_group``
 #: says (with 2, each of the pair can derive the other's answers from the group median).
 MIN_GROUP_FLOOR = 3
+
+#: docs/reports.md#anonymity: k of a team or personal report when none is given.
+DEFAULT_MIN_GROUP = 3
+#: docs/reports.md#anonymity: k of a trend report when none is given, and its smallest k in the
+#: demo (a trend compares waves, so a small change of who answered shows more).
+TREND_MIN_GROUP = 5
+#: docs/reports.md#anonymity: free-text comments are shown only from this many people.
+COMMENT_MIN_GROUP = 5
+
+#: The kinds of report: ``team``, ``individual`` (personal) and ``trend``.
+ReportKind = Literal["team", "individual", "trend"]
+
+
+def default_min_group(kind: ReportKind) -> int:
+    """k of a ``kind`` report when none is given: :data:`TREND_MIN_GROUP` (5) for ``trend``,
+    else :data:`DEFAULT_MIN_GROUP` (3).
+
+    >>> default_min_group("team"), default_min_group("trend")
+    (3, 5)
+    """
+    if kind not in ("team", "individual", "trend"):
+        raise ReportError(f"unknown report kind {kind!r}; known: team, individual, trend")
+    return TREND_MIN_GROUP if kind == "trend" else DEFAULT_MIN_GROUP
+
+
+def comment_threshold(k: int) -> int:
+    """The population free-text comments need with anonymity threshold ``k``:
+    ``max(COMMENT_MIN_GROUP, k)``.
+
+    >>> comment_threshold(3), comment_threshold(8)
+    (5, 8)
+    """
+    return max(COMMENT_MIN_GROUP, k)
 
 
 def check_min_group(k: int, named_workshop: bool = False) -> None:
@@ -46,8 +90,8 @@ class ReportOptions:
     by default the wave id is used, never the clock, so a report can be rebuilt byte for byte.
     """
 
-    min_group: int = 3
-    min_group_comments: int = 5
+    min_group: int = DEFAULT_MIN_GROUP
+    min_group_comments: int = COMMENT_MIN_GROUP
     named_workshop: bool = False
     lang: str = "en"
     pdfa: bool = False
@@ -69,3 +113,20 @@ class ReportOptions:
             raise ReportError(
                 f"--lang {self.lang!r} is not available; available: {', '.join(LANGUAGES)}"
             )
+
+    @classmethod
+    def for_report(cls, kind: ReportKind, k: int | None = None, **options: Any) -> ReportOptions:
+        """The options of a ``kind`` report with anonymity threshold ``k`` (``None``:
+        :func:`default_min_group`) and comment threshold :func:`comment_threshold` of k;
+        ``options`` are the other fields (``named_workshop``, ``theme``, ``report_date`` ...).
+        This is the one place the defaults are chosen: the CLI and any other caller get the
+        same options.
+
+        >>> o = ReportOptions.for_report("trend")
+        >>> o.min_group, o.min_group_comments
+        (5, 5)
+        >>> ReportOptions.for_report("team", 7).min_group_comments
+        7
+        """
+        k = default_min_group(kind) if k is None else k
+        return cls(min_group=k, min_group_comments=comment_threshold(k), **options)

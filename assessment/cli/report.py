@@ -22,7 +22,7 @@ import click
 from assessment.cli._common import load_responses, responses_source, user_errors, warn
 
 if TYPE_CHECKING:
-    from reports.options import ReportOptions
+    from reports.options import ReportKind, ReportOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,18 +86,17 @@ def _options(
     pdfa: bool,
     report_date: str | None,
     template_dir: Path | None,
-    default_k: int = 3,
+    kind: ReportKind = "team",
 ) -> ReportOptions:
-    """The report options from the command line; k defaults to ``default_k`` (trend: 5)."""
+    """The report options from the command line (:meth:`ReportOptions.for_report`)."""
     from reports import ReportOptions, load_theme
 
-    k = min_group or default_k
     loaded = load_theme(theme)
     for note in loaded.logo_notes:  # what the SVG sanitiser removed from a client's logo
         warn(note)
-    return ReportOptions(
-        min_group=k,
-        min_group_comments=max(5, k),
+    return ReportOptions.for_report(
+        kind,
+        min_group,
         named_workshop=named_workshop,
         lang=lang,
         pdfa=pdfa,
@@ -206,7 +205,7 @@ def individual(
     else:
         output = check_output_dir(output, inputs=files)
     allow_reissue = opts.pop("allow_reissue")
-    options = _options(**opts)
+    options = _options(**opts, kind="individual")
     loaded = load_responses(files, instrument_ref, db, org, wave)
     ledger = service.report_ledger(output, db=None if files else db, org=org, folder=all_)
     if respondent:
@@ -253,7 +252,7 @@ def trend(files: tuple[Path, ...], instrument_ref: str | None, output: Path, **o
         raise click.UsageError("a trend report needs two or more response files, one per wave")
     output = check_output_file(output, inputs=files)
     allow_reissue = opts.pop("allow_reissue")
-    options = _options(**opts, default_k=5)
+    options = _options(**opts, kind="trend")
     loaded = [load_responses([f], instrument_ref) for f in files]
     ledger = service.report_ledger(output)
     pdf = service.trend_report(  # sorted by wave id in the service
