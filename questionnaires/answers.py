@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from questionnaires.catalogue import DEFAULT_INSTRUMENT, get_instrument, parse_ref
 from questionnaires.errors import Problem, QuestionnaireError, ResponseError, StoreError
@@ -402,127 +402,179 @@ def records_to_response_set(
     Respondents keep the order of first appearance; columns follow the instrument's item order.
     Departments are matched on :func:`normalise_department` (the first spelling is displayed).
     """
-    import numpy as np
-
     notes = [str(p) for p in problems if p.warning]
-    problems = [p for p in problems if not p.warning]
-    ctx = ProblemLog(source, sheet, list(problems))
-    if not records and not problems:
+    ctx = ProblemLog(source, sheet, [p for p in problems if not p.warning])
+    if not records and not ctx.problems:
         ctx.add("no responses found")
-    # the file of each record, when they come from several files (None: all from ``source``)
-    complete = sum(n for _, n, _ in files) == len(records)
-    several = len(files) > 1 and complete
-    file_of: list[str] | None = (
-        [name for name, n, _ in files for _ in range(n)] if several else None
-    )
-    wide_of: list[bool] | None = (
-        [layout == "wide" for _, n, layout in files for _ in range(n)]
-        if complete and any(layout == "wide" for _, _, layout in files)
-        else None
-    )
+    origin = _Origin.of(records, files)
+    records, origin, chosen = _choose_wave(ctx, records, origin, wave)
+    scan = _Scan(instrument)
+    for k, rec in enumerate(records):
+        if rec.respondent:
+            scan.check(ctx, rec, origin.file(k), origin.is_wide(k))
+    scan.report(ctx)
+    notes += _case_variants(scan.respondents)
+    if ctx.problems:
+        # file-level problems first, then by row (stable: cell problems before record problems)
+        ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
+        raise ResponseError(ordered, source)
+    return _build_arrays(instrument, scan, wave=chosen, source=source, notes=notes)
 
-    # waves, in order of first appearance; their rows are looked up only for messages
-    waves = list(dict.fromkeys([rec.wave for rec in records]))
 
-    def rows_of(name: str) -> list[int | None]:
-        return [rec.row for rec in records if rec.wave == name]
+@dataclass
+class _Origin:
+    """The file and layout of each record, when known from ``files`` (``None``: not tracked)."""
 
-    def files_of(name: str) -> str:
-        if file_of is None:
+    file_of: list[str] | None  # set only when records come from several files
+    wide_of: list[bool] | None  # set only when some file is wide
+    several: bool
+
+    @classmethod
+    def of(
+        cls, records: Sequence[ResponseRecord], files: Sequence[tuple[str, int, str]]
+    ) -> _Origin:
+        complete = sum(n for _, n, _ in files) == len(records)
+        several = len(files) > 1 and complete
+        file_of = [name for name, n, _ in files for _ in range(n)] if several else None
+        wide_of = (
+            [layout == "wide" for _, n, layout in files for _ in range(n)]
+            if complete and any(layout == "wide" for _, _, layout in files)
+            else None
+        )
+        return cls(file_of, wide_of, several)
+
+    def file(self, k: int) -> str | None:
+        return None if self.file_of is None else self.file_of[k]
+
+    def is_wide(self, k: int) -> bool:
+        return self.wide_of is not None and self.wide_of[k]
+
+    def keep(self, records: Sequence[ResponseRecord], wave: str) -> _Origin:
+        """The origin of the records of ``wave`` only."""
+
+        def only(values: list[Any] | None) -> list[Any] | None:
+            if values is None:
+                return None
+            return [v for v, r in zip(values, records, strict=True) if r.wave == wave]
+
+        return _Origin(only(self.file_of), only(self.wide_of), self.several)
+
+    def files_text(self, records: Sequence[ResponseRecord], wave: str) -> str:
+        """`` in a.csv, b.csv`` for the files holding ``wave``; ``""`` when files are not tracked."""
+        if self.file_of is None:
             return ""
         names = dict.fromkeys(
-            f for f, rec in zip(file_of, records, strict=True) if rec.wave == name
+            f for f, rec in zip(self.file_of, records, strict=True) if rec.wave == wave
         )
         return f" in {', '.join(names)}"
 
+
+def _choose_wave(
+    ctx: ProblemLog,
+    records: Sequence[ResponseRecord],
+    origin: _Origin,
+    wave: str | None,
+) -> tuple[Sequence[ResponseRecord], _Origin, str]:
+    """The records of one wave, their origin and the wave's name.
+
+    With ``wave`` given, keep its records (a problem when there are none). Without, the records
+    must hold one named wave: several waves raise at once (checking them together would flag
+    every answer as a duplicate), and an empty wave cell is a problem.
+    """
+    # waves, in order of first appearance; their rows are looked up only for messages
+    waves = list(dict.fromkeys([rec.wave for rec in records]))
     if wave is not None:
         if records and wave not in waves:
             have = ", ".join(repr(w) for w in waves if w) or "none"
             ctx.add(f"no answers for wave {wave!r}; waves in the file: {have}", column="wave")
-        if file_of is not None:
-            file_of = [f for f, r in zip(file_of, records, strict=True) if r.wave == wave]
-        if wide_of is not None:
-            wide_of = [w for w, r in zip(wide_of, records, strict=True) if r.wave == wave]
-        records = [r for r in records if r.wave == wave]
-        chosen = wave
-    else:
-        named = [w for w in waves if w]
-        if len(named) > 1:
-            # answers of different waves are not one team: checking them together would flag
-            # every answer as a duplicate, so this is the one problem reported
-            counts = {w: 0 for w in named}
-            for rec in records:
-                if rec.wave in counts:
-                    counts[rec.wave] += 1
-            listing = ", ".join(f"{w!r}: {counts[w]} answers{files_of(w)}" for w in named)
-            what = "the files hold" if several else "the file holds"
-            ctx.add(f"{what} several waves ({listing}); choose one with --wave", column="wave")
-            raise ResponseError(
-                [p for p in ctx.problems if p.row is None or p.column == "wave"], source
-            )
-        if "" in waves:
-            empty = rows_of("")
-            ctx.add(
-                f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
-                empty[0],
-                "wave",
-            )
-        chosen = named[0] if named else ""
-
-    roles = list(instrument.roles)
-    role_set = frozenset(roles)
-    role_key = {r.casefold(): r for r in roles}
-    index = instrument.item_index
-    spec = {
-        item.id: (
-            instrument.scales[item.scale].low,
-            instrument.scales[item.scale].high,
-            item.na_allowed,
-            frozenset(item.roles),
-            item,
+        return [r for r in records if r.wave == wave], origin.keep(records, wave), wave
+    named = [w for w in waves if w]
+    if len(named) > 1:
+        counts = {w: 0 for w in named}
+        for rec in records:
+            if rec.wave in counts:
+                counts[rec.wave] += 1
+        listing = ", ".join(
+            f"{w!r}: {counts[w]} answers{origin.files_text(records, w)}" for w in named
         )
-        for item in instrument.items
-    }
-    dept_key: dict[str, str] = {}
-    dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
-    unknown_items: dict[str, list[_Place]] = {}
-    wide_items: set[str] = set()  # unknown items met as a wide file's column
-    respondents: dict[str, Respondent] = {}
-    row_of: dict[str, int] = {}  # respondent -> row of the arrays
-    first_row_of: dict[str, _Place] = {}
-    dept_conflicts: dict[str, list[tuple[str, _Place]]] = {}
-    role_conflicts: dict[str, list[tuple[str, _Place]]] = {}
-    bad_roles: dict[str, list[_Place]] = {}
-    seen_answer: dict[tuple[str, str], tuple[int | None, str | None]] = {}
-    accepted: list[ResponseRecord] = []
-    at_i: list[int] = []
-    at_j: list[int] = []
+        what = "the files hold" if origin.several else "the file holds"
+        ctx.add(f"{what} several waves ({listing}); choose one with --wave", column="wave")
+        raise ResponseError(
+            [p for p in ctx.problems if p.row is None or p.column == "wave"], ctx.source
+        )
+    if "" in waves:
+        empty = [rec.row for rec in records if rec.wave == ""]
+        ctx.add(
+            f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
+            empty[0],
+            "wave",
+        )
+    return records, origin, named[0] if named else ""
 
-    src: str | None = None
-    for k, rec in enumerate(records):
-        rid = rec.respondent
-        if not rid:
-            continue
-        row = rec.row
-        if file_of is not None:
-            src = file_of[k]
-        wide = wide_of is not None and wide_of[k]
-        role = role_key.get(rec.role.casefold())
+
+class _Scan:
+    """One pass over the records of a wave: per-record problems go to the log at once; those
+    that gather several places (unknown items and roles, conflicting roles or departments) are
+    collected and reported by :meth:`report`. Accepted answers are kept for the arrays."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.roles = list(instrument.roles)
+        self.role_set = frozenset(self.roles)
+        self.role_key = {r.casefold(): r for r in self.roles}
+        self.index = instrument.item_index
+        self.spec = {
+            item.id: (
+                instrument.scales[item.scale].low,
+                instrument.scales[item.scale].high,
+                item.na_allowed,
+                frozenset(item.roles),
+                item,
+            )
+            for item in instrument.items
+        }
+        self.dept_key: dict[str, str] = {}
+        self.dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
+        self.unknown_items: dict[str, list[_Place]] = {}
+        self.wide_items: set[str] = set()  # unknown items met as a wide file's column
+        self.respondents: dict[str, Respondent] = {}
+        self.row_of: dict[str, int] = {}  # respondent -> row of the arrays
+        self.first_row_of: dict[str, _Place] = {}
+        self.dept_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+        self.role_conflicts: dict[str, list[tuple[str, _Place]]] = {}
+        self.bad_roles: dict[str, list[_Place]] = {}
+        self.seen_answer: dict[tuple[str, str], _Place] = {}
+        self.accepted: list[ResponseRecord] = []
+        self.at_i: list[int] = []
+        self.at_j: list[int] = []
+
+    def check(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None, wide: bool) -> None:
+        """Check one record of a named respondent: who answered, then what."""
+        role = self._respondent(ctx, rec, src)
+        if rec.comment is not None:
+            _control_problem(ctx, rec.comment, rec.row, _col(wide, "comment", rec.item), src)
+        self._answer(ctx, rec, role, src, wide)
+
+    def _respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
+        """Check the record's role and department, and that they agree with the respondent's
+        first record; return the role as the instrument spells it (as written when unknown)."""
+        rid, row = rec.respondent, rec.row
+        role = self.role_key.get(rec.role.casefold())
         if role is None and not rec.role:
             ctx.add(
-                f"role is empty for respondent {shown(rid)}; use {', '.join(roles)}",
+                f"role is empty for respondent {shown(rid)}; use {', '.join(self.roles)}",
                 row,
                 "role",
                 src,
             )
             role = ""
         elif role is None:
-            bad_roles.setdefault(rec.role, []).append((row, src))
+            self.bad_roles.setdefault(rec.role, []).append((row, src))
             role = rec.role
         department = rec.department
         if not department:
             ctx.add(f"department is empty for respondent {shown(rid)}", row, "department", src)
-        prev = respondents.get(rid)
+        prev = self.respondents.get(rid)
         if prev is None:
             for column, text in (
                 ("respondent", rid),
@@ -531,31 +583,38 @@ def records_to_response_set(
                 ("wave", rec.wave),
             ):
                 _control_problem(ctx, text, row, column, src)
-            row_of[rid] = len(respondents)
-            respondents[rid] = Respondent(rid, role, " ".join(department.split()))
-            first_row_of[rid] = (row, src)
-            dept_seen[rid] = department
-            dept_key[rid] = normalise_department(department)
-        else:
-            if prev.role != role:
-                role_conflicts.setdefault(rid, [(prev.role, first_row_of[rid])])
-                role_conflicts[rid].append((rec.role, (row, src)))
-            if department != dept_seen[rid] and dept_key[rid] != normalise_department(department):
-                dept_conflicts.setdefault(rid, [(prev.department, first_row_of[rid])])
-                dept_conflicts[rid].append((department, (row, src)))
-        if rec.comment is not None:
-            _control_problem(ctx, rec.comment, row, _col(wide, "comment", rec.item), src)
-        item_id = rec.item
-        j = index.get(item_id)
+            self.row_of[rid] = len(self.respondents)
+            self.respondents[rid] = Respondent(rid, role, " ".join(department.split()))
+            self.first_row_of[rid] = (row, src)
+            self.dept_seen[rid] = department
+            self.dept_key[rid] = normalise_department(department)
+            return role
+        if prev.role != role:
+            self.role_conflicts.setdefault(rid, [(prev.role, self.first_row_of[rid])])
+            self.role_conflicts[rid].append((rec.role, (row, src)))
+        if department != self.dept_seen[rid] and self.dept_key[rid] != normalise_department(
+            department
+        ):
+            self.dept_conflicts.setdefault(rid, [(prev.department, self.first_row_of[rid])])
+            self.dept_conflicts[rid].append((department, (row, src)))
+        return role
+
+    def _answer(
+        self, ctx: ProblemLog, rec: ResponseRecord, role: str, src: str | None, wide: bool
+    ) -> None:
+        """Check the answer itself (known item, not a duplicate, in scale, N/A allowed, asked of
+        the role) and keep it for the arrays unless it is unknown or a duplicate."""
+        rid, row, item_id = rec.respondent, rec.row, rec.item
+        j = self.index.get(item_id)
         if j is None:
             if item_id:
-                unknown_items.setdefault(item_id, []).append((row, src))
+                self.unknown_items.setdefault(item_id, []).append((row, src))
                 if wide:
-                    wide_items.add(item_id)
-            continue
+                    self.wide_items.add(item_id)
+            return
         key = (rid, item_id)
-        if key in seen_answer:
-            first, first_src = seen_answer[key]
+        if key in self.seen_answer:
+            first, first_src = self.seen_answer[key]
             where = f"{first_src} row {first}" if src else f"row {first}"
             again = f"{src} row {row}" if src else f"row {row}"
             ctx.add(
@@ -565,9 +624,9 @@ def records_to_response_set(
                 _col(wide, "item", rec.item),
                 src,
             )
-            continue
-        seen_answer[key] = (row, src)
-        low, high, na_allowed, asked, item = spec[item_id]
+            return
+        self.seen_answer[key] = (row, src)
+        low, high, na_allowed, asked, item = self.spec[item_id]
         current, target = rec.current, rec.target
         if current is not None and not low <= current <= high:
             ctx.add(
@@ -606,7 +665,7 @@ def records_to_response_set(
                 _col(wide, "confidence", rec.item),
                 src,
             )
-        if asked and role in role_set and role not in asked:
+        if asked and role in self.role_set and role not in asked:
             ctx.add(
                 f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
                 f"{shown(rid)} is {shown(role)}",
@@ -614,52 +673,63 @@ def records_to_response_set(
                 _col(wide, "item", rec.item),
                 src,
             )
-        accepted.append(rec)
-        at_i.append(row_of[rid])
-        at_j.append(j)
+        self.accepted.append(rec)
+        self.at_i.append(self.row_of[rid])
+        self.at_j.append(j)
 
-    for name, places in unknown_items.items():
-        twin = skeleton(name)
-        hint = f"; did you mean {twin!r}?" if twin in index else did_you_mean(name, index)
-        ctx.add(
-            f"unknown item {shown_id(name)}{_also(places)} in {instrument.ref}"
-            + lookalike_note(name)
-            + hint,
-            places[0][0],
-            name if name in wide_items else "item",
-            places[0][1],
-        )
-    for name, places in bad_roles.items():
-        ctx.add(
-            f"unknown role {name!r}{_also(places)}; {instrument.ref} knows {', '.join(roles)}",
-            places[0][0],
-            "role",
-            places[0][1],
-        )
-    for kind, conflicts in (("roles", role_conflicts), ("departments", dept_conflicts)):
-        for rid, seen in conflicts.items():
-            listing = ", ".join(f"{v!r} in {_place_text(at)}" for v, at in seen[:MAX_ROWS_SHOWN])
-            extra = len(seen) - MAX_ROWS_SHOWN
-            more = f" and {extra} more row{'s' if extra > 1 else ''}" if extra > 0 else ""
+    def report(self, ctx: ProblemLog) -> None:
+        """Add the collected problems: unknown items, unknown roles, conflicting roles and
+        departments, each once with the places it was found."""
+        ref, index = self.instrument.ref, self.index
+        for name, places in self.unknown_items.items():
+            twin = skeleton(name)
+            hint = f"; did you mean {twin!r}?" if twin in index else did_you_mean(name, index)
             ctx.add(
-                f"respondent {shown(rid)} has conflicting {kind}: {listing}{more}; give each "
-                "respondent "
-                f"one {kind[:-1]}",
-                seen[1][1][0],
-                kind[:-1],
-                seen[1][1][1],
+                f"unknown item {shown_id(name)}{_also(places)} in {ref}"
+                + lookalike_note(name)
+                + hint,
+                places[0][0],
+                name if name in self.wide_items else "item",
+                places[0][1],
             )
+        for name, places in self.bad_roles.items():
+            ctx.add(
+                f"unknown role {name!r}{_also(places)}; {ref} knows {', '.join(self.roles)}",
+                places[0][0],
+                "role",
+                places[0][1],
+            )
+        for kind, conflicts in (
+            ("roles", self.role_conflicts),
+            ("departments", self.dept_conflicts),
+        ):
+            for rid, seen in conflicts.items():
+                listing = ", ".join(
+                    f"{v!r} in {_place_text(at)}" for v, at in seen[:MAX_ROWS_SHOWN]
+                )
+                extra = len(seen) - MAX_ROWS_SHOWN
+                more = f" and {extra} more row{'s' if extra > 1 else ''}" if extra > 0 else ""
+                ctx.add(
+                    f"respondent {shown(rid)} has conflicting {kind}: {listing}{more}; give each "
+                    "respondent "
+                    f"one {kind[:-1]}",
+                    seen[1][1][0],
+                    kind[:-1],
+                    seen[1][1][1],
+                )
 
-    notes += _case_variants(respondents)
-    if ctx.problems:
-        # file-level problems first, then by row (stable: cell problems before record problems)
-        ordered = sorted(ctx.problems, key=lambda p: (p.row is not None, p.row or 0))
-        raise ResponseError(ordered, source)
+
+def _build_arrays(
+    instrument: Instrument, scan: _Scan, *, wave: str, source: str, notes: Sequence[str]
+) -> ResponseSet:
+    """The :class:`ResponseSet` of the accepted answers of a scan without problems."""
+    import numpy as np
 
     # every accepted answer has its own (respondent, item) cell: fill the arrays in one go each
-    n, m = len(respondents), len(index)
-    ii = np.array(at_i, dtype=np.intp)
-    jj = np.array(at_j, dtype=np.intp)
+    accepted = scan.accepted
+    n, m = len(scan.respondents), len(scan.index)
+    ii = np.array(scan.at_i, dtype=np.intp)
+    jj = np.array(scan.at_j, dtype=np.intp)
     current_m = np.full((n, m), np.nan)
     target_m = np.full((n, m), np.nan)
     na = np.zeros((n, m), dtype=bool)
@@ -671,8 +741,8 @@ def records_to_response_set(
     comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
     return ResponseSet(
         instrument_ref=instrument.ref,
-        wave=chosen,
-        respondents=tuple(respondents.values()),
+        wave=wave,
+        respondents=tuple(scan.respondents.values()),
         item_ids=tuple(i.id for i in instrument.items),
         current=current_m,
         target=target_m,
