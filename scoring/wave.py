@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import warnings as _warnings
 import zlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -27,7 +28,7 @@ from scoring.alignment import agi_band, agi_many, alignment_map, bootstrap_agi_r
 from scoring.business_case import business_case
 from scoring.gaps import ambition_gap, perception_gap, silo_gap
 from scoring.levels import maturity_levels
-from scoring.pipeline import prepare
+from scoring.pipeline import Prepared, prepare
 from scoring.results import (
     AGIResult,
     BusinessCase,
@@ -36,6 +37,7 @@ from scoring.results import (
     CapabilityScore,
     Interval,
     ItemStats,
+    MaturityLevel,
     ScoreOptions,
     WaveResult,
 )
@@ -85,17 +87,71 @@ def score_wave(
     the resolved roles are stored in ``WaveResult.options``.
     """
     p = prepare(instrument, responses, options)
-    opts, idx, respondents, n = p.options, p.index, p.respondents, p.n
-    mgmt_roles = opts.management
-    cur, tgt, na = p.cur, p.tgt, p.na
-    s_norm, t_norm, s, t = p.s_norm, p.t_norm, p.s, p.t
-    lo, hi = idx.cap_low, idx.cap_high
-    cap_ids = idx.cap_ids
-    n_caps = idx.n_caps
-    warnings: list[str] = []
+    opts, idx, cap_ids = p.options, p.index, p.index.cap_ids
+    shown_deps, warnings = _shown_departments(p, responses.department_names())
+    counts_org = bootstrap_counts(p.n, opts.bootstrap, _group_seed(opts.seed, "organisation"))
+    scores, warned = _capability_scores(p, counts_org)
+    warnings += warned
+    items = _item_stats(p)
+    agreements = [_capability_agreement(cap_ids[k], p.cur, idx, k) for k in range(idx.n_caps)]
+    levels = _levels(p)
+    agi_results, mgmt_agi, target_agi_mgmt = _agi(p, shown_deps, counts_org)
 
-    is_mgmt, deps = p.is_mgmt, p.deps
-    dep_names = responses.department_names()
+    # -- gaps, map, roadmap ---------------------------------------------------------------------
+    perception = perception_gap(p.s, p.is_mgmt, cap_ids, opts.permutations, opts.seed)
+    silos = silo_gap(p.s, p.deps, cap_ids, shown_deps, ag.group_separation)
+    ambition = ambition_gap(
+        cap_ids,
+        _nanmean_cols(p.s),
+        _nanmean_cols(p.t),
+        [lv.level for lv in levels],
+        [lv.target_level for lv in levels],
+        target_agi_mgmt,
+    )
+    amap = alignment_map(
+        p.s, [r.id for r in p.respondents], cap_ids, opts.n_camps, opts.seed, opts.min_group
+    )
+    # stage 1 ranks disputed items by ItemStats.agi_management, as the report's section does
+    item_agi_by_cap: dict[str, list[tuple[str, float]]] = {c: [] for c in cap_ids}
+    for it in items:
+        item_agi_by_cap[it.capability_id].append((it.item_id, it.agi_management))
+    roadmap = build_roadmap(
+        instrument,
+        levels,
+        mgmt_agi,
+        item_agi_by_cap,
+        opts,
+        scored={sc.capability_id: sc.n for sc in scores},
+    )
+
+    return WaveResult(
+        instrument_ref=instrument.ref,
+        instrument_hash=instrument.content_hash,
+        data_hash=responses.data_hash,
+        wave=responses.wave,
+        options=opts,
+        n_respondents=p.n,
+        capabilities=cap_ids,
+        scores=tuple(scores),
+        levels=levels,
+        items=tuple(items),
+        agreement=tuple(agreements),
+        agi=tuple(agi_results),
+        perception=perception,
+        silos=silos,
+        ambition=ambition,
+        alignment_map=amap,
+        roadmap=roadmap,
+        business_case=_business_case(opts.business or BusinessCaseParams()),
+        warnings=tuple(warnings),
+    )
+
+
+def _shown_departments(p: Prepared, dep_names: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The department keys with at least ``min_group`` respondents, and a warning for every
+    smaller department and for a management team below ``agi_min_n``."""
+    opts = p.options
+    warnings: list[str] = []
     dep_sizes = p.department_sizes()
     shown_deps = [d for d, k in dep_sizes.items() if k >= opts.min_group]
     for d, k in dep_sizes.items():
@@ -104,19 +160,27 @@ def score_wave(
                 f"department {dep_names.get(d, d)!r} has {k} respondent{'s' * (k != 1)}; not shown separately "
                 f"(groups need at least {opts.min_group})"
             )
-    n_mgmt = int(is_mgmt.sum())
+    n_mgmt = int(p.is_mgmt.sum())
     if n_mgmt < opts.agi_min_n:
         warnings.append(
-            f"the management team ({', '.join(mgmt_roles)}) has {n_mgmt} "
+            f"the management team ({', '.join(opts.management)}) has {n_mgmt} "
             f"respondent{'s' * (n_mgmt != 1)}; its AGI needs at least {opts.agi_min_n}"
         )
+    return shown_deps, warnings
 
-    # -- team scores --------------------------------------------------------------------------
-    counts_org = bootstrap_counts(n, opts.bootstrap, _group_seed(opts.seed, "organisation"))
+
+def _capability_scores(
+    p: Prepared, counts_org: np.ndarray
+) -> tuple[list[CapabilityScore], list[str]]:
+    """Team scores per capability (current and target) with bootstrap CIs from the
+    organisation's resampling counts, and a warning per capability nobody scored."""
+    opts, idx, s, t = p.options, p.index, p.s, p.t
+    lo, hi, cap_ids, n_caps = idx.cap_low, idx.cap_high, idx.cap_ids, idx.n_caps
     # one stacked call: the counts are converted to float once for current and target
     cis = bootstrap_mean_cis(np.hstack([s, t]), counts_org, opts.ci_level)
     ci_cur, ci_tgt = cis[:n_caps], cis[n_caps:]
     scores = []
+    warnings = []
     mean_s, med_s = _nanmean_cols(s), _nanmedian_cols(s)
     mean_t, med_t = _nanmean_cols(t), _nanmedian_cols(t)
     n_s = (~np.isnan(s)).sum(axis=0)
@@ -148,17 +212,22 @@ def score_wave(
                 f"capability {cap_ids[k]}: no respondent answered at least {opts.min_answered_share:.0%} "
                 "of its items; it is not scored"
             )
+    return scores, warnings
 
-    # -- item statistics ----------------------------------------------------------------------
+
+def _item_stats(p: Prepared) -> list[ItemStats]:
+    """Per-item statistics of the current ratings: centre, spread, distribution, agreement
+    (r_wg, AD, a_wg) and AGI (everyone and management)."""
+    opts, idx, cur, tgt = p.options, p.index, p.cur, p.tgt
     item_agi = agi_many(cur, idx.low, idx.high, min_n=opts.agi_min_n)
-    mgmt_item_agi = agi_many(cur[is_mgmt], idx.low, idx.high, min_n=opts.agi_min_n)
+    mgmt_item_agi = agi_many(cur[p.is_mgmt], idx.low, idx.high, min_n=opts.agi_min_n)
     item_mean, item_med = _nanmean_cols(cur), _nanmedian_cols(cur)
     item_tmean, item_tmed = _nanmean_cols(tgt), _nanmedian_cols(tgt)
     item_n = (~np.isnan(cur)).sum(axis=0)
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore", RuntimeWarning)
         item_sd = np.nanstd(cur, axis=0, ddof=1)
-    n_na = (na > 0).sum(axis=0)
+    n_na = (p.na > 0).sum(axis=0)
     items = []
     for j, iid in enumerate(idx.item_ids):
         x = cur[:, j]
@@ -173,7 +242,7 @@ def score_wave(
         items.append(
             ItemStats(
                 item_id=iid,
-                capability_id=cap_ids[idx.item_cap[j]],
+                capability_id=idx.cap_ids[idx.item_cap[j]],
                 n=int(item_n[j]),
                 n_na=int(n_na[j]),
                 mean=float(item_mean[j]),
@@ -191,16 +260,17 @@ def score_wave(
                 agi_management=float(mgmt_item_agi[j]),
             )
         )
+    return items
 
-    # -- agreement per capability ---------------------------------------------------------------
-    agreements = [_capability_agreement(cap_ids[k], cur, idx, k) for k in range(n_caps)]
 
-    # -- maturity levels ------------------------------------------------------------------------
-    lvl_cur = 1.0 + 4.0 * s_norm / 100.0
-    lvl_tgt = 1.0 + 4.0 * t_norm / 100.0
-    item_lvl_med = _nanmedian_cols(idx.level_scale(cur))
-    levels = maturity_levels(
-        cap_ids,
+def _levels(p: Prepared) -> tuple[MaturityLevel, ...]:
+    """Maturity levels (``1 + 4 × score/100``, team median) with the prerequisite cap."""
+    idx, n_caps = p.index, p.index.n_caps
+    lvl_cur = 1.0 + 4.0 * p.s_norm / 100.0
+    lvl_tgt = 1.0 + 4.0 * p.t_norm / 100.0
+    item_lvl_med = _nanmedian_cols(idx.level_scale(p.cur))
+    return maturity_levels(
+        idx.cap_ids,
         _nanmedian_cols(lvl_cur),
         _nanmedian_cols(lvl_tgt),
         [[idx.item_ids[j] for j in idx.items_of(k)] for k in range(n_caps)],
@@ -208,18 +278,25 @@ def score_wave(
         idx.prerequisites,
     )
 
-    # -- AGI -------------------------------------------------------------------------------------
-    groups = list(p.group_masks(shown_deps).items())
+
+def _agi(
+    p: Prepared, shown_deps: Sequence[str], counts_org: np.ndarray
+) -> tuple[list[AGIResult], dict[str, AGIResult], list[float]]:
+    """AGIs with bootstrap CIs per group (management, organisation, shown departments), basis
+    (current, target) and capability, plus each group's overall AGI; also the management's
+    current AGI per capability and its target AGIs (for the roadmap and the ambition gap)."""
+    opts, idx = p.options, p.index
+    lo, hi, cap_ids, n_caps = idx.cap_low, idx.cap_high, idx.cap_ids, idx.n_caps
     agi_results: list[AGIResult] = []
     mgmt_agi: dict[str, AGIResult] = {}
     target_agi_mgmt: list[float] = [math.nan] * n_caps
-    for gname, mask in groups:
+    for gname, mask in p.group_masks(shown_deps).items():
         counts = (
             counts_org
             if gname == "organisation"
             else bootstrap_counts(int(mask.sum()), opts.bootstrap, _group_seed(opts.seed, gname))
         )
-        bases: tuple[tuple[Basis, np.ndarray], ...] = (("current", s), ("target", t))
+        bases: tuple[tuple[Basis, np.ndarray], ...] = (("current", p.s), ("target", p.t))
         for basis, mat in bases:
             sub = mat[mask]
             values = agi_many(sub, lo, hi, min_n=opts.agi_min_n)
@@ -255,55 +332,7 @@ def score_wave(
             agi_results.append(
                 _overall(values, reps, idx.cap_weights, gname, basis, int(mask.sum()), opts)
             )
-
-    # -- gaps, map, roadmap ---------------------------------------------------------------------
-    perception = perception_gap(s, is_mgmt, cap_ids, opts.permutations, opts.seed)
-    silos = silo_gap(s, deps, cap_ids, shown_deps, ag.group_separation)
-    ambition = ambition_gap(
-        cap_ids,
-        mean_s,
-        mean_t,
-        [lv.level for lv in levels],
-        [lv.target_level for lv in levels],
-        target_agi_mgmt,
-    )
-    amap = alignment_map(
-        s, [r.id for r in respondents], cap_ids, opts.n_camps, opts.seed, opts.min_group
-    )
-    # stage 1 ranks disputed items by ItemStats.agi_management, as the report's section does
-    item_agi_by_cap: dict[str, list[tuple[str, float]]] = {c: [] for c in cap_ids}
-    for it in items:
-        item_agi_by_cap[it.capability_id].append((it.item_id, it.agi_management))
-    roadmap = build_roadmap(
-        instrument,
-        levels,
-        mgmt_agi,
-        item_agi_by_cap,
-        opts,
-        scored={sc.capability_id: sc.n for sc in scores},
-    )
-
-    return WaveResult(
-        instrument_ref=instrument.ref,
-        instrument_hash=instrument.content_hash,
-        data_hash=responses.data_hash,
-        wave=responses.wave,
-        options=opts,
-        n_respondents=n,
-        capabilities=cap_ids,
-        scores=tuple(scores),
-        levels=levels,
-        items=tuple(items),
-        agreement=tuple(agreements),
-        agi=tuple(agi_results),
-        perception=perception,
-        silos=silos,
-        ambition=ambition,
-        alignment_map=amap,
-        roadmap=roadmap,
-        business_case=_business_case(opts.business or BusinessCaseParams()),
-        warnings=tuple(warnings),
-    )
+    return agi_results, mgmt_agi, target_agi_mgmt
 
 
 def _business_case(p: BusinessCaseParams) -> BusinessCase:
