@@ -77,3 +77,36 @@ def test_for_report_keeps_the_anonymity_floor_and_passes_other_fields():
     assert (named.min_group, named.min_group_comments, named.report_date) == (2, 5, "2026-06-30")
     with pytest.raises(ReportError, match="unknown report kind"):
         ReportOptions.for_report("summary")  # type: ignore[arg-type]
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    import click
+
+    found = [(path, group)]
+    if isinstance(group, click.Group):
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            found += _commands(group.get_command(ctx, name), (*path, name))
+    return found
+
+
+def test_every_output_option_is_the_one_definition_from_cli_common():
+    """Each ``-o`` of the CLI is :func:`assessment.cli._common.output_option` (``-o/--output``,
+    a Path, no other spelling), and no CLI module spells out its own ``"-o"``."""
+    from pathlib import Path
+
+    import click
+
+    import assessment.cli as cli_pkg
+
+    seen = []
+    for path, command in _commands(cli):
+        for param in command.params:
+            if "-o" in getattr(param, "opts", []):
+                seen.append(path)
+                assert param.opts == ["-o", "--output"], path
+                assert isinstance(param.type, click.Path) and param.type.type is Path, path
+    assert len(seen) >= 10  # score, summary, export, template, report team ...
+    folder = Path(cli_pkg.__file__).parent
+    spelled = [p.name for p in folder.glob("*.py") if '"-o"' in p.read_text(encoding="utf-8")]
+    assert spelled == ["_common.py"]

@@ -30,6 +30,7 @@ __all__ = [
     "emit",
     "format_table",
     "load_responses",
+    "output_option",
     "output_options",
     "output_options_for",
     "responses_source",
@@ -69,19 +70,32 @@ def warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
+def output_option(
+    help: str = "Write the data to FILE (atomically) instead of stdout (- is stdout); its folder "
+    "must exist.",
+    *,
+    required: bool = False,
+    dir_okay: bool = False,
+) -> Callable[[F], F]:
+    """The one ``-o/--output`` option of every command: a :class:`~pathlib.Path` (``None`` when
+    not given; ``required`` makes it mandatory), a file unless ``dir_okay`` (a folder for a set
+    of reports). ``-`` arrives as ``Path("-")``; the command decides whether it means stdout."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=dir_okay, path_type=Path),
+        required=required,
+        default=None,
+        help=help,
+    )
+
+
 def output_options_for(formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
     """A decorator adding ``--format`` (one of ``formats``, the first is the default) and
     ``-o/--output FILE``; pass both to :func:`emit`. The folder of FILE must exist."""
 
     def decorate(f: F) -> F:
-        f = click.option(
-            "-o",
-            "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="Write the data to FILE (atomically) instead of stdout (- is stdout); its folder "
-            "must exist.",
-        )(f)
+        f = output_option()(f)
         f = click.option(
             "--format",
             "fmt",

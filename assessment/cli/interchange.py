@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli._common import checked_output, user_errors, warn
+from assessment.cli._common import checked_output, output_option, user_errors, warn
 
 DB_OPTION = click.option(
     "--db",
@@ -87,12 +87,8 @@ def import_(
     show_default=True,
     help="csv and xlsx: long format; json: the published interchange schema.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically; its folder must exist); '-' is stdout (xlsx only when "
+@output_option(
+    "Write to FILE (atomically; its folder must exist); '-' is stdout (xlsx only when "
     "redirected). Default: stdout for csv/json; xlsx needs -o.",
 )
 @user_errors
@@ -148,13 +144,10 @@ def export(db: str | None, org: str, wave: str | None, fmt: str, output: Path | 
     default=None,
     help="xlsx (drop-down lists) or csv. Default: from the -o suffix, else xlsx.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The sheet to write (atomically; its folder must exist), ending in .xlsx or .csv; "
+@output_option(
+    "The sheet to write (atomically; its folder must exist), ending in .xlsx or .csv; "
     "'-' is stdout (CSV by default; --format xlsx only when redirected).",
+    required=True,
 )
 @click.option("--wave", default=None, help="Prefill the wave, e.g. 2026-H1.")
 @click.option("--respondent", default=None, help="Prefill the pseudonymous respondent id.")

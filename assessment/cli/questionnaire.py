@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assessment.cli._common import csv_text, emit, format_table, output_options, user_errors
+from assessment.cli._common import (
+    csv_text,
+    emit,
+    format_table,
+    output_option,
+    output_options,
+    user_errors,
+)
 from questionnaires.errors import QuestionnaireError
 
 if TYPE_CHECKING:
@@ -332,12 +339,8 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
 
 
 @questionnaire.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the schema to this file (atomically) instead of stdout; its folder must exist.",
+@output_option(
+    "Write the schema to this file (atomically) instead of stdout; its folder must exist."
 )
 @user_errors
 def schema(output: Path | None) -> None:

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assessment.cli._common import load_responses, responses_source, user_errors, warn
+from assessment.cli._common import (
+    load_responses,
+    output_option,
+    responses_source,
+    user_errors,
+    warn,
+)
 
 if TYPE_CHECKING:
     from reports.options import ReportKind, ReportOptions
@@ -126,13 +132,7 @@ def report() -> None:
     """
 
 
-_out_file = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="PDF file to write.",
-)
+_out_file = output_option("PDF file to write.", required=True)
 
 
 @report.command()
@@ -170,13 +170,7 @@ def team(
 @responses_source
 @click.option("--respondent", default=None, help="Respondent id for one personal report.")
 @click.option("--all", "all_", is_flag=True, help="One report per respondent into the folder -o.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="PDF file (with --respondent) or folder (with --all).",
-)
+@output_option("PDF file (with --respondent) or folder (with --all).", required=True, dir_okay=True)
 @click.option(
     "--workers", type=click.IntRange(1), default=2, show_default=True, help="Processes for --all."
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli._common import user_errors
+from assessment.cli._common import output_option, user_errors
 from assessment.cli.db import DB_OPTION
 
 
@@ -74,16 +74,10 @@ def delete(
 @DB_OPTION
 @click.option("--org", required=True, help="Organisation (its slug in the database).")
 @click.option("--wave", default=None, help="Only this wave (default: every wave they are in).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default=None,
-    help="Write the JSON to FILE (atomically); - or no -o: stdout.",
-)
+@output_option("Write the JSON to FILE (atomically); - or no -o: stdout.")
 @click.argument("code", metavar="RESPONDENT")
 @user_errors
-def export(db: str | None, org: str, wave: str | None, output: str | None, code: str) -> None:
+def export(db: str | None, org: str, wave: str | None, output: Path | None, code: str) -> None:
     """Everything stored about RESPONDENT as JSON: role, department and answers per wave,
     and the report records naming them (a data-subject access request)."""
     import json
@@ -92,7 +86,7 @@ def export(db: str | None, org: str, wave: str | None, output: str | None, code:
     from assessment.io.atomic import atomic_write_text
     from assessment.store import respondent_data
 
-    target = None if output in (None, "-") else checked_output(Path(str(output)), db=db)
+    target = None if output is None or str(output) == "-" else checked_output(output, db=db)
     text = json.dumps(respondent_data(db, org, code, wave), indent=2, ensure_ascii=False) + "\n"
     if target is None:
         click.echo(text, nl=False)
