@@ -26,7 +26,7 @@ def team_report_html(
     """The team report as final HTML (view model, charts and template applied)."""
     from reports.charts import team_charts
     from reports.render import render_html
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     options = options or ReportOptions()
     vm = build_team_report(result, responses, instrument, options)
@@ -58,7 +58,7 @@ def render_individual_pdf(
     """One respondent's personal report as PDF bytes."""
     from reports.charts import individual_charts
     from reports.render import html_to_pdf, render_html
-    from reports.viewmodel import build_individual_report
+    from reports.views import build_individual_report
 
     options = options or ReportOptions()
     vm = build_individual_report(result, responses, instrument, respondent, options)
@@ -79,7 +79,7 @@ def render_trend_pdf(
     """
     from reports.charts import trend_charts
     from reports.render import html_to_pdf, render_html
-    from reports.viewmodel import build_trend_report
+    from reports.views import build_trend_report
 
     options = options or ReportOptions()
     vm = build_trend_report(results, waves, options)

@@ -25,7 +25,7 @@ from questionnaires.answers import Comment
 from questionnaires.errors import CentricError
 from reports import ReportOptions
 from reports.formatting import DASH
-from reports.viewmodel import build_individual_report, build_team_report
+from reports.views import build_individual_report, build_team_report
 from scoring import score_wave
 
 pytestmark = pytest.mark.fuzz

@@ -18,7 +18,7 @@ import pytest
 from test_reports_support import OPTIONS, scored
 
 from reports import ReportOptions
-from reports.viewmodel import REISSUE_NOTE, build_team_report, build_trend_report
+from reports.views import REISSUE_NOTE, build_team_report, build_trend_report
 
 pypdf = pytest.importorskip("pypdf")
 

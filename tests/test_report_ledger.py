@@ -291,7 +291,7 @@ def _dots_and_points(loaded, options: ReportOptions) -> tuple[int, bool, str]:
     import base64
 
     from reports.charts import team_charts
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     result = service.score_responses(loaded, service.report_score_options(options.min_group))
     vm = build_team_report(result, loaded.responses, loaded.instrument, options)

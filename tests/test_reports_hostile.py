@@ -107,7 +107,7 @@ def test_a_wave_below_k_is_refused(two_people_csv, csv_file, tmp_path, cmd):
 
 def test_view_models_refuse_a_wave_below_k_unless_named(wave):
     from reports.anonymity import require_population
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     with pytest.raises(ReportError, match="team report needs at least 61"):
@@ -178,7 +178,7 @@ def test_batch_is_all_or_nothing(wave, tmp_path):
 def test_trend_waves_in_any_order_are_sorted_by_wave_id(wave):
     from test_reports_support import northwind_wave
 
-    from reports.viewmodel import build_trend_report
+    from reports.views import build_trend_report
     from scoring import score_wave
 
     inst, rs1, wr1 = wave
@@ -215,7 +215,7 @@ def hostile(wave):
     """The wave with a department name carrying a right-to-left override and hostile comments."""
     from questionnaires.answers import Comment
     from reports.api import team_report_html
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
     from scoring import score_wave
 
     inst, rs, _wr = wave
@@ -247,7 +247,7 @@ def test_user_text_is_cleaned_and_isolated(hostile, wave):
 
 
 def test_hidden_agi_reads_not_shown(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     n_mgmt = sum(1 for r in rs.respondents if r.role in wr.options.management)
@@ -259,7 +259,7 @@ def test_hidden_agi_reads_not_shown(wave):
 
 
 def test_cover_has_no_pseudo_date(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     assert build_team_report(wr, rs, inst).meta.date == ""
@@ -268,7 +268,7 @@ def test_cover_has_no_pseudo_date(wave):
 
 
 def test_personal_summary_wording_and_all_na_respondent(wave):
-    from reports.viewmodel import build_individual_report
+    from reports.views import build_individual_report
     from scoring import score_wave
 
     inst, rs, _wr = wave
@@ -287,7 +287,7 @@ def test_personal_summary_wording_and_all_na_respondent(wave):
 
 def test_one_respondent_is_singular(wave):
     from reports.anonymity import Suppression
-    from reports.viewmodel import _safe_warnings
+    from reports.views.common import _safe_warnings
 
     kept = _safe_warnings(
         ["department 'X' has 1 respondents; not shown"], Suppression((), (), ()), {}
@@ -296,7 +296,7 @@ def test_one_respondent_is_singular(wave):
 
 
 def test_trend_wording_for_no_capability_more_aligned():
-    from reports.viewmodel import _n_of
+    from reports.views.common import _n_of
 
     assert _n_of(0, 7) == "none of them"
     assert _n_of(1, 7) == "1 of 7 capabilities"

@@ -69,7 +69,7 @@ def test_named_workshop_lifts_suppression():
 
 
 def test_named_workshop_shows_the_small_department(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions(named_workshop=True))
@@ -78,7 +78,7 @@ def test_named_workshop_shows_the_small_department(wave):
 
 
 def test_comments_need_the_higher_threshold(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions(min_group=3, min_group_comments=61))
@@ -90,7 +90,7 @@ def test_comments_need_the_higher_threshold(wave):
 
 
 def test_findings_rank_the_planted_split_first(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions())
@@ -154,7 +154,7 @@ def test_theme_errors_name_the_key(tmp_path, content, message):
 
 def test_individual_report_shows_own_scores_and_no_one_else(wave):
     from reports import render_individual_pdf
-    from reports.viewmodel import _quartiles
+    from reports.views.common import _quartiles
 
     inst, rs, wr = wave
     me = rs.respondents[3]
@@ -171,7 +171,7 @@ def test_individual_report_shows_own_scores_and_no_one_else(wave):
 
 
 def test_individual_report_needs_k_respondents(wave):
-    from reports.viewmodel import build_individual_report
+    from reports.views import build_individual_report
 
     inst, rs, wr = wave
     with pytest.raises(ReportError, match="at least 61 respondents"):
@@ -226,7 +226,7 @@ def test_trend_report_labels_the_planted_improvement(wave, second_wave):
 
 
 def test_trend_needs_two_waves(wave):
-    from reports.viewmodel import build_trend_report
+    from reports.views import build_trend_report
 
     inst, rs, wr = wave
     with pytest.raises(ReportError, match="at least two waves"):
@@ -407,7 +407,7 @@ def thin_department():
 def test_department_cell_scored_by_fewer_than_k_is_dashed(thin_department):
     """H3: anonymity was checked on headcount, so one person's MET score was shown as Audit's."""
     from reports.formatting import DASH
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = thin_department
     silo = next(s for s in wr.silos if s.capability_id == "MET")
@@ -423,7 +423,7 @@ def test_department_cell_scored_by_fewer_than_k_is_dashed(thin_department):
 
 
 def test_team_view_model_never_holds_a_hidden_department(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions())
@@ -440,7 +440,7 @@ def test_team_view_model_never_holds_a_hidden_department(wave):
 def test_camp_recoverable_by_subtraction_is_not_described(wave):
     """H5: one small camp hidden, the others printed with sizes and profiles beside the
     organisation mean gave the hidden camp's profile by subtraction."""
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
     from scoring.results import Camp
 
     inst, rs, wr = wave
@@ -467,7 +467,7 @@ def test_perception_gap_hidden_when_management_is_below_k(wave):
     """H2: the wave is scored with min_group 3; a report with k = 9 and 8 executives printed the
     management AGI in the table, the KPI, the dot plot, the headline, findings and the gate."""
     from reports.formatting import DASH
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     assert wr.agi_for("MET", "management").n == 8  # scoring did compute it
@@ -508,7 +508,7 @@ def test_report_scoring_uses_the_report_k_and_the_instruments_roles():
 def test_perception_row_dashed_when_a_side_has_fewer_than_k_scores(wave):
     """H3: perception was gated on role headcount, not on who has a score for the capability."""
     from reports.formatting import DASH
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     p0 = wr.perception[0]
@@ -522,7 +522,7 @@ def test_perception_row_dashed_when_a_side_has_fewer_than_k_scores(wave):
 
 def test_perception_findings_follow_scoring_labels(wave):
     """M4: the summary used p < .10 and |gap| >= 0.3 while the table used scoring's labels."""
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions())
@@ -534,7 +534,7 @@ def test_perception_findings_follow_scoring_labels(wave):
 
 def test_headline_maturity_ignores_unassessed_capabilities(wave):
     """M5: a capability at level 0 (not assessed) pulled the average maturity down."""
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     weights = {c.id: c.weight for c in inst.capabilities}
@@ -550,7 +550,7 @@ def test_headline_maturity_ignores_unassessed_capabilities(wave):
 def test_personal_statements_show_the_answer_as_given_on_the_items_scale(wave):
     """M6: reverse-coded items were flipped with the first scale's bounds and shown flipped next
     to the statement as worded."""
-    from reports.viewmodel import build_individual_report
+    from reports.views import build_individual_report
 
     inst, rs, wr = wave
     stats = {s.item_id: s for s in wr.items}
@@ -573,7 +573,7 @@ def test_personal_statements_show_the_answer_as_given_on_the_items_scale(wave):
 def test_hidden_department_names_match_whole_words_only():
     """M7: a hidden department keyed `it` turned "item(s)" into "(a small department)em(s)"."""
     from reports.anonymity import Suppression
-    from reports.viewmodel import _safe_text, _safe_warnings
+    from reports.views.common import _safe_text, _safe_warnings
 
     text = "2 item(s) of IT were dropped; it was hidden"
     assert _safe_text(text, {"it"}, {"it": "IT"}) == (
@@ -587,7 +587,7 @@ def test_hidden_department_names_match_whole_words_only():
 
 
 def test_disputed_items_rank_by_management_item_agi_like_roadmap_stage_1(wave):
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst, ReportOptions())
@@ -606,7 +606,7 @@ def test_disputed_items_rank_by_management_item_agi_like_roadmap_stage_1(wave):
 
 def test_trend_pairs_each_wave_with_its_own_instrument(wave, mini_instrument):
     """H4: every wave was compared with the newest wave's instrument."""
-    from reports.viewmodel import build_trend_report
+    from reports.views import build_trend_report
 
     inst, rs, wr = wave
     wr2 = replace(wr, wave="2026-H2")
@@ -649,7 +649,7 @@ def test_batch_writes_through_the_callers_writer_and_reports_bad_paths(wave, tmp
 
 def test_trend_label_and_printed_change_cover_the_same_span(wave, second_wave):
     """M1: the label came from the last pair of waves, the printed change from first to last."""
-    from reports.viewmodel import build_trend_report
+    from reports.views import build_trend_report
     from scoring.trend import compare_waves
 
     inst, rs1, wr1 = wave
@@ -696,7 +696,7 @@ def test_roadmap_of_a_thin_capability_has_no_action_and_stage_numbers_have_no_ga
     """The view dropped a thin capability's actions and any stage made only of them, so the
     stages it printed could be numbered 1, 3, 4; scoring now plans no step for it."""
     from assessment.service import report_score_options
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
     from scoring import score_wave
 
     rs = _metrics_scored_by(mini_instrument, 2)
@@ -717,7 +717,7 @@ def test_thin_capability_planned_by_a_lower_scoring_min_group_is_a_report_error(
 ):
     """The view no longer filters the plan: a result scored with a smaller min_group than the
     report's k would print a withheld capability's levels in its roadmap steps."""
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
     from scoring import ScoreOptions, score_wave
 
     rs = _metrics_scored_by(mini_instrument, 4)
@@ -727,3 +727,16 @@ def test_thin_capability_planned_by_a_lower_scoring_min_group_is_a_report_error(
         ReportError, match=r"plans MET, which fewer than 5 .*ScoreOptions\(min_group=5\)"
     ):
         build_team_report(result, rs, mini_instrument, ReportOptions(min_group=5))
+
+
+def test_old_viewmodel_import_still_works_with_a_deprecation_warning():
+    import reports.viewmodel as old
+    from reports import views
+    from reports.views import common
+
+    with pytest.warns(DeprecationWarning, match=r"reports\.views; import it from there"):
+        assert old.build_team_report is views.build_team_report
+    with pytest.warns(DeprecationWarning, match=r"moved to reports\.views\.common"):
+        assert old._quartiles is common._quartiles
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        old.no_such_name  # noqa: B018

@@ -381,7 +381,7 @@ def test_agi_floor_is_max_of_3_and_min_group(mini_instrument):
 def test_zero_variance_cronbach_reason_reaches_the_reliability_appendix(mini_instrument):
     """Everyone answers CUL alike: α is undefined, and the reason was lost (reasons had none)."""
     from reports import ReportOptions
-    from reports.viewmodel import build_team_report
+    from reports.views import build_team_report
 
     raw = RAW.copy()
     raw[:, 0] = raw[:, 1] = 3  # CUL-01 and reversed CUL-02: every item total the same

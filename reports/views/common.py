@@ -1,0 +1,645 @@
+"""Pieces every report's view model shares: the frozen dataclasses, formatting and suppression helpers.
+
+Templates and charts only ever see what the view models build. Every number a reader can see is
+formatted here (see :mod:`reports.formatting`); groups below the anonymity threshold are removed
+here (see :mod:`reports.anonymity`), so no hidden value can leak through a template or a chart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from questionnaires.answers import ResponseSet
+from questionnaires.model import Instrument
+from reports.anonymity import (
+    Suppression,
+    isolated_members,
+    suppress_cells,
+    suppress_groups,
+)
+from reports.formatting import (
+    COMMENT_MAX,
+    DASH,
+    cap_text,
+    clean_text,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    short_hash,
+)
+from reports.options import ReportOptions
+from scoring.results import (
+    AGIResult,
+    PerceptionGap,
+    SiloGap,
+    WaveResult,
+)
+
+NAN = float("nan")
+BAND_CLASS = {"aligned": "ok", "partly aligned": "warn", "misaligned": "bad", "undefined": "na"}
+
+
+def _nan(x: float) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+# -- view model types -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subtitle: str
+    client: str
+    wave: str
+    date: str
+    instrument_ref: str
+    instrument_title: str
+    instrument_hash: str
+    instrument_hash_short: str
+    data_hash: str
+    data_hash_short: str
+    n_respondents: str
+    n_management: str
+    min_group: int
+    min_group_comments: int
+    named_workshop: bool
+    keywords: str
+    author: str
+    lang: str
+    #: trend report: ``(wave, data hash)`` of every wave, oldest first (empty otherwise)
+    wave_hashes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    note: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # alignment | perception | silo | ambition
+    capability: str
+    headline: str
+    detail: str
+    implication: str
+    severity: float  # used for ranking only, never printed
+
+
+@dataclass(frozen=True)
+class CapabilityRow:
+    id: str
+    name: str
+    weight: str
+    level: str
+    level_name: str
+    target_level: str
+    median: str
+    mean: str
+    ci: str
+    target_median: str
+    agi: str
+    agi_band: str
+    band_css: str
+    agi_target: str
+    n: str
+    explanation: str
+    holding_back: str
+
+
+@dataclass(frozen=True)
+class DotRow:
+    """One capability of the dot plot: anonymous respondent scores (no ids, no order)."""
+
+    name: str
+    management: tuple[float, ...]
+    others: tuple[float, ...]
+    median: float
+    label: str
+    #: a reissue draws the middle half of the team (q1–q3) instead of one dot per person
+    q1: float = NAN
+    q3: float = NAN
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    text: str
+    css: str  # background class h-2..h+2 or 'na'
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    name: str
+    all_text: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    columns: tuple[str, ...]  # department display names with n
+    rows: tuple[HeatRow, ...]
+    note: str
+    names: tuple[str, ...] = ()  # the display names alone (user text, isolated in the template)
+    sizes: tuple[str, ...] = ()  # their respondent counts
+
+
+@dataclass(frozen=True)
+class PerceptionRow:
+    name: str
+    management: str
+    others: str
+    gap: str
+    p: str
+    label: str
+    css: str
+    gap_value: float  # for the chart
+
+
+@dataclass(frozen=True)
+class SiloRow:
+    name: str
+    spread: str
+    highest: str
+    lowest: str
+    icc1: str
+    eta2: str
+    f: str
+    p: str
+
+
+@dataclass(frozen=True)
+class CampView:
+    label: str
+    size: str
+    sees_higher: str
+    sees_lower: str
+
+
+@dataclass(frozen=True)
+class MapData:
+    coords: tuple[tuple[float, float], ...]
+    camp_of: tuple[int, ...]
+    camp_labels: tuple[str, ...]
+    labels: tuple[str, ...]  # respondent ids only in a named workshop, else empty
+
+
+@dataclass(frozen=True)
+class DisputedItem:
+    id: str
+    capability: str
+    text: str
+    median: str
+    agi: str
+    rwg: str
+    distribution: tuple[tuple[str, int | str, str], ...]  # (label, count or – in a reissue, bar %)
+
+
+@dataclass(frozen=True)
+class RoadmapActionView:
+    id: str
+    title: str
+    capability: str
+    levels: str
+    effort: str
+    horizon: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class StageView:
+    number: int
+    name: str
+    kind: str
+    months: str
+    start: int
+    end: int
+    actions: tuple[RoadmapActionView, ...]
+    focus: str
+    disputed: str
+    owners: str
+    projected: str
+    gate: str
+
+
+@dataclass(frozen=True)
+class BusinessRow:
+    scenario: str
+    rate: str
+    revenue: str
+    change: str
+    css: str
+
+
+@dataclass(frozen=True)
+class BusinessView:
+    customers: str
+    revenue_per_customer: str
+    rows: tuple[BusinessRow, ...]
+    uplift: str
+    uplift_pct: str
+    loss: str
+    loss_pct: str
+    customers_lost: str
+
+
+@dataclass(frozen=True)
+class ReliabilityRow:
+    name: str
+    n: str
+    cronbach: str
+    cronbach_listwise: str
+    k_alpha: str
+    k_alpha_ordinal: str
+    rwg_j: str
+    ad: str
+    note: str
+    verdict: str = ""  # internal consistency in words
+    verdict_css: str = "na"
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: str
+    text: str
+    reverse: bool
+    n: str
+    n_na: str
+    median: str
+    target_median: str
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    capability: str
+    items: tuple[ItemRow, ...]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameters the methodology appendix quotes."""
+
+    band_low: str
+    band_high: str
+    bootstrap: str
+    ci_level: str
+    seed: str
+    min_answered: str
+    management_roles: str
+    scale: str
+    scale_range: str
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    kind: str
+    meta: Meta
+    headline: str
+    kpis: tuple[Kpi, ...]
+    findings: tuple[Finding, ...]
+    capabilities: tuple[CapabilityRow, ...]
+    radar: tuple[tuple[str, float, float], ...]  # (name, current median, target median)
+    dots: tuple[DotRow, ...]
+    dots_by_role: bool
+    heatmap: Heatmap | None
+    perception: tuple[PerceptionRow, ...]
+    perception_note: str
+    silos: tuple[SiloRow, ...]
+    silo_note: str
+    camps: tuple[CampView, ...]
+    map: MapData | None
+    map_note: str
+    disputed: tuple[DisputedItem, ...]
+    disputed_note: str
+    stages: tuple[StageView, ...]
+    stage_span: int
+    business: BusinessView
+    reliability: tuple[ReliabilityRow, ...]
+    reliability_summary: str
+    items: tuple[ItemGroup, ...]
+    comments: tuple[tuple[str, str], ...]  # (item id, text), unattributed, sorted
+    comments_note: str
+    params: Params
+    level_names: tuple[str, ...]
+    warnings: tuple[str, ...]
+    #: a reissue: the dot plot shows quartiles, the alignment map no points (see ``dots_caption``)
+    reissue: bool = False
+    dots_caption: str = ""
+    roadmap_note: str = ""
+    #: a reissue: the one sentence on what it leaves out and why (empty otherwise)
+    reissue_note: str = ""
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _level_names(instrument: Instrument) -> tuple[str, ...]:
+    """Names of maturity levels 1-5: the labels of the 5-option scale most items use."""
+    from collections import Counter
+
+    used = Counter(i.scale for i in instrument.items if instrument.scales[i.scale].options == 5)
+    if used:
+        return tuple(instrument.scales[used.most_common(1)[0][0]].labels)
+    return tuple(f"Level {k}" for k in range(1, 6))
+
+
+def _scale_bounds(instrument: Instrument) -> tuple[int, int]:
+    scale = next(iter(instrument.scales.values()))
+    return scale.low, scale.high
+
+
+def department_suppression(
+    responses: ResponseSet, options: ReportOptions, k: int | None = None
+) -> tuple[Suppression, dict[str, str], dict[str, int]]:
+    """Which departments may be shown, with display names and sizes (keys are normalised names)."""
+    counts: dict[str, int] = {}
+    for r in responses.respondents:
+        counts[r.department_key] = counts.get(r.department_key, 0) + 1
+    sup = suppress_groups(
+        counts, k or options.min_group, total_shown=True, named=options.named_workshop
+    )
+    names = {d: clean_text(n) or d for d, n in responses.department_names().items()}
+    return sup, names, counts
+
+
+def _meta(
+    result: WaveResult,
+    instrument: Instrument,
+    responses: ResponseSet,
+    options: ReportOptions,
+    title: str,
+    subtitle: str,
+) -> Meta:
+    mgmt = sum(1 for r in responses.respondents if r.role in result.options.management)
+    client = clean_text(options.theme.client or "") or instrument.title
+    return Meta(
+        title=title,
+        subtitle=subtitle,
+        client=client,
+        wave=clean_text(result.wave),
+        # the data carry no collection date, and the clock would break reproducible output:
+        # a date is printed only when given (--date)
+        date=clean_text(options.report_date or ""),
+        instrument_ref=result.instrument_ref,
+        instrument_title=instrument.title,
+        instrument_hash=result.instrument_hash,
+        instrument_hash_short=short_hash(result.instrument_hash),
+        data_hash=result.data_hash,
+        data_hash_short=short_hash(result.data_hash),
+        n_respondents=fmt_int(result.n_respondents),
+        n_management=DASH if options.reissue else fmt_int(mgmt),
+        min_group=options.min_group,
+        min_group_comments=options.min_group_comments,
+        named_workshop=options.named_workshop,
+        keywords=", ".join(
+            ["customer centricity", "maturity", "alignment", instrument.id, result.wave]
+        ),
+        author=options.author,
+        lang=options.lang,
+    )
+
+
+def _params(result: WaveResult, instrument: Instrument) -> Params:
+    o = result.options
+    low, high = _scale_bounds(instrument)
+    return Params(
+        band_low=fmt_num(o.agi_bands[0], 0),
+        band_high=fmt_num(o.agi_bands[1], 0),
+        bootstrap=fmt_int(o.bootstrap),
+        ci_level=fmt_pct(o.ci_level),
+        seed=str(o.seed),
+        min_answered=fmt_pct(o.min_answered_share),
+        management_roles=", ".join(o.management),
+        scale=", ".join(f"{k + low} {lab}" for k, lab in enumerate(_level_names(instrument))),
+        scale_range=f"{low}–{high}",
+    )
+
+
+def _perception_shown(
+    p: PerceptionGap, options: ReportOptions, isolated: frozenset[str] = frozenset()
+) -> bool:
+    """A perception gap is shown only when both of its groups have k respondents with a score
+    and no one's score follows from the published sums (``isolated``: capabilities where it
+    would, see :func:`_isolating_perception`)."""
+    k = options.min_group
+    if options.named_workshop:
+        return True
+    return p.n_management >= k and p.n_others >= k and p.capability_id not in isolated
+
+
+def _isolating_perception(
+    result: WaveResult,
+    responses: ResponseSet,
+    cells: dict[str, dict[str, float]],
+    is_mgmt: Sequence[bool],
+) -> frozenset[str]:
+    """Capabilities whose management and others means, beside the organisation mean and the
+    shown department cells, would give one respondent's score (rule 5, as
+    :func:`assessment.service.safe_result`)."""
+    keys = [r.department_key for r in responses.respondents]
+    out = set()
+    for sc in result.scores:
+        scored = [i for i, v in enumerate(sc.respondent_scores) if not _nan(v)]
+        m = {i for i in scored if is_mgmt[i]}
+        published = [set(scored), m, set(scored) - m] + [
+            {i for i in scored if keys[i] == d} for d in cells.get(sc.capability_id, {})
+        ]
+        if isolated_members(published):
+            out.add(sc.capability_id)
+    return frozenset(out)
+
+
+def _few(k: int) -> str:
+    """What a withheld team figure says instead of a number."""
+    return f"fewer than {k} answered"
+
+
+REISSUE_NOTE = (
+    "This report is a reissue for a changed set of respondents, so it leaves out department, "
+    "management-versus-others and camp figures, answer counts and comments, and gives capability "
+    "figures to one decimal: compared with the earlier report, these would reveal the answers of "
+    "the people added or removed."
+)
+_LONG_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{2,}(?!\d)")
+
+
+def _one_decimal(text: str) -> str:
+    """``text`` with every number of two or more decimals cut to one decimal, rounded (reissue)."""
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(0)):.1f}", text)
+
+
+def _r1(x: float) -> float:
+    """A chart value of a reissue to one decimal, as printed (NaN stays NaN)."""
+    return x if _nan(x) else round(x, 1)
+
+
+def _p_text(p: float) -> str:
+    text = fmt_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+# -- findings ---------------------------------------------------------------------------------
+
+
+def _consistency(alpha: float) -> tuple[str, str]:
+    """Cronbach's α in words: ≥ 0.80 good, ≥ 0.70 adequate, below low (Nunnally's rule of thumb)."""
+    if _nan(alpha):
+        return "undefined", "na"
+    alpha = round(alpha, 2)  # judge the number the reader sees
+    if alpha >= 0.8:
+        return "good", "ok"
+    if alpha >= 0.7:
+        return "adequate", "ok"
+    return "low", "warn"
+
+
+def _safe_warnings(
+    warnings: Sequence[str], sup: Suppression, dept_names: dict[str, str]
+) -> tuple[str, ...]:
+    """Scoring warnings, minus any that name a hidden department (they would undo suppression).
+
+    Names match as whole words, case-insensitively, so a department keyed ``it`` does not drop
+    a warning about an "item".
+    """
+    pattern = _names_pattern(sup.hidden, dept_names)
+    kept = (
+        tuple(warnings) if pattern is None else tuple(w for w in warnings if not pattern.search(w))
+    )
+    return tuple(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w)) for w in kept)
+
+
+_ONE_RESPONDENTS = re.compile(r"(?<![\d.,])1 respondents\b")
+
+
+def _names_pattern(keys: Sequence[str], display: dict[str, str]) -> re.Pattern[str] | None:
+    """One case-insensitive whole-word pattern for the keys and display names of departments."""
+    names = sorted({n for d in keys for n in (d, display.get(d, d)) if n}, key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _safe_agi(
+    result: WaveResult,
+    cid: str,
+    options: ReportOptions,
+    group: str = "management",
+    basis: str = "current",
+) -> AGIResult | None:
+    """The AGI of ``group`` when it may be shown: computed, and from at least k respondents.
+
+    Scoring has its own ``min_group``; this second guard keeps a group statistic from fewer than
+    the report's k respondents out of every template (unless the workshop is named).
+    """
+    try:
+        agi = result.agi_for(cid, group, basis)
+    except KeyError:
+        return None
+    if agi.n < options.min_group and not options.named_workshop:
+        return None
+    return agi
+
+
+_GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
+
+
+def safe_gate(gate: str, management_shown: bool) -> str:
+    """A roadmap decision gate without the management AGI values when they are hidden."""
+    return gate if management_shown else _GATE_NUMBERS.sub("", gate)
+
+
+def _cell_suppression(
+    silo: SiloGap,
+    result: WaveResult,
+    responses: ResponseSet,
+    sup: Suppression,
+    options: ReportOptions,
+) -> dict[str, float]:
+    """Department means of one capability that may be shown: ``{department key: mean}``.
+
+    Suppression runs again over every respondent with a score for this capability
+    (:func:`reports.anonymity.suppress_cells`), in every department, not only those scoring
+    kept: a department hidden for the report whose members have fewer than k scores would
+    otherwise follow by subtraction from the organisation mean, which is per capability too.
+    Departments hidden for the whole report stay hidden (as in
+    :func:`assessment.service.safe_result`).
+    """
+    keys = [r.department_key for r in responses.respondents]
+    scores = result.score(silo.capability_id).respondent_scores
+    means = {d: m for d, _n, m in silo.department_means if not _nan(m)}
+    hidden = set(sup.hidden) | (set(keys) - set(sup.shown))
+    while True:
+        cell_sup = suppress_cells(
+            keys, scores, options.min_group, hidden=hidden, named=options.named_workshop
+        )
+        missing = set(cell_sup.shown) - set(means)  # scoring gave no mean: hidden as well
+        if not missing or options.named_workshop:
+            return {d: means[d] for d in cell_sup.shown if d in means}
+        hidden |= missing
+
+
+def _comments(
+    responses: ResponseSet, options: ReportOptions
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """Unattributed comments, only when the population reaches ``min_group_comments``."""
+    k = options.min_group_comments
+    if not responses.comments:
+        return (), "No comments were given."
+    if options.reissue:
+        return (), (
+            "Comments are not shown in a reissue: comparing it with the earlier report would "
+            "show whose comments were added or removed."
+        )
+    if responses.n_respondents < k and not options.named_workshop:
+        return (), (
+            f"Comments are not shown: they need at least {k} respondents, this wave has "
+            f"{responses.n_respondents}."
+        )
+    texts = {(c.item, clean_text(c.text)) for c in responses.comments}
+    rows = sorted((item, cap_text(text)) for item, text in texts if text)
+    return tuple(rows), (
+        "Comments are shown verbatim, without respondent, role or department, and sorted by item and "
+        "text so that their order says nothing about who wrote them; control characters are "
+        f"removed and a comment longer than {COMMENT_MAX} characters is cut (…)."
+    )
+
+
+def _quartiles(vals: Sequence[float]) -> tuple[float, float, float]:
+    v = sorted(x for x in vals if not _nan(x))
+    if not v:
+        return NAN, NAN, NAN
+    if len(v) == 1:
+        return v[0], v[0], v[0]
+    q = statistics.quantiles(v, n=4, method="inclusive")
+    return q[0], statistics.median(v), q[2]
+
+
+def _n_of(n: int, total: int) -> str:
+    """``none of them`` / ``1 of 7 capabilities`` / ``3 of 7 capabilities``."""
+    return "none of them" if n == 0 else f"{n} of {total} capabilit{'y' if total == 1 else 'ies'}"
+
+
+def _safe_text(text: str, hidden: set[str], display: dict[str, str]) -> str:
+    """``text`` with every hidden department's key or name (whole words) replaced."""
+    pattern = _names_pattern(sorted(hidden), display)
+    return text if pattern is None else pattern.sub("(a small department)", text)
+
+
+def _dept_cells(
+    result: WaveResult,
+    responses: ResponseSet,
+    cid: str,
+    sup: Suppression,
+    options: ReportOptions,
+) -> dict[str, float]:
+    """Department means of ``cid`` in one wave that may be shown (see :func:`_cell_suppression`)."""
+    silo = next((s for s in result.silos if s.capability_id == cid), None)
+    return {} if silo is None else _cell_suppression(silo, result, responses, sup, options)

@@ -1,0 +1,807 @@
+"""The team/workshop report's view model: one function per report section."""
+
+from __future__ import annotations
+
+from questionnaires.answers import ResponseSet
+from questionnaires.errors import ReportError
+from questionnaires.model import Instrument
+from reports.anonymity import (
+    Suppression,
+    require_population,
+    suppress_groups,
+    too_few,
+)
+from reports.formatting import (
+    DASH,
+    clean_text,
+    fmt_agi,
+    fmt_int,
+    fmt_money,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    fmt_signed,
+)
+from reports.options import ReportOptions
+from reports.views.common import (
+    BAND_CLASS,
+    NAN,
+    REISSUE_NOTE,
+    BusinessRow,
+    BusinessView,
+    CampView,
+    CapabilityRow,
+    DisputedItem,
+    DotRow,
+    Finding,
+    HeatCell,
+    Heatmap,
+    HeatRow,
+    ItemGroup,
+    ItemRow,
+    Kpi,
+    MapData,
+    PerceptionRow,
+    ReliabilityRow,
+    RoadmapActionView,
+    SiloRow,
+    StageView,
+    TeamReport,
+    _cell_suppression,
+    _comments,
+    _consistency,
+    _few,
+    _isolating_perception,
+    _level_names,
+    _meta,
+    _nan,
+    _one_decimal,
+    _p_text,
+    _params,
+    _perception_shown,
+    _quartiles,
+    _r1,
+    _safe_agi,
+    _safe_warnings,
+    department_suppression,
+    safe_gate,
+)
+from scoring.results import (
+    ItemStats,
+    WaveResult,
+)
+
+
+def _findings(
+    result: WaveResult,
+    names: dict[str, str],
+    shown_dept_means: dict[str, list[tuple[str, float]]],
+    options: ReportOptions,
+    perception_shown: bool,
+    thin: frozenset[str] = frozenset(),
+    isolated: frozenset[str] = frozenset(),
+) -> tuple[Finding, ...]:
+    """Rank candidate findings by severity and keep the three that matter most.
+
+    Severity puts the four kinds on one footing: management AGI / upper band, |perception gap| /
+    0.75 scale points (only for gaps scoring labels a blind spot or hidden strength, so the
+    summary never contradicts the perception table), department spread / 1.0 point, ambition gap
+    / 1.5 points. At most one finding per capability, so three findings name three capabilities.
+    Only statistics the report may show are used (see :func:`_safe_agi`); a capability that
+    fewer than k scored (``thin``) gives no finding.
+    """
+    low_band, high_band = result.options.agi_bands
+    cands: list[Finding] = []
+    for cid in result.capabilities:
+        if cid in thin:
+            continue
+        name = names[cid]
+        depts = sorted(shown_dept_means.get(cid, []), key=lambda t: -t[1])
+        split = ""
+        if len(depts) >= 2 and depts[0][1] - depts[-1][1] >= 0.75:
+            (hi, hv), (lo, lv) = depts[0], depts[-1]
+            split = f" {hi} rates it {fmt_num(hv)} on average, {lo} {fmt_num(lv)}."
+        agi = _safe_agi(result, cid, options)
+        if agi is not None and not _nan(agi.value) and agi.value >= low_band:
+            word = "misaligned" if agi.band == "misaligned" else "only partly aligned"
+            cands.append(
+                Finding(
+                    "alignment",
+                    cid,
+                    f"The team is {word} on {name}",
+                    f"The management team's Alignment Gap Index is {fmt_agi(agi.value)} of 100 "
+                    f"(aligned below {fmt_num(low_band, 0)}, misaligned above "
+                    f"{fmt_num(high_band, 0)}).{split}",
+                    "Agree on where the company stands here before investing; otherwise the "
+                    "budget will be argued over rather than used.",
+                    agi.value / high_band + (0.3 if split else 0.0),
+                )
+            )
+        elif split:
+            silo = next(s for s in result.silos if s.capability_id == cid)
+            leaders = (
+                "Leaders agree, but departments do not."
+                if agi is not None and not _nan(agi.value)
+                else "Departments do not agree."
+            )
+            cands.append(
+                Finding(
+                    "silo",
+                    cid,
+                    f"Departments see {name} differently",
+                    f"{leaders}{split} "
+                    f"Differences between departments explain {fmt_pct(silo.separation.eta2)} of the "
+                    "variation in scores.",
+                    "Bring the two departments together on the evidence; a shared view of the "
+                    "customer is the first step out of the silo.",
+                    (depts[0][1] - depts[-1][1]) / 1.0,
+                )
+            )
+        if perception_shown:
+            pg = next((p for p in result.perception if p.capability_id == cid), None)
+            if (
+                pg is not None
+                and _perception_shown(pg, options, isolated)
+                and pg.label in ("blind spot", "hidden strength")
+            ):
+                blind = pg.label == "blind spot"
+                cands.append(
+                    Finding(
+                        "perception",
+                        cid,
+                        (
+                            f"Executives see more than their organisation on {name}"
+                            if blind
+                            else f"The organisation rates {name} higher than its executives do"
+                        ),
+                        f"Executives rate it {fmt_num(pg.management_mean)}, everyone else "
+                        f"{fmt_num(pg.others_mean)} (difference {fmt_signed(pg.gap)}, "
+                        f"p {_p_text(pg.p_value)}).",
+                        (
+                            f"A possible blind spot: test the executive view of {name.lower()} "
+                            "against what front-line staff and customers experience."
+                            if blind
+                            else f"A hidden strength: in {name.lower()} executives can build on "
+                            "more than they think."
+                        ),
+                        abs(pg.gap) / 0.75,
+                    )
+                )
+        amb = next((a for a in result.ambition if a.capability_id == cid), None)
+        if amb and not _nan(amb.gap) and amb.gap >= 1.0:
+            cands.append(
+                Finding(
+                    "ambition",
+                    cid,
+                    f"The largest ambition is in {name}",
+                    f"The team rates it {fmt_num(amb.current_mean)} today and wants "
+                    f"{fmt_num(amb.target_mean)}: from maturity level {amb.current_level} to "
+                    f"{amb.target_level}.",
+                    "Stage the investment: fund the first step, then decide on the next one with "
+                    "a new assessment.",
+                    amb.gap / 1.5,
+                )
+            )
+    cands.sort(key=lambda f: (-f.severity, f.capability, f.kind))
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for f in cands:
+        if f.capability in seen:
+            continue
+        out.append(f)
+        seen.add(f.capability)
+        if len(out) == 3:
+            break
+    return tuple(out)
+
+
+# -- team report ------------------------------------------------------------------------------
+
+
+def build_team_report(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+) -> TeamReport:
+    """Build the team/workshop report's view model from a scored wave."""
+    options = options or ReportOptions()
+    if responses.n_respondents != result.n_respondents:
+        raise ReportError(
+            f"the responses ({responses.n_respondents} respondents) are not the ones scored "
+            f"({result.n_respondents}); score and report the same file"
+        )
+    k = options.min_group
+    named = options.named_workshop
+    # a reissue shows no department, role-split or camp figure and capability figures to one
+    # decimal: a figure of the changed person's group that moves, or stays, would point at them
+    reissue = options.reissue
+    digits = 1 if reissue else 2
+    require_population(result.n_respondents, k, named, "team report", result.wave)
+    names = {c.id: c.name for c in instrument.capabilities}
+    level_names = _level_names(instrument)
+    mgmt_roles = result.options.management
+    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
+    n_mgmt, n_oth = sum(is_mgmt), len(is_mgmt) - sum(is_mgmt)
+    roles_shown = not reissue and (named or (n_mgmt >= k and n_oth >= k))
+    management_shown = named or n_mgmt >= k
+
+    # departments: hidden by headcount for the whole report, then per cell on who has a score
+    sup, dept_names, dept_n = department_suppression(responses, options)
+    shown = () if reissue else sup.shown
+    cell_means = {
+        s.capability_id: {} if reissue else _cell_suppression(s, result, responses, sup, options)
+        for s in result.silos
+    }
+    isolated = _isolating_perception(result, responses, cell_means, is_mgmt)
+    # capabilities and items scored by fewer than k: no team figure at all (rule 1)
+    few = _few(k)
+    thin = frozenset(c for c in result.capabilities if too_few(result.score(c).n, k, named))
+    thin_items = frozenset(i.item_id for i in result.items if too_few(i.n, k, named))
+    shown_dept_means: dict[str, list[tuple[str, float]]] = {
+        cid: [(dept_names.get(d, d), m) for d, m in sorted(cells.items())]
+        for cid, cells in cell_means.items()
+    }
+
+    # capabilities
+    hidden_band = "undefined" if management_shown else f"not shown (fewer than {k})"
+    caps: list[CapabilityRow] = []
+    radar = []
+    dots = []
+    for cid in result.capabilities:
+        sc, lv = result.score(cid), result.level(cid)
+        cap = instrument.capability(cid)
+        agi = _safe_agi(result, cid, options)
+        agi_t = _safe_agi(result, cid, options, basis="target")
+        if cid in thin:
+            caps.append(
+                CapabilityRow(
+                    id=cid,
+                    name=names[cid],
+                    weight=fmt_num(cap.weight),
+                    level=DASH,
+                    level_name=few,
+                    target_level=DASH,
+                    median=DASH,
+                    mean=DASH,
+                    ci=DASH,
+                    target_median=DASH,
+                    agi=DASH,
+                    agi_band=few,
+                    band_css="na",
+                    agi_target=DASH,
+                    n=DASH if options.reissue else fmt_int(sc.n),
+                    explanation=f"Not shown: fewer than {k} respondents answered enough of its "
+                    "statements for a score, and a team figure from so few would let them work "
+                    "out each other's answers.",
+                    holding_back=DASH,
+                )
+            )
+            radar.append((f"{names[cid]} ({few})", NAN, NAN))
+            dots.append(DotRow(names[cid], (), (), NAN, few))
+            continue
+        caps.append(
+            CapabilityRow(
+                id=cid,
+                name=names[cid],
+                weight=fmt_num(cap.weight),
+                level=str(lv.level),
+                level_name=level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
+                target_level=str(lv.target_level),
+                median=fmt_num(sc.median),
+                mean=fmt_num(sc.mean, digits),
+                ci=(
+                    f"{fmt_num(sc.ci.low, digits)}–{fmt_num(sc.ci.high, digits)}"
+                    if sc.ci.defined
+                    else DASH
+                ),
+                target_median=fmt_num(sc.target_median),
+                agi=fmt_agi(agi.value) if agi else DASH,
+                agi_band=agi.band if agi else hidden_band,
+                band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
+                agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
+                n=DASH if options.reissue else fmt_int(sc.n),
+                explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
+                holding_back=", ".join(lv.holding_back) or DASH,
+            )
+        )
+        if reissue:
+            radar.append((names[cid], _r1(sc.median), _r1(sc.target_median)))
+        else:
+            radar.append((names[cid], sc.median, sc.target_median))
+        vals = sc.respondent_scores
+        mg = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if m and not _nan(v)))
+        ot = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if not m and not _nan(v)))
+        if not roles_shown:
+            mg, ot = (), tuple(sorted(mg + ot))
+        label = f"AGI {fmt_agi(agi.value)}" if agi else "AGI –"
+        if options.reissue:  # one dot more or less would show who was added or removed
+            q1, med, q3 = _quartiles(mg + ot)
+            dots.append(DotRow(names[cid], (), (), _r1(med), label, _r1(q1), _r1(q3)))
+        else:
+            dots.append(DotRow(names[cid], mg, ot, sc.median, label))
+
+    overall = _safe_agi(result, "overall", options)
+    overall_t = _safe_agi(result, "overall", options, basis="target")
+    # average maturity over the assessed capabilities only (level 0 = not assessed)
+    weights = {c.id: c.weight for c in instrument.capabilities}
+    assessed = [c for c in result.capabilities if result.level(c).level > 0 and c not in thin]
+    wsum = sum(weights[c] for c in assessed)
+    mean_level = sum(result.level(c).level * weights[c] for c in assessed) / wsum if wsum else NAN
+    mean_target = (
+        sum(result.level(c).target_level * weights[c] for c in assessed) / wsum if wsum else NAN
+    )
+    n_mis = sum(1 for c in caps if c.agi_band == "misaligned")
+    band = overall.band if overall else "undefined"
+    maturity = (
+        f"places the company at maturity level {fmt_num(mean_level)} on average over the "
+        f"{len(assessed)} capabilities assessed, aiming for {fmt_num(mean_target)}."
+        if assessed
+        else "gives no capability enough answers for a maturity level."
+    )
+    if overall is not None and band == "undefined":
+        headline = (
+            f"The team {maturity} The management team's alignment could not be computed "
+            "(too few of its members answered enough statements)."
+        )
+    elif overall is not None:
+        headline = (
+            f"Overall, the management team is {band} (Alignment Gap Index "
+            f"{fmt_agi(overall.value)} of 100) and {maturity} "
+            + (
+                f"It is misaligned on {n_mis} of {len(caps)} capabilities."
+                if n_mis
+                else "No capability is misaligned."
+            )
+        )
+    elif not management_shown:
+        headline = (
+            f"The team {maturity} The management team's alignment is not shown: it has fewer "
+            f"than {k} respondents."
+        )
+    else:
+        headline = f"The team {maturity} The management team's alignment could not be computed."
+    kpis = (
+        Kpi(
+            "Overall AGI",
+            fmt_agi(overall.value) if overall else DASH,
+            band if overall or management_shown else f"not shown (fewer than {k})",
+            BAND_CLASS.get(band, ""),
+        ),
+        Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
+        Kpi("Maturity today", fmt_num(mean_level), "weighted mean level, 1–5"),
+        Kpi("Target maturity", fmt_num(mean_target), "weighted mean level, 1–5"),
+        Kpi(
+            "Respondents",
+            fmt_int(result.n_respondents),
+            "reissue: group sizes not shown"
+            if options.reissue
+            else f"{n_mgmt} in the management team",
+        ),
+    )
+
+    findings = _findings(result, names, shown_dept_means, options, roles_shown, thin, isolated)
+
+    # heatmap: department means, coloured by distance from the all-respondent mean
+    heatmap = None
+    hidden_note = ""
+    if sup.hidden and not reissue:
+        hidden_note = (
+            f"{len(sup.hidden)} department{'s are' if len(sup.hidden) != 1 else ' is'} not shown: "
+            f"groups below {k} respondents are hidden, together with the smallest other group where "
+            "needed so that no hidden group can be worked out by subtraction."
+        )
+    if shown:
+        cols = tuple(f"{dept_names.get(d, d)} ({dept_n[d]})" for d in shown)
+        rows = []
+        for silo in result.silos:
+            means = cell_means[silo.capability_id]
+            allm = result.score(silo.capability_id).mean
+            cells = []
+            for d in shown:
+                m = means.get(d, NAN)
+                if _nan(m):
+                    cells.append(HeatCell(DASH, "na"))
+                    continue
+                delta = m - allm
+                step = max(-3, min(3, round(delta / 0.35)))
+                cells.append(
+                    HeatCell(fmt_num(m), f"h{step:+d}".replace("+", "p").replace("-", "m"))
+                )
+            all_text = few if silo.capability_id in thin else fmt_num(allm)
+            rows.append(HeatRow(names[silo.capability_id], all_text, tuple(cells)))
+        heatmap = Heatmap(
+            cols,
+            tuple(rows),
+            hidden_note,
+            tuple(dept_names.get(d, d) for d in shown),
+            tuple(DASH if options.reissue else fmt_int(dept_n[d]) for d in shown),
+        )
+
+    # perception gap
+    perception: tuple[PerceptionRow, ...] = ()
+    if roles_shown:
+        perception = tuple(
+            (
+                PerceptionRow(
+                    names[p.capability_id],
+                    fmt_num(p.management_mean),
+                    fmt_num(p.others_mean),
+                    fmt_signed(p.gap),
+                    fmt_p(p.p_value),
+                    p.label,
+                    {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
+                    0.0 if _nan(p.gap) else p.gap,
+                )
+                if _perception_shown(p, options, isolated)
+                else PerceptionRow(
+                    names[p.capability_id], DASH, DASH, DASH, DASH, "not shown", "na", 0.0
+                )
+            )
+            for p in result.perception
+        )
+        perception_note = (
+            f"Management team (roles: {', '.join(mgmt_roles)}) against everyone else."
+            if options.reissue
+            else f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against "
+            f"everyone else (n = {n_oth})."
+        ) + " Permutation p-values, two-sided."
+    elif reissue:
+        perception_note = (
+            "Not shown in a reissue: a management or others mean that moves, or stays, would "
+            "show in which group the people added or removed are."
+        )
+    else:
+        perception_note = (
+            f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
+            f"({n_oth}) has fewer than {k} respondents."
+        )
+
+    # silo gap (recomputed on shown departments only)
+    silos = []
+    for silo in result.silos:
+        dept_means = sorted(shown_dept_means[silo.capability_id], key=lambda t: -t[1])
+        sep = silo.separation
+        if len(dept_means) >= 2:
+            hi, lo = dept_means[0], dept_means[-1]
+            silos.append(
+                SiloRow(
+                    names[silo.capability_id],
+                    fmt_num(hi[1] - lo[1]),
+                    f"{hi[0]} {fmt_num(hi[1])}",
+                    f"{lo[0]} {fmt_num(lo[1])}",
+                    fmt_num(sep.icc1, 2),
+                    fmt_num(sep.eta2, 2),
+                    (
+                        f"{fmt_num(sep.f, 1)} ({sep.df_between}, {sep.df_within})"
+                        if not _nan(sep.f)
+                        else DASH
+                    ),
+                    fmt_p(sep.p_value),
+                )
+            )
+    silos.sort(key=lambda r: r.spread, reverse=True)
+    silo_note = (
+        "Department means and the analysis of variance across departments (ICC(1), η², F) are "
+        "not shown in a reissue: the department of the people added or removed is the one whose "
+        "mean moves."
+        if reissue
+        else "Spread = highest minus lowest department mean among the departments shown; a "
+        f"department mean is shown only when at least {k} of its respondents have a score for "
+        "the capability. ICC(1), η² and F come from a one-way analysis of variance over all "
+        f"departments of at least {result.options.min_group} respondents; they describe the "
+        "organisation as a whole and identify no department."
+    )
+
+    # alignment map
+    amap = result.alignment_map
+    camps = []
+    mapdata = None
+    map_note = amap.reason
+    if options.reissue and amap.coords and not amap.reason:
+        map_note = (
+            "not drawn and no camps described in a reissue: a point or a camp more or less would "
+            "show where the people added or removed since the earlier report stand"
+        )
+    elif amap.coords and not amap.reason:
+        # camps partition the respondents and the organisation means are printed beside them, so
+        # a hidden camp's profile would follow by subtraction: complementary suppression as for
+        # departments (labels are unique per wave)
+        camp_sup = suppress_groups(
+            {c.label: c.size for c in amap.camps}, k, total_shown=True, named=named
+        )
+        for camp in amap.camps:
+            if camp.label not in camp_sup.shown:
+                continue
+            allmeans = {c: result.score(c).mean for c in result.capabilities}
+            diffs = sorted(
+                (
+                    (v - allmeans.get(c, v), c)
+                    for c, v in camp.profile
+                    if not _nan(v) and c not in thin
+                ),
+                reverse=True,
+            )
+            higher = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[:2] if d > 0.2]
+            lower = [f"{names[c]} ({fmt_signed(d)})" for d, c in diffs[::-1][:2] if d < -0.2]
+            camps.append(
+                CampView(
+                    camp.label,
+                    DASH if options.reissue else fmt_int(camp.size),
+                    ", ".join(higher) or DASH,
+                    ", ".join(lower) or DASH,
+                )
+            )
+        mapdata = MapData(
+            amap.coords,
+            amap.camp_of,
+            tuple(c.label for c in amap.camps),
+            tuple(clean_text(i) for i in amap.respondent_ids) if named else (),
+        )
+        n_hidden = len(camp_sup.hidden)
+        map_note = (
+            f"{n_hidden} camp{'s are' if n_hidden != 1 else ' is'} not described: camps of fewer "
+            f"than {k} are hidden, together with the smallest other camp where needed so that no "
+            "hidden camp's profile can be worked out by subtraction."
+            if n_hidden
+            else ""
+        )
+
+    # most disputed items: highest management item AGI (as roadmap stage 1), then lowest rwg;
+    # everyone's item AGI when the management team is hidden or too small for item AGIs
+    by_mgmt = management_shown and any(not _nan(i.agi_management) for i in result.items)
+
+    def item_agi(i: ItemStats) -> float:
+        return i.agi_management if by_mgmt else i.agi
+
+    ranked = sorted(
+        (i for i in result.items if not _nan(item_agi(i)) and i.item_id not in thin_items),
+        key=lambda i: (-item_agi(i), i.rwg, i.item_id),
+    )[: options.max_disputed_items]
+    disputed_note = (
+        "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg and the "
+        "bars are over all respondents."
+        if by_mgmt
+        else "Ranked by the item AGI over all respondents (the management team's is not shown)."
+    ) + (
+        " This report is a reissue for a changed set of respondents: answer counts are not "
+        "shown, so that comparing it with the earlier report reveals no one's answers."
+        if options.reissue
+        else ""
+    )
+    disputed = []
+    for it in ranked:
+        # bars and median show the answers as given: the item's own labels, reverse-coded items
+        # un-flipped
+        item = instrument.item(it.item_id)
+        scale = instrument.scale_of(it.item_id)
+        answer_labels = scale.labels
+        counts = it.distribution[::-1] if item.reverse else it.distribution
+        median = scale.low + scale.high - it.median if item.reverse else it.median
+        peak = max(counts) or 1
+        # a reissue shows no answer counts, nor bars whose lengths give them away
+        dist = tuple(
+            (
+                answer_labels[j] if j < len(answer_labels) else str(j + scale.low),
+                DASH if options.reissue else c,
+                "0" if options.reissue else f"{100 * c / peak:.0f}",
+            )
+            for j, c in enumerate(counts)
+        )
+        disputed.append(
+            DisputedItem(
+                it.item_id,
+                names[it.capability_id],
+                item.text,
+                fmt_num(median),
+                fmt_agi(item_agi(it)),
+                fmt_num(it.rwg, digits),
+                dist,
+            )
+        )
+
+    # roadmap: scoring plans no step for a capability fewer than its min_group scored
+    # (scoring.roadmap), so no stage, action or gate names one
+    unplanned = frozenset(
+        c for c in result.capabilities if result.score(c).n < result.options.min_group
+    )
+    planned_thin = sorted(
+        {c for st in result.roadmap.stages for c in st.capabilities} & (thin - unplanned)
+    )
+    if planned_thin:  # scored with a lower min_group than the report's k: its plan would leak
+        raise ReportError(
+            f"the roadmap plans {', '.join(planned_thin)}, which fewer than {k} respondents "
+            f"scored: the wave was scored with min_group {result.options.min_group}, below the "
+            f"report's k = {k}; score it with ScoreOptions(min_group={k}) "
+            "(assessment.service.report_score_options)"
+        )
+    stages = []
+    for st in result.roadmap.stages:
+        acts = tuple(
+            RoadmapActionView(
+                a.action_id,
+                a.title,
+                names.get(a.capability_id, a.capability_id),
+                f"{a.from_level} → {a.to_level}",
+                a.effort,
+                f"{a.horizon_months} mo",
+                a.owner_role,
+            )
+            for a in st.actions
+        )
+        stages.append(
+            StageView(
+                st.number,
+                st.name,
+                st.kind,
+                f"Months {st.start_month}–{st.end_month}",
+                st.start_month,
+                st.end_month,
+                acts,
+                ", ".join(names.get(c, c) for c in st.capabilities) or DASH,
+                ", ".join(i for i in st.disputed_items if i not in thin_items),
+                ", ".join(st.owners) or DASH,
+                ", ".join(
+                    f"{names.get(c, c)} → {lv}"
+                    for c, lv in st.projected_levels
+                    if c not in thin | unplanned
+                ),
+                safe_gate(st.decision_gate, management_shown),
+            )
+        )
+    roadmap_note = (
+        f"{', '.join(names[c] for c in sorted(unplanned))}: not planned here, because fewer "
+        f"than {result.options.min_group} respondents answered enough of its statements for a "
+        "maturity level."
+        if unplanned
+        else ""
+    )
+    span = max([s.end for s in stages] + [1])
+
+    bc = result.business_case
+    business = BusinessView(
+        customers=fmt_int(bc.customers),
+        revenue_per_customer=fmt_money(bc.revenue_per_customer),
+        rows=(
+            BusinessRow(
+                "Average repurchase", fmt_pct(bc.base_rate), fmt_money(bc.base_revenue), DASH, ""
+            ),
+            BusinessRow(
+                "After a good service contact",
+                fmt_pct(bc.good_rate),
+                fmt_money(bc.good_revenue),
+                ("+" if bc.uplift_good >= 0 else "") + fmt_money(bc.uplift_good),
+                "ok",
+            ),
+            BusinessRow(
+                "After a bad service contact",
+                fmt_pct(bc.bad_rate),
+                fmt_money(bc.bad_revenue),
+                fmt_money(bc.loss_bad),
+                "bad",
+            ),
+        ),
+        uplift=fmt_money(bc.uplift_good),
+        uplift_pct=fmt_pct(bc.uplift_good / bc.base_revenue) if bc.base_revenue else DASH,
+        loss=fmt_money(abs(bc.loss_bad)),
+        loss_pct=fmt_pct(abs(bc.loss_bad) / bc.base_revenue) if bc.base_revenue else DASH,
+        customers_lost=fmt_int(bc.customers_equivalent_lost),
+    )
+
+    reliability = []
+    for ag in result.agreement:
+        if too_few(ag.n, k, named):
+            reliability.append(
+                ReliabilityRow(
+                    names[ag.capability_id],
+                    DASH if options.reissue else fmt_int(ag.n),
+                    *(DASH,) * 6,
+                    f"Not shown: {few}.",
+                    few,
+                    "na",
+                )
+            )
+            continue
+        note = "; ".join(ag.reasons)
+        if ag.rwg_j_out_of_range:
+            note = (
+                note + "; " if note else ""
+            ) + f"rwg(J) raw {fmt_num(ag.rwg_j_raw, digits)}, truncated"
+        reliability.append(
+            ReliabilityRow(
+                names[ag.capability_id],
+                DASH if options.reissue else fmt_int(ag.n),
+                fmt_num(ag.cronbach_alpha, digits),
+                fmt_num(ag.cronbach_alpha_listwise, digits),
+                fmt_num(ag.alpha_interval, digits),
+                fmt_num(ag.alpha_ordinal, digits),
+                fmt_num(ag.rwg_j, digits),
+                fmt_num(ag.ad_mean, digits),
+                _one_decimal(note) if reissue else note,
+                *_consistency(ag.cronbach_alpha),
+            )
+        )
+    n_ok = sum(1 for r in reliability if r.verdict in ("good", "adequate"))
+    reliability_summary = (
+        f"The statements hang together well enough (Cronbach's α of 0.70 or more) for {n_ok} of "
+        f"{len(reliability)} capabilities. Low agreement between respondents (Krippendorff's α, "
+        "rwg) is not a flaw of the questionnaire: when people honestly see the company "
+        "differently, that is exactly the misalignment this report measures."
+    )
+
+    stats = {i.item_id: i for i in result.items}
+    groups = []
+    for cap in instrument.capabilities:
+        rows_ = []
+        for item in cap.items:
+            s = stats.get(item.id)
+            withheld = s is not None and item.id in thin_items
+            rows_.append(
+                ItemRow(
+                    item.id,
+                    item.text,
+                    item.reverse,
+                    fmt_int(s.n) if s and not options.reissue else DASH,
+                    fmt_int(s.n_na) if s and not options.reissue else DASH,
+                    few if withheld else (fmt_num(s.median) if s else DASH),
+                    DASH if withheld or not s else fmt_num(s.target_median),
+                )
+            )
+        groups.append(ItemGroup(cap.name, tuple(rows_)))
+
+    comments, comments_note = _comments(responses, options)
+
+    return TeamReport(
+        kind="team",
+        meta=_meta(
+            result,
+            instrument,
+            responses,
+            options,
+            "Customer-centricity alignment",
+            "Management team report",
+        ),
+        headline=headline,
+        kpis=kpis,
+        findings=findings,
+        capabilities=tuple(caps),
+        radar=tuple(radar),
+        dots=tuple(dots),
+        dots_by_role=roles_shown,
+        heatmap=heatmap,
+        perception=perception,
+        perception_note=perception_note,
+        silos=tuple(silos),
+        silo_note=silo_note + (" " + hidden_note if hidden_note else ""),
+        camps=tuple(camps),
+        map=mapdata,
+        map_note=map_note,
+        disputed=tuple(disputed),
+        disputed_note=disputed_note,
+        stages=tuple(stages),
+        stage_span=span,
+        business=business,
+        reliability=tuple(reliability),
+        reliability_summary=reliability_summary,
+        items=tuple(groups),
+        comments=comments,
+        comments_note=comments_note,
+        params=_params(result, instrument),
+        level_names=level_names,
+        warnings=_safe_warnings(
+            result.warnings,
+            # a reissue names no department at all
+            Suppression((), tuple(dept_n), ()) if reissue else sup,
+            dept_names,
+        ),
+        reissue=options.reissue,
+        dots_caption=(
+            "A reissue for a changed set of respondents: the bar is the team median and the band "
+            "the middle half of the team (25th to 75th percentile); no dot per person is drawn, "
+            "so that comparing it with the earlier report shows no one's score."
+            if options.reissue
+            else ""
+        ),
+        roadmap_note=roadmap_note,
+        reissue_note=REISSUE_NOTE if reissue else "",
+    )
