@@ -41,7 +41,7 @@ from scoring.results import (
 )
 
 if TYPE_CHECKING:
-    from questionnaires.model import Action, Instrument
+    from questionnaires.model import Action, Capability, Instrument
 
 __all__ = ["build_roadmap"]
 
@@ -89,6 +89,39 @@ def build_roadmap(
     thin = {c for c, n in (scored or {}).items() if n < opts.min_group}
     level = {lv.capability_id: 0 if lv.capability_id in thin else lv.level for lv in levels}
     notes: list[str] = []
+    target = _targets(levels, caps, order, level, thin, opts, notes)
+    confidence = {}
+    for cid in order:
+        agi = management_agi.get(cid)
+        v = agi.value if agi is not None else math.nan
+        confidence[cid] = 0.5 if math.isnan(v) else max(0.0, 1.0 - v / 100.0)
+
+    stages: list[RoadmapStage] = []
+    align = _align_stage(instrument, order, level, thin, management_agi, item_agi, opts, n_disputed)
+    if align is not None:
+        stages.append(align)
+    plan = _BuildPlan(caps, order, level, target, confidence, opts, notes)
+    stages += plan.stages(first=len(stages) + 1, month=align.end_month if align else 0)
+    return Roadmap(
+        stages=tuple(stages),
+        starting_levels=tuple((cid, level[cid]) for cid in order),
+        target_levels=tuple((cid, target[cid]) for cid in order),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _targets(
+    levels: Sequence[MaturityLevel],
+    caps: Mapping[str, Capability],
+    order: Sequence[str],
+    level: Mapping[str, int],
+    thin: set[str],
+    opts: ScoreOptions,
+    notes: list[str],
+) -> dict[str, int]:
+    """The level each capability is planned to reach: 0 when thin or not assessed, else the
+    agreed target (never below the current level), lowered to at most one level above each
+    assessed prerequisite's target. Notes say why a capability is not planned or lowered."""
     target: dict[str, int] = {}
     for lv in levels:
         if lv.capability_id in thin:
@@ -127,99 +160,147 @@ def build_roadmap(
                         f"{cid}: prerequisite {p} not assessed; {cid} is planned without waiting "
                         f"for it (assess {p} in the next wave)"
                     )
-    confidence = {}
-    for cid in order:
-        agi = management_agi.get(cid)
-        v = agi.value if agi is not None else math.nan
-        confidence[cid] = 0.5 if math.isnan(v) else max(0.0, 1.0 - v / 100.0)
+    return target
 
-    stages: list[RoadmapStage] = []
-    month = 0
+
+def _align_stage(
+    instrument: Instrument,
+    order: Sequence[str],
+    level: Mapping[str, int],
+    thin: set[str],
+    management_agi: Mapping[str, AGIResult],
+    item_agi: Mapping[str, Sequence[tuple[str, float]]],
+    opts: ScoreOptions,
+    n_disputed: int,
+) -> RoadmapStage | None:
+    """Stage 1 "Align" on the capabilities the management team is misaligned on (with their
+    ``n_disputed`` highest-AGI items each), or ``None`` when there are none."""
     misaligned = [
         cid
         for cid in order
         if cid in management_agi and management_agi[cid].band == "misaligned" and cid not in thin
     ]
-    if misaligned:
-        disputed: list[str] = []
-        for cid in misaligned:
-            ranked = sorted(
-                (x for x in item_agi.get(cid, ()) if not math.isnan(x[1])),
-                key=lambda x: (-x[1], x[0]),
-            )
-            disputed.extend(i for i, _ in ranked[:n_disputed])
-        values = ", ".join(f"{cid} {management_agi[cid].value:.0f}" for cid in misaligned)
-        end = opts.roadmap_align_months
-        stages.append(
-            RoadmapStage(
-                number=1,
-                name="Align",
-                kind="align",
-                start_month=0,
-                end_month=end,
-                actions=(),
-                capabilities=tuple(misaligned),
-                disputed_items=tuple(disputed),
-                owners=tuple(opts.management_roles or instrument.management_roles),
-                projected_levels=tuple((cid, level[cid]) for cid in order),
-                decision_gate=(
-                    f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
-                    f"(management AGI now {values}). Go when each is at most {opts.agi_bands[1]:.0f} "
-                    "(partly aligned or better) and the team has agreed its target levels; "
-                    "otherwise repeat the alignment step before investing."
-                ),
-            )
+    if not misaligned:
+        return None
+    disputed: list[str] = []
+    for cid in misaligned:
+        ranked = sorted(
+            (x for x in item_agi.get(cid, ()) if not math.isnan(x[1])),
+            key=lambda x: (-x[1], x[0]),
         )
-        month = end
+        disputed.extend(i for i, _ in ranked[:n_disputed])
+    values = ", ".join(f"{cid} {management_agi[cid].value:.0f}" for cid in misaligned)
+    return RoadmapStage(
+        number=1,
+        name="Align",
+        kind="align",
+        start_month=0,
+        end_month=opts.roadmap_align_months,
+        actions=(),
+        capabilities=tuple(misaligned),
+        disputed_items=tuple(disputed),
+        owners=tuple(opts.management_roles or instrument.management_roles),
+        projected_levels=tuple((cid, level[cid]) for cid in order),
+        decision_gate=(
+            f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
+            f"(management AGI now {values}). Go when each is at most {opts.agi_bands[1]:.0f} "
+            "(partly aligned or better) and the team has agreed its target levels; "
+            "otherwise repeat the alignment step before investing."
+        ),
+    )
 
-    projected = dict(level)
-    done_actions: set[str] = set()
-    action_cap = {a.id: (cid, a.from_level) for cid in order for a in caps[cid].actions}
-    max_stages = sum(max(0, target[c] - level[c]) for c in order) + 1
-    for _ in range(max_stages):
-        remaining = [c for c in order if projected[c] < target[c]]
-        if not remaining:
-            break
+
+class _BuildPlan:
+    """The build stages: each raises the highest-priority capabilities whose prerequisites and
+    action dependencies are met one level, until every capability is at its target or none can
+    move. ``target`` and ``notes`` are updated in place (a capability without actions for its
+    next level stops there)."""
+
+    def __init__(
+        self,
+        caps: Mapping[str, Capability],
+        order: Sequence[str],
+        level: Mapping[str, int],
+        target: dict[str, int],
+        confidence: Mapping[str, float],
+        opts: ScoreOptions,
+        notes: list[str],
+    ) -> None:
+        self.caps, self.order, self.level, self.target = caps, list(order), level, target
+        self.confidence, self.opts, self.notes = confidence, opts, notes
+        self.offset = 0  # stages before the first build stage
+        self.projected = dict(level)
+        self.done_actions: set[str] = set()
+        self.action_cap = {a.id: (cid, a.from_level) for cid in order for a in caps[cid].actions}
+
+    def stages(self, first: int, month: int) -> list[RoadmapStage]:
+        """The build stages, numbered from ``first`` and starting at ``month``."""
+        order, target = self.order, self.target
+        self.offset = first - 1
+        out: list[RoadmapStage] = []
+        max_stages = sum(max(0, target[c] - self.level[c]) for c in order) + 1
+        for _ in range(max_stages):
+            if not any(self.projected[c] < target[c] for c in order):
+                break
+            candidates = self._candidates()
+            if not candidates:
+                left = [c for c in order if self.projected[c] < target[c]]
+                if left:
+                    self.notes.append(
+                        f"{_fmt_caps(left)} cannot be planned further: prerequisites or action dependencies "
+                        "are not met by any planned stage"
+                    )
+                break
+            candidates.sort(key=lambda t: (-t[0], t[1]))
+            stage = self._stage(candidates[: max(1, self.opts.roadmap_max_per_stage)], first, month)
+            out.append(stage)
+            first += 1
+            month = stage.end_month
+        return out
+
+    def _candidates(self) -> list[tuple[float, int, str]]:
+        """``(priority, position, capability)`` of every capability that can move up a level now."""
+        caps, level, projected = self.caps, self.level, self.projected
         candidates: list[tuple[float, int, str]] = []
-        for cid in remaining:
+        for cid in [c for c in self.order if projected[c] < self.target[c]]:
             step = projected[cid]
             acts = caps[cid].actions_from(step)
             if not acts:
-                notes.append(
+                self.notes.append(
                     f"{cid}: the instrument has no actions for level {step} → {step + 1}; "
                     f"the roadmap stops {cid} at level {step}"
                 )
-                target[cid] = step
+                self.target[cid] = step
                 continue
             # an unassessed prerequisite (level 0) does not block: there is nothing to wait for
             if any(level[p] != 0 and projected[p] < step for p in caps[cid].prerequisites):
                 continue
             deps_ok = all(
-                d in done_actions
-                or (d in action_cap and projected[action_cap[d][0]] > action_cap[d][1])
-                or (d in action_cap and level[action_cap[d][0]] == 0)  # not assessed: no wait
+                d in self.done_actions
+                or (
+                    d in self.action_cap
+                    and projected[self.action_cap[d][0]] > self.action_cap[d][1]
+                )
+                or (d in self.action_cap and level[self.action_cap[d][0]] == 0)  # not assessed
                 for a in acts
                 for d in a.depends_on
                 if d not in {x.id for x in acts}
             )
             if not deps_ok:
                 continue
-            pr = caps[cid].weight * (target[cid] - step) * confidence[cid]
-            candidates.append((pr, order.index(cid), cid))
-        if not candidates:
-            left = [c for c in order if projected[c] < target[c]]
-            if left:
-                notes.append(
-                    f"{_fmt_caps(left)} cannot be planned further: prerequisites or action dependencies "
-                    "are not met by any planned stage"
-                )
-            break
-        candidates.sort(key=lambda t: (-t[0], t[1]))
-        chosen = candidates[: max(1, opts.roadmap_max_per_stage)]
+            pr = caps[cid].weight * (self.target[cid] - step) * self.confidence[cid]
+            candidates.append((pr, self.order.index(cid), cid))
+        return candidates
+
+    def _stage(
+        self, chosen: Sequence[tuple[float, int, str]], number: int, month: int
+    ) -> RoadmapStage:
+        """The stage raising each ``chosen`` capability one level, with its go/no-go gate."""
+        opts, order, projected = self.opts, self.order, self.projected
         actions: list[RoadmapAction] = []
         for pr, _, cid in chosen:
             step = projected[cid]
-            for a in _in_dependency_order(caps[cid].actions_from(step)):
+            for a in _in_dependency_order(self.caps[cid].actions_from(step)):
                 actions.append(
                     RoadmapAction(
                         action_id=a.id,
@@ -237,12 +318,11 @@ def build_roadmap(
                 )
         for _, _, cid in chosen:
             projected[cid] += 1
-        done_actions.update(a.action_id for a in actions)
-        number = len(stages) + 1
+        self.done_actions.update(a.action_id for a in actions)
         length = max([opts.roadmap_stage_months, *(a.horizon_months for a in actions)])
         stage_caps = tuple(cid for _, _, cid in chosen)
         reached = ", ".join(f"{cid} at level {projected[cid]}" for cid in stage_caps)
-        more = any(projected[c] < target[c] for c in order)
+        more = any(projected[c] < self.target[c] for c in order)
         gate = (
             f"Re-assess {_fmt_caps(stage_caps)} at month {month + length} before committing stage "
             f"{number + 1}: go when {reached} is confirmed by the team and management AGI stays at most "
@@ -251,25 +331,16 @@ def build_roadmap(
             else f"Final gate at month {month + length}: re-assess every capability in the next wave and "
             "confirm the targets before any new investment."
         )
-        stages.append(
-            RoadmapStage(
-                number=number,
-                name=f"Build {number - (1 if misaligned else 0)}",
-                kind="build",
-                start_month=month,
-                end_month=month + length,
-                actions=tuple(actions),
-                capabilities=stage_caps,
-                disputed_items=(),
-                owners=tuple(sorted({a.owner_role for a in actions})),
-                projected_levels=tuple((cid, projected[cid]) for cid in order),
-                decision_gate=gate,
-            )
+        return RoadmapStage(
+            number=number,
+            name=f"Build {number - self.offset}",
+            kind="build",
+            start_month=month,
+            end_month=month + length,
+            actions=tuple(actions),
+            capabilities=stage_caps,
+            disputed_items=(),
+            owners=tuple(sorted({a.owner_role for a in actions})),
+            projected_levels=tuple((cid, projected[cid]) for cid in order),
+            decision_gate=gate,
         )
-        month += length
-    return Roadmap(
-        stages=tuple(stages),
-        starting_levels=tuple((cid, level[cid]) for cid in order),
-        target_levels=tuple((cid, target[cid]) for cid in order),
-        notes=tuple(dict.fromkeys(notes)),
-    )
