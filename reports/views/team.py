@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from questionnaires.answers import ResponseSet
 from questionnaires.errors import ReportError
 from questionnaires.model import Instrument
@@ -198,14 +201,45 @@ def _findings(
 # -- team report ------------------------------------------------------------------------------
 
 
-def build_team_report(
+@dataclass(frozen=True)
+class _Team:
+    """What every section of the team report needs: the inputs and who may be shown."""
+
+    result: WaveResult
+    responses: ResponseSet
+    instrument: Instrument
+    options: ReportOptions
+    k: int
+    named: bool
+    reissue: bool
+    digits: int
+    names: dict[str, str]
+    level_names: tuple[str, ...]
+    mgmt_roles: tuple[str, ...]
+    is_mgmt: list[bool]
+    n_mgmt: int
+    n_oth: int
+    roles_shown: bool
+    management_shown: bool
+    sup: Suppression
+    dept_names: dict[str, str]
+    dept_n: dict[str, int]
+    shown: tuple[str, ...]
+    cell_means: dict[str, dict[str, float]]
+    isolated: frozenset[str]
+    few: str
+    thin: frozenset[str]
+    thin_items: frozenset[str]
+    shown_dept_means: dict[str, list[tuple[str, float]]]
+
+
+def _team(
     result: WaveResult,
     responses: ResponseSet,
     instrument: Instrument,
-    options: ReportOptions | None = None,
-) -> TeamReport:
-    """Build the team/workshop report's view model from a scored wave."""
-    options = options or ReportOptions()
+    options: ReportOptions,
+) -> _Team:
+    """Check the inputs and work out, once, which groups, capabilities and items may be shown."""
     if responses.n_respondents != result.n_respondents:
         raise ReportError(
             f"the responses ({responses.n_respondents} respondents) are not the ones scored "
@@ -242,7 +276,69 @@ def build_team_report(
         cid: [(dept_names.get(d, d), m) for d, m in sorted(cells.items())]
         for cid, cells in cell_means.items()
     }
+    return _Team(
+        result=result,
+        responses=responses,
+        instrument=instrument,
+        options=options,
+        k=k,
+        named=named,
+        reissue=reissue,
+        digits=digits,
+        names=names,
+        level_names=level_names,
+        mgmt_roles=mgmt_roles,
+        is_mgmt=is_mgmt,
+        n_mgmt=n_mgmt,
+        n_oth=n_oth,
+        roles_shown=roles_shown,
+        management_shown=management_shown,
+        sup=sup,
+        dept_names=dept_names,
+        dept_n=dept_n,
+        shown=shown,
+        cell_means=cell_means,
+        isolated=isolated,
+        few=few,
+        thin=thin,
+        thin_items=thin_items,
+        shown_dept_means=shown_dept_means,
+    )
 
+
+def _capabilities(
+    t: _Team,
+) -> tuple[tuple[CapabilityRow, ...], tuple[tuple[str, float, float], ...], tuple[DotRow, ...]]:
+    """The capability table, the radar's points and the dot plot's rows."""
+    (
+        result,
+        instrument,
+        options,
+        k,
+        reissue,
+        digits,
+        names,
+        level_names,
+        is_mgmt,
+        roles_shown,
+        management_shown,
+        few,
+        thin,
+    ) = (
+        t.result,
+        t.instrument,
+        t.options,
+        t.k,
+        t.reissue,
+        t.digits,
+        t.names,
+        t.level_names,
+        t.is_mgmt,
+        t.roles_shown,
+        t.management_shown,
+        t.few,
+        t.thin,
+    )
     # capabilities
     hidden_band = "undefined" if management_shown else f"not shown (fewer than {k})"
     caps: list[CapabilityRow] = []
@@ -320,7 +416,20 @@ def build_team_report(
             dots.append(DotRow(names[cid], (), (), _r1(med), label, _r1(q1), _r1(q3)))
         else:
             dots.append(DotRow(names[cid], mg, ot, sc.median, label))
+    return tuple(caps), tuple(radar), tuple(dots)
 
+
+def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, ...]]:
+    """The headline sentence and the key figures."""
+    result, instrument, options, k, n_mgmt, management_shown, thin = (
+        t.result,
+        t.instrument,
+        t.options,
+        t.k,
+        t.n_mgmt,
+        t.management_shown,
+        t.thin,
+    )
     overall = _safe_agi(result, "overall", options)
     overall_t = _safe_agi(result, "overall", options, basis="target")
     # average maturity over the assessed capabilities only (level 0 = not assessed)
@@ -379,9 +488,25 @@ def build_team_report(
             else f"{n_mgmt} in the management team",
         ),
     )
+    return headline, kpis
 
-    findings = _findings(result, names, shown_dept_means, options, roles_shown, thin, isolated)
 
+def _heatmap(t: _Team) -> tuple[Heatmap | None, str]:
+    """Department means coloured by distance from the all-respondent mean, and the note on hidden departments."""
+    result, options, k, reissue, names, sup, dept_names, dept_n, shown, cell_means, few, thin = (
+        t.result,
+        t.options,
+        t.k,
+        t.reissue,
+        t.names,
+        t.sup,
+        t.dept_names,
+        t.dept_n,
+        t.shown,
+        t.cell_means,
+        t.few,
+        t.thin,
+    )
     # heatmap: department means, coloured by distance from the all-respondent mean
     heatmap = None
     hidden_note = ""
@@ -417,7 +542,23 @@ def build_team_report(
             tuple(dept_names.get(d, d) for d in shown),
             tuple(DASH if options.reissue else fmt_int(dept_n[d]) for d in shown),
         )
+    return heatmap, hidden_note
 
+
+def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
+    """Management team against everyone else, or why it is not shown."""
+    result, options, k, reissue, names, mgmt_roles, n_mgmt, n_oth, roles_shown, isolated = (
+        t.result,
+        t.options,
+        t.k,
+        t.reissue,
+        t.names,
+        t.mgmt_roles,
+        t.n_mgmt,
+        t.n_oth,
+        t.roles_shown,
+        t.isolated,
+    )
     # perception gap
     perception: tuple[PerceptionRow, ...] = ()
     if roles_shown:
@@ -456,7 +597,18 @@ def build_team_report(
             f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
             f"({n_oth}) has fewer than {k} respondents."
         )
+    return perception, perception_note
 
+
+def _silos(t: _Team) -> tuple[tuple[SiloRow, ...], str]:
+    """The spread between departments, recomputed on the departments shown."""
+    result, k, reissue, names, shown_dept_means = (
+        t.result,
+        t.k,
+        t.reissue,
+        t.names,
+        t.shown_dept_means,
+    )
     # silo gap (recomputed on shown departments only)
     silos = []
     for silo in result.silos:
@@ -492,7 +644,12 @@ def build_team_report(
         f"departments of at least {result.options.min_group} respondents; they describe the "
         "organisation as a whole and identify no department."
     )
+    return tuple(silos), silo_note
 
+
+def _alignment_map(t: _Team) -> tuple[tuple[CampView, ...], MapData | None, str]:
+    """The alignment map's points and the camps that may be described."""
+    result, options, k, named, names, thin = t.result, t.options, t.k, t.named, t.names, t.thin
     # alignment map
     amap = result.alignment_map
     camps = []
@@ -546,7 +703,20 @@ def build_team_report(
             if n_hidden
             else ""
         )
+    return tuple(camps), mapdata, map_note
 
+
+def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
+    """The most disputed items with their answer distributions."""
+    result, instrument, options, digits, names, management_shown, thin_items = (
+        t.result,
+        t.instrument,
+        t.options,
+        t.digits,
+        t.names,
+        t.management_shown,
+        t.thin_items,
+    )
     # most disputed items: highest management item AGI (as roadmap stage 1), then lowest rwg;
     # everyone's item AGI when the management team is hidden or too small for item AGIs
     by_mgmt = management_shown and any(not _nan(i.agi_management) for i in result.items)
@@ -599,7 +769,19 @@ def build_team_report(
                 dist,
             )
         )
+    return tuple(disputed), disputed_note
 
+
+def _roadmap(t: _Team) -> tuple[tuple[StageView, ...], str, int]:
+    """The roadmap's stages, the note on capabilities not planned, and the span in months."""
+    result, k, names, management_shown, thin, thin_items = (
+        t.result,
+        t.k,
+        t.names,
+        t.management_shown,
+        t.thin,
+        t.thin_items,
+    )
     # roadmap: scoring plans no step for a capability fewer than its min_group scored
     # (scoring.roadmap), so no stage, action or gate names one
     unplanned = frozenset(
@@ -657,7 +839,12 @@ def build_team_report(
         else ""
     )
     span = max([s.end for s in stages] + [1])
+    return tuple(stages), roadmap_note, span
 
+
+def _business_case(t: _Team) -> BusinessView:
+    """The business case table."""
+    result = t.result
     bc = result.business_case
     business = BusinessView(
         customers=fmt_int(bc.customers),
@@ -687,7 +874,21 @@ def build_team_report(
         loss_pct=fmt_pct(abs(bc.loss_bad) / bc.base_revenue) if bc.base_revenue else DASH,
         customers_lost=fmt_int(bc.customers_equivalent_lost),
     )
+    return business
 
+
+def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
+    """Reliability and agreement per capability, with the summary sentence."""
+    result, options, k, named, reissue, digits, names, few = (
+        t.result,
+        t.options,
+        t.k,
+        t.named,
+        t.reissue,
+        t.digits,
+        t.names,
+        t.few,
+    )
     reliability = []
     for ag in result.agreement:
         if too_few(ag.n, k, named):
@@ -728,7 +929,18 @@ def build_team_report(
         "rwg) is not a flaw of the questionnaire: when people honestly see the company "
         "differently, that is exactly the misalignment this report measures."
     )
+    return tuple(reliability), reliability_summary
 
+
+def _appendix_items(t: _Team) -> tuple[ItemGroup, ...]:
+    """The appendix: every statement with its counts and medians."""
+    result, instrument, options, few, thin_items = (
+        t.result,
+        t.instrument,
+        t.options,
+        t.few,
+        t.thin_items,
+    )
     stats = {i.item_id: i for i in result.items}
     groups = []
     for cap in instrument.capabilities:
@@ -748,6 +960,34 @@ def build_team_report(
                 )
             )
         groups.append(ItemGroup(cap.name, tuple(rows_)))
+    return tuple(groups)
+
+
+def build_team_report(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    options: ReportOptions | None = None,
+) -> TeamReport:
+    """Build the team/workshop report's view model from a scored wave: one section at a time."""
+    t = _team(result, responses, instrument, options or ReportOptions())
+    options, reissue, roles_shown = t.options, t.reissue, t.roles_shown
+    level_names = t.level_names
+    sup, dept_n, dept_names = t.sup, t.dept_n, t.dept_names
+    caps, radar, dots = _capabilities(t)
+    headline, kpis = _summary(t, caps)
+    findings = _findings(
+        result, t.names, t.shown_dept_means, options, t.roles_shown, t.thin, t.isolated
+    )
+    heatmap, hidden_note = _heatmap(t)
+    perception, perception_note = _perception(t)
+    silos, silo_note = _silos(t)
+    camps, mapdata, map_note = _alignment_map(t)
+    disputed, disputed_note = _disputed(t)
+    stages, roadmap_note, span = _roadmap(t)
+    business = _business_case(t)
+    reliability, reliability_summary = _reliability(t)
+    groups = _appendix_items(t)
 
     comments, comments_note = _comments(responses, options)
 
