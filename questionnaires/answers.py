@@ -409,9 +409,17 @@ def records_to_response_set(
     origin = _Origin.of(records, files)
     records, origin, chosen = _choose_wave(ctx, records, origin, wave)
     scan = _Scan(instrument)
+    file_of, wide_of = origin.file_of, origin.wide_of
+    respondent, answer = scan.respondent, scan.answer  # bound once: this loop is the hot path
     for k, rec in enumerate(records):
-        if rec.respondent:
-            scan.check(ctx, rec, origin.file(k), origin.is_wide(k))
+        if not rec.respondent:
+            continue
+        src = None if file_of is None else file_of[k]
+        wide = wide_of is not None and wide_of[k]
+        role = respondent(ctx, rec, src)
+        if rec.comment is not None:
+            _control_problem(ctx, rec.comment, rec.row, _col(wide, "comment", rec.item), src)
+        answer(ctx, rec, role, src, wide)
     scan.report(ctx)
     notes += _case_variants(scan.respondents)
     if ctx.problems:
@@ -442,12 +450,6 @@ class _Origin:
             else None
         )
         return cls(file_of, wide_of, several)
-
-    def file(self, k: int) -> str | None:
-        return None if self.file_of is None else self.file_of[k]
-
-    def is_wide(self, k: int) -> bool:
-        return self.wide_of is not None and self.wide_of[k]
 
     def keep(self, records: Sequence[ResponseRecord], wave: str) -> _Origin:
         """The origin of the records of ``wave`` only."""
@@ -513,7 +515,8 @@ def _choose_wave(
 
 
 class _Scan:
-    """One pass over the records of a wave: per-record problems go to the log at once; those
+    """The checks of the records of a wave, one record at a time (:meth:`respondent`, then
+    :meth:`answer`): per-record problems go to the log at once; those
     that gather several places (unknown items and roles, conflicting roles or departments) are
     collected and reported by :meth:`report`. Accepted answers are kept for the arrays."""
 
@@ -548,14 +551,7 @@ class _Scan:
         self.at_i: list[int] = []
         self.at_j: list[int] = []
 
-    def check(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None, wide: bool) -> None:
-        """Check one record of a named respondent: who answered, then what."""
-        role = self._respondent(ctx, rec, src)
-        if rec.comment is not None:
-            _control_problem(ctx, rec.comment, rec.row, _col(wide, "comment", rec.item), src)
-        self._answer(ctx, rec, role, src, wide)
-
-    def _respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
+    def respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
         """Check the record's role and department, and that they agree with the respondent's
         first record; return the role as the instrument spells it (as written when unknown)."""
         rid, row = rec.respondent, rec.row
@@ -599,7 +595,7 @@ class _Scan:
             self.dept_conflicts[rid].append((department, (row, src)))
         return role
 
-    def _answer(
+    def answer(
         self, ctx: ProblemLog, rec: ResponseRecord, role: str, src: str | None, wide: bool
     ) -> None:
         """Check the answer itself (known item, not a duplicate, in scale, N/A allowed, asked of
