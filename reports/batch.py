@@ -6,9 +6,10 @@ configuration and stylesheet (see :mod:`reports.render`), then renders one respo
 File names are derived from the pseudonymous respondent ids, fixed up front, unique (also on
 case-insensitive file systems) and at most :data:`MAX_STEM` characters before ``.pdf``; a set of
 personal reports is written all or nothing (:func:`write_individual_reports`), also when the
-process is killed. Writing is the caller's: pass a ``write(path, data)`` callable (the CLI passes
-:func:`assessment.io.atomic.atomic_write_bytes`); the default, :func:`write_file`, writes
-atomically with the standard library, so this package does not depend on :mod:`assessment.io`.
+process is killed. Writing is the caller's: pass a ``write(path, data)`` callable
+(:mod:`assessment.service` passes :func:`assessment.io.atomic.atomic_write_bytes`, the one atomic
+writer; this package does not import :mod:`assessment`). Calling without ``write`` is deprecated
+(a ``DeprecationWarning``; it falls back to :func:`write_file`, which goes in the next release).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -52,8 +54,24 @@ Writer = Callable[[Path, bytes], object]
 _JOB: dict[str, Any] = {}
 
 
+def _writer(write: Writer | None) -> Writer:
+    """``write``, or (deprecated) :func:`write_file` with a ``DeprecationWarning``."""
+    if write is not None:
+        return write
+    warnings.warn(
+        "reports.batch without write= is deprecated and its own writer goes in the next "
+        "release; pass write=assessment.io.atomic.atomic_write_bytes (or your own writer)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return write_file
+
+
 def write_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (sibling temporary file, ``fsync``, ``os.replace``).
+    """Deprecated (next release: removed): pass
+    :func:`assessment.io.atomic.atomic_write_bytes` as ``write``, the one atomic writer.
+
+    Write ``data`` to ``path`` atomically (sibling temporary file, ``fsync``, ``os.replace``).
 
     On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and linked from
     ``/proc/self/fd`` right before the rename, so a killed process leaves no ``.NAME.*.tmp``
@@ -214,7 +232,7 @@ def write_individual_reports(
     respondents: Sequence[str] | None = None,
     workers: int = 2,
     progress: Callable[[Path], None] | None = None,
-    write: Writer = write_file,
+    write: Writer | None = None,
     before: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Write one personal report per respondent into ``out_dir``; return the paths in id order.
@@ -240,6 +258,7 @@ def write_individual_reports(
     path as its report is rendered (for a progress bar).
     """
     options = options or ReportOptions()
+    write = _writer(write)
     ids = list(respondents) if respondents is not None else [r.id for r in responses.respondents]
     known = {r.id for r in responses.respondents}
     unknown = [i for i in ids if i not in known]
@@ -439,7 +458,7 @@ def write_demo_reports(
     options: ReportOptions | None = None,
     workers: int = 2,
     progress: Callable[[Path], None] | None = None,
-    write: Writer = write_file,
+    write: Writer | None = None,
 ) -> list[Path]:
     """The demo's PDFs: a team report per wave, the trend report (k at least 5,
     ``docs/reports.md#anonymity``), and
@@ -448,6 +467,7 @@ def write_demo_reports(
     from reports.api import render_team_pdf, render_trend_pdf
 
     options = options or ReportOptions()
+    write = _writer(write)
     out = Path(out_dir)
     _make_folder(out)
     files: list[Path] = []

@@ -110,3 +110,84 @@ def test_every_output_option_is_the_one_definition_from_cli_common():
     folder = Path(cli_pkg.__file__).parent
     spelled = [p.name for p in folder.glob("*.py") if '"-o"' in p.read_text(encoding="utf-8")]
     assert spelled == ["_common.py"]
+
+
+# -- one atomic writer: reports.batch writes through the caller's writer -------------------------
+
+
+@pytest.fixture
+def stub_render(monkeypatch):
+    """PDF rendering stubbed: these tests are about who writes the bytes."""
+    import reports.api
+
+    def pdf(*_a: Any, **_kw: Any) -> bytes:
+        return b"%PDF-1.7 stub"
+
+    for name in ("render_team_pdf", "render_individual_pdf", "render_trend_pdf"):
+        monkeypatch.setattr(reports.api, name, pdf)
+
+
+def test_service_writes_personal_reports_through_the_one_atomic_writer(
+    stub_render, monkeypatch, tmp_path
+):
+    import assessment.io.atomic
+    from assessment import service
+
+    inst, rs, _wr = scored()
+    written: list[str] = []
+    real = assessment.io.atomic.atomic_write_bytes
+
+    def recording(path: Any, data: bytes) -> Any:
+        written.append(type(path).__name__)
+        return real(path, data)
+
+    monkeypatch.setattr(assessment.io.atomic, "atomic_write_bytes", recording)
+    paths = service.individual_reports(
+        service.LoadedResponses(inst, rs), ReportOptions(), tmp_path / "out", workers=1
+    )
+    assert len(written) == len(paths) == rs.n_respondents
+    assert all(p.read_bytes() == b"%PDF-1.7 stub" for p in paths)
+
+
+def test_demo_reports_are_written_by_the_one_atomic_writer_not_a_copy_in_reports(
+    stub_render, monkeypatch, tmp_path
+):
+    import warnings
+
+    import assessment.io.atomic
+    import reports.batch
+    from assessment import service
+
+    inst, rs1, wr1 = scored()
+    _i, rs2, wr2 = scored("2026-H2")
+
+    def copy(*_a: Any) -> None:
+        raise AssertionError("reports.batch.write_file used")
+
+    log = tmp_path / "written.txt"  # personal reports are written in worker processes
+    real = assessment.io.atomic.atomic_write_bytes
+
+    def recording(path: Any, data: bytes) -> Any:
+        with log.open("a") as fh:
+            fh.write(path.name + "\n")
+        return real(path, data)
+
+    monkeypatch.setattr(reports.batch, "write_file", copy)
+    monkeypatch.setattr(assessment.io.atomic, "atomic_write_bytes", recording)
+    run = service.DemoRun(inst, [rs1, rs2], [wr1, wr2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        paths = service.demo_reports(run, tmp_path / "demo")
+    written = log.read_text().split()
+    assert sorted(p.name for p in paths) == sorted(written)
+    assert "trend-report.pdf" in written and len(written) == 3 + rs2.n_respondents
+
+
+def test_batch_without_a_writer_is_deprecated(stub_render, tmp_path):
+    from reports.batch import write_individual_reports
+
+    inst, rs, wr = scored()
+    ids = [rs.respondents[0].id]
+    with pytest.warns(DeprecationWarning, match="write=assessment.io.atomic.atomic_write_bytes"):
+        paths = write_individual_reports(wr, rs, inst, tmp_path / "o", respondents=ids, workers=1)
+    assert paths[0].read_bytes() == b"%PDF-1.7 stub"

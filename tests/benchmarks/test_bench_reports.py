@@ -66,6 +66,7 @@ def test_team_report_pipeline_vs_weasyprint_alone():
 
 
 def test_individual_batch_two_processes_vs_serial():
+    from assessment.io.atomic import atomic_write_bytes
     from reports import ReportOptions
     from reports.batch import write_individual_reports
     from reports.render import _engine
@@ -75,14 +76,25 @@ def test_individual_batch_two_processes_vs_serial():
     _engine()
     load_before = os.getloadavg()[0]
     write_individual_reports(
-        wr, rs, inst, tempfile.mkdtemp(), opts, respondents=[rs.respondents[0].id], workers=1
+        wr,
+        rs,
+        inst,
+        tempfile.mkdtemp(),
+        opts,
+        respondents=[rs.respondents[0].id],
+        workers=1,
+        write=atomic_write_bytes,
     )
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         t = time.perf_counter()
-        serial = write_individual_reports(wr, rs, inst, a, opts, workers=1)
+        serial = write_individual_reports(
+            wr, rs, inst, a, opts, workers=1, write=atomic_write_bytes
+        )
         t_serial = time.perf_counter() - t
         t = time.perf_counter()
-        pooled = write_individual_reports(wr, rs, inst, b, opts, workers=2)
+        pooled = write_individual_reports(
+            wr, rs, inst, b, opts, workers=2, write=atomic_write_bytes
+        )
         t_pool = time.perf_counter() - t
         assert [p.name for p in serial] == [p.name for p in pooled]
         assert all(Path(a, p.name).read_bytes() == p.read_bytes() for p in pooled)
