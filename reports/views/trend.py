@@ -121,6 +121,61 @@ def build_trend_report(
     both waves. ``comparison``, when given, must compare exactly the first and the last wave.
     """
     options = options or ReportOptions()
+    results, waves, comparison = _in_time_order(results, waves, options, comparison)
+    names: dict[str, str] = {}
+    for inst, _rs in waves:
+        names.update({c.id: c.name for c in inst.capabilities})
+    wave_ids = tuple(r.wave for r in results)
+    first, last = wave_ids[0], wave_ids[-1]
+    common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
+    rows = [_capability_row(cid, results, comparison, names, options) for cid in common]
+    overall, summary = _overall(rows, results, options)
+    responses = [rs for _inst, rs in waves]
+    shown, hidden, display, dept_rows, dept_note = _departments(
+        results, responses, common, names, options
+    )
+    last_inst, last_rs = waves[-1]
+    meta = replace(
+        _meta(
+            results[-1],
+            last_inst,
+            last_rs,
+            options,
+            "Customer-centricity over time",
+            "Trend report",
+        ),
+        wave=f"{clean_text(first)} → {clean_text(last)}",
+        wave_hashes=tuple((clean_text(r.wave), r.data_hash) for r in results),
+    )
+    return TrendReport(
+        "trend",
+        meta,
+        wave_ids,
+        tuple(rows),
+        overall,
+        summary,
+        tuple(display.get(d, d) for d in shown),
+        tuple(dept_rows),
+        dept_note,
+        f"Change = {last} against {first}, on the statements both waves share. Improved or "
+        f"declined: the {results[-1].options.ci_level:.0%} bootstrap interval of that change lies "
+        "wholly above or below zero (the respondents of each wave resampled independently); "
+        "stable otherwise. The waves in between are shown but do not enter the label. "
+        f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points "
+        f"between {first} and {last}.",
+        _params(results[-1], last_inst),
+        tuple(_safe_text(n, hidden, display) for n in comparison.notes),
+        REISSUE_NOTE if options.reissue else "",
+    )
+
+
+def _in_time_order(
+    results: Sequence[WaveResult],
+    waves: Sequence[tuple[Instrument, ResponseSet]],
+    options: ReportOptions,
+    comparison: WaveComparison | None,
+) -> tuple[Sequence[WaveResult], Sequence[tuple[Instrument, ResponseSet]], WaveComparison]:
+    """Check the waves pair up with their results, put them in time order, compare first and last."""
     if len(results) < 2:
         raise ReportError(
             "a trend report needs at least two waves; give two or more response files"
@@ -146,9 +201,6 @@ def build_trend_report(
         require_population(
             res.n_respondents, options.min_group, options.named_workshop, "trend report", res.wave
         )
-    names: dict[str, str] = {}
-    for inst, _rs in waves:
-        names.update({c.id: c.name for c in inst.capabilities})
     wave_ids = tuple(r.wave for r in results)
     if len(set(wave_ids)) != len(wave_ids):
         raise ReportError(f"the waves must differ; got {', '.join(wave_ids)}")
@@ -160,44 +212,58 @@ def build_trend_report(
             f"the comparison covers {', '.join(comparison.waves)}; a trend report compares the "
             f"first and the last wave ({first}, {last})"
         )
-    common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
-    rows = []
+    return results, waves, comparison
+
+
+def _capability_row(
+    cid: str,
+    results: Sequence[WaveResult],
+    comparison: WaveComparison,
+    names: dict[str, str],
+    options: ReportOptions,
+) -> TrendRow:
+    """One capability's scores and AGIs per wave with its change and alignment labels."""
     k, named = options.min_group, options.named_workshop
-    for cid in common:
-        thin = [too_few(r.score(cid).n, k, named) for r in results]
-        series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
-        agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
-        change = _span_change(comparison, cid, last)
-        if thin[0] or thin[-1]:  # no change from a mean over fewer than k
-            delta, label, css = NAN, f"not shown ({_few(k)})", "na"
-        elif change is not None:
-            delta, label = change.change, str(change.label)
-            css = {"improved": "ok", "declined": "bad"}.get(label, "na")
-        else:
-            delta = series[-1] - series[0]
-            label, css = _change(delta)
-        d_agi = agis[-1] - agis[0]
-        if _nan(d_agi):
-            alabel, acss = "undefined", "na"
-        elif d_agi <= -STABLE_AGI:
-            alabel, acss = "more aligned", "ok"
-        elif d_agi >= STABLE_AGI:
-            alabel, acss = "less aligned", "bad"
-        else:
-            alabel, acss = "unchanged", "na"
-        rows.append(
-            TrendRow(
-                names.get(cid, cid),
-                tuple(_few(k) if t else fmt_num(x) for x, t in zip(series, thin, strict=True)),
-                tuple(fmt_agi(a) for a in agis),
-                f"{label} ({fmt_signed(delta)})" if not _nan(delta) else label,
-                css,
-                f"{alabel} ({fmt_signed(d_agi, 0)})" if not _nan(d_agi) else alabel,
-                acss,
-                series,
-                agis,
-            )
-        )
+    last = results[-1].wave
+    thin = [too_few(r.score(cid).n, k, named) for r in results]
+    series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
+    agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
+    change = _span_change(comparison, cid, last)
+    if thin[0] or thin[-1]:  # no change from a mean over fewer than k
+        delta, label, css = NAN, f"not shown ({_few(k)})", "na"
+    elif change is not None:
+        delta, label = change.change, str(change.label)
+        css = {"improved": "ok", "declined": "bad"}.get(label, "na")
+    else:
+        delta = series[-1] - series[0]
+        label, css = _change(delta)
+    d_agi = agis[-1] - agis[0]
+    if _nan(d_agi):
+        alabel, acss = "undefined", "na"
+    elif d_agi <= -STABLE_AGI:
+        alabel, acss = "more aligned", "ok"
+    elif d_agi >= STABLE_AGI:
+        alabel, acss = "less aligned", "bad"
+    else:
+        alabel, acss = "unchanged", "na"
+    return TrendRow(
+        names.get(cid, cid),
+        tuple(_few(k) if t else fmt_num(x) for x, t in zip(series, thin, strict=True)),
+        tuple(fmt_agi(a) for a in agis),
+        f"{label} ({fmt_signed(delta)})" if not _nan(delta) else label,
+        css,
+        f"{alabel} ({fmt_signed(d_agi, 0)})" if not _nan(d_agi) else alabel,
+        acss,
+        series,
+        agis,
+    )
+
+
+def _overall(
+    rows: Sequence[TrendRow], results: Sequence[WaveResult], options: ReportOptions
+) -> tuple[TrendRow, str]:
+    """The overall AGI row and the summary sentence."""
+    first, last = results[0].wave, results[-1].wave
     ov = tuple((a.value if (a := _safe_agi(r, "overall", options)) else NAN) for r in results)
     d_ov = ov[-1] - ov[0]
     overall = TrendRow(
@@ -233,8 +299,18 @@ def build_trend_report(
         f"Between {first} and {last}, {n_up} of {len(rows)} capabilities improved and "
         f"{n_down or 'none'} declined. {agi_sentence}"
     )
-    # departments: shown only when large enough in every wave
-    responses = [rs for _inst, rs in waves]
+    return overall, summary
+
+
+def _departments(
+    results: Sequence[WaveResult],
+    responses: Sequence[ResponseSet],
+    common: Sequence[str],
+    names: dict[str, str],
+    options: ReportOptions,
+) -> tuple[list[str], set[str], dict[str, str], list[TrendDeptRow], str]:
+    """Department rows, shown only for departments large enough in every wave, and their note."""
+    first, last = results[0].wave, results[-1].wave
     hidden: set[str] = set()
     display: dict[str, str] = {}
     for rs in responses:
@@ -273,39 +349,7 @@ def build_trend_report(
         "respondents scored in either wave, or that had to be hidden so that no hidden department "
         "can be worked out by subtraction."
     )
-    last_inst, last_rs = waves[-1]
-    meta = replace(
-        _meta(
-            results[-1],
-            last_inst,
-            last_rs,
-            options,
-            "Customer-centricity over time",
-            "Trend report",
-        ),
-        wave=f"{clean_text(first)} → {clean_text(last)}",
-        wave_hashes=tuple((clean_text(r.wave), r.data_hash) for r in results),
-    )
-    return TrendReport(
-        "trend",
-        meta,
-        wave_ids,
-        tuple(rows),
-        overall,
-        summary,
-        tuple(display.get(d, d) for d in shown),
-        tuple(dept_rows),
-        dept_note,
-        f"Change = {last} against {first}, on the statements both waves share. Improved or "
-        f"declined: the {results[-1].options.ci_level:.0%} bootstrap interval of that change lies "
-        "wholly above or below zero (the respondents of each wave resampled independently); "
-        "stable otherwise. The waves in between are shown but do not enter the label. "
-        f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points "
-        f"between {first} and {last}.",
-        _params(results[-1], last_inst),
-        tuple(_safe_text(n, hidden, display) for n in comparison.notes),
-        REISSUE_NOTE if options.reissue else "",
-    )
+    return shown, hidden, display, dept_rows, dept_note
 
 
 def _compare(last: WaveResult, pair: Sequence[tuple[Instrument, ResponseSet]]) -> WaveComparison:
