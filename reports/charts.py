@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.projections.polar import PolarAxes
 
-    from reports.viewmodel import (
+    from reports.views import (
         DotRow,
         IndividualReport,
         MapData,
