@@ -21,7 +21,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from questionnaires.errors import ReportError
 from reports.logo import load_logo
@@ -83,28 +83,57 @@ class Theme:
 DEFAULT_THEME = Theme()
 
 
-def load_theme(path: str | Path | None) -> Theme:
+def load_theme(
+    path: str | Path | bytes | IO[bytes] | None,
+    *,
+    name: str | None = None,
+    base: Path | None = None,
+) -> Theme:
     """Read a theme from a ``.yaml``/``.yml`` or ``.toml`` file; ``None`` gives the default theme.
 
+    ``path`` may also be the file's content as ``bytes`` or a binary file object (an upload has
+    no path): ``name`` (e.g. ``"acme.yaml"``) is the display name errors carry and its suffix
+    chooses YAML or TOML. A logo file is found relative to the theme file's folder, or for an
+    upload relative to ``base``; an upload without ``base`` may not name a logo file (it would
+    be read from wherever the program runs).
     Unknown keys, malformed colours and unreadable logos raise :class:`ReportError` naming the key.
     """
     if path is None:
         return DEFAULT_THEME
-    path = Path(path)
-    source = str(path)
+    upload = not isinstance(path, str | Path)
+    if isinstance(path, str | Path):
+        path = Path(path)
+        source = name or str(path)
+        suffix = path.suffix.lower()
+        base = path.parent
+    else:
+        source = name or "<theme>"
+        suffix = Path(source).suffix.lower()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes() if isinstance(path, Path) else path
+        text = (raw if isinstance(raw, bytes) else raw.read()).decode("utf-8")
     except FileNotFoundError:
         raise ReportError(f"{source}: no such theme file") from None
     except UnicodeDecodeError:
         raise ReportError(f"{source}: theme file is not UTF-8 text") from None
+    data = _parse_theme(text, suffix, source)
+    if upload and base is None and isinstance(data.get("logo"), str) and data["logo"]:
+        raise ReportError(
+            f"{source}: logo: a theme given as data (an upload) cannot name a logo file; "
+            "pass the folder of its logo as base, or upload the theme without a logo"
+        )
+    return theme_from_data(data, source, base=base)
+
+
+def _parse_theme(text: str, suffix: str, source: str) -> dict[str, Any]:
+    """The mapping of a theme file's ``text`` (TOML or YAML by ``suffix``)."""
     data: Any
-    if path.suffix.lower() == ".toml":
+    if suffix == ".toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ReportError(f"{source}: not valid TOML: {exc}") from None
-    elif path.suffix.lower() in (".yaml", ".yml"):
+    elif suffix in (".yaml", ".yml"):
         import yaml
 
         try:
@@ -115,7 +144,7 @@ def load_theme(path: str | Path | None) -> Theme:
         raise ReportError(f"{source}: a theme file must end in .yaml, .yml or .toml")
     if not isinstance(data, dict):
         raise ReportError(f"{source}: expected a mapping with client, logo, colours, fonts")
-    return theme_from_data(data, source, base=path.parent)
+    return data
 
 
 def theme_from_data(

@@ -25,11 +25,13 @@ header is row 1, the first data row is row 2.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from assessment.io.cells import restore
 from assessment.io.headers import LONG_REQUIRED, WIDE_REQUIRED, detect_layout, is_template_header
@@ -74,9 +76,29 @@ __all__ = [
 # -- files -------------------------------------------------------------------------------------
 
 
-def _first_bad_line(path: Path) -> tuple[int, int] | None:
+@dataclass(frozen=True)
+class _Input:
+    """A file to read: a path, or the bytes of an upload (no path) under a display ``name``."""
+
+    name: str
+    path: Path | None = None
+    data: bytes = b""
+
+    @property
+    def suffix(self) -> str:
+        return (self.path or Path(self.name)).suffix.lower()
+
+    def binary(self) -> IO[bytes]:
+        return self.path.open("rb") if self.path is not None else io.BytesIO(self.data)
+
+    def text(self) -> IO[str]:
+        """UTF-8 text, a BOM dropped, newlines as they are (what :mod:`csv` wants)."""
+        return io.TextIOWrapper(self.binary(), encoding="utf-8-sig", newline="")
+
+
+def _first_bad_line(path: _Input) -> tuple[int, int] | None:
     """(1-based line number, byte offset in the line) of the first line that is not UTF-8."""
-    with path.open("rb") as fh:
+    with path.binary() as fh:
         for number, raw in enumerate(fh, start=1):
             try:
                 raw.decode("utf-8")
@@ -85,7 +107,7 @@ def _first_bad_line(path: Path) -> tuple[int, int] | None:
     return None
 
 
-def _not_utf8(ctx: _Ctx, path: Path, exc: UnicodeDecodeError, row: int) -> None:
+def _not_utf8(ctx: _Ctx, path: _Input, exc: UnicodeDecodeError, row: int) -> None:
     # the text layer decodes in blocks: find the exact line by decoding line by line
     line, col = _first_bad_line(path) or (row, exc.start)
     ctx.add(
@@ -95,8 +117,8 @@ def _not_utf8(ctx: _Ctx, path: Path, exc: UnicodeDecodeError, row: int) -> None:
     )
 
 
-def _delimiter(first_line: str, path: Path) -> str:
-    if path.suffix.lower() == ".tsv" or ("\t" in first_line and "," not in first_line):
+def _delimiter(first_line: str, path: _Input) -> str:
+    if path.suffix == ".tsv" or ("\t" in first_line and "," not in first_line):
         return "\t"
     if ";" in first_line and "," not in first_line:
         return ";"
@@ -118,7 +140,7 @@ def _bad_header(first: str, delimiter: str, exc: csv.Error) -> str:
 
 
 def _csv_body(
-    reader: Iterator[list[str]], ctx: _Ctx, path: Path, header: Sequence[str]
+    reader: Iterator[list[str]], ctx: _Ctx, path: _Input, header: Sequence[str]
 ) -> Iterator[list[str]]:
     """The data rows of a CSV as lists of exactly ``len(header)`` cells plus one empty filler cell
     (see :class:`_Columns`). Every cell goes through :func:`assessment.io.cells.restore` (undoes
@@ -140,7 +162,7 @@ def _csv_body(
         ctx.add(f"not valid CSV: {exc}", reader.line_num + 1)  # type: ignore[attr-defined]
 
 
-def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> ReadResult:
+def _read_csv(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
     """Read a CSV/TSV file (UTF-8, BOM allowed; comma, semicolon or tab) into records.
 
     Long files without template columns are parsed straight from :class:`csv.reader` lists with
@@ -149,7 +171,7 @@ def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> ReadResult:
     numbered as a spreadsheet shows them: empty lines count.
     """
     known = len(ctx.problems)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with path.text() as fh:
         try:
             first = fh.readline()
         except UnicodeDecodeError as exc:
@@ -192,34 +214,50 @@ def _read_csv(path: Path, ctx: _Ctx, wave: str | None) -> ReadResult:
         return ReadResult(records, ctx.problems, layout=layout)
 
 
-def read_file(path: str | Path, *, wave: str | None = None) -> ReadResult:
+def read_file(
+    path: str | Path | bytes | IO[bytes], *, wave: str | None = None, name: str | None = None
+) -> ReadResult:
     """Read one CSV/TSV/JSON/XLSX file: the one reader behind :func:`read_responses` and
     ``centric import`` (:func:`assessment.service.import_file`).
 
-    Never raises for a bad file: what is wrong is in :attr:`ReadResult.problems`, each with its
-    row and column. ``declared`` comes from a JSON ``"waves"`` list or ``"instrument"``, an
-    exported workbook's ``waves`` sheet or a template's hidden ``_centric`` sheet.
+    ``path`` is a file path, or the file's content as ``bytes`` or a binary file object (an
+    upload has no path); then ``name`` (e.g. ``"responses.xlsx"``) is the display name problems
+    carry and its suffix chooses the format, as a path's does (none: CSV; a zip is refused
+    unless named ``.xlsx``). Never raises for a bad file: what is wrong is in
+    :attr:`ReadResult.problems`, each with its row and column. ``declared`` comes from a JSON
+    ``"waves"`` list or ``"instrument"``, an exported workbook's ``waves`` sheet or a template's
+    hidden ``_centric`` sheet.
     """
+    if not isinstance(path, str | Path):
+        data = path if isinstance(path, bytes) else path.read()
+        return _read_input(_Input(name or "<upload>", data=data), wave)
     path = Path(path)
-    ctx = _Ctx(str(path), None, [])
+    ctx = _Ctx(name or str(path), None, [])
     if not path.exists():
         ctx.add("no such file; check the path")
         return ReadResult([], ctx.problems)
     if path.is_dir():
         ctx.add("is a directory; give a CSV, JSON or XLSX file")
         return ReadResult([], ctx.problems)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm") and _is_zip(path):
+    return _read_input(_Input(name or str(path), path=path), wave)
+
+
+def _read_input(source: _Input, wave: str | None) -> ReadResult:
+    """Read an existing file or an upload by its suffix (see :func:`read_file`)."""
+    ctx = _Ctx(source.name, None, [])
+    suffix = source.suffix
+    if suffix not in (".xlsx", ".xlsm") and _is_zip(source):
         ctx.add(
             "this is an Excel workbook (or another zip file), not text; name it .xlsx, or save "
             "the sheet from Excel as CSV UTF-8"
         )
         return ReadResult([], ctx.problems)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, wave=wave)
+        content = source.path if source.path is not None else source.data
+        return read_xlsx(content, wave=wave, name=source.name)
     if suffix == ".json":
-        return _read_json(path, ctx, wave)
-    return _read_csv(path, ctx, wave)
+        return _read_json(source, ctx, wave)
+    return _read_csv(source, ctx, wave)
 
 
 def read_records(
@@ -252,10 +290,10 @@ def layout_and_sheet(layouts: Sequence[str]) -> tuple[str, str | None]:
     return layout, sheet
 
 
-def _is_zip(path: Path) -> bool:
+def _is_zip(path: _Input) -> bool:
     """The file starts with a zip signature (an .xlsx workbook saved under another name)."""
     try:
-        with path.open("rb") as fh:
+        with path.binary() as fh:
             return fh.read(4) == b"PK\x03\x04"
     except OSError:
         return False
@@ -287,9 +325,9 @@ def read_rows(
     return res.records, found, declared_instrument(res.declared, wave)
 
 
-def _read_json(path: Path, ctx: _Ctx, wave: str | None) -> ReadResult:
+def _read_json(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
     try:
-        with path.open(encoding="utf-8-sig") as fh:
+        with path.text() as fh:
             data: Any = json.load(fh)
     except UnicodeDecodeError as exc:
         ctx.add(
@@ -336,7 +374,7 @@ def _read_json(path: Path, ctx: _Ctx, wave: str | None) -> ReadResult:
         )
         return ReadResult([], ctx.problems, declared)
     # JSON records have no spreadsheet rows: "row" k is the k-th record (1-based) of "responses"
-    records, found = parse_long_rows(data, source=str(path), first_row=1, wave=wave)
+    records, found = parse_long_rows(data, source=path.name, first_row=1, wave=wave)
     ctx.problems.extend(found)
     return ReadResult(records, ctx.problems, declared, layout="long")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -108,7 +109,16 @@ def _guarded(rows: Iterable[Any]) -> Iterator[Any]:
         yield from rows
 
 
-def _damaged(path: Path, exc: BaseException) -> Problem:
+#: A workbook to read: a file, or its bytes (an upload has no path).
+_Src = Path | bytes
+
+
+def _fh(src: _Src) -> Path | io.BytesIO:
+    """What openpyxl and :mod:`zipfile` open: the path, or a fresh in-memory file of the bytes."""
+    return src if isinstance(src, Path) else io.BytesIO(src)
+
+
+def _damaged(path: str | Path, exc: BaseException) -> Problem:
     from openpyxl.utils.exceptions import InvalidFileException
 
     what = "truncated, damaged or not an Excel file"
@@ -123,17 +133,17 @@ def _damaged(path: Path, exc: BaseException) -> Problem:
     )
 
 
-def _open(path: Path, problems: list[Problem]) -> Workbook | None:
+def _open(src: _Src, name: str, problems: list[Problem]) -> Workbook | None:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with _reading():
-            return load_workbook(path, read_only=True, data_only=True)
+            return load_workbook(_fh(src), read_only=True, data_only=True)
     except _Damaged as exc:
-        problems.append(_damaged(path, exc.cause))
+        problems.append(_damaged(name, exc.cause))
     except InvalidFileException as exc:
-        problems.append(_damaged(path, exc))
+        problems.append(_damaged(name, exc))
     return None
 
 
@@ -180,7 +190,9 @@ def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
         }
 
 
-def read_xlsx(path: str | Path, *, wave: str | None = None) -> ReadResult:
+def read_xlsx(
+    path: str | Path | bytes, *, wave: str | None = None, name: str | None = None
+) -> ReadResult:
     """Read an ``.xlsx`` workbook once: records, problems, declared instruments, layout, sheet.
 
     ``records`` and ``problems`` come from the response sheet, like
@@ -188,18 +200,21 @@ def read_xlsx(path: str | Path, *, wave: str | None = None) -> ReadResult:
     spreadsheet row and column. A damaged or truncated workbook gives a problem, not an exception.
     ``wave`` fills rows whose ``wave`` cell is empty. ``declared`` is what :func:`_declared`
     finds, kept even when the rows have problems (so the right instrument checks them).
+    ``path`` may be the workbook's bytes (an upload); ``name`` is the source problems name
+    (default: the path, or ``<upload>``).
     """
-    path = Path(path)
+    src: _Src = path if isinstance(path, bytes) else Path(path)
+    shown = name or (str(src) if isinstance(src, Path) else "<upload>")
     problems: list[Problem] = []
-    wb = _open(path, problems)
+    wb = _open(src, shown, problems)
     if wb is None:
         return ReadResult([], problems)
     try:
         declared = _declared(wb)
-        return _records(wb, path, wave, problems, declared)
+        return _records(wb, src, shown, wave, problems, declared)
     except _Damaged as exc:
         # the rows parsed before the damage are dropped: a half-read sheet is not an answer set
-        return ReadResult([], [_damaged(path, exc.cause)])
+        return ReadResult([], [_damaged(shown, exc.cause)])
     finally:
         with contextlib.suppress(*_DAMAGED):
             wb.close()
@@ -207,7 +222,8 @@ def read_xlsx(path: str | Path, *, wave: str | None = None) -> ReadResult:
 
 def _records(
     wb: Workbook,
-    path: Path,
+    src: _Src,
+    path: str,
     wave: str | None,
     problems: list[Problem],
     declared: dict[str, str],
@@ -242,14 +258,14 @@ def _records(
     parse = parse_long_rows if layout == "long" else parse_wide_rows
     records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
     problems.extend(found)
-    problems.extend(_formulas_without_values(path, ws, header))
+    problems.extend(_formulas_without_values(src, path, ws, header))
     return ReadResult(records, problems, declared, layout=layout, sheet=ws.title)
 
 
-def _has_formulas(path: Path) -> bool:
+def _has_formulas(src: _Src) -> bool:
     """Some worksheet of the workbook holds a formula (an ``<f>`` element); a byte scan, so
     workbooks without formulas are read once."""
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(_fh(src)) as zf:
         for name in zf.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with zf.open(name) as fh:
@@ -261,7 +277,7 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _formulas_without_values(path: Path, ws: Any, header: list[str]) -> list[Problem]:
+def _formulas_without_values(src: _Src, path: str, ws: Any, header: list[str]) -> list[Problem]:
     """Cells of ``ws`` holding a formula with no saved result (a file written by a program that
     does not calculate, or ``=1+1`` typed and saved without recalculation). Read with
     ``data_only=True`` such a cell is empty, so the answer would be silently lost: a problem
@@ -270,9 +286,9 @@ def _formulas_without_values(path: Path, ws: Any, header: list[str]) -> list[Pro
     from openpyxl.utils import get_column_letter
 
     with _reading():
-        if not _has_formulas(path):
+        if not _has_formulas(src):
             return []
-        raw = load_workbook(path, read_only=True, data_only=False)
+        raw = load_workbook(_fh(src), read_only=True, data_only=False)
     found: list[Problem] = []
     try:
         formulas = _guarded(raw[ws.title].iter_rows(min_row=2, values_only=True))
