@@ -1277,7 +1277,7 @@ def safe_result(
     )
     roadmap = _roadmap_without(result.roadmap, thin)
     if not mgmt_agi_shown:
-        from reports.viewmodel import safe_gate
+        from reports.views import safe_gate
 
         roadmap = replace(
             roadmap,
