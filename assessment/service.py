@@ -638,6 +638,31 @@ def _recheck(options: ReportOptions) -> dict[str, Any]:
     return {"k": None if options.named_workshop else options.min_group, "reissue": options.reissue}
 
 
+def _record(
+    ledger: ReportLedger | None,
+    result: WaveResult,
+    loaded: LoadedResponses,
+    options: ReportOptions,
+    *,
+    kind: str,
+    path: str | Path,
+    pdf: bytes,
+    respondent: str | None = None,
+) -> None:
+    """Record one rendered report of ``loaded`` in ``ledger`` (nothing without a ledger)."""
+    if ledger is None:
+        return
+    ledger.record(
+        result,
+        kind=kind,
+        path=Path(path),
+        respondents=_ids(loaded),
+        pdf=pdf,
+        respondent=respondent,
+        **_recheck(options),
+    )
+
+
 def team_report(
     loaded: LoadedResponses,
     options: ReportOptions,
@@ -657,15 +682,7 @@ def team_report(
     options = _guard(ledger, [loaded], options, allow_reissue)
     result = _score_for_report(loaded, options)
     pdf = render_team_pdf(result, loaded.responses, loaded.instrument, options)
-    if ledger is not None:
-        ledger.record(
-            result,
-            kind="team",
-            path=Path(path),
-            respondents=_ids(loaded),
-            pdf=pdf,
-            **_recheck(options),
-        )
+    _record(ledger, result, loaded, options, kind="team", path=path, pdf=pdf)
     return pdf
 
 
@@ -686,16 +703,16 @@ def individual_report(
     options = _guard(ledger, [loaded], options, allow_reissue)
     result = _score_for_report(loaded, options)
     pdf = render_individual_pdf(result, loaded.responses, loaded.instrument, respondent, options)
-    if ledger is not None:
-        ledger.record(
-            result,
-            kind="individual",
-            path=Path(path),
-            respondents=_ids(loaded),
-            pdf=pdf,
-            respondent=respondent,
-            **_recheck(options),
-        )
+    _record(
+        ledger,
+        result,
+        loaded,
+        options,
+        kind="individual",
+        path=path,
+        pdf=pdf,
+        respondent=respondent,
+    )
     return pdf
 
 
@@ -782,16 +799,8 @@ def trend_report(
     results = [_score_for_report(lr, options) for lr in ordered]
     pairs = [(lr.instrument, lr.responses) for lr in ordered]
     pdf = render_trend_pdf(results, pairs, options)
-    if ledger is not None:
-        for lr, res in zip(ordered, results, strict=True):
-            ledger.record(
-                res,
-                kind="trend",
-                path=Path(path),
-                respondents=_ids(lr),
-                pdf=pdf,
-                **_recheck(options),
-            )
+    for lr, res in zip(ordered, results, strict=True):
+        _record(ledger, res, lr, options, kind="trend", path=path, pdf=pdf)
     return pdf
 
 
@@ -1074,18 +1083,95 @@ def safe_result(
     """
     from dataclasses import replace
 
-    from reports.anonymity import isolated_members, suppress_cells, suppress_groups, too_few
-    from scoring.results import DEPARTMENT_PREFIX, Interval, department_group
+    from reports.anonymity import suppress_groups
 
-    nan = float("nan")
     withheld: list[Withheld] = []
     keys = [r.department_key for r in responses.respondents]
-    mgmt_roles = set(result.options.management)
-    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
     sizes: dict[str, int] = {}
     for d in keys:
         sizes[d] = sizes.get(d, 0) + 1
     wave_sup = suppress_groups(sizes, k)
+    _withhold_departments(wave_sup, k, withheld)
+    hidden_caps = [s.capability_id for s in result.scores if 0 < s.n < k]
+    if hidden_caps:
+        withheld.append(
+            Withheld("organisation", f"fewer than {k} respondents with a score", tuple(hidden_caps))
+        )
+    cells_shown = _department_cells(result, keys, wave_sup, k, withheld)
+    perception_shown = _perception_shown(result, responses, keys, cells_shown, k, withheld)
+    scores, items, agreement, hidden_items = _withhold_small_counts(result, k, withheld)
+    thin = set(hidden_caps)
+    # a level, target level, explanation or item holding back a capability of fewer than k
+    # people says what they answered: the whole entry goes, as in the report
+    levels = tuple(
+        replace(
+            lv,
+            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
+        )
+        for lv in result.levels
+        if lv.capability_id not in thin
+    )
+    agi = tuple(a for a in result.agi if _agi_shown(a, k, wave_sup.shown, cells_shown))
+    mgmt_agi_shown = any(a.group == "management" for a in agi)
+    perception = tuple(
+        p
+        if perception_shown.get(p.capability_id)
+        else replace(
+            p,
+            management_mean=nan,
+            others_mean=nan,
+            gap=nan,
+            p_value=nan,
+            exact=False,
+            label="undefined",
+        )
+        for p in result.perception
+    )
+    ambition = tuple(
+        a if mgmt_agi_shown else replace(a, target_agi=nan)
+        for a in result.ambition
+        if a.capability_id not in thin
+    )
+    roadmap = _roadmap_without(result.roadmap, thin)
+    if not mgmt_agi_shown:
+        from reports.views import safe_gate
+
+        roadmap = replace(
+            roadmap,
+            stages=tuple(
+                replace(st, decision_gate=safe_gate(st.decision_gate, False))
+                for st in roadmap.stages
+            ),
+        )
+
+    def safe_warning(w: str) -> str:
+        return _RESPONDENT_COUNT.sub(
+            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
+        )
+
+    safe = replace(
+        result,
+        scores=scores,
+        levels=levels,
+        items=items,
+        agreement=agreement,
+        agi=agi,
+        perception=perception,
+        silos=_safe_silos(result, cells_shown, k),
+        ambition=ambition,
+        alignment_map=_safe_map(result.alignment_map, k, withheld),
+        roadmap=roadmap,
+        warnings=tuple(safe_warning(w) for w in result.warnings),
+    )
+    return safe, tuple(withheld)
+
+
+nan = float("nan")
+
+
+def _withhold_departments(wave_sup: Any, k: int, withheld: list[Withheld]) -> None:
+    from scoring.results import department_group
+
     for d in wave_sup.primary:
         withheld.append(Withheld(department_group(d), f"fewer than {k} respondents"))
     for d in wave_sup.secondary:
@@ -1096,14 +1182,15 @@ def safe_result(
             )
         )
 
-    cap_n = {s.capability_id: s.n for s in result.scores}
-    hidden_caps = [c for c, n in cap_n.items() if 0 < n < k]
-    if hidden_caps:
-        withheld.append(
-            Withheld("organisation", f"fewer than {k} respondents with a score", tuple(hidden_caps))
-        )
 
-    # departments, per capability
+def _department_cells(
+    result: WaveResult, keys: list[str], wave_sup: Any, k: int, withheld: list[Withheld]
+) -> dict[str, set[str]]:
+    """Departments shown per capability: suppression again over the respondents with a score
+    (a department of k people of whom only one has a score would show that score)."""
+    from reports.anonymity import suppress_cells
+    from scoring.results import department_group
+
     cells_shown: dict[str, set[str]] = {}
     cell_hidden: dict[str, list[str]] = {}
     for s in result.scores:
@@ -1121,9 +1208,24 @@ def safe_result(
                 tuple(caps),
             )
         )
+    return cells_shown
 
-    # management / others, per capability
-    perception_shown: dict[str, bool] = {}
+
+def _perception_shown(
+    result: WaveResult,
+    responses: ResponseSet,
+    keys: list[str],
+    cells_shown: dict[str, set[str]],
+    k: int,
+    withheld: list[Withheld],
+) -> dict[str, bool]:
+    """Per capability: may the management / others split be shown? Both sides need k scores and
+    no one's score may follow from the published sums (:func:`reports.anonymity.isolated_members`)."""
+    from reports.anonymity import isolated_members
+
+    mgmt_roles = set(result.options.management)
+    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
+    shown: dict[str, bool] = {}
     for s in result.scores:
         c = s.capability_id
         scored = [i for i, v in enumerate(s.respondent_scores) if not math.isnan(v)]
@@ -1135,8 +1237,8 @@ def safe_result(
                 {i for i in scored if keys[i] == d} for d in cells_shown[c]
             ]
             ok = not isolated_members(published)
-        perception_shown[c] = ok
-    off = tuple(c for c, ok in perception_shown.items() if not ok)
+        shown[c] = ok
+    off = tuple(c for c, ok in shown.items() if not ok)
     if off:
         withheld.append(
             Withheld(
@@ -1146,8 +1248,20 @@ def safe_result(
                 off,
             )
         )
+    return shown
 
-    def small(n: int) -> bool:  # as the report: a statistic of 1..k-1 people is withheld
+
+def _withhold_small_counts(
+    result: WaveResult, k: int, withheld: list[Withheld]
+) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], list[str]]:
+    """Scores (without respondent-level data), items and agreement with every statistic of 1..k-1
+    people withheld, as the report does (:func:`reports.anonymity.too_few`)."""
+    from dataclasses import replace
+
+    from reports.anonymity import too_few
+    from scoring.results import Interval
+
+    def small(n: int) -> bool:
         return n > 0 and too_few(n, k)
 
     scores = tuple(
@@ -1190,17 +1304,6 @@ def safe_result(
         else it
         for it in result.items
     )
-    thin = set(hidden_caps)
-    # a level, target level, explanation or item holding back a capability of fewer than k
-    # people says what they answered: the whole entry goes, as in the report
-    levels = tuple(
-        replace(
-            lv,
-            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
-        )
-        for lv in result.levels
-        if lv.capability_id not in thin
-    )
     agreement = tuple(
         replace(
             a,
@@ -1220,34 +1323,28 @@ def safe_result(
         else a
         for a in result.agreement
     )
+    return scores, items, agreement, hidden_items
 
-    def agi_shown(a: Any) -> bool:
-        if a.n < k:
-            return False
-        if a.group.startswith(DEPARTMENT_PREFIX):
-            d = a.group[len(DEPARTMENT_PREFIX) :]
-            if a.capability_id == "overall":
-                return d in wave_sup.shown
-            return d in cells_shown.get(a.capability_id, set())
-        return True
 
-    agi = tuple(a for a in result.agi if agi_shown(a))
-    mgmt_agi_shown = any(a.group == "management" for a in agi)
+def _agi_shown(
+    a: Any, k: int, shown_departments: Sequence[str], cells: dict[str, set[str]]
+) -> bool:
+    from scoring.results import DEPARTMENT_PREFIX
 
-    perception = tuple(
-        p
-        if perception_shown.get(p.capability_id)
-        else replace(
-            p,
-            management_mean=nan,
-            others_mean=nan,
-            gap=nan,
-            p_value=nan,
-            exact=False,
-            label="undefined",
-        )
-        for p in result.perception
-    )
+    if a.n < k:
+        return False
+    if a.group.startswith(DEPARTMENT_PREFIX):
+        d = a.group[len(DEPARTMENT_PREFIX) :]
+        if a.capability_id == "overall":
+            return d in shown_departments
+        return d in cells.get(a.capability_id, set())
+    return True
+
+
+def _safe_silos(result: WaveResult, cells_shown: dict[str, set[str]], k: int) -> tuple[Any, ...]:
+    """Silo rows with hidden departments dropped; a capability with a hidden cell loses its
+    spread and separation (both are functions of the hidden means)."""
+    from dataclasses import replace
 
     silos = []
     for sg in result.silos:
@@ -1269,25 +1366,16 @@ def safe_result(
             reason="withheld: a department is hidden in this capability",
         )
         silos.append(replace(sg, department_means=means, spread=nan, separation=sep))
+    return tuple(silos)
 
-    ambition = tuple(
-        a if mgmt_agi_shown else replace(a, target_agi=nan)
-        for a in result.ambition
-        if a.capability_id not in thin
-    )
-    roadmap = _roadmap_without(result.roadmap, thin)
-    if not mgmt_agi_shown:
-        from reports.views import safe_gate
 
-        roadmap = replace(
-            roadmap,
-            stages=tuple(
-                replace(st, decision_gate=safe_gate(st.decision_gate, False))
-                for st in roadmap.stages
-            ),
-        )
+def _safe_map(amap: Any, k: int, withheld: list[Withheld]) -> Any:
+    """The alignment map without respondent ids, coordinates or camp membership, and its camps
+    under primary and secondary suppression."""
+    from dataclasses import replace
 
-    amap = result.alignment_map
+    from reports.anonymity import suppress_groups
+
     camp_sup = suppress_groups({c.label: c.size for c in amap.camps}, k)
     if camp_sup.hidden:
         withheld.append(
@@ -1297,34 +1385,13 @@ def safe_result(
                 "cannot be worked out by subtraction",
             )
         )
-    amap = replace(
+    return replace(
         amap,
         respondent_ids=(),
         coords=(),
         camp_of=(),
         camps=tuple(c for c in amap.camps if c.label in camp_sup.shown),
     )
-
-    def safe_warning(w: str) -> str:
-        return _RESPONDENT_COUNT.sub(
-            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
-        )
-
-    safe = replace(
-        result,
-        scores=scores,
-        levels=levels,
-        items=items,
-        agreement=agreement,
-        agi=agi,
-        perception=perception,
-        silos=tuple(silos),
-        ambition=ambition,
-        alignment_map=amap,
-        roadmap=roadmap,
-        warnings=tuple(safe_warning(w) for w in result.warnings),
-    )
-    return safe, tuple(withheld)
 
 
 def _roadmap_without(roadmap: Any, thin: set[str]) -> Any:

@@ -232,11 +232,32 @@ def write_wave(
     respondents (role spelling, department display name); ``records`` the answers to store.
     Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
     """
-    import sqlalchemy as sa
-
     wave = responses.wave
     org_id = _org_id(conn, org, create=True, name=org_name)
     wave_id = _bind_wave(conn, org_id, org, wave, instrument)
+    dept_id = _write_departments(conn, org_id, responses)
+    earlier_role, resp_id = _write_respondents(conn, wave_id, responses, dept_id)
+    answers, inserted, changed = _write_answers(conn, wave_id, resp_id, records)
+    recast = {
+        r.id: r.role
+        for r in responses.respondents
+        if r.id in earlier_role and earlier_role[r.id] != r.role
+    }
+    if recast:
+        _check_roles(conn, org, wave, wave_id, recast, earlier_role, instrument)
+    return WriteResult(
+        wave=wave,
+        instrument=instrument.ref,
+        respondents=len(responses.respondents),
+        answers=answers,
+        inserted=inserted,
+        changed=changed,
+    )
+
+
+def _write_departments(conn: Connection, org_id: int, responses: ResponseSet) -> dict[str, int]:
+    """Insert the wave's departments that are new to the organisation; ``{key: id}`` of all."""
+    import sqlalchemy as sa
 
     dt_ = m.Department.__table__
     depts: dict[str, str] = {}
@@ -247,9 +268,16 @@ def write_wave(
             _insert(conn, dt_).on_conflict_do_nothing(index_elements=["organisation_id", "key"]),
             [{"organisation_id": org_id, "key": k, "name": v} for k, v in sorted(depts.items())],
         )
-    dept_id = dict(
+    return dict(
         conn.execute(sa.select(dt_.c.key, dt_.c.id).where(dt_.c.organisation_id == org_id)).all()
     )
+
+
+def _write_respondents(
+    conn: Connection, wave_id: int, responses: ResponseSet, dept_id: dict[str, int]
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Upsert the wave's respondents; returns their roles before this write and ``{code: id}``."""
+    import sqlalchemy as sa
 
     rt = m.Respondent.__table__
     earlier_role = dict(
@@ -273,20 +301,25 @@ def write_wave(
             ],
         )
     resp_id = dict(conn.execute(sa.select(rt.c.code, rt.c.id).where(rt.c.wave_id == wave_id)).all())
+    return earlier_role, resp_id
+
+
+_ANSWER_COLUMNS = ("current", "target", "na", "confidence", "comment")
+
+
+def _write_answers(
+    conn: Connection, wave_id: int, resp_id: dict[str, int], records: Sequence[ResponseRecord]
+) -> tuple[int, int, int]:
+    """Upsert the answers; on a re-import only new and changed ones are written.
+
+    Records with nothing answered (no rating, N/A, confidence or comment) are skipped. Returns
+    ``(answers in the file, rows inserted, answers changed)``.
+    """
+    import sqlalchemy as sa
 
     t = m.Response.__table__
     count = sa.select(sa.func.count()).select_from(t).where(t.c.wave_id == wave_id)
     before = conn.execute(count).scalar_one()
-    columns = (
-        "wave_id",
-        "respondent_id",
-        "item",
-        "current",
-        "target",
-        "na",
-        "confidence",
-        "comment",
-    )
     rows = [
         (
             wave_id,
@@ -305,20 +338,14 @@ def write_wave(
         or rec.confidence is not None
         or rec.comment
     ]
-    changed = 0
+    answers, changed = len(rows), 0
     if before:  # a re-import: write only new and changed answers, and count them
         stored = {
             (rid, item): tuple(vals)
             for rid, item, *vals in conn.execute(
-                sa.select(
-                    t.c.respondent_id,
-                    t.c.item,
-                    t.c.current,
-                    t.c.target,
-                    t.c.na,
-                    t.c.confidence,
-                    t.c.comment,
-                ).where(t.c.wave_id == wave_id)
+                sa.select(t.c.respondent_id, t.c.item, *(t.c[c] for c in _ANSWER_COLUMNS)).where(
+                    t.c.wave_id == wave_id
+                )
             )
         }
         fresh = []
@@ -329,38 +356,19 @@ def write_wave(
             elif old != (row[3], row[4], bool(row[5]), row[6], row[7]):
                 changed += 1
                 fresh.append(row)
-        answers, rows = len(rows), fresh
-    else:
-        answers = len(rows)
+        rows = fresh
     if rows:
         ins = _insert(conn, t)
         _executemany(
             conn,
             ins.on_conflict_do_update(
                 index_elements=["wave_id", "respondent_id", "item"],
-                set_={
-                    c: ins.excluded[c] for c in ("current", "target", "na", "confidence", "comment")
-                },
+                set_={c: ins.excluded[c] for c in _ANSWER_COLUMNS},
             ),
-            columns,
+            ("wave_id", "respondent_id", "item", *_ANSWER_COLUMNS),
             rows,
         )
-    recast = {
-        r.id: r.role
-        for r in responses.respondents
-        if r.id in earlier_role and earlier_role[r.id] != r.role
-    }
-    if recast:
-        _check_roles(conn, org, wave, wave_id, recast, earlier_role, instrument)
-    after = conn.execute(count).scalar_one()
-    return WriteResult(
-        wave=wave,
-        instrument=instrument.ref,
-        respondents=len(responses.respondents),
-        answers=answers,
-        inserted=after - before,
-        changed=changed,
-    )
+    return answers, conn.execute(count).scalar_one() - before, changed
 
 
 def _check_roles(
