@@ -90,10 +90,24 @@ _EPS = 1e-12
 class RwgResult:
     """An r_wg-family value with its provenance.
 
-    ``value`` is what :func:`rwg`/:func:`rwg_j` return (truncated to [0, 1] when asked), ``raw``
-    the untruncated formula value (``nan`` when the formula itself divides by zero),
-    ``out_of_range`` says the observed variance exceeded σ²_EU (raw outside [0, 1]), ``reason``
-    is empty when the value is defined and says why when it is ``nan``.
+    Attributes
+    ----------
+    value : float
+        What :func:`rwg`/:func:`rwg_j` return (truncated to [0, 1] when asked).
+    raw : float
+        The untruncated formula value (``nan`` when the formula itself divides by zero).
+    out_of_range : bool
+        The observed variance exceeded σ²_EU (raw outside [0, 1]).
+    reason : str
+        Empty when the value is defined; why it is ``nan`` otherwise.
+    n_raters : int
+        Raters with at least one rating.
+    n_items : int
+        Items that entered the value (J).
+    mean_variance : float
+        The observed (mean item) variance s² or S.
+    null_variance : float
+        The uniform null variance σ²_EU = (A² − 1)/12.
     """
 
     value: float
@@ -107,6 +121,7 @@ class RwgResult:
 
     @property
     def defined(self) -> bool:
+        """Whether :attr:`value` is a number (not ``nan``)."""
         return not math.isnan(self.value)
 
 
@@ -114,8 +129,18 @@ class RwgResult:
 class AgreementResult:
     """A value of AD or a_wg with the reason when it is undefined (``nan``).
 
-    ``n_items`` counts the items that entered the value; ``n_items_excluded`` the items left out
-    (too few ratings, or an a_wg item mean outside its admissible range).
+    Attributes
+    ----------
+    value : float
+        The statistic, ``nan`` when undefined.
+    reason : str
+        Empty when the value is defined; why it is ``nan`` otherwise.
+    n_raters : int
+        Raters (respondents) with at least one rating.
+    n_items : int
+        Items that entered the value.
+    n_items_excluded : int
+        Items left out (too few ratings, or an a_wg item mean outside its admissible range).
     """
 
     value: float
@@ -126,6 +151,7 @@ class AgreementResult:
 
     @property
     def defined(self) -> bool:
+        """Whether :attr:`value` is a number (not ``nan``)."""
         return not math.isnan(self.value)
 
 
@@ -151,10 +177,31 @@ def _as_matrix(X: npt.ArrayLike, what: str) -> np.ndarray:
 
 
 def null_variance(n_options: int) -> float:
-    """Variance of the uniform ("rectangular") null distribution on A options: σ²_EU = (A² − 1)/12.
+    """Variance of the uniform ("rectangular") null distribution on A options.
 
-    Reference: James, Demaree & Wolf (1984), eq. 3.
+    σ²_EU = (A² − 1)/12.
 
+    Parameters
+    ----------
+    n_options : int
+        Number of answer options A (at least 2).
+
+    Returns
+    -------
+    float
+        σ²_EU.
+
+    Raises
+    ------
+    ValueError
+        When ``n_options`` is not an integer of at least 2.
+
+    References
+    ----------
+    James, Demaree & Wolf (1984), J. Appl. Psychol. 69(1), 85–98, eq. 3.
+
+    Examples
+    --------
     >>> null_variance(5)
     2.0
     """
@@ -185,12 +232,37 @@ def _item_moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def rwg_detail(x: npt.ArrayLike, n_options: int) -> RwgResult:
-    """r_wg of one item with raw value, truncated value, out-of-range flag and reason.
+    """The r_wg of one item with raw value, truncated value, out-of-range flag and reason.
 
     r_wg = 1 − s²/σ²_EU, with s² the unbiased variance of the k ratings and σ²_EU = (A² − 1)/12
     (James, Demaree & Wolf 1984). Undefined for k < 2. The truncated value is
     max(0, r_wg): ``multilevel::rwg`` caps s² at σ²_EU, which gives 0 whenever s² > σ²_EU.
 
+    Parameters
+    ----------
+    x : array_like
+        The k ratings of one item (1-D), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
+
+    Returns
+    -------
+    RwgResult
+        Truncated and raw value, out-of-range flag, reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    James, Demaree & Wolf (1984), J. Appl. Psychol. 69(1), 85–98.
+
+    Examples
+    --------
     >>> r = rwg_detail([1, 5, 1, 5], 5)
     >>> round(r.raw, 4), r.value, r.out_of_range
     (-1.6667, 0.0, True)
@@ -217,8 +289,37 @@ def rwg(x: npt.ArrayLike, n_options: int, truncate: bool = True) -> float:
     ``multilevel::rwg`` does; ``truncate=False`` gives the raw value. ``nan`` with fewer than two
     ratings.
 
-    Reference: James, Demaree & Wolf (1984), J. Appl. Psychol. 69, 85–98.
+    Parameters
+    ----------
+    x : array_like
+        The k ratings of one item (1-D), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
+    truncate : bool, default True
+        Report values below 0 as 0 (as R does); ``False`` gives the raw value.
 
+    Returns
+    -------
+    float
+        r_wg, ``nan`` with fewer than two ratings.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    See Also
+    --------
+    rwg_detail : The same value with its raw value and reason.
+
+    References
+    ----------
+    James, Demaree & Wolf (1984), J. Appl. Psychol. 69, 85–98.
+
+    Examples
+    --------
     >>> rwg([4, 4, 5, 4, 3], 5)
     0.75
     >>> rwg([1, 5, 1, 5], 5), round(rwg([1, 5, 1, 5], 5, truncate=False), 4)
@@ -240,7 +341,7 @@ def _mean_item_variance(X: np.ndarray) -> tuple[float, int, int, int]:
 
 
 def rwg_j_detail(X: npt.ArrayLike, n_options: int) -> RwgResult:
-    """r_wg(J) of a J-item scale with raw value, truncated value, out-of-range flag and reason.
+    """The r_wg(J) of a J-item scale with raw value, truncated value, out-of-range flag and reason.
 
     With S the mean of the item variances (pairwise: each item over the raters who answered it;
     items with fewer than 2 ratings left out, J = items kept) and r = S/σ²_EU:
@@ -249,6 +350,31 @@ def rwg_j_detail(X: npt.ArrayLike, n_options: int) -> RwgResult:
     r = J/(J − 1), where ``raw`` is ``nan``); the truncated value is then 0, as in
     ``multilevel::rwg.j``.
 
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
+
+    Returns
+    -------
+    RwgResult
+        Truncated and raw value, out-of-range flag, reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``X`` has more than 2 dimensions or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    James, Demaree & Wolf (1984), J. Appl. Psychol. 69(1), 85–98, eq. 4.
+
+    Examples
+    --------
     >>> r = rwg_j_detail([[1, 5], [5, 1], [1, 5]], 5)
     >>> round(r.raw, 4), r.value, r.out_of_range
     (5.0, 0.0, True)
@@ -271,13 +397,42 @@ def rwg_j(X: npt.ArrayLike, n_options: int, truncate: bool = True) -> float:
     """Within-group agreement on a J-item scale, r_wg(J) (Spearman–Brown stepped up r_wg).
 
     r_wg(J) = J(1 − S/σ²_EU) / (J(1 − S/σ²_EU) + S/σ²_EU), with S the mean of the unbiased
-    item variances and σ²_EU = (A² − 1)/12. ``X`` is raters × items (1-D: one item), ``NaN`` = missing; each
-    item's variance uses the raters who answered it (pairwise) and items with fewer than 2
-    ratings are left out (J counts the items kept). ``truncate=True`` reports 0 when S > σ²_EU
-    (raw value < 0 or > 1), as ``multilevel::rwg.j`` does. ``nan`` when no item has 2 ratings.
+    item variances and σ²_EU = (A² − 1)/12. Each item's variance uses the raters who answered it
+    (pairwise) and items with fewer than 2 ratings are left out (J counts the items kept).
+    ``truncate=True`` reports 0 when S > σ²_EU (raw value < 0 or > 1), as ``multilevel::rwg.j``
+    does. ``nan`` when no item has 2 ratings.
 
-    Reference: James, Demaree & Wolf (1984), J. Appl. Psychol. 69, 85–98, eq. 4.
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
+    truncate : bool, default True
+        Report 0 when S > σ²_EU (as R does); ``False`` gives the raw value.
 
+    Returns
+    -------
+    float
+        r_wg(J), ``nan`` when no item has 2 ratings.
+
+    Raises
+    ------
+    ValueError
+        When ``X`` has more than 2 dimensions or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    See Also
+    --------
+    rwg_j_detail : The same value with its raw value and reason.
+
+    References
+    ----------
+    James, Demaree & Wolf (1984), J. Appl. Psychol. 69, 85–98, eq. 4.
+
+    Examples
+    --------
     >>> round(rwg_j([[4, 4], [4, 5], [5, 4]], 5), 4)
     0.9091
     """
@@ -286,10 +441,36 @@ def rwg_j(X: npt.ArrayLike, n_options: int, truncate: bool = True) -> float:
 
 
 def rwg_star_j_detail(X: npt.ArrayLike, n_options: int) -> RwgResult:
-    """r*_wg(J) with reason; ``raw`` equals ``value`` (never truncated), ``out_of_range`` flags < 0.
+    """The r*_wg(J) with its reason; never truncated.
 
-    See :func:`rwg_star_j` for the formula (Lindell, Brandt & Whitney 1999).
+    See :func:`rwg_star_j` for the formula (Lindell, Brandt & Whitney 1999). ``raw`` equals
+    ``value``; ``out_of_range`` flags values below 0.
 
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
+
+    Returns
+    -------
+    RwgResult
+        Value, out-of-range flag (< 0), reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``X`` has more than 2 dimensions or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    Lindell, Brandt & Whitney (1999), Appl. Psychol. Meas. 23(2), 127–135.
+
+    Examples
+    --------
     >>> r = rwg_star_j_detail([[1, 1], [5, 5], [1, 1], [5, 5]], 5)
     >>> round(r.value, 4), r.out_of_range
     (-1.6667, True)
@@ -312,8 +493,31 @@ def rwg_star_j(X: npt.ArrayLike, n_options: int) -> float:
     answering (two equal camps at the scale ends give −1 in a large team, less in a small one).
     Unlike r_wg(J) it does not grow with the number of items. Same as ``multilevel::rwg.j.lindell``.
 
-    Reference: Lindell, Brandt & Whitney (1999), Appl. Psychol. Meas. 23, 127–135.
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    n_options : int
+        Number of answer options A.
 
+    Returns
+    -------
+    float
+        r*_wg(J), ``nan`` when no item has 2 ratings.
+
+    Raises
+    ------
+    ValueError
+        When ``X`` has more than 2 dimensions or ``n_options`` is below 2.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    Lindell, Brandt & Whitney (1999), Appl. Psychol. Meas. 23, 127–135.
+
+    Examples
+    --------
     >>> round(rwg_star_j([[4, 4], [4, 5], [5, 4]], 5), 4)
     0.8333
     """
@@ -328,8 +532,27 @@ def rwg_star_j(X: npt.ArrayLike, n_options: int) -> float:
 def ad_cutoff(n_options: int) -> float:
     """Burke & Dunlap's practical cut-off for AD: A/6; AD at or below it indicates agreement.
 
-    Reference: Burke & Dunlap (2002), Organ. Res. Methods 5(2), 159–172.
+    Parameters
+    ----------
+    n_options : int
+        Number of answer options A.
 
+    Returns
+    -------
+    float
+        A/6.
+
+    Raises
+    ------
+    ValueError
+        When ``n_options`` is not an integer of at least 2.
+
+    References
+    ----------
+    Burke & Dunlap (2002), Organ. Res. Methods 5(2), 159–172.
+
+    Examples
+    --------
     >>> ad_cutoff(5)
     0.8333333333333334
     """
@@ -342,6 +565,31 @@ def ad_detail(x: npt.ArrayLike, center: Literal["mean", "median"] = "mean") -> A
 
     See :func:`ad` for the formula (Burke, Finkelstein & Dusig 1999).
 
+    Parameters
+    ----------
+    x : array_like
+        Ratings of one item (1-D) or raters × items (2-D), ``NaN``/``None`` = missing.
+    center : {"mean", "median"}, default "mean"
+        Deviations from the mean (AD_M) or the median (AD_Md).
+
+    Returns
+    -------
+    AgreementResult
+        Value, reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``center`` is neither ``"mean"`` nor ``"median"`` or ``x`` has more than 2 dimensions.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    Burke, Finkelstein & Dusig (1999), Organ. Res. Methods 2(1), 49–68.
+
+    Examples
+    --------
     >>> ad_detail([[4, None], [2, None], [None, 3]])
     AgreementResult(value=1.0, reason='', n_raters=3, n_items=1, n_items_excluded=1)
     """
@@ -371,8 +619,35 @@ def ad(x: npt.ArrayLike, center: Literal["mean", "median"] = "mean") -> float:
     :func:`ad_cutoff` (A/6). ``nan`` when no item has 2 ratings. Same as ``multilevel::ad.m``
     on complete data.
 
-    Reference: Burke, Finkelstein & Dusig (1999), Organ. Res. Methods 2, 49–68.
+    Parameters
+    ----------
+    x : array_like
+        Ratings of one item (1-D) or raters × items (2-D), ``NaN`` = missing.
+    center : {"mean", "median"}, default "mean"
+        Deviations from the mean (AD_M) or the median (AD_Md).
 
+    Returns
+    -------
+    float
+        AD in scale units, ``nan`` when no item has 2 ratings.
+
+    Raises
+    ------
+    ValueError
+        When ``center`` is neither ``"mean"`` nor ``"median"`` or ``x`` has more than 2 dimensions.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    See Also
+    --------
+    ad_detail : The same value with counts and reason.
+
+    References
+    ----------
+    Burke, Finkelstein & Dusig (1999), Organ. Res. Methods 2, 49–68.
+
+    Examples
+    --------
     >>> ad([4, 4, 5, 4, 3])
     0.4
     >>> round(ad([[1, 2], [3, 2], [5, 5]], center="median"), 4)
@@ -427,8 +702,37 @@ def _awg_items(A: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndar
 
 
 def awg_detail(x: npt.ArrayLike, low: float, high: float) -> AgreementResult:
-    """a_wg of one item with a reason when undefined; see :func:`awg` (Brown & Hauenstein 2005).
+    """The a_wg of one item with a reason when undefined.
 
+    See :func:`awg` for the formula (Brown & Hauenstein 2005).
+
+    Parameters
+    ----------
+    x : array_like
+        The k ratings of one item (1-D), ``NaN`` = missing.
+    low : float
+        Lowest answer option L.
+    high : float
+        Highest answer option H.
+
+    Returns
+    -------
+    AgreementResult
+        Value, reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``low >= high`` or ``x`` is not 1-D.
+    questionnaires.errors.ScoringError
+        When a rating lies outside [low, high] or is infinite.
+
+    References
+    ----------
+    Brown & Hauenstein (2005), Organ. Res. Methods 8(2), 165–184.
+
+    Examples
+    --------
     >>> awg_detail([1, 1, 4], 1, 5).reason
     'a_wg undefined: mean outside the admissible range [L + (H − L)/k, H − (H − L)/k]'
     """
@@ -451,8 +755,37 @@ def awg(x: npt.ArrayLike, low: float, high: float) -> float:
     range [L + (H − L)/k, H − (H − L)/k] (the rule of ``multilevel::awg``); at M = L or M = H the
     ratio is 0/0 and we return ``nan`` (R returns 1 there).
 
-    Reference: Brown & Hauenstein (2005), Organ. Res. Methods 8, 165–184.
+    Parameters
+    ----------
+    x : array_like
+        The k ratings of one item (1-D), ``NaN`` = missing.
+    low : float
+        Lowest answer option L.
+    high : float
+        Highest answer option H.
 
+    Returns
+    -------
+    float
+        a_wg, ``nan`` when undefined.
+
+    Raises
+    ------
+    ValueError
+        When ``low >= high`` or ``x`` is not 1-D.
+    questionnaires.errors.ScoringError
+        When a rating lies outside [low, high] or is infinite.
+
+    See Also
+    --------
+    awg_detail : The same value with the reason when undefined.
+
+    References
+    ----------
+    Brown & Hauenstein (2005), Organ. Res. Methods 8, 165–184.
+
+    Examples
+    --------
     >>> round(awg([4, 4, 5, 4, 3], 1, 5), 4)
     0.7333
     >>> awg([5, 5, 4], 1, 5)
@@ -462,10 +795,37 @@ def awg(x: npt.ArrayLike, low: float, high: float) -> float:
 
 
 def awg_j_detail(X: npt.ArrayLike, low: float, high: float) -> AgreementResult:
-    """a_wg(J) with the number of items used and excluded, and a reason when undefined.
+    """The a_wg(J) with the number of items used and excluded, and a reason when undefined.
 
     See :func:`awg_j` for the formula (Brown & Hauenstein 2005).
 
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    low : float
+        Lowest answer option L.
+    high : float
+        Highest answer option H.
+
+    Returns
+    -------
+    AgreementResult
+        Value, reason and counts of items used and excluded.
+
+    Raises
+    ------
+    ValueError
+        When ``low >= high`` or ``X`` has more than 2 dimensions.
+    questionnaires.errors.ScoringError
+        When a rating lies outside [low, high] or is infinite.
+
+    References
+    ----------
+    Brown & Hauenstein (2005), Organ. Res. Methods 8(2), 165–184.
+
+    Examples
+    --------
     >>> d = awg_j_detail([[4, 5], [3, 5], [4, 4], [5, 4]], 1, 5)
     >>> round(d.value, 4), d.n_items, d.n_items_excluded
     (0.6667, 1, 1)
@@ -485,14 +845,39 @@ def awg_j_detail(X: npt.ArrayLike, low: float, high: float) -> AgreementResult:
 
 
 def awg_j(X: npt.ArrayLike, low: float, high: float) -> float:
-    """a_wg(J): the mean of the item a_wg values of a raters × items array.
+    """The a_wg(J) of a raters × items array: the mean of its item a_wg values.
 
     Items where a_wg is undefined (fewer than 2 ratings, mean outside the admissible range, all
     ratings at one end) are left out of the mean, as ``multilevel::awg`` does (``na.rm = TRUE``);
     :func:`awg_j_detail` reports how many. ``nan`` when no item is defined.
 
-    Reference: Brown & Hauenstein (2005), Organ. Res. Methods 8, 165–184, eq. 5 (mean over items).
+    Parameters
+    ----------
+    X : array_like
+        Ratings, raters × items (1-D: one item), ``NaN`` = missing.
+    low : float
+        Lowest answer option L.
+    high : float
+        Highest answer option H.
 
+    Returns
+    -------
+    float
+        a_wg(J), ``nan`` when no item is defined.
+
+    Raises
+    ------
+    ValueError
+        When ``low >= high`` or ``X`` has more than 2 dimensions.
+    questionnaires.errors.ScoringError
+        When a rating lies outside [low, high] or is infinite.
+
+    References
+    ----------
+    Brown & Hauenstein (2005), Organ. Res. Methods 8, 165–184, eq. 5 (mean over items).
+
+    Examples
+    --------
     >>> round(awg_j([[4, 2], [4, 3], [5, 2], [4, 2], [3, 3]], 1, 5), 4)
     0.8007
     """
@@ -517,9 +902,9 @@ def _f_ppf(q: float, d1: float, d2: float) -> float:
 def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> ICCResult:
     """The six intraclass correlations of Shrout & Fleiss (1979), with F tests and 95% CIs.
 
-    ``X`` is targets × raters (n × k). From the two-way ANOVA mean squares — MSR (targets,
-    df n − 1), MSC (raters, df k − 1), MSE (residual, df (n − 1)(k − 1)) and the one-way
-    within-target MSW = (SSC + SSE)/(n(k − 1)):
+    From the two-way ANOVA mean squares of the n × k array — MSR (targets, df n − 1), MSC (raters,
+    df k − 1), MSE (residual, df (n − 1)(k − 1)) and the one-way within-target
+    MSW = (SSC + SSE)/(n(k − 1)):
 
     * ICC(1,1) = (MSR − MSW)/(MSR + (k − 1)MSW);  ICC(1,k) = (MSR − MSW)/MSR
     * ICC(2,1) = (MSR − MSE)/(MSR + (k − 1)MSE + k(MSC − MSE)/n);
@@ -529,13 +914,34 @@ def icc(X: npt.ArrayLike, missing: Literal["raise", "listwise"] = "raise") -> IC
     ``f1`` = MSR/MSW, ``f23`` = MSR/MSE (∞ without error variance). ``ci`` maps ``"icc1"`` …
     ``"icc3k"`` to 95% intervals; the CIs are as McGraw & Wong (1996) give them and
     ``pingouin.intraclass_corr`` computes them (F-quantile intervals; for ICC(2,·) the
-    Satterthwaite-type df). Needs complete data: with ``missing="raise"`` (default) a ``NaN``
-    raises :class:`~questionnaires.errors.ScoringError`; ``missing="listwise"`` drops targets with
-    any missing rating (as pingouin's ``nan_policy="omit"``). Values are ``nan`` when a ratio is
-    0/0 (no variance at all).
+    Satterthwaite-type df). Values are ``nan`` when a ratio is 0/0 (no variance at all).
 
-    Reference: Shrout & Fleiss (1979), Psychol. Bull. 86, 420–428, Table 2 (worked example).
+    Parameters
+    ----------
+    X : array_like
+        Ratings, targets × raters (n × k), complete unless ``missing="listwise"``.
+    missing : {"raise", "listwise"}, default "raise"
+        A ``NaN`` raises, or drops its target (as pingouin's ``nan_policy="omit"``).
 
+    Returns
+    -------
+    ICCResult
+        The six ICCs, n, k, the F ratios and the 95% intervals.
+
+    Raises
+    ------
+    ValueError
+        When ``missing`` is neither ``"raise"`` nor ``"listwise"`` or ``X`` is not 2-D.
+    questionnaires.errors.ScoringError
+        When a rating is missing (``missing="raise"``) or infinite, or under 2 targets or raters.
+
+    References
+    ----------
+    Shrout & Fleiss (1979), Psychol. Bull. 86(2), 420–428, Table 2 (worked example).
+    McGraw & Wong (1996), Psychol. Methods 1(1), 30–46 (intervals).
+
+    Examples
+    --------
     >>> r = icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]])
     >>> round(r.icc1, 2), round(r.icc2, 2), round(r.icc3, 2)
     (0.17, 0.29, 0.71)
@@ -667,21 +1073,42 @@ def _delta2(level: str, domain: np.ndarray, n_c: np.ndarray) -> np.ndarray:
 def krippendorff_alpha(X: npt.ArrayLike, level: Level = "interval") -> float:
     """Krippendorff's α for any number of coders, missing values and four levels of measurement.
 
-    ``X`` is coders × units (for a team: respondents × items), ``NaN`` = missing. Coincidence-matrix
-    method (Krippendorff 2011): units with fewer than 2 values are not pairable and are dropped;
-    each unit u with m_u values adds (n_uc·n_uk − [c = k]·n_uc)/(m_u − 1) to o_ck;
-    n_c = Σ_k o_ck, n = Σ_c n_c, and
+    Coincidence-matrix method (Krippendorff 2011): units with fewer than 2 values are not pairable
+    and are dropped; each unit u with m_u values adds (n_uc·n_uk − [c = k]·n_uc)/(m_u − 1) to
+    o_ck; n_c = Σ_k o_ck, n = Σ_c n_c, and
 
         α = 1 − D_o/D_e = 1 − (n − 1) · Σ o_ck δ²_ck / Σ n_c n_k δ²_ck
 
     with δ² nominal [c ≠ k], ordinal (Σ_{g=c}^{k} n_g − (n_c + n_k)/2)², interval (c − k)²,
     ratio ((c − k)/(c + k))². 1 = perfect reliability, 0 = chance level; below 0 systematic
-    disagreement. ``nan`` when there are no pairable values or only one value is ever used
-    (D_e = 0). Matches the ``krippendorff`` package (same data, same level) to rounding.
+    disagreement. Matches the ``krippendorff`` package (same data, same level) to rounding.
 
-    Reference: Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg
-    School for Communication, University of Pennsylvania (its worked example: nominal α = 0.743).
+    Parameters
+    ----------
+    X : array_like
+        Values, coders × units (for a team: respondents × items), ``NaN``/``None`` = missing.
+    level : {"nominal", "ordinal", "interval", "ratio"}, default "interval"
+        Level of measurement, which chooses δ².
 
+    Returns
+    -------
+    float
+        α, ``nan`` when there are no pairable values or only one value is ever used (D_e = 0).
+
+    Raises
+    ------
+    ValueError
+        When ``level`` is not one of the four levels or ``X`` is not 2-D.
+    questionnaires.errors.ScoringError
+        When a value is infinite, or negative at the ratio level.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for
+    Communication, University of Pennsylvania (its worked example: nominal α = 0.743).
+
+    Examples
+    --------
     >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
     ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
     ...         [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
@@ -744,6 +1171,31 @@ def cronbach_alpha_detail(
     when |Σ_ij σ_ij| ≤ 10⁻¹² · Σ_i σ²_i (the relative tolerance of :func:`icc`), so round-off
     in a scale whose item totals are all equal gives ``nan``, never ±10¹⁶.
 
+    Parameters
+    ----------
+    X : array_like
+        Ratings, respondents × items, ``NaN`` = missing.
+    missing : {"pairwise", "listwise"}, default "pairwise"
+        Covariances from pairwise-complete observations, or drop respondents with any missing item.
+
+    Returns
+    -------
+    AgreementResult
+        Value, reason and counts.
+
+    Raises
+    ------
+    ValueError
+        When ``missing`` is neither ``"pairwise"`` nor ``"listwise"`` or ``X`` is not 2-D.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    Cronbach (1951), Psychometrika 16(3), 297–334.
+
+    Examples
+    --------
     >>> cronbach_alpha_detail([[1, 1, 2], [1, 2, 1], [2, 1, 1]]).reason
     'every respondent has the same item total (total variance 0)'
     """
@@ -778,13 +1230,36 @@ def cronbach_alpha(
     α = J/(J − 1) · (1 − Σ_i σ²_i / Σ_ij σ_ij), with C = (σ_ij) the item covariance matrix
     (unbiased). ``missing="pairwise"`` builds C from pairwise-complete observations (as
     ``pingouin.cronbach_alpha`` and R ``psych::alpha(use="pairwise")``); ``"listwise"`` first
-    drops respondents with any missing item. ``nan`` when J < 2, fewer than 2 respondents (per
-    pair), or zero total variance (|Σ_ij σ_ij| ≤ 10⁻¹² · Σ_i σ²_i, so round-off cannot give
-    ±10¹⁶); :func:`cronbach_alpha_detail` says which. A pairwise matrix need not be positive
+    drops respondents with any missing item. A pairwise matrix need not be positive
     semi-definite, so under heavy missingness pairwise α can exceed 1 (listwise α cannot).
 
-    Reference: Cronbach (1951), Psychometrika 16, 297–334.
+    Parameters
+    ----------
+    X : array_like
+        Ratings, respondents × items, ``NaN`` = missing.
+    missing : {"pairwise", "listwise"}, default "pairwise"
+        Covariances from pairwise-complete observations, or drop respondents with any missing item.
 
+    Returns
+    -------
+    float
+        α; ``nan`` when J < 2, fewer than 2 respondents (per pair), or zero total variance
+        (|Σ_ij σ_ij| ≤ 10⁻¹² · Σ_i σ²_i, so round-off cannot give ±10¹⁶);
+        :func:`cronbach_alpha_detail` says which.
+
+    Raises
+    ------
+    ValueError
+        When ``missing`` is neither ``"pairwise"`` nor ``"listwise"`` or ``X`` is not 2-D.
+    questionnaires.errors.ScoringError
+        When a rating is infinite.
+
+    References
+    ----------
+    Cronbach (1951), Psychometrika 16, 297–334.
+
+    Examples
+    --------
     >>> round(cronbach_alpha([[1, 2, 2], [2, 2, 3], [3, 4, 3], [4, 5, 5], [5, 4, 5]]), 4)
     0.9455
     """
@@ -811,8 +1286,32 @@ def group_separation(values: npt.ArrayLike, groups: npt.ArrayLike) -> Separation
     fewer than 2 groups, no within-group degrees of freedom (every group of size 1), or no
     variance at all.
 
-    References: Bliese (2000); Hays (1963) for ω².
+    Parameters
+    ----------
+    values : array_like
+        One value per respondent (1-D), ``NaN`` = missing.
+    groups : array_like
+        One group label per value (1-D).
 
+    Returns
+    -------
+    Separation
+        ICC(1), ICC(2), η², ω², F, degrees of freedom, p-value and reason.
+
+    Raises
+    ------
+    ValueError
+        When ``groups`` is not 1-D with one label per value.
+    questionnaires.errors.ScoringError
+        When a value is infinite.
+
+    References
+    ----------
+    Bliese (2000) in Klein & Kozlowski (eds.), Multilevel Theory, Research, and Methods in
+    Organizations, 349–381; Hays (1963) for ω².
+
+    Examples
+    --------
     >>> s = group_separation([1, 2, 3, 3, 4, 5], ["a", "a", "a", "b", "b", "b"])
     >>> s.f, s.df_between, s.df_within, round(s.icc1, 4), round(s.eta2, 4)
     (6.0, 1, 4, 0.625, 0.6)

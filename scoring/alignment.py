@@ -69,7 +69,20 @@ _CHUNK_CELLS = 1 << 17
 
 
 def pairwise_abs_sum(sorted_x: np.ndarray) -> np.ndarray:
-    """``Σ_{i<j} |x_i − x_j|`` of already sorted values along the last axis, as ``Σ (2i − n − 1) x_(i)``."""
+    """Sum of absolute pairwise differences of values already sorted along the last axis.
+
+    ``Σ_{i<j} |x_i − x_j|`` computed as ``Σ (2i − n − 1) x_(i)`` (David 1968).
+
+    Parameters
+    ----------
+    sorted_x : numpy.ndarray
+        Values sorted ascending along the last axis, no NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        The pair sum over the last axis (a 0-d array for 1-D input).
+    """
     n = sorted_x.shape[-1]
     w = 2.0 * np.arange(1, n + 1) - n - 1
     result: np.ndarray = sorted_x @ w
@@ -87,9 +100,35 @@ def alignment_gap(scores: Sequence[float] | np.ndarray, low: float, high: float)
     """Alignment Gap Index of 1-D respondent scores on the scale ``low..high``.
 
     ``AGI = 100 · mean_{i<j}|s_i − s_j| / (H − L)`` (0 = everyone agrees), the pair sum taken in
-    O(n log n) as ``Σ (2i − n − 1) s_(i)`` over sorted scores. NaN scores are ignored; NaN when fewer
-    than 3 remain.
+    O(n log n) as ``Σ (2i − n − 1) s_(i)`` over sorted scores
+    (``docs/methodology.md#4-alignment-gap-index-agi``).
 
+    Parameters
+    ----------
+    scores : sequence of float or numpy.ndarray
+        Respondent scores on the scale; NaN scores are ignored.
+    low : float
+        Lowest point L of the scale.
+    high : float
+        Highest point H of the scale.
+
+    Returns
+    -------
+    float
+        The AGI on 0–100; NaN when fewer than 3 scores remain.
+
+    Raises
+    ------
+    ValueError
+        When ``high`` is not above ``low``.
+
+    References
+    ----------
+    Gini (1912), Variabilità e mutabilità; Yitzhaki (2003), Metron 61(2), 285–316; David (1968),
+    Biometrika 55(3), 573–575 (the sorted-sum form).
+
+    Examples
+    --------
     >>> round(alignment_gap([1, 1, 5, 5], 1, 5), 1)  # two camps of two at the ends: 4 of 6 pairs apart
     66.7
     >>> round(alignment_gap([2, 3, 4], 1, 5), 4)  # pairs 1, 1, 2 apart: mean 4/3 of a 4-point span
@@ -115,6 +154,22 @@ def agi_many(
 
     NaNs are sorted to the end of each column; the weights ``2i − m − 1`` use each column's own count
     ``m`` of valid values.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Scores, respondents × columns, NaN = no score.
+    low : float or numpy.ndarray
+        Lowest point L of the scale (one per column, or one for all).
+    high : float or numpy.ndarray
+        Highest point H of the scale (one per column, or one for all).
+    min_n : int, default 3
+        Fewest valid scores a column needs for an AGI.
+
+    Returns
+    -------
+    numpy.ndarray
+        One AGI per column, NaN where a column has fewer than ``min_n`` scores.
     """
     x = np.asarray(x, dtype=float)
     xs = np.sort(x, axis=0)  # NaN last
@@ -131,15 +186,33 @@ def agi_many(
 def bootstrap_agi_replicates(
     scores: np.ndarray, counts: np.ndarray, low: float, high: float, min_n: int = 3
 ) -> np.ndarray:
-    """AGI of every bootstrap resample given as counts (``B × n``, see
-    :func:`scoring.scores.bootstrap_counts`), without sorting any resample.
+    """AGI of every bootstrap resample given as counts, without sorting any resample.
 
-    A resample holds sorted value ``x_(i)`` ``c_i`` times; with ``C_i`` the running count and ``m`` the
+    The resamples are a ``B × n`` count matrix (see :func:`scoring.scores.bootstrap_counts`). A
+    resample holds sorted value ``x_(i)`` ``c_i`` times; with ``C_i`` the running count and ``m`` the
     resample size, its copies take sorted positions ``C_{i−1}+1 .. C_i``, so
     ``S = Σ_i x_(i) · c_i · (C_{i−1} + C_i − m)``: one cumulative sum per resample, vectorised over
     chunks of resamples (:func:`_chunk_rows`: ~3 MB of working arrays instead of ~160 MB, and ~10×
-    faster at n = 10,000, B = 1,000 because the chunk stays in cache). Respondents whose score is NaN are drawn but not counted (resample size varies);
-    resamples with fewer than ``min_n`` scores give NaN.
+    faster at n = 10,000, B = 1,000 because the chunk stays in cache). Respondents whose score is NaN
+    are drawn but not counted (resample size varies).
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        The n respondent scores (1-D), NaN = no score.
+    counts : numpy.ndarray
+        ``B × n`` draw counts, one row per resample.
+    low : float
+        Lowest point L of the scale.
+    high : float
+        Highest point H of the scale.
+    min_n : int, default 3
+        Fewest scores a resample needs for an AGI.
+
+    Returns
+    -------
+    numpy.ndarray
+        B AGIs; NaN for resamples with fewer than ``min_n`` scores.
     """
     x = np.asarray(scores, dtype=float)
     if counts.shape[0] == 0:
@@ -193,14 +266,51 @@ def bootstrap_agi(
     level: float = 0.95,
     min_n: int = 3,
 ) -> Interval:
-    """Percentile bootstrap CI of the AGI (see :func:`bootstrap_agi_replicates`)."""
+    """Percentile bootstrap CI of the AGI (see :func:`bootstrap_agi_replicates`).
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        The n respondent scores (1-D), NaN = no score.
+    counts : numpy.ndarray
+        ``B × n`` draw counts, one row per resample.
+    low : float
+        Lowest point L of the scale.
+    high : float
+        Highest point H of the scale.
+    level : float, default 0.95
+        Confidence level of the interval.
+    min_n : int, default 3
+        Fewest scores a resample needs for an AGI.
+
+    Returns
+    -------
+    Interval
+        The percentile interval of the defined replicates.
+    """
     if counts.shape[0] == 0:
         return Interval()
     return percentile_interval(bootstrap_agi_replicates(scores, counts, low, high, min_n), level)
 
 
 def agi_band(value: float, bands: tuple[float, float] = (15.0, 25.0)) -> Band:
-    """``aligned`` below ``bands[0]``, ``partly aligned`` up to ``bands[1]``, ``misaligned`` above."""
+    """The band of an AGI value.
+
+    ``aligned`` below ``bands[0]``, ``partly aligned`` up to ``bands[1]``, ``misaligned`` above,
+    ``undefined`` for NaN.
+
+    Parameters
+    ----------
+    value : float
+        An AGI on 0–100 (NaN allowed).
+    bands : tuple of (float, float), default (15.0, 25.0)
+        Upper bounds of "aligned" (exclusive) and "partly aligned" (inclusive).
+
+    Returns
+    -------
+    str
+        ``"aligned"``, ``"partly aligned"``, ``"misaligned"`` or ``"undefined"``.
+    """
     if np.isnan(value):
         return "undefined"
     if value < bands[0]:
@@ -292,7 +402,24 @@ def _pca_embedding(p: np.ndarray, dims: int = 2) -> tuple[np.ndarray, float, np.
 
 
 def silhouette(d: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette width (Rousseeuw 1987) from a distance matrix; singletons score 0."""
+    """Mean silhouette width (Rousseeuw 1987) from a distance matrix; singletons score 0.
+
+    Parameters
+    ----------
+    d : numpy.ndarray
+        Symmetric n × n distance matrix.
+    labels : numpy.ndarray
+        Cluster label per point (n).
+
+    Returns
+    -------
+    float
+        The mean silhouette width in [−1, 1].
+
+    References
+    ----------
+    Rousseeuw (1987), J. Comput. Appl. Math. 20, 53–65.
+    """
     k = int(labels.max()) + 1
     onehot = np.eye(k)[labels]
     sums = d @ onehot
@@ -338,13 +465,37 @@ def alignment_map(
     seed: int = 0,
     min_respondents: int = 3,
 ) -> AlignmentMap:
-    """2-D map of respondents' capability profiles (respondents × capabilities, NaN = no score) with
-    camps.
+    """2-D map of respondents' capability profiles with camps.
 
     Respondents with no scored capability are left off the map (coordinates NaN, camp −1). Up to
     :data:`EXACT_MAP_MAX` placed respondents use pairwise-available distances, classical MDS and Ward
     clustering; above that, the equivalent SVD of mean-imputed profiles and seeded k-means. ``k`` is
     ``n_camps`` or the best mean silhouette in 2..4 (ties to the smaller ``k``).
+
+    Parameters
+    ----------
+    profiles : numpy.ndarray
+        Scores, respondents × capabilities, NaN = no score.
+    respondent_ids : sequence of str
+        One id per row of ``profiles``.
+    capability_ids : sequence of str
+        One id per column of ``profiles``.
+    n_camps : int, optional
+        Number of camps; ``None`` chooses 2..4 by silhouette.
+    seed : int, default 0
+        Seed of the k-means used above :data:`EXACT_MAP_MAX` respondents.
+    min_respondents : int, default 3
+        Fewest placed respondents for a map; below it the map is empty with a reason.
+
+    Returns
+    -------
+    AlignmentMap
+        Coordinates, camp per respondent, camps with their profiles, stress and reason.
+
+    References
+    ----------
+    Torgerson (1952), Psychometrika 17, 401–419; Gower (1966), Biometrika 53, 325–338; Ward (1963),
+    J. Am. Stat. Assoc. 58, 236–244; Rousseeuw (1987), J. Comput. Appl. Math. 20, 53–65.
     """
     p = np.asarray(profiles, dtype=float)
     n = p.shape[0]

@@ -27,6 +27,27 @@ def _check_rate(name: str, rate: float) -> None:
 def repeat_revenue(customers: float, revenue_per_customer: float, rate: float) -> float:
     """Repeat revenue ``customers × revenue_per_customer × rate``.
 
+    Parameters
+    ----------
+    customers : float
+        Number of customers (not negative).
+    revenue_per_customer : float
+        Revenue of one customer (not negative).
+    rate : float
+        Repurchase rate, a share in [0, 1].
+
+    Returns
+    -------
+    float
+        The repeat revenue.
+
+    Raises
+    ------
+    ValueError
+        When ``rate`` is outside [0, 1] or a count or revenue is negative.
+
+    Examples
+    --------
     >>> repeat_revenue(1000, 1000, 0.78)
     780000.0
     """
@@ -49,6 +70,40 @@ def business_case(
     ``uplift_good = good − base``; ``loss_bad = bad − base`` (negative);
     ``customers_equivalent_lost = −loss_bad / revenue_per_customer`` (how many customers' revenue the
     bad-service loss equals). Defaults reproduce Wood's worked example.
+
+    Parameters
+    ----------
+    customers : int, default 1000
+        Number of customers.
+    revenue_per_customer : float, default 1000.0
+        Revenue of one customer.
+    base_rate : float, default 0.78
+        Repurchase rate on average.
+    good_rate : float, default 0.89
+        Repurchase rate after good service.
+    bad_rate : float, default 0.32
+        Repurchase rate after bad service.
+    service_contact_share : float, default 1.0
+        Share of customers with a service contact.
+
+    Returns
+    -------
+    BusinessCase
+        The three revenues, the uplift, the loss and its customer equivalent.
+
+    Raises
+    ------
+    ValueError
+        When a rate or share is outside [0, 1] or a count or revenue is negative.
+
+    References
+    ----------
+    B. Wood's repurchase model and its worked example, ``docs/methodology.md#8-business-case``.
+
+    Examples
+    --------
+    >>> round(business_case().uplift_good)
+    110000
     """
     for name, r in (
         ("base_rate", base_rate),

@@ -114,9 +114,34 @@ def permutation_test(
 ) -> tuple[float | np.ndarray, bool]:
     """Two-sided permutation p-value for ``mean(values[in_group]) − mean(values[~in_group])``.
 
-    ``values`` may be 2-D (respondents × statistics, no NaN): the same relabellings serve every
-    column and the p-values come back as an array (:func:`permutation_tests`). Returns
-    ``(p, exact)``; ``p`` is a float for 1-D ``values``.
+    The p-value is the share of relabellings of the pooled respondents whose ``|gap|`` is at least
+    the observed one: exact enumeration when ``C(n, k)`` is at most ``permutations``, otherwise
+    ``permutations`` seeded random relabellings with ``p = (1 + #{|gap*| ≥ |gap|}) / (1 + B)``
+    (Phipson & Smyth 2010), never 0. ``values`` may be 2-D (respondents × statistics, no NaN): the
+    same relabellings serve every column (:func:`permutation_tests`).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One value per respondent (1-D), or respondents × statistics (2-D).
+    in_group : numpy.ndarray
+        Boolean mask of the first group, one flag per respondent.
+    permutations : int, default 10000
+        Exact enumeration up to this many relabellings; else this many random ones.
+    seed : int, default 0
+        Seed of the random relabellings.
+
+    Returns
+    -------
+    p : float or numpy.ndarray
+        The p-value; a float for 1-D ``values``, one per column for 2-D.
+    exact : bool
+        Whether every relabelling was enumerated.
+
+    References
+    ----------
+    Fisher (1935), The Design of Experiments; Good (2005), Permutation, Parametric and Bootstrap
+    Tests of Hypotheses; Phipson & Smyth (2010), Stat. Appl. Genet. Mol. Biol. 9(1), 39.
     """
     v = np.asarray(values, dtype=float)
     if v.ndim == 1:
@@ -128,7 +153,26 @@ def permutation_test(
 def permutation_tests(
     values: np.ndarray, in_group: np.ndarray, permutations: int = 10000, seed: int = 0
 ) -> tuple[np.ndarray, bool]:
-    """:func:`permutation_test` of every column of the 2-D ``values``: ``(p per column, exact)``."""
+    """:func:`permutation_test` of every column of the 2-D ``values``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Respondents × statistics, no NaN.
+    in_group : numpy.ndarray
+        Boolean mask of the first group, one flag per respondent.
+    permutations : int, default 10000
+        Exact enumeration up to this many relabellings; else this many random ones.
+    seed : int, default 0
+        Seed of the random relabellings.
+
+    Returns
+    -------
+    p : numpy.ndarray
+        One p-value per column.
+    exact : bool
+        Whether every relabelling was enumerated.
+    """
     v = np.asarray(values, dtype=float)
     g = np.asarray(in_group, dtype=bool)
     n, k = len(g), int(g.sum())
@@ -178,8 +222,28 @@ def perception_gap(
 ) -> tuple[PerceptionGap, ...]:
     """Perception gap per capability from respondents × capabilities scores on the answer scale.
 
-    Respondents without a score for a capability are left out of that capability's test. Columns
-    sharing the same set of scored respondents share the relabellings (one draw, all columns).
+    ``gap = mean(management) − mean(others)`` with the two-sided p-value of :func:`permutation_test`
+    and the label rule of ``docs/methodology.md#5-gaps`` (blind spot, hidden strength, shared view,
+    undefined). Respondents without a score for a capability are left out of that capability's test.
+    Columns sharing the same set of scored respondents share the relabellings (one draw, all columns).
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Respondent capability scores, respondents × capabilities, NaN = no score.
+    is_management : numpy.ndarray
+        Boolean mask of the management team, one flag per respondent.
+    cap_ids : sequence of str
+        One capability id per column.
+    permutations : int, default 10000
+        Exact enumeration up to this many relabellings; else this many random ones.
+    seed : int, default 0
+        Seed of the random relabellings.
+
+    Returns
+    -------
+    tuple of PerceptionGap
+        One gap per capability, in column order.
     """
     s = np.asarray(scores, dtype=float)
     mgmt = np.asarray(is_management, dtype=bool)
@@ -223,8 +287,30 @@ def silo_gap(
     shown: Sequence[str],
     separation_fn: Callable[[np.ndarray, np.ndarray], Separation] | None = None,
 ) -> tuple[SiloGap, ...]:
-    """Per-department means (departments in ``shown`` only, i.e. large enough to show) and the
-    between-department separation over those departments, per capability."""
+    """Per-department means and the between-department separation, per capability.
+
+    Only the departments in ``shown`` (large enough to show) enter the means and the separation
+    statistics of :func:`scoring.agreement.group_separation`; the spread is max − min of the means.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Respondent capability scores, respondents × capabilities, NaN = no score.
+    departments : numpy.ndarray
+        Department key per respondent.
+    cap_ids : sequence of str
+        One capability id per column.
+    shown : sequence of str
+        Department keys large enough to show.
+    separation_fn : callable, optional
+        ``(values, groups) -> Separation``; ``None`` uses
+        :func:`scoring.agreement.group_separation`.
+
+    Returns
+    -------
+    tuple of SiloGap
+        One silo gap per capability, in column order.
+    """
     s = np.asarray(scores, dtype=float)
     deps = np.asarray(departments, dtype=object)
     out = []
@@ -255,7 +341,28 @@ def ambition_gap(
     target_levels: Sequence[int],
     target_agis: Sequence[float],
 ) -> tuple[AmbitionGap, ...]:
-    """``target − current`` team mean per capability, with both levels and the AGI of targets."""
+    """``target − current`` team mean per capability, with both levels and the AGI of targets.
+
+    Parameters
+    ----------
+    cap_ids : sequence of str
+        Capability ids, in instrument order.
+    current_means : sequence of float or numpy.ndarray
+        Team mean of current scores per capability.
+    target_means : sequence of float or numpy.ndarray
+        Team mean of target scores per capability.
+    current_levels : sequence of int
+        Current maturity level per capability.
+    target_levels : sequence of int
+        Target maturity level per capability.
+    target_agis : sequence of float
+        AGI of the target scores per capability.
+
+    Returns
+    -------
+    tuple of AmbitionGap
+        One ambition gap per capability.
+    """
     return tuple(
         AmbitionGap(
             capability_id=c,

@@ -33,7 +33,27 @@ def topological_order(prerequisites: Sequence[Sequence[int]]) -> list[int]:
     """Capability indices so that every prerequisite comes before the capabilities needing it.
 
     Kahn's algorithm, ties broken by instrument order (deterministic). The instrument model already
-    rejects cycles; a cycle here raises ``ValueError``.
+    rejects cycles.
+
+    Parameters
+    ----------
+    prerequisites : sequence of sequence of int
+        Per capability, the indices of its prerequisite capabilities.
+
+    Returns
+    -------
+    list of int
+        Every capability index once, prerequisites first.
+
+    Raises
+    ------
+    ValueError
+        When the prerequisites form a cycle.
+
+    Examples
+    --------
+    >>> topological_order([[1], [], [0, 1]])
+    [1, 0, 2]
     """
     n = len(prerequisites)
     indeg = [len(set(p)) for p in prerequisites]
@@ -70,9 +90,29 @@ def maturity_levels(
 ) -> tuple[MaturityLevel, ...]:
     """Levels of every capability, in instrument order.
 
-    ``medians``/``target_medians``: team medians on the 1–5 scale per capability; ``item_ids`` and
-    ``item_medians``: per capability, its items and their medians on the 1–5 scale (NaN when nobody
-    answered); ``prerequisites``: per capability, indices of its prerequisite capabilities.
+    The rules of ``docs/methodology.md#2-maturity-levels``: the floor of the team median, at most one
+    above the weakest item's median and at most one above each prerequisite's level; the target level
+    is the floor of the target median.
+
+    Parameters
+    ----------
+    cap_ids : sequence of str
+        Capability ids, in instrument order.
+    medians : sequence of float or numpy.ndarray
+        Team median of current scores per capability, on the 1–5 scale.
+    target_medians : sequence of float or numpy.ndarray
+        Team median of target scores per capability, on the 1–5 scale.
+    item_ids : sequence of sequence of str
+        Per capability, its item ids.
+    item_medians : sequence of sequence of float
+        Per capability, its items' medians on the 1–5 scale (NaN when nobody answered).
+    prerequisites : sequence of sequence of int
+        Per capability, the indices of its prerequisite capabilities.
+
+    Returns
+    -------
+    tuple of MaturityLevel
+        One level per capability with its caps and explanation.
     """
     n = len(cap_ids)
     levels: dict[int, MaturityLevel] = {}

@@ -36,9 +36,28 @@ __all__ = ["Prepared", "check_values", "prepare"]
 class Prepared:
     """One wave after the shared pipeline (all arrays respondents × items or × capabilities).
 
-    ``cur``/``tgt`` are reverse-coded ratings (NaN = N/A or unanswered), ``na`` the N/A flags,
-    ``s_norm``/``t_norm`` respondent capability scores on 0–100, ``s``/``t`` the same on each
-    capability's answer scale. ``options`` has ``management_roles`` resolved.
+    Attributes
+    ----------
+    source : str
+        Where the responses came from (file or wave), named in errors.
+    index : InstrumentIndex
+        The instrument's index.
+    options : ScoreOptions
+        The options, ``management_roles`` resolved.
+    respondents : sequence of Respondent
+        The respondents, in row order.
+    cur, tgt : numpy.ndarray
+        Reverse-coded current and target ratings (NaN = N/A or unanswered).
+    na : numpy.ndarray
+        The N/A flags.
+    s_norm, t_norm : numpy.ndarray
+        Respondent capability scores on 0–100, current and target.
+    s, t : numpy.ndarray
+        The same on each capability's answer scale.
+    is_mgmt : numpy.ndarray
+        Whether each respondent is in the management team.
+    deps : numpy.ndarray
+        Department key per respondent (object array).
     """
 
     source: str
@@ -53,20 +72,35 @@ class Prepared:
     s: np.ndarray
     t: np.ndarray
     is_mgmt: np.ndarray
-    deps: np.ndarray  # department key per respondent (object array)
+    deps: np.ndarray
 
     @property
     def n(self) -> int:
+        """Number of respondents."""
         return len(self.respondents)
 
     def department_sizes(self) -> dict[str, int]:
-        """Respondents per department key, in order of first appearance."""
+        """Respondents per department key, in order of first appearance.
+
+        Returns
+        -------
+        dict of str to int
+            Department key → respondents.
+        """
         return {d: int((self.deps == d).sum()) for d in dict.fromkeys(self.deps.tolist())}
 
     def group_masks(self, departments: Sequence[str] | None = None) -> dict[str, np.ndarray]:
-        """``management``, ``organisation`` and ``department_group(key)`` → boolean mask.
+        """Boolean respondent masks of the groups a wave is scored for.
 
-        ``departments``: the department keys to include (default: every department).
+        Parameters
+        ----------
+        departments : sequence of str, optional
+            The department keys to include (default: every department).
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``management``, ``organisation`` and ``department_group(key)`` → boolean mask.
         """
         masks = {"management": self.is_mgmt, "organisation": np.ones(self.n, dtype=bool)}
         keys = self.department_sizes() if departments is None else departments
@@ -78,9 +112,25 @@ class Prepared:
 def check_values(
     raw: np.ndarray, index: InstrumentIndex, respondents: Sequence[Respondent], what: str
 ) -> None:
-    """Raise :class:`ScoringError` naming respondent and item for ratings that are not options.
+    """Check that every rating is an option of its item's scale.
 
     A rating must be an integer in its item's ``L..H``; NaN (N/A or unanswered) passes.
+
+    Parameters
+    ----------
+    raw : numpy.ndarray
+        Raw ratings, respondents × items in instrument order.
+    index : InstrumentIndex
+        The instrument's index.
+    respondents : sequence of Respondent
+        The respondents, in row order (named in the error).
+    what : str
+        ``"current"`` or ``"target"``, named in the error.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        Naming respondents and items (the first five) whose ratings are not options.
     """
     bad = ~np.isnan(raw) & ((raw < index.low) | (raw > index.high) | (raw != np.round(raw)))
     if bad.any():
@@ -105,9 +155,27 @@ def prepare(
 ) -> Prepared:
     """Run the shared pipeline (module docstring) on one wave.
 
-    ``keep_items``: item ids of ``instrument`` to score on (default: all). Raises
-    :class:`ScoringError` for an empty wave, responses collected with another instrument version,
-    items the instrument lacks, ratings outside their scale, or no current rating at all.
+    Parameters
+    ----------
+    instrument : questionnaires.model.Instrument
+        The instrument the responses were collected with.
+    responses : questionnaires.answers.ResponseSet
+        One wave's responses.
+    options : ScoreOptions, optional
+        Scoring options; ``None`` = the defaults.
+    keep_items : sequence of str, optional
+        Item ids of ``instrument`` to score on (default: all).
+
+    Returns
+    -------
+    Prepared
+        Ratings, respondent scores, masks and resolved options.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        For an empty wave, responses collected with another instrument version, items the
+        instrument lacks, ratings outside their scale, or no current rating at all.
     """
     opts = (options or ScoreOptions()).resolved(instrument.management_roles)
     src = responses.source or f"wave {responses.wave!r}"

@@ -59,6 +59,18 @@ DEPARTMENT_PREFIX = "department:"
 def department_group(key: str) -> str:
     """The group name of the department with normalised key ``key``.
 
+    Parameters
+    ----------
+    key : str
+        The department's normalised key.
+
+    Returns
+    -------
+    str
+        ``"department:<key>"``.
+
+    Examples
+    --------
     >>> department_group("management")
     'department:management'
     """
@@ -68,6 +80,18 @@ def department_group(key: str) -> str:
 def department_key(group: str) -> str | None:
     """The department key of a group name, or ``None`` for ``"management"``/``"organisation"``.
 
+    Parameters
+    ----------
+    group : str
+        A group name (:attr:`AGIResult.group`, :attr:`CapabilityChange.group`).
+
+    Returns
+    -------
+    str or None
+        The key after ``"department:"``, ``None`` for any other group.
+
+    Examples
+    --------
     >>> department_key("department:sales"), department_key("management")
     ('sales', None)
     """
@@ -86,9 +110,27 @@ class BusinessCaseParams:
     """Inputs of the repurchase business case (:func:`scoring.business_case.business_case`).
 
     Defaults are B. Wood's worked example: 1,000 customers × $1,000, repurchase 78% on average, 89%
-    after good service, 32% after bad service, every customer with a service contact. Rates and
-    ``service_contact_share`` must lie in [0, 1]; ``customers`` and ``revenue_per_customer`` must not
-    be negative (:class:`questionnaires.errors.ScoringError` otherwise).
+    after good service, 32% after bad service, every customer with a service contact.
+
+    Attributes
+    ----------
+    customers : int
+        Number of customers (not negative).
+    revenue_per_customer : float
+        Revenue of one customer (not negative).
+    base_rate : float
+        Repurchase rate on average, in [0, 1].
+    good_rate : float
+        Repurchase rate after good service, in [0, 1].
+    bad_rate : float
+        Repurchase rate after bad service, in [0, 1].
+    service_contact_share : float
+        Share of customers with a service contact, in [0, 1].
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        When a rate or share is outside [0, 1] or a count or revenue is negative.
     """
 
     customers: int = 1000
@@ -112,42 +154,78 @@ class BusinessCaseParams:
 class ScoreOptions:
     """Everything that changes a result. Defaults follow ``docs/methodology.md``.
 
-    ``management_roles``: roles that form the management team; ``None`` (default) means the
-    instrument's ``management_roles``, resolved once by :func:`scoring.score_wave` and
-    :func:`scoring.compare_waves` (the resolved tuple is stored in ``WaveResult.options``).
-
     ``min_group`` is two floors at once: the anonymity floor k for groups scoring reports on their
     own (departments, camps, group AGIs), and, together with the methodology's "AGI is not computed
     below 3 respondents", the AGI floor: an AGI needs ``max(3, min_group)`` respondents with a score.
 
-    ``business``: parameters of the repurchase business case; ``None`` = Wood's worked example.
+    Attributes
+    ----------
+    min_answered_share : float
+        Share of a capability's items a respondent must answer for a capability score.
+    management_roles : tuple of str or None
+        Roles that form the management team; ``None`` (default) means the instrument's
+        ``management_roles``, resolved once by :func:`scoring.score_wave` and
+        :func:`scoring.compare_waves` (the resolved tuple is stored in ``WaveResult.options``).
+    min_group : int
+        Anonymity floor k; an AGI needs ``max(3, min_group)`` respondents.
+    bootstrap : int
+        Resamples for confidence intervals; 0 switches them off (nan).
+    seed : int
+        Seed of every resampling and of the alignment map.
+    ci_level : float
+        Confidence level of the intervals.
+    agi_bands : tuple of (float, float)
+        AGI below the first is aligned, up to the second partly aligned, above misaligned
+        (:func:`scoring.alignment.agi_band`).
+    permutations : int
+        Perception-gap permutations (exact when fewer arrangements exist).
+    n_camps : int or None
+        Alignment-map clusters; ``None`` = chosen by silhouette (2..4).
+    roadmap_stage_months : int
+        Length of a build stage of the roadmap.
+    roadmap_align_months : int
+        Length of the "Align" stage.
+    roadmap_max_per_stage : int
+        Capability level steps per build stage (focus beats breadth).
+    business : BusinessCaseParams or None
+        Parameters of the repurchase business case; ``None`` = Wood's worked example.
     """
 
-    min_answered_share: float = (
-        0.5  # respondent capability score needs this share of items answered
-    )
-    management_roles: tuple[str, ...] | None = None  # None = the instrument's management_roles
-    min_group: int = 3  # anonymity k; AGI needs max(3, min_group) respondents
-    bootstrap: int = 1000  # resamples for CIs; 0 switches CIs off (nan)
+    min_answered_share: float = 0.5
+    management_roles: tuple[str, ...] | None = None
+    min_group: int = 3
+    bootstrap: int = 1000
     seed: int = 20260101
     ci_level: float = 0.95
-    # AGI < first: aligned; <= second: partly aligned; above: misaligned (see scoring.alignment)
     agi_bands: tuple[float, float] = (15.0, 25.0)
-    permutations: int = 10000  # perception-gap permutations (exact when fewer arrangements exist)
-    n_camps: int | None = None  # alignment-map clusters; None = chosen by silhouette (2..4)
+    permutations: int = 10000
+    n_camps: int | None = None
     roadmap_stage_months: int = 6
-    roadmap_align_months: int = 2  # length of the "Align" stage
-    roadmap_max_per_stage: int = 3  # capability level steps per build stage (focus beats breadth)
-    business: BusinessCaseParams | None = None  # None = Wood's worked example
+    roadmap_align_months: int = 2
+    roadmap_max_per_stage: int = 3
+    business: BusinessCaseParams | None = None
 
     @property
     def agi_min_n(self) -> int:
-        """Respondents with a score an AGI needs: ``max(3, min_group)``
-        (``docs/methodology.md#4-alignment-gap-index-agi``)."""
+        """Respondents with a score an AGI needs: ``max(3, min_group)``.
+
+        See ``docs/methodology.md#4-alignment-gap-index-agi``.
+        """
         return max(3, self.min_group)
 
     def resolved(self, instrument_roles: Sequence[str]) -> ScoreOptions:
-        """These options with ``management_roles`` filled in from the instrument when ``None``."""
+        """These options with ``management_roles`` filled in from the instrument when ``None``.
+
+        Parameters
+        ----------
+        instrument_roles : sequence of str
+            The instrument's ``management_roles``.
+
+        Returns
+        -------
+        ScoreOptions
+            ``self`` when already resolved, else a copy with ``management_roles`` set.
+        """
         if self.management_roles is not None:
             return self
         return replace(self, management_roles=tuple(instrument_roles))
@@ -160,11 +238,22 @@ class ScoreOptions:
 
 @dataclass(frozen=True)
 class Interval:
+    """A confidence interval; ``nan`` bounds when there is none.
+
+    Attributes
+    ----------
+    low : float
+        Lower bound.
+    high : float
+        Upper bound.
+    """
+
     low: float = NAN
     high: float = NAN
 
     @property
     def defined(self) -> bool:
+        """Whether both bounds are numbers."""
         return not (math.isnan(self.low) or math.isnan(self.high))
 
 
@@ -173,7 +262,24 @@ class ICCResult:
     """The six intraclass correlations of Shrout & Fleiss (1979), with F-tests and 95% CIs.
 
     ``icc1``/``icc1k``: one-way random; ``icc2``/``icc2k``: two-way random, absolute agreement;
-    ``icc3``/``icc3k``: two-way mixed, consistency. ``n`` targets, ``k`` raters.
+    ``icc3``/``icc3k``: two-way mixed, consistency.
+
+    Attributes
+    ----------
+    icc1, icc2, icc3 : float
+        Single-rater ICC(1,1), ICC(2,1), ICC(3,1).
+    icc1k, icc2k, icc3k : float
+        Average-of-k-raters ICC(1,k), ICC(2,k), ICC(3,k).
+    n : int
+        Targets.
+    k : int
+        Raters.
+    f1 : float
+        MSR/MSW, the F of the one-way model.
+    f23 : float
+        MSR/MSE, the F of the two-way models.
+    ci : dict of str to Interval
+        95% interval per statistic name (``"icc1"`` … ``"icc3k"``).
     """
 
     icc1: float
@@ -194,6 +300,27 @@ class Separation:
     """How strongly groups (departments) differ: one-way ANOVA decomposition.
 
     ``icc1`` = (MSB − MSW)/(MSB + (k̄ − 1)·MSW), ``icc2`` = (MSB − MSW)/MSB (Bliese 2000), η², ω², F.
+
+    Attributes
+    ----------
+    icc1 : float
+        ICC(1): share of rating variance due to group.
+    icc2 : float
+        ICC(2): reliability of the group means.
+    eta2 : float
+        η² = SSB/SST.
+    omega2 : float
+        ω² (Hays), less biased for small groups.
+    f : float
+        F = MSB/MSW.
+    df_between : int
+        G − 1.
+    df_within : int
+        N − G.
+    p_value : float
+        p of F on (df_between, df_within).
+    reason : str
+        Why a part is ``nan``; empty otherwise.
     """
 
     icc1: float
@@ -209,7 +336,40 @@ class Separation:
 
 @dataclass(frozen=True)
 class ItemStats:
-    """Per item, over all respondents who answered it (after reverse coding)."""
+    """Per item, over all respondents who answered it (after reverse coding).
+
+    Attributes
+    ----------
+    item_id : str
+        The item.
+    capability_id : str
+        Its capability.
+    n : int
+        Respondents with a rating.
+    n_na : int
+        Respondents who answered N/A.
+    mean, median, sd : float
+        Of the current ratings.
+    target_mean, target_median : float
+        Of the target ratings.
+    distribution : tuple of int
+        Counts per option, low..high, current ratings.
+    rwg : float
+        r_wg (truncated).
+    rwg_raw : float
+        r_wg before truncation.
+    rwg_out_of_range : bool
+        Whether the raw r_wg left [0, 1].
+    ad : float
+        AD_M around the mean, k denominator.
+    awg : float
+        a_wg.
+    agi : float
+        Organisation-wide AGI of the item's ratings (same formula as capability AGI).
+    agi_management : float
+        The management team's item AGI (nan below ``max(3, min_group)`` ratings): what "most
+        disputed items" ranks by, in the report and in roadmap stage 1.
+    """
 
     item_id: str
     capability_id: str
@@ -220,63 +380,137 @@ class ItemStats:
     sd: float
     target_mean: float
     target_median: float
-    distribution: tuple[int, ...]  # counts per option, low..high, current ratings
+    distribution: tuple[int, ...]
     rwg: float
     rwg_raw: float
     rwg_out_of_range: bool
-    ad: float  # AD_M around the mean, k denominator
+    ad: float
     awg: float
-    agi: float  # organisation-wide AGI of the item's ratings (same formula as capability AGI)
-    # the management team's item AGI (nan below max(3, min_group) ratings): what "most disputed
-    # items" ranks by, in the report and in roadmap stage 1
+    agi: float
     agi_management: float = NAN
 
 
 @dataclass(frozen=True)
 class CapabilityScore:
-    """Team score of a capability: respondent capability scores summarised."""
+    """Team score of a capability: respondent capability scores summarised.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    name : str
+        Its name.
+    n : int
+        Respondents with a score.
+    mean, median, sd : float
+        Of the current scores, on the answer scale.
+    ci : Interval
+        Bootstrap CI of the mean.
+    mean_norm : float
+        The mean on 0–100.
+    target_mean, target_median : float
+        Of the target scores.
+    target_ci : Interval
+        Bootstrap CI of the target mean.
+    respondent_scores : tuple of float
+        Current score per respondent, in the ResponseSet's order, nan = missing.
+    respondent_targets : tuple of float
+        Target score per respondent, same order.
+    low, high : float
+        Answer-scale bounds L and H of the capability (mean_norm = 100·(mean−L)/(H−L)).
+    """
 
     capability_id: str
     name: str
-    n: int  # respondents with a score
+    n: int
     mean: float
     median: float
     sd: float
-    ci: Interval  # bootstrap CI of the mean
-    mean_norm: float  # 0-100
+    ci: Interval
+    mean_norm: float
     target_mean: float
     target_median: float
     target_ci: Interval
-    respondent_scores: tuple[
-        float, ...
-    ]  # current, respondent order of the ResponseSet, nan = missing
+    respondent_scores: tuple[float, ...]
     respondent_targets: tuple[float, ...]
-    low: float = (
-        NAN  # answer-scale bounds L and H of the capability (mean_norm = 100·(mean−L)/(H−L))
-    )
+    low: float = NAN
     high: float = NAN
 
 
 @dataclass(frozen=True)
 class MaturityLevel:
-    """Maturity level 1–5 and why it is not higher."""
+    """Maturity level 1–5 and why it is not higher.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    level : int
+        The level after caps (0 when nobody scored the capability).
+    median : float
+        Team median of the capability scores.
+    uncapped_level : int
+        Floor of the median.
+    weakest_item : str
+        Item with the lowest median.
+    weakest_item_median : float
+        Its median.
+    capped_by_item : bool
+        Whether the weakest item capped the level.
+    capped_by_prerequisite : str or None
+        Capability id that capped this level, if any.
+    target_level : int
+        Floor of the target median.
+    explanation : str
+        The level and its caps in words.
+    holding_back : tuple of str
+        Item ids whose median is below the level above.
+    """
 
     capability_id: str
     level: int
     median: float
-    uncapped_level: int  # floor of the median
+    uncapped_level: int
     weakest_item: str
     weakest_item_median: float
     capped_by_item: bool
-    capped_by_prerequisite: str | None  # capability id that capped this level, if any
+    capped_by_prerequisite: str | None
     target_level: int
     explanation: str
-    holding_back: tuple[str, ...] = ()  # item ids whose median is below the level above
+    holding_back: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CapabilityAgreement:
-    """Agreement among respondents on one capability's items (current ratings)."""
+    """Agreement among respondents on one capability's items (current ratings).
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    n : int
+        Respondents.
+    rwg_j, rwg_j_raw : float
+        r_wg(J), truncated and raw.
+    rwg_j_out_of_range : bool
+        Whether the raw r_wg(J) left [0, 1].
+    rwg_star_j : float
+        r*_wg(J).
+    ad_mean, ad_median : float
+        AD_M and AD_Md.
+    awg_j : float
+        a_wg(J).
+    alpha_interval, alpha_ordinal : float
+        Krippendorff's α, respondents as coders, items as units.
+    cronbach_alpha : float
+        Cronbach's α, pairwise.
+    cronbach_alpha_listwise : float
+        Cronbach's α, listwise.
+    icc : ICCResult or None
+        ICCs of the complete ratings, ``None`` when they cannot be computed.
+    reasons : tuple of str
+        Why statistics are undefined.
+    """
 
     capability_id: str
     n: int
@@ -287,9 +521,9 @@ class CapabilityAgreement:
     ad_mean: float
     ad_median: float
     awg_j: float
-    alpha_interval: float  # Krippendorff, respondents as coders, items as units
+    alpha_interval: float
     alpha_ordinal: float
-    cronbach_alpha: float  # pairwise
+    cronbach_alpha: float
     cronbach_alpha_listwise: float
     icc: ICCResult | None
     reasons: tuple[str, ...] = ()
@@ -297,10 +531,30 @@ class CapabilityAgreement:
 
 @dataclass(frozen=True)
 class AGIResult:
-    """Alignment Gap Index: 100 · mean |s_i − s_j| over pairs / (H − L)."""
+    """Alignment Gap Index: 100 · mean |s_i − s_j| over pairs / (H − L).
 
-    capability_id: str  # or "overall"
-    group: str  # "management", "organisation" or department_group(key) = "department:<key>"
+    Attributes
+    ----------
+    capability_id : str
+        The capability, or ``"overall"``.
+    group : str
+        ``"management"``, ``"organisation"`` or ``department_group(key)`` = ``"department:<key>"``.
+    basis : {"current", "target"}
+        Which ratings.
+    value : float
+        The AGI on 0–100.
+    ci : Interval
+        Bootstrap CI.
+    band : str
+        :func:`scoring.alignment.agi_band` of the value.
+    n : int
+        Respondents with a score.
+    reason : str
+        Why the value is ``nan``; empty otherwise.
+    """
+
+    capability_id: str
+    group: str
     basis: Literal["current", "target"]
     value: float
     ci: Interval
@@ -311,13 +565,35 @@ class AGIResult:
 
 @dataclass(frozen=True)
 class PerceptionGap:
-    """Executives' mean minus everyone else's, per capability."""
+    """Executives' mean minus everyone else's, per capability.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    management_mean : float
+        Mean score of the management team.
+    others_mean : float
+        Mean score of everyone else.
+    gap : float
+        The difference, on the answer scale.
+    p_value : float
+        Two-sided permutation p-value (exact when feasible).
+    exact : bool
+        Whether every relabelling was enumerated.
+    n_management : int
+        Management respondents with a score.
+    n_others : int
+        Other respondents with a score.
+    label : str
+        ``"blind spot"``, ``"hidden strength"``, ``"shared view"`` or ``"undefined"``.
+    """
 
     capability_id: str
     management_mean: float
     others_mean: float
-    gap: float  # on the answer scale
-    p_value: float  # two-sided permutation (exact when feasible)
+    gap: float
+    p_value: float
     exact: bool
     n_management: int
     n_others: int
@@ -326,20 +602,52 @@ class PerceptionGap:
 
 @dataclass(frozen=True)
 class SiloGap:
-    """Per-department capability means and how strongly departments differ."""
+    """Per-department capability means and how strongly departments differ.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    department_means : tuple of (str, int, float)
+        ``(department key, n, mean)`` per shown department.
+    spread : float
+        Max − min of department means.
+    separation : Separation
+        One-way ANOVA separation statistics.
+    """
 
     capability_id: str
-    department_means: tuple[tuple[str, int, float], ...]  # (department key, n, mean)
-    spread: float  # max − min of department means
+    department_means: tuple[tuple[str, int, float], ...]
+    spread: float
     separation: Separation
 
 
 @dataclass(frozen=True)
 class AmbitionGap:
+    """How far the team's target lies above its current score, per capability.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    current_mean : float
+        Team mean of current scores.
+    target_mean : float
+        Team mean of target scores.
+    gap : float
+        Target − current.
+    current_level : int
+        Current maturity level.
+    target_level : int
+        Target maturity level.
+    target_agi : float
+        AGI of the target scores.
+    """
+
     capability_id: str
     current_mean: float
     target_mean: float
-    gap: float  # target − current
+    gap: float
     current_level: int
     target_level: int
     target_agi: float
@@ -347,27 +655,79 @@ class AmbitionGap:
 
 @dataclass(frozen=True)
 class Camp:
-    """A cluster of respondents who see the company alike."""
+    """A cluster of respondents who see the company alike.
+
+    Attributes
+    ----------
+    label : str
+        The camp's name.
+    size : int
+        Respondents in it.
+    profile : tuple of (str, float)
+        ``(capability id, mean score)`` per capability.
+    """
 
     label: str
     size: int
-    profile: tuple[tuple[str, float], ...]  # (capability id, mean score)
+    profile: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
 class AlignmentMap:
-    """Classical MDS of respondent capability profiles, with camps."""
+    """Classical MDS of respondent capability profiles, with camps.
+
+    Attributes
+    ----------
+    respondent_ids : tuple of str
+        Respondents, in the map's order.
+    coords : tuple of (float, float)
+        2-D coordinates per respondent (NaN when off the map).
+    camp_of : tuple of int
+        Index into ``camps`` per respondent (−1 when off the map).
+    camps : tuple of Camp
+        The camps.
+    stress : float
+        Share of distance variance not shown in 2-D.
+    reason : str
+        Why there is no map; empty otherwise.
+    """
 
     respondent_ids: tuple[str, ...]
     coords: tuple[tuple[float, float], ...]
-    camp_of: tuple[int, ...]  # index into camps, per respondent
+    camp_of: tuple[int, ...]
     camps: tuple[Camp, ...]
-    stress: float  # share of distance variance not shown in 2-D
+    stress: float
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class RoadmapAction:
+    """One action of the roadmap: a step of a capability from one level to the next.
+
+    Attributes
+    ----------
+    action_id : str
+        The instrument's action id.
+    capability_id : str
+        The capability it raises.
+    title : str
+        Short title.
+    description : str
+        What to do.
+    from_level, to_level : int
+        The level step.
+    effort : str
+        The instrument's effort estimate.
+    horizon_months : int
+        Expected duration.
+    owner_role : str
+        Role that owns it.
+    depends_on : tuple of str
+        Action ids it depends on.
+    priority : float
+        Ranking score (higher first).
+    """
+
     action_id: str
     capability_id: str
     title: str
@@ -383,6 +743,32 @@ class RoadmapAction:
 
 @dataclass(frozen=True)
 class RoadmapStage:
+    """One stage of the roadmap: the align stage or a build stage.
+
+    Attributes
+    ----------
+    number : int
+        1-based stage number.
+    name : str
+        Stage title.
+    kind : {"align", "build"}
+        Align (discuss disputed items) or build (raise levels).
+    start_month, end_month : int
+        Months from the start of the roadmap.
+    actions : tuple of RoadmapAction
+        Actions of the stage.
+    capabilities : tuple of str
+        Capabilities the stage works on.
+    disputed_items : tuple of str
+        Align stage: items to discuss.
+    owners : tuple of str
+        Owner roles of the actions.
+    projected_levels : tuple of (str, int)
+        ``(capability id, level after this stage)``.
+    decision_gate : str
+        What must hold before the next stage.
+    """
+
     number: int
     name: str
     kind: Literal["align", "build"]
@@ -390,23 +776,61 @@ class RoadmapStage:
     end_month: int
     actions: tuple[RoadmapAction, ...]
     capabilities: tuple[str, ...]
-    disputed_items: tuple[str, ...]  # align stage: items to discuss
+    disputed_items: tuple[str, ...]
     owners: tuple[str, ...]
-    projected_levels: tuple[tuple[str, int], ...]  # (capability id, level after this stage)
+    projected_levels: tuple[tuple[str, int], ...]
     decision_gate: str
 
 
 @dataclass(frozen=True)
 class Roadmap:
+    """The staged roadmap from the current to the target levels.
+
+    Attributes
+    ----------
+    stages : tuple of RoadmapStage
+        Align stage first, then build stages.
+    starting_levels : tuple of (str, int)
+        ``(capability id, level)`` today.
+    target_levels : tuple of (str, int)
+        ``(capability id, level)`` planned.
+    notes : tuple of str
+        E.g. level steps without actions in the instrument, blocked steps.
+    """
+
     stages: tuple[RoadmapStage, ...]
     starting_levels: tuple[tuple[str, int], ...]
     target_levels: tuple[tuple[str, int], ...]
-    notes: tuple[str, ...] = ()  # e.g. level steps without actions in the instrument, blocked steps
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class BusinessCase:
-    """Repeat revenue under the repurchase model (Wood): customers × revenue × rate."""
+    """Repeat revenue under the repurchase model (Wood): customers × revenue × rate.
+
+    Attributes
+    ----------
+    customers : int
+        Number of customers.
+    revenue_per_customer : float
+        Revenue of one customer.
+    base_rate, good_rate, bad_rate : float
+        Repurchase rates on average, after good and after bad service.
+    service_contact_share : float
+        Share of customers with a service contact.
+    base_revenue, good_revenue, bad_revenue : float
+        Repeat revenue at each rate.
+    uplift_good : float
+        Good − base.
+    loss_bad : float
+        Bad − base (negative).
+    customers_equivalent_lost : float
+        −loss_bad / revenue_per_customer (positive: customers lost).
+    uplift_good_share : float
+        uplift_good / base_revenue (+0.141 in Wood's example).
+    loss_bad_share : float
+        loss_bad / base_revenue (−0.590 in Wood's example).
+    """
 
     customers: int
     revenue_per_customer: float
@@ -417,16 +841,58 @@ class BusinessCase:
     base_revenue: float
     good_revenue: float
     bad_revenue: float
-    uplift_good: float  # good − base
-    loss_bad: float  # bad − base (negative)
-    customers_equivalent_lost: float  # −loss_bad / revenue_per_customer (positive: customers lost)
-    uplift_good_share: float = NAN  # uplift_good / base_revenue (+0.141 in Wood's example)
-    loss_bad_share: float = NAN  # loss_bad / base_revenue (−0.590 in Wood's example)
+    uplift_good: float
+    loss_bad: float
+    customers_equivalent_lost: float
+    uplift_good_share: float = NAN
+    loss_bad_share: float = NAN
 
 
 @dataclass(frozen=True)
 class WaveResult:
-    """Everything :func:`scoring.score_wave` computes for one wave."""
+    """Everything :func:`scoring.score_wave` computes for one wave.
+
+    Attributes
+    ----------
+    instrument_ref : str
+        ``<instrument-id>@<version>`` scored against.
+    instrument_hash : str
+        Content hash of the instrument.
+    data_hash : str
+        Hash of the responses scored.
+    wave : str
+        The wave id.
+    options : ScoreOptions
+        The options used, ``management_roles`` resolved.
+    n_respondents : int
+        Respondents in the wave.
+    capabilities : tuple of str
+        Capability ids, in instrument order.
+    scores : tuple of CapabilityScore
+        Per capability.
+    levels : tuple of MaturityLevel
+        Per capability.
+    items : tuple of ItemStats
+        Per item.
+    agreement : tuple of CapabilityAgreement
+        Per capability.
+    agi : tuple of AGIResult
+        Every capability and ``"overall"``, per group and basis.
+    perception : tuple of PerceptionGap
+        Per capability.
+    silos : tuple of SiloGap
+        Per capability.
+    ambition : tuple of AmbitionGap
+        Per capability.
+    alignment_map : AlignmentMap
+        The map of respondents.
+    roadmap : Roadmap
+        The staged roadmap.
+    business_case : BusinessCase
+        The repurchase business case.
+    warnings : tuple of str
+        What the reader should know about the data.
+    """
 
     instrument_ref: str
     instrument_hash: str
@@ -439,7 +905,7 @@ class WaveResult:
     levels: tuple[MaturityLevel, ...]
     items: tuple[ItemStats, ...]
     agreement: tuple[CapabilityAgreement, ...]
-    agi: tuple[AGIResult, ...]  # every capability + "overall", groups and bases
+    agi: tuple[AGIResult, ...]
     perception: tuple[PerceptionGap, ...]
     silos: tuple[SiloGap, ...]
     ambition: tuple[AmbitionGap, ...]
@@ -449,7 +915,23 @@ class WaveResult:
     warnings: tuple[str, ...] = ()
 
     def score(self, capability_id: str) -> CapabilityScore:
-        """The team score of ``capability_id``; :class:`KeyError` naming the known ids otherwise."""
+        """The team score of a capability.
+
+        Parameters
+        ----------
+        capability_id : str
+            The capability.
+
+        Returns
+        -------
+        CapabilityScore
+            Its team score.
+
+        Raises
+        ------
+        KeyError
+            Naming the known ids, when the wave has no such capability.
+        """
         for s in self.scores:
             if s.capability_id == capability_id:
                 return s
@@ -459,7 +941,23 @@ class WaveResult:
         )
 
     def level(self, capability_id: str) -> MaturityLevel:
-        """The maturity level of ``capability_id``; :class:`KeyError` naming the known ids otherwise."""
+        """The maturity level of a capability.
+
+        Parameters
+        ----------
+        capability_id : str
+            The capability.
+
+        Returns
+        -------
+        MaturityLevel
+            Its level.
+
+        Raises
+        ------
+        KeyError
+            Naming the known ids, when the wave has no such capability.
+        """
         for lv in self.levels:
             if lv.capability_id == capability_id:
                 return lv
@@ -471,6 +969,27 @@ class WaveResult:
     def agi_for(
         self, capability_id: str = "overall", group: str = "management", basis: str = "current"
     ) -> AGIResult:
+        """The AGI of one capability, group and basis.
+
+        Parameters
+        ----------
+        capability_id : str, default "overall"
+            The capability, or ``"overall"``.
+        group : str, default "management"
+            ``"management"``, ``"organisation"`` or ``department_group(key)``.
+        basis : str, default "current"
+            ``"current"`` or ``"target"``.
+
+        Returns
+        -------
+        AGIResult
+            The AGI.
+
+        Raises
+        ------
+        KeyError
+            When there is no such AGI (departments are named ``department_group(key)``).
+        """
         for a in self.agi:
             if (a.capability_id, a.group, a.basis) == (capability_id, group, basis):
                 return a
@@ -487,10 +1006,39 @@ ChangeLabel = Literal["improved", "stable", "declined", "undefined"]
 class CapabilityChange:
     """Change of one capability between two waves, on the items both waves can compare.
 
-    ``group`` is ``"organisation"``, ``"management"`` or ``department_group(key)``. Score change is on the
-    answer scale (``after − before``); ``ci`` is a percentile bootstrap interval of that change
-    (waves resampled independently). ``label`` is ``improved``/``declined`` when the interval lies
-    wholly above/below 0, ``stable`` otherwise, ``undefined`` without an interval.
+    Score change is on the answer scale (``after − before``); ``ci`` is a percentile bootstrap
+    interval of that change (waves resampled independently). ``label`` is ``improved``/``declined``
+    when the interval lies wholly above/below 0, ``stable`` otherwise, ``undefined`` without an
+    interval.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    group : str
+        ``"organisation"``, ``"management"`` or ``department_group(key)``.
+    wave_before, wave_after : str
+        The two waves.
+    n_before, n_after : int
+        Respondents with a score in each.
+    score_before, score_after : float
+        Mean scores on the compared items.
+    change : float
+        ``score_after − score_before``.
+    ci : Interval
+        Bootstrap interval of the change.
+    agi_before, agi_after : float
+        AGIs in each wave.
+    agi_change : float
+        ``agi_after − agi_before``.
+    agi_ci : Interval
+        Bootstrap interval of the AGI change.
+    label : str
+        ``"improved"``, ``"stable"``, ``"declined"`` or ``"undefined"``.
+    items_used : tuple of str
+        Item ids of the later wave's instrument.
+    reason : str
+        Why the change is undefined; empty otherwise.
     """
 
     capability_id: str
@@ -508,25 +1056,58 @@ class CapabilityChange:
     agi_change: float
     agi_ci: Interval
     label: ChangeLabel
-    items_used: tuple[str, ...] = ()  # item ids of the later wave's instrument
+    items_used: tuple[str, ...] = ()
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class WaveComparison:
-    """Consecutive-wave changes for every capability (and group), oldest pair first."""
+    """Consecutive-wave changes for every capability (and group), oldest pair first.
+
+    Attributes
+    ----------
+    waves : tuple of str
+        Wave ids, oldest first.
+    instrument_refs : tuple of str
+        Instrument of each wave.
+    changes : tuple of CapabilityChange
+        Every capability and group, per consecutive pair.
+    dropped_items : tuple of (str, str, tuple of str)
+        ``(wave_before, wave_after, item ids)`` left out because one wave cannot compare them.
+    notes : tuple of str
+        What the reader should know about the comparison.
+    """
 
     waves: tuple[str, ...]
     instrument_refs: tuple[str, ...]
     changes: tuple[CapabilityChange, ...]
-    dropped_items: tuple[
-        tuple[str, str, tuple[str, ...]], ...
-    ]  # (wave_before, wave_after, item ids)
+    dropped_items: tuple[tuple[str, str, tuple[str, ...]], ...]
     notes: tuple[str, ...] = ()
 
     def change_for(
         self, capability_id: str, group: str = "organisation", wave_after: str | None = None
     ) -> CapabilityChange:
+        """The change of one capability and group.
+
+        Parameters
+        ----------
+        capability_id : str
+            The capability.
+        group : str, default "organisation"
+            ``"organisation"``, ``"management"`` or ``department_group(key)``.
+        wave_after : str, optional
+            The later wave of the pair; ``None`` takes the first pair.
+
+        Returns
+        -------
+        CapabilityChange
+            The change.
+
+        Raises
+        ------
+        KeyError
+            When there is no such change.
+        """
         for c in self.changes:
             if (c.capability_id, c.group) == (capability_id, group) and wave_after in (
                 None,

@@ -79,10 +79,35 @@ def build_roadmap(
     n_disputed: int = 3,
     scored: Mapping[str, int] | None = None,
 ) -> Roadmap:
-    """Plan the stages. ``management_agi`` maps capability id → current-rating management AGI;
-    ``item_agi`` maps capability id → ``(item id, AGI)`` for its items (management team);
-    ``scored`` maps capability id → respondents with a score (``None``: every capability counts
-    as scored by enough): below ``options.min_group`` it is planned as not assessed."""
+    """Plan the roadmap's stages: align the management team first, then build level by level.
+
+    See ``docs/methodology.md#7-roadmap``: an "Align" stage on the capabilities the management team
+    is misaligned on, then build stages raising the highest-priority capabilities one level each,
+    every stage ending at a go/no-go gate.
+
+    Parameters
+    ----------
+    instrument : questionnaires.model.Instrument
+        The instrument (capabilities, prerequisites and actions).
+    levels : sequence of MaturityLevel
+        Current and target levels per capability.
+    management_agi : mapping of str to AGIResult
+        Capability id → current-rating management AGI.
+    item_agi : mapping of str to sequence of (str, float)
+        Capability id → ``(item id, AGI)`` for its items (management team).
+    options : ScoreOptions, optional
+        Stage lengths, stage size, bands and the anonymity floor; ``None`` = the defaults.
+    n_disputed : int, default 3
+        Highest-AGI items per misaligned capability to discuss in the align stage.
+    scored : mapping of str to int, optional
+        Capability id → respondents with a score (``None``: every capability counts as scored by
+        enough); below ``options.min_group`` it is planned as not assessed.
+
+    Returns
+    -------
+    Roadmap
+        The stages, starting and target levels, and notes.
+    """
     opts = options or ScoreOptions()
     caps = {c.id: c for c in instrument.capabilities}
     order = [c.id for c in instrument.capabilities]

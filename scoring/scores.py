@@ -53,6 +53,24 @@ def reverse_code(
 
     ``low``/``high``/``reverse`` broadcast against ``x`` (per column for a respondents × items array).
 
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Ratings, NaN = N/A or unanswered.
+    low : float or numpy.ndarray
+        Lowest option L (per column, or one for all).
+    high : float or numpy.ndarray
+        Highest option H (per column, or one for all).
+    reverse : bool or numpy.ndarray, default True
+        Which ratings (columns) are reverse-coded.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratings with reverse-coded ones flipped, as floats.
+
+    Examples
+    --------
     >>> reverse_code(np.array([1.0, 2.0, np.nan]), 1, 5).tolist()[:2]
     [5.0, 4.0]
     """
@@ -63,6 +81,22 @@ def reverse_code(
 def normalise(x: np.ndarray, low: float | np.ndarray, high: float | np.ndarray) -> np.ndarray:
     """Normalised score ``100 · (x − L)/(H − L)`` (0 = lowest option, 100 = highest).
 
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Ratings on the answer scale.
+    low : float or numpy.ndarray
+        Lowest option L (per column, or one for all).
+    high : float or numpy.ndarray
+        Highest option H (per column, or one for all).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratings on 0–100.
+
+    Examples
+    --------
     >>> normalise(np.array([1.0, 3.0, 5.0]), 1, 5).tolist()
     [0.0, 50.0, 100.0]
     """
@@ -72,7 +106,27 @@ def normalise(x: np.ndarray, low: float | np.ndarray, high: float | np.ndarray) 
 def to_scale(
     norm: np.ndarray | float, low: np.ndarray | float, high: np.ndarray | float
 ) -> np.ndarray:
-    """Inverse of :func:`normalise`: ``L + norm · (H − L)/100``."""
+    """Inverse of :func:`normalise`: ``L + norm · (H − L)/100``.
+
+    Parameters
+    ----------
+    norm : numpy.ndarray or float
+        Scores on 0–100.
+    low : numpy.ndarray or float
+        Lowest option L.
+    high : numpy.ndarray or float
+        Highest option H.
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores on the answer scale.
+
+    Examples
+    --------
+    >>> to_scale(np.array([0.0, 50.0]), 1, 5).tolist()
+    [1.0, 3.0]
+    """
     return low + np.asarray(norm, dtype=float) * (high - low) / 100.0
 
 
@@ -80,9 +134,34 @@ def to_scale(
 class InstrumentIndex:
     """The instrument reduced to arrays, computed once per scoring run.
 
-    ``item_cap[j]`` is the capability index of item ``j``; ``membership`` is items × capabilities
-    (1 where the item belongs to the capability); ``weights`` the item weights; ``low``/``high``
-    per item; ``cap_low``/``cap_high`` the scale of each capability (its first item's scale).
+    Attributes
+    ----------
+    item_ids : tuple of str
+        Item ids, in instrument order.
+    cap_ids : tuple of str
+        Capability ids, in instrument order.
+    cap_names : tuple of str
+        Capability names.
+    cap_weights : numpy.ndarray
+        Capability weights.
+    item_cap : numpy.ndarray
+        ``item_cap[j]`` is the capability index of item ``j``.
+    membership : numpy.ndarray
+        Items × capabilities, 1 where the item belongs to the capability.
+    weights : numpy.ndarray
+        Item weights.
+    low, high : numpy.ndarray
+        Lowest and highest option per item.
+    n_options : numpy.ndarray
+        Options per item (``high − low + 1``).
+    reverse : numpy.ndarray
+        Whether each item is reverse-coded.
+    cap_low, cap_high : numpy.ndarray
+        The scale of each capability (its first item's scale).
+    item_roles : tuple of frozenset of str
+        Roles each item is asked of; empty = every role.
+    prerequisites : tuple of tuple of int
+        Per capability, the indices of its prerequisite capabilities.
     """
 
     item_ids: tuple[str, ...]
@@ -98,11 +177,23 @@ class InstrumentIndex:
     reverse: np.ndarray
     cap_low: np.ndarray
     cap_high: np.ndarray
-    item_roles: tuple[frozenset[str], ...]  # empty = asked of every role
+    item_roles: tuple[frozenset[str], ...]
     prerequisites: tuple[tuple[int, ...], ...]
 
     @classmethod
     def from_instrument(cls, instrument: Instrument) -> InstrumentIndex:
+        """The index of an instrument.
+
+        Parameters
+        ----------
+        instrument : questionnaires.model.Instrument
+            A validated instrument.
+
+        Returns
+        -------
+        InstrumentIndex
+            Its arrays.
+        """
         caps = instrument.capabilities
         cap_pos = {c.id: k for k, c in enumerate(caps)}
         items = [(cap_pos[c.id], c, i) for c in caps for i in c.items]
@@ -139,6 +230,16 @@ class InstrumentIndex:
         """The index restricted to some item columns (e.g. the items two versions share).
 
         Capabilities keep their positions; one left without items simply has no scores.
+
+        Parameters
+        ----------
+        columns : sequence of int
+            Item columns to keep, in the order wanted.
+
+        Returns
+        -------
+        InstrumentIndex
+            The restricted index.
         """
         cols = np.asarray(columns, dtype=np.intp)
         return InstrumentIndex(
@@ -161,18 +262,42 @@ class InstrumentIndex:
 
     @property
     def n_items(self) -> int:
+        """Number of items."""
         return len(self.item_ids)
 
     @property
     def n_caps(self) -> int:
+        """Number of capabilities."""
         return len(self.cap_ids)
 
     def items_of(self, k: int) -> np.ndarray:
-        """Column indices of capability ``k``'s items."""
+        """Column indices of capability ``k``'s items.
+
+        Parameters
+        ----------
+        k : int
+            Capability index.
+
+        Returns
+        -------
+        numpy.ndarray
+            Item column indices.
+        """
         return np.flatnonzero(self.item_cap == k)
 
     def asked(self, roles: Sequence[str]) -> np.ndarray:
-        """Respondents × items boolean: was the item asked of this respondent's role?"""
+        """Which items were asked of each respondent's role.
+
+        Parameters
+        ----------
+        roles : sequence of str
+            Role per respondent.
+
+        Returns
+        -------
+        numpy.ndarray
+            Respondents × items boolean, true where the item was asked of the respondent's role.
+        """
         uniq = sorted(set(roles))
         table = np.array(
             [[not r_set or role in r_set for r_set in self.item_roles] for role in uniq], dtype=bool
@@ -181,15 +306,48 @@ class InstrumentIndex:
         return table[np.fromiter((pos[r] for r in roles), dtype=np.intp, count=len(roles))]
 
     def recode(self, raw: np.ndarray) -> np.ndarray:
-        """Reverse-code raw ratings (respondents × items); result is on each item's own scale."""
+        """Reverse-code raw ratings (respondents × items); result is on each item's own scale.
+
+        Parameters
+        ----------
+        raw : numpy.ndarray
+            Raw ratings, respondents × items, NaN = N/A or unanswered.
+
+        Returns
+        -------
+        numpy.ndarray
+            Reverse-coded ratings.
+        """
         return reverse_code(raw, self.low, self.high, self.reverse)
 
     def normalise(self, x: np.ndarray) -> np.ndarray:
-        """Reverse-coded ratings → 0–100."""
+        """Reverse-coded ratings → 0–100.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Reverse-coded ratings, respondents × items.
+
+        Returns
+        -------
+        numpy.ndarray
+            The ratings on 0–100.
+        """
         return normalise(x, self.low, self.high)
 
     def level_scale(self, x: np.ndarray) -> np.ndarray:
-        """Reverse-coded ratings → the 1–5 maturity scale (``1 + 4 · norm/100``)."""
+        """Reverse-coded ratings → the 1–5 maturity scale (``1 + 4 · norm/100``).
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Reverse-coded ratings, respondents × items.
+
+        Returns
+        -------
+        numpy.ndarray
+            The ratings on 1–5.
+        """
         return 1.0 + 4.0 * self.normalise(x) / 100.0
 
 
@@ -198,8 +356,28 @@ def align_columns(
 ) -> list[np.ndarray]:
     """Reorder respondent × item arrays from ``item_ids`` order to the instrument's item order.
 
-    Instrument items absent from ``item_ids`` become all-NaN columns. An item unknown to the
-    instrument is a :class:`ScoringError`.
+    Instrument items absent from ``item_ids`` become all-NaN columns.
+
+    Parameters
+    ----------
+    index : InstrumentIndex
+        The instrument's index.
+    item_ids : sequence of str
+        Item id of each column of the arrays.
+    *arrays : numpy.ndarray
+        Respondents × items arrays, columns in ``item_ids`` order.
+    source : str, default ""
+        Where the responses came from, named in the error.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The arrays with columns in instrument order.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        When an item is unknown to the instrument.
     """
     if tuple(item_ids) == index.item_ids:
         return [np.asarray(a, dtype=float) for a in arrays]
@@ -229,11 +407,29 @@ def respondent_scores(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Respondent × capability scores, on the 0–100 scale, and the answered share.
 
-    ``x`` holds reverse-coded ratings (respondents × items, NaN = not answered). The score is the
-    item-weighted mean ``Σ_j w_j·n_ij / Σ_j w_j`` over answered items ``j`` of the capability
-    (``n_ij`` normalised rating), computed for all respondents at once as two matrix products.
-    It is NaN when the respondent answered fewer than ``min_answered_share`` of the capability's
-    items asked of their role (or none at all). Returns ``(scores_norm, answered_share)``.
+    The score is the item-weighted mean ``Σ_j w_j·n_ij / Σ_j w_j`` over answered items ``j`` of the
+    capability (``n_ij`` normalised rating), computed for all respondents at once as two matrix
+    products. It is NaN when the respondent answered fewer than ``min_answered_share`` of the
+    capability's items asked of their role (or none at all).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Reverse-coded ratings, respondents × items, NaN = not answered.
+    index : InstrumentIndex
+        The instrument's index.
+    asked : numpy.ndarray, optional
+        Respondents × items boolean, was the item asked (:meth:`InstrumentIndex.asked`);
+        ``None`` = every item asked of everyone.
+    min_answered_share : float, default 0.5
+        Share of asked items a respondent must answer for a score.
+
+    Returns
+    -------
+    scores_norm : numpy.ndarray
+        Respondents × capabilities, on 0–100, NaN = no score.
+    answered_share : numpy.ndarray
+        Respondents × capabilities, share of asked items answered.
     """
     norm = index.normalise(x)
     answered = ~np.isnan(norm)
@@ -265,6 +461,24 @@ def bootstrap_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
     same, the generator's stream does not depend on the chunking). Counts let every statistic reuse
     the same resamples (means via a matrix product, AGI via cumulative sums, see
     :func:`scoring.alignment.bootstrap_agi`).
+
+    Parameters
+    ----------
+    n : int
+        Respondents.
+    n_boot : int
+        Resamples B; 0 gives an empty array.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_boot × n`` int32 counts, each row summing to ``n``.
+
+    References
+    ----------
+    Efron & Tibshirani (1993), An Introduction to the Bootstrap, ch. 13.
     """
     if n_boot <= 0 or n == 0:
         return np.zeros((0, n), dtype=np.int32)
@@ -286,7 +500,20 @@ _MEAN_CHUNK_CELLS = 1 << 20
 
 
 def percentile_interval(stats: np.ndarray, level: float) -> Interval:
-    """Percentile interval of bootstrap replicates (NaN replicates ignored)."""
+    """Percentile interval of bootstrap replicates (NaN replicates ignored).
+
+    Parameters
+    ----------
+    stats : numpy.ndarray
+        Bootstrap replicates of a statistic.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Interval
+        The interval; NaN bounds with fewer than 2 defined replicates.
+    """
     stats = np.asarray(stats, dtype=float)
     stats = stats[~np.isnan(stats)]
     if stats.size < 2:
@@ -301,9 +528,21 @@ def bootstrap_mean_ci(
 ) -> Interval | list[Interval]:
     """Percentile bootstrap CI of the mean of ``values`` (NaN ignored) from resampling ``counts``.
 
-    ``values`` is 1-D (n) or 2-D (n × k columns, each column its own statistic); the replicates are
-    ``counts @ v / counts @ valid`` for all columns at once. Returns an :class:`Interval` for 1-D
-    input, else a list of intervals.
+    The replicates are ``counts @ v / counts @ valid`` for all columns at once.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        1-D (n) or 2-D (n × k columns, each column its own statistic).
+    counts : numpy.ndarray
+        ``B × n`` resampling counts (:func:`bootstrap_counts`).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    Interval or list of Interval
+        An :class:`Interval` for 1-D input, else one per column.
     """
     v = np.asarray(values, dtype=float)
     if v.ndim == 1:
@@ -319,6 +558,20 @@ def bootstrap_mean_cis(
     The counts are turned into float a chunk of rows at a time (a multiple of 64 rows, about
     :data:`_MEAN_CHUNK_CELLS` counts) rather than all ``B × n`` at once (80 MB at n = 10,000,
     B = 1,000); each replicate is the same two dot products as in one product over all rows.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        n × k values, NaN = missing.
+    counts : numpy.ndarray
+        ``B × n`` resampling counts (:func:`bootstrap_counts`).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    list of Interval
+        One interval per column.
     """
     v = np.asarray(values, dtype=float)
     if counts.shape[0] == 0:

@@ -130,8 +130,24 @@ def compare_waves(
 ) -> WaveComparison:
     """Compare consecutive waves, oldest first (see the module docstring).
 
-    ``waves`` holds :class:`WaveResult` objects, or ``(instrument, responses)`` pairs (needed when
-    the instrument versions differ, and for management and department changes).
+    Parameters
+    ----------
+    waves : sequence of WaveResult or (Instrument, ResponseSet)
+        :class:`WaveResult` objects, or ``(instrument, responses)`` pairs (needed when the
+        instrument versions differ, and for management and department changes); not a mix.
+    options : ScoreOptions, optional
+        Scoring options; ``None`` = the defaults (``management_roles`` from each instrument).
+
+    Returns
+    -------
+    WaveComparison
+        Changes per capability and group for each consecutive pair.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        With fewer than 2 waves, a mix of results and pairs, results of different instrument versions,
+        results without answer-scale bounds, or versions that share no comparable item.
     """
     opts = options or ScoreOptions()
     if len(waves) < 2:

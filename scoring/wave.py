@@ -80,11 +80,27 @@ def score_wave(
 ) -> WaveResult:
     """Score one wave of responses against its instrument; see the module docstring.
 
-    ``instrument`` is an :class:`questionnaires.model.Instrument`, ``responses`` an
-    :class:`questionnaires.answers.ResponseSet`. Raises :class:`ScoringError` when there are no
-    respondents, no answered items, ratings outside their scale, or items the instrument lacks.
-    ``options.management_roles`` ``None`` (the default) means the instrument's ``management_roles``;
-    the resolved roles are stored in ``WaveResult.options``.
+    Parameters
+    ----------
+    instrument : questionnaires.model.Instrument
+        The instrument the responses were collected with.
+    responses : questionnaires.answers.ResponseSet
+        One wave's responses.
+    options : ScoreOptions, optional
+        Scoring options; ``None`` = the defaults. ``options.management_roles`` ``None`` (the default)
+        means the instrument's ``management_roles``; the resolved roles are stored in
+        ``WaveResult.options``.
+
+    Returns
+    -------
+    WaveResult
+        Scores, levels, agreement, AGIs, gaps, the alignment map, roadmap and business case.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        When there are no respondents, no answered items, ratings outside their scale, or items the
+        instrument lacks.
     """
     p = prepare(instrument, responses, options)
     opts, idx, cap_ids = p.options, p.index, p.index.cap_ids

@@ -1,0 +1,220 @@
+"""Docstrings of the public API follow one convention: numpydoc (issue 9, item 6).
+
+The public API of a package is every function and class named in ``__all__`` of one of its public
+modules (the package ``__init__`` included), plus the public methods of those classes that take
+parameters. Each is checked with :func:`numpydoc.validate.validate` and fails on the codes in
+:data:`CHECKS`. Record classes (dataclasses, pydantic models, named tuples) document their fields in
+an ``Attributes`` section: numpydoc's PR01/PR02/PR03 (which compare a class docstring's
+``Parameters`` with the constructor) are replaced for them by :data:`ATTRIBUTE_CHECKS`.
+
+Not enforced: ES01 (extended summary), SS05 (the house writes noun-phrase summaries, "The team
+score of ..."), SA01 (See Also), EX01 (examples are given for statistics, not for every accessor),
+PR08/RT04 (a description may start with its symbol: "r_wg, ``nan`` when ...", "α; ...").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from numpydoc.docscrape import NumpyDocString
+from numpydoc.validate import ERROR_MSGS, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Packages whose public API is checked; grows as packages are converted.
+COVERED = ["scoring"]
+
+#: Modules written in parallel with the conversion (issue 9); converted once they are merged.
+NOT_YET = {
+    "scoring.agi_interval",
+    "scoring.consensus",
+    "scoring.inference",
+    "scoring.null",
+    "scoring.stability",
+}
+
+CHECKS = {
+    "GL01",  # summary right after the opening quotes or on the next line
+    "GL02",  # closing quotes on their own line
+    "GL03",  # no double blank lines
+    "GL05",  # no tabs
+    "GL06",  # only numpydoc's sections
+    "GL07",  # sections in numpydoc's order
+    "GL08",  # a docstring
+    "GL10",  # reST directives with two colons
+    "SS01",  # a summary
+    "SS02",  # summary starts with a capital letter
+    "SS03",  # summary ends with a period
+    "SS04",  # no leading whitespace in the summary
+    "SS06",  # summary on one line
+    "PR01",  # every parameter documented
+    "PR02",  # no unknown parameter documented
+    "PR03",  # parameters in signature order
+    "PR04",  # every parameter has a type
+    "PR05",  # type does not end with a period
+    "PR06",  # int/bool/str, not integer/boolean/string
+    "PR07",  # every parameter has a description
+    "PR09",  # description ends with a period
+    "PR10",  # "name : type", space before the colon
+    "RT01",  # a Returns section when the function returns something
+    "RT02",  # a single return value is given by its type only
+    "RT03",  # return value has a description
+    "RT05",  # return description ends with a period
+    "YD01",  # a Yields section for generators
+}
+
+ATTRIBUTE_CHECKS = {
+    "AT01": "fields {names} not documented in an Attributes section",
+    "AT02": "Attributes documents {names}, which are not fields or attributes of the class",
+}
+
+
+def _modules(package: str) -> Iterator[str]:
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if any(p.startswith("_") for p in parts):
+            continue
+        name = ".".join(parts)
+        if name not in NOT_YET:
+            yield name
+
+
+def _is_record(cls: type) -> bool:
+    return (
+        dataclasses.is_dataclass(cls)
+        or hasattr(cls, "model_fields")
+        or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+    )
+
+
+def _fields(cls: type) -> list[str]:
+    if dataclasses.is_dataclass(cls):
+        return [f.name for f in dataclasses.fields(cls)]
+    if hasattr(cls, "model_fields"):
+        return list(cls.model_fields)
+    return list(getattr(cls, "_fields", ()))
+
+
+def _methods(cls: type) -> Iterator[str]:
+    """Public methods defined on ``cls`` that take parameters besides ``self``/``cls``."""
+    for name, member in vars(cls).items():
+        if name.startswith("_"):
+            continue
+        func = getattr(member, "__func__", member)
+        if not inspect.isfunction(func):
+            continue
+        params = list(inspect.signature(func).parameters)
+        if isinstance(member, classmethod) or (params and params[0] == "self"):
+            params = params[1:]
+        if params:
+            yield name
+
+
+def public_api(package: str) -> dict[str, Any]:
+    """Canonical dotted name -> object, for the public callables of ``package``."""
+    found: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for module_name in _modules(package):
+            module = importlib.import_module(module_name)
+            for attr in getattr(module, "__all__", ()):
+                obj = getattr(module, attr)
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                    continue
+                home = obj.__module__
+                if home != package and not home.startswith(package + "."):
+                    continue  # re-exported from another package: checked there
+                name = f"{home}.{obj.__qualname__}"
+                found[name] = obj
+                if inspect.isclass(obj):
+                    for method in _methods(obj):
+                        found[f"{name}.{method}"] = getattr(obj, method)
+    return found
+
+
+def _attribute_errors(cls: type) -> list[tuple[str, str]]:
+    documented = {
+        n.strip()
+        for names, _, _ in NumpyDocString(inspect.getdoc(cls) or "")["Attributes"]
+        for n in names.split(",")
+    }
+    fields = _fields(cls)
+    errs = []
+    missing = [f for f in fields if f not in documented]
+    if missing:
+        errs.append(("AT01", ATTRIBUTE_CHECKS["AT01"].format(names=missing)))
+    unknown = sorted(n for n in documented if n not in fields and not hasattr(cls, n))
+    if unknown:
+        errs.append(("AT02", ATTRIBUTE_CHECKS["AT02"].format(names=unknown)))
+    return errs
+
+
+def problems(name: str, obj: Any) -> list[str]:
+    """``"<name>: <code> <message>"`` for every enforced check ``obj``'s docstring fails."""
+    errs = [(code, msg) for code, msg in validate(name)["errors"] if code in CHECKS]
+    if inspect.isclass(obj) and _is_record(obj):
+        errs = [e for e in errs if e[0] not in ("PR01", "PR02", "PR03")]
+        if inspect.getdoc(obj):
+            errs += _attribute_errors(obj)
+    return [f"{name}: {code} {msg}" for code, msg in errs]
+
+
+@pytest.mark.parametrize("package", COVERED)
+def test_public_docstrings_follow_numpydoc(package: str) -> None:
+    api = public_api(package)
+    assert len(api) > 10, f"{package}: only {sorted(api)} found; is __all__ read?"
+    failures = [p for name, obj in sorted(api.items()) for p in problems(name, obj)]
+    assert not failures, "\n".join(failures)
+
+
+def test_the_enforced_checks_are_numpydoc_codes() -> None:
+    assert set(ERROR_MSGS) >= CHECKS
+
+
+def _undocumented(x: int, y: int = 2) -> int:
+    """Add up
+    two numbers"""
+    return x + y
+
+
+@dataclasses.dataclass(frozen=True)
+class _Record:
+    """A record.
+
+    Attributes
+    ----------
+    a : int
+        The first field.
+    c : int
+        Not a field.
+    """
+
+    a: int
+    b: int
+
+
+def test_a_bad_docstring_is_reported() -> None:
+    """The checks can fail: a two-line summary without a period, parameters and returns."""
+    codes = {p.split()[1] for p in problems(f"{__name__}._undocumented", _undocumented)}
+    assert {"SS03", "SS06", "PR01", "RT01"} <= codes
+
+
+def test_an_undocumented_or_unknown_field_is_reported() -> None:
+    found = problems(f"{__name__}._Record", _Record)
+    assert [p.split()[1] for p in found] == ["AT01", "AT02"], found
+    assert "['b']" in found[0] and "['c']" in found[1]
+
+
+def test_public_methods_with_parameters_are_covered() -> None:
+    api = public_api("scoring")
+    assert "scoring.results.WaveResult.score" in api
+    assert "scoring.results.ScoreOptions.resolved" in api
