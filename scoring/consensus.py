@@ -114,11 +114,13 @@ def triangular_null_variance(n_options: int) -> float:
 def null_critical_value(
     n_raters: int, n_items: int, n_options: int, quantile: float = 0.95
 ) -> float:
-    """The ``quantile`` of r*_wg(J) against the triangular null when the team answers at random.
+    """The critical value of r*_wg(J) against the triangular null for random answering.
 
     Seeded simulation (4,000 teams of ``n_raters`` answering ``n_items`` items by drawing from
-    the triangular distribution, seed fixed per size), cached per size: a team whose index lies
-    below this value cannot be told apart from random answering with a central tendency at the
+    the triangular distribution, seed fixed per size), cached per size. The critical value is the
+    smallest simulated value ``v`` that at most ``1 − quantile`` of random teams reach
+    (``share(r ≥ v) ≤ 1 − quantile``; the index is discrete in small teams, so an interpolated
+    quantile would let more through). A team whose index lies below it cannot be told apart from random answering with a central tendency at the
     ``1 − quantile`` level, in the manner of Dunlap, Burke & Smith-Crowe's (2003) critical values
     for r_wg. Sizes above 60 raters or 12 items are simulated at 60 and 12: the critical value
     falls with both, so the value used is at least the true one.
@@ -165,8 +167,13 @@ def null_critical_value(
     rng = np.random.default_rng([20260110, k, j, n_options])
     draws = np.searchsorted(np.cumsum(p)[:-1], rng.random((_N_SIM, k, j)), side="right")
     s = draws.astype(float).var(axis=1, ddof=1).mean(axis=1)
-    r = 1.0 - s / triangular_null_variance(n_options)
-    return float(np.quantile(r, quantile))
+    r = np.sort(1.0 - s / triangular_null_variance(n_options))
+    # the smallest simulated value v with share(r ≥ v) ≤ 1 − quantile: the index is discrete in
+    # small teams, so an interpolated quantile sitting on an atom would let more than 5% pass
+    values, first = np.unique(np.round(r, 12), return_index=True)
+    tail = (r.size - first) / r.size
+    ok = np.flatnonzero(tail <= 1.0 - quantile + 1e-12)
+    return float(values[ok[0]]) if ok.size else math.inf
 
 
 @dataclass(frozen=True)
@@ -271,7 +278,7 @@ def agreement_index(
     >>> round(r.value, 3), r.agrees
     (0.8, True)
     >>> agreement_index([[1, 1], [5, 5], [1, 2], [5, 4]], 5).message
-    'the team does not agree on this (agreement -2.25, needs 0.66 or more); the mean is not a shared view'
+    'the team does not agree on this (agreement -2.25, needs 0.75 or more); the mean is not a shared view'
     """
     var_t = triangular_null_variance(n_options)
     d = ag.rwg_star_j_detail(X, n_options)
@@ -284,7 +291,13 @@ def agreement_index(
     crit = null_critical_value(max(d.n_raters, 2), d.n_items, n_options)
     gate = max(threshold, crit)
     agrees = value >= gate
-    if agrees:
+    if math.isinf(gate):
+        msg = (
+            f"with {d.n_raters} raters and {d.n_items} item{'s' * (d.n_items != 1)} even full "
+            "agreement happens by chance too often to be told apart from random answering; "
+            "the mean is not interpreted"
+        )
+    elif agrees:
         msg = (
             f"the team agrees on this (agreement {value:.2f}, needs {gate:.2f}); "
             "its mean can be read as a shared view"
