@@ -91,9 +91,18 @@ Adjust = Literal["holm", "bh"]
 class EffectSize:
     """A standardised mean difference with its interval.
 
-    ``kind``: ``"hedges_g"`` (two groups, pooled SD), ``"g_av"`` (two waves, average SD) or
-    ``"d_z"`` (paired differences, SD of the differences). ``ci_method``: ``"noncentral t"``,
-    ``"noncentral t (approximate)"``, ``"normal"`` (Hedges & Olkin) or ``"none"``.
+    Parameters
+    ----------
+    value : float
+        The effect size (NaN when undefined).
+    ci : Interval
+        Its interval (undefined when not computed).
+    kind : str
+        ``"hedges_g"`` (two groups, pooled SD), ``"g_av"`` (two waves, average SD) or ``"d_z"``
+        (paired differences, SD of the differences).
+    ci_method : str
+        ``"noncentral t"``, ``"noncentral t (approximate)"``, ``"normal"`` (Hedges & Olkin) or
+        ``"none"``.
     """
 
     value: float = NAN
@@ -107,7 +116,41 @@ class Difference:
     """One comparison: ``estimate`` = mean of the second sample (``b``, later wave) minus the first
     (``a``) for changes, ``mean(x) − mean(y)`` for two groups; ``ci`` its ``confidence`` interval;
     ``p_value`` two-sided against 0; ``equivalence_p`` the TOST p-value against ``±sesoi``.
-    ``reason`` says in words why nothing was computed (then every number is NaN)."""
+    ``reason`` says in words why nothing was computed (then every number is NaN).
+
+    Parameters
+    ----------
+    estimate : float
+        The difference on the answer scale.
+    ci : Interval
+        Its ``confidence`` interval.
+    se : float
+        Standard error of the estimate.
+    df : float
+        Degrees of freedom of the t reference distribution.
+    t : float
+        Test statistic ``estimate / se``.
+    p_value : float
+        Two-sided p-value against no difference.
+    equivalence_p : float
+        TOST p-value against ``±sesoi``.
+    sesoi : float
+        Smallest effect size of interest.
+    effect : EffectSize
+        Standardised effect with its interval.
+    method : str
+        ``"welch"``, ``"paired t"``, ``"sign-flip permutation"`` or ``"partially overlapping t"``.
+    n_a : int
+        Scores in the first sample (earlier wave, or the first group).
+    n_b : int
+        Scores in the second sample.
+    n_paired : int
+        Respondents in both samples.
+    confidence : float
+        Level of ``ci``.
+    reason : str
+        Why nothing was computed; empty when computed.
+    """
 
     estimate: float
     ci: Interval
@@ -135,7 +178,32 @@ class Difference:
 class DifferenceLabel:
     """What a report prints for one comparison: the label ``key``, the estimate, its interval,
     the raw and family-adjusted p-values, the (adjusted) equivalence p-value, the SESOI, the
-    effect size ``g`` with its interval, and ``reason`` in words when the key is ``not computed``."""
+    effect size ``g`` with its interval, and ``reason`` in words when the key is ``not computed``.
+
+    Parameters
+    ----------
+    key : str
+        ``"higher"``, ``"lower"``, ``"equivalent"``, ``"no clear difference"`` or
+        ``"not computed"``.
+    estimate : float
+        The difference on the answer scale.
+    ci : Interval
+        Its interval.
+    p_value : float
+        Raw two-sided p-value.
+    p_adjusted : float
+        P-value adjusted within the family.
+    equivalence_p : float
+        Equivalence (TOST) p-value, adjusted within the family.
+    sesoi : float
+        Smallest effect size of interest.
+    g : float
+        Standardised effect size.
+    g_ci : Interval
+        Its interval.
+    reason : str
+        Why the comparison was not computed.
+    """
 
     key: LabelKey
     estimate: float
@@ -151,7 +219,19 @@ class DifferenceLabel:
 
 @dataclass(frozen=True)
 class CommonItems:
-    """Respondent scores over the items both groups were asked (:func:`common_item_scores`)."""
+    """Respondent scores over the items both groups were asked (:func:`common_item_scores`).
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        One score per respondent, NaN for no answer to a used item.
+    items_used : tuple of str
+        Items asked of at least the minimum share of both groups.
+    items_dropped : tuple of str
+        The other items.
+    reason : str
+        Why no item is left; empty otherwise.
+    """
 
     scores: np.ndarray
     items_used: tuple[str, ...]
@@ -290,8 +370,10 @@ def _effect(
     exact: bool,
     ci: bool,
 ) -> EffectSize:
-    """``J · delta / sd`` with the noncentral-t interval of ``t`` (``df``) times ``scale`` and ``J``:
-    ``scale = SE/sd`` turns the test's noncentrality into the standardised effect."""
+    """``J · delta / sd`` with the noncentral-t interval of ``t`` (``df``) times ``scale``:
+    ``scale = SE/sd`` turns the test's noncentrality into the standardised effect. The limits are
+    an interval for the population effect δ, so ``J`` (a bias correction of the point estimate)
+    does not scale them."""
     if not (sd > 0) or math.isnan(delta):
         return EffectSize(kind=kind)
     j = _hedges_j(j_df)
@@ -300,7 +382,7 @@ def _effect(
         return EffectSize(value, Interval(), kind, "none")
     lo, hi = _nct_limits(t, df, confidence)
     method = "noncentral t" if exact else "noncentral t (approximate)"
-    return EffectSize(value, Interval(j * lo * scale, j * hi * scale), kind, method)
+    return EffectSize(value, Interval(lo * scale, hi * scale), kind, method)
 
 
 def hedges_g(
@@ -318,8 +400,9 @@ def hedges_g(
 
     Interval, ``ci_method="noncentral"`` (default, exact under normality and equal variances):
     the Student statistic ``t = d / √(1/n_x + 1/n_y)`` follows a noncentral t with ``ν`` degrees of
-    freedom and noncentrality ``δ / √(1/n_x + 1/n_y)``; inverting its cdf gives limits for ``δ``
-    (Steiger & Fouladi 1997), multiplied by ``J``. ``"normal"``: Hedges & Olkin (1985, p. 86),
+    freedom and noncentrality ``δ / √(1/n_x + 1/n_y)``; inverting its cdf gives limits for the
+    population ``δ`` (Steiger & Fouladi 1997), not multiplied by ``J``. ``"normal"``: Hedges &
+    Olkin (1985, p. 86),
     ``g ± t_{1−α/2, ν} · √((n_x + n_y)/(n_x n_y) + g²/(2(n_x + n_y)))`` (as pingouin's
     ``compute_esci``). NaN are dropped; fewer than 2 per group or zero pooled SD gives NaN.
 
@@ -346,7 +429,7 @@ def hedges_g(
     --------
     >>> e = hedges_g([3.0, 3.5, 4.0, 4.5], [2.0, 2.5, 3.0, 3.5, 2.5])
     >>> round(e.value, 3), round(e.ci.low, 2), round(e.ci.high, 2)
-    (1.545, 0.1, 2.92)
+    (1.545, 0.11, 3.29)
     """
     a = _clean(x)
     b = _clean(y)
@@ -673,10 +756,18 @@ def paired_difference(
         Scores of the same respondents in the same order; pairs with a NaN are dropped.
     method : {"t", "sign-flip"}
         Which p-values.
-    sesoi, confidence, min_n, effect_ci
-        As in :func:`welch_difference`.
-    permutations, seed
+    sesoi : float
+        Smallest effect size of interest, in scale points.
+    confidence : float
+        Level of the interval.
+    min_n : int
+        Fewest pairs.
+    permutations : int
         As in :func:`sign_flip_test`.
+    seed : int
+        As in :func:`sign_flip_test`.
+    effect_ci : bool
+        Compute the effect size's interval.
 
     Returns
     -------
@@ -753,8 +844,14 @@ def partial_overlap_difference(
         Scores of respondents who answered only the first / only the second wave.
     a_paired, b_paired : array_like
         Scores of those who answered both, in the same respondent order.
-    sesoi, confidence, min_n, effect_ci
-        As in :func:`welch_difference`; ``min_n`` applies to each wave's scores.
+    sesoi : float
+        Smallest effect size of interest, in scale points.
+    confidence : float
+        Level of the interval.
+    min_n : int
+        Fewest scores per wave.
+    effect_ci : bool
+        Compute the effect size's interval.
 
     Returns
     -------
@@ -831,8 +928,18 @@ def wave_change(
         Scores of the earlier and later wave by respondent id.
     method : {"t", "sign-flip"}
         p-values of the paired case.
-    sesoi, confidence, min_n, permutations, seed, effect_ci
-        As in :func:`paired_difference`.
+    sesoi : float
+        Smallest effect size of interest, in scale points.
+    confidence : float
+        Level of the interval.
+    min_n : int
+        Fewest pairs (paired) or scores per wave (otherwise).
+    permutations : int
+        As in :func:`sign_flip_test`.
+    seed : int
+        As in :func:`sign_flip_test`.
+    effect_ci : bool
+        Compute the effect size's interval.
 
     Returns
     -------
@@ -918,7 +1025,7 @@ def label_difference(
     interval : Interval
         Its interval, carried to the label.
     p_adjusted : float
-        p-value of "no difference", adjusted within the family (:func:`holm`).
+        P-value of "no difference", adjusted within the family (:func:`holm`).
     equivalence_p : float
         TOST p-value (adjusted within the family when the family's labels are to be controlled).
     sesoi : float
