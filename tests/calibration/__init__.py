@@ -1,0 +1,1 @@
+"""Calibration harness: seeded simulations of the operating characteristics (issue 10)."""
