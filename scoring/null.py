@@ -91,6 +91,7 @@ __all__ = [
     "relative_agi",
     "score_distribution",
     "simulate_null",
+    "simulated_quantiles",
 ]
 
 NullModel = Literal["uniform", "triangular", "slight skew"]
@@ -167,6 +168,20 @@ def null_probabilities(model: NullModel = "uniform", n_options: int = 5) -> np.n
 def score_distribution(j: int, n_options: int = 5, model: NullModel = "uniform") -> np.ndarray:
     """Distribution of the sum of ``j`` independent null items on ``0..j(K − 1)`` steps.
 
+    Parameters
+    ----------
+    j : int
+        Items summed (at least 1).
+    n_options : int
+        Options on the answer scale (``K``).
+    model : {"uniform", "triangular", "slight skew"}
+        The null answering model.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``j(K − 1) + 1`` probabilities, the ``j``-fold convolution of the item probabilities.
+
     Examples
     --------
     >>> score_distribution(2, 3).round(4).tolist()  # sums of two uniform 3-point items
@@ -242,6 +257,26 @@ def simulate_null(
 
     The generator is seeded with ``(seed, n, j, K, model)``, so every cell is reproducible alone.
 
+    Parameters
+    ----------
+    n : int
+        Respondents per team.
+    j : int
+        Items averaged per score.
+    n_options : int
+        Options on the answer scale.
+    model : {"uniform", "triangular", "slight skew"}
+        The null answering model.
+    reps : int
+        Teams simulated.
+    seed : int
+        Base seed.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``reps`` AGIs (0-100).
+
     Examples
     --------
     >>> a = simulate_null(8, 6, reps=4000)
@@ -263,7 +298,26 @@ def simulate_null(
 def simulated_quantiles(
     n: int, j: int, n_options: int = 5, model: NullModel = "uniform", reps: int = SIMULATIONS
 ) -> tuple[float, float, float, float]:
-    """``(q01, q05, q95, q99)`` of the simulated null AGI (inverted-CDF quantiles, 6 decimals)."""
+    """``(q01, q05, q95, q99)`` of the simulated null AGI (inverted-CDF quantiles, 6 decimals).
+
+    Parameters
+    ----------
+    n : int
+        Respondents per team.
+    j : int
+        Items averaged per score.
+    n_options : int
+        Options on the answer scale.
+    model : {"uniform", "triangular", "slight skew"}
+        The null answering model.
+    reps : int
+        Teams simulated (:func:`simulate_null`).
+
+    Returns
+    -------
+    tuple of float
+        The four quantiles; the lower two satisfy ``P(AGI < q) ≤ level`` under the null.
+    """
     a = simulate_null(n, j, n_options, model, reps)
     qs = np.quantile(a, [0.01, ALPHA, 1 - ALPHA, 0.99], method="inverted_cdf")
     return tuple(round(float(v), 6) for v in qs)  # type: ignore[return-value]
@@ -273,8 +327,20 @@ def simulated_quantiles(
 class AgiNull:
     """The AGI of random answering for ``n`` respondents averaging ``j`` items on ``K`` options.
 
-    ``mean`` is exact; ``q01``/``q05``/``q95``/``q99`` are quantiles of the null distribution
-    (``method``: ``"table"``, ``"simulated"`` or ``"normal approximation"``).
+    Attributes
+    ----------
+    n, j, n_options : int
+        Respondents, items per score and answer options.
+    model : str
+        The null answering model.
+    mean : float
+        Exact null mean of the AGI.
+    sd : float
+        SD of the AGI of ``n`` random respondents (U-statistic variance).
+    q01, q05, q95, q99 : float
+        Quantiles of the null distribution.
+    method : str
+        Where the quantiles come from: ``"table"``, ``"simulated"`` or ``"normal approximation"``.
     """
 
     n: int
@@ -360,6 +426,18 @@ def relative_agi(agi: float, null_mean: float) -> float:
 
     Negative when the team is more spread than random answering (two camps).
 
+    Parameters
+    ----------
+    agi : float
+        The team's AGI.
+    null_mean : float
+        The AGI expected under random answering (:func:`expected_agi`).
+
+    Returns
+    -------
+    float
+        The relative index; NaN when the AGI is NaN or the null mean is not positive.
+
     Examples
     --------
     >>> relative_agi(8.0, 16.0)
@@ -372,6 +450,16 @@ def relative_agi(agi: float, null_mean: float) -> float:
 
 def effective_items(answered: Sequence[float] | np.ndarray) -> int:
     """The ``j`` of a capability: mean answered items of respondents with a score, rounded down.
+
+    Parameters
+    ----------
+    answered : array_like
+        Items answered by each respondent who has a capability score (NaN or 0 left out).
+
+    Returns
+    -------
+    int
+        ``⌊mean⌋``, at least 1; 0 when nobody answered anything.
 
     Examples
     --------
@@ -387,9 +475,26 @@ def effective_items(answered: Sequence[float] | np.ndarray) -> int:
 class CalibratedAgi:
     """An AGI with its null reference, interval and calibrated band.
 
-    ``null_mean`` and ``relative`` refer to the first null model; ``critical_low``/``high`` are the
-    strictest over all models used (module docstring). ``reason`` says in words why the band is
-    ``undefined``, or why it is not a band.
+    Attributes
+    ----------
+    agi : float
+        The AGI (NaN when undefined).
+    n, j : int
+        Respondents with a score and items per score.
+    null_mean : float
+        AGI expected under the first null model.
+    critical_low, critical_high : float
+        The strictest critical values over all models used (module docstring).
+    relative : float
+        ``1 − agi / null_mean``.
+    interval : Interval
+        Log-jackknife interval (:func:`scoring.agi_interval.jackknife_agi_interval`).
+    band : str
+        The calibrated band.
+    reason : str
+        Why the band is ``undefined``, random-like or indeterminate, in words; empty otherwise.
+    models : tuple of str
+        The null models used.
     """
 
     agi: float
@@ -418,6 +523,24 @@ def classify(
 
     Vectorised form of the rule in the module docstring; NaN AGIs give ``undefined``.
 
+    Parameters
+    ----------
+    agi : numpy.ndarray
+        AGIs.
+    low, high : numpy.ndarray
+        Their interval bounds.
+    critical_low, critical_high : float or numpy.ndarray
+        Critical values of the null (:func:`critical_values`).
+    null_mean : float or numpy.ndarray
+        The largest null mean; "misaligned" needs the whole interval above it.
+    bands : tuple of float
+        Absolute band boundaries (aligned below the first, misaligned above the second).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer codes, ``BAND_CODES[code]`` the band.
+
     Examples
     --------
     >>> agi, low, high = np.array([8.0, 16, 30, 9]), np.array([5.0, 10, 27, 5]), np.array([12.0, 22, 34, 17])
@@ -445,6 +568,22 @@ def critical_values(
     n: int, j: int, n_options: int = 5, models: tuple[NullModel, ...] = DEFAULT_MODELS
 ) -> tuple[float, float, float, float]:
     """``(reference mean, critical_low, critical_high, largest null mean)`` over ``models``.
+
+    Parameters
+    ----------
+    n : int
+        Respondents with a score.
+    j : int
+        Items per score.
+    n_options : int
+        Options on the answer scale.
+    models : tuple of str
+        Null models; the first is the reference.
+
+    Returns
+    -------
+    tuple of float
+        The first model's mean, the smallest q05, the largest q95 and the largest mean.
 
     Examples
     --------
