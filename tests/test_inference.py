@@ -425,6 +425,11 @@ def test_perception_labels_under_no_true_gap_and_power_for_a_07_gap():
 
 def test_calibration_main_prints_markdown_tables_and_run_time(capsys):
     # the small mode is what `make test` runs through the tests above; main() prints all tables
-    calibration.main(["--small"])
+    calibration.main(["--small", "--reports", "5"])
     out = capsys.readouterr().out
-    assert "| full overlap | 60 | 72.000 |" in out and "run time:" in out and "(small)" in out
+    assert (
+        "| full overlap | 5 | 72.000 |" in out
+        and "| paired t |" in out
+        and "run time:" in out
+        and "(small)" in out
+    )

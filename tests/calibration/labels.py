@@ -229,9 +229,10 @@ def _table(title: str, rows: list[tuple[str, dict[str, Any]]], keys: Sequence[st
     return "\n".join([head, sep, *body])
 
 
-def run(small: bool = False) -> dict[str, Any]:
-    """Every simulation of this module: 200 reports (``small``: 60), 2,000 power draws (400)."""
-    reports = 60 if small else 200
+def run(small: bool = False, reports: int | None = None) -> dict[str, Any]:
+    """Every simulation of this module: 200 reports (``small``: 60, or ``reports``), 2,000 power
+    draws (``small``: 400)."""
+    reports = reports or (60 if small else 200)
     draws = 400 if small else 2000
     return {
         "change": [
@@ -252,9 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the operating characteristics as Markdown tables, and the run time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--small", action="store_true", help="60 reports, 400 draws (seconds)")
+    parser.add_argument("--reports", type=int, default=None, help="reports per scenario")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    res = run(small=args.small)
+    res = run(small=args.small, reports=args.reports)
     change_keys = (
         "reports", "labels_per_report", "any_false", "per_label", "any_false_raw",
         "per_label_raw", "not_computed", "retest_r",
