@@ -8,11 +8,27 @@ __all__ = ["InstrumentDiff", "diff_instruments"]
 
 
 class InstrumentDiff(_Strict):
-    """Differences between two instrument versions, item by item."""
+    """Differences between two instrument versions, item by item.
+
+    Attributes
+    ----------
+    old : str
+        Reference (``id@version``) of the older version.
+    new : str
+        Reference of the newer version.
+    declared : bool
+        True when ``new`` supersedes ``old`` and its item map was used.
+    changes : list of ItemChange
+        One entry per item of either version.
+    capabilities_added : list of str
+        Capability ids only ``new`` has.
+    capabilities_removed : list of str
+        Capability ids only ``old`` has.
+    """
 
     old: str
     new: str
-    declared: bool  # True when ``new`` supersedes ``old`` and its item map was used
+    declared: bool
     changes: list[ItemChange]
     capabilities_added: list[str]
     capabilities_removed: list[str]
@@ -28,6 +44,7 @@ class InstrumentDiff(_Strict):
 
     @property
     def dropped(self) -> list[str]:
+        """Item ids (old id, else new) whose answers cannot be compared across the versions."""
         return [c.old or c.new or "" for c in self.changes if c.change not in ("same", "reworded")]
 
 
@@ -52,6 +69,18 @@ def diff_instruments(old: Instrument, new: Instrument) -> InstrumentDiff:
     scale, direction and text: ``rescaled`` (options, lowest value, labels or reverse-coding
     differ), ``reworded`` (text differs), ``same``; unmatched items are ``removed`` or ``new``.
     Only ``same`` and ``reworded`` items are comparable across the versions.
+
+    Parameters
+    ----------
+    old : questionnaires.model.Instrument
+        The earlier version.
+    new : questionnaires.model.Instrument
+        The later version.
+
+    Returns
+    -------
+    InstrumentDiff
+        The item changes and the capabilities added and removed.
     """
     declared = new.supersedes == old.ref and bool(new.item_map)
     changes: list[ItemChange] = list(new.item_map) if declared else []

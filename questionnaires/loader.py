@@ -67,11 +67,30 @@ def _problems_of(exc: ValidationError) -> list[tuple[Loc, str]]:
 
 
 def instrument_from_data(data: Any, source: str = "<data>", *, _node: Any = None) -> Instrument:
-    """Validate parsed YAML/JSON data; raise :class:`QuestionnaireError` listing every problem.
+    """Validate parsed YAML/JSON data as an instrument, listing every problem.
 
-    Each problem is one line: ``source:line: path.in.yaml (ITEM-ID): what is wrong``. The error's
-    ``problems`` attribute holds them as :class:`~questionnaires.errors.Problem` (``row`` = YAML line,
-    ``column`` = path inside the YAML) for callers that format them differently.
+    Each problem is one line: ``source:line: path.in.yaml (ITEM-ID): what is wrong``.
+
+    Parameters
+    ----------
+    data : Any
+        The parsed document (mappings, lists, scalars).
+    source : str, default "<data>"
+        Name of the file or upload, used in every problem.
+    _node : Any, optional
+        Internal: the composed PyYAML node of ``data``, which gives the line numbers.
+
+    Returns
+    -------
+    questionnaires.model.Instrument
+        The validated instrument.
+
+    Raises
+    ------
+    questionnaires.errors.QuestionnaireError
+        Listing every problem; its ``problems`` attribute holds them as
+        :class:`~questionnaires.errors.Problem` (``row`` = YAML line, ``column`` = path inside the
+        YAML) for callers that format them differently.
     """
     if data is None:
         raise QuestionnaireError(
@@ -132,8 +151,21 @@ def _yaml_loader() -> type:
 def load_instrument(path: str | Path) -> Instrument:
     """Load and validate an instrument YAML file.
 
-    Raises :class:`QuestionnaireError` for a missing, non-UTF-8, empty or malformed file (with the
-    line and column), a duplicate key, and every model problem (each with its line and YAML path).
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file.
+
+    Returns
+    -------
+    questionnaires.model.Instrument
+        The validated instrument.
+
+    Raises
+    ------
+    questionnaires.errors.QuestionnaireError
+        For a missing, non-UTF-8, empty or malformed file (with the line and column), a duplicate
+        key, and every model problem (each with its line and YAML path).
     """
     import yaml
 

@@ -133,7 +133,18 @@ class Capability(_Strict):
         return v
 
     def actions_from(self, level: int) -> list[Action]:
-        """Actions that take this capability from ``level`` to ``level + 1``."""
+        """Actions that take this capability from ``level`` to ``level + 1``.
+
+        Parameters
+        ----------
+        level : int
+            The level to move up from (1–4).
+
+        Returns
+        -------
+        list of Action
+            The actions, in instrument order.
+        """
         return [a for a in self.actions if a.from_level == level]
 
 
@@ -328,6 +339,13 @@ class Instrument(_Strict):
         return f"{self.id}@{self.version}"
 
     def iter_items(self) -> Iterator[tuple[Capability, Item]]:
+        """Every item with its capability, in questionnaire order.
+
+        Yields
+        ------
+        tuple of (Capability, Item)
+            A capability and one of its items.
+        """
         for cap in self.capabilities:
             for item in cap.items:
                 yield cap, item
@@ -339,6 +357,7 @@ class Instrument(_Strict):
 
     @cached_property
     def item_index(self) -> dict[str, int]:
+        """Item id → position in :attr:`items`."""
         return {item.id: k for k, item in enumerate(self.items)}
 
     @cached_property
@@ -346,6 +365,23 @@ class Instrument(_Strict):
         return {c.id: c for c in self.capabilities}
 
     def capability(self, cap_id: str) -> Capability:
+        """The capability with id ``cap_id``.
+
+        Parameters
+        ----------
+        cap_id : str
+            A capability id.
+
+        Returns
+        -------
+        Capability
+            The capability.
+
+        Raises
+        ------
+        questionnaires.errors.QuestionnaireError
+            When the instrument has no such capability (naming those it has).
+        """
         try:
             return self._capability_by_id[cap_id]
         except KeyError:
@@ -354,19 +390,71 @@ class Instrument(_Strict):
             ) from None
 
     def item(self, item_id: str) -> Item:
+        """The item with id ``item_id``.
+
+        Parameters
+        ----------
+        item_id : str
+            An item id.
+
+        Returns
+        -------
+        Item
+            The item.
+
+        Raises
+        ------
+        questionnaires.errors.QuestionnaireError
+            When the instrument has no such item.
+        """
         try:
             return self.items[self.item_index[item_id]]
         except KeyError:
             raise QuestionnaireError(f"{self.ref} has no item {item_id!r}") from None
 
     def capability_of(self, item_id: str) -> Capability:
+        """The capability an item belongs to (by the item id's prefix).
+
+        Parameters
+        ----------
+        item_id : str
+            An item id, ``<CAP>-<nn>``.
+
+        Returns
+        -------
+        Capability
+            Its capability.
+
+        Raises
+        ------
+        questionnaires.errors.QuestionnaireError
+            When the instrument has no such capability.
+        """
         return self.capability(item_id.split("-", 1)[0])
 
     def scale_of(self, item_id: str) -> Scale:
+        """The answer scale of an item.
+
+        Parameters
+        ----------
+        item_id : str
+            An item id.
+
+        Returns
+        -------
+        Scale
+            The item's scale.
+
+        Raises
+        ------
+        questionnaires.errors.QuestionnaireError
+            When the instrument has no such item.
+        """
         return self.scales[self.item(item_id).scale]
 
     @cached_property
     def content_hash(self) -> str:
+        """:func:`content_hash` of this instrument (computed once)."""
         return content_hash(self)
 
 
@@ -451,6 +539,16 @@ def content_hash(instrument: Instrument) -> str:
     Formatting, comments, key order and spelling out a default value (``reverse: false``) do not
     change the hash; any change of meaning does. Fields equal to their default are left out, so a
     later release that adds an optional field to the model keeps every published hash valid.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        A validated instrument.
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex digest>"``.
     """
     data = instrument.model_dump(mode="json", exclude_defaults=True)
     payload = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -17,6 +17,11 @@ def instrument_schema() -> dict[str, Any]:
 
     The shipped copy is ``questionnaires/schema/instrument.schema.json``; a test keeps it equal to
     :func:`instrument_schema_text`.
+
+    Returns
+    -------
+    dict of str to Any
+        The schema, with ``$schema`` and ``$id`` set.
     """
     schema = Instrument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -25,10 +30,22 @@ def instrument_schema() -> dict[str, Any]:
 
 
 def instrument_schema_text() -> str:
-    """:func:`instrument_schema` serialised the way it is shipped (2-space indent, newline at end)."""
+    """:func:`instrument_schema` serialised the way it is shipped (2-space indent, newline at end).
+
+    Returns
+    -------
+    str
+        The schema as JSON text.
+    """
     return json.dumps(instrument_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def schema_path() -> Path:
-    """Where the generated JSON Schema is shipped."""
+    """Where the generated JSON Schema is shipped.
+
+    Returns
+    -------
+    pathlib.Path
+        ``questionnaires/schema/instrument.schema.json``.
+    """
     return questionnaires_dir() / "schema" / "instrument.schema.json"
