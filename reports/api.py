@@ -23,7 +23,24 @@ def team_report_html(
     instrument: Instrument,
     options: ReportOptions | None = None,
 ) -> str:
-    """The team report as final HTML (view model, charts and template applied)."""
+    """The team report as final HTML (view model, charts and template applied).
+
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    options : ReportOptions, optional
+        Report options; ``None`` = the defaults.
+
+    Returns
+    -------
+    str
+        The report as HTML.
+    """
     from reports.charts import team_charts
     from reports.render import render_html
     from reports.views import build_team_report
@@ -40,7 +57,31 @@ def render_team_pdf(
     options: ReportOptions | None = None,
     strict: bool = False,
 ) -> bytes:
-    """The team/workshop report as PDF bytes."""
+    """The team/workshop report as PDF bytes.
+
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    options : ReportOptions, optional
+        Report options (anonymity k, theme, PDF/A …); ``None`` = the defaults.
+    strict : bool, default False
+        Turn any WeasyPrint warning into a :class:`~questionnaires.errors.ReportError`.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        When the report cannot be rendered (or, with ``strict``, renders with a warning).
+    """
     from reports.render import html_to_pdf
 
     options = options or ReportOptions()
@@ -55,7 +96,33 @@ def render_individual_pdf(
     options: ReportOptions | None = None,
     strict: bool = False,
 ) -> bytes:
-    """One respondent's personal report as PDF bytes."""
+    """One respondent's personal report as PDF bytes.
+
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    respondent : str
+        The respondent id.
+    options : ReportOptions, optional
+        Report options; ``None`` = the defaults.
+    strict : bool, default False
+        Turn any WeasyPrint warning into a :class:`~questionnaires.errors.ReportError`.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        For an unknown respondent, or when the report cannot be rendered.
+    """
     from reports.charts import individual_charts
     from reports.render import html_to_pdf, render_html
     from reports.views import build_individual_report
@@ -74,8 +141,29 @@ def render_trend_pdf(
 ) -> bytes:
     """The trend report over two or more waves as PDF bytes.
 
-    ``waves`` holds one ``(instrument, responses)`` pair per result: each wave with the instrument
-    version it was collected (and scored) with. Waves are ordered by wave id, so any order works.
+    Waves are ordered by wave id, so any order works.
+
+    Parameters
+    ----------
+    results : sequence of scoring.results.WaveResult
+        The scored waves.
+    waves : sequence of (Instrument, ResponseSet)
+        One ``(instrument, responses)`` pair per result: each wave with the instrument version it
+        was collected (and scored) with.
+    options : ReportOptions, optional
+        Report options; ``None`` = the defaults.
+    strict : bool, default False
+        Turn any WeasyPrint warning into a :class:`~questionnaires.errors.ReportError`.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        When the waves cannot be compared or the report cannot be rendered.
     """
     from reports.charts import trend_charts
     from reports.render import html_to_pdf, render_html

@@ -68,16 +68,33 @@ def _writer(write: Writer | None) -> Writer:
 
 
 def write_file(path: Path, data: bytes) -> Path:
-    """Deprecated (next release: removed): pass
-    :func:`assessment.io.atomic.atomic_write_bytes` as ``write``, the one atomic writer.
+    """Write ``data`` to ``path`` atomically (sibling temporary file, ``fsync``, ``os.replace``).
 
-    Write ``data`` to ``path`` atomically (sibling temporary file, ``fsync``, ``os.replace``).
+    Deprecated (next release: removed): pass :func:`assessment.io.atomic.atomic_write_bytes` as
+    ``write``, the one atomic writer.
 
     On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and linked from
     ``/proc/self/fd`` right before the rename, so a killed process leaves no ``.NAME.*.tmp``
     file; elsewhere, or where linking is refused, a :func:`tempfile.mkstemp` file is used (as
     :func:`assessment.io.atomic.atomic_open` does, which the CLI uses). The folder must exist: a
-    mistyped path is reported, never created. Raises :class:`OutputError` naming the path.
+    mistyped path is reported, never created.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write.
+    data : bytes
+        Its content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    questionnaires.errors.OutputError
+        Naming the path, when it cannot be written.
     """
     tmp: str | None = None
     try:
@@ -155,10 +172,28 @@ def _hashed(respondent: str, stem: str) -> str:
 
 
 def individual_filename(respondent: str) -> str:
-    """``individual-<id>.pdf`` with anything but ASCII letters, digits, ``-`` and ``_`` replaced by
-    ``_``; a stem longer than :data:`MAX_STEM` characters is cut and ends in ``-`` and the first 8
-    hex digits of the id's SHA-256. For many respondents use :func:`individual_filenames`, which
-    also keeps the names unique."""
+    """The file name of one respondent's personal report: ``individual-<id>.pdf``, made safe.
+
+    Anything but ASCII letters, digits, ``-`` and ``_`` is replaced by ``_``; a stem longer than
+    :data:`MAX_STEM` characters is cut and ends in ``-`` and the first 8 hex digits of the id's
+    SHA-256. For many respondents use :func:`individual_filenames`, which also keeps the names
+    unique.
+
+    Parameters
+    ----------
+    respondent : str
+        The respondent id.
+
+    Returns
+    -------
+    str
+        The file name.
+
+    Examples
+    --------
+    >>> individual_filename("NW-E02"), individual_filename("a/b")
+    ('individual-NW-E02.pdf', 'individual-a_b.pdf')
+    """
     stem = _stem(respondent)
     return f"{_hashed(respondent, stem) if len(stem) > MAX_STEM else stem}.pdf"
 
@@ -169,8 +204,23 @@ def individual_filenames(respondents: Sequence[str]) -> dict[str, str]:
     Each name is :func:`individual_filename`; ids whose names would collide — ``a/b``, ``a_b`` and
     ``a:b`` all become ``individual-a_b``, and ``NW-E02``/``nw-e02`` are one file on a
     case-insensitive file system (macOS, Windows) — all get the hash suffix instead, so no report
-    overwrites another. Raises :class:`ReportError` if names still collide (only for ids that are
-    duplicates or differ in an 8-hex-digit hash prefix).
+    overwrites another.
+
+    Parameters
+    ----------
+    respondents : sequence of str
+        The respondent ids.
+
+    Returns
+    -------
+    dict of str to str
+        Respondent id → file name.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        If names still collide (only for ids that are duplicates or differ in an 8-hex-digit hash
+        prefix).
     """
     plain = {r: individual_filename(r)[: -len(".pdf")] for r in respondents}
     count = Counter(stem.lower() for stem in plain.values())
@@ -249,13 +299,45 @@ def write_individual_reports(
       killed while moving leaves the journal; the next call for ``out_dir`` completes the moves
       first (:func:`recover_report_sets`).
 
-    On an error, or Ctrl-C, the staging folder is removed and the error raised. ``before`` is
-    called once with the staging folder before the first report is rendered (the report ledger:
-    a file it writes there is moved into place with the set, before the reports).
+    On an error, or Ctrl-C, the staging folder is removed and the error raised.
 
-    ``workers`` > 1 uses a process pool (``fork`` where available, so workers start warm; with
-    ``spawn``, ``write`` must be a module-level function). ``progress`` is called with each final
-    path as its report is rendered (for a progress bar).
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    out_dir : str or pathlib.Path
+        The folder of the set.
+    options : ReportOptions, optional
+        Report options; ``None`` = the defaults.
+    respondents : sequence of str, optional
+        Respondent ids to write; ``None`` = every respondent.
+    workers : int, default 2
+        More than 1 uses a process pool (``fork`` where available, so workers start warm; with
+        ``spawn``, ``write`` must be a module-level function).
+    progress : callable, optional
+        Called with each final path as its report is rendered (for a progress bar).
+    write : callable, optional
+        ``write(path, data)``, the atomic writer (:func:`assessment.io.atomic.atomic_write_bytes`);
+        ``None`` is deprecated and falls back to :func:`write_file` with a ``DeprecationWarning``.
+    before : callable, optional
+        Called once with the staging folder before the first report is rendered (the report
+        ledger: a file it writes there is moved into place with the set, before the reports).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The reports written, in respondent id order.
+
+    Raises
+    ------
+    questionnaires.errors.OutputError
+        When the folder cannot be created or the set cannot be moved into place.
+    questionnaires.errors.ReportError
+        When a report cannot be rendered or file names collide.
     """
     options = options or ReportOptions()
     write = _writer(write)
@@ -419,6 +501,21 @@ def recover_report_sets(out_dir: str | Path) -> list[Path]:
     completed (the returned files); without one the set was never put in place, so the folder
     is removed. Staging folders of a running process are left alone; without ``flock``
     (Windows) nothing is done.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        The folder of a set of personal reports.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files whose moves were completed.
+
+    Raises
+    ------
+    questionnaires.errors.OutputError
+        When a journalled move cannot be completed.
     """
     try:
         import fcntl
@@ -460,10 +557,36 @@ def write_demo_reports(
     progress: Callable[[Path], None] | None = None,
     write: Writer | None = None,
 ) -> list[Path]:
-    """The demo's PDFs: a team report per wave, the trend report (k at least 5,
-    ``docs/reports.md#anonymity``), and
-    personal reports of the last wave in ``individual/``. Every wave was collected with
-    ``instrument``. Returns every path written."""
+    """Write the demo's PDFs: a team report per wave, the trend report and personal reports.
+
+    The trend report uses k at least 5 (``docs/reports.md#anonymity``); the personal reports of the
+    last wave go to ``individual/``. Every wave was collected with ``instrument``.
+
+    Parameters
+    ----------
+    instrument : questionnaires.model.Instrument
+        The instrument of every wave.
+    waves : sequence of questionnaires.answers.ResponseSet
+        The responses of each wave.
+    results : sequence of scoring.results.WaveResult
+        The scored waves, one per response set.
+    out_dir : str or pathlib.Path
+        Folder of the reports.
+    options : ReportOptions, optional
+        Report options; ``None`` = the defaults.
+    workers : int, default 2
+        Processes for the personal reports.
+    progress : callable, optional
+        Called with each path as it is written.
+    write : callable, optional
+        ``write(path, data)``, the atomic writer; ``None`` is deprecated (see
+        :func:`write_individual_reports`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every path written.
+    """
     from reports.api import render_team_pdf, render_trend_pdf
 
     options = options or ReportOptions()

@@ -93,7 +93,18 @@ def _figure(height: float, width: float = WIDTH) -> Figure:
 
 
 def svg_data_uri(fig: Figure) -> str:
-    """Serialise a figure to a compact SVG ``data:`` URI (deterministic)."""
+    """Serialise a figure to a compact SVG ``data:`` URI (deterministic).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart.
+
+    Returns
+    -------
+    str
+        ``data:image/svg+xml;base64,...``, the same bytes for the same figure.
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
     # WeasyPrint's SVG text takes the family list literally: unquote it so that the bundled
@@ -373,7 +384,20 @@ def roadmap_timeline(stages: Sequence[StageView], span: int, theme: Theme) -> st
 
 
 def team_charts(vm: TeamReport, theme: Theme) -> dict[str, str]:
-    """Every chart of the team report, as ``data:`` URIs keyed by name."""
+    """Every chart of the team report, as ``data:`` URIs keyed by name.
+
+    Parameters
+    ----------
+    vm : TeamReport
+        The team report's view model.
+    theme : Theme
+        Colours and fonts.
+
+    Returns
+    -------
+    dict of str to str
+        Chart name (``"radar"``, ``"dots"``, …) → ``data:`` URI.
+    """
     _setup(theme)
     charts = {
         "radar": radar(vm, theme),
@@ -432,6 +456,20 @@ def individual_chart(vm: IndividualReport, theme: Theme) -> str:
 
 
 def individual_charts(vm: IndividualReport, theme: Theme) -> dict[str, str]:
+    """Every chart of a personal report, as ``data:`` URIs keyed by name.
+
+    Parameters
+    ----------
+    vm : IndividualReport
+        The personal report's view model.
+    theme : Theme
+        Colours and fonts.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"profile": data URI}``.
+    """
     _setup(theme)
     return {"profile": individual_chart(vm, theme)}
 
@@ -465,6 +503,20 @@ def trend_chart(vm: TrendReport, theme: Theme) -> str:
 
 
 def trend_charts(vm: TrendReport, theme: Theme) -> dict[str, str]:
+    """Every chart of the trend report, as ``data:`` URIs keyed by name.
+
+    Parameters
+    ----------
+    vm : TrendReport
+        The trend report's view model.
+    theme : Theme
+        Colours and fonts.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"trend": data URI}``.
+    """
     _setup(theme)
     return {"trend": trend_chart(vm, theme)}
 

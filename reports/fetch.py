@@ -40,7 +40,15 @@ ALLOWED_SUFFIXES = {
 
 
 class RefusedURL(ReportError):
-    """A report referred to something outside the package (a URL or a local file)."""
+    """A report referred to something outside the package (a URL or a local file).
+
+    Parameters
+    ----------
+    url : str
+        The reference as the template or theme wrote it (kept as :attr:`url`).
+    why : str
+        Why it is refused, e.g. ``"network access"``.
+    """
 
     def __init__(self, url: str, why: str) -> None:
         self.url = url
@@ -58,9 +66,30 @@ def _show(url: str, limit: int = 120) -> str:
 
 
 def check_url(url: str) -> tuple[str, Path | None]:
-    """Decide whether ``url`` may be loaded: returns ``("data", None)`` or ``("file", path)``,
-    otherwise raises :class:`RefusedURL`.
+    """Decide whether ``url`` may be loaded by a report.
 
+    Only ``data:`` URIs and files inside the package (of :data:`ALLOWED_SUFFIXES`) may be loaded.
+
+    Parameters
+    ----------
+    url : str
+        A URL WeasyPrint was asked to fetch.
+
+    Returns
+    -------
+    kind : str
+        ``"data"`` or ``"file"``.
+    path : pathlib.Path or None
+        The package file for ``"file"``, ``None`` for ``"data"``.
+
+    Raises
+    ------
+    RefusedURL
+        For a network URL, another scheme or host, a file outside the package or of another
+        suffix, or an unreadable path.
+
+    Examples
+    --------
     >>> check_url("data:text/plain;base64,aGk=")[0]
     'data'
     >>> check_url("http://127.0.0.1:8765/beacon.png")
@@ -110,6 +139,11 @@ def url_fetcher() -> Any:
     WeasyPrint turns an exception in a fetcher with ``fail_on_errors`` into
     ``FatalURLFetchingError`` whose cause is our :class:`RefusedURL`; :func:`raise_refusal`
     in :mod:`reports.render` gives that cause back to the caller.
+
+    Returns
+    -------
+    weasyprint.urls.URLFetcher or callable
+        The fetcher to pass as ``url_fetcher=``.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

@@ -38,7 +38,25 @@ def _ok(x: float | None) -> TypeGuard[float]:
 
 
 def fmt_num(x: float | None, digits: int = 1) -> str:
-    """``3.4``; ``–`` for missing. Negative zero prints as ``0.0``."""
+    """A number with ``digits`` decimals (``3.4``); ``–`` for missing. Negative zero prints as ``0.0``.
+
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None`` or NaN = missing.
+    digits : int, default 1
+        Decimals.
+
+    Returns
+    -------
+    str
+        The number with a true minus sign.
+
+    Examples
+    --------
+    >>> fmt_num(3.44), fmt_num(-0.01), fmt_num(None)
+    ('3.4', '0.0', '–')
+    """
     if not _ok(x):
         return DASH
     s = f"{x:.{digits}f}"
@@ -46,7 +64,25 @@ def fmt_num(x: float | None, digits: int = 1) -> str:
 
 
 def fmt_signed(x: float | None, digits: int = 1) -> str:
-    """``+0.4`` / ``−1.2`` (true minus sign)."""
+    """A signed number, ``+0.4`` / ``−1.2`` (true minus sign); zero unsigned.
+
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None`` or NaN = missing (``–``).
+    digits : int, default 1
+        Decimals.
+
+    Returns
+    -------
+    str
+        The number with its sign.
+
+    Examples
+    --------
+    >>> fmt_signed(0.4), fmt_signed(-1.23)
+    ('+0.4', '−1.2')
+    """
     if not _ok(x):
         return DASH
     s = f"{x:+.{digits}f}"
@@ -56,35 +92,136 @@ def fmt_signed(x: float | None, digits: int = 1) -> str:
 
 
 def fmt_agi(x: float | None) -> str:
-    """AGI on its 0–100 scale, whole numbers."""
+    """AGI on its 0–100 scale, whole numbers.
+
+    Parameters
+    ----------
+    x : float or None
+        The AGI; ``None`` or NaN = missing (``–``).
+
+    Returns
+    -------
+    str
+        The AGI rounded to a whole number.
+
+    Examples
+    --------
+    >>> fmt_agi(23.6)
+    '24'
+    """
     return fmt_num(x, 0)
 
 
 def fmt_int(x: float | None) -> str:
+    """A whole number with thousands separators; ``–`` for missing.
+
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None`` or NaN = missing.
+
+    Returns
+    -------
+    str
+        The rounded number.
+
+    Examples
+    --------
+    >>> fmt_int(1234.6)
+    '1,235'
+    """
     return DASH if not _ok(x) else f"{round(x):,}"
 
 
 def fmt_pct(x: float | None, digits: int = 0) -> str:
-    """A share 0–1 as ``78%``."""
+    """A share 0–1 as ``78%``.
+
+    Parameters
+    ----------
+    x : float or None
+        The share; ``None`` or NaN = missing (``–``).
+    digits : int, default 0
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+        The percentage.
+
+    Examples
+    --------
+    >>> fmt_pct(0.78)
+    '78%'
+    """
     return DASH if not _ok(x) else f"{100 * x:.{digits}f}%"
 
 
 def fmt_money(x: float | None) -> str:
-    """``$780,000``; negative as ``−$460,000``."""
+    """An amount as ``$780,000``; negative as ``−$460,000``.
+
+    Parameters
+    ----------
+    x : float or None
+        The amount; ``None`` or NaN = missing (``–``).
+
+    Returns
+    -------
+    str
+        The amount in whole dollars.
+
+    Examples
+    --------
+    >>> fmt_money(-460000)
+    '−$460,000'
+    """
     if not _ok(x):
         return DASH
     return ("−" if x < 0 else "") + f"${abs(x):,.0f}"
 
 
 def fmt_p(p: float | None) -> str:
-    """p-values as ``0.03``, ``< 0.001``."""
+    """A p-value as ``0.03``, ``0.005`` or ``< 0.001``.
+
+    Parameters
+    ----------
+    p : float or None
+        The p-value; ``None`` or NaN = missing (``–``).
+
+    Returns
+    -------
+    str
+        Two decimals, three below 0.01, ``< 0.001`` below 0.001.
+
+    Examples
+    --------
+    >>> fmt_p(0.031), fmt_p(0.0051), fmt_p(0.0004)
+    ('0.03', '0.005', '< 0.001')
+    """
     if not _ok(p):
         return DASH
     return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
 
 
 def short_hash(h: str, n: int = 12) -> str:
-    """``sha256:3f2a…`` shortened for display; the full hash is printed once on the cover."""
+    """``sha256:3f2a…`` shortened for display; the full hash is printed once on the cover.
+
+    Parameters
+    ----------
+    h : str
+        A hash, ``algorithm:hexdigest`` or bare.
+    n : int, default 12
+        Hex digits kept.
+
+    Returns
+    -------
+    str
+        The shortened hash.
+
+    Examples
+    --------
+    >>> short_hash("sha256:3f2a9c0b1d2e4f5a6b7c")
+    'sha256:3f2a9c0b1d2e'
+    """
     algo, _, digest = h.partition(":")
     return f"{algo}:{digest[:n]}" if digest else h[:n]
 
@@ -97,6 +234,18 @@ def clean_text(text: str) -> str:
     additionally isolate such text (``<bdi>``, CSS ``unicode-bidi: isolate``) so right-to-left
     text cannot reorder its surroundings (Unicode UAX #9, "Bidi Paired Brackets and Isolates").
 
+    Parameters
+    ----------
+    text : str
+        The text as supplied.
+
+    Returns
+    -------
+    str
+        The cleaned text.
+
+    Examples
+    --------
     >>> clean_text("IT\u202e (8)\x00\n ok")
     'IT (8) ok'
     """
@@ -104,9 +253,24 @@ def clean_text(text: str) -> str:
 
 
 def cap_text(text: str, limit: int = COMMENT_MAX) -> str:
-    """``text`` cut to at most ``limit`` characters, at the last space when there is one in the
-    last fifth, followed by "…".
+    """``text`` cut to at most ``limit`` characters, followed by "…".
 
+    The cut is at the last space when there is one in the last fifth.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    limit : int, default COMMENT_MAX
+        Most characters kept, "…" included.
+
+    Returns
+    -------
+    str
+        ``text`` itself when short enough, else the cut text.
+
+    Examples
+    --------
     >>> cap_text("one two three", 9)
     'one two…'
     """

@@ -59,7 +59,15 @@ _CSS_IMAGE_SET = re.compile(r"(-webkit-)?image-set\([^)]*\)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Logo:
-    """A logo ready for a report: a ``data:`` URI and what was removed to make it safe."""
+    """A logo ready for a report: a ``data:`` URI and what was removed to make it safe.
+
+    Attributes
+    ----------
+    data_uri : str
+        ``data:image/png;base64,...`` or ``data:image/svg+xml;base64,...``.
+    notes : tuple of str
+        What was removed from an SVG logo to make it safe.
+    """
 
     data_uri: str
     notes: tuple[str, ...] = ()
@@ -120,6 +128,27 @@ def _safe_data_uri(value: str) -> bool:
 def sanitise_svg(data: bytes, source: str) -> tuple[bytes, tuple[str, ...]]:
     """``data`` as an SVG with nothing in it that can run or load, and notes on what was removed.
 
+    Parameters
+    ----------
+    data : bytes
+        The SVG file's content.
+    source : str
+        The file's name, used in the notes and errors.
+
+    Returns
+    -------
+    clean : bytes
+        The sanitised SVG.
+    notes : tuple of str
+        One note per removed element or attribute.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        When ``data`` is not a well-formed SVG image or declares a DOCTYPE or entities.
+
+    Examples
+    --------
     >>> svg = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x.example/a.png"/></svg>'
     >>> clean, notes = sanitise_svg(svg, "logo.svg")
     >>> b"x.example" in clean, notes
@@ -174,11 +203,28 @@ def _clean_attributes(element: ET.Element, source: str, notes: list[str]) -> Non
 
 
 def load_logo(value: str, source: str, base: Path | None = None) -> Logo:
-    """Read the logo named ``value`` in the theme ``source`` (relative to ``base``) as a :class:`Logo`.
+    """Read the logo named ``value`` in the theme ``source`` as a :class:`Logo`.
 
-    Raises :class:`ReportError` naming the theme and the logo for a URL, a missing or unreadable
-    file, something that is not a regular file, a file over :data:`MAX_BYTES`, or content that is
-    not the PNG or SVG its suffix promises.
+    Parameters
+    ----------
+    value : str
+        The theme's ``logo`` entry: a ``.png`` or ``.svg`` file name.
+    source : str
+        The theme's name, used in errors.
+    base : pathlib.Path, optional
+        Folder ``value`` is relative to (the theme file's folder).
+
+    Returns
+    -------
+    Logo
+        The logo as a ``data:`` URI with its notes.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        Naming the theme and the logo for a URL, a missing or unreadable file, something that is
+        not a regular file, a file over :data:`MAX_BYTES`, or content that is not the PNG or SVG
+        its suffix promises.
     """
     if _URL_LIKE.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
         shown = value if len(value) <= 80 else value[:79] + "…"

@@ -44,6 +44,13 @@ TEMPLATES = {"team": "team.html", "individual": "individual.html", "trend": "tre
 
 
 def stylesheet_path() -> Path:
+    """The one CSS file of every report.
+
+    Returns
+    -------
+    pathlib.Path
+        ``reports/static/report.css``.
+    """
     return PACKAGE_DIR / "static" / "report.css"
 
 
@@ -139,7 +146,22 @@ def isolate(text: object) -> Any:
 
 
 def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:
-    """Fill the template of ``vm.kind`` (team, individual, trend) with the view model and charts."""
+    """Fill the template of ``vm.kind`` (team, individual, trend) with the view model and charts.
+
+    Parameters
+    ----------
+    vm : TeamReport or IndividualReport or TrendReport
+        The report's view model (:mod:`reports.views`).
+    charts : dict of str to str
+        Chart name → ``data:`` URI (:mod:`reports.charts`).
+    options : ReportOptions
+        Theme and template options.
+
+    Returns
+    -------
+    str
+        The report as HTML.
+    """
     import jinja2
     from jinja2.exceptions import SecurityError
     from markupsafe import Markup
@@ -237,8 +259,25 @@ def fixed_font_timestamp() -> Iterator[None]:
 def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = False) -> bytes:
     """Lay out the HTML with the report stylesheet and return PDF bytes.
 
-    ``strict`` turns any WeasyPrint warning (unsupported CSS, missing image) into a
-    :class:`ReportError`, so a broken template cannot pass silently.
+    Parameters
+    ----------
+    html : str
+        The report's HTML (:func:`render_html`).
+    options : ReportOptions, optional
+        ``pdfa`` selects PDF/A-3b; ``None`` = the defaults.
+    strict : bool, default False
+        Turn any WeasyPrint warning (unsupported CSS, missing image) into a :class:`ReportError`,
+        so a broken template cannot pass silently.
+
+    Returns
+    -------
+    bytes
+        The PDF, byte-identical for identical inputs.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        On a WeasyPrint warning with ``strict``, or a refused URL (:class:`reports.fetch.RefusedURL`).
     """
     from weasyprint import HTML
 

@@ -62,15 +62,39 @@ class Fonts:
 
 @dataclass(frozen=True)
 class Theme:
+    """The look of a report: client name, logo, colours and fonts.
+
+    Attributes
+    ----------
+    client : str
+        Client name shown on the cover; empty = none.
+    logo_data_uri : str
+        ``data:image/...;base64,...``; empty = no logo.
+    logo_notes : tuple of str
+        What was removed from an SVG logo to make it safe.
+    colours : Colours
+        Named colours, all ``#rrggbb``.
+    fonts : Fonts
+        Body and heading font stacks.
+    source : str
+        Where the theme came from (file or upload name, ``"default"``).
+    """
+
     client: str = ""
-    logo_data_uri: str = ""  # ``data:image/...;base64,...``; empty = no logo
-    logo_notes: tuple[str, ...] = ()  # what was removed from an SVG logo to make it safe
+    logo_data_uri: str = ""
+    logo_notes: tuple[str, ...] = ()
     colours: Colours = field(default_factory=Colours)
     fonts: Fonts = field(default_factory=Fonts)
     source: str = "default"
 
     def css_variables(self) -> str:
-        """``:root { --primary: ...; }`` for the template head; the one CSS file uses these."""
+        """``:root { --primary: ...; }`` for the template head; the one CSS file uses these.
+
+        Returns
+        -------
+        str
+            The CSS rule.
+        """
         parts = [f"--{f.name}: {getattr(self.colours, f.name)};" for f in fields(Colours)]
         # WeasyPrint does not resolve var() inside font-family lists: fonts are written out.
         return (
@@ -91,12 +115,30 @@ def load_theme(
 ) -> Theme:
     """Read a theme from a ``.yaml``/``.yml`` or ``.toml`` file; ``None`` gives the default theme.
 
-    ``path`` may also be the file's content as ``bytes`` or a binary file object (an upload has
-    no path): ``name`` (e.g. ``"acme.yaml"``) is the display name errors carry and its suffix
-    chooses YAML or TOML. A logo file is found relative to the theme file's folder, or for an
-    upload relative to ``base``; an upload without ``base`` may not name a logo file (it would
-    be read from wherever the program runs).
-    Unknown keys, malformed colours and unreadable logos raise :class:`ReportError` naming the key.
+    A logo file is found relative to the theme file's folder, or for an upload relative to
+    ``base``; an upload without ``base`` may not name a logo file (it would be read from wherever
+    the program runs).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or bytes or binary file or None
+        The theme file, or its content as ``bytes`` or a binary file object (an upload has no
+        path); ``None`` = :data:`DEFAULT_THEME`.
+    name : str, optional
+        Display name of an upload (e.g. ``"acme.yaml"``), carried by errors; its suffix chooses
+        YAML or TOML.
+    base : pathlib.Path, optional
+        Folder an uploaded theme's logo file is relative to.
+
+    Returns
+    -------
+    Theme
+        The theme.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        Naming the key, for unknown keys, malformed colours and unreadable logos.
     """
     if path is None:
         return DEFAULT_THEME

@@ -5,7 +5,10 @@ modules (the package ``__init__`` included), plus the public methods of those cl
 parameters. Each is checked with :func:`numpydoc.validate.validate` and fails on the codes in
 :data:`CHECKS`. Record classes (dataclasses, pydantic models, named tuples) document their fields in
 an ``Attributes`` section: numpydoc's PR01/PR02/PR03 (which compare a class docstring's
-``Parameters`` with the constructor) are replaced for them by :data:`ATTRIBUTE_CHECKS`.
+``Parameters`` with the constructor) are replaced for them by :data:`ATTRIBUTE_CHECKS`. The
+pydantic models of the instrument file are the exception: their docstrings are the descriptions of
+the shipped JSON Schema (``questionnaires/schema/instrument.schema.json``), so they keep their one
+or two sentences and their fields are documented in ``docs/questionnaire-format.md``.
 
 Not enforced: ES01 (extended summary), SS05 (the house writes noun-phrase summaries, "The team
 score of ..."), SA01 (See Also), EX01 (examples are given for statistics, not for every accessor),
@@ -29,15 +32,30 @@ from numpydoc.validate import ERROR_MSGS, validate
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Packages whose public API is checked; grows as packages are converted.
-COVERED = ["scoring"]
+COVERED = ["scoring", "questionnaires", "reports"]
 
-#: Modules written in parallel with the conversion (issue 9); converted once they are merged.
+#: Modules not converted yet -> why. Their objects are skipped wherever they are re-exported.
 NOT_YET = {
-    "scoring.agi_interval",
-    "scoring.consensus",
-    "scoring.inference",
-    "scoring.null",
-    "scoring.stability",
+    **dict.fromkeys(
+        (
+            "scoring.agi_interval",
+            "scoring.consensus",
+            "scoring.inference",
+            "scoring.null",
+            "scoring.stability",
+        ),
+        "written in parallel with the conversion (issue 9); converted once merged",
+    ),
+    **dict.fromkeys(
+        (
+            "questionnaires.answers",
+            "questionnaires.errors",
+            "questionnaires.lock",
+            "reports.anonymity",
+            "reports.options",
+        ),
+        "their messages are being edited (issue 9, item 5); converted after that commit",
+    ),
 }
 
 CHECKS = {
@@ -104,6 +122,16 @@ def _fields(cls: type) -> list[str]:
     return list(getattr(cls, "_fields", ()))
 
 
+def _in_instrument_schema(cls: type) -> bool:
+    """Whether ``cls`` is a model of the instrument file, its docstring a schema description."""
+    if not hasattr(cls, "model_fields"):
+        return False
+    from questionnaires.schema import instrument_schema
+
+    schema = instrument_schema()
+    return cls.__name__ in {schema["title"], *schema.get("$defs", {})}
+
+
 def _methods(cls: type) -> Iterator[str]:
     """Public methods defined on ``cls`` that take parameters besides ``self``/``cls``."""
     for name, member in vars(cls).items():
@@ -133,6 +161,8 @@ def public_api(package: str) -> dict[str, Any]:
                 home = obj.__module__
                 if home != package and not home.startswith(package + "."):
                     continue  # re-exported from another package: checked there
+                if home in NOT_YET:
+                    continue
                 name = f"{home}.{obj.__qualname__}"
                 found[name] = obj
                 if inspect.isclass(obj):
@@ -163,7 +193,7 @@ def problems(name: str, obj: Any) -> list[str]:
     errs = [(code, msg) for code, msg in validate(name)["errors"] if code in CHECKS]
     if inspect.isclass(obj) and _is_record(obj):
         errs = [e for e in errs if e[0] not in ("PR01", "PR02", "PR03")]
-        if inspect.getdoc(obj):
+        if inspect.getdoc(obj) and not _in_instrument_schema(obj):
             errs += _attribute_errors(obj)
     return [f"{name}: {code} {msg}" for code, msg in errs]
 
@@ -212,6 +242,14 @@ def test_an_undocumented_or_unknown_field_is_reported() -> None:
     found = problems(f"{__name__}._Record", _Record)
     assert [p.split()[1] for p in found] == ["AT01", "AT02"], found
     assert "['b']" in found[0] and "['c']" in found[1]
+
+
+def test_only_the_instrument_file_models_keep_their_schema_docstrings() -> None:
+    from questionnaires.diff import InstrumentDiff
+    from questionnaires.model import Instrument, Item
+
+    assert _in_instrument_schema(Instrument) and _in_instrument_schema(Item)
+    assert not _in_instrument_schema(InstrumentDiff)
 
 
 def test_public_methods_with_parameters_are_covered() -> None:

@@ -86,12 +86,30 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # alignment | perception | silo | ambition
+    """One key finding of the team report.
+
+    Attributes
+    ----------
+    kind : str
+        ``"alignment"``, ``"perception"``, ``"silo"`` or ``"ambition"``.
+    capability : str
+        Capability name.
+    headline : str
+        The finding in one sentence.
+    detail : str
+        The numbers behind it.
+    implication : str
+        What it means for the workshop.
+    severity : float
+        Used for ranking only, never printed.
+    """
+
+    kind: str
     capability: str
     headline: str
     detail: str
     implication: str
-    severity: float  # used for ranking only, never printed
+    severity: float
 
 
 @dataclass(frozen=True)
@@ -117,14 +135,30 @@ class CapabilityRow:
 
 @dataclass(frozen=True)
 class DotRow:
-    """One capability of the dot plot: anonymous respondent scores (no ids, no order)."""
+    """One capability of the dot plot: anonymous respondent scores (no ids, no order).
+
+    Attributes
+    ----------
+    name : str
+        Capability name.
+    management : tuple of float
+        Scores of the management team.
+    others : tuple of float
+        Scores of everyone else.
+    median : float
+        Team median.
+    label : str
+        The median as printed.
+    q1, q3 : float
+        Quartiles of the team: a reissue draws the middle half of the team (q1–q3) instead of one
+        dot per person.
+    """
 
     name: str
     management: tuple[float, ...]
     others: tuple[float, ...]
     median: float
     label: str
-    #: a reissue draws the middle half of the team (q1–q3) instead of one dot per person
     q1: float = NAN
     q3: float = NAN
 
@@ -185,10 +219,24 @@ class CampView:
 
 @dataclass(frozen=True)
 class MapData:
+    """The alignment map as drawn: points, camps and labels.
+
+    Attributes
+    ----------
+    coords : tuple of (float, float)
+        2-D coordinates per respondent.
+    camp_of : tuple of int
+        Camp index per respondent.
+    camp_labels : tuple of str
+        Camp names.
+    labels : tuple of str
+        Respondent ids only in a named workshop, else empty.
+    """
+
     coords: tuple[tuple[float, float], ...]
     camp_of: tuple[int, ...]
     camp_labels: tuple[str, ...]
-    labels: tuple[str, ...]  # respondent ids only in a named workshop, else empty
+    labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -215,6 +263,34 @@ class RoadmapActionView:
 
 @dataclass(frozen=True)
 class StageView:
+    """One roadmap stage as printed.
+
+    Attributes
+    ----------
+    number : int
+        Stage number.
+    name : str
+        Stage title.
+    kind : str
+        ``"align"`` or ``"build"``.
+    months : str
+        ``"Months a–b"``.
+    start, end : int
+        First and last month.
+    actions : tuple of RoadmapActionView
+        The stage's actions.
+    focus : str
+        Capability names the stage works on, or ``–``.
+    disputed : str
+        Align stage: items to discuss (those shown).
+    owners : str
+        Owner roles, or ``–``.
+    projected : str
+        ``"capability → level"`` after the stage, for shown capabilities.
+    gate : str
+        The decision gate (:func:`safe_gate`).
+    """
+
     number: int
     name: str
     kind: str
@@ -299,13 +375,87 @@ class Params:
 
 @dataclass(frozen=True)
 class TeamReport:
+    """View model of the team/workshop report: every section, formatted and anonymised.
+
+    Attributes
+    ----------
+    kind : str
+        ``"team"``: the template to fill.
+    meta : Meta
+        Cover and provenance (title, organisation, wave, instrument, hashes, date).
+    headline : str
+        The summary sentence.
+    kpis : tuple of Kpi
+        The summary figures.
+    findings : tuple of Finding
+        Key findings, most severe first.
+    capabilities : tuple of CapabilityRow
+        One row per capability (score, level, agreement).
+    radar : tuple of (str, float, float)
+        ``(name, current median, target median)`` per capability.
+    dots : tuple of DotRow
+        The dot plot.
+    dots_by_role : bool
+        Whether dots are coloured by management and others.
+    heatmap : Heatmap or None
+        Capability × department means, ``None`` without departments to show.
+    perception : tuple of PerceptionRow
+        Perception gaps.
+    perception_note : str
+        What the perception section leaves out and why.
+    silos : tuple of SiloRow
+        Silo gaps.
+    silo_note : str
+        What the silo section leaves out and why.
+    camps : tuple of CampView
+        The alignment map's camps.
+    map : MapData or None
+        The alignment map, ``None`` when not drawn.
+    map_note : str
+        What the map leaves out and why.
+    disputed : tuple of DisputedItem
+        The most disputed items.
+    disputed_note : str
+        What the disputed-items section leaves out and why.
+    stages : tuple of StageView
+        The roadmap's stages.
+    stage_span : int
+        Months the roadmap spans.
+    business : BusinessView
+        The business case.
+    reliability : tuple of ReliabilityRow
+        Agreement and reliability statistics per capability.
+    reliability_summary : str
+        The reliability section in a sentence.
+    items : tuple of ItemGroup
+        Appendix: item statistics per capability.
+    comments : tuple of (str, str)
+        ``(item id, text)``, unattributed, sorted.
+    comments_note : str
+        What the comments section leaves out and why.
+    params : Params
+        Scoring and anonymity parameters printed in the appendix.
+    level_names : tuple of str
+        Names of the maturity levels 1–5.
+    warnings : tuple of str
+        Scoring warnings safe to print.
+    reissue : bool
+        A reissue: the dot plot shows quartiles, the alignment map no points (see ``dots_caption``).
+    dots_caption : str
+        The dot plot's caption in a reissue, else empty.
+    roadmap_note : str
+        What the roadmap leaves out and why.
+    reissue_note : str
+        A reissue: the one sentence on what it leaves out and why (empty otherwise).
+    """
+
     kind: str
     meta: Meta
     headline: str
     kpis: tuple[Kpi, ...]
     findings: tuple[Finding, ...]
     capabilities: tuple[CapabilityRow, ...]
-    radar: tuple[tuple[str, float, float], ...]  # (name, current median, target median)
+    radar: tuple[tuple[str, float, float], ...]
     dots: tuple[DotRow, ...]
     dots_by_role: bool
     heatmap: Heatmap | None
@@ -324,16 +474,14 @@ class TeamReport:
     reliability: tuple[ReliabilityRow, ...]
     reliability_summary: str
     items: tuple[ItemGroup, ...]
-    comments: tuple[tuple[str, str], ...]  # (item id, text), unattributed, sorted
+    comments: tuple[tuple[str, str], ...]
     comments_note: str
     params: Params
     level_names: tuple[str, ...]
     warnings: tuple[str, ...]
-    #: a reissue: the dot plot shows quartiles, the alignment map no points (see ``dots_caption``)
     reissue: bool = False
     dots_caption: str = ""
     roadmap_note: str = ""
-    #: a reissue: the one sentence on what it leaves out and why (empty otherwise)
     reissue_note: str = ""
 
 
@@ -552,7 +700,20 @@ _GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
 
 
 def safe_gate(gate: str, management_shown: bool) -> str:
-    """A roadmap decision gate without the management AGI values when they are hidden."""
+    """A roadmap decision gate without the management AGI values when they are hidden.
+
+    Parameters
+    ----------
+    gate : str
+        The decision gate of :class:`scoring.results.RoadmapStage`.
+    management_shown : bool
+        Whether the management AGI may be shown.
+
+    Returns
+    -------
+    str
+        ``gate``, or ``gate`` with the AGI values removed.
+    """
     return gate if management_shown else _GATE_NUMBERS.sub("", gate)
 
 

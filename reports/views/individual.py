@@ -59,6 +59,34 @@ class PersonalItem:
 
 @dataclass(frozen=True)
 class IndividualReport:
+    """View model of one respondent's personal report.
+
+    Attributes
+    ----------
+    kind : str
+        ``"individual"``: the template to fill.
+    meta : Meta
+        Cover and provenance.
+    respondent : str
+        The respondent id, cleaned for printing.
+    role : str
+        The respondent's role.
+    summary : str
+        The report in two sentences.
+    rows : tuple of PersonalRow
+        Per capability: your score against the team median and quartiles.
+    differences : tuple of PersonalItem
+        Statements where you differ most from the team (at least a point).
+    agree : tuple of PersonalItem
+        Statements where you agree most with the team (within half a point).
+    answered : str
+        How many statements you answered.
+    level_names : tuple of str
+        Names of the maturity levels 1–5.
+    params : Params
+        Scoring and anonymity parameters.
+    """
+
     kind: str
     meta: Meta
     respondent: str
@@ -72,40 +100,11 @@ class IndividualReport:
     params: Params
 
 
-def build_individual_report(
-    result: WaveResult,
-    responses: ResponseSet,
-    instrument: Instrument,
-    respondent: str,
-    options: ReportOptions | None = None,
-) -> IndividualReport:
-    """One respondent's ratings against the team's median and interquartile range.
-
-    Nothing about any other single person is shown: only team medians and quartiles over at least
-    ``min_group`` respondents (else :class:`ReportError`). A capability or statement that fewer
-    than ``min_group`` people scored shows no team figure ("fewer than k answered"): with two,
-    the team median would give the other person's answer.
-    """
-    options = options or ReportOptions()
-    ids = [r.id for r in responses.respondents]
-    if respondent not in ids:
-        sample = ", ".join(ids[:5])
-        raise ReportError(
-            f"respondent {respondent!r} is not in {responses.source or 'the responses'}; "
-            f"ids look like {sample}"
-        )
-    require_population(
-        result.n_respondents,
-        options.min_group,
-        options.named_workshop,
-        "personal report (it compares with the team)",
-        result.wave,
-    )
-    idx = ids.index(respondent)
-    person = responses.respondents[idx]
-    names = {c.id: c.name for c in instrument.capabilities}
-    k, named = options.min_group, options.named_workshop
-    rows = []
+def _capability_rows(
+    result: WaveResult, idx: int, names: dict[str, str], k: int, named: bool
+) -> list[PersonalRow]:
+    """Per capability: the respondent's score against the team median and quartiles."""
+    rows: list[PersonalRow] = []
     for cid in result.capabilities:
         sc = result.score(cid)
         you = sc.respondent_scores[idx]
@@ -128,6 +127,18 @@ def build_individual_report(
                 q3,
             )
         )
+    return rows
+
+
+def _statements(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    idx: int,
+    k: int,
+    named: bool,
+) -> tuple[tuple[PersonalItem, ...], tuple[PersonalItem, ...]]:
+    """The statements where the respondent differs most from the team, and agrees most."""
     # statements: the answer as given (its label on the item's own scale) against the team
     # median on the same scale; a reverse-coded item's median is turned back (L + H − median),
     # as in the disputed-items section of the team report
@@ -154,6 +165,67 @@ def build_individual_report(
         for _a, d, iid, you, m in sorted(items, key=lambda t: (t[0], t[2]))[:4]
         if _a < 0.5
     )
+    return diffs, agree
+
+
+def build_individual_report(
+    result: WaveResult,
+    responses: ResponseSet,
+    instrument: Instrument,
+    respondent: str,
+    options: ReportOptions | None = None,
+) -> IndividualReport:
+    """One respondent's ratings against the team's median and interquartile range.
+
+    Nothing about any other single person is shown: only team medians and quartiles over at least
+    ``min_group`` respondents. A capability or statement that fewer than ``min_group`` people
+    scored shows no team figure ("fewer than k answered"): with two, the team median would give
+    the other person's answer.
+
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    respondent : str
+        The respondent id.
+    options : ReportOptions, optional
+        Anonymity k, named workshop and theme; ``None`` = the defaults.
+
+    Returns
+    -------
+    IndividualReport
+        The view model.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        For an unknown respondent, or a wave with fewer than ``min_group`` respondents.
+    """
+    options = options or ReportOptions()
+    ids = [r.id for r in responses.respondents]
+    if respondent not in ids:
+        sample = ", ".join(ids[:5])
+        raise ReportError(
+            f"respondent {respondent!r} is not in {responses.source or 'the responses'}; "
+            f"ids look like {sample}"
+        )
+    require_population(
+        result.n_respondents,
+        options.min_group,
+        options.named_workshop,
+        "personal report (it compares with the team)",
+        result.wave,
+    )
+    idx = ids.index(respondent)
+    person = responses.respondents[idx]
+    names = {c.id: c.name for c in instrument.capabilities}
+    k, named = options.min_group, options.named_workshop
+    rows = _capability_rows(result, idx, names, k, named)
+    diffs, agree = _statements(result, responses, instrument, idx, k, named)
     higher = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value >= 0.5)
     lower = sum(1 for r in rows if not _nan(r.you_value) and r.you_value - r.median_value <= -0.5)
 

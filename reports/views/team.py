@@ -969,7 +969,34 @@ def build_team_report(
     instrument: Instrument,
     options: ReportOptions | None = None,
 ) -> TeamReport:
-    """Build the team/workshop report's view model from a scored wave: one section at a time."""
+    """Build the team/workshop report's view model from a scored wave: one section at a time.
+
+    Anonymity is applied here, before any template sees the data
+    (``docs/reports.md#anonymity``).
+
+    Parameters
+    ----------
+    result : scoring.results.WaveResult
+        The scored wave.
+    responses : questionnaires.answers.ResponseSet
+        The responses it was scored from.
+    instrument : questionnaires.model.Instrument
+        The instrument of the wave.
+    options : ReportOptions, optional
+        Anonymity k, named workshop, reissue, theme; ``None`` = the defaults.
+
+    Returns
+    -------
+    TeamReport
+        The view model.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        When the responses are not the ones scored, the wave has fewer than ``min_group``
+        respondents (unless a named workshop), or it was scored with a lower ``min_group`` than the
+        report's k and its roadmap plans a capability fewer than k scored.
+    """
     t = _team(result, responses, instrument, options or ReportOptions())
     options, reissue, roles_shown = t.options, t.reissue, t.roles_shown
     level_names = t.level_names

@@ -64,6 +64,38 @@ class TrendDeptRow:
 
 @dataclass(frozen=True)
 class TrendReport:
+    """View model of the trend report over two or more waves.
+
+    Attributes
+    ----------
+    kind : str
+        ``"trend"``: the template to fill.
+    meta : Meta
+        Cover and provenance.
+    waves : tuple of str
+        Wave ids, oldest first.
+    rows : tuple of TrendRow
+        Per capability: score and management AGI per wave, with change labels.
+    overall : TrendRow
+        The same for the overall score.
+    summary : str
+        The trend in a sentence or two.
+    departments : tuple of str
+        Departments shown (k in every wave).
+    dept_rows : tuple of TrendDeptRow
+        Capability × department, last wave change.
+    dept_note : str
+        What the department table leaves out and why.
+    rule : str
+        How change labels are decided.
+    params : Params
+        Scoring and anonymity parameters.
+    notes : tuple of str
+        Comparison notes (dropped items, instrument versions).
+    reissue_note : str
+        A reissue: the one sentence on what it leaves out and why (empty otherwise).
+    """
+
     kind: str
     meta: Meta
     waves: tuple[str, ...]
@@ -71,12 +103,11 @@ class TrendReport:
     overall: TrendRow
     summary: str
     departments: tuple[str, ...]
-    dept_rows: tuple[TrendDeptRow, ...]  # capability × department, last wave change
+    dept_rows: tuple[TrendDeptRow, ...]
     dept_note: str
     rule: str
     params: Params
     notes: tuple[str, ...] = ()
-    #: a reissue: the one sentence on what it leaves out and why (empty otherwise)
     reissue_note: str = ""
 
 
@@ -109,16 +140,37 @@ def build_trend_report(
 ) -> TrendReport:
     """Waves over time: capability score and management AGI per wave, with change labels.
 
-    ``waves`` holds one ``(instrument, responses)`` pair per scored wave, in the order of
-    ``results``: each wave is compared with the instrument it was collected with. The waves are
-    put in order by wave id (a stable sort), so they may be given in any order. Change labels and printed changes cover
-    one span, the first against the last wave (scoring's :func:`scoring.trend.compare_waves` on
-    those two, on the items both share): *improved*/*declined* when the bootstrap interval of the
-    change excludes 0. Alignment labels: the management AGI moved by at least 5 points; an AGI
-    from fewer than k respondents is not shown. Departments are shown only when they reach k in
-    every wave (a department hidden in one wave is hidden in all, so differences between waves
-    cannot reveal it), and a department's cell only when k of its respondents have a score in
-    both waves. ``comparison``, when given, must compare exactly the first and the last wave.
+    The waves are put in order by wave id (a stable sort), so they may be given in any order.
+    Change labels and printed changes cover one span, the first against the last wave (scoring's
+    :func:`scoring.trend.compare_waves` on those two, on the items both share):
+    *improved*/*declined* when the bootstrap interval of the change excludes 0. Alignment labels:
+    the management AGI moved by at least 5 points; an AGI from fewer than k respondents is not
+    shown. Departments are shown only when they reach k in every wave (a department hidden in one
+    wave is hidden in all, so differences between waves cannot reveal it), and a department's cell
+    only when k of its respondents have a score in both waves.
+
+    Parameters
+    ----------
+    results : sequence of scoring.results.WaveResult
+        The scored waves.
+    waves : sequence of (Instrument, ResponseSet)
+        One ``(instrument, responses)`` pair per scored wave, in the order of ``results``: each wave
+        is compared with the instrument it was collected with.
+    options : ReportOptions, optional
+        Anonymity k and theme; ``None`` = the defaults.
+    comparison : scoring.results.WaveComparison, optional
+        A precomputed comparison; it must compare exactly the first and the last wave.
+
+    Returns
+    -------
+    TrendReport
+        The view model.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        For fewer than 2 waves, waves that do not differ, mismatched ``waves`` and ``results``, or
+        a ``comparison`` of other waves.
     """
     options = options or ReportOptions()
     results, waves, comparison = _in_time_order(results, waves, options, comparison)
