@@ -1657,9 +1657,11 @@ def _check_import_file(path: Path, max_mb: float) -> None:
         )
     elif (size := path.stat().st_size) > max_mb * _MB:
         message = (
-            f"file too large: {size / _MB:.1f} MB (limit {max_mb:g} MB); raise the limit "
-            "with --max-size MB or split the file by wave"
+            f"file too large: {size / _MB:.1f} MB (limit {max_mb:g} MB); raise the size limit "
+            "or split the file by wave"
         )
+        problem = Problem(message, source, settings=("max_mb",))
+        raise ResponseError([problem], source, action="imported")
     else:
         return
     raise ResponseError([Problem(message, source)], source, action="imported")
@@ -1721,7 +1723,10 @@ def import_file(
     path = Path(path)
     source = str(path)
     if not org or not org.strip():
-        raise StoreError("--org is empty; name the organisation, e.g. --org acme")
+        raise StoreError(
+            "the organisation name is empty; name the organisation, e.g. acme",
+            settings={"org": None},
+        )
     _check_import_file(path, max_mb)
     with using_engine(db) as engine, _no_gc():
         layouts: list[str] = []

@@ -215,8 +215,11 @@ class ProblemLog:
         row: int | None = None,
         column: str | None = None,
         source: str | None = None,
+        settings: tuple[str, ...] = (),
     ) -> None:
-        self.problems.append(Problem(message, source or self.source, row, column, self.sheet))
+        self.problems.append(
+            Problem(message, source or self.source, row, column, self.sheet, settings=settings)
+        )
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
         """Record a warning: reported with the results, never a reason to refuse the file."""
@@ -500,16 +503,21 @@ def _choose_wave(
             f"{w!r}: {counts[w]} answers{origin.files_text(records, w)}" for w in named
         )
         what = "the files hold" if origin.several else "the file holds"
-        ctx.add(f"{what} several waves ({listing}); choose one with --wave", column="wave")
+        ctx.add(
+            f"{what} several waves ({listing}); choose one",
+            column="wave",
+            settings=("wave",),
+        )
         raise ResponseError(
             [p for p in ctx.problems if p.row is None or p.column == "wave"], ctx.source
         )
     if "" in waves:
         empty = [rec.row for rec in records if rec.wave == ""]
         ctx.add(
-            f"wave is empty ({_rows_text(empty)}); add a 'wave' column or choose one with --wave",
+            f"wave is empty ({_rows_text(empty)}); add a 'wave' column or name the wave",
             empty[0],
             "wave",
+            settings=("wave",),
         )
     return records, origin, named[0] if named else ""
 
@@ -806,10 +814,11 @@ def choose_instrument(
         if ident != given.id or (version is not None and version != given.version):
             found.append(
                 Problem(
-                    f"{label} was answered on {named} but --instrument is {given.ref}; "
-                    f"use --instrument {named} or convert the file",
+                    f"{label} was answered on {named} but the instrument given is {given.ref}; "
+                    f"read it with {named} or convert the file",
                     source,
                     column="instrument",
+                    settings=("instrument",),
                 )
             )
     if problems is not None:
@@ -823,13 +832,15 @@ def choose_instrument(
         except QuestionnaireError as exc:
             raise QuestionnaireError(
                 f"{source}: cannot load instrument {named} for {label} ({exc}); "
-                "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+                "name the instrument as ID@VERSION or give its YAML file",
+                settings={"instrument": None},
             ) from None
     if ref is not None and bound is not None and ref != bound:
         raise StoreError(
             f"{source}: {label} is bound to instrument {bound} in the database; this file's "
             f"answers are for {ref}. Answers to different versions cannot be mixed in one wave: "
-            "import them into a new wave (--wave NAME)"
+            "import them into a new wave",
+            settings={"wave": "NAME"},
         )
     if given is not None:
         return given
@@ -839,5 +850,6 @@ def choose_instrument(
     except QuestionnaireError as exc:
         raise QuestionnaireError(
             f"{source}: cannot load instrument {ref} for {label} ({exc}); "
-            "pass it with --instrument ID@VERSION or --instrument PATH.yaml"
+            "name the instrument as ID@VERSION or give its YAML file",
+            settings={"instrument": None},
         ) from None

@@ -11,12 +11,18 @@ Hierarchy::
     ├── OutputError                      an output file or folder cannot be written
     └── StoreError                       the database is missing, outdated or rejects the change
 
-Messages say what is wrong, where (file, row, column, item id) and how to fix it. The CLI prints the
-message on one line of stderr, without a traceback.
+Messages say what is wrong, where (file, row, column, item id) and how to fix it, in the words of
+the domain ("lower the minimum group size to 4"), never in the words of one interface. An error may
+name the *settings* that would change the outcome (``min_group``, ``wave``, ``instrument``, ``db``
+...: the library's parameter names) and a maintenance *task* that repairs it (``"db upgrade"``); each
+interface turns those into its own hint: the CLI appends its flags (``--min-group 4``) and the
+command to run, a web page its form fields. The CLI prints the message on one line of stderr,
+without a traceback.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -33,9 +39,37 @@ __all__ = [
 
 
 class CentricError(Exception):
-    """Base class of every error caused by user input or configuration."""
+    """Base class of every error caused by user input or configuration.
+
+    Parameters
+    ----------
+    *args : object
+        The message (domain words: what is wrong, where, how to fix it).
+    settings : mapping of str to object, optional
+        The settings that would change the outcome, by their library parameter names, each with a
+        suggested value or ``None`` (e.g. ``{"min_group": 4, "named_workshop": None}``).
+    task : str, optional
+        A maintenance task that repairs the cause, by name (``"db upgrade"``, ``"db check"``); its
+        arguments are taken from ``settings``.
+
+    Examples
+    --------
+    >>> err = CentricError("lower the minimum group size to 4", settings={"min_group": 4})
+    >>> str(err), err.settings
+    ('lower the minimum group size to 4', {'min_group': 4})
+    """
 
     exit_code = 2
+
+    def __init__(
+        self,
+        *args: object,
+        settings: Mapping[str, object] | None = None,
+        task: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.settings: dict[str, object] = dict(settings or {})
+        self.task = task
 
 
 class QuestionnaireError(CentricError, ValueError):
@@ -61,6 +95,9 @@ class Problem:
     sheet: str | None = None
     warning: bool = False
     """A warning (e.g. an ignored column) is shown but never stops a read or an import."""
+    settings: tuple[str, ...] = ()
+    """Settings (library parameter names, e.g. ``"wave"``) that would resolve the problem; the
+    :class:`ResponseError` that carries it names them (see :class:`CentricError`)."""
 
     def __str__(self) -> str:
         where = [self.source] if self.source else []
@@ -89,7 +126,9 @@ class ResponseError(CentricError, ValueError):
         *,
         action: str | None = None,
     ) -> None:
-        self.problems = tuple(problems)
+        problems = tuple(problems)
+        super().__init__(settings={name: None for p in problems for name in p.settings})
+        self.problems = problems
         self.source = source
         self.action = action
         n = len(self.problems)
@@ -97,7 +136,7 @@ class ResponseError(CentricError, ValueError):
         outcome = f"; nothing was {action}" if action else ""
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = f"\n  ... and {n - 50} more" if n > 50 else ""
-        super().__init__(f"{head}{n} problem{'s' if n != 1 else ''} found{outcome}:\n{shown}{more}")
+        self.args = (f"{head}{n} problem{'s' if n != 1 else ''} found{outcome}:\n{shown}{more}",)
 
     def for_action(self, action: str) -> ResponseError:
         """The same problems, with the message saying nothing was ``action``."""

@@ -78,7 +78,7 @@ def check_lock(root: Path | None = None) -> dict[str, str]:
     problems = []
     for ref, h, state in lock_status(root):
         if state == "unpublished":
-            problems.append(f"{ref} is not in {name}; publish it with `centric questionnaire lock`")
+            problems.append(f"{ref} is not in {name}; publish it (lock its content hash)")
         elif state == "changed":
             problems.append(
                 f"{ref} was changed after publication (hash {h[:19]}..., locked {lock[ref][:19]}...); "

@@ -58,19 +58,22 @@ def require_population(n: int, k: int, named: bool, report: str, wave: str) -> N
     >>> require_population(2, 3, False, "team report", "2026-H1")
     Traceback (most recent call last):
     ...
-    questionnaires.errors.ReportError: a team report needs at least 3 respondents so that no one's answers can be worked out; wave 2026-H1 has 2. Use --named-workshop only when the team agreed to be identified
+    questionnaires.errors.ReportError: a team report needs at least 3 respondents so that no one's answers can be worked out; wave 2026-H1 has 2. Name the respondents (a named workshop) only when the team agreed to be identified
     """
     if named or n >= k:
         return
-    lower = (
-        f", or lower --min-group to {n} (the smallest anonymous group is {FLOOR})"
-        if n >= FLOOR
-        else ""
-    )
+    settings: dict[str, object] = {"named_workshop": None}
+    lower = ""
+    if n >= FLOOR:
+        lower = (
+            f", or lower the minimum group size to {n} (the smallest anonymous group is {FLOOR})"
+        )
+        settings = {"min_group": n, **settings}
     raise ReportError(
         f"a {report} needs at least {k} respondents so that no one's answers can be worked out; "
-        f"wave {wave} has {n}{lower}. Use --named-workshop only when the team agreed to be "
-        "identified"
+        f"wave {wave} has {n}{lower}. Name the respondents (a named workshop) only when the team "
+        "agreed to be identified",
+        settings=settings,
     )
 
 
@@ -271,7 +274,8 @@ def check_reissue(
         raise ReportError(
             f"the {first.name}{more} of wave {wave} covered almost the same respondents: "
             f"{len(now ^ first.respondents)} of them differ, fewer than k={k}, so comparing the "
-            f"two reports would reveal those people's answers. {_REISSUE_HINT}"
+            f"two reports would reveal those people's answers. {_REISSUE_HINT}",
+            settings={"allow_reissue": None},
         )
     chain = tuple(e for e in chain_exposure(now, before) if e not in clashes)
     if chain and not allow_reissue:
@@ -280,12 +284,13 @@ def check_reissue(
             f"this report and {len(chain)} earlier report{'s' * (len(chain) != 1)} of wave "
             f"{wave} ({names}) together reveal one person's answers: adding and subtracting "
             "their totals leaves that person alone, although each pair differs by k or more. "
-            f"{_REISSUE_HINT}"
+            f"{_REISSUE_HINT}",
+            settings={"allow_reissue": None},
         )
     return clashes + chain
 
 
 _REISSUE_HINT = (
-    "Re-render with the same respondents, or use --allow-reissue to write a reissue that shows "
-    "no per-item or per-person counts"
+    "Re-render with the same respondents, or allow a reissue, which shows no per-item or "
+    "per-person counts"
 )

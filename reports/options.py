@@ -66,13 +66,17 @@ def check_min_group(k: int, named_workshop: bool = False) -> None:
     """Refuse a k below 1, or below :data:`MIN_GROUP_FLOOR` unless ``named_workshop``
     (a :class:`ReportError` saying why)."""
     if k < 1:
-        raise ReportError(f"--min-group must be a positive number (got {k})")
+        raise ReportError(
+            f"the minimum group size must be a positive number (got {k})",
+            settings={"min_group": None},
+        )
     if k < MIN_GROUP_FLOOR and not named_workshop:
         raise ReportError(
-            f"--min-group {k} would show groups of fewer than "
+            f"a minimum group size of {k} would show groups of fewer than "
             f"{MIN_GROUP_FLOOR} people, whose answers can be worked out; the smallest "
             f"anonymous group is {MIN_GROUP_FLOOR}. Only when the team agreed to be "
-            "identified, use --named-workshop"
+            "identified, name the respondents (a named workshop)",
+            settings={"min_group": MIN_GROUP_FLOOR, "named_workshop": None},
         )
 
 
@@ -107,11 +111,14 @@ class ReportOptions:
         if self.min_group_comments < self.min_group:
             raise ReportError(
                 f"the comment threshold ({self.min_group_comments}) cannot be below "
-                f"--min-group ({self.min_group})"
+                f"the minimum group size ({self.min_group})",
+                settings={"min_group": None},
             )
         if self.lang not in LANGUAGES:
             raise ReportError(
-                f"--lang {self.lang!r} is not available; available: {', '.join(LANGUAGES)}"
+                f"report language {self.lang!r} is not available; available: "
+                f"{', '.join(LANGUAGES)}",
+                settings={"lang": None},
             )
 
     @classmethod

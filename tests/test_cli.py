@@ -479,7 +479,7 @@ def test_db_commands_on_a_file_that_is_not_sqlite_exit_2_with_one_line(tmp_path,
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [
         f"Error: {notdb} is not a SQLite database (it does not start with the SQLite header); "
-        "check the --db path, or create a new database with `centric db upgrade --db NEW.db`"
+        "check the database path, or create a new database (run `centric db upgrade --db NEW.db`)"
     ]
     assert notdb.read_text(encoding="utf-8") == "hello\n"
 
@@ -489,8 +489,8 @@ def test_db_commands_on_a_folder_exit_2_with_one_line(tmp_path, command):
     result = CliRunner().invoke(cli, ["db", command, "--db", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [
-        f"Error: --db {tmp_path} is a folder, not a database file; give a file such as "
-        f"{tmp_path}/centric.db"
+        f"Error: database path {tmp_path} is a folder, not a database file; give a file such as "
+        f"{tmp_path}/centric.db (--db {tmp_path}/centric.db)"
     ]
 
 

@@ -825,8 +825,10 @@ def test_reimport_with_a_new_role_keeps_no_answer_the_new_role_may_not_give(mini
     again = tmp_path / "again.csv"
     again.write_text(head + "".join(f"W1,R2,staff,Sales,{i},4\n" for i in ITEMS if i != "SYS-02"), "utf-8")  # fmt: skip
     import_file(url, first, org="acme", instrument=mini)
-    with pytest.raises(StoreError, match=r"'R2' .* from executive to staff, .* SYS-02, .*respondent delete"):  # fmt: skip
+    with pytest.raises(StoreError, match=r"'R2' .* from executive to staff, .* SYS-02, .*delete the respondent") as err:  # fmt: skip
         import_file(url, again, org="acme", instrument=mini)
+    assert err.value.task == "respondent delete"
+    assert err.value.settings == {"org": "acme", "wave": "W1", "respondent": "R2"}
     rs = load_wave_responses(url, "acme", "W1", instrument=mini)
     assert rs.respondents[0].role == "executive"
     assert (rs.current[0] == 3).all()  # all or nothing: no answer of the refused file

@@ -165,9 +165,10 @@ def test_file_over_the_size_limit_is_refused_quickly(db, tmp_path, mini_instrume
     with f.open("wb") as fh:
         fh.truncate(100 * 1024 * 1024)
     with pytest.raises(
-        ResponseError, match=r"file too large: 100\.0 MB \(limit 50 MB\).*--max-size"
-    ):
+        ResponseError, match=r"file too large: 100\.0 MB \(limit 50 MB\); raise the size limit"
+    ) as err:
         import_file(db, f, org="acme", instrument=mini_instrument)
+    assert err.value.settings == {"max_mb": None}
 
 
 def test_cli_db_import_export(tmp_path, mini_instrument):

@@ -178,8 +178,9 @@ def test_all_na_respondent_is_kept_with_a_warning(tmp_path, mini_instrument):
 def test_wave_option_selects_one_of_several_waves(tmp_path, mini_instrument):
     text = HEADER + "2026-H1,R1,staff,HR,CUL-01,3,4,,,\n2026-H2,R1,staff,HR,CUL-01,4,4,,,\n"
     path = write(tmp_path, text)
-    with pytest.raises(ResponseError, match=r"several waves.*--wave"):
+    with pytest.raises(ResponseError, match=r"several waves.*choose one") as err:
         read_responses(path, mini_instrument)
+    assert err.value.settings == {"wave": None}
     rs = read_responses(path, mini_instrument, wave="2026-H2")
     assert rs.wave == "2026-H2" and rs.current[0, 0] == 4
 
@@ -187,7 +188,7 @@ def test_wave_option_selects_one_of_several_waves(tmp_path, mini_instrument):
 def test_wave_fills_a_file_without_wave_column(tmp_path, mini_instrument):
     text = "respondent,role,department,item,current\nR1,staff,HR,CUL-01,3\n"
     path = write(tmp_path, text)
-    with pytest.raises(ResponseError, match="add a 'wave' column or choose one with --wave"):
+    with pytest.raises(ResponseError, match="add a 'wave' column or name the wave"):
         read_responses(path, mini_instrument)
     assert read_responses(path, mini_instrument, wave="2026-H1").wave == "2026-H1"
 
@@ -288,7 +289,7 @@ def test_not_utf8_is_reported_with_its_line_not_guessed(tmp_path, mini_instrumen
 def test_json_naming_another_instrument_version_is_refused(tmp_path, mini_instrument):
     payload = {"instrument": "mini@2.0.0", "responses": []}
     with pytest.raises(
-        ResponseError, match=r"answered on mini@2\.0\.0 but --instrument is mini@1\.0\.0"
+        ResponseError, match=r"answered on mini@2\.0\.0 but the instrument given is mini@1\.0\.0"
     ):
         read_responses(write(tmp_path, json.dumps(payload), "w.json"), mini_instrument)
 
@@ -719,7 +720,7 @@ def test_two_files_of_two_waves_give_one_problem_naming_waves_and_files(tmp_path
         read_responses([h1, h2], mini_instrument)
     assert [p.message for p in err.value.problems] == [
         f"the files hold several waves ('2026-H1': 17 answers in {h1}, '2026-H2': 17 answers "
-        f"in {h2}); choose one with --wave"
+        f"in {h2}); choose one"
     ]
     rs = read_responses([h1, h2], mini_instrument, wave="2026-H2")
     assert rs.wave == "2026-H2"

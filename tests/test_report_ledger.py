@@ -109,7 +109,7 @@ def test_report_differing_by_one_respondent_is_refused_naming_the_earlier_one(tm
         service.team_report(reduced, ReportOptions(), ledger=ledger, path=tmp_path / "b.pdf")
     message = str(err.value)
     assert (
-        f"team report {tmp_path / 'a.pdf'} (recorded " in message and "--allow-reissue" in message
+        f"team report {tmp_path / 'a.pdf'} (recorded " in message and "allow a reissue" in message
     )
     assert "(and 1 more)" not in message  # the user ledger's and the manifest's record are one
     assert "1 of them differ, fewer than k=3" in message
@@ -380,7 +380,8 @@ def test_a_chain_of_reports_that_isolates_one_person_is_refused(tmp_path, waves,
     for name in "BCD":  # the chain B − C + D − E
         assert f"{tmp_path / name}.pdf" in message
     assert f"{tmp_path / 'A'}.pdf" not in message
-    assert "--allow-reissue" in message and "per-person counts" in message
+    assert "allow a reissue" in message and "per-person counts" in message
+    assert err.value.settings == {"allow_reissue": None}  # the CLI says --allow-reissue
     # the reissue is allowed and marked; the rule is in reports.anonymity
     clashes = check_reissue(keys, ledger.earlier(rs.wave), 3, rs.wave, allow_reissue=True)
     assert len(clashes) == 3

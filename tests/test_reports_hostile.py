@@ -113,8 +113,9 @@ def test_view_models_refuse_a_wave_below_k_unless_named(wave):
     with pytest.raises(ReportError, match="team report needs at least 61"):
         build_team_report(wr, rs, inst, ReportOptions(min_group=61, min_group_comments=61))
     require_population(2, 3, True, "team report", "W")  # named workshop: allowed
-    with pytest.raises(ReportError, match="or lower --min-group to 4 "):
+    with pytest.raises(ReportError, match="or lower the minimum group size to 4 ") as err:
         require_population(4, 5, False, "trend report", "W")  # never suggests below 3
+    assert err.value.settings == {"min_group": 4, "named_workshop": None}
 
 
 def test_min_group_below_3_needs_a_named_workshop(csv_file, tmp_path):

@@ -122,7 +122,7 @@ def test_migration_0002_upgrades_and_downgrades_report_respondents(db_url):
 
     assert upgrade_db(db_url, "0001") == (None, "0001")
     st = db_status(db_url)
-    assert not st.up_to_date and "run `centric db upgrade`" in st.describe()
+    assert not st.up_to_date and st.describe().endswith("newest is 0002; upgrade it")
     assert upgrade_db(db_url) == ("0001", "0002")
     eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     assert "report_respondents" in sa.inspect(eng).get_table_names()
@@ -315,7 +315,8 @@ def test_cli_respondent_delete_unknown_respondent_is_one_line_exit_2(store):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "Error: no respondent 'X9' in any of its 2 waves of 'acme' (codes are case-sensitive; "
-        "`centric export --org ORG` lists them); nothing was changed"
+        "an export of the organisation lists them); nothing was changed (run `centric export "
+        "--org acme`)"
     ]
 
 

@@ -137,14 +137,18 @@ def test_orm_metadata_matches_migrated_schema(store):
 
 def test_empty_database_asks_for_db_upgrade(db_url, tmp_path, mini):
     f = write_rows(tmp_path / "a.csv", mini_rows(3))
-    with pytest.raises(StoreError, match=r"centric db upgrade"):
+    with pytest.raises(
+        StoreError, match=r"no centric schema yet; upgrade it|no database at"
+    ) as err:
         import_file(db_url, f, org="acme", instrument=mini)
+    assert err.value.task == "db upgrade"
 
 
 def test_missing_sqlite_file_is_not_created(tmp_path):
     path = tmp_path / "nope.db"
-    with pytest.raises(StoreError, match=r"no database at .*centric db upgrade"):
+    with pytest.raises(StoreError, match=r"no database at .*; create it") as err:
         load_wave_responses(str(path), "acme", "W1")
+    assert (err.value.task, err.value.settings) == ("db upgrade", {"db": str(path)})
     assert not path.exists()
 
 
@@ -536,7 +540,12 @@ def test_role_change_keeping_answers_the_new_role_is_not_asked_is_refused_and_wr
         import_file(store, staff, org="acme", instrument=mini)
     msg = str(err.value)
     assert "'R2'" in msg and "executive to staff" in msg and "SYS-02" in msg
-    assert "centric respondent delete --org acme --wave W1 R2" in msg
+    assert "delete the respondent from the wave first" in msg
+    from assessment.cli._common import describe_error
+
+    assert describe_error(err.value).endswith(
+        "(run `centric respondent delete --org acme --wave W1 R2`)"
+    )
     assert count(store, "responses") == before
     rs = load_wave_responses(store, "acme", "W1", instrument=mini)
     assert rs.respondents[0].role == "executive" and (rs.current[0] == 3).all()

@@ -228,12 +228,15 @@ def test_db_check_behind_migration_says_upgrade_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["db", "check", "--db", str(db)])
     assert result.exit_code == 2
     assert (
-        f"PROBLEM: schema: at revision 0001, behind the newest 0002; run `centric db upgrade "
-        f"--db {db}`"
+        "PROBLEM: schema: at revision 0001, behind the newest 0002; upgrade the database"
     ) in result.stdout.splitlines()
-    assert result.stderr.startswith(f"Error: database {db} needs a schema upgrade")
+    assert result.stderr == (
+        f"Error: database {db} needs a schema upgrade (back the file up first) "
+        f"(run `centric db upgrade --db {db}`)\n"
+    )
     status = CliRunner().invoke(cli, ["db", "status", "--db", str(db)])
-    assert status.exit_code == 1 and "newest is 0002; run `centric db upgrade`" in status.stdout
+    assert status.exit_code == 1 and "newest is 0002; upgrade it" in status.stdout
+    assert f"run `centric db upgrade --db sqlite:///{db}`" in status.stderr
 
 
 def test_db_check_database_without_schema(tmp_path):
@@ -241,7 +244,7 @@ def test_db_check_database_without_schema(tmp_path):
     sqlite3.connect(db).close()
     result = check_db(str(db))
     assert [str(f) for f in result.problems] == [
-        f"PROBLEM: schema: no centric schema; run `centric db upgrade --db {db}`"
+        "PROBLEM: schema: no centric schema; upgrade the database to create it"
     ]
 
 

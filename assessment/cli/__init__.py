@@ -83,7 +83,9 @@ def main() -> None:
         # code of ctx.exit(n) instead of exiting: pass it on.
         rc = cli.main(standalone_mode=False)
     except CentricError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        from assessment.cli._common import describe_error
+
+        click.echo(f"Error: {describe_error(exc)}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -26,6 +26,7 @@ __all__ = [
     "business_options",
     "checked_output",
     "csv_text",
+    "describe_error",
     "dumps",
     "emit",
     "format_table",
@@ -40,6 +41,60 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "csv")
+
+
+#: The CLI flag of each library setting an error can name (:attr:`CentricError.settings`).
+FLAGS = {
+    "allow_reissue": "--allow-reissue",
+    "db": "--db",
+    "instrument": "--instrument",
+    "lang": "--lang",
+    "max_mb": "--max-size",
+    "min_group": "--min-group",
+    "named_workshop": "--named-workshop",
+    "org": "--org",
+    "wave": "--wave",
+}
+
+#: The command of each maintenance task an error can name, and the settings it takes as flags
+#: (a leading ``*`` marks a positional argument).
+TASKS: dict[str, tuple[str, ...]] = {
+    "db check": ("db",),
+    "db upgrade": ("db",),
+    "export": ("org",),
+    "questionnaire lock": (),
+    "respondent delete": ("org", "wave", "*respondent"),
+}
+
+
+def _flag(name: str, value: object) -> str:
+    flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+    if value is None or value is True:
+        return flag
+    return f"{flag} {value}"
+
+
+def describe_error(exc: Exception) -> str:
+    """The message of a library error with the CLI's hint: the flags of the settings it names and
+    the command of its maintenance task (``… (--min-group 4, --named-workshop)``)."""
+    from questionnaires.errors import CentricError
+
+    text = str(exc)
+    if not isinstance(exc, CentricError):
+        return text
+    settings = dict(exc.settings)
+    hints: list[str] = []
+    if exc.task is not None:
+        words = ["centric", exc.task]
+        for arg in TASKS.get(exc.task, ()):
+            name = arg.lstrip("*")
+            value = settings.pop(name, None)
+            if value is None:
+                continue
+            words.append(str(value) if arg.startswith("*") else _flag(name, value))
+        hints.append("run `" + " ".join(words) + "`")
+    hints.extend(_flag(name, value) for name, value in settings.items())
+    return f"{text} ({'; '.join(hints)})" if hints else text
 
 
 class UserError(click.ClickException):
@@ -58,7 +113,7 @@ def user_errors(f: F) -> F:
         try:
             return f(*args, **kwargs)
         except CentricError as exc:
-            err = UserError(str(exc))
+            err = UserError(describe_error(exc))
             # click types exit_code as a ClassVar; a per-instance code is how click reads it.
             err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from exc
@@ -85,8 +140,7 @@ def output_option(
         "--output",
         type=click.Path(dir_okay=dir_okay, path_type=Path),
         required=required,
-        default=None,
-        help=help,
+        help=help,  # no explicit default=None: click 8.5 then counts the option as given
     )
 
 

@@ -87,6 +87,7 @@ def status(db: str | None) -> None:
     if health.damaged or health.unreachable:
         raise UserError(health.summary())
     if not st.up_to_date:
+        click.echo(f"run `centric db upgrade --db {st.url}`", err=True)
         raise click.exceptions.Exit(1)
 
 
@@ -110,4 +111,4 @@ def check(db: str | None) -> None:
     for finding in result.findings:
         click.echo(str(finding))
     if not result.healthy:
-        raise UserError(result.summary())
+        raise result.error()

@@ -19,6 +19,7 @@ import click
 
 from assessment.cli._common import (
     csv_text,
+    describe_error,
     emit,
     format_table,
     output_option,
@@ -280,7 +281,7 @@ def validate(files: tuple[Path, ...], root: Path | None) -> None:
                 )
         except QuestionnaireError as exc:
             failed += 1
-            click.echo(str(exc), err=True)
+            click.echo(describe_error(exc), err=True)
             continue
         click.echo(f"ok  {path}  {inst.ref}  {inst.content_hash}")
     if failed:

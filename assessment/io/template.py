@@ -152,7 +152,7 @@ def _instructions(instrument: Instrument) -> list[list[str]]:
             "5. Leave rows you do not want to answer empty; do not change the item or question columns."
         ],
         [
-            "6. Return the file unchanged in layout; it is imported with `centric import FILE --org ORG`."
+            "6. Return the file with its layout unchanged to whoever sent it; they import it into centric."
         ],
         [],
         ["Rating scales"],

@@ -83,10 +83,13 @@ class CheckResult:
                 else ""
             )
             return f"database {self.url} is damaged (PROBLEM lines above); restore it from a backup{salvage}"
-        return (
-            f"database {self.url} needs a schema upgrade: run `centric db upgrade --db {self.url}` "
-            "(back the file up first)"
-        )
+        return f"database {self.url} needs a schema upgrade (back the file up first)"
+
+    def error(self) -> StoreError:
+        """:meth:`summary` as an error; an outdated schema names the upgrade task."""
+        if self.damaged or self.unreachable:
+            return StoreError(self.summary())
+        return StoreError(self.summary(), task="db upgrade", settings={"db": self.url})
 
 
 def check_db(db: str | None = None, *, quick: bool = False) -> CheckResult:
@@ -184,7 +187,7 @@ def _schema(conn: Connection, shown: str) -> Finding:
     if current == head:
         return Finding("schema", True, f"at revision {head}, the newest")
     if current is None:
-        return Finding("schema", False, f"no centric schema; run `centric db upgrade --db {shown}`")
+        return Finding("schema", False, "no centric schema; upgrade the database to create it")
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(current)
     except Exception:
@@ -197,5 +200,5 @@ def _schema(conn: Connection, shown: str) -> Finding:
     return Finding(
         "schema",
         False,
-        f"at revision {current}, behind the newest {head}; run `centric db upgrade --db {shown}`",
+        f"at revision {current}, behind the newest {head}; upgrade the database",
     )

@@ -140,17 +140,22 @@ def database_error(url: str, exc: BaseException, *, connecting: bool = False) ->
             else ""
         )
         return StoreError(
-            f"database {where} is damaged ({text}); restore it from a backup, and run "
-            f"`centric db check --db {where}` to see what is wrong{salvage}"
+            f"database {where} is damaged ({text}); restore it from a backup, and check the "
+            f"database to see what is wrong{salvage}",
+            task="db check",
+            settings={"db": where},
         )
     if connecting:
         return StoreError(
-            f"cannot open database {where}: {text}; check the --db path or URL (a SQLite file "
-            "made by `centric db upgrade`, or a reachable PostgreSQL server)"
+            f"cannot open database {where}: {text}; check the database path or URL (a SQLite "
+            "file made by centric, or a reachable PostgreSQL server)",
+            settings={"db": None},
         )
     return StoreError(
         f"database {where} failed: {text}; check that it is reachable, writable and has free "
-        f"space (`centric db check --db {where}` tests it)"
+        "space (a database check tests it)",
+        task="db check",
+        settings={"db": where},
     )
 
 
@@ -175,13 +180,15 @@ def _check_creatable(path: Path) -> None:
         if not os.access(folder, os.W_OK | os.X_OK):
             raise OutputError(
                 f"cannot create the database {path}: the folder {folder} is not writable; "
-                "choose another --db path or fix the folder's permissions"
+                "choose another database path or fix the folder's permissions",
+                settings={"db": None},
             )
         return
     what = "is a file" if folder.exists() else "does not exist"
     raise OutputError(
         f"cannot create the database {path}: the folder {folder} {what}; "
-        "create the folder or choose another --db path"
+        "create the folder or choose another database path",
+        settings={"db": None},
     )
 
 
@@ -193,7 +200,9 @@ def _check_sqlite_file(path: Path) -> None:
     database): not a folder, not some other file given as ``--db`` by mistake."""
     if path.is_dir():
         raise StoreError(
-            f"--db {path} is a folder, not a database file; give a file such as {path}/centric.db"
+            f"database path {path} is a folder, not a database file; give a file such as "
+            f"{path}/centric.db",
+            settings={"db": f"{path}/centric.db"},
         )
     try:
         with path.open("rb") as fh:
@@ -206,7 +215,9 @@ def _check_sqlite_file(path: Path) -> None:
     if head and head != SQLITE_MAGIC:
         raise StoreError(
             f"{path} is not a SQLite database (it does not start with the SQLite header); "
-            "check the --db path, or create a new database with `centric db upgrade --db NEW.db`"
+            "check the database path, or create a new database",
+            task="db upgrade",
+            settings={"db": "NEW.db"},
         )
 
 
@@ -225,7 +236,12 @@ def create_engine(url: str, *, must_exist: bool = True) -> Engine:
         raise StoreError(f"{url!r} is not a database URL or path") from None
     path = sqlite_path(url)
     if path is not None and must_exist and not path.exists():
-        raise StoreError(f"no database at {path}; create it with `centric db upgrade --db {path}`")
+        raise StoreError(
+            f"no database at {path}; create it (an upgrade of an empty database creates the "
+            "schema)",
+            task="db upgrade",
+            settings={"db": str(path)},
+        )
     if path is not None and not path.exists():
         _check_creatable(path)
     if path is not None and path.exists():

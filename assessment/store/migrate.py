@@ -72,10 +72,10 @@ class Status:
 
     def describe(self) -> str:
         if self.current is None:
-            return f"{self.url}: empty (no schema); run `centric db upgrade` to create it at {self.head}"
+            return f"{self.url}: empty (no schema); an upgrade creates it at {self.head}"
         if self.up_to_date:
             return f"{self.url}: up to date at revision {self.head}"
-        return f"{self.url}: at revision {self.current}, newest is {self.head}; run `centric db upgrade`"
+        return f"{self.url}: at revision {self.current}, newest is {self.head}; upgrade it"
 
 
 def cannot_open(engine: Engine, exc: Exception) -> StoreError:
@@ -141,7 +141,9 @@ def check_revision(engine: Engine) -> None:
         return
     if current is None:
         raise StoreError(
-            f"database {url} has no centric schema yet; run `centric db upgrade --db {url}` first"
+            f"database {url} has no centric schema yet; upgrade it first",
+            task="db upgrade",
+            settings={"db": url},
         )
     from alembic.script import ScriptDirectory
 
@@ -155,5 +157,7 @@ def check_revision(engine: Engine) -> None:
         ) from None
     raise StoreError(
         f"database {url} is at schema revision {current} but this centric needs {head}; "
-        f"run `centric db upgrade --db {url}` (back the file up first)"
+        "upgrade it (back the file up first)",
+        task="db upgrade",
+        settings={"db": url},
     )

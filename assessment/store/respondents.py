@@ -116,8 +116,10 @@ def _covering(conn: Connection, wave_ids: list[int], code: str) -> list[tuple[in
 def _not_found(org: str, respondent: str, wave: str | None, waves: list[Any]) -> StoreError:
     where = f"wave {wave}" if wave is not None else f"any of its {_n(len(waves), 'wave')}"
     return StoreError(
-        f"no respondent {respondent!r} in {where} of {org!r} (codes are case-sensitive; "
-        "`centric export --org ORG` lists them); nothing was changed"
+        f"no respondent {respondent!r} in {where} of {org!r} (codes are case-sensitive; an "
+        "export of the organisation lists them); nothing was changed",
+        task="export",
+        settings={"org": org},
     )
 
 

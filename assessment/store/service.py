@@ -135,7 +135,8 @@ def _org_id(conn: Connection, slug: str, *, create: bool, name: str | None = Non
         known = conn.execute(sa.select(t.c.slug).order_by(t.c.slug)).scalars().all()
         raise StoreError(
             f"no organisation {slug!r} in the database; known: {', '.join(known) or 'none'} "
-            "(organisations are created by `centric import --org`)"
+            "(an organisation is created when its first responses are imported)",
+            settings={"org": None},
         )
     return int(found)
 
@@ -206,7 +207,8 @@ def _bind_wave(conn: Connection, org_id: int, org: str, wave: str, instrument: I
         raise StoreError(
             f"wave {wave!r} of {org!r} is bound to instrument {bound}; these answers are for "
             f"{instrument.ref}. Answers to different versions cannot be mixed in one wave: "
-            f"import them into a new wave (--wave NAME) or convert them to {bound}"
+            f"import them into a new wave or convert them to {bound}",
+            settings={"wave": "NAME"},
         )
     if row.instrument_hash != instrument.content_hash:
         raise StoreError(
@@ -411,9 +413,10 @@ def _check_roles(
         f"respondent {code!r} of wave {wave!r} ({org!r}) changes role from "
         f"{earlier_role[code]} to {recast[code]}, but keeps stored answers to "
         f"{', '.join(items)}, which {recast[code]} respondents are not asked{more}; nothing was "
-        "imported. Keep the role "
-        f"{earlier_role[code]}, or delete the respondent first (centric respondent delete "
-        f"--org {org} --wave {wave} {code}) and import the file again"
+        f"imported. Keep the role {earlier_role[code]}, or delete the respondent from the wave "
+        "first and import the file again",
+        task="respondent delete",
+        settings={"org": org, "wave": wave, "respondent": code},
     )
 
 
@@ -546,7 +549,8 @@ def load_wave_responses(
         except QuestionnaireError as exc:
             raise StoreError(
                 f"wave {wave!r} of {org!r} uses instrument {bound}, which is not installed ({exc}); "
-                "pass the instrument file with --instrument PATH"
+                "give the instrument's YAML file",
+                settings={"instrument": "PATH"},
             ) from None
     if instrument.ref != bound:
         raise StoreError(f"wave {wave!r} of {org!r} uses {bound}, not {instrument.ref}")
