@@ -17,9 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from questionnaires.errors import ScoringError
+
+if TYPE_CHECKING:
+    from scoring.consensus import AgreementIndex, ItemFlag
+    from scoring.inference import DifferenceLabel
+    from scoring.stability import LevelEstimate
 
 __all__ = [
     "AGIResult",
@@ -49,8 +54,17 @@ __all__ = [
 ]
 
 NAN = float("nan")
-Band = Literal["aligned", "partly aligned", "misaligned", "undefined"]
-PerceptionLabel = Literal["blind spot", "hidden strength", "shared view", "undefined"]
+Band = Literal[
+    "aligned",
+    "partly aligned",
+    "misaligned",
+    "indeterminate",
+    "not distinguishable from random answering",
+    "undefined",
+]
+PerceptionLabel = Literal[
+    "blind spot", "hidden strength", "shared view", "no clear gap", "undefined"
+]
 
 #: Prefix of a department's group name (``"department:sales"``).
 DEPARTMENT_PREFIX = "department:"
@@ -465,6 +479,10 @@ class MaturityLevel:
         The level and its caps in words.
     holding_back : tuple of str
         Item ids whose median is below the level above.
+    management, organisation : LevelEstimate or None
+        The median of each population with its distribution-free interval, the interpolated
+        level and whether it is borderline (:func:`scoring.stability.level_estimate`); the
+        management team is the headline, the organisation is shown beside it.
     """
 
     capability_id: str
@@ -478,6 +496,8 @@ class MaturityLevel:
     target_level: int
     explanation: str
     holding_back: tuple[str, ...] = ()
+    management: LevelEstimate | None = None
+    organisation: LevelEstimate | None = None
 
 
 @dataclass(frozen=True)
@@ -510,6 +530,13 @@ class CapabilityAgreement:
         ICCs of the complete ratings, ``None`` when they cannot be computed.
     reasons : tuple of str
         Why statistics are undefined.
+    consensus, consensus_management : AgreementIndex or None
+        The one agreement index shown to managers, r*wg(J) against the triangular null with the
+        direct-consensus gate (:func:`scoring.consensus.agreement_index`), for everyone and for
+        the management team.
+    item_flags : tuple of ItemFlag
+        Items whose correlation with the rest of the capability is under .2 (or negative, or not
+        computable) this wave (:func:`scoring.consensus.flag_items`).
     """
 
     capability_id: str
@@ -527,6 +554,9 @@ class CapabilityAgreement:
     cronbach_alpha_listwise: float
     icc: ICCResult | None
     reasons: tuple[str, ...] = ()
+    consensus: AgreementIndex | None = None
+    consensus_management: AgreementIndex | None = None
+    item_flags: tuple[ItemFlag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -551,6 +581,16 @@ class AGIResult:
         Respondents with a score.
     reason : str
         Why the value is ``nan``; empty otherwise.
+    null_mean : float
+        The AGI random answering gives for this n, J and scale (the larger of the uniform and
+        triangular nulls; :func:`scoring.null.critical_values`).
+    critical_low, critical_high : float
+        The null's 5th and 95th percentiles: below ``critical_low`` the team is more aligned than
+        random answering, above ``critical_high`` more split.
+    relative : float
+        ``1 − AGI / null_mean``: 0 as spread as random answering, 1 full consensus.
+    items : int
+        J, the (mean, rounded down) number of items behind each respondent's score.
     """
 
     capability_id: str
@@ -561,6 +601,11 @@ class AGIResult:
     band: Band
     n: int
     reason: str = ""
+    null_mean: float = NAN
+    critical_low: float = NAN
+    critical_high: float = NAN
+    relative: float = NAN
+    items: int = 0
 
 
 @dataclass(frozen=True)
@@ -586,7 +631,16 @@ class PerceptionGap:
     n_others : int
         Other respondents with a score.
     label : str
-        ``"blind spot"``, ``"hidden strength"``, ``"shared view"`` or ``"undefined"``.
+        ``"blind spot"`` (executives rate it higher), ``"hidden strength"`` (lower), ``"shared
+        view"`` (shown to differ by less than the smallest meaningful gap), ``"no clear gap"``
+        or ``"undefined"``.
+    test : DifferenceLabel or None
+        The error-controlled comparison behind the label (Welch interval, Holm-adjusted p,
+        equivalence p, Hedges' g; :func:`scoring.inference.label_family`).
+    items_used : tuple of str
+        The items both groups were asked, over which the two means are taken.
+    reason : str
+        Why there is no label; empty otherwise.
     """
 
     capability_id: str
@@ -598,6 +652,9 @@ class PerceptionGap:
     n_management: int
     n_others: int
     label: PerceptionLabel
+    test: DifferenceLabel | None = None
+    items_used: tuple[str, ...] = ()
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -999,7 +1056,7 @@ class WaveResult:
         )
 
 
-ChangeLabel = Literal["improved", "stable", "declined", "undefined"]
+ChangeLabel = Literal["improved", "stable", "declined", "no clear change", "undefined"]
 
 
 @dataclass(frozen=True)
@@ -1039,6 +1096,11 @@ class CapabilityChange:
         Item ids of the later wave's instrument.
     reason : str
         Why the change is undefined; empty otherwise.
+    test : DifferenceLabel or None
+        The error-controlled comparison behind the label (paired, partly paired or Welch;
+        Holm-adjusted within the report's family; :func:`scoring.inference.wave_change`).
+    n_paired : int
+        Respondents (by pseudonymous id) who answered both waves.
     """
 
     capability_id: str
@@ -1058,6 +1120,8 @@ class CapabilityChange:
     label: ChangeLabel
     items_used: tuple[str, ...] = ()
     reason: str = ""
+    test: DifferenceLabel | None = None
+    n_paired: int = 0
 
 
 @dataclass(frozen=True)
