@@ -203,6 +203,20 @@ class ScoreOptions:
         Capability level steps per build stage (focus beats breadth).
     business : BusinessCaseParams or None
         Parameters of the repurchase business case; ``None`` = Wood's worked example.
+    agi_null_models : tuple of str
+        The random-answering models an AGI must be distinguishable from before it gets a band
+        (:data:`scoring.null.DEFAULT_MODELS`).
+    sesoi : float
+        Smallest difference worth acting on, on the answer scale (perception gaps, changes): the
+        equivalence margin of the labels.
+    label_alpha : float
+        Family-wise (Holm) or false-discovery (BH) level of a report's labels.
+    label_adjust : {"holm", "bh"}
+        Multiplicity control within a report's family of labels.
+    label_min_n : int
+        Scores each group of a comparison needs before it is labelled.
+    level_margin : float
+        A level is borderline when its median's interval comes within this of a level boundary.
     """
 
     min_answered_share: float = 0.5
@@ -218,6 +232,12 @@ class ScoreOptions:
     roadmap_align_months: int = 2
     roadmap_max_per_stage: int = 3
     business: BusinessCaseParams | None = None
+    agi_null_models: tuple[str, ...] = ("uniform", "triangular")
+    sesoi: float = 0.5
+    label_alpha: float = 0.05
+    label_adjust: Literal["holm", "bh"] = "holm"
+    label_min_n: int = 3
+    level_margin: float = 0.1
 
     @property
     def agi_min_n(self) -> int:
