@@ -58,7 +58,23 @@ LONG_COLUMNS = (
 
 
 def normalise_department(name: str) -> str:
-    """Key used to match departments: trimmed, inner whitespace collapsed, case-folded."""
+    """Key used to match departments: trimmed, inner whitespace collapsed, case-folded.
+
+    Parameters
+    ----------
+    name : str
+        A department name as written.
+
+    Returns
+    -------
+    str
+        The key.
+
+    Examples
+    --------
+    >>> normalise_department("  Customer   Service ")
+    'customer service'
+    """
     return " ".join(name.split()).casefold()
 
 
@@ -86,14 +102,43 @@ def _latin_twin(ch: str) -> str | None:
 
 
 def skeleton(text: str) -> str:
-    """``text`` with look-alike letters replaced by the Latin letter they look like."""
+    r"""``text`` with look-alike letters replaced by the Latin letter they look like.
+
+    Parameters
+    ----------
+    text : str
+        An identifier.
+
+    Returns
+    -------
+    str
+        The identifier with Cyrillic, Greek and fullwidth look-alikes turned into ASCII.
+
+    Examples
+    --------
+    >>> skeleton("\u0421UL-02")
+    'CUL-02'
+    """
     return "".join(_latin_twin(c) or c for c in text)
 
 
 def shown_id(text: str) -> str:
-    r"""An identifier (item id, column name) quoted for a message, every non-ASCII character
-    escaped, so a look-alike cannot pass for the real id.
+    r"""An identifier (item id, column name) quoted for a message, non-ASCII characters escaped.
 
+    So a look-alike cannot pass for the real id.
+
+    Parameters
+    ----------
+    text : str
+        The identifier.
+
+    Returns
+    -------
+    str
+        ``repr``-style quoted, with ``\uXXXX`` escapes.
+
+    Examples
+    --------
     >>> print(shown_id("\u0421UL-02"), shown_id("CUL-02"))
     '\u0421UL-02' 'CUL-02'
     """
@@ -101,10 +146,23 @@ def shown_id(text: str) -> str:
 
 
 def shown(text: str) -> str:
-    r"""A free text (respondent id, department) for a message: as it is when every character is
-    printable (accented letters are), else quoted with control, bidi and other invisible
-    characters escaped, so the message shows what the file holds.
+    r"""A free text (respondent id, department) for a message, showing what the file holds.
 
+    As it is when every character is printable (accented letters are), else quoted with control,
+    bidi and other invisible characters escaped.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    str
+        ``text``, or its escaped quoted form.
+
+    Examples
+    --------
     >>> print(shown("Müller"), shown("R1\u202e"))
     Müller 'R1\u202e'
     """
@@ -112,9 +170,19 @@ def shown(text: str) -> str:
 
 
 def lookalike_note(text: str) -> str:
-    """``"; it contains the non-ASCII character U+0421 (CYRILLIC CAPITAL LETTER ES) at
-    position 1, which looks like the Latin letter 'C'"`` for an id that should be ASCII; ``""``
-    for an ASCII one."""
+    """A note naming the first look-alike character of an id that should be ASCII.
+
+    Parameters
+    ----------
+    text : str
+        The identifier.
+
+    Returns
+    -------
+    str
+        ``"; it contains the non-ASCII character U+0421 (CYRILLIC CAPITAL LETTER ES) at position 1,
+        which looks like the Latin letter 'C'"``, or ``""`` for an ASCII id.
+    """
     import unicodedata
 
     for k, ch in enumerate(text):
@@ -228,7 +296,19 @@ class ProblemLog:
 
 @dataclass(frozen=True)
 class WaveInfo:
-    """A stored wave: its organisation, name and the instrument version it is bound to."""
+    """A stored wave: its organisation, name and the instrument version it is bound to.
+
+    Attributes
+    ----------
+    organisation : str
+        The organisation's name.
+    wave : str
+        The wave id.
+    instrument : str
+        ``id@version`` of the instrument the wave is bound to.
+    instrument_hash : str
+        That version's content hash.
+    """
 
     organisation: str
     wave: str
@@ -238,7 +318,33 @@ class WaveInfo:
 
 @dataclass(frozen=True)
 class ResponseRecord:
-    """One answer in the canonical long format. ``row`` is where it came from, for error messages."""
+    """One answer in the canonical long format.
+
+    Attributes
+    ----------
+    wave : str
+        The wave id.
+    respondent : str
+        The pseudonymous respondent id.
+    role : str
+        The respondent's role.
+    department : str
+        The respondent's department, as written.
+    item : str
+        The item id.
+    current : int or None
+        Rating of the current state; ``None`` when unanswered or N/A.
+    target : int or None
+        Rating of the target state; ``None`` when unanswered or N/A.
+    na : bool
+        An explicit "not applicable" answer.
+    confidence : int or None
+        Confidence 1..3, if asked.
+    comment : str or None
+        Free-text comment on the item.
+    row : int or None
+        Where the record came from, for error messages (not compared).
+    """
 
     wave: str
     respondent: str
@@ -255,7 +361,17 @@ class ResponseRecord:
 
 @dataclass(frozen=True)
 class Respondent:
-    """A pseudonymous respondent. ``department`` is for display, ``department_key`` for matching."""
+    """A pseudonymous respondent.
+
+    Attributes
+    ----------
+    id : str
+        The pseudonymous id.
+    role : str
+        The respondent's role.
+    department : str
+        The department for display (:attr:`department_key` is for matching).
+    """
 
     id: str
     role: str
@@ -263,11 +379,24 @@ class Respondent:
 
     @property
     def department_key(self) -> str:
+        """:func:`normalise_department` of :attr:`department`, the key departments are matched on."""
         return normalise_department(self.department)
 
 
 @dataclass(frozen=True)
 class Comment:
+    """A free-text comment on an item.
+
+    Attributes
+    ----------
+    respondent : str
+        The respondent id (never printed with the comment).
+    item : str
+        The item id.
+    text : str
+        The comment.
+    """
+
     respondent: str
     item: str
     text: str
@@ -277,9 +406,30 @@ class Comment:
 class ResponseSet:
     """All answers of one wave for one instrument version, as respondents × items arrays.
 
-    ``current`` and ``target`` hold raw option values (before reverse coding) as float64 with
-    ``NaN`` for N/A or unanswered; ``na`` marks explicit N/A answers; ``confidence`` is 1..3 or NaN.
     Columns follow ``item_ids``, which is the instrument's item order.
+
+    Attributes
+    ----------
+    instrument_ref : str
+        ``id@version`` of the instrument.
+    wave : str
+        The wave id.
+    respondents : tuple of Respondent
+        The respondents, in row order.
+    item_ids : tuple of str
+        The item id of each column.
+    current, target : numpy.ndarray
+        Raw option values (before reverse coding) as float64, ``NaN`` for N/A or unanswered.
+    na : numpy.ndarray
+        Explicit N/A answers.
+    confidence : numpy.ndarray
+        Confidence 1..3 or NaN.
+    comments : tuple of Comment
+        The comments.
+    source : str
+        Where the answers came from (file names), for messages.
+    notes : tuple of str
+        Warnings found while reading (ignored columns, ids differing only by case); not data.
     """
 
     instrument_ref: str
@@ -293,33 +443,47 @@ class ResponseSet:
     comments: tuple[Comment, ...] = ()
     source: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
-    """Warnings found while reading (ignored columns, ids differing only by case); not data."""
 
     @property
     def n_respondents(self) -> int:
+        """Number of respondents."""
         return len(self.respondents)
 
     @property
     def roles(self) -> np.ndarray:
+        """Role per respondent (object array)."""
         import numpy as np
 
         return np.array([r.role for r in self.respondents], dtype=object)
 
     @property
     def department_keys(self) -> np.ndarray:
+        """Department key per respondent (object array)."""
         import numpy as np
 
         return np.array([r.department_key for r in self.respondents], dtype=object)
 
     def department_names(self) -> dict[str, str]:
-        """Display name of every department key (the first spelling seen)."""
+        """Display name of every department key (the first spelling seen).
+
+        Returns
+        -------
+        dict of str to str
+            Department key → display name.
+        """
         names: dict[str, str] = {}
         for r in self.respondents:
             names.setdefault(r.department_key, " ".join(r.department.split()))
         return names
 
     def to_records(self) -> list[ResponseRecord]:
-        """Back to the canonical long format (one record per answered or N/A item)."""
+        """Back to the canonical long format (one record per answered or N/A item).
+
+        Returns
+        -------
+        list of ResponseRecord
+            The records, respondent by respondent.
+        """
         import numpy as np
 
         comments = {(c.respondent, c.item): c.text for c in self.comments}
@@ -392,18 +556,41 @@ def records_to_response_set(
 ) -> ResponseSet:
     """Validate records against ``instrument`` and build the respondents × items arrays.
 
-    ``files`` says where the records came from: ``(file name, number of records, layout)`` in
-    order, so each problem names the file of its row and, for a wide file, the real column
-    (``CUL-01``, ``CUL-01.target``) rather than the long-format name.
+    All-or-nothing. Respondents keep the order of first appearance; columns follow the
+    instrument's item order. Departments are matched on :func:`normalise_department` (the first
+    spelling is displayed).
 
-    All-or-nothing: raises one :class:`ResponseError` listing ``problems`` plus every problem
-    found here (unknown item with the closest id suggested, rating outside the item's scale,
-    N/A with a rating or on an item that does not allow it, duplicate answers with both rows,
-    a respondent whose role or department differs between rows, unknown role, item not asked
-    of the respondent's role, several waves). ``wave`` selects one wave when records hold several.
+    Parameters
+    ----------
+    instrument : questionnaires.model.Instrument
+        The instrument the answers were given to.
+    records : sequence of ResponseRecord
+        The answers, in file order.
+    source : str
+        Where the records came from, for messages.
+    problems : sequence of Problem, default ()
+        Problems already found while reading, reported with those found here.
+    wave : str, optional
+        The wave to take when records hold several.
+    sheet : str, optional
+        The spreadsheet sheet the records came from, named in problems.
+    files : sequence of (str, int, str), default ()
+        Where the records came from: ``(file name, number of records, layout)`` in order, so each
+        problem names the file of its row and, for a wide file, the real column (``CUL-01``,
+        ``CUL-01.target``) rather than the long-format name.
 
-    Respondents keep the order of first appearance; columns follow the instrument's item order.
-    Departments are matched on :func:`normalise_department` (the first spelling is displayed).
+    Returns
+    -------
+    ResponseSet
+        The wave's answers as arrays.
+
+    Raises
+    ------
+    questionnaires.errors.ResponseError
+        Listing ``problems`` plus every problem found here (unknown item with the closest id
+        suggested, rating outside the item's scale, N/A with a rating or on an item that does not
+        allow it, duplicate answers with both rows, a respondent whose role or department differs
+        between rows, unknown role, item not asked of the respondent's role, several waves).
     """
     notes = [str(p) for p in problems if p.warning]
     ctx = ProblemLog(source, sheet, [p for p in problems if not p.warning])
@@ -790,10 +977,9 @@ def choose_instrument(
 ) -> Instrument:
     """The instrument to validate answers against, for reading files and for importing them.
 
-    Order: ``given`` (``--instrument``), else the one the file ``declared`` (JSON ``instrument``,
-    an XLSX ``waves`` or ``_centric`` sheet), else the version the stored ``wave`` is ``bound``
-    to, else the newest ``customer-centricity``. Refused, so that answers to one version are never
-    scored with another:
+    Order: ``given``, else the one the file ``declared`` (JSON ``instrument``, an XLSX ``waves`` or
+    ``_centric`` sheet), else the version the stored ``wave`` is ``bound`` to, else the newest
+    ``customer-centricity``. Refused, so that answers to one version are never scored with another:
 
     - files that declare different instruments, or a declared one that differs from ``given``:
       a :class:`Problem`, appended to ``problems`` when given (to be reported with every other
@@ -801,7 +987,34 @@ def choose_instrument(
     - a chosen version that differs from the one the stored wave is ``bound`` to:
       :class:`StoreError` (import those answers into a new wave).
 
-    An instrument that cannot be loaded is a :class:`QuestionnaireError` saying how to pass it.
+    Parameters
+    ----------
+    source : str
+        Where the answers come from, for messages.
+    declared : sequence of str, default ()
+        The instrument references the files declare.
+    given : questionnaires.model.Instrument, optional
+        The instrument the caller chose.
+    bound : str, optional
+        ``id@version`` the stored wave is bound to.
+    wave : str, optional
+        The stored wave, named in the error.
+    problems : list of Problem, optional
+        Where to append a declaration problem instead of raising it.
+
+    Returns
+    -------
+    questionnaires.model.Instrument
+        The instrument chosen.
+
+    Raises
+    ------
+    questionnaires.errors.ResponseError
+        For conflicting declarations when ``problems`` is not given.
+    questionnaires.errors.StoreError
+        When the chosen version differs from the one the stored wave is bound to.
+    questionnaires.errors.QuestionnaireError
+        When the instrument cannot be loaded, saying how to pass it.
     """
     label = f"wave {wave!r}" if wave else "the file"
     found: list[Problem] = []

@@ -84,8 +84,24 @@ class LockError(QuestionnaireError):
 class Problem:
     """One problem found in an input file.
 
-    ``row`` is the 1-based line number in the file as a spreadsheet shows it (the header is row 1),
-    or ``None`` when the problem is not tied to a row.
+    Attributes
+    ----------
+    message : str
+        What is wrong and how to fix it.
+    source : str
+        The file (or upload) it was found in.
+    row : int or None
+        The 1-based line number in the file as a spreadsheet shows it (the header is row 1), or
+        ``None`` when the problem is not tied to a row.
+    column : str or None
+        The column (or YAML path).
+    sheet : str or None
+        The spreadsheet sheet.
+    warning : bool
+        A warning (e.g. an ignored column) is shown but never stops a read or an import.
+    settings : tuple of str
+        Settings (library parameter names, e.g. ``"wave"``) that would resolve the problem; the
+        :class:`ResponseError` that carries it names them (see :class:`CentricError`).
     """
 
     message: str
@@ -94,10 +110,7 @@ class Problem:
     column: str | None = None
     sheet: str | None = None
     warning: bool = False
-    """A warning (e.g. an ignored column) is shown but never stops a read or an import."""
     settings: tuple[str, ...] = ()
-    """Settings (library parameter names, e.g. ``"wave"``) that would resolve the problem; the
-    :class:`ResponseError` that carries it names them (see :class:`CentricError`)."""
 
     def __str__(self) -> str:
         where = [self.source] if self.source else []
@@ -112,11 +125,19 @@ class Problem:
 
 
 class ResponseError(CentricError, ValueError):
-    """Response data could not be read. ``problems`` lists every problem found, not just the first.
+    """Response data could not be read; ``problems`` lists every problem found, not just the first.
 
-    ``action`` is what the caller did not do because of the problems (``"imported"``,
-    ``"scored"``); the message then says "nothing was imported". Without it the message only
-    counts and lists the problems. :meth:`for_action` re-labels an error at a use-case boundary.
+    The message counts and lists the problems (the first 50); with ``action`` it says "nothing was
+    imported". The settings of the problems become the error's ``settings``.
+
+    Parameters
+    ----------
+    problems : list or tuple of Problem
+        Every problem found.
+    source : str, default ""
+        The file or files read, at the head of the message.
+    action : str, optional
+        What the caller did not do because of the problems (``"imported"``, ``"scored"``).
     """
 
     def __init__(
@@ -139,7 +160,20 @@ class ResponseError(CentricError, ValueError):
         self.args = (f"{head}{n} problem{'s' if n != 1 else ''} found{outcome}:\n{shown}{more}",)
 
     def for_action(self, action: str) -> ResponseError:
-        """The same problems, with the message saying nothing was ``action``."""
+        """The same problems, with the message saying nothing was ``action``.
+
+        Re-labels an error at a use-case boundary.
+
+        Parameters
+        ----------
+        action : str
+            What was not done (``"imported"``, ``"scored"``).
+
+        Returns
+        -------
+        ResponseError
+            A new error with the same problems and source.
+        """
         return ResponseError(self.problems, self.source, action=action)
 
 
@@ -152,8 +186,11 @@ class ReportError(CentricError):
 
 
 class OutputError(CentricError):
-    """An output file or folder cannot be written (missing folder, a file in the way, no
-    permission, disk full). The message names the path and how to fix it."""
+    """An output file or folder cannot be written.
+
+    Missing folder, a file in the way, no permission, disk full: the message names the path and how
+    to fix it.
+    """
 
 
 class StoreError(CentricError):

@@ -28,6 +28,18 @@ __all__ = [
 
 
 def lock_path(root: Path | None = None) -> Path:
+    """Where the lock file of published hashes is.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<root>/lock.json``.
+    """
     return (root or questionnaires_dir()) / "lock.json"
 
 
@@ -35,6 +47,23 @@ LockState = Literal["locked", "changed", "unpublished"]
 
 
 def read_lock(root: Path | None) -> dict[str, str]:
+    """The published hashes of the lock file; empty when there is none.
+
+    Parameters
+    ----------
+    root : pathlib.Path or None
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"id@version": "sha256:..."}``.
+
+    Raises
+    ------
+    questionnaires.errors.LockError
+        When the file is not a JSON object of references to hashes.
+    """
     path = lock_path(root)
     if not path.exists():
         return {}
@@ -54,6 +83,23 @@ def lock_status(root: Path | None = None) -> list[tuple[str, str, LockState]]:
 
     ``locked``: matches the lock file; ``changed``: differs from its locked hash (an error);
     ``unpublished``: not in the lock file yet (publish it with ``centric questionnaire lock``).
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    list of (str, str, str)
+        ``(id@version, content hash, "locked" | "changed" | "unpublished")``.
+
+    Raises
+    ------
+    questionnaires.errors.LockError
+        When the lock file is malformed.
+    questionnaires.errors.QuestionnaireError
+        When a version does not load.
     """
     lock = read_lock(root)
     out: list[tuple[str, str, LockState]] = []
@@ -70,8 +116,20 @@ def lock_status(root: Path | None = None) -> list[tuple[str, str, LockState]]:
 def check_lock(root: Path | None = None) -> dict[str, str]:
     """Check every shipped version against the lock file of published hashes.
 
-    Raises :class:`LockError` when a published version changed, or a version is not in the lock.
-    Returns the lock mapping ``{"id@version": hash}``.
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    dict of str to str
+        The lock mapping ``{"id@version": hash}``.
+
+    Raises
+    ------
+    questionnaires.errors.LockError
+        When a published version changed, or a version is not in the lock.
     """
     lock = read_lock(root)
     name = lock_path(root).name
@@ -93,7 +151,22 @@ def check_lock(root: Path | None = None) -> dict[str, str]:
 def lock_additions(root: Path | None = None) -> dict[str, str]:
     """The versions missing from the lock file, ``{"id@version": hash}``.
 
-    Never rewrites a locked hash: a changed published version raises :class:`LockError`.
+    Never rewrites a locked hash.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"id@version": hash}`` of the unpublished versions.
+
+    Raises
+    ------
+    questionnaires.errors.LockError
+        When a published version changed.
     """
     status = lock_status(root)
     changed = [ref for ref, _, state in status if state == "changed"]
@@ -106,7 +179,25 @@ def lock_additions(root: Path | None = None) -> dict[str, str]:
 
 
 def lock_text(root: Path | None = None, additions: dict[str, str] | None = None) -> str:
-    """Text of the lock file with ``additions`` (default: :func:`lock_additions`) added, sorted."""
+    """Text of the lock file with ``additions`` added, sorted; the caller writes it.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+    additions : dict of str to str, optional
+        ``{"id@version": hash}`` to add; ``None`` = :func:`lock_additions`.
+
+    Returns
+    -------
+    str
+        The JSON text (2-space indent, newline at end).
+
+    Raises
+    ------
+    questionnaires.errors.LockError
+        When a published version changed (with ``additions=None``).
+    """
     lock = read_lock(root)
     lock.update(lock_additions(root) if additions is None else additions)
     return json.dumps(dict(sorted(lock.items())), indent=2) + "\n"
