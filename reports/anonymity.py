@@ -51,10 +51,32 @@ FLOOR = 3  # docs/reports.md#anonymity: never fewer than 3, whatever k says
 
 
 def require_population(n: int, k: int, named: bool, report: str, wave: str) -> None:
-    """Refuse a ``report`` of ``wave`` with fewer than ``k`` respondents (rule 1 applied to the
-    whole wave: with 1 or 2 people every team number is a person's own answers, or lets each
-    derive the other's). A named workshop is exempt. The message never suggests a k below 3.
+    """Refuse a ``report`` of ``wave`` with fewer than ``k`` respondents.
 
+    Rule 1 applied to the whole wave: with 1 or 2 people every team number is a person's own
+    answers, or lets each derive the other's. A named workshop is exempt. The message never suggests
+    a k below 3.
+
+    Parameters
+    ----------
+    n : int
+        Respondents of the wave.
+    k : int
+        The anonymity threshold.
+    named : bool
+        A named workshop (exempt).
+    report : str
+        The report's kind in words, for the message.
+    wave : str
+        The wave id, for the message.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        When ``n < k`` and not ``named``.
+
+    Examples
+    --------
     >>> require_population(2, 3, False, "team report", "2026-H1")
     Traceback (most recent call last):
     ...
@@ -79,14 +101,25 @@ def require_population(n: int, k: int, named: bool, report: str, wave: str) -> N
 
 @dataclass(frozen=True)
 class Suppression:
-    """Which groups may be shown. ``hidden`` = primary ∪ secondary."""
+    """Which groups may be shown.
+
+    Attributes
+    ----------
+    shown : tuple of str
+        Groups that may be shown.
+    primary : tuple of str
+        Groups below k (or hidden for the whole report).
+    secondary : tuple of str
+        Groups hidden only so the primary ones cannot be derived.
+    """
 
     shown: tuple[str, ...]
-    primary: tuple[str, ...]  # below k
-    secondary: tuple[str, ...]  # hidden only so the primary ones cannot be derived
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
 
     @property
     def hidden(self) -> tuple[str, ...]:
+        """The primary suppressions, then the secondary ones."""
         return self.primary + self.secondary
 
 
@@ -99,13 +132,31 @@ def suppress_groups(
 ) -> Suppression:
     """Decide which groups of a partition may be shown.
 
-    ``counts`` maps each group of a partition of the respondents (e.g. departments) to its size.
-    ``total_shown`` says whether the whole population's statistic is shown beside the groups
-    (then the complement of the shown groups is derivable, and rule 2 applies). ``hidden`` names
-    groups that are hidden whatever their size (e.g. a department hidden for the whole report when
-    one of its cells is checked): they count as primary suppressions, so the complement rule also
-    protects them.
+    ``hidden`` groups count as primary suppressions whatever their size, so the complement rule
+    also protects them.
 
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Each group of a partition of the respondents (e.g. departments) → its size.
+    k : int
+        The anonymity threshold.
+    total_shown : bool, default True
+        Whether the whole population's statistic is shown beside the groups (then the complement
+        of the shown groups is derivable, and rule 2 applies).
+    named : bool, default False
+        A named workshop: every group is shown.
+    hidden : iterable of str, default ()
+        Groups hidden whatever their size (e.g. a department hidden for the whole report when one
+        of its cells is checked).
+
+    Returns
+    -------
+    Suppression
+        The shown, primary and secondary groups.
+
+    Examples
+    --------
     >>> s = suppress_groups({"sales": 12, "service": 9, "legal": 2, "it": 6}, k=3)
     >>> s.primary, s.secondary
     (('legal',), ('it',))
@@ -138,11 +189,31 @@ def suppress_cells(
     hidden: Iterable[str] = (),
     named: bool = False,
 ) -> Suppression:
-    """Rule 2 for the means of one measure (a capability) per group, shown beside its overall
-    mean: the groups are sized by the members **with a value** (``nan`` = none), not by
-    headcount, since only they enter the means. ``groups[i]`` is member ``i``'s group; ``hidden``
-    are groups hidden for the whole report (they stay hidden and count as primary).
+    """Rule 2 for the means of one measure (a capability) per group, shown beside its overall mean.
 
+    The groups are sized by the members **with a value** (``nan`` = none), not by headcount, since
+    only they enter the means.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        ``groups[i]`` is member ``i``'s group.
+    values : sequence of float
+        Member ``i``'s value, ``nan`` = none.
+    k : int
+        The anonymity threshold.
+    hidden : iterable of str, default ()
+        Groups hidden for the whole report (they stay hidden and count as primary).
+    named : bool, default False
+        A named workshop: every group is shown.
+
+    Returns
+    -------
+    Suppression
+        The groups whose mean may be shown.
+
+    Examples
+    --------
     >>> nan = float("nan")
     >>> suppress_cells(["s", "s", "it", "hr", "hr", "hr"], [5, 4, nan, 3, 3, 3], 3, hidden=["s", "it"]).shown
     ()
@@ -156,8 +227,29 @@ def suppress_cells(
 
 
 def too_few(n: int, k: int, named: bool = False) -> bool:
-    """Rule 1 for one statistic over ``n`` people (a capability's team median, an item's median):
-    fewer than ``k`` is withheld (with two, each derives the other's answer), unless named."""
+    """Rule 1 for one statistic over ``n`` people (a capability's team median, an item's median).
+
+    Fewer than ``k`` is withheld (with two, each derives the other's answer), unless named.
+
+    Parameters
+    ----------
+    n : int
+        People the statistic is computed over.
+    k : int
+        The anonymity threshold.
+    named : bool, default False
+        A named workshop (nothing is withheld).
+
+    Returns
+    -------
+    bool
+        Whether the statistic must be withheld.
+
+    Examples
+    --------
+    >>> too_few(2, 3), too_few(2, 3, named=True)
+    (True, False)
+    """
     return not named and n < k
 
 
@@ -170,6 +262,18 @@ def isolated_members(groups: Iterable[Iterable[int]]) -> list[int]:
     or "management minus a department of managers") is that member's value alone. Exact over the
     rationals for 0/1 vectors; tested with one SVD (thousands of members take milliseconds).
 
+    Parameters
+    ----------
+    groups : iterable of iterable of int
+        Member indices of each group whose total is published.
+
+    Returns
+    -------
+    list of int
+        The isolated members, ascending.
+
+    Examples
+    --------
     >>> isolated_members([{0, 1, 2, 3}, {0, 1, 2}])  # the whole team and a group of three
     [3]
     >>> isolated_members([{0, 1, 2, 3}, {0, 1}, {2, 3}])
@@ -195,8 +299,15 @@ def isolated_members(groups: Iterable[Iterable[int]]) -> list[int]:
 
 @dataclass(frozen=True)
 class EarlierReport:
-    """A report already written for a wave: what it was (``name``: kind and file) and the
-    respondents it covered, as comparable keys (ids, or digests of them)."""
+    """A report already written for a wave, with the respondents it covered.
+
+    Attributes
+    ----------
+    name : str
+        What it was: kind and file.
+    respondents : frozenset of str
+        The respondents it covered, as comparable keys (ids, or digests of them).
+    """
 
     name: str
     respondents: frozenset[str]
@@ -205,16 +316,30 @@ class EarlierReport:
 def chain_exposure(
     respondents: Iterable[str], earlier: Iterable[EarlierReport]
 ) -> tuple[EarlierReport, ...]:
-    """Rule 7: the earlier reports that, with a new report covering ``respondents``, isolate a
-    respondent who was not isolated by the earlier reports alone; ``()`` when none is.
+    """Rule 7: the earlier reports that, with a new one, isolate a respondent.
 
-    Each report's respondent set is a 0/1 vector whose sums are published; a respondent ``i`` is
-    exposed when ``e_i`` lies in the span of the vectors (:func:`isolated_members`). Only people
-    newly isolated count (an exposure the earlier reports already made, e.g. by an allowed
-    reissue, is not this report's doing). The reports named are those with a non-zero weight in
-    the least-norm combination that yields the first such person (the chain to show the user).
-    A set recorded before (a re-render) adds nothing and is never a conflict.
+    Only a respondent who was not isolated by the earlier reports alone counts. Each report's
+    respondent set is a 0/1 vector whose sums are published; a respondent ``i`` is exposed when
+    ``e_i`` lies in the span of the vectors (:func:`isolated_members`). Only people newly isolated
+    count (an exposure the earlier reports already made, e.g. by an allowed reissue, is not this
+    report's doing). The reports named are those with a non-zero weight in the least-norm
+    combination that yields the first such person (the chain to show the user). A set recorded
+    before (a re-render) adds nothing and is never a conflict.
 
+    Parameters
+    ----------
+    respondents : iterable of str
+        The respondents the new report covers.
+    earlier : iterable of EarlierReport
+        The reports already written for the wave.
+
+    Returns
+    -------
+    tuple of EarlierReport
+        The chain; ``()`` when no one is newly isolated.
+
+    Examples
+    --------
     >>> s = set(range(10, 20))
     >>> sets = [s, s | {1, 2, 3}, s | {2, 3, 4, 5, 6}, s | {4, 5, 6, 7, 8, 9}]
     >>> old = [EarlierReport(f"r{i}", frozenset(x)) for i, x in enumerate(sets)]
@@ -254,11 +379,37 @@ def check_reissue(
     wave: str,
     allow_reissue: bool = False,
 ) -> tuple[EarlierReport, ...]:
-    """Rules 6 and 7: the earlier reports whose respondent set differs from ``respondents`` by
-    1 to ``k − 1`` people (symmetric difference), then those of a chain that isolates one person
-    (:func:`chain_exposure`). Refused with a :class:`ReportError` naming them unless
-    ``allow_reissue``; an identical set (a re-render) is never a conflict.
+    """Rules 6 and 7: the earlier reports a new report of ``respondents`` conflicts with.
 
+    First those whose respondent set differs from ``respondents`` by 1 to ``k − 1`` people
+    (symmetric difference), then those of a chain that isolates one person
+    (:func:`chain_exposure`). An identical set (a re-render) is never a conflict.
+
+    Parameters
+    ----------
+    respondents : iterable of str
+        The respondents the new report covers.
+    earlier : iterable of EarlierReport
+        The reports already written for the wave.
+    k : int
+        The anonymity threshold.
+    wave : str
+        The wave id, for the message.
+    allow_reissue : bool, default False
+        Return the conflicts instead of refusing (the report is then a reissue).
+
+    Returns
+    -------
+    tuple of EarlierReport
+        The conflicting reports; ``()`` when there are none.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        Naming the conflicting reports, unless ``allow_reissue``.
+
+    Examples
+    --------
     >>> old = [EarlierReport("team report a.pdf", frozenset({"a", "b", "c", "d"}))]
     >>> check_reissue({"a", "b", "c", "d"}, old, 3, "2026-H1")
     ()

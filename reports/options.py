@@ -41,9 +41,22 @@ ReportKind = Literal["team", "individual", "trend"]
 
 
 def default_min_group(kind: ReportKind) -> int:
-    """k of a ``kind`` report when none is given: :data:`TREND_MIN_GROUP` (5) for ``trend``,
-    else :data:`DEFAULT_MIN_GROUP` (3).
+    """The anonymity threshold k of a ``kind`` report when none is given.
 
+    :data:`TREND_MIN_GROUP` (5) for ``trend``, else :data:`DEFAULT_MIN_GROUP` (3).
+
+    Parameters
+    ----------
+    kind : {"team", "individual", "trend"}
+        The report.
+
+    Returns
+    -------
+    int
+        k.
+
+    Examples
+    --------
     >>> default_min_group("team"), default_min_group("trend")
     (3, 5)
     """
@@ -53,9 +66,22 @@ def default_min_group(kind: ReportKind) -> int:
 
 
 def comment_threshold(k: int) -> int:
-    """The population free-text comments need with anonymity threshold ``k``:
+    """The population free-text comments need with anonymity threshold ``k``.
+
     ``max(COMMENT_MIN_GROUP, k)``.
 
+    Parameters
+    ----------
+    k : int
+        The anonymity threshold.
+
+    Returns
+    -------
+    int
+        The comment threshold.
+
+    Examples
+    --------
     >>> comment_threshold(3), comment_threshold(8)
     (5, 8)
     """
@@ -63,8 +89,20 @@ def comment_threshold(k: int) -> int:
 
 
 def check_min_group(k: int, named_workshop: bool = False) -> None:
-    """Refuse a k below 1, or below :data:`MIN_GROUP_FLOOR` unless ``named_workshop``
-    (a :class:`ReportError` saying why)."""
+    """Refuse a k below 1, or below :data:`MIN_GROUP_FLOOR` unless ``named_workshop``.
+
+    Parameters
+    ----------
+    k : int
+        The anonymity threshold.
+    named_workshop : bool, default False
+        The team agreed to be identified.
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        Saying why, with the settings that would fix it.
+    """
     if k < 1:
         raise ReportError(
             f"the minimum group size must be a positive number (got {k})",
@@ -84,14 +122,42 @@ def check_min_group(k: int, named_workshop: bool = False) -> None:
 class ReportOptions:
     """What to show and how.
 
-    ``min_group`` is k of the anonymity rules (a group smaller than k is never shown); it is at
-    least :data:`MIN_GROUP_FLOOR` (3) unless ``named_workshop``;
-    ``min_group_comments`` is the larger population free-text comments need; ``named_workshop``
-    lifts both for a team that agreed to be identified. ``reissue`` marks a report whose
-    respondents differ from an earlier report of the wave by fewer than k people
-    (:func:`reports.anonymity.check_reissue`): it shows no count that would differ between the
-    two (per item n, N/A and answer counts, per capability n, department and camp sizes). ``report_date`` is printed on the cover;
-    by default the wave id is used, never the clock, so a report can be rebuilt byte for byte.
+    A ``reissue`` is a report whose respondents differ from an earlier report of the wave by fewer
+    than k people (:func:`reports.anonymity.check_reissue`): it shows no count that would differ
+    between the two (per item n, N/A and answer counts, per capability n, department and camp
+    sizes). :meth:`for_report` chooses the defaults of each kind of report.
+
+    Attributes
+    ----------
+    min_group : int
+        k of the anonymity rules (a group smaller than k is never shown); at least
+        :data:`MIN_GROUP_FLOOR` (3) unless ``named_workshop``.
+    min_group_comments : int
+        The larger population free-text comments need (not below ``min_group``).
+    named_workshop : bool
+        Lifts both thresholds for a team that agreed to be identified.
+    lang : str
+        Report language, one of :data:`LANGUAGES`.
+    pdfa : bool
+        Write PDF/A-3b.
+    theme : Theme
+        Colours, fonts and logo.
+    template_dir : pathlib.Path or None
+        A folder of templates that override the shipped ones.
+    report_date : str or None
+        Printed on the cover; ``None`` prints no date (the clock is never read, so a report can
+        be rebuilt byte for byte).
+    max_disputed_items : int
+        Most disputed items listed.
+    author : str
+        The author in the PDF's metadata.
+    reissue : bool
+        The report is a reissue (see above).
+
+    Raises
+    ------
+    questionnaires.errors.ReportError
+        For a k below the floor, a comment threshold below k, or an unknown language.
     """
 
     min_group: int = DEFAULT_MIN_GROUP
@@ -123,12 +189,32 @@ class ReportOptions:
 
     @classmethod
     def for_report(cls, kind: ReportKind, k: int | None = None, **options: Any) -> ReportOptions:
-        """The options of a ``kind`` report with anonymity threshold ``k`` (``None``:
-        :func:`default_min_group`) and comment threshold :func:`comment_threshold` of k;
-        ``options`` are the other fields (``named_workshop``, ``theme``, ``report_date`` ...).
-        This is the one place the defaults are chosen: the CLI and any other caller get the
-        same options.
+        """The options of a ``kind`` report with anonymity threshold ``k``.
 
+        The comment threshold is :func:`comment_threshold` of k. This is the one place the defaults are
+        chosen: the CLI and any other caller get the same options.
+
+        Parameters
+        ----------
+        kind : {"team", "individual", "trend"}
+            The report.
+        k : int, optional
+            The anonymity threshold; ``None`` = :func:`default_min_group`.
+        **options : Any
+            The other fields (``named_workshop``, ``theme``, ``report_date`` ...).
+
+        Returns
+        -------
+        ReportOptions
+            The options.
+
+        Raises
+        ------
+        questionnaires.errors.ReportError
+            For a k below the floor or an unknown field value.
+
+        Examples
+        --------
         >>> o = ReportOptions.for_report("trend")
         >>> o.min_group, o.min_group_comments
         (5, 5)
