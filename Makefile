@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint format bench docs clean install
+.PHONY: demo test test-quick lint format bench calibrate docs clean install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ format: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python tests/gen_cli_reference.py
+
+calibrate: $(STAMP)
+	$(BIN)/python -m tests.calibration --write-docs
 
 bench: $(STAMP)
 	$(BIN)/pytest -q -s tests/benchmarks -p no:xdist -o norecursedirs=".*"
