@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, Literal
 
@@ -212,18 +212,15 @@ class Instrument(_Strict):
         known_actions = set(action_ids)
         for ci, cap in enumerate(self.capabilities):
             where: Loc = ("capabilities", ci)
-            for pi, p in enumerate(cap.prerequisites):
-                if p == cap.id:
-                    errors.append(
-                        ((*where, "prerequisites", pi), f"{cap.id} cannot require itself")
-                    )
-                elif p not in cap_ids:
-                    errors.append(
-                        (
-                            (*where, "prerequisites", pi),
-                            f"unknown capability {p!r}; defined: {', '.join(cap_ids)}",
-                        )
-                    )
+            _references(
+                cap.prerequisites,
+                cap.id,
+                set(cap_ids),
+                (*where, "prerequisites"),
+                f"{cap.id} cannot require itself",
+                lambda p: f"unknown capability {p!r}; defined: {', '.join(cap_ids)}",
+                errors,
+            )
             for ii, item in enumerate(cap.items):
                 iw: Loc = (*where, "items", ii)
                 if not item.id.startswith(cap.id + "-"):
@@ -255,18 +252,15 @@ class Instrument(_Strict):
                             f"<CAPABILITY>-A<from_level>-<n>, e.g. {cap.id}-A{act.from_level}-1",
                         )
                     )
-                for di, d in enumerate(act.depends_on):
-                    if d == act.id:
-                        errors.append(
-                            ((*aw, "depends_on", di), f"{act.id} cannot depend on itself")
-                        )
-                    elif d not in known_actions:
-                        errors.append(
-                            (
-                                (*aw, "depends_on", di),
-                                f"unknown action {d!r}; use an action id defined in this file",
-                            )
-                        )
+                _references(
+                    act.depends_on,
+                    act.id,
+                    known_actions,
+                    (*aw, "depends_on"),
+                    f"{act.id} cannot depend on itself",
+                    lambda d: f"unknown action {d!r}; use an action id defined in this file",
+                    errors,
+                )
         errors.extend(_cycles(self.capabilities))
         errors.extend(_action_cycles(self.capabilities))
         for ri, r in enumerate(self.management_roles):
@@ -467,6 +461,23 @@ class _Problems(ValueError):
     def __init__(self, problems: list[tuple[Loc, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{_fmt_loc(loc)}: {msg}" for loc, msg in problems))
+
+
+def _references(
+    refs: Sequence[str],
+    own: str,
+    known: set[str],
+    loc: Loc,
+    itself: str,
+    unknown: Callable[[str], str],
+    errors: list[tuple[Loc, str]],
+) -> None:
+    """Each of ``refs`` (prerequisites, dependencies) names a ``known`` id other than ``own``."""
+    for i, ref in enumerate(refs):
+        if ref == own:
+            errors.append(((*loc, i), itself))
+        elif ref not in known:
+            errors.append(((*loc, i), unknown(ref)))
 
 
 def _dupes(ids: list[str], what: str, locs: Sequence[Loc], errors: list[tuple[Loc, str]]) -> None:
