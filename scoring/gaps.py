@@ -1,6 +1,25 @@
 """Perception, silo and ambition gaps (``docs/methodology.md#5-gaps``).
 
-Perception gap
+Perception gap (error-controlled, :func:`perception_gaps`; what :func:`scoring.score_wave` uses)
+    Per capability, each respondent is scored on the items asked of *both* groups
+    (:func:`scoring.inference.common_item_scores`: an item enters when at least half of the
+    management team and half of the others answered it), so the two means compare the same
+    questions. ``gap = mean(management) − mean(others)`` on those scores, with Welch's t
+    (:func:`scoring.inference.welch_difference`: interval, p-value, TOST equivalence p-value against
+    ``±sesoi``, Hedges' g). The 8 capabilities form one family: :func:`scoring.inference.label_family`
+    adjusts both p-values within it (Holm by default) and labels each gap:
+
+    * **blind spot**: management rates it higher (adjusted ``p < α``, not shown equivalent);
+    * **hidden strength**: management rates it lower;
+    * **shared view**: shown to differ by less than ``sesoi`` (adjusted TOST ``p < α``);
+    * **no clear gap**: neither shown;
+    * **undefined**: a group below ``min_n`` scores, no common item, or zero variance; ``reason``
+      says which.
+
+    Under no true gap the chance of any false label among the 8 capabilities is at most ``α``
+    (Holm controls the family-wise error); measured 0.05 (``tests/calibration/labels.py``).
+
+Perception gap (legacy, :func:`perception_gap`; public API, no longer used by ``score_wave``)
     ``gap = mean(management) − mean(others)`` of respondent capability scores, on the answer scale,
     with a two-sided permutation p-value for the difference in means (Fisher 1935; Good 2005,
     *Permutation, Parametric and Bootstrap Tests of Hypotheses*): the share of relabellings of the
@@ -28,23 +47,42 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from questionnaires.errors import ScoringError
+from scoring.inference import (
+    DEFAULT_ALPHA,
+    DEFAULT_MIN_N,
+    DEFAULT_SESOI,
+    Difference,
+    DifferenceLabel,
+    EffectSize,
+    common_item_scores,
+    label_family,
+    welch_difference,
+)
 from scoring.results import (
     NAN,
     AmbitionGap,
+    Interval,
     PerceptionGap,
     PerceptionLabel,
     Separation,
     SiloGap,
 )
 
+if TYPE_CHECKING:
+    from scoring.scores import InstrumentIndex
+
 __all__ = [
     "PERCEPTION_ALPHA",
+    "PERCEPTION_LABELS",
     "PERCEPTION_MIN_GAP",
     "ambition_gap",
     "perception_gap",
+    "perception_gaps",
     "permutation_test",
     "permutation_tests",
     "silo_gap",
@@ -220,11 +258,13 @@ def perception_gap(
     permutations: int = 10000,
     seed: int = 0,
 ) -> tuple[PerceptionGap, ...]:
-    """Perception gap per capability from respondents × capabilities scores on the answer scale.
+    """Perception gap per capability from respondents × capabilities scores (legacy rule).
 
     ``gap = mean(management) − mean(others)`` with the two-sided p-value of :func:`permutation_test`
-    and the label rule of ``docs/methodology.md#5-gaps`` (blind spot, hidden strength, shared view,
-    undefined). Respondents without a score for a capability are left out of that capability's test.
+    and the 1.0 label rule (blind spot / hidden strength when ``|gap| ≥ 0.5`` and ``p < .10``, else
+    shared view; undefined), one capability at a time and on whatever items each group answered.
+    Kept as public API; :func:`scoring.score_wave` uses the error-controlled
+    :func:`perception_gaps` instead. Respondents without a score for a capability are left out of that capability's test.
     Columns sharing the same set of scored respondents share the relabellings (one draw, all columns).
 
     Parameters
@@ -278,6 +318,166 @@ def perception_gap(
                 label=_label(gap, pj) if nm >= 2 and no >= 2 else "undefined",
             )
     return tuple(out[c] for c in range(s.shape[1]))
+
+
+#: Perception label per :data:`scoring.inference.LabelKey`.
+PERCEPTION_LABELS: dict[str, PerceptionLabel] = {
+    "higher": "blind spot",
+    "lower": "hidden strength",
+    "equivalent": "shared view",
+    "no clear difference": "no clear gap",
+    "not computed": "undefined",
+}
+
+
+def _no_test(reason: str, sesoi: float, confidence: float) -> Difference:
+    """A comparison that was not run, carrying ``reason`` (it is not counted in the family)."""
+    return Difference(
+        NAN, Interval(), NAN, NAN, NAN, NAN, NAN, sesoi, EffectSize(), "welch", 0, 0, 0,
+        confidence, reason,
+    )  # fmt: skip
+
+
+def _welch(m: np.ndarray, o: np.ndarray, sesoi: float, confidence: float, min_n: int) -> Difference:
+    """Welch's t of management − everyone else; g without its interval when scipy's noncentral-t
+    cdf returns NaN far in the tail (scipy 1.17: ``nct.cdf(5.5, 58, -6)``), which makes the
+    interval's root search fail although the test itself is fine."""
+    names = ("the management team", "everyone else")
+    kw = {"sesoi": sesoi, "confidence": confidence, "min_n": min_n, "names": names}
+    try:
+        return welch_difference(m, o, **kw)  # type: ignore[arg-type]
+    except ScoringError:
+        raise
+    except ValueError:
+        return welch_difference(m, o, effect_ci=False, **kw)  # type: ignore[arg-type]
+
+
+def perception_gaps(
+    cur: np.ndarray,
+    index: InstrumentIndex,
+    is_management: np.ndarray,
+    cap_ids: Sequence[str],
+    *,
+    sesoi: float = DEFAULT_SESOI,
+    alpha: float = DEFAULT_ALPHA,
+    adjust: Literal["holm", "bh"] = "holm",
+    min_n: int = DEFAULT_MIN_N,
+) -> tuple[PerceptionGap, ...]:
+    """Error-controlled perception gap per capability, on the items both groups were asked.
+
+    For capability ``k`` (items ``index.items_of(k)``):
+
+    1. :func:`scoring.inference.common_item_scores` keeps the items answered by at least half of
+       the management team *and* half of the others, and scores each respondent as the mean of
+       their answers to those items (NaN when none);
+    2. :func:`scoring.inference.welch_difference` of management − others on these scores:
+       ``gap``, its ``1 − α`` interval, the two-sided p-value, the TOST p-value against
+       ``±sesoi`` and Hedges' g with its interval (``min_n`` scores per group needed);
+    3. the capabilities form one family: :func:`scoring.inference.label_family` adjusts the
+       p-values (``adjust``) and labels each gap, mapped by :data:`PERCEPTION_LABELS`
+       (higher → blind spot, lower → hidden strength, equivalent → shared view, no clear
+       difference → no clear gap, not computed → undefined with the reason).
+
+    ``p_value`` is the unadjusted Welch p (the adjusted one is ``test.p_adjusted``); ``exact`` is
+    always ``False`` (a t reference, not an enumeration).
+
+    Parameters
+    ----------
+    cur : numpy.ndarray
+        Reverse-coded current ratings, respondents × items (NaN = N/A or not asked).
+    index : scoring.scores.InstrumentIndex
+        The instrument's index (item ids and which items belong to each capability).
+    is_management : numpy.ndarray
+        Boolean mask of the management team, one flag per respondent.
+    cap_ids : sequence of str
+        The capabilities to compare, ids of ``index.cap_ids``, in report order.
+    sesoi : float, default 0.5
+        Smallest gap of interest on the answer scale (half a level).
+    alpha : float, default 0.05
+        Family-wise (Holm) or false-discovery (``"bh"``) level of the labels.
+    adjust : {"holm", "bh"}, default "holm"
+        Multiplicity adjustment within the family.
+    min_n : int, default 3
+        Fewest scores per group for a label.
+
+    Returns
+    -------
+    tuple of PerceptionGap
+        One gap per capability of ``cap_ids``, in that order.
+
+    Raises
+    ------
+    questionnaires.errors.ScoringError
+        When a capability id is not in the index, the arrays do not match, or ``sesoi``,
+        ``alpha``, ``adjust`` or ``min_n`` is out of range.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ix = SimpleNamespace(item_ids=("M1", "M2"), cap_ids=("MGT",),
+    ...                      items_of=lambda k: np.array([0, 1]))
+    >>> cur = np.array([[4, 4.0], [4, 5], [5, 4], [4, 4], [2, np.nan], [2, np.nan], [3, np.nan],
+    ...                 [2, np.nan], [3, np.nan], [2, np.nan]])
+    >>> g, = perception_gaps(cur, ix, np.arange(10) < 4, ["MGT"])
+    >>> g.items_used, round(g.gap, 2), g.label
+    (('M1',), 1.92, 'blind spot')
+    """
+    x = np.asarray(cur, dtype=float)
+    mgmt = np.asarray(is_management, dtype=bool)
+    if x.ndim != 2 or mgmt.shape != (x.shape[0],) or x.shape[1] != len(index.item_ids):
+        raise ScoringError(
+            f"perception gaps need ratings respondents × {len(index.item_ids)} items and one "
+            f"management flag per respondent (got ratings {x.shape}, flags {mgmt.shape})"
+        )
+    confidence = 1.0 - alpha
+    diffs: list[Difference] = []
+    cells: list[tuple[float, float, int, int, tuple[str, ...]]] = []
+    for cid in cap_ids:
+        if cid not in index.cap_ids:
+            raise ScoringError(
+                f"capability {cid!r} is not in the instrument (it has {', '.join(index.cap_ids)})"
+            )
+        cols = index.items_of(index.cap_ids.index(cid))
+        ids = [index.item_ids[j] for j in cols]
+        common = common_item_scores(x[:, cols], mgmt, ids)
+        sc = common.scores
+        m, o = sc[mgmt & ~np.isnan(sc)], sc[~mgmt & ~np.isnan(sc)]
+        if common.reason:
+            d = _no_test(common.reason, sesoi, confidence)
+        else:
+            d = _welch(m, o, sesoi, confidence, min_n)
+        diffs.append(d)
+        m_mean = float(m.mean()) if m.size else NAN
+        o_mean = float(o.mean()) if o.size else NAN
+        cells.append((m_mean, o_mean, int(m.size), int(o.size), common.items_used))
+    labels = label_family(diffs, adjust=adjust, alpha=alpha)
+    return tuple(
+        _gap(cid, cell, d, lab)
+        for cid, cell, d, lab in zip(cap_ids, cells, diffs, labels, strict=True)
+    )
+
+
+def _gap(
+    cid: str,
+    cell: tuple[float, float, int, int, tuple[str, ...]],
+    d: Difference,
+    lab: DifferenceLabel,
+) -> PerceptionGap:
+    m_mean, o_mean, nm, no, used = cell
+    return PerceptionGap(
+        capability_id=cid,
+        management_mean=m_mean,
+        others_mean=o_mean,
+        gap=m_mean - o_mean,
+        p_value=d.p_value,
+        exact=False,
+        n_management=nm,
+        n_others=no,
+        label=PERCEPTION_LABELS[lab.key],
+        test=lab,
+        items_used=used,
+        reason=lab.reason,
+    )
 
 
 def silo_gap(
