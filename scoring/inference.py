@@ -91,7 +91,7 @@ Adjust = Literal["holm", "bh"]
 class EffectSize:
     """A standardised mean difference with its interval.
 
-    Parameters
+    Attributes
     ----------
     value : float
         The effect size (NaN when undefined).
@@ -113,12 +113,14 @@ class EffectSize:
 
 @dataclass(frozen=True)
 class Difference:
-    """One comparison: ``estimate`` = mean of the second sample (``b``, later wave) minus the first
-    (``a``) for changes, ``mean(x) − mean(y)`` for two groups; ``ci`` its ``confidence`` interval;
+    """One comparison of two samples: its estimate, interval, tests and effect size.
+
+    ``estimate`` = mean of the second sample (``b``, later wave) minus the first (``a``) for
+    changes, ``mean(x) − mean(y)`` for two groups; ``ci`` its ``confidence`` interval;
     ``p_value`` two-sided against 0; ``equivalence_p`` the TOST p-value against ``±sesoi``.
     ``reason`` says in words why nothing was computed (then every number is NaN).
 
-    Parameters
+    Attributes
     ----------
     estimate : float
         The difference on the answer scale.
@@ -176,11 +178,13 @@ class Difference:
 
 @dataclass(frozen=True)
 class DifferenceLabel:
-    """What a report prints for one comparison: the label ``key``, the estimate, its interval,
-    the raw and family-adjusted p-values, the (adjusted) equivalence p-value, the SESOI, the
-    effect size ``g`` with its interval, and ``reason`` in words when the key is ``not computed``.
+    """What a report prints for one comparison.
 
-    Parameters
+    The label ``key``, the estimate, its interval, the raw and family-adjusted p-values, the
+    (adjusted) equivalence p-value, the SESOI, the effect size ``g`` with its interval, and
+    ``reason`` in words when the key is ``not computed``.
+
+    Attributes
     ----------
     key : str
         ``"higher"``, ``"lower"``, ``"equivalent"``, ``"no clear difference"`` or
@@ -221,7 +225,7 @@ class DifferenceLabel:
 class CommonItems:
     """Respondent scores over the items both groups were asked (:func:`common_item_scores`).
 
-    Parameters
+    Attributes
     ----------
     scores : numpy.ndarray
         One score per respondent, NaN for no answer to a used item.
@@ -480,6 +484,7 @@ def paired_effect_size(
     Returns
     -------
     EffectSize
+        ``d_z`` or ``g_av`` with its interval.
 
     References
     ----------
@@ -690,6 +695,7 @@ def sign_flip_test(
     Returns
     -------
     tuple of (float, float, bool)
+        The two-sided p-value, the equivalence (TOST) p-value and whether the enumeration was exact.
 
     References
     ----------
@@ -820,9 +826,10 @@ def partial_overlap_difference(
     min_n: int = DEFAULT_MIN_N,
     effect_ci: bool = True,
 ) -> Difference:
-    """Partially overlapping samples t-test ``T_new2`` (Derrick, Toher & White 2017) for
-    ``mean(b) − mean(a)`` when ``n_c`` respondents answered both waves, ``n_a`` only the first and
-    ``n_b`` only the second.
+    """Partially overlapping samples t-test ``T_new2`` (Derrick, Toher & White 2017).
+
+    Tests ``mean(b) − mean(a)`` when ``n_c`` respondents answered both waves, ``n_a`` only the
+    first and ``n_b`` only the second.
 
     With ``n_1 = n_a + n_c`` and ``n_2 = n_b + n_c`` all the scores of each wave, ``x̄_k`` and ``s_k``
     their mean and SD, and ``r`` the Pearson correlation of the ``n_c`` pairs (0 when undefined)::
@@ -944,6 +951,7 @@ def wave_change(
     Returns
     -------
     Difference
+        The paired, partially overlapping or Welch comparison, later minus earlier.
 
     Examples
     --------
@@ -1044,6 +1052,7 @@ def label_difference(
     Returns
     -------
     DifferenceLabel
+        The label with its numbers, or ``not computed`` with the reason.
 
     Examples
     --------
