@@ -35,9 +35,13 @@ def test_change_by_hand_and_labels(mini_instrument):
     assert ch.label == "improved" and ch.ci.low > 0
     assert ch.items_used == ("CUL-01", "CUL-02")
     assert ch.n_before == 32
+    # identical answers twice: every pair differs by exactly 0. Was "stable" (a bootstrap interval
+    # of [0, 0]); the paired test has zero variance, so now no label and the reason in words.
     same = compare_waves([(mini_instrument, a), (mini_instrument, a)], ScoreOptions(bootstrap=500))
     assert all(
-        c.label == "stable" and c.change == 0 for c in same.changes if not math.isnan(c.change)
+        c.label == "undefined" and "zero variance" in c.reason and c.change == 0
+        for c in same.changes
+        if not math.isnan(c.change)
     )
     worse = compare_waves([(mini_instrument, b), (mini_instrument, a)], ScoreOptions(bootstrap=500))
     assert worse.change_for("CUL").label == "declined"
@@ -60,11 +64,15 @@ def test_groups_management_and_departments(mini_instrument):
     assert met.agi_before == pytest.approx(200 / 3) and met.agi_change == 0
 
 
-def test_bootstrap_off_gives_undefined_labels(mini_instrument):
+def test_bootstrap_off_leaves_the_agi_change_without_interval_but_still_labels(mini_instrument):
+    # Was test_bootstrap_off_gives_undefined_labels: labels came from the bootstrap interval of the
+    # change. They come from the paired t-test now; only the AGI change needs the bootstrap.
     a = make_set(mini_instrument, wave="W1")
-    cmp = compare_waves([(mini_instrument, a), (mini_instrument, a)], ScoreOptions(bootstrap=0))
-    assert {c.label for c in cmp.changes} == {"undefined"}
-    assert "bootstrap is off" in cmp.changes[0].reason
+    b = make_set(mini_instrument, raw=RAISED, wave="W2")
+    cmp = compare_waves([(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=0))
+    assert all(not c.agi_ci.defined for c in cmp.changes)
+    sys_ = cmp.change_for("SYS")
+    assert sys_.ci.defined and sys_.test is not None and sys_.label != "undefined"
 
 
 def test_results_of_the_same_version_compare_for_the_organisation(mini_instrument):
@@ -194,3 +202,142 @@ def test_results_use_their_own_scale_bounds(fixtures_dir):
     old = replace(ra, scores=tuple(replace(s, low=math.nan) for s in ra.scores))
     with pytest.raises(ScoringError, match="no answer-scale bounds"):
         compare_waves([old, rb], opts)
+
+
+# -- issue 10, item 3: paired by pseudonymous id, one family per wave pair ---------------------
+
+#: RAW with some respondents one point higher on every item: changes that vary between people.
+RAISED = np.clip(RAW + np.array([1, 0, 1, 1, 0, 1, 1, 0])[:, None], 1, 5)
+
+
+def _reordered(rs, order):
+    return replace(
+        rs,
+        respondents=tuple(rs.respondents[i] for i in order),
+        current=rs.current[order],
+        target=rs.target[order],
+        na=rs.na[order],
+        confidence=rs.confidence[order],
+    )
+
+
+@pytest.fixture(scope="module")
+def nw_waves(instrument):
+    from assessment.synthetic import northwind_waves
+
+    return northwind_waves(instrument=instrument)
+
+
+def test_changes_pair_respondents_by_id_not_by_row_order(instrument, nw_waves):
+    w1, w2 = nw_waves
+    opts = ScoreOptions(bootstrap=0)
+    cmp = compare_waves([(instrument, w1), (instrument, w2)], opts)
+    order = np.random.default_rng(5).permutation(len(w2.respondents))
+    shuffled = compare_waves([(instrument, w1), (instrument, _reordered(w2, order))], opts)
+    for c, s in zip(cmp.changes, shuffled.changes, strict=True):
+        assert (c.capability_id, c.group, c.label, c.n_paired) == (
+            s.capability_id,
+            s.group,
+            s.label,
+            s.n_paired,
+        )
+        assert c.ci.low == pytest.approx(s.ci.low, nan_ok=True)
+        assert c.ci.high == pytest.approx(s.ci.high, nan_ok=True)
+
+
+def test_the_paired_test_is_used_when_the_same_people_answer_again(instrument, nw_waves):
+    from scoring.inference import paired_difference
+    from scoring.pipeline import prepare
+
+    w1, w2 = nw_waves
+    cmp = compare_waves([(instrument, w1), (instrument, w2)], ScoreOptions(bootstrap=0))
+    ch = cmp.change_for("SYS")
+    pa, pb = (prepare(instrument, w, ScoreOptions(), None) for w in (w1, w2))
+    k = pa.index.cap_ids.index("SYS")
+    ok = ~np.isnan(pa.s[:, k]) & ~np.isnan(pb.s[:, k])
+    assert ok.all() and ch.n_paired == ok.sum() == ch.n_before == 60
+    ref = paired_difference(pa.s[:, k], pb.s[:, k])
+    assert ch.ci.low == pytest.approx(ref.ci.low) and ch.ci.high == pytest.approx(ref.ci.high)
+    assert ch.test is not None and ch.test.p_value == pytest.approx(ref.p_value)
+    assert ch.label == "improved"  # planted +0.8 on SYS in 2026-H2
+
+
+def test_newcomers_give_a_partly_paired_test_and_strangers_an_unpaired_one(instrument, nw_waves):
+    w1, w2 = nw_waves
+    people = list(w2.respondents)
+    for i in range(10, 20):  # ten newcomers replace ten respondents
+        people[i] = replace(people[i], id=f"NEW-{i}")
+    partly = replace(w2, respondents=tuple(people))
+    strangers = replace(w2, respondents=tuple(replace(r, id=f"X-{r.id}") for r in w2.respondents))
+    opts = ScoreOptions(bootstrap=0)
+    p = compare_waves([(instrument, w1), (instrument, partly)], opts).change_for("SYS")
+    u = compare_waves([(instrument, w1), (instrument, strangers)], opts).change_for("SYS")
+    assert p.n_paired == 50 and u.n_paired == 0
+    # same scores, less pairing information: the interval widens from paired to unpaired
+    full = compare_waves([(instrument, w1), (instrument, w2)], opts).change_for("SYS")
+    assert full.ci.high - full.ci.low < p.ci.high - p.ci.low < u.ci.high - u.ci.low
+    assert p.change == pytest.approx(u.change) == pytest.approx(full.change)
+
+
+def test_all_changes_of_a_wave_pair_are_one_holm_family(instrument, nw_waves):
+    from scoring.inference import holm
+
+    w1, w2 = nw_waves
+    cmp = compare_waves([(instrument, w1), (instrument, w2)], ScoreOptions(bootstrap=0))
+    assert len(cmp.changes) == 72  # 8 capabilities × (organisation, management, 7 departments)
+    raw = [c.test.p_value for c in cmp.changes if c.test is not None]
+    adj = [c.test.p_adjusted for c in cmp.changes if c.test is not None]
+    assert len(raw) == 72
+    assert adj == pytest.approx(holm(raw).tolist(), nan_ok=True)
+    bh = compare_waves(
+        [(instrument, w1), (instrument, w2)],
+        ScoreOptions(bootstrap=0, label_adjust="bh"),
+    )
+    assert sum(c.label == "improved" for c in bh.changes) >= sum(
+        c.label == "improved" for c in cmp.changes
+    )
+
+
+def test_no_true_change_gives_no_false_change_label_in_most_northwind_reports(instrument):
+    # The same people (seed) answer again with no planted change (a wave id without a shift):
+    # at most a few of 10 reports may carry any improved/declined label. The bootstrap rule this
+    # replaces labelled ~3 of 72 changes per report falsely (any false label in 19 of 20 reports).
+    from assessment.synthetic import northwind
+
+    false_reports = 0
+    for k in range(10):
+        a = northwind("2026-H1", seed=500 + k, instrument=instrument)
+        b = northwind("2027-H1", seed=500 + k, instrument=instrument)
+        cmp = compare_waves([(instrument, a), (instrument, b)], ScoreOptions(bootstrap=0))
+        assert {c.label for c in cmp.changes} <= {
+            "stable",
+            "no clear change",
+            "improved",
+            "declined",
+        }
+        false_reports += any(c.label in ("improved", "declined") for c in cmp.changes)
+    assert false_reports <= 2
+
+
+def test_too_few_pairs_give_undefined_with_the_reason(mini_instrument):
+    a = make_set(mini_instrument, wave="W1")
+    b = make_set(mini_instrument, raw=RAISED, wave="W2")
+    cmp = compare_waves(
+        [(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=0, label_min_n=5)
+    )
+    mgmt = cmp.change_for("CUL", "management")  # 4 executives answered both waves
+    assert (mgmt.label == "undefined" and mgmt.n_paired == 0) or mgmt.n_paired == 4
+    assert "4 respondent(s) answered both waves; at least 5 pairs" in mgmt.reason
+
+
+def test_results_without_respondent_ids_are_compared_unpaired_with_a_note(mini_instrument):
+    opts = ScoreOptions(bootstrap=0)
+    a = score_wave(mini_instrument, make_set(mini_instrument, wave="W1"), opts)
+    b = score_wave(mini_instrument, make_set(mini_instrument, raw=RAISED, wave="W2"), opts)
+    paired = compare_waves([a, b], opts)
+    assert paired.change_for("SYS").n_paired == 7  # S3 answered no SYS item
+    hide = replace(b.alignment_map, respondent_ids=())
+    unpaired = compare_waves([a, replace(b, alignment_map=hide)], opts)
+    assert unpaired.change_for("SYS").n_paired == 0
+    assert any("could not be paired" in n for n in unpaired.notes)
+    assert not any("could not be paired" in n for n in paired.notes)
