@@ -1,8 +1,9 @@
 """The floors of docs/architecture.md: questionnaires <- scoring <- reports <- assessment.
 
 The contracts live in ``pyproject.toml`` (``[tool.importlinter]``) and also run from ``make lint``.
-The old module paths ``assessment.errors``, ``assessment.model`` and ``assessment.responses`` are
-shims for one release: they hand out the very objects of their new homes, with a warning.
+The old module paths ``assessment.errors``, ``assessment.model``, ``assessment.responses`` and
+``assessment.store.service`` (now ``assessment.store.repository``) are shims for one release: they
+hand out the very objects of their new homes, with a warning.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("assessment", "scoring", "reports", "questionnaires")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-SHIMS = {"assessment.errors", "assessment.model", "assessment.responses"}
+SHIMS = {
+    "assessment.errors",
+    "assessment.model",
+    "assessment.responses",
+    "assessment.store.service",
+}
 
 
 def _lint_imports(
@@ -83,6 +89,10 @@ def test_scoring_importing_reports_breaks_the_floors_contract(tmp_path):
         ("assessment.responses", "ResponseSet", "questionnaires.answers"),
         ("assessment.responses", "records_to_response_set", "questionnaires.answers"),
         ("assessment.responses", "did_you_mean", "questionnaires.answers"),
+        ("assessment.store.service", "write_waves", "assessment.store.repository"),
+        ("assessment.store.service", "WriteResult", "assessment.store.repository"),
+        ("assessment.store.service", "load_wave_responses", "assessment.store.repository"),
+        ("assessment.store.service", "_org_id", "assessment.store.repository"),
     ],
 )
 def test_an_old_import_path_gives_the_same_object_and_warns(old, name, new):
@@ -154,7 +164,7 @@ def _doc_examples() -> list[tuple[Path, str]]:
 
 def test_no_project_module_test_or_doc_example_imports_the_old_paths():
     offending = {str(f.relative_to(ROOT)): sorted(_imports_of(f) & SHIMS) for f in _python_files()}
-    old = re.compile(r"\b(?:from|import) (assessment\.(?:errors|model|responses))\b")
+    old = re.compile(r"\b(?:from|import) (assessment\.(?:errors|model|responses|store\.service))\b")
     for page, code in _doc_examples():
         offending[str(page.relative_to(ROOT))] = sorted(set(old.findall(code)))
     assert {f: m for f, m in offending.items() if m} == {}

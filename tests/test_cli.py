@@ -245,7 +245,7 @@ def test_score_without_source_is_a_usage_error(runner, monkeypatch):
 def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_files):
     """The responses source hands --db/--org/--wave (--db from $CENTRIC_DB through click's envvar)
     to the store's load_wave_responses, via assessment.service."""
-    import assessment.store.service as store_service
+    import assessment.store.repository as repository
     from assessment.io import read_responses
 
     calls = []
@@ -256,7 +256,7 @@ def test_score_from_db_calls_the_store(runner, monkeypatch, mini_instrument, nw_
         return read_responses(nw_files["long"], mini_instrument)
 
     recorded = []
-    monkeypatch.setattr(store_service, "load_wave_responses", load_wave_responses)
+    monkeypatch.setattr(repository, "load_wave_responses", load_wave_responses)
     import assessment.store as store
 
     monkeypatch.setattr(store, "reports", lambda url, org, wave: [])
@@ -721,7 +721,7 @@ def test_score_hides_an_undefined_perception_gap_in_table_json_and_csv(runner, o
 
 
 def test_score_csv_keeps_small_p_values_in_significant_digits():
-    from assessment.service import _sig
+    from assessment.service.result_data import _sig
 
     assert _sig(0.000042) == 4.2e-05 and _sig(0.6834) == 0.683 and _sig(float("nan")) is None
 

@@ -322,13 +322,13 @@ def test_reports_and_action_status(store, tmp_path, mini):
 CHILD = textwrap.dedent(
     """
     import sys, time
-    import assessment.store.service as service
+    import assessment.store.repository as repository
     from questionnaires.loader import load_instrument
     from assessment.service import import_file
 
     url, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     if mode == "hang":
-        original = service.write_wave
+        original = repository.write_wave
 
         def write_then_hang(conn, *args, **kwargs):
             result = original(conn, *args, **kwargs)  # rows written, transaction still open
@@ -336,7 +336,7 @@ CHILD = textwrap.dedent(
             time.sleep(120)
             return result
 
-        service.write_wave = write_then_hang
+        repository.write_wave = write_then_hang
     else:
         print("READY", flush=True)
         sys.stdin.readline()  # start together with the other process

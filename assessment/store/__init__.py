@@ -43,8 +43,7 @@ from __future__ import annotations
 from assessment.store.check import CheckResult, Finding, check_db
 from assessment.store.engine import create_engine, display_url, resolve_url
 from assessment.store.migrate import Status, check_revision, head_revision
-from assessment.store.respondents import ErasureResult, delete_respondent, respondent_data
-from assessment.store.service import (
+from assessment.store.repository import (
     WriteResult,
     action_statuses,
     bound_instruments,
@@ -59,6 +58,7 @@ from assessment.store.service import (
     write_wave,
     write_waves,
 )
+from assessment.store.respondents import ErasureResult, delete_respondent, respondent_data
 
 __all__ = [
     "CheckResult",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assessment.store import models as m
-from assessment.store.service import _org_id, _wave_row, using_engine
+from assessment.store.repository import _org_id, _wave_row, using_engine
 from questionnaires.errors import StoreError
 
 if TYPE_CHECKING:

@@ -1,0 +1,225 @@
+"""Safe analyst output: what ``centric score`` prints and the demo's result files
+(:class:`ScoreOutput`, :func:`score_output`, :func:`write_result_files`).
+
+They apply the reports' anonymity rules (:mod:`reports.anonymity`, through
+:func:`~assessment.service.withholding.safe_result`) unless the analyst asks for identifying
+output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assessment.service.loading import LoadedResponses, _ids
+from assessment.service.result_data import (
+    _num,
+    capability_summary,
+    result_dict,
+    result_to_dict,
+    summary_csv,
+)
+from assessment.service.withholding import Withheld, safe_result
+
+if TYPE_CHECKING:
+    from assessment.service.ledger import ReportLedger
+    from scoring.results import ScoreOptions, WaveResult
+
+
+IDENTIFYING_WARNING = (
+    "identifying output: respondent-level scores and groups below the anonymity threshold; "
+    "keep it away from the people it describes"
+)
+
+
+@dataclass(frozen=True)
+class ScoreOutput:
+    """What ``centric score`` prints: the (suppressed) result and what was withheld.
+
+    ``identifying`` output is the scored result untouched; otherwise ``result`` went through
+    :func:`safe_result`.
+    """
+
+    result: WaveResult
+    identifying: bool
+    min_group: int
+    withheld: tuple[Withheld, ...] = ()
+    reissue: bool = False
+    """A reissue (``--allow-reissue`` past a conflict with an earlier output of the wave): no
+    counts, no department, perception or camp figures, means to one decimal."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``identifying`` is the first key; safe output also names ``min_group``,
+        whether it is a ``reissue`` and what was ``withheld``."""
+        head: dict[str, Any] = {"identifying": self.identifying}
+        if self.identifying:
+            head["warning"] = IDENTIFYING_WARNING
+        else:
+            head["min_group"] = self.min_group
+            head["reissue"] = self.reissue
+            head["withheld"] = [result_to_dict(w) for w in self.withheld]
+        data = result_dict(self.result)
+        if not self.identifying:
+            _drop_respondent_fields(data, self.min_group)
+        if self.reissue:
+            _reissue_fields(data)
+        return head | data
+
+    def json(self, indent: int = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = capability_summary(self.result)
+        if self.reissue:
+            for row in rows:
+                row.update(n=None, perception_gap=None, perception=None, perception_p=None)
+                for key in ("score", "ci_low", "ci_high"):
+                    row[key] = _num(row[key], 1)
+                row["score_norm"] = _num(row["score_norm"], 0)
+        return rows
+
+    def csv(self) -> str:
+        """The capability summary; identifying output starts with a ``# identifying output``
+        line."""
+        text = summary_csv(self.rows())
+        return f"# {IDENTIFYING_WARNING}\n{text}" if self.identifying else text
+
+
+def score_output(
+    loaded: LoadedResponses,
+    options: ScoreOptions | None = None,
+    *,
+    identifying: bool = False,
+    named_workshop: bool = False,
+    ledger: ReportLedger | None = None,
+    allow_reissue: bool = False,
+    path: str | Path | None = None,
+) -> ScoreOutput:
+    """Score one wave for the analyst, safe by default.
+
+    Safe output (the default) refuses a wave of fewer than k respondents, scores with
+    ``min_group = k`` (``options.min_group``, at least 3 unless ``named_workshop``) and passes the
+    result through :func:`safe_result`. ``identifying=True`` returns the full result.
+
+    With a ``ledger``, safe output is guarded like a report (kind ``score``, recorded as
+    ``path``, ``None`` = stdout): refused when its respondents differ from an earlier output of
+    the wave by 1 to k − 1 people or complete a chain that isolates one person, unless
+    ``allow_reissue``, which makes it a reissue (:attr:`ScoreOutput.reissue`). Identifying and
+    named-workshop output are neither checked nor recorded: the analyst opted out.
+    """
+    from dataclasses import replace
+
+    from assessment import service  # score_responses is looked up on the package (patchable)
+    from reports.anonymity import FLOOR, require_population
+    from reports.options import check_min_group
+    from scoring.results import ScoreOptions
+
+    opts = options or ScoreOptions(management_roles=None)
+    k = opts.min_group
+    rs = loaded.responses
+    guarded = ledger is not None and not identifying and not named_workshop
+    reissue = False
+    if not identifying:
+        check_min_group(k, named_workshop)
+        require_population(rs.n_respondents, k, named_workshop, "score output", rs.wave)
+        opts = replace(opts, min_group=max(k, FLOOR))
+    if guarded and ledger is not None:
+        reissue = bool(ledger.check(rs.wave, _ids(loaded), k, allow_reissue))
+    result = service.score_responses(loaded, opts)
+    if identifying or named_workshop:
+        return ScoreOutput(result, identifying=identifying, min_group=k)
+    safe, withheld = safe_result(result, rs, k)
+    if reissue:
+        withheld += (
+            Withheld(
+                "reissue",
+                "a reissue: no counts (n), no department, management/others or camp figures, "
+                "means and medians to one decimal, since compared with an earlier output of "
+                "almost the same respondents these would reveal the answers of those added or "
+                "removed",
+            ),
+        )
+    if guarded and ledger is not None:
+        ledger.record(
+            result,
+            kind="score",
+            path=Path("-" if path is None else path),
+            respondents=_ids(loaded),
+            pdf=b"",
+            k=k,
+            reissue=reissue,
+        )
+    return ScoreOutput(safe, identifying=False, min_group=k, withheld=withheld, reissue=reissue)
+
+
+def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
+    """No per-respondent field at all in safe JSON (not even empty lists), no size of a
+    management or others group below ``k``, and per item no answer distribution and no N/A
+    count (two outputs a person apart differ there by exactly that person's answers); item
+    means and medians to 2 decimals."""
+    for entry in data.get("perception") or []:
+        for key in ("n_management", "n_others"):
+            if (entry.get(key) or 0) < k:
+                entry[key] = None
+    for entry in data.get("scores") or []:
+        entry.pop("respondent_scores", None)
+        entry.pop("respondent_targets", None)
+    for entry in data.get("items") or []:
+        entry.pop("distribution", None)
+        entry.pop("n_na", None)
+        for key in ("mean", "median", "target_mean", "target_median"):
+            entry[key] = _num(entry.get(key))
+    amap = data.get("alignment_map") or {}
+    for key in ("respondent_ids", "coords", "camp_of"):
+        amap.pop(key, None)
+
+
+_REISSUE_ROUNDED = ("mean", "median", "target_mean", "target_median", "mean_norm")
+
+
+def _reissue_fields(data: dict[str, Any]) -> None:
+    """A reissue of safe JSON (as a reissued report): no count, no department, perception or
+    camp figure, capability and item means and medians to one decimal."""
+    from scoring.results import DEPARTMENT_PREFIX
+
+    for section in ("scores", "items", "agreement", "agi"):
+        for entry in data.get(section) or []:
+            if "n" in entry:
+                entry["n"] = None
+            for key in _REISSUE_ROUNDED:
+                if key in entry:
+                    entry[key] = _num(entry[key], 0 if key == "mean_norm" else 1)
+            for key in ("ci", "target_ci"):
+                if isinstance(entry.get(key), dict):
+                    entry[key] = {b: _num(v, 1) for b, v in entry[key].items()}
+    data["agi"] = [
+        a for a in data.get("agi") or [] if not str(a.get("group")).startswith(DEPARTMENT_PREFIX)
+    ]
+    data["perception"] = []
+    data["silos"] = []
+    amap = data.get("alignment_map") or {}
+    if "camps" in amap:
+        amap["camps"] = []
+    for entry in data.get("levels") or []:
+        for key in ("median", "weakest_item_median"):
+            entry[key] = _num(entry.get(key), 1)
+    for entry in data.get("ambition") or []:
+        for key in ("current_mean", "target_mean", "gap"):
+            entry[key] = _num(entry.get(key), 1)
+
+
+def write_result_files(
+    output: ScoreOutput, out_dir: str | Path, stem: str | None = None
+) -> list[Path]:
+    """Write ``<stem>.json`` (:meth:`ScoreOutput.json`) and ``<stem>.csv`` (capability summary)
+    atomically; ``stem`` defaults to ``results-<wave>``."""
+    from assessment.io.atomic import atomic_write_text
+
+    out = Path(out_dir)
+    stem = stem or f"results-{output.result.wave}"
+    return [
+        atomic_write_text(out / f"{stem}.json", output.json(indent=1)),
+        atomic_write_text(out / f"{stem}.csv", output.csv()),
+    ]

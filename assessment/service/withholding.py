@@ -1,0 +1,395 @@
+"""Safe results: :func:`safe_result` removes every number of a
+:class:`~scoring.results.WaveResult` that describes fewer than k people, by the rules of the
+reports (:mod:`reports.anonymity`), and says what it withheld (:class:`Withheld`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from questionnaires.answers import ResponseSet
+    from scoring.results import WaveResult
+
+
+_RESPONDENT_COUNT = re.compile(r"has (\d+) respondents?\b")
+
+
+nan = float("nan")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A group or statistic left out of safe output, and why (never with the group's size)."""
+
+    group: str  # "department:<key>", "management", "others", "camp:<label>", "item:<id>", ...
+    reason: str
+    capabilities: tuple[str, ...] = ()  # empty: the whole wave
+
+
+def safe_result(
+    result: WaveResult, responses: ResponseSet, k: int
+) -> tuple[WaveResult, tuple[Withheld, ...]]:
+    """``result`` with every number that describes fewer than ``k`` people removed.
+
+    Rules (those of the reports, :mod:`reports.anonymity`; undefined numbers become ``nan``,
+    i.e. ``null`` in JSON, hidden groups are dropped):
+
+    - no respondent-level data: ``respondent_scores``/``respondent_targets`` and the alignment
+      map's ids, coordinates and camp of each respondent are emptied;
+    - departments: primary and secondary (complementary) suppression over department sizes, then
+      again per capability over the respondents with a score (a department of k people of whom
+      only one has a score would show that score); a hidden department's AGI and mean are
+      dropped, and the spread and separation of a capability with a hidden cell are withheld
+      (both are functions of the hidden means);
+    - management / others: the perception means, gap and p-value, and the group sizes, only when
+      both sides have at least k scores and no single respondent's score follows from the
+      published sums of the organisation, the shown departments and the two sides
+      (:func:`reports.anonymity.isolated_members`); a management AGI from fewer than k scores is
+      dropped (as is the roadmap's quote of it);
+    - per item, per capability (organisation-wide): statistics from fewer than k answers are
+      withheld; a capability scored by 1 to k − 1 people (:func:`reports.anonymity.too_few`,
+      as in the report) loses its level entry (level, target level, explanation, items holding
+      back), its ambition entry and its roadmap levels and actions; the JSON has no item answer
+      distribution and no N/A count at all (:meth:`ScoreOutput.as_dict`);
+    - camps of the alignment map: primary and secondary suppression over camp sizes;
+    - warnings give no size of a group below k.
+    """
+    from dataclasses import replace
+
+    from reports.anonymity import suppress_groups
+
+    withheld: list[Withheld] = []
+    keys = [r.department_key for r in responses.respondents]
+    sizes: dict[str, int] = {}
+    for d in keys:
+        sizes[d] = sizes.get(d, 0) + 1
+    wave_sup = suppress_groups(sizes, k)
+    _withhold_departments(wave_sup, k, withheld)
+    hidden_caps = [s.capability_id for s in result.scores if 0 < s.n < k]
+    if hidden_caps:
+        withheld.append(
+            Withheld("organisation", f"fewer than {k} respondents with a score", tuple(hidden_caps))
+        )
+    cells_shown = _department_cells(result, keys, wave_sup, k, withheld)
+    perception_shown = _perception_shown(result, responses, keys, cells_shown, k, withheld)
+    scores, items, agreement, hidden_items = _withhold_small_counts(result, k, withheld)
+    thin = set(hidden_caps)
+    # a level, target level, explanation or item holding back a capability of fewer than k
+    # people says what they answered: the whole entry goes, as in the report
+    levels = tuple(
+        replace(
+            lv,
+            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
+        )
+        for lv in result.levels
+        if lv.capability_id not in thin
+    )
+    agi = tuple(a for a in result.agi if _agi_shown(a, k, wave_sup.shown, cells_shown))
+    mgmt_agi_shown = any(a.group == "management" for a in agi)
+    perception = tuple(
+        p
+        if perception_shown.get(p.capability_id)
+        else replace(
+            p,
+            management_mean=nan,
+            others_mean=nan,
+            gap=nan,
+            p_value=nan,
+            exact=False,
+            label="undefined",
+        )
+        for p in result.perception
+    )
+    ambition = tuple(
+        a if mgmt_agi_shown else replace(a, target_agi=nan)
+        for a in result.ambition
+        if a.capability_id not in thin
+    )
+    roadmap = _roadmap_without(result.roadmap, thin)
+    if not mgmt_agi_shown:
+        from reports.views import safe_gate
+
+        roadmap = replace(
+            roadmap,
+            stages=tuple(
+                replace(st, decision_gate=safe_gate(st.decision_gate, False))
+                for st in roadmap.stages
+            ),
+        )
+
+    def safe_warning(w: str) -> str:
+        return _RESPONDENT_COUNT.sub(
+            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
+        )
+
+    safe = replace(
+        result,
+        scores=scores,
+        levels=levels,
+        items=items,
+        agreement=agreement,
+        agi=agi,
+        perception=perception,
+        silos=_safe_silos(result, cells_shown, k),
+        ambition=ambition,
+        alignment_map=_safe_map(result.alignment_map, k, withheld),
+        roadmap=roadmap,
+        warnings=tuple(safe_warning(w) for w in result.warnings),
+    )
+    return safe, tuple(withheld)
+
+
+def _withhold_departments(wave_sup: Any, k: int, withheld: list[Withheld]) -> None:
+    from scoring.results import department_group
+
+    for d in wave_sup.primary:
+        withheld.append(Withheld(department_group(d), f"fewer than {k} respondents"))
+    for d in wave_sup.secondary:
+        withheld.append(
+            Withheld(
+                department_group(d),
+                "hidden so that a smaller department cannot be worked out by subtraction",
+            )
+        )
+
+
+def _department_cells(
+    result: WaveResult, keys: list[str], wave_sup: Any, k: int, withheld: list[Withheld]
+) -> dict[str, set[str]]:
+    """Departments shown per capability: suppression again over the respondents with a score
+    (a department of k people of whom only one has a score would show that score)."""
+    from reports.anonymity import suppress_cells
+    from scoring.results import department_group
+
+    cells_shown: dict[str, set[str]] = {}
+    cell_hidden: dict[str, list[str]] = {}
+    for s in result.scores:
+        sup = suppress_cells(keys, s.respondent_scores, k, hidden=wave_sup.hidden)
+        cells_shown[s.capability_id] = set(sup.shown)
+        for d in sup.hidden:
+            if d not in wave_sup.hidden:
+                cell_hidden.setdefault(d, []).append(s.capability_id)
+    for d, caps in sorted(cell_hidden.items()):
+        withheld.append(
+            Withheld(
+                department_group(d),
+                f"fewer than {k} respondents with a score, or hidden so that such a cell cannot "
+                "be worked out by subtraction",
+                tuple(caps),
+            )
+        )
+    return cells_shown
+
+
+def _perception_shown(
+    result: WaveResult,
+    responses: ResponseSet,
+    keys: list[str],
+    cells_shown: dict[str, set[str]],
+    k: int,
+    withheld: list[Withheld],
+) -> dict[str, bool]:
+    """Per capability: may the management / others split be shown? Both sides need k scores and
+    no one's score may follow from the published sums (:func:`reports.anonymity.isolated_members`)."""
+    from reports.anonymity import isolated_members
+
+    mgmt_roles = set(result.options.management)
+    is_mgmt = [r.role in mgmt_roles for r in responses.respondents]
+    shown: dict[str, bool] = {}
+    for s in result.scores:
+        c = s.capability_id
+        scored = [i for i, v in enumerate(s.respondent_scores) if not math.isnan(v)]
+        m = {i for i in scored if is_mgmt[i]}
+        o = set(scored) - m
+        ok = len(m) >= k and len(o) >= k and len(scored) >= k
+        if ok:
+            published = [set(scored), m, o] + [
+                {i for i in scored if keys[i] == d} for d in cells_shown[c]
+            ]
+            ok = not isolated_members(published)
+        shown[c] = ok
+    off = tuple(c for c, ok in shown.items() if not ok)
+    if off:
+        withheld.append(
+            Withheld(
+                "management/others",
+                f"one side has fewer than {k} respondents with a score, or a person's score "
+                "would follow from it and the department means",
+                off,
+            )
+        )
+    return shown
+
+
+def _withhold_small_counts(
+    result: WaveResult, k: int, withheld: list[Withheld]
+) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], list[str]]:
+    """Scores (without respondent-level data), items and agreement with every statistic of 1..k-1
+    people withheld, as the report does (:func:`reports.anonymity.too_few`)."""
+    from dataclasses import replace
+
+    from reports.anonymity import too_few
+    from scoring.results import Interval
+
+    def small(n: int) -> bool:
+        return n > 0 and too_few(n, k)
+
+    scores = tuple(
+        replace(
+            s,
+            mean=nan,
+            median=nan,
+            sd=nan,
+            ci=Interval(),
+            mean_norm=nan,
+            target_mean=nan,
+            target_median=nan,
+            target_ci=Interval(),
+            respondent_scores=(),
+            respondent_targets=(),
+        )
+        if small(s.n)
+        else replace(s, respondent_scores=(), respondent_targets=())
+        for s in result.scores
+    )
+    hidden_items = [it.item_id for it in result.items if small(it.n)]
+    if hidden_items:
+        withheld.append(Withheld("items", f"fewer than {k} answers: " + ", ".join(hidden_items)))
+    items = tuple(
+        replace(
+            it,
+            mean=nan,
+            median=nan,
+            sd=nan,
+            target_mean=nan,
+            target_median=nan,
+            distribution=(),
+            rwg=nan,
+            rwg_raw=nan,
+            ad=nan,
+            awg=nan,
+            agi=nan,
+        )
+        if small(it.n)
+        else it
+        for it in result.items
+    )
+    agreement = tuple(
+        replace(
+            a,
+            rwg_j=nan,
+            rwg_j_raw=nan,
+            rwg_star_j=nan,
+            ad_mean=nan,
+            ad_median=nan,
+            awg_j=nan,
+            alpha_interval=nan,
+            alpha_ordinal=nan,
+            cronbach_alpha=nan,
+            cronbach_alpha_listwise=nan,
+            icc=None,
+        )
+        if small(a.n)
+        else a
+        for a in result.agreement
+    )
+    return scores, items, agreement, hidden_items
+
+
+def _agi_shown(
+    a: Any, k: int, shown_departments: Sequence[str], cells: dict[str, set[str]]
+) -> bool:
+    from scoring.results import DEPARTMENT_PREFIX
+
+    if a.n < k:
+        return False
+    if a.group.startswith(DEPARTMENT_PREFIX):
+        d = a.group[len(DEPARTMENT_PREFIX) :]
+        if a.capability_id == "overall":
+            return d in shown_departments
+        return d in cells.get(a.capability_id, set())
+    return True
+
+
+def _safe_silos(result: WaveResult, cells_shown: dict[str, set[str]], k: int) -> tuple[Any, ...]:
+    """Silo rows with hidden departments dropped; a capability with a hidden cell loses its
+    spread and separation (both are functions of the hidden means)."""
+    from dataclasses import replace
+
+    silos = []
+    for sg in result.silos:
+        shown = cells_shown.get(sg.capability_id, set())
+        means = tuple(x for x in sg.department_means if x[0] in shown and x[1] >= k)
+        if len(means) == len(sg.department_means):
+            silos.append(sg)
+            continue
+        sep = replace(
+            sg.separation,
+            icc1=nan,
+            icc2=nan,
+            eta2=nan,
+            omega2=nan,
+            f=nan,
+            p_value=nan,
+            df_between=0,
+            df_within=0,
+            reason="withheld: a department is hidden in this capability",
+        )
+        silos.append(replace(sg, department_means=means, spread=nan, separation=sep))
+    return tuple(silos)
+
+
+def _safe_map(amap: Any, k: int, withheld: list[Withheld]) -> Any:
+    """The alignment map without respondent ids, coordinates or camp membership, and its camps
+    under primary and secondary suppression."""
+    from dataclasses import replace
+
+    from reports.anonymity import suppress_groups
+
+    camp_sup = suppress_groups({c.label: c.size for c in amap.camps}, k)
+    if camp_sup.hidden:
+        withheld.append(
+            Withheld(
+                "camps",
+                f"camps of fewer than {k} respondents, and those hidden so that such a camp "
+                "cannot be worked out by subtraction",
+            )
+        )
+    return replace(
+        amap,
+        respondent_ids=(),
+        coords=(),
+        camp_of=(),
+        camps=tuple(c for c in amap.camps if c.label in camp_sup.shown),
+    )
+
+
+def _roadmap_without(roadmap: Any, thin: set[str]) -> Any:
+    """The roadmap without the capabilities of ``thin`` (scored by fewer than k): no starting,
+    target or projected level, no action and no stage capability of theirs."""
+    from dataclasses import replace
+
+    if not thin:
+        return roadmap
+
+    def keep(pairs: Sequence[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+        return tuple(p for p in pairs if p[0] not in thin)
+
+    return replace(
+        roadmap,
+        starting_levels=keep(roadmap.starting_levels),
+        target_levels=keep(roadmap.target_levels),
+        stages=tuple(
+            replace(
+                st,
+                actions=tuple(a for a in st.actions if a.capability_id not in thin),
+                capabilities=tuple(c for c in st.capabilities if c not in thin),
+                projected_levels=keep(st.projected_levels),
+            )
+            for st in roadmap.stages
+        ),
+    )
