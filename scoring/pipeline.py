@@ -10,7 +10,9 @@ same checks):
 5. optionally keep only some items (the items two instrument versions can compare);
 6. reverse-code (``x → L + H − x``) and compute respondent × capability scores, current and target
    (:func:`scoring.scores.respondent_scores`), on the 0–100 scale and on the answer scale;
-7. the management mask (role in ``management_roles``) and the department keys.
+7. the number of items behind each score (answered items per respondent and capability,
+   current and target: the ``j`` of the AGI's null reference, :func:`scoring.null.effective_items`);
+8. the management mask (role in ``management_roles``) and the department keys.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ import numpy as np
 
 from questionnaires.errors import ScoringError
 from scoring.results import ScoreOptions, department_group
-from scoring.scores import InstrumentIndex, align_columns, respondent_scores, to_scale
+from scoring.scores import (
+    InstrumentIndex,
+    align_columns,
+    answered_counts,
+    respondent_scores,
+    to_scale,
+)
 
 if TYPE_CHECKING:
     from questionnaires.answers import Respondent, ResponseSet
@@ -58,6 +66,8 @@ class Prepared:
         Whether each respondent is in the management team.
     deps : numpy.ndarray
         Department key per respondent (object array).
+    answered_cur, answered_tgt : numpy.ndarray
+        Respondents × capabilities, items answered (current, target ratings).
     """
 
     source: str
@@ -73,6 +83,8 @@ class Prepared:
     t: np.ndarray
     is_mgmt: np.ndarray
     deps: np.ndarray
+    answered_cur: np.ndarray
+    answered_tgt: np.ndarray
 
     @property
     def n(self) -> int:
@@ -234,4 +246,6 @@ def prepare(
         t=to_scale(t_norm, idx.cap_low, idx.cap_high),
         is_mgmt=np.isin(roles, list(mgmt)),
         deps=responses.department_keys,
+        answered_cur=answered_counts(cur, idx),
+        answered_tgt=answered_counts(tgt, idx),
     )

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "InstrumentIndex",
     "align_columns",
+    "answered_counts",
     "bootstrap_counts",
     "bootstrap_mean_ci",
     "bootstrap_mean_cis",
@@ -162,6 +163,10 @@ class InstrumentIndex:
         Roles each item is asked of; empty = every role.
     prerequisites : tuple of tuple of int
         Per capability, the indices of its prerequisite capabilities.
+    scale_ids : tuple of str
+        The answer scale id of each item (``item.scale``): two scales with the same options
+        (``maturity5`` and ``extent5``) are still different kinds of question
+        (:func:`scoring.consensus.same_scale_mask`); empty = not known.
     """
 
     item_ids: tuple[str, ...]
@@ -179,6 +184,7 @@ class InstrumentIndex:
     cap_high: np.ndarray
     item_roles: tuple[frozenset[str], ...]
     prerequisites: tuple[tuple[int, ...], ...]
+    scale_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_instrument(cls, instrument: Instrument) -> InstrumentIndex:
@@ -224,6 +230,7 @@ class InstrumentIndex:
             cap_high=high[first],
             item_roles=tuple(frozenset(i.roles) for _, _, i in items),
             prerequisites=tuple(tuple(cap_pos[p] for p in c.prerequisites) for c in caps),
+            scale_ids=tuple(i.scale for _, _, i in items),
         )
 
     def subset(self, columns: Sequence[int]) -> InstrumentIndex:
@@ -258,6 +265,7 @@ class InstrumentIndex:
             cap_high=self.cap_high,
             item_roles=tuple(self.item_roles[j] for j in cols),
             prerequisites=self.prerequisites,
+            scale_ids=tuple(self.scale_ids[j] for j in cols) if self.scale_ids else (),
         )
 
     @property
@@ -445,6 +453,32 @@ def respondent_scores(
         share = np.where(n_asked > 0, n_answered / n_asked, 0.0)
     ok = (den > 0) & (n_asked > 0) & (share >= min_answered_share - 1e-12)
     return np.where(ok, scores, np.nan), share
+
+
+def answered_counts(x: np.ndarray, index: InstrumentIndex) -> np.ndarray:
+    """Respondent × capability number of answered items (the ``j`` behind each score).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Ratings, respondents × items, NaN = not answered.
+    index : InstrumentIndex
+        The instrument's index.
+
+    Returns
+    -------
+    numpy.ndarray
+        Respondents × capabilities, items of the capability the respondent answered (float).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ix = SimpleNamespace(membership=np.array([[1.0, 0], [1, 0], [0, 1]]))
+    >>> answered_counts(np.array([[1.0, np.nan, 3], [2, 2, np.nan]]), ix).tolist()
+    [[1.0, 1.0], [2.0, 0.0]]
+    """
+    result: np.ndarray = (~np.isnan(np.asarray(x, dtype=float))).astype(float) @ index.membership
+    return result
 
 
 #: Resampling indices drawn per chunk by :func:`bootstrap_counts` (bounds its peak memory).

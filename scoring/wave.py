@@ -6,11 +6,24 @@ Pipeline (all respondents at once, numpy only; the instrument is reduced to inde
    :func:`scoring.compare_waves`): align the response columns to the instrument, check every rating
    is an option of its scale, reverse-code (``x → L + H − x``), normalise, respondent × capability
    scores (current, target), management and department masks;
-3. team scores with bootstrap CIs — one ``B × n`` resampling-count matrix per group, shared by every
-   capability, every basis and the AGI;
-4. item statistics and per-capability agreement (:mod:`scoring.agreement`);
-5. maturity levels, AGI (management, organisation, departments; current and target), perception,
-   silo and ambition gaps, the alignment map, the roadmap and the business case.
+3. team scores with bootstrap CIs — one ``B × n`` resampling-count matrix for the organisation,
+   shared by every capability and both bases;
+4. item statistics and per-capability agreement (:mod:`scoring.agreement`; the index shown to
+   managers, :func:`scoring.consensus.agreement_index`, for everyone and for the management team,
+   on the items of the capability's first answer scale; item–rest flags over all its items);
+5. maturity levels (with the management team's and the organisation's median, its interval and
+   the borderline flag, :func:`scoring.stability.level_estimate`), AGI (management, organisation,
+   departments; current and target) against random answering (:func:`scoring.null.calibrated_band`:
+   null mean, critical values, relative index, log-jackknife interval, calibrated band; ``J`` =
+   :func:`scoring.null.effective_items` of the items behind the group's scores), error-controlled
+   perception gaps (:func:`scoring.gaps.perception_gaps`), silo and ambition gaps, the alignment
+   map, the roadmap and the business case.
+
+The overall AGI of a group is the weight-weighted mean of its capability AGIs; its null mean is
+the same weighted mean of their null means and its interval the log-jackknife of the weighted mean
+(leaving out one respondent at a time from every capability at once). It has no critical values
+(the null distribution of a weighted mean of dependent AGIs is not tabulated), so it is banded by
+its interval alone (:func:`_overall_band`).
 """
 
 from __future__ import annotations
@@ -19,18 +32,24 @@ import math
 import warnings as _warnings
 import zlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
+from scipy import stats
 
 from scoring import agreement as ag
-from scoring.alignment import agi_band, agi_many, alignment_map, bootstrap_agi_replicates
+from scoring.agi_interval import DEFAULT_OFFSET, loo_agi
+from scoring.alignment import agi_many, alignment_map
 from scoring.business_case import business_case
-from scoring.gaps import ambition_gap, perception_gap, silo_gap
+from scoring.consensus import agreement_index, flag_items, same_scale_mask
+from scoring.gaps import ambition_gap, perception_gaps, silo_gap
 from scoring.levels import maturity_levels
+from scoring.null import NullModel, calibrated_band, effective_items, relative_agi
 from scoring.pipeline import Prepared, prepare
 from scoring.results import (
     AGIResult,
+    Band,
     BusinessCase,
     BusinessCaseParams,
     CapabilityAgreement,
@@ -42,12 +61,8 @@ from scoring.results import (
     WaveResult,
 )
 from scoring.roadmap import build_roadmap
-from scoring.scores import (
-    InstrumentIndex,
-    bootstrap_counts,
-    bootstrap_mean_cis,
-    percentile_interval,
-)
+from scoring.scores import InstrumentIndex, bootstrap_counts, bootstrap_mean_cis
+from scoring.stability import level_estimates
 
 if TYPE_CHECKING:
     from questionnaires.answers import ResponseSet
@@ -109,12 +124,23 @@ def score_wave(
     scores, warned = _capability_scores(p, counts_org)
     warnings += warned
     items = _item_stats(p)
-    agreements = [_capability_agreement(cap_ids[k], p.cur, idx, k) for k in range(idx.n_caps)]
+    agreements = [
+        _capability_agreement(cap_ids[k], p.cur, idx, k, p.is_mgmt) for k in range(idx.n_caps)
+    ]
     levels = _levels(p)
-    agi_results, mgmt_agi, target_agi_mgmt = _agi(p, shown_deps, counts_org)
+    agi_results, mgmt_agi, target_agi_mgmt = _agi(p, shown_deps)
 
     # -- gaps, map, roadmap ---------------------------------------------------------------------
-    perception = perception_gap(p.s, p.is_mgmt, cap_ids, opts.permutations, opts.seed)
+    perception = perception_gaps(
+        p.cur,
+        idx,
+        p.is_mgmt,
+        cap_ids,
+        sesoi=opts.sesoi,
+        alpha=opts.label_alpha,
+        adjust=opts.label_adjust,
+        min_n=opts.label_min_n,
+    )
     silos = silo_gap(p.s, p.deps, cap_ids, shown_deps, ag.group_separation)
     ambition = ambition_gap(
         cap_ids,
@@ -280,12 +306,14 @@ def _item_stats(p: Prepared) -> list[ItemStats]:
 
 
 def _levels(p: Prepared) -> tuple[MaturityLevel, ...]:
-    """Maturity levels (``1 + 4 × score/100``, team median) with the prerequisite cap."""
-    idx, n_caps = p.index, p.index.n_caps
+    """Maturity levels (``1 + 4 × score/100``, team median) with the prerequisite cap, and the
+    level estimates of the management team and the organisation (median, distribution-free
+    interval at ``ci_level``, interpolated level, borderline within ``level_margin``)."""
+    opts, idx, n_caps = p.options, p.index, p.index.n_caps
     lvl_cur = 1.0 + 4.0 * p.s_norm / 100.0
     lvl_tgt = 1.0 + 4.0 * p.t_norm / 100.0
     item_lvl_med = _nanmedian_cols(idx.level_scale(p.cur))
-    return maturity_levels(
+    levels = maturity_levels(
         idx.cap_ids,
         _nanmedian_cols(lvl_cur),
         _nanmedian_cols(lvl_tgt),
@@ -293,62 +321,106 @@ def _levels(p: Prepared) -> tuple[MaturityLevel, ...]:
         [item_lvl_med[idx.items_of(k)] for k in range(n_caps)],
         idx.prerequisites,
     )
+    mgmt = level_estimates(lvl_cur[p.is_mgmt], opts.ci_level, opts.level_margin, "management team")
+    if not p.is_mgmt.any():
+        why = (
+            "not computable: nobody in the wave is in the management team "
+            f"({', '.join(opts.management)})"
+        )
+        mgmt = tuple(replace(e, reason=why) for e in mgmt)
+    org = level_estimates(lvl_cur, opts.ci_level, opts.level_margin, "organisation")
+    return tuple(
+        replace(lv, management=m, organisation=o)
+        for lv, m, o in zip(levels, mgmt, org, strict=True)
+    )
 
 
 def _agi(
-    p: Prepared, shown_deps: Sequence[str], counts_org: np.ndarray
+    p: Prepared, shown_deps: Sequence[str]
 ) -> tuple[list[AGIResult], dict[str, AGIResult], list[float]]:
-    """AGIs with bootstrap CIs per group (management, organisation, shown departments), basis
-    (current, target) and capability, plus each group's overall AGI; also the management's
-    current AGI per capability and its target AGIs (for the roadmap and the ambition gap)."""
+    """Calibrated AGIs per group (management, organisation, shown departments), basis (current,
+    target) and capability, plus each group's overall AGI; also the management's current AGI per
+    capability and its target AGIs (for the roadmap and the ambition gap).
+
+    Each capability AGI is :func:`scoring.null.calibrated_band` of the group's scores with
+    ``J = effective_items`` of the items behind them (answered current or target items), the
+    capability's number of options and ``opts.agi_null_models``."""
     opts, idx = p.options, p.index
     lo, hi, cap_ids, n_caps = idx.cap_low, idx.cap_high, idx.cap_ids, idx.n_caps
+    n_options = np.rint(idx.cap_high - idx.cap_low).astype(int) + 1
+    models = cast("tuple[NullModel, ...]", tuple(opts.agi_null_models))
     agi_results: list[AGIResult] = []
     mgmt_agi: dict[str, AGIResult] = {}
     target_agi_mgmt: list[float] = [math.nan] * n_caps
     for gname, mask in p.group_masks(shown_deps).items():
-        counts = (
-            counts_org
-            if gname == "organisation"
-            else bootstrap_counts(int(mask.sum()), opts.bootstrap, _group_seed(opts.seed, gname))
+        bases: tuple[tuple[Basis, np.ndarray, np.ndarray], ...] = (
+            ("current", p.s, p.answered_cur),
+            ("target", p.t, p.answered_tgt),
         )
-        bases: tuple[tuple[Basis, np.ndarray], ...] = (("current", p.s), ("target", p.t))
-        for basis, mat in bases:
-            sub = mat[mask]
-            values = agi_many(sub, lo, hi, min_n=opts.agi_min_n)
-            ns = (~np.isnan(sub)).sum(axis=0)
-            reps = [
-                bootstrap_agi_replicates(sub[:, k], counts, lo[k], hi[k], opts.agi_min_n)
-                for k in range(n_caps)
-            ]
+        for basis, mat, answered in bases:
+            sub, ans = mat[mask], answered[mask]
+            caps: list[AGIResult] = []
             for k in range(n_caps):
-                reason = (
-                    ""
-                    if ns[k] >= opts.agi_min_n
-                    else (
-                        f"{int(ns[k])} respondent{'s' * int(ns[k] != 1)} with a score in {gname}; "
-                        f"AGI needs at least {opts.agi_min_n}"
-                    )
+                res = _capability_agi(
+                    sub[:, k], ans[:, k], k, gname, basis, idx, opts, models, int(n_options[k])
                 )
-                res = AGIResult(
-                    capability_id=cap_ids[k],
-                    group=gname,
-                    basis=basis,
-                    value=float(values[k]),
-                    ci=percentile_interval(reps[k], opts.ci_level) if reps[k].size else Interval(),
-                    band=agi_band(float(values[k]), opts.agi_bands),
-                    n=int(ns[k]),
-                    reason=reason,
-                )
-                agi_results.append(res)
+                caps.append(res)
                 if gname == "management" and basis == "current":
                     mgmt_agi[cap_ids[k]] = res
                 if gname == "management" and basis == "target":
                     target_agi_mgmt[k] = res.value
-            agi_results.append(
-                _overall(values, reps, idx.cap_weights, gname, basis, int(mask.sum()), opts)
-            )
+            agi_results += caps
+            agi_results.append(_overall(sub, caps, lo, hi, idx.cap_weights, gname, basis, opts))
     return agi_results, mgmt_agi, target_agi_mgmt
+
+
+def _capability_agi(
+    col: np.ndarray,
+    answered: np.ndarray,
+    k: int,
+    group: str,
+    basis: Basis,
+    idx: InstrumentIndex,
+    opts: ScoreOptions,
+    models: tuple[NullModel, ...],
+    n_options: int,
+) -> AGIResult:
+    """One capability's calibrated AGI in one group and basis."""
+    has = ~np.isnan(col)
+    n = int(has.sum())
+    j = effective_items(answered[has])
+    cal = calibrated_band(
+        col,
+        j,
+        float(idx.cap_low[k]),
+        float(idx.cap_high[k]),
+        n_options,
+        models,
+        opts.ci_level,
+        opts.agi_bands,
+        opts.agi_min_n,
+    )
+    reason = cal.reason
+    if n < opts.agi_min_n:
+        reason = (
+            f"{n} respondent{'s' * (n != 1)} with a score in {group}; "
+            f"AGI needs at least {opts.agi_min_n}"
+        )
+    return AGIResult(
+        capability_id=idx.cap_ids[k],
+        group=group,
+        basis=basis,
+        value=cal.agi,
+        ci=cal.interval,
+        band=cal.band,
+        n=n,
+        reason=reason,
+        null_mean=cal.null_mean,
+        critical_low=cal.critical_low,
+        critical_high=cal.critical_high,
+        relative=cal.relative,
+        items=j,
+    )
 
 
 def _business_case(p: BusinessCaseParams) -> BusinessCase:
@@ -364,58 +436,158 @@ def _business_case(p: BusinessCaseParams) -> BusinessCase:
 
 
 def _overall(
-    values: np.ndarray,
-    reps: list[np.ndarray],
+    sub: np.ndarray,
+    caps: Sequence[AGIResult],
+    low: np.ndarray,
+    high: np.ndarray,
     weights: np.ndarray,
     group: str,
     basis: Basis,
-    n: int,
     opts: ScoreOptions,
 ) -> AGIResult:
-    """Weight-weighted mean of the capability AGIs that are defined (weights renormalised)."""
+    """Weight-weighted mean of the capability AGIs that are defined (weights renormalised), with
+    the same weighted mean of their null means, the log-jackknife interval of the weighted mean
+    (:func:`_overall_interval`) and the band of :func:`_overall_band`."""
+    n = int(sub.shape[0])
+    values = np.array([c.value for c in caps])
     ok = ~np.isnan(values)
     if not ok.any():
-        return AGIResult(
-            "overall",
-            group,
-            basis,
-            math.nan,
-            Interval(),
-            "undefined",
-            n,
-            reason=f"no capability has an AGI in {group}",
-        )
+        why = f"no capability has an AGI in {group}"
+        return AGIResult("overall", group, basis, math.nan, Interval(), "undefined", n, why)
     w = weights * ok
     value = float((np.where(ok, values, 0.0) * w).sum() / w.sum())
-    ci = Interval()
-    if reps and reps[0].size:
-        r = np.stack(reps, axis=1)
-        rw = np.where(np.isnan(r), 0.0, r) @ w
-        den = (~np.isnan(r) * w).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ci = percentile_interval(np.where(den > 0, rw / den, np.nan), opts.ci_level)
-    reason = "" if ok.all() else "weighted mean over the capabilities with an AGI only"
-    return AGIResult("overall", group, basis, value, ci, agi_band(value, opts.agi_bands), n, reason)
+    null_means = np.array([c.null_mean for c in caps])
+    null_mean = float((np.where(ok, null_means, 0.0) * w).sum() / w.sum())
+    ci = _overall_interval(sub, values, low, high, w, opts.ci_level)
+    band, why = _overall_band(value, ci, null_mean, opts.agi_bands)
+    reasons = [] if ok.all() else ["weighted mean over the capabilities with an AGI only"]
+    reasons.append(
+        "no critical values for a weighted mean of capability AGIs: banded by its interval "
+        "against the weighted null mean and the band limits"
+    )
+    if why:
+        reasons.append(why)
+    return AGIResult(
+        "overall",
+        group,
+        basis,
+        value,
+        ci,
+        band,
+        n,
+        "; ".join(reasons),
+        null_mean=null_mean,
+        relative=relative_agi(value, null_mean),
+    )
+
+
+def _overall_interval(
+    sub: np.ndarray,
+    values: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    w: np.ndarray,
+    level: float,
+) -> Interval:
+    """Log-jackknife interval (t(m − 1), offset :data:`scoring.agi_interval.DEFAULT_OFFSET`) of
+    the overall AGI ``Σ_c w_c G_c / Σ_c w_c`` over the capabilities with ``w_c > 0``.
+
+    Leaving out respondent ``r`` changes every capability they scored
+    (:func:`scoring.agi_interval.loo_agi`) and leaves the others as they are; the ``m``
+    respondents with at least one such score are the jackknife's units. Undefined with fewer than
+    3 units or when a capability's leave-one-out AGI is undefined (3 scores)."""
+    used = np.flatnonzero(w > 0)
+    scored = ~np.isnan(sub[:, used])
+    units = scored.any(axis=1)
+    m = int(units.sum())
+    if m < 3:
+        return Interval()
+    loo = np.empty((m, used.size))
+    for c_pos, c in enumerate(used):
+        col = sub[units, c]
+        g = loo_agi(col, float(low[c]), float(high[c]))
+        if np.isnan(g[~np.isnan(col)]).any():
+            return Interval()
+        loo[:, c_pos] = np.where(np.isnan(col), values[c], g)
+    overall_loo = np.maximum(loo @ w[used] / w[used].sum(), 0.0)
+    theta = np.log(overall_loo + DEFAULT_OFFSET)
+    se = math.sqrt((m - 1) / m * float(((theta - theta.mean()) ** 2).sum()))
+    t = float(stats.t.ppf(0.5 + level / 2, m - 1))
+    centre = math.log(max(float(values[used] @ w[used] / w[used].sum()), 0.0) + DEFAULT_OFFSET)
+    lo = min(100.0, max(0.0, math.exp(centre - t * se) - DEFAULT_OFFSET))
+    hi = min(100.0, max(0.0, math.exp(centre + t * se) - DEFAULT_OFFSET))
+    return Interval(lo, hi)
+
+
+def _overall_band(
+    value: float, ci: Interval, null_mean: float, bands: tuple[float, float]
+) -> tuple[Band, str]:
+    """The overall AGI's band from its interval alone, and why when it is not a clear band.
+
+    * interval undefined → ``undefined``;
+    * interval holding the weighted null mean → *not distinguishable from random answering*;
+    * interval wholly below the null mean → the band whose range holds the whole interval
+      (aligned below ``bands[0]``, partly aligned within ``bands``, misaligned above
+      ``bands[1]``), else *indeterminate*;
+    * interval wholly above the null mean → *misaligned* when it lies above ``bands[0]`` too
+      (as for a capability), else *indeterminate*.
+    """
+    t1, t2 = bands
+    if not ci.defined or math.isnan(value):
+        return "undefined", "its interval needs at least 3 respondents with scores"
+    if ci.low <= null_mean <= ci.high:
+        return "not distinguishable from random answering", (
+            f"the interval {ci.low:.1f}-{ci.high:.1f} holds {null_mean:.1f}, "
+            "what random answering gives"
+        )
+    if ci.high < null_mean:
+        if ci.high < t1:
+            return "aligned", ""
+        if ci.low >= t1 and ci.high <= t2:
+            return "partly aligned", ""
+        if ci.low > t2:
+            return "misaligned", ""
+    elif ci.low > t1:
+        return "misaligned", ""
+    return (
+        "indeterminate",
+        f"the interval {ci.low:.1f}-{ci.high:.1f} crosses a band boundary {bands}",
+    )
 
 
 def _capability_agreement(
-    cap_id: str, x: np.ndarray, idx: InstrumentIndex, k: int
+    cap_id: str, x: np.ndarray, idx: InstrumentIndex, k: int, is_mgmt: np.ndarray
 ) -> CapabilityAgreement:
     """Agreement among respondents on one capability's items (reverse-coded current ratings).
 
-    The statistics need one answer scale: items of the capability on another scale than its first
-    item's are left out (named in ``reasons``).
+    The statistics need one kind of answer scale: items of the capability on another scale (by
+    scale id, :func:`scoring.consensus.same_scale_mask`; ``maturity5`` and ``extent5`` are both
+    1..5 but different questions) than its first item's are left out (named in ``reasons``).
+    ``consensus`` and ``consensus_management`` are :func:`scoring.consensus.agreement_index` of
+    everyone and of the management team on those items; ``item_flags`` are
+    :func:`scoring.consensus.flag_items` over all the capability's items.
     """
     a = int(idx.cap_high[k] - idx.cap_low[k] + 1)
     cols = idx.items_of(k)
-    same = (idx.low[cols] == idx.cap_low[k]) & (idx.high[cols] == idx.cap_high[k])
+    flags = flag_items(x[:, cols], [idx.item_ids[j] for j in cols])
+    if idx.scale_ids:
+        scales = [idx.scale_ids[j] for j in cols]
+        same = same_scale_mask(scales)
+    else:  # an index without scale ids: fall back to the end points
+        scales = []
+        same = (idx.low[cols] == idx.cap_low[k]) & (idx.high[cols] == idx.cap_high[k])
     reasons: list[str] = []
     if not same.all():
         other = ", ".join(idx.item_ids[j] for j in cols[~same])
-        reasons.append(f"{other} on another answer scale: left out of the agreement statistics")
+        kinds = sorted({s for s, keep in zip(scales, same, strict=True) if not keep})
+        on = f" ({', '.join(kinds)}, not {scales[0]})" if scales else ""
+        reasons.append(f"{other} on another answer scale{on}: left out of the agreement statistics")
     x = x[:, cols[same]]
     rows = ~np.isnan(x).all(axis=1)
+    mgmt_x = x[rows & is_mgmt]
     x = x[rows]
+    consensus = agreement_index(x, a)
+    consensus_mgmt = agreement_index(mgmt_x, a)
     rj = ag.rwg_j_detail(x, a)
     if rj.reason:
         reasons.append(f"rwg(J): {rj.reason}")
@@ -455,4 +627,7 @@ def _capability_agreement(
         cronbach_alpha_listwise=alpha_lw.value,
         icc=icc,
         reasons=tuple(reasons),
+        consensus=consensus,
+        consensus_management=consensus_mgmt,
+        item_flags=flags,
     )

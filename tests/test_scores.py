@@ -12,6 +12,7 @@ from questionnaires.loader import instrument_from_data
 from scoring.scores import (
     InstrumentIndex,
     align_columns,
+    answered_counts,
     bootstrap_counts,
     bootstrap_mean_ci,
     bootstrap_mean_cis,
@@ -189,3 +190,20 @@ def test_bootstrap_mean_cis_in_chunks_equal_one_pass(monkeypatch):
     monkeypatch.setattr(sc, "_MEAN_CHUNK_CELLS", 0)
     monkeypatch.setattr(sc, "_MEAN_CHUNK_ROWS", 64)  # 4 chunks, the last of 58 rows
     assert bootstrap_mean_cis(v, counts) == whole
+
+
+def test_scale_ids_come_from_the_items_and_survive_subset(instrument):
+    """Issue 10: the agreement statistics select items by scale id (maturity5 vs extent5 are
+    both 1..5), so the index carries each item's scale, also when restricted to some items."""
+    full = InstrumentIndex.from_instrument(instrument)
+    assert full.scale_ids == tuple(i.scale for i in instrument.items)
+    assert sum(s == "extent5" for s in full.scale_ids) == 9
+    cols = [*[j for j, s in enumerate(full.scale_ids) if s == "extent5"][:3], 0]
+    sub = full.subset(cols)
+    assert sub.scale_ids == ("extent5", "extent5", "extent5", full.scale_ids[0])
+    assert sub.item_ids == tuple(full.item_ids[j] for j in cols)
+
+
+def test_answered_counts_are_the_items_behind_each_score(idx):
+    x = np.array([[1, NAN, 3, 4, NAN, NAN], [2, 2, NAN, NAN, 5, 1.0]])
+    assert answered_counts(x, idx).tolist() == [[1, 2, 0], [2, 0, 2]]
