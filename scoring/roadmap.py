@@ -2,15 +2,32 @@
 
 Logic (``docs/methodology.md#7-roadmap``):
 
-* **Stage 1 "Align"** — when the management team is misaligned on a capability (its AGI band is
-  ``misaligned``), the first step is a facilitated alignment session on its most disputed items
+* **Stage 1 "Align"** — when the management team is misaligned on a capability beyond what random
+  answering gives, the first step is a facilitated alignment session on its most disputed items
   (highest item AGI), not investment: a team that does not agree on where it stands or where it wants
-  to go is the main blocker of customer centricity (Rance).
+  to go is the main blocker of customer centricity (Rance). "Misaligned" is the calibrated band of
+  the management AGI (:func:`scoring.null.calibrated_band`, ``AGIResult.band``): the AGI lies above
+  the 95th percentile of its random-answering null for that n, J and scale, and its whole interval
+  above the null mean and the aligned band. A team whose AGI random answering reaches as often
+  ("not distinguishable from random answering"), or whose interval straddles a band
+  ("indeterminate"), gets no Align stage: there is no split to align, only too little
+  information. An AGI without a null reference (``null_mean`` NaN: not scored against random
+  answering) cannot show that, so it never opens the stage; a note says so.
 * **Build stages** — each capability is raised one level per stage from its current to its agreed
   target level (the floor of the team's median target), using the instrument's actions for that
   level (``Capability.actions_from(level)``). Steps are ordered by
-  ``priority = weight × (target − projected level) × confidence`` with ``confidence = 1 − AGI/100``
-  (management AGI; 0.5 when undefined), at most ``roadmap_max_per_stage`` steps per stage. A step is
+  ``priority = weight × (target − projected level) × certainty``, at most
+  ``roadmap_max_per_stage`` steps per stage, with the calibrated certainty of the management
+  team's view (:func:`certainty`)::
+
+      certainty = clip(AGIResult.relative, 0, 1) = clip(1 − AGI / AGI_null, 0, 1)
+
+  (0.5 when the AGI or its null is undefined). ``1 − AGI/100`` was a dispersion index read as a
+  probability: it ranged only over about .65–.95 and gave a random-answering team .84 on a 6-item
+  capability (its AGI is about 40/√J). The relative index is on the calibrated scale: 0 when the
+  team is as spread as random answering for its n, J and scale (its level says little, so its step
+  waits), 1 at full consensus, and it is comparable across capabilities with different J. It is
+  a point estimate, not a probability either; it orders steps, it does not gate them. A step is
   only planned when every prerequisite capability already stands at the level being left (so the
   level cap of :mod:`scoring.levels` will not hold it back) and every action it depends on has been
   completed in an earlier stage or is below the level its capability already has. A prerequisite
@@ -43,7 +60,61 @@ from scoring.results import (
 if TYPE_CHECKING:
     from questionnaires.model import Action, Capability, Instrument
 
-__all__ = ["build_roadmap"]
+__all__ = ["build_roadmap", "certainty", "distinguishable_split"]
+
+#: Certainty of a capability whose AGI or null reference is undefined.
+UNKNOWN_CERTAINTY = 0.5
+
+
+def certainty(agi: AGIResult | None) -> float:
+    """The calibrated certainty of the management team's view of a capability, in [0, 1].
+
+    ``clip(agi.relative, 0, 1)`` with ``relative = 1 − AGI / AGI_null`` (:func:`scoring.null.relative_agi`):
+    0 as spread as random answering (or more), 1 full consensus; ``0.5`` when there is no AGI or
+    no null reference (``relative`` NaN). See the module docstring for why this replaces
+    ``1 − AGI/100``.
+
+    Parameters
+    ----------
+    agi : AGIResult or None
+        The management team's current-rating AGI of the capability.
+
+    Returns
+    -------
+    float
+        The certainty.
+
+    Examples
+    --------
+    >>> from scoring.results import Interval
+    >>> a = AGIResult("MGT", "management", "current", 6.2, Interval(), "aligned", 8, relative=0.62)
+    >>> split = AGIResult("MET", "management", "current", 31.0, Interval(), "misaligned", 8,
+    ...                   relative=-0.8)
+    >>> certainty(a), certainty(split), certainty(None)
+    (0.62, 0.0, 0.5)
+    """
+    r = agi.relative if agi is not None else math.nan
+    return UNKNOWN_CERTAINTY if math.isnan(r) else min(1.0, max(0.0, float(r)))
+
+
+def distinguishable_split(agi: AGIResult | None) -> bool:
+    """Whether the management team is misaligned beyond what random answering gives.
+
+    True when the calibrated band is ``"misaligned"`` (:func:`scoring.null.calibrated_band`) and the
+    AGI carries its null reference (``null_mean`` defined); an AGI banded by fixed cut-offs alone
+    cannot tell a split team from random answering, so it never counts.
+
+    Parameters
+    ----------
+    agi : AGIResult or None
+        The management team's current-rating AGI of the capability.
+
+    Returns
+    -------
+    bool
+        Whether the Align stage is opened for it.
+    """
+    return agi is not None and agi.band == "misaligned" and not math.isnan(agi.null_mean)
 
 
 def _fmt_caps(caps: Sequence[str]) -> str:
@@ -115,11 +186,14 @@ def build_roadmap(
     level = {lv.capability_id: 0 if lv.capability_id in thin else lv.level for lv in levels}
     notes: list[str] = []
     target = _targets(levels, caps, order, level, thin, opts, notes)
-    confidence = {}
+    confidence = {cid: certainty(management_agi.get(cid)) for cid in order}
     for cid in order:
         agi = management_agi.get(cid)
-        v = agi.value if agi is not None else math.nan
-        confidence[cid] = 0.5 if math.isnan(v) else max(0.0, 1.0 - v / 100.0)
+        if agi is not None and agi.band == "misaligned" and math.isnan(agi.null_mean):
+            notes.append(
+                f"{cid}: the management AGI has no random-answering reference, so it cannot show "
+                "a split beyond chance and opens no Align stage; score the wave again"
+            )
 
     stages: list[RoadmapStage] = []
     align = _align_stage(instrument, order, level, thin, management_agi, item_agi, opts, n_disputed)
@@ -198,12 +272,11 @@ def _align_stage(
     opts: ScoreOptions,
     n_disputed: int,
 ) -> RoadmapStage | None:
-    """Stage 1 "Align" on the capabilities the management team is misaligned on (with their
-    ``n_disputed`` highest-AGI items each), or ``None`` when there are none."""
+    """Stage 1 "Align" on the capabilities the management team is misaligned on beyond random
+    answering (:func:`distinguishable_split`; with their ``n_disputed`` highest-AGI items each), or
+    ``None`` when there are none."""
     misaligned = [
-        cid
-        for cid in order
-        if cid in management_agi and management_agi[cid].band == "misaligned" and cid not in thin
+        cid for cid in order if distinguishable_split(management_agi.get(cid)) and cid not in thin
     ]
     if not misaligned:
         return None
@@ -214,7 +287,7 @@ def _align_stage(
             key=lambda x: (-x[1], x[0]),
         )
         disputed.extend(i for i, _ in ranked[:n_disputed])
-    values = ", ".join(f"{cid} {management_agi[cid].value:.0f}" for cid in misaligned)
+    values = "; ".join(_against_null(cid, management_agi[cid]) for cid in misaligned)
     return RoadmapStage(
         number=1,
         name="Align",
@@ -228,11 +301,19 @@ def _align_stage(
         projected_levels=tuple((cid, level[cid]) for cid in order),
         decision_gate=(
             f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
-            f"(management AGI now {values}). Go when each is at most {opts.agi_bands[1]:.0f} "
-            "(partly aligned or better) and the team has agreed its target levels; "
-            "otherwise repeat the alignment step before investing."
+            f"(management AGI now {values}). Go when none of them is misaligned any more (the "
+            "re-assessed AGI no longer above what random answering gives) and the team has agreed "
+            "its target levels; otherwise repeat the alignment step before investing."
         ),
     )
+
+
+def _against_null(cid: str, a: AGIResult) -> str:
+    """``"MET 31, random answering gives 17 and exceeds 24 only 5% of the time"``."""
+    text = f"{cid} {a.value:.0f}, random answering gives {a.null_mean:.0f}"
+    if not math.isnan(a.critical_high):
+        text += f" and exceeds {a.critical_high:.0f} only 5% of the time"
+    return text
 
 
 class _BuildPlan:
@@ -350,8 +431,9 @@ class _BuildPlan:
         more = any(projected[c] < self.target[c] for c in order)
         gate = (
             f"Re-assess {_fmt_caps(stage_caps)} at month {month + length} before committing stage "
-            f"{number + 1}: go when {reached} is confirmed by the team and management AGI stays at most "
-            f"{opts.agi_bands[1]:.0f}; otherwise stop or re-plan — the next stage is an option, not a commitment."
+            f"{number + 1}: go when {reached} is confirmed by the team and the management team is not "
+            "misaligned on it (AGI not above what random answering gives); otherwise stop or re-plan "
+            "— the next stage is an option, not a commitment."
             if more
             else f"Final gate at month {month + length}: re-assess every capability in the next wave and "
             "confirm the targets before any new investment."

@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
+from scoring.null import calibrated_band
 from scoring.results import AGIResult, Interval, MaturityLevel, ScoreOptions
-from scoring.roadmap import build_roadmap
+from scoring.roadmap import build_roadmap, certainty, distinguishable_split
 
 
 def lvl(cap, level, target):
     return MaturityLevel(cap, level, float(level), level, "", math.nan, False, None, target, "")
 
 
+#: A null reference like that of a 2-item capability at n = 8 (random answering gives ~28).
+NULL_MEAN, CRITICAL = 30.0, (20.0, 38.0)
+
+
 def agi(cap, value):
-    band = "misaligned" if value > 30 else ("partly aligned" if value >= 15 else "aligned")
-    return AGIResult(cap, "management", "current", value, Interval(), band, 8)
+    """A calibrated management AGI (issue 10): misaligned only above the null's 95th percentile,
+    aligned / partly aligned only below its 5th; ``relative = 1 − AGI/AGI_null``."""
+    if value > CRITICAL[1]:
+        band = "misaligned"
+    elif value < CRITICAL[0]:
+        band = "partly aligned" if value >= 15 else "aligned"
+    else:
+        band = "not distinguishable from random answering"
+    return AGIResult(
+        cap, "management", "current", value, Interval(), band, 8, null_mean=NULL_MEAN,
+        critical_low=CRITICAL[0], critical_high=CRITICAL[1], relative=1 - value / NULL_MEAN,
+    )  # fmt: skip
+
+
+def team_agi(cap, scores, j=6):
+    """The management AGIResult of ``scores`` as score_wave builds it (scoring.null)."""
+    c = calibrated_band(scores, j, 1.0, 5.0, 5)
+    return AGIResult(
+        cap, "management", "current", c.agi, c.interval, c.band, c.n, c.reason, c.null_mean,
+        c.critical_low, c.critical_high, c.relative, c.j,
+    )  # fmt: skip
 
 
 def check_plan(instrument, roadmap):
@@ -93,10 +118,13 @@ def test_misaligned_capabilities_get_an_align_stage_first(mini_instrument):
     assert first.actions == () and first.end_month == ScoreOptions().roadmap_align_months
     assert "CUL" in first.decision_gate and "stage 2" in first.decision_gate
     assert rm.stages[1].kind == "build" and rm.stages[1].start_month == first.end_month
-    # priority = weight x level gap x (1 - AGI/100): SYS 2·1·0.9 = 1.8 > MET 0.8 > CUL 0.55
+    assert "random answering gives 30 and exceeds 38 only 5% of the time" in first.decision_gate
+    # priority = weight x level gap x certainty, certainty = clip(1 - AGI/AGI_null, 0, 1) (was
+    # 1 - AGI/100: SYS 1.8, MET 0.8, CUL 0.55): SYS 2·1·(2/3) > MET 1·1·(1/3) > CUL 0 (as
+    # spread as random answering or more: its step waits until it has been aligned)
     pr = {a.capability_id: a.priority for s in rm.stages for a in s.actions}
-    assert pr["SYS"] == pytest.approx(1.8) and pr["MET"] == pytest.approx(0.8)
-    assert pr["CUL"] == pytest.approx(0.55)
+    assert pr["SYS"] == pytest.approx(4 / 3) and pr["MET"] == pytest.approx(1 / 3)
+    assert pr["CUL"] == 0
 
 
 def test_missing_actions_stop_a_capability_with_a_note(mini_instrument):
@@ -193,3 +221,59 @@ def test_thin_capability_has_no_action_and_stage_numbers_have_no_gap(mini_instru
         )
         == full
     )
+
+
+# -- issue 10, item 7: the Align stage against random answering; calibrated certainty ---------
+
+
+def test_align_does_not_open_for_teams_answering_at_random(instrument):
+    # 8 executives answering uniformly at random on 6-item capabilities: 100 teams × 8 capabilities.
+    # The old bands (misaligned above 25) opened Align about 3% per capability; under the
+    # calibrated band random answering is "misaligned" well under 5% (1 in 300 measured).
+    rng = np.random.default_rng(7)
+    caps = [c.id for c in instrument.capabilities]
+    levels = [lvl(c, 2, 3) for c in caps]
+    opened = 0
+    for _ in range(100):
+        agis = {c: team_agi(c, rng.integers(1, 6, (8, 6)).mean(axis=1)) for c in caps}
+        rm = build_roadmap(instrument, levels, agis, {})
+        opened += sum(len(s.capabilities) for s in rm.stages if s.kind == "align")
+        assert all(0.0 <= certainty(a) <= 1.0 for a in agis.values())
+    assert opened <= 10  # of 800 capability-teams; expected ~3
+
+
+def test_align_opens_for_a_two_level_split(mini_instrument):
+    rng = np.random.default_rng(8)
+    split = np.r_[np.full(4, 2.0), np.full(4, 4.0)][:, None] + rng.normal(0, 0.4, (8, 6))
+    agis = {
+        "CUL": team_agi("CUL", np.clip(np.rint(split), 1, 5).mean(axis=1)),
+        "SYS": team_agi("SYS", np.clip(np.rint(3 + rng.normal(0, 0.4, (8, 6))), 1, 5).mean(axis=1)),
+    }
+    assert agis["CUL"].band == "misaligned" and distinguishable_split(agis["CUL"])
+    assert agis["SYS"].band != "misaligned"
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    rm = build_roadmap(mini_instrument, levels, agis, {}, ScoreOptions(roadmap_max_per_stage=1))
+    assert rm.stages[0].kind == "align" and rm.stages[0].capabilities == ("CUL",)
+    assert "no longer above what random answering gives" in rm.stages[0].decision_gate
+    build = [s for s in rm.stages if s.kind == "build"]
+    assert len(build) == 3 and build[-1].decision_gate.startswith("Final gate")
+    assert all("not above what random answering gives" in s.decision_gate for s in build[:-1])
+
+
+def test_misaligned_band_without_a_null_reference_opens_no_align_stage(mini_instrument):
+    # an AGI banded by the fixed cut-offs alone (null_mean NaN) cannot show a split beyond chance
+    old = AGIResult("CUL", "management", "current", 45.0, Interval(), "misaligned", 8)
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    rm = build_roadmap(mini_instrument, levels, {"CUL": old}, {})
+    assert all(s.kind == "build" for s in rm.stages)
+    assert any("CUL: the management AGI has no random-answering reference" in n for n in rm.notes)
+    assert not distinguishable_split(old) and not distinguishable_split(None)
+
+
+def test_certainty_is_the_clipped_relative_agi():
+    assert certainty(agi("A", 10)) == pytest.approx(2 / 3)
+    assert certainty(agi("A", 45)) == 0.0  # more spread than random answering
+    assert certainty(AGIResult("A", "management", "current", 0.0, Interval(), "aligned", 8,
+                               relative=1.4)) == 1.0  # fmt: skip
+    undefined = AGIResult("A", "management", "current", math.nan, Interval(), "undefined", 2)
+    assert certainty(undefined) == 0.5 and certainty(None) == 0.5
