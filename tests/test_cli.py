@@ -6,6 +6,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,31 @@ def test_score_table(runner, nw_files):
         assert heading in header
     body = lines[lines.index(header) + 2 :]
     assert [line.split()[0] for line in body] == ["CUL", "SYS", "MET", "overall"]
+
+
+def test_score_table_shows_calibrated_bands_and_the_management_level_interval(runner, nw_files):
+    """Issue 10: the band words are the calibrated ones, the AGI comes with its jackknife interval
+    (bootstrap off) and the management team's level with its interval and borderline levels."""
+    from typing import get_args
+
+    from scoring.results import Band
+
+    result = runner.invoke(
+        cli, ["score", str(nw_files["long"]), "--instrument", MINI, "--bootstrap", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("Capability"))
+    assert "Mgmt level (95% CI)" in header and "AGI 95% CI" in header
+    body = lines[lines.index(header) + 2 :]
+    start = header.index("Band")
+    bands = [line[start:].split("  ")[0].strip() for line in body]
+    assert all(b in get_args(Band) for b in bands), bands
+    level_col = header.index("Mgmt level")
+    cul = body[0][level_col:].split("  ")[0]
+    assert re.fullmatch(r"\d\.\d \(\d\.\d–\d\.\d\)( could be \d( or |–)\d)?", cul), cul
+    agi_col = header.index("AGI 95% CI")
+    assert re.fullmatch(r"\d+\.\d–\d+\.\d", body[0][agi_col:].split()[0])
 
 
 def test_score_tiny_file_with_groups_below_min_group(runner):

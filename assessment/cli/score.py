@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,14 +20,20 @@ from assessment.cli._common import (
     warn,
 )
 
+if TYPE_CHECKING:
+    from scoring.results import WaveResult
+    from scoring.stability import LevelEstimate
+
 TABLE_COLUMNS = (
     ("capability", "Capability"),
     ("n", "n"),
     ("score", "Score"),
     ("ci", "95% CI"),
     ("level", "Level"),
+    ("level_management", "Mgmt level (95% CI)"),
     ("target_level", "Target"),
     ("agi_management", "AGI mgmt"),
+    ("agi_ci", "AGI 95% CI"),
     ("agi_band", "Band"),
     ("perception_gap", "Perception gap"),
     ("perception", "View"),
@@ -151,6 +158,7 @@ def score(
         for r in rows:
             lo, hi = r.get("ci_low"), r.get("ci_high")
             r["ci"] = f"{lo:.2f}–{hi:.2f}" if lo is not None and hi is not None else None
+        _calibrated_cells(rows, result, management_shown=not out.reissue)
         head = (
             f"{result.instrument_ref}  wave {result.wave}  {result.n_respondents} respondents\n"
             f"data {result.data_hash[:19]}  instrument {result.instrument_hash[:19]}\n\n"
@@ -161,3 +169,45 @@ def score(
     for w in result.warnings:
         warn(w)
     emit(text, output)
+
+
+def level_cell(e: LevelEstimate | None) -> str | None:
+    """A level estimate for the table: the interpolated level, its median's interval and, when
+    borderline, the whole levels it could be: ``2.9 (2.4–3.6) could be 2 or 3``.
+
+    ``None`` (shown as a dash) when there is no estimate or no score; the reason is in the JSON.
+    """
+    if e is None or not e.computable:
+        return None
+    text = f"{e.interpolated:.1f}"
+    if e.interval.defined:
+        text += f" ({e.interval.low:.1f}–{e.interval.high:.1f})"
+    if e.borderline and len(e.possible_levels) > 1:
+        lv = e.possible_levels
+        text += " could be " + (f"{lv[0]} or {lv[1]}" if len(lv) == 2 else f"{lv[0]}–{lv[-1]}")
+    elif e.borderline:
+        text += " borderline"
+    return text
+
+
+def _calibrated_cells(
+    rows: list[dict[str, Any]], result: WaveResult, management_shown: bool
+) -> None:
+    """Add the management team's level estimate and the management AGI's interval to the rows
+    (the band words come with the rows); nothing the safe result withheld is shown."""
+    levels = {lv.capability_id: lv for lv in result.levels}
+    for r in rows:
+        cap = r["capability"]
+        lv = levels.get(cap)
+        r["level_management"] = (
+            level_cell(lv.management) if management_shown and lv is not None else None
+        )
+        r["agi_ci"] = None
+        if r.get("agi_management") is None:
+            continue
+        try:
+            ci = result.agi_for(cap, "management").ci
+        except KeyError:
+            continue
+        if ci.defined:
+            r["agi_ci"] = f"{ci.low:.1f}–{ci.high:.1f}"
