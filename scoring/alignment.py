@@ -29,6 +29,13 @@ Not computed below 3 respondents (NaN with a reason). Bands (configurable): belo
 people typically within 0.6 of a level), 15–25 partly aligned, above 25 misaligned (on average more
 than a full maturity level apart on a 5-point scale).
 
+These fixed bands (:func:`agi_band`) do not know what random answering gives: a capability score
+averages J items, so random answers give about 40/√J (16 for 6 items), "aligned" or "partly
+aligned" by these bands. :func:`scoring.score_wave` therefore bands capability AGIs against the
+null of random answering with their log-jackknife interval (:func:`scoring.null.calibrated_band`);
+:func:`agi_band` and the bootstrap intervals (:func:`bootstrap_agi`) stay as library functions
+(the bootstrap interval sits low and covered 0.78–0.89 at n = 8, :mod:`scoring.agi_interval`).
+
 Alignment map
 -------------
 Respondents' capability profiles are compared by the Euclidean distance over the capabilities both

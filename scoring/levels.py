@@ -13,6 +13,12 @@ For a capability with team median ``m`` of respondent scores (on the 1–5 matur
 
 The target level is ``⌊median of respondent target scores⌋`` (the team's agreed ambition), not
 capped. A level is 0 when no respondent scored the capability (explained, never silently 1).
+
+These levels are computed over everyone, as the methodology defines them. Because the floor of a
+median moves a whole level on a 0.01 change, :func:`scoring.score_wave` adds beside each level
+the management team's and the organisation's median with its interval, the interpolated level
+and a borderline flag (:attr:`scoring.results.MaturityLevel.management` / ``.organisation``,
+:func:`scoring.stability.level_estimate`).
 """
 
 from __future__ import annotations
