@@ -178,6 +178,25 @@ def test_score_table_shows_calibrated_bands_and_the_management_level_interval(ru
     assert re.fullmatch(r"\d+\.\d–\d+\.\d", body[0][agi_col:].split()[0])
 
 
+def test_score_table_prints_no_management_level_of_a_team_below_min_group(runner):
+    """One executive: the management team's median and its interval are that person's score
+    (the table printed "4.0 borderline"); safe output shows a dash, identifying output the level."""
+    args = ["score", str(RESPONSES / "mini-long.csv"), "--instrument", MINI, "--bootstrap", "0"]
+
+    def level_cells(result):
+        lines = result.stdout.splitlines()
+        header = next(line for line in lines if line.startswith("Capability"))
+        col, end = header.index("Mgmt level"), header.index("Target")
+        return [line[col:end].strip() for line in lines[lines.index(header) + 2 :]]
+
+    safe = runner.invoke(cli, args)
+    assert safe.exit_code == 0, safe.output
+    assert level_cells(safe) == ["–", "–", "–"]
+    full = runner.invoke(cli, [*args, "--identifying"])
+    assert full.exit_code == 0, full.output
+    assert level_cells(full) == ["4.0 borderline", "3.0 borderline", "4.0 borderline", "–"]
+
+
 def test_score_tiny_file_with_groups_below_min_group(runner):
     """3 respondents: the management group (1 executive) is below --min-group; scored with warnings."""
     result = runner.invoke(

@@ -21,6 +21,7 @@ from assessment.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from assessment.service import ScoreOutput
     from scoring.results import WaveResult
     from scoring.stability import LevelEstimate
 
@@ -158,7 +159,7 @@ def score(
         for r in rows:
             lo, hi = r.get("ci_low"), r.get("ci_high")
             r["ci"] = f"{lo:.2f}–{hi:.2f}" if lo is not None and hi is not None else None
-        _calibrated_cells(rows, result, management_shown=not out.reissue)
+        _calibrated_cells(rows, result, _management_levels_shown(out))
         head = (
             f"{result.instrument_ref}  wave {result.wave}  {result.n_respondents} respondents\n"
             f"data {result.data_hash[:19]}  instrument {result.instrument_hash[:19]}\n\n"
@@ -190,8 +191,28 @@ def level_cell(e: LevelEstimate | None) -> str | None:
     return text
 
 
+def _management_levels_shown(out: ScoreOutput) -> set[str] | None:
+    """Capabilities whose management-team level may be printed; ``None`` = all (identifying).
+
+    Safe output prints it only where the management team has at least ``min_group`` scores and
+    the management/others split is not withheld (a median's interval ends are order statistics:
+    for a small team they are one person's score); a reissue prints none."""
+    if out.identifying:
+        return None
+    if out.reissue:
+        return set()
+    split_off = {c for w in out.withheld if w.group == "management/others" for c in w.capabilities}
+    return {
+        lv.capability_id
+        for lv in out.result.levels
+        if lv.management is not None
+        and lv.management.n >= out.min_group
+        and lv.capability_id not in split_off
+    }
+
+
 def _calibrated_cells(
-    rows: list[dict[str, Any]], result: WaveResult, management_shown: bool
+    rows: list[dict[str, Any]], result: WaveResult, management_shown: set[str] | None
 ) -> None:
     """Add the management team's level estimate and the management AGI's interval to the rows
     (the band words come with the rows); nothing the safe result withheld is shown."""
@@ -199,9 +220,8 @@ def _calibrated_cells(
     for r in rows:
         cap = r["capability"]
         lv = levels.get(cap)
-        r["level_management"] = (
-            level_cell(lv.management) if management_shown and lv is not None else None
-        )
+        shown = management_shown is None or cap in management_shown
+        r["level_management"] = level_cell(lv.management) if shown and lv is not None else None
         r["agi_ci"] = None
         if r.get("agi_management") is None:
             continue
