@@ -59,3 +59,92 @@ def test_support_wave_has_a_small_department_and_hostile_comments():
     assert depts.count(SMALL_DEPARTMENT) == 2
     assert any("<script>" in c.text for c in rs.comments)
     assert wr.n_respondents == rs.n_respondents == 60
+
+
+def calibrated(inst: Instrument, rs: ResponseSet, wr: WaveResult) -> WaveResult:
+    """``wr`` with the issue-10 fields filled from the scoring modules, as scoring will fill them.
+
+    The report tests use it so that they exercise the new fields whether or not
+    :func:`scoring.score_wave` fills them yet: management AGI bands against the null, level
+    estimates of the management team and the organisation, agreement indices, item flags and
+    Holm-labelled perception gaps.
+    """
+    import numpy as np
+
+    from scoring.consensus import agreement_index, flag_items
+    from scoring.inference import label_family, welch_difference
+    from scoring.null import calibrated_band
+    from scoring.stability import level_estimate
+
+    mgmt = np.array([r.role in wr.options.management for r in rs.respondents])
+    col = {i: k for k, i in enumerate(rs.item_ids)}
+
+    def matrix(cid: str, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        items = [i for i in inst.capability(cid).items if i.id in col]
+        X = np.array(rs.current, dtype=float)[:, [col[i.id] for i in items]][rows]
+        for j, it in enumerate(items):
+            if it.reverse:
+                sc = inst.scale_of(it.id)
+                X[:, j] = sc.low + sc.high - X[:, j]
+        return X, [i.id for i in items]
+
+    agis = []
+    for a in wr.agi:
+        if a.group != "management" or a.capability_id == "overall":
+            agis.append(a)
+            continue
+        sc = wr.score(a.capability_id)
+        scores = np.array(
+            sc.respondent_targets if a.basis == "target" else sc.respondent_scores, dtype=float
+        )[mgmt]
+        j = len(inst.capability(a.capability_id).items)
+        c = calibrated_band(scores, j, sc.low if sc.low == sc.low else 1, 5)
+        agis.append(
+            replace(
+                a, band=c.band, ci=c.interval, null_mean=c.null_mean, critical_low=c.critical_low,
+                critical_high=c.critical_high, relative=c.relative, items=j,
+                reason=c.reason or a.reason,
+            )
+        )  # fmt: skip
+    levels = tuple(
+        replace(
+            lv,
+            management=level_estimate(
+                np.array(wr.score(lv.capability_id).respondent_scores)[mgmt],
+                population="management team",
+            ),
+            organisation=level_estimate(
+                wr.score(lv.capability_id).respondent_scores, population="organisation"
+            ),
+        )
+        for lv in wr.levels
+    )
+    agreement = []
+    for ag in wr.agreement:
+        X, ids = matrix(ag.capability_id, np.ones(len(mgmt), bool))
+        agreement.append(
+            replace(
+                ag,
+                consensus=agreement_index(X, 5),
+                consensus_management=agreement_index(X[mgmt], 5),
+                item_flags=flag_items(X, ids),
+            )
+        )
+    diffs = [
+        welch_difference(
+            np.array(wr.score(p.capability_id).respondent_scores)[mgmt],
+            np.array(wr.score(p.capability_id).respondent_scores)[~mgmt],
+        )
+        for p in wr.perception
+    ]
+    words = {
+        "higher": "blind spot", "lower": "hidden strength", "equivalent": "shared view",
+        "no clear difference": "no clear gap", "not computed": "undefined",
+    }  # fmt: skip
+    perception = tuple(
+        replace(p, test=d, label=words[d.key], reason=d.reason)
+        for p, d in zip(wr.perception, label_family(diffs), strict=True)
+    )
+    return replace(
+        wr, agi=tuple(agis), levels=levels, agreement=tuple(agreement), perception=perception
+    )

@@ -35,13 +35,34 @@ from reports.formatting import (
 from reports.options import ReportOptions
 from scoring.results import (
     AGIResult,
+    CapabilityAgreement,
+    MaturityLevel,
     PerceptionGap,
     SiloGap,
     WaveResult,
 )
+from scoring.stability import LevelEstimate
 
 NAN = float("nan")
-BAND_CLASS = {"aligned": "ok", "partly aligned": "warn", "misaligned": "bad", "undefined": "na"}
+BAND_CLASS = {
+    "aligned": "ok",
+    "partly aligned": "warn",
+    "misaligned": "bad",
+    "indeterminate": "na",
+    "not distinguishable from random answering": "rnd",
+    "undefined": "na",
+}
+#: the band as a pill prints it (the legend sentence, :data:`BAND_LEGEND`, gives the full words)
+BAND_SHORT = {
+    "not distinguishable from random answering": "like random answering",
+}
+BAND_LEGEND = (
+    "Alignment bands: aligned (AGI below 15), partly aligned (15–25) and misaligned (above 25) "
+    "are given only when the management team's AGI differs from what random answering would give "
+    "and its whole 95% interval lies in the band; “like random answering” means the "
+    "answers are as spread as if people had picked answers at random, so no band can be read; "
+    "“indeterminate” means the interval reaches into more than one band."
+)
 
 
 def _nan(x: float) -> bool:
@@ -131,6 +152,25 @@ class CapabilityRow:
     n: str
     explanation: str
     holding_back: str
+    #: the band as its pill prints it (see :data:`BAND_LEGEND`)
+    agi_pill: str = ""
+    #: the AGI's interval, or why it has none
+    agi_interval: str = ""
+    #: what random answering would give, in words, or why the AGI is not computed
+    agi_reference: str = ""
+    #: the AGI random answering would give (its null mean), or why there is none
+    agi_null: str = ""
+    #: the management team's level: "level 2 (2.9), borderline: could be 2 or 3 (management
+    #: team, n = 8)", or why it is not shown
+    level_management: str = ""
+    #: the organisation's, beside it
+    level_organisation: str = ""
+    #: does the team agree? "yes" / "no" / "cannot tell" / "not computed", css and the sentence
+    agrees: str = ""
+    agree_css: str = "na"
+    agree_note: str = ""
+    #: whose agreement: "management team" or "everyone"
+    agree_population: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +235,75 @@ class PerceptionRow:
     label: str
     css: str
     gap_value: float  # for the chart
+    #: the difference's interval, or empty
+    ci: str = ""
+    #: items used when fewer than all, or why the gap is not labelled
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PerceptionTestRow:
+    """The test behind one perception label (technical appendix).
+
+    Attributes
+    ----------
+    name : str
+        Capability name.
+    p : str
+        Raw two-sided p-value.
+    p_adjusted : str
+        Holm- (or Benjamini–Hochberg-) adjusted p-value within the report's family.
+    equivalence_p : str
+        Adjusted equivalence (TOST) p-value against the smallest meaningful difference.
+    g : str
+        Hedges' g with its interval.
+    items : str
+        Items used when fewer than all, else ``all``.
+    """
+
+    name: str
+    p: str
+    p_adjusted: str
+    equivalence_p: str
+    g: str
+    items: str
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """Technical appendix: the agreement statistics of one capability.
+
+    Attributes
+    ----------
+    name : str
+        Capability name.
+    n : str
+        Respondents (``–`` in a reissue).
+    index : str
+        r*wg(J) against the triangular null, everyone.
+    gate : str
+        The value it must reach (``max(.5, critical value)``).
+    index_management : str
+        The same for the management team, or why not shown.
+    k_alpha : str
+        Krippendorff's α (interval), items as units.
+    rwg_j : str
+        rwg(J) against the uniform null.
+    icc : str
+        ICC(1) and ICC(2,k), items as targets.
+    flags : tuple of str
+        Item–rest messages (items under .2).
+    """
+
+    name: str
+    n: str
+    index: str
+    gate: str
+    index_management: str
+    k_alpha: str
+    rwg_j: str
+    icc: str
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -339,6 +448,10 @@ class ReliabilityRow:
     note: str
     verdict: str = ""  # internal consistency in words
     verdict_css: str = "na"
+    agrees: str = ""  # does the team agree? (see agreement_words)
+    agree_css: str = "na"
+    agree_note: str = ""
+    agree_population: str = ""
 
 
 @dataclass(frozen=True)
@@ -371,6 +484,8 @@ class Params:
     management_roles: str
     scale: str
     scale_range: str
+    sesoi: str = "0.5"
+    level_margin: str = "0.1"
 
 
 @dataclass(frozen=True)
@@ -447,6 +562,20 @@ class TeamReport:
         What the roadmap leaves out and why.
     reissue_note : str
         A reissue: the one sentence on what it leaves out and why (empty otherwise).
+    band_legend : str
+        What the alignment bands mean, in one sentence.
+    perception_tests : tuple of PerceptionTestRow
+        Technical appendix: the test behind each perception label.
+    perception_tests_note : str
+        How the perception labels are decided.
+    agreement : tuple of AgreementRow
+        Technical appendix: agreement statistics per capability.
+    agreement_note : str
+        Why Krippendorff's α, rwg(J) and r*wg(J) differ.
+    item_flags : tuple of str
+        Items whose item–rest correlation is under .2, in words.
+    level_note : str
+        Whose scores the levels are and what "borderline" means.
     """
 
     kind: str
@@ -483,6 +612,13 @@ class TeamReport:
     dots_caption: str = ""
     roadmap_note: str = ""
     reissue_note: str = ""
+    band_legend: str = BAND_LEGEND
+    perception_tests: tuple[PerceptionTestRow, ...] = ()
+    perception_tests_note: str = ""
+    agreement: tuple[AgreementRow, ...] = ()
+    agreement_note: str = ""
+    item_flags: tuple[str, ...] = ()
+    level_note: str = ""
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -567,6 +703,8 @@ def _params(result: WaveResult, instrument: Instrument) -> Params:
         management_roles=", ".join(o.management),
         scale=", ".join(f"{k + low} {lab}" for k, lab in enumerate(_level_names(instrument))),
         scale_range=f"{low}–{high}",
+        sesoi=fmt_num(o.sesoi),
+        level_margin=fmt_num(o.level_margin),
     )
 
 
@@ -804,3 +942,115 @@ def _dept_cells(
     """Department means of ``cid`` in one wave that may be shown (see :func:`_cell_suppression`)."""
     silo = next((s for s in result.silos if s.capability_id == cid), None)
     return {} if silo is None else _cell_suppression(silo, result, responses, sup, options)
+
+
+# -- calibrated inference in words (issue 10) --------------------------------------------------
+
+
+def band_pill(band: str) -> str:
+    """The band as its pill prints it: the band, or its short form (see :data:`BAND_LEGEND`)."""
+    return BAND_SHORT.get(band, band)
+
+
+def band_phrase(band: str) -> str:
+    """What follows "the management team" in a sentence about its alignment band."""
+    return {
+        "aligned": "is aligned",
+        "partly aligned": "is partly aligned",
+        "misaligned": "is misaligned",
+        "indeterminate": "cannot yet be placed in an alignment band (its interval reaches into "
+        "more than one)",
+        "not distinguishable from random answering": "answers as differently as random answering "
+        "would, so no alignment band can be read",
+    }.get(band, "has no alignment band")
+
+
+def agi_reference(agi: AGIResult, reissue: bool = False) -> str:
+    """The random-answering reference of an AGI in words: ``random answering would give about 16``.
+
+    In a reissue the scoring reasons, which count respondents, are not used.
+    """
+    if agi.band == "undefined":
+        return "not computed: too few scores" if reissue or not agi.reason else agi.reason
+    if _nan(agi.null_mean):
+        return "no random-answering reference computed"
+    text = f"random answering would give about {fmt_num(agi.null_mean, 0)}"
+    if not _nan(agi.critical_low) and not _nan(agi.critical_high):
+        text += f" ({fmt_num(agi.critical_low, 0)}–{fmt_num(agi.critical_high, 0)} in 90% of teams)"
+    return text
+
+
+def agi_interval(agi: AGIResult) -> str:
+    """The AGI's interval, ``9–14``, or ``no interval`` when it has none."""
+    if not agi.ci.defined:
+        return "no interval"
+    return f"{fmt_num(agi.ci.low, 0)}–{fmt_num(agi.ci.high, 0)}"
+
+
+def level_shown(est: LevelEstimate | None, k: int, named: bool, allowed: bool = True) -> bool:
+    """Whether a population's level estimate may be printed: computed, and from k scores or more."""
+    return est is not None and allowed and est.computable and (named or est.n >= k)
+
+
+def level_text(est: LevelEstimate | None, population: str, reissue: bool) -> str:
+    """``level 2 (2.9), borderline: could be 2 or 3 (management team, n = 8)``; reasons in words.
+
+    ``population`` names whose scores these are; a reissue prints no n.
+    """
+    if est is None:
+        return f"no level estimate for the {population}"
+    if not est.computable:
+        return f"no level for the {population}: {est.reason or 'no scores'}"
+    text = f"level {est.level} ({fmt_num(est.interpolated, 1)})"
+    if est.borderline and len(est.possible_levels) > 1:
+        alts = [str(v) for v in est.possible_levels]
+        text += f", borderline: could be {', '.join(alts[:-1])} or {alts[-1]}"
+    elif est.borderline:
+        text += ", borderline"
+    who = population if reissue else f"{population}, n = {est.n}"
+    return f"{text} ({who})"
+
+
+def management_level(
+    lv: MaturityLevel, k: int, named: bool, management_shown: bool
+) -> LevelEstimate | None:
+    """The management team's level estimate when it may be shown, else ``None``."""
+    est = lv.management
+    return est if level_shown(est, k, named, management_shown) else None
+
+
+def agreement_words(
+    ag: CapabilityAgreement | None, k: int, named: bool, management_shown: bool
+) -> tuple[str, str, str, str]:
+    """Does the team agree? ``(answer, css, sentence, population)`` for one capability.
+
+    The management team's index (:attr:`CapabilityAgreement.consensus_management`) when it may be
+    shown, else everyone's; the sentence is scoring's message without any count, so that it may
+    stand in a reissue.
+    """
+    if ag is None:
+        return "not computed", "na", "no agreement statistics for this capability", ""
+    mg = ag.consensus_management
+    if mg is not None and management_shown and (named or mg.n_raters >= k):
+        index, population = mg, "management team"
+    elif ag.consensus is not None and (named or ag.consensus.n_raters >= k):
+        index, population = ag.consensus, "everyone"
+    else:
+        return (
+            "not computed",
+            "na",
+            "the agreement index against random answering is not computed for this capability",
+            "",
+        )
+    if index.agrees is True:
+        return "yes", "ok", _COUNTS.sub("", index.message), population
+    if index.agrees is False:
+        return "no", "warn", _COUNTS.sub("", index.message), population
+    if math.isinf(index.gate):
+        why = "too few people and statements to tell agreement from random answering"
+    else:
+        why = _COUNTS.sub("", index.message)
+    return "cannot tell", "na", why, population
+
+
+_COUNTS = re.compile(r"with \d+ raters and \d+ items? ")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from questionnaires.answers import ResponseSet
 from questionnaires.errors import ReportError
-from questionnaires.model import Instrument
+from questionnaires.model import Capability, Instrument
 from reports.anonymity import (
     Suppression,
     require_population,
@@ -30,6 +31,7 @@ from reports.views.common import (
     BAND_CLASS,
     NAN,
     REISSUE_NOTE,
+    AgreementRow,
     BusinessRow,
     BusinessView,
     CampView,
@@ -45,6 +47,7 @@ from reports.views.common import (
     Kpi,
     MapData,
     PerceptionRow,
+    PerceptionTestRow,
     ReliabilityRow,
     RoadmapActionView,
     SiloRow,
@@ -66,11 +69,22 @@ from reports.views.common import (
     _r1,
     _safe_agi,
     _safe_warnings,
+    agi_interval,
+    agi_reference,
+    agreement_words,
+    band_phrase,
+    band_pill,
     department_suppression,
+    level_shown,
+    level_text,
+    management_level,
     safe_gate,
 )
+from scoring.inference import DifferenceLabel
 from scoring.results import (
     ItemStats,
+    MaturityLevel,
+    PerceptionGap,
     WaveResult,
 )
 
@@ -93,7 +107,7 @@ def _findings(
     Only statistics the report may show are used (see :func:`_safe_agi`); a capability that
     fewer than k scored (``thin``) gives no finding.
     """
-    low_band, high_band = result.options.agi_bands
+    _low, high_band = result.options.agi_bands
     cands: list[Finding] = []
     for cid in result.capabilities:
         if cid in thin:
@@ -105,16 +119,21 @@ def _findings(
             (hi, hv), (lo, lv) = depts[0], depts[-1]
             split = f" {hi} rates it {fmt_num(hv)} on average, {lo} {fmt_num(lv)}."
         agi = _safe_agi(result, cid, options)
-        if agi is not None and not _nan(agi.value) and agi.value >= low_band:
+        if agi is not None and not _nan(agi.value) and agi.band in ("misaligned", "partly aligned"):
             word = "misaligned" if agi.band == "misaligned" else "only partly aligned"
+            reference = (
+                ""
+                if _nan(agi.null_mean)
+                else f"; random answering would give about {fmt_agi(agi.null_mean)}"
+            )
             cands.append(
                 Finding(
                     "alignment",
                     cid,
                     f"The team is {word} on {name}",
                     f"The management team's Alignment Gap Index is {fmt_agi(agi.value)} of 100 "
-                    f"(aligned below {fmt_num(low_band, 0)}, misaligned above "
-                    f"{fmt_num(high_band, 0)}).{split}",
+                    f"(interval {agi_interval(agi)}, misaligned above {fmt_num(high_band, 0)}"
+                    f"{reference}).{split}",
                     "Agree on where the company stands here before investing; otherwise the "
                     "budget will be argued over rather than used.",
                     agi.value / high_band + (0.3 if split else 0.0),
@@ -376,6 +395,9 @@ def _capabilities(
             radar.append((f"{names[cid]} ({few})", NAN, NAN))
             dots.append(DotRow(names[cid], (), (), NAN, few))
             continue
+        ag = next((a for a in result.agreement if a.capability_id == cid), None)
+        agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, t.named, management_shown)
+        mgmt_level = management_level(lv, k, t.named, management_shown)
         caps.append(
             CapabilityRow(
                 id=cid,
@@ -399,6 +421,30 @@ def _capabilities(
                 n=DASH if options.reissue else fmt_int(sc.n),
                 explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
                 holding_back=", ".join(lv.holding_back) or DASH,
+                agi_pill=band_pill(agi.band) if agi else hidden_band,
+                agi_interval=agi_interval(agi) if agi else DASH,
+                agi_reference=agi_reference(agi, reissue) if agi else hidden_band,
+                agi_null=(
+                    DASH
+                    if agi is None
+                    else "none"
+                    if _nan(agi.null_mean)
+                    else fmt_agi(agi.null_mean)
+                ),
+                level_management=(
+                    level_text(mgmt_level, "management team", reissue)
+                    if mgmt_level is not None
+                    else _hidden_level(lv, k, management_shown)
+                ),
+                level_organisation=(
+                    level_text(lv.organisation, "organisation", reissue)
+                    if level_shown(lv.organisation, k, t.named)
+                    else "no level estimate for the organisation"
+                ),
+                agrees=agrees,
+                agree_css=agree_css,
+                agree_note=_one_decimal(agree_note) if reissue else agree_note,
+                agree_population=agree_pop,
             )
         )
         if reissue:
@@ -419,6 +465,18 @@ def _capabilities(
     return tuple(caps), tuple(radar), tuple(dots)
 
 
+def _hidden_level(lv: MaturityLevel, k: int, management_shown: bool) -> str:
+    """Why the management team's level estimate is not printed, in words."""
+    if not management_shown:
+        return f"management team not shown (fewer than {k})"
+    est = lv.management
+    if est is None:
+        return "no level estimate for the management team"
+    if not est.computable:
+        return f"no level for the management team: {est.reason or 'no scores'}"
+    return f"management team not shown ({_few(k)})"
+
+
 def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, ...]]:
     """The headline sentence and the key figures."""
     result, instrument, options, k, n_mgmt, management_shown, thin = (
@@ -436,45 +494,75 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
     weights = {c.id: c.weight for c in instrument.capabilities}
     assessed = [c for c in result.capabilities if result.level(c).level > 0 and c not in thin]
     wsum = sum(weights[c] for c in assessed)
-    mean_level = sum(result.level(c).level * weights[c] for c in assessed) / wsum if wsum else NAN
+    # the headline's population is the management team (the design's "team") when every assessed
+    # capability has a level estimate of it that may be shown; otherwise everyone, and it says so
+    mgmt = {c: management_level(result.level(c), k, t.named, management_shown) for c in assessed}
+    by_mgmt = bool(assessed) and all(e is not None for e in mgmt.values())
+    mean_level = (
+        sum((e.level if (e := mgmt[c]) is not None else 0) * weights[c] for c in assessed) / wsum
+        if by_mgmt and wsum
+        else sum(result.level(c).level * weights[c] for c in assessed) / wsum
+        if wsum
+        else NAN
+    )
     mean_target = (
         sum(result.level(c).target_level * weights[c] for c in assessed) / wsum if wsum else NAN
     )
     n_mis = sum(1 for c in caps if c.agi_band == "misaligned")
     band = overall.band if overall else "undefined"
+    who = "The management team" if by_mgmt else "The team"
     maturity = (
         f"places the company at maturity level {fmt_num(mean_level)} on average over the "
-        f"{len(assessed)} capabilities assessed, aiming for {fmt_num(mean_target)}."
+        f"{len(assessed)} capabilities assessed" + f", aiming for {fmt_num(mean_target)}."
         if assessed
         else "gives no capability enough answers for a maturity level."
     )
+    n_random = sum(1 for c in caps if c.agi_band == "not distinguishable from random answering")
     if overall is not None and band == "undefined":
         headline = (
-            f"The team {maturity} The management team's alignment could not be computed "
+            f"{who} {maturity} The management team's alignment could not be computed "
             "(too few of its members answered enough statements)."
         )
     elif overall is not None:
+        reference = (
+            ""
+            if _nan(overall.null_mean)
+            else f"; random answering would give about {fmt_agi(overall.null_mean)}"
+        )
         headline = (
-            f"Overall, the management team is {band} (Alignment Gap Index "
-            f"{fmt_agi(overall.value)} of 100) and {maturity} "
+            f"{who} {maturity} Overall, the management team's Alignment Gap Index is "
+            f"{fmt_agi(overall.value)} of 100{reference.replace(';', ',', 1)}: it "
+            f"{band_phrase(band)}. "
             + (
-                f"It is misaligned on {n_mis} of {len(caps)} capabilities."
+                f"It is misaligned on {n_mis} of {len(caps)} capabilities"
                 if n_mis
-                else "No capability is misaligned."
+                else "No capability is clearly misaligned"
             )
+            + (f"; on {n_random} its answers look like random answering." if n_random else ".")
         )
     elif not management_shown:
         headline = (
-            f"The team {maturity} The management team's alignment is not shown: it has fewer "
+            f"{who} {maturity} The management team's alignment is not shown: it has fewer "
             f"than {k} respondents."
         )
     else:
-        headline = f"The team {maturity} The management team's alignment could not be computed."
+        headline = f"{who} {maturity} The management team's alignment could not be computed."
     kpis = (
         Kpi(
             "Overall AGI",
             fmt_agi(overall.value) if overall else DASH,
-            band if overall or management_shown else f"not shown (fewer than {k})",
+            (
+                band_pill(band)
+                + (
+                    ""
+                    if _nan(overall.null_mean)
+                    else f"; random answering ≈ {fmt_agi(overall.null_mean)}"
+                )
+                if overall
+                else "undefined"
+                if management_shown
+                else f"not shown (fewer than {k})"
+            ),
             BAND_CLASS.get(band, ""),
         ),
         Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
@@ -561,6 +649,7 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
     )
     # perception gap
     perception: tuple[PerceptionRow, ...] = ()
+    tested = any(p.test is not None for p in result.perception)
     if roles_shown:
         perception = tuple(
             (
@@ -569,10 +658,14 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
                     fmt_num(p.management_mean),
                     fmt_num(p.others_mean),
                     fmt_signed(p.gap),
-                    fmt_p(p.p_value),
-                    p.label,
-                    {"blind spot": "bad", "hidden strength": "ok"}.get(p.label, "na"),
+                    fmt_p(p.test.p_adjusted if p.test is not None else p.p_value),
+                    "not computed" if p.label == "undefined" else p.label,
+                    {"blind spot": "bad", "hidden strength": "ok", "shared view": "ok"}.get(
+                        p.label, "na"
+                    ),
                     0.0 if _nan(p.gap) else p.gap,
+                    ci=_ci_text(p.test),
+                    note=_perception_row_note(p, t.instrument.capability(p.capability_id)),
                 )
                 if _perception_shown(p, options, isolated)
                 else PerceptionRow(
@@ -586,7 +679,16 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
             if options.reissue
             else f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against "
             f"everyone else (n = {n_oth})."
-        ) + " Permutation p-values, two-sided."
+        ) + (
+            f" A gap is a blind spot or hidden strength only when its interval excludes zero "
+            f"after Holm's adjustment over the {len(result.perception)} capabilities; \"shared "
+            f'view" when the gap is shown to be smaller than '
+            f'{fmt_num(result.options.sesoi)} points either way; "no clear gap" otherwise. '
+            "p is adjusted for the number of capabilities; the test behind each label is in the "
+            "technical appendix."
+            if tested
+            else " Permutation p-values, two-sided."
+        )
     elif reissue:
         perception_note = (
             "Not shown in a reissue: a management or others mean that moves, or stays, would "
@@ -598,6 +700,72 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
             f"({n_oth}) has fewer than {k} respondents."
         )
     return perception, perception_note
+
+
+def _ci_text(test: DifferenceLabel | None) -> str:
+    """A difference's interval, ``−0.1 to 0.6``, or empty without one."""
+    if test is None or not test.ci.defined:
+        return ""
+    return f"{fmt_signed(test.ci.low)} to {fmt_signed(test.ci.high)}"
+
+
+def _perception_row_note(p: PerceptionGap, cap: Capability) -> str:
+    """Why a gap has no label, or the items it compares when fewer than all."""
+    if p.label == "undefined" or (p.test is not None and p.test.key == "not computed"):
+        why = p.reason or (p.test.reason if p.test is not None else "")
+        return f"Not labelled: {why or 'the gap could not be computed'}."
+    if p.items_used and len(p.items_used) < len(cap.items):
+        return (
+            f"Compared on the {len(p.items_used)} of {len(cap.items)} statements both groups were "
+            f"asked: {', '.join(p.items_used)}."
+        )
+    return ""
+
+
+def _perception_tests(t: _Team) -> tuple[tuple[PerceptionTestRow, ...], str]:
+    """Technical appendix: the test behind every perception label that may be shown."""
+    result = t.result
+    if not t.roles_shown:
+        return (), ""
+    rows = []
+    for p in result.perception:
+        if p.test is None or not _perception_shown(p, t.options, t.isolated):
+            continue
+        cap = t.instrument.capability(p.capability_id)
+        d = p.test
+        items = (
+            "all"
+            if not p.items_used or len(p.items_used) == len(cap.items)
+            else ", ".join(p.items_used)
+        )
+        if d.key == "not computed":
+            rows.append(PerceptionTestRow(t.names[p.capability_id], DASH, DASH, DASH, DASH, items))
+            continue
+        g = fmt_num(d.g, 2) + (
+            f" ({fmt_num(d.g_ci.low, 2)} to {fmt_num(d.g_ci.high, 2)})" if d.g_ci.defined else ""
+        )
+        rows.append(
+            PerceptionTestRow(
+                t.names[p.capability_id],
+                fmt_p(d.p_value),
+                fmt_p(d.p_adjusted),
+                fmt_p(d.equivalence_p),
+                g,
+                items,
+            )
+        )
+    o = result.options
+    adjust = "Holm" if o.label_adjust == "holm" else "Benjamini–Hochberg"
+    note = (
+        f"Welch's t-test of management against everyone else, on the statements both groups were "
+        f"asked; p adjusted by {adjust} over the report's {len(result.perception)} capabilities "
+        f"(α = {fmt_num(o.label_alpha, 2)}); equivalence p from two one-sided tests against "
+        f"±{fmt_num(o.sesoi)} points, the smallest difference that matters (Lakens, 2017); "
+        "Hedges' g is the difference in pooled standard deviations, with its interval."
+        if rows
+        else ""
+    )
+    return tuple(rows), note
 
 
 def _silos(t: _Team) -> tuple[tuple[SiloRow, ...], str]:
@@ -900,9 +1068,13 @@ def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
                     f"Not shown: {few}.",
                     few,
                     "na",
+                    few,
+                    "na",
+                    "no team figure from so few",
                 )
             )
             continue
+        agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, named, t.management_shown)
         note = "; ".join(ag.reasons)
         if ag.rwg_j_out_of_range:
             note = (
@@ -920,16 +1092,94 @@ def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
                 fmt_num(ag.ad_mean, digits),
                 _one_decimal(note) if reissue else note,
                 *_consistency(ag.cronbach_alpha),
+                agrees,
+                agree_css,
+                _one_decimal(agree_note) if reissue else agree_note,
+                agree_pop,
             )
         )
     n_ok = sum(1 for r in reliability if r.verdict in ("good", "adequate"))
+    n_agree = sum(1 for r in reliability if r.agrees == "yes")
     reliability_summary = (
         f"The statements hang together well enough (Cronbach's α of 0.70 or more) for {n_ok} of "
-        f"{len(reliability)} capabilities. Low agreement between respondents (Krippendorff's α, "
-        "rwg) is not a flaw of the questionnaire: when people honestly see the company "
-        "differently, that is exactly the misalignment this report measures."
+        f"{len(reliability)} capabilities"
+        + (
+            f"; the team agrees beyond random answering on {n_agree}. "
+            if any(r.agrees in ("yes", "no", "cannot tell") for r in reliability)
+            else ". "
+        )
+        + "Disagreement between respondents is not a flaw of the questionnaire: when people "
+        "honestly see the company differently, that is exactly the misalignment this report "
+        "measures."
     )
     return tuple(reliability), reliability_summary
+
+
+_RESPONDENT_COUNT = re.compile(r"\bonly \d+ respondents?\b")
+
+
+def _agreement_appendix(t: _Team) -> tuple[tuple[AgreementRow, ...], str, tuple[str, ...]]:
+    """Technical appendix: the agreement statistics, why they differ, and the flagged items."""
+    result, k, named, digits, names, reissue = (
+        t.result,
+        t.k,
+        t.named,
+        t.digits,
+        t.names,
+        t.reissue,
+    )
+    rows: list[AgreementRow] = []
+    flags: list[str] = []
+    for ag in result.agreement:
+        name = names[ag.capability_id]
+        n = DASH if reissue else fmt_int(ag.n)
+        if too_few(ag.n, k, named):
+            rows.append(AgreementRow(name, n, t.few, DASH, DASH, DASH, DASH, DASH))
+            continue
+        c, m = ag.consensus, ag.consensus_management
+        mg_shown = m is not None and t.management_shown and (named or m.n_raters >= k)
+        icc = (
+            f"{fmt_num(ag.icc.icc1, digits)} · {fmt_num(ag.icc.icc2k, digits)}"
+            if ag.icc is not None
+            else DASH
+        )
+        rows.append(
+            AgreementRow(
+                name,
+                n,
+                fmt_num(c.value, digits) if c is not None else "not computed",
+                fmt_num(c.gate, digits) if c is not None and not _nan(c.gate) else DASH,
+                (
+                    fmt_num(m.value, digits)
+                    if mg_shown and m is not None
+                    else "not shown"
+                    if m is not None
+                    else "not computed"
+                ),
+                fmt_num(ag.alpha_interval, digits),
+                fmt_num(ag.rwg_j, digits),
+                icc,
+            )
+        )
+        for f in ag.item_flags:
+            if f.item_id in t.thin_items:
+                continue
+            msg = _RESPONDENT_COUNT.sub("too few respondents", f.message) if reissue else f.message
+            flags.append(f"{name}: {_one_decimal(msg) if reissue else msg}.")
+    note = (
+        "Three questions, three answers. Krippendorff's α and the intraclass correlations treat "
+        "a capability's statements as the things being rated and ask whether respondents tell "
+        "the statements apart consistently. A capability's statements are written to be alike, "
+        "so a team that agrees scores them all about the same and α comes out near zero: a low "
+        "α here is no sign of disagreement. r*wg(J) asks the question a manager needs: do the "
+        "respondents agree with each other more than people answering at random would? Its "
+        "random reference leans towards the middle of the scale (a triangular distribution), "
+        "as real respondents tend to, so that a team is not credited with agreement that random "
+        "answering with a central tendency would give (rwg(J) against an even spread, shown for "
+        'comparison, flatters every team). "Does the team agree?" asks r*wg(J) to reach '
+        "0.50 and the value at most 5% of random teams of that size reach, whichever is higher."
+    )
+    return tuple(rows), note, tuple(flags)
 
 
 def _appendix_items(t: _Team) -> tuple[ItemGroup, ...]:
@@ -1014,6 +1264,8 @@ def build_team_report(
     stages, roadmap_note, span = _roadmap(t)
     business = _business_case(t)
     reliability, reliability_summary = _reliability(t)
+    agreement, agreement_note, item_flags = _agreement_appendix(t)
+    perception_tests, perception_tests_note = _perception_tests(t)
     groups = _appendix_items(t)
 
     comments, comments_note = _comments(responses, options)
@@ -1071,4 +1323,23 @@ def build_team_report(
         ),
         roadmap_note=roadmap_note,
         reissue_note=REISSUE_NOTE if reissue else "",
+        perception_tests=perception_tests,
+        perception_tests_note=perception_tests_note,
+        agreement=agreement,
+        agreement_note=agreement_note,
+        item_flags=item_flags,
+        level_note=_level_note(t),
+    )
+
+
+def _level_note(t: _Team) -> str:
+    """Whose levels the report prints and what "borderline" means."""
+    margin = fmt_num(t.result.options.level_margin)
+    return (
+        "Today's level is the capability's level over everyone, capped by its weakest statement "
+        "and its prerequisites. Beside it, the level of the management team's own scores and of "
+        "the whole organisation: the whole level, then the median to one decimal (2.9 is level "
+        '2, nine tenths of the way to 3). "Borderline" means the median\'s 95% interval comes '
+        f"within {margin} of a level boundary: another sample of the same people could well give "
+        "the neighbouring level, so read it as either."
     )
