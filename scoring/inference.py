@@ -348,9 +348,19 @@ def _nct_limits(t: float, df: float, confidence: float) -> tuple[float, float]:
     Fouladi 1997): the ``confidence`` interval of ``λ`` given the observed ``t``."""
     a = 1 - confidence
 
+    def cdf(lam: float) -> float:
+        # scipy (1.17) gives NaN far in the tail (nct.cdf(5.5, 58, -6)); there the survival
+        # function still answers, and beyond both the limit is 1 below t and 0 above it
+        c = float(stats.nct.cdf(t, df, lam))
+        if math.isnan(c):
+            c = 1.0 - float(stats.nct.sf(t, df, lam))
+        if math.isnan(c):
+            c = 1.0 if lam < t else 0.0
+        return c
+
     def root(q: float) -> float:
         def f(lam: float) -> float:
-            return float(stats.nct.cdf(t, df, lam)) - q
+            return cdf(lam) - q
 
         lo, hi = t - 10.0, t + 10.0
         while f(lo) < 0:
@@ -563,7 +573,8 @@ def _too_few(names: tuple[str, str], ns: tuple[int, int], min_n: int, what: str)
         if n == 0:
             return f"{name} has no {what} (every answer N/A or missing)"
         if n < min_n:
-            return f"{name} has {n} {what}; at least {min_n} are needed for a label"
+            counted = what[:-1] if n == 1 and what.endswith("s") else what
+            return f"{name} has {n} {counted}; at least {min_n} are needed for a label"
     return ""
 
 

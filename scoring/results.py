@@ -643,9 +643,11 @@ class PerceptionGap:
     gap : float
         The difference, on the answer scale.
     p_value : float
-        Two-sided permutation p-value (exact when feasible).
+        Two-sided p-value before the family's adjustment: Welch's t in :func:`scoring.score_wave`
+        (:func:`scoring.gaps.perception_gaps`), a permutation p-value in the legacy
+        :func:`scoring.gaps.perception_gap`.
     exact : bool
-        Whether every relabelling was enumerated.
+        Whether every relabelling was enumerated (legacy permutation test; ``False`` for Welch).
     n_management : int
         Management respondents with a score.
     n_others : int
@@ -1083,10 +1085,12 @@ ChangeLabel = Literal["improved", "stable", "declined", "no clear change", "unde
 class CapabilityChange:
     """Change of one capability between two waves, on the items both waves can compare.
 
-    Score change is on the answer scale (``after − before``); ``ci`` is a percentile bootstrap
-    interval of that change (waves resampled independently). ``label`` is ``improved``/``declined``
-    when the interval lies wholly above/below 0, ``stable`` otherwise, ``undefined`` without an
-    interval.
+    Score change is on the answer scale (``after − before``); ``ci`` is the interval of the test
+    behind the label: the paired t when the same pseudonymous respondents answered both waves,
+    the partially overlapping t (Derrick et al. 2017) with newcomers, Welch's t without pairs.
+    All changes of one wave pair form a Holm family: ``improved``/``declined`` when the adjusted
+    test rejects no change, ``stable`` when the change is shown to lie within ``±sesoi``, ``no
+    clear change`` when neither, ``undefined`` with ``reason`` when no test is possible.
 
     Attributes
     ----------
@@ -1111,7 +1115,7 @@ class CapabilityChange:
     agi_ci : Interval
         Bootstrap interval of the AGI change.
     label : str
-        ``"improved"``, ``"stable"``, ``"declined"`` or ``"undefined"``.
+        ``"improved"``, ``"declined"``, ``"stable"``, ``"no clear change"`` or ``"undefined"``.
     items_used : tuple of str
         Item ids of the later wave's instrument.
     reason : str

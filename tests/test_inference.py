@@ -433,3 +433,23 @@ def test_calibration_main_prints_markdown_tables_and_run_time(capsys):
         and "run time:" in out
         and "(small)" in out
     )
+
+
+def test_noncentral_limits_survive_scipy_nan_in_the_far_tail():
+    """scipy 1.17 returns NaN for nct.cdf(5.5, 58, -6); the bracket search then crashed (Northwind
+    2026-H2 CUL). The limits must still invert the noncentral t where scipy answers."""
+    from scipy import stats
+
+    from scoring.inference import _nct_limits
+
+    lo, hi = _nct_limits(5.5, 58, 0.95)
+    assert lo < 5.5 < hi
+    assert stats.nct.cdf(5.5, 58, lo) == pytest.approx(0.975, abs=1e-6)
+    assert stats.nct.cdf(5.5, 58, hi) == pytest.approx(0.025, abs=1e-6)
+
+
+def test_too_few_reason_says_one_score_not_one_scores():
+    from scoring.inference import welch_difference
+
+    d = welch_difference([3.0], [2.0, 3.0, 4.0], names=("management", "everyone else"))
+    assert d.reason == "management has 1 score; at least 3 are needed for a label"
