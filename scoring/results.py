@@ -1107,7 +1107,7 @@ class CapabilityChange:
     change : float
         ``score_after − score_before``.
     ci : Interval
-        Bootstrap interval of the change.
+        Interval of the change from the test behind the label (``ci_level``).
     agi_before, agi_after : float
         AGIs in each wave.
     agi_change : float
