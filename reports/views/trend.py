@@ -18,6 +18,7 @@ from reports.formatting import (
     clean_text,
     fmt_agi,
     fmt_num,
+    fmt_p,
     fmt_signed,
 )
 from reports.options import ReportOptions
@@ -45,6 +46,14 @@ from scoring.results import (
 
 @dataclass(frozen=True)
 class TrendRow:
+    """One row of the trend table.
+
+    ``change`` is the label with the printed change (``"improved (+0.4)"``); ``change_detail`` is
+    what stands beside it: the paired n (``"8 answered both waves"``, not in a reissue, "fewer than
+    k" below k) and the family-adjusted p of the test behind the label, or for ``undefined`` the
+    reason in words.
+    """
+
     name: str
     scores: tuple[str, ...]
     agis: tuple[str, ...]
@@ -54,6 +63,7 @@ class TrendRow:
     agi_css: str
     series: tuple[float, ...]
     agi_series: tuple[float, ...]
+    change_detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,8 @@ class TrendReport:
         Comparison notes (dropped items, instrument versions).
     reissue_note : str
         A reissue: the one sentence on what it leaves out and why (empty otherwise).
+    legend : str
+        The change labels in one sentence (error control, stable, no clear change).
     """
 
     kind: str
@@ -109,27 +121,45 @@ class TrendReport:
     params: Params
     notes: tuple[str, ...] = ()
     reissue_note: str = ""
+    legend: str = ""
 
 
-STABLE_SCORE = 0.25  # scale points
 STABLE_AGI = 5.0  # AGI points
+CHANGE_CSS = {"improved": "ok", "declined": "bad"}
+_ADJUST = {"holm": "Holm", "bh": "Benjamini–Hochberg", "fdr_bh": "Benjamini–Hochberg"}
 
 
-def _change(delta: float, ci_low: float = NAN, ci_high: float = NAN) -> tuple[str, str]:
-    """improved / stable / declined: from the interval when scoring gives one, else a ±0.25 band."""
-    if _nan(delta):
-        return "undefined", "na"
-    if not (_nan(ci_low) or _nan(ci_high)):
-        if ci_low > 0:
-            return "improved", "ok"
-        if ci_high < 0:
-            return "declined", "bad"
-        return "stable", "na"
-    if delta >= STABLE_SCORE:
-        return "improved", "ok"
-    if delta <= -STABLE_SCORE:
-        return "declined", "bad"
-    return "stable", "na"
+def _adjust_name(method: str) -> str:
+    return _ADJUST.get(method.lower(), method)
+
+
+def _change_detail(change: CapabilityChange, options: ReportOptions, adjust: str) -> str:
+    """Paired n and adjusted p beside a change label; the reason for an undefined one.
+
+    Counts follow the report's rules: none in a reissue, "fewer than k" below k.
+    """
+    k = options.min_group
+    test = change.test
+    reason = change.reason or (test.reason if test is not None else "")
+    if change.label == "undefined" or (test is not None and test.key == "not computed"):
+        if not reason:
+            return "no test could be computed"
+        if options.reissue and any(ch.isdigit() for ch in reason):
+            return "too few comparable answers, or no variation, for a test"
+        return reason
+    if test is None:
+        return ""
+    parts = []
+    if not options.reissue:
+        if change.n_paired == 0:
+            parts.append("no one answered both waves (unpaired)")
+        elif too_few(change.n_paired, k, options.named_workshop):
+            parts.append(f"fewer than {k} answered both waves")
+        else:
+            parts.append(f"{change.n_paired} answered both waves")
+    if not _nan(test.p_adjusted):
+        parts.append(f"{adjust} p = {fmt_p(test.p_adjusted)}".replace("= <", "<"))
+    return "; ".join(parts)
 
 
 def build_trend_report(
@@ -142,8 +172,10 @@ def build_trend_report(
 
     The waves are put in order by wave id (a stable sort), so they may be given in any order.
     Change labels and printed changes cover one span, the first against the last wave (scoring's
-    :func:`scoring.trend.compare_waves` on those two, on the items both share):
-    *improved*/*declined* when the bootstrap interval of the change excludes 0. Alignment labels:
+    :func:`scoring.trend.compare_waves` on those two, on the items both share), from scoring's
+    error-controlled test (paired by pseudonymous id, family-adjusted): *improved*, *declined*,
+    *stable* (shown within ±sesoi), *no clear change*, or *undefined* with the reason. Beside each
+    label: the paired n (not in a reissue; "fewer than k" below k) and the adjusted p. Alignment labels:
     the management AGI moved by at least 5 points; an AGI from fewer than k respondents is not
     shown. Departments are shown only when they reach k in every wave (a department hidden in one
     wave is hidden in all, so differences between waves cannot reveal it), and a department's cell
@@ -209,15 +241,34 @@ def build_trend_report(
         tuple(display.get(d, d) for d in shown),
         tuple(dept_rows),
         dept_note,
-        f"Change = {last} against {first}, on the statements both waves share. Improved or "
-        f"declined: the {results[-1].options.ci_level:.0%} bootstrap interval of that change lies "
-        "wholly above or below zero (the respondents of each wave resampled independently); "
-        "stable otherwise. The waves in between are shown but do not enter the label. "
-        f"More or less aligned: the management AGI moved by at least {STABLE_AGI:.0f} points "
-        f"between {first} and {last}.",
+        _rule(results[-1], first, last),
         _params(results[-1], last_inst),
         tuple(_safe_text(n, hidden, display) for n in comparison.notes),
         REISSUE_NOTE if options.reissue else "",
+        _legend(results[-1]),
+    )
+
+
+def _legend(last: WaveResult) -> str:
+    """The one-sentence legend of the change labels."""
+    o = last.options
+    return (
+        f"Change labels come from a test that keeps the chance of any false label in this report "
+        f"below {o.label_alpha:.0%} ({_adjust_name(o.label_adjust)}): improved or declined when "
+        f"the change is clearly above or below zero, stable when it is shown to be within "
+        f"±{fmt_num(o.sesoi)} points, no clear change when neither is shown."
+    )
+
+
+def _rule(last: WaveResult, first: str, last_id: str) -> str:
+    """Which waves and people the labels compare, and the alignment rule."""
+    return (
+        f"Change = {last_id} against {first}, on the statements both waves share; people who "
+        "answered both waves are compared with themselves (a paired test), newcomers and leavers "
+        f"enter as unpaired answers. A label needs at least {last.options.label_min_n} answers; "
+        "undefined says why there is none. p is adjusted for the number of labels. The waves in "
+        "between are shown but do not enter the label. More or less aligned: the management AGI "
+        f"moved by at least {STABLE_AGI:.0f} points between {first} and {last_id}."
     )
 
 
@@ -281,14 +332,16 @@ def _capability_row(
     series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
     agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
     change = _span_change(comparison, cid, last)
+    detail = ""
     if thin[0] or thin[-1]:  # no change from a mean over fewer than k
         delta, label, css = NAN, f"not shown ({_few(k)})", "na"
     elif change is not None:
         delta, label = change.change, str(change.label)
-        css = {"improved": "ok", "declined": "bad"}.get(label, "na")
-    else:
-        delta = series[-1] - series[0]
-        label, css = _change(delta)
+        css = CHANGE_CSS.get(label, "na")
+        detail = _change_detail(change, options, _adjust_name(results[-1].options.label_adjust))
+    else:  # scoring compared no statement of this capability
+        delta, label, css = NAN, "undefined", "na"
+        detail = "no statement of this capability can be compared between the waves"
     d_agi = agis[-1] - agis[0]
     if _nan(d_agi):
         alabel, acss = "undefined", "na"
@@ -308,6 +361,7 @@ def _capability_row(
         acss,
         series,
         agis,
+        detail,
     )
 
 
@@ -331,6 +385,7 @@ def _overall(
     )
     n_up = sum(1 for r in rows if r.change.startswith("improved"))
     n_down = sum(1 for r in rows if r.change.startswith("declined"))
+    n_stable = sum(1 for r in rows if r.change.startswith("stable"))
     n_al = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
     if _nan(ov[0]) or _nan(ov[-1]):
         agi_sentence = (
@@ -349,7 +404,7 @@ def _overall(
         )
     summary = (
         f"Between {first} and {last}, {n_up} of {len(rows)} capabilities improved and "
-        f"{n_down or 'none'} declined. {agi_sentence}"
+        f"{n_down or 'none'} declined; {n_stable or 'none'} shown stable. {agi_sentence}"
     )
     return overall, summary
 
