@@ -157,8 +157,12 @@ def _change_detail(change: CapabilityChange, options: ReportOptions, adjust: str
             parts.append(f"fewer than {k} answered both waves")
         else:
             parts.append(f"{change.n_paired} answered both waves")
-    if not _nan(test.p_adjusted):
-        parts.append(f"{adjust} p = {fmt_p(test.p_adjusted)}".replace("= <", "<"))
+    # stable rests on the equivalence test, the other labels on the test of no change
+    stable = change.label == "stable"
+    p = test.equivalence_p if stable else test.p_adjusted
+    if not _nan(p):
+        what = f"{adjust} equivalence p" if stable else f"{adjust} p"
+        parts.append(f"{what} = {fmt_p(p)}".replace("= <", "<"))
     return "; ".join(parts)
 
 
