@@ -43,7 +43,9 @@ def test_change_label_shows_the_paired_n_and_the_holm_adjusted_p(two_waves):
     for r in vm.rows:
         label = r.change.split(" (")[0]
         assert label in {"improved", "declined", "stable", "no clear change", "undefined"}
-        assert "Holm p" in r.change_detail or label == "undefined"
+        # stable rests on the equivalence test, improved / declined / no clear change on no change
+        want = {"stable": "Holm equivalence p", "undefined": ""}.get(label, "Holm p")
+        assert want in r.change_detail
 
 
 def test_legend_says_what_the_labels_control_and_mean(two_waves):
@@ -67,7 +69,7 @@ def test_reissued_trend_report_shows_no_paired_count(two_waves):
     vm = _build(two_waves, replace(K5, reissue=True))
     details = [r.change_detail for r in vm.rows]
     assert all("answered both waves" not in d for d in details)
-    assert all("Holm p" in d for d in details if d)
+    assert all(re.match(r"Holm (equivalence )?p", d) for d in details)
     assert not any(re.search(r"\b\d+ answered", d) for d in details)
 
 
