@@ -269,6 +269,34 @@ def test_management_and_others_split_is_withheld_when_one_side_is_below_k(mini_i
     assert not any(a["group"] == "management" for a in data["agi"])
 
 
+def test_one_executive_leaves_no_management_level_agreement_or_perception_test(mini_instrument):
+    """The calibrated fields of issue 10 leaked one executive's own score through the safe JSON:
+    ``levels[].management`` (median and interval of one person), ``consensus_management`` and
+    ``perception[].test`` (the difference, its interval and g)."""
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.synthetic import northwind
+    from questionnaires.answers import Respondent
+
+    rs = northwind(instrument=mini_instrument)
+    mgmt = set(service.from_response_set(rs, mini_instrument).instrument.management_roles)
+    lead = next(i for i, r in enumerate(rs.respondents) if r.role in mgmt)
+    people = [
+        r if i == lead or r.role not in mgmt else Respondent(r.id, "staff", r.department)
+        for i, r in enumerate(rs.respondents)
+    ]
+    rs = replace(rs, respondents=tuple(people))
+    loaded = service.from_response_set(rs, mini_instrument)
+    full = service.score_responses(loaded, _opts())
+    assert any(lv.management is not None and lv.management.n == 1 for lv in full.levels)
+    data = service.score_output(loaded, _opts()).as_dict()
+    assert all(lv["management"] is None for lv in data["levels"])
+    assert all(a["consensus_management"] is None for a in data["agreement"])
+    assert all(p["test"] is None for p in data["perception"])
+    assert all(lv["organisation"] is not None for lv in data["levels"])  # everyone's stays
+
+
 def test_isolated_members_finds_a_person_across_two_partitions():
     """Department Sales = {0,1,2} and management = {0,1,2,3}: person 3 is management minus
     Sales, although each group has at least 3 people."""
@@ -356,6 +384,13 @@ def test_two_safe_score_outputs_a_person_apart_are_refused(tmp_path, mini_instru
     assert data["reissue"] is True and data["perception"] == [] and data["silos"] == []
     assert all(it["n"] is None and "n_na" not in it for it in data["items"])
     assert all(s["n"] is None for s in data["scores"])
+    # the calibrated figures of issue 10 carry no count either, and nothing of the management team
+    assert all(lv["management"] is None for lv in data["levels"])
+    assert all(lv["organisation"]["n"] is None for lv in data["levels"] if lv["organisation"])
+    for a in data["agreement"]:
+        assert a["consensus_management"] is None
+        assert a["consensus"] is None or a["consensus"]["n_raters"] is None
+        assert all(f["n"] is None for f in a["item_flags"])
     code, out, err = _score(fewer, "--format", "csv", "--allow-reissue")
     assert code == 0 and {r["n"] for r in csv.DictReader(io.StringIO(out))} == {""}
     kinds = [r["kind"] for r in json.loads(service.user_ledger_path().read_text())["reports"]]

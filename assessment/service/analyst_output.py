@@ -205,6 +205,20 @@ def _reissue_fields(data: dict[str, Any]) -> None:
     for entry in data.get("levels") or []:
         for key in ("median", "weakest_item_median"):
             entry[key] = _num(entry.get(key), 1)
+        entry["management"] = None  # the management team's figures, as perception: not in a reissue
+        estimate: dict[str, Any] | None = entry.get("organisation")
+        if isinstance(estimate, dict):
+            estimate["n"] = None
+            for key in ("median", "interpolated"):
+                estimate[key] = _num(estimate[key], 1) if key in estimate else None
+            if isinstance(estimate.get("interval"), dict):
+                estimate["interval"] = {b: _num(v, 1) for b, v in estimate["interval"].items()}
+    for entry in data.get("agreement") or []:
+        entry["consensus_management"] = None
+        if isinstance(entry.get("consensus"), dict):
+            entry["consensus"].update(n_raters=None, message=None)
+        for flag in entry.get("item_flags") or []:
+            flag.update(n=None, message=None)
     for entry in data.get("ambition") or []:
         for key in ("current_mean", "target_mean", "gap"):
             entry[key] = _num(entry.get(key), 1)

@@ -84,9 +84,18 @@ def safe_result(
         replace(
             lv,
             weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
+            management=lv.management
+            if _management_shown(lv.capability_id, perception_shown, lv.management, k)
+            else None,
         )
         for lv in result.levels
         if lv.capability_id not in thin
+    )
+    agreement = tuple(
+        a
+        if _management_shown(a.capability_id, perception_shown, a.consensus_management, k)
+        else replace(a, consensus_management=None)
+        for a in agreement
     )
     agi = tuple(a for a in result.agi if _agi_shown(a, k, wave_sup.shown, cells_shown))
     mgmt_agi_shown = any(a.group == "management" for a in agi)
@@ -101,6 +110,7 @@ def safe_result(
             p_value=nan,
             exact=False,
             label="undefined",
+            test=None,
         )
         for p in result.perception
     )
@@ -225,6 +235,19 @@ def _perception_shown(
     return shown
 
 
+def _management_shown(
+    capability: str, perception_shown: dict[str, bool], figure: Any, k: int
+) -> bool:
+    """A management-team figure (level estimate, agreement index) is shown only where the
+    management / others split is (both sides reach k, nobody isolated) and it rests on k people."""
+    if figure is None or not perception_shown.get(capability):
+        return False
+    n = getattr(figure, "n", None)
+    if n is None:
+        n = getattr(figure, "n_raters", 0)
+    return int(n or 0) >= k
+
+
 def _withhold_small_counts(
     result: WaveResult, k: int, withheld: list[Withheld]
 ) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], list[str]]:
@@ -292,9 +315,12 @@ def _withhold_small_counts(
             cronbach_alpha=nan,
             cronbach_alpha_listwise=nan,
             icc=None,
+            consensus=None,
+            consensus_management=None,
+            item_flags=(),
         )
         if small(a.n)
-        else a
+        else replace(a, item_flags=tuple(f for f in a.item_flags if not small(f.n)))
         for a in result.agreement
     )
     return scores, items, agreement, hidden_items
