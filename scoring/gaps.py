@@ -343,13 +343,19 @@ def _welch(m: np.ndarray, o: np.ndarray, sesoi: float, confidence: float, min_n:
     cdf returns NaN far in the tail (scipy 1.17: ``nct.cdf(5.5, 58, -6)``), which makes the
     interval's root search fail although the test itself is fine."""
     names = ("the management team", "everyone else")
-    kw = {"sesoi": sesoi, "confidence": confidence, "min_n": min_n, "names": names}
+
+    def run(effect_ci: bool) -> Difference:
+        return welch_difference(
+            m, o, sesoi=sesoi, confidence=confidence, min_n=min_n, names=names,
+            effect_ci=effect_ci,
+        )  # fmt: skip
+
     try:
-        return welch_difference(m, o, **kw)  # type: ignore[arg-type]
+        return run(effect_ci=True)
     except ScoringError:
         raise
     except ValueError:
-        return welch_difference(m, o, effect_ci=False, **kw)  # type: ignore[arg-type]
+        return run(effect_ci=False)
 
 
 def perception_gaps(
