@@ -82,6 +82,7 @@ from reports.views.common import (
 )
 from scoring.inference import DifferenceLabel
 from scoring.results import (
+    AGIResult,
     ItemStats,
     MaturityLevel,
     PerceptionGap,
@@ -329,140 +330,119 @@ def _capabilities(
     t: _Team,
 ) -> tuple[tuple[CapabilityRow, ...], tuple[tuple[str, float, float], ...], tuple[DotRow, ...]]:
     """The capability table, the radar's points and the dot plot's rows."""
-    (
-        result,
-        instrument,
-        options,
-        k,
-        reissue,
-        digits,
-        names,
-        level_names,
-        is_mgmt,
-        roles_shown,
-        management_shown,
-        few,
-        thin,
-    ) = (
-        t.result,
-        t.instrument,
-        t.options,
-        t.k,
-        t.reissue,
-        t.digits,
-        t.names,
-        t.level_names,
-        t.is_mgmt,
-        t.roles_shown,
-        t.management_shown,
-        t.few,
-        t.thin,
-    )
-    # capabilities
-    hidden_band = "undefined" if management_shown else f"not shown (fewer than {k})"
+    result, names = t.result, t.names
     caps: list[CapabilityRow] = []
     radar = []
     dots = []
     for cid in result.capabilities:
-        sc, lv = result.score(cid), result.level(cid)
-        cap = instrument.capability(cid)
-        agi = _safe_agi(result, cid, options)
-        agi_t = _safe_agi(result, cid, options, basis="target")
-        if cid in thin:
-            caps.append(
-                CapabilityRow(
-                    id=cid,
-                    name=names[cid],
-                    weight=fmt_num(cap.weight),
-                    level=DASH,
-                    level_name=few,
-                    target_level=DASH,
-                    median=DASH,
-                    mean=DASH,
-                    ci=DASH,
-                    target_median=DASH,
-                    agi=DASH,
-                    agi_band=few,
-                    band_css="na",
-                    agi_target=DASH,
-                    n=DASH if options.reissue else fmt_int(sc.n),
-                    explanation=f"Not shown: fewer than {k} respondents answered enough of its "
-                    "statements for a score, and a team figure from so few would let them work "
-                    "out each other's answers.",
-                    holding_back=DASH,
-                )
-            )
-            radar.append((f"{names[cid]} ({few})", NAN, NAN))
-            dots.append(DotRow(names[cid], (), (), NAN, few))
+        sc = result.score(cid)
+        if cid in t.thin:
+            caps.append(_thin_row(t, cid))
+            radar.append((f"{names[cid]} ({t.few})", NAN, NAN))
+            dots.append(DotRow(names[cid], (), (), NAN, t.few))
             continue
-        ag = next((a for a in result.agreement if a.capability_id == cid), None)
-        agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, t.named, management_shown)
-        mgmt_level = management_level(lv, k, t.named, management_shown)
-        caps.append(
-            CapabilityRow(
-                id=cid,
-                name=names[cid],
-                weight=fmt_num(cap.weight),
-                level=str(lv.level),
-                level_name=level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
-                target_level=str(lv.target_level),
-                median=fmt_num(sc.median),
-                mean=fmt_num(sc.mean, digits),
-                ci=(
-                    f"{fmt_num(sc.ci.low, digits)}–{fmt_num(sc.ci.high, digits)}"
-                    if sc.ci.defined
-                    else DASH
-                ),
-                target_median=fmt_num(sc.target_median),
-                agi=fmt_agi(agi.value) if agi else DASH,
-                agi_band=agi.band if agi else hidden_band,
-                band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
-                agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
-                n=DASH if options.reissue else fmt_int(sc.n),
-                explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
-                holding_back=", ".join(lv.holding_back) or DASH,
-                agi_pill=band_pill(agi.band) if agi else hidden_band,
-                agi_interval=agi_interval(agi) if agi else DASH,
-                agi_reference=agi_reference(agi, reissue) if agi else hidden_band,
-                agi_null=(
-                    DASH
-                    if agi is None
-                    else "none"
-                    if _nan(agi.null_mean)
-                    else fmt_agi(agi.null_mean)
-                ),
-                level_management=(
-                    level_text(mgmt_level, "management team", reissue)
-                    if mgmt_level is not None
-                    else _hidden_level(lv, k, management_shown)
-                ),
-                level_organisation=(
-                    level_text(lv.organisation, "organisation", reissue)
-                    if level_shown(lv.organisation, k, t.named)
-                    else "no level estimate for the organisation"
-                ),
-                agrees=agrees,
-                agree_css=agree_css,
-                agree_note=_one_decimal(agree_note) if reissue else agree_note,
-                agree_population=agree_pop,
-            )
-        )
-        if reissue:
+        agi = _safe_agi(result, cid, t.options)
+        caps.append(_capability_row(t, cid, agi))
+        if t.reissue:
             radar.append((names[cid], _r1(sc.median), _r1(sc.target_median)))
         else:
             radar.append((names[cid], sc.median, sc.target_median))
-        vals = sc.respondent_scores
-        mg = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if m and not _nan(v)))
-        ot = tuple(sorted(v for v, m in zip(vals, is_mgmt, strict=True) if not m and not _nan(v)))
-        if not roles_shown:
-            mg, ot = (), tuple(sorted(mg + ot))
-        label = f"AGI {fmt_agi(agi.value)}" if agi else "AGI –"
-        if options.reissue:  # one dot more or less would show who was added or removed
-            q1, med, q3 = _quartiles(mg + ot)
-            dots.append(DotRow(names[cid], (), (), _r1(med), label, _r1(q1), _r1(q3)))
-        else:
-            dots.append(DotRow(names[cid], mg, ot, sc.median, label))
+        dots.append(_dot_row(t, cid, agi))
     return tuple(caps), tuple(radar), tuple(dots)
+
+
+def _thin_row(t: _Team, cid: str) -> CapabilityRow:
+    """The row of a capability scored by 1..k−1 people: nothing but why."""
+    sc, cap = t.result.score(cid), t.instrument.capability(cid)
+    return CapabilityRow(
+        id=cid,
+        name=t.names[cid],
+        weight=fmt_num(cap.weight),
+        level=DASH,
+        level_name=t.few,
+        target_level=DASH,
+        median=DASH,
+        mean=DASH,
+        ci=DASH,
+        target_median=DASH,
+        agi=DASH,
+        agi_band=t.few,
+        band_css="na",
+        agi_target=DASH,
+        n=DASH if t.options.reissue else fmt_int(sc.n),
+        explanation=f"Not shown: fewer than {t.k} respondents answered enough of its "
+        "statements for a score, and a team figure from so few would let them work "
+        "out each other's answers.",
+        holding_back=DASH,
+    )
+
+
+def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
+    """One capability's row: level, medians, AGI with its band and reference, agreement."""
+    result, k, reissue, digits = t.result, t.k, t.reissue, t.digits
+    sc, lv, cap = result.score(cid), result.level(cid), t.instrument.capability(cid)
+    agi_t = _safe_agi(result, cid, t.options, basis="target")
+    hidden_band = "undefined" if t.management_shown else f"not shown (fewer than {k})"
+    ag = next((a for a in result.agreement if a.capability_id == cid), None)
+    agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, t.named, t.management_shown)
+    mgmt_level = management_level(lv, k, t.named, t.management_shown)
+    return CapabilityRow(
+        id=cid,
+        name=t.names[cid],
+        weight=fmt_num(cap.weight),
+        level=str(lv.level),
+        level_name=t.level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
+        target_level=str(lv.target_level),
+        median=fmt_num(sc.median),
+        mean=fmt_num(sc.mean, digits),
+        ci=(
+            f"{fmt_num(sc.ci.low, digits)}–{fmt_num(sc.ci.high, digits)}" if sc.ci.defined else DASH
+        ),
+        target_median=fmt_num(sc.target_median),
+        agi=fmt_agi(agi.value) if agi else DASH,
+        agi_band=agi.band if agi else hidden_band,
+        band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
+        agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
+        n=DASH if t.options.reissue else fmt_int(sc.n),
+        explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
+        holding_back=", ".join(lv.holding_back) or DASH,
+        agi_pill=band_pill(agi.band) if agi else hidden_band,
+        agi_interval=agi_interval(agi) if agi else DASH,
+        agi_reference=agi_reference(agi, reissue) if agi else hidden_band,
+        agi_null=(
+            DASH if agi is None else "none" if _nan(agi.null_mean) else fmt_agi(agi.null_mean)
+        ),
+        level_management=(
+            level_text(mgmt_level, "management team", reissue)
+            if mgmt_level is not None
+            else _hidden_level(lv, k, t.management_shown)
+        ),
+        level_organisation=(
+            level_text(lv.organisation, "organisation", reissue)
+            if level_shown(lv.organisation, k, t.named)
+            else "no level estimate for the organisation"
+        ),
+        agrees=agrees,
+        agree_css=agree_css,
+        agree_note=_one_decimal(agree_note) if reissue else agree_note,
+        agree_population=agree_pop,
+    )
+
+
+def _dot_row(t: _Team, cid: str, agi: AGIResult | None) -> DotRow:
+    """The dot plot's row: every score by side (management / others) unless roles are hidden;
+    in a reissue only quartiles (one dot more or less would show who was added or removed)."""
+    sc = t.result.score(cid)
+    vals = sc.respondent_scores
+    mg = tuple(sorted(v for v, m in zip(vals, t.is_mgmt, strict=True) if m and not _nan(v)))
+    ot = tuple(sorted(v for v, m in zip(vals, t.is_mgmt, strict=True) if not m and not _nan(v)))
+    if not t.roles_shown:
+        mg, ot = (), tuple(sorted(mg + ot))
+    label = f"AGI {fmt_agi(agi.value)}" if agi else "AGI –"
+    if t.options.reissue:
+        q1, med, q3 = _quartiles(mg + ot)
+        return DotRow(t.names[cid], (), (), _r1(med), label, _r1(q1), _r1(q3))
+    return DotRow(t.names[cid], mg, ot, sc.median, label)
 
 
 def _hidden_level(lv: MaturityLevel, k: int, management_shown: bool) -> str:
