@@ -183,7 +183,8 @@ class ScoreOptions:
     min_group : int
         Anonymity floor k; an AGI needs ``max(3, min_group)`` respondents.
     bootstrap : int
-        Resamples for confidence intervals; 0 switches them off (nan).
+        Resamples for the confidence intervals of capability scores; 0 switches them off (nan).
+        AGI intervals are jackknife intervals and do not depend on it.
     seed : int
         Seed of every resampling and of the alignment map.
     ci_level : float
@@ -192,7 +193,8 @@ class ScoreOptions:
         AGI below the first is aligned, up to the second partly aligned, above misaligned
         (:func:`scoring.alignment.agi_band`).
     permutations : int
-        Perception-gap permutations (exact when fewer arrangements exist).
+        Relabellings of the legacy :func:`scoring.gaps.perception_gap` (exact when fewer
+        arrangements exist); :func:`scoring.score_wave` labels perception gaps with Welch's test.
     n_camps : int or None
         Alignment-map clusters; ``None`` = chosen by silhouette (2..4).
     roadmap_stage_months : int
@@ -594,16 +596,18 @@ class AGIResult:
     value : float
         The AGI on 0–100.
     ci : Interval
-        Bootstrap CI.
+        Log-jackknife interval (:func:`scoring.agi_interval.jackknife_agi_interval`).
     band : str
-        :func:`scoring.alignment.agi_band` of the value.
+        Calibrated against random answering (:func:`scoring.null.calibrated_band`; the overall
+        AGI, which has no critical values, by its interval alone).
     n : int
         Respondents with a score.
     reason : str
         Why the value is ``nan``; empty otherwise.
     null_mean : float
-        The AGI random answering gives for this n, J and scale (the larger of the uniform and
-        triangular nulls; :func:`scoring.null.critical_values`).
+        The AGI random answering gives for this J and scale under the first of
+        ``ScoreOptions.agi_null_models`` (by default the uniform null, the larger of the two;
+        :func:`scoring.null.critical_values`).
     critical_low, critical_high : float
         The null's 5th and 95th percentiles: below ``critical_low`` the team is more aligned than
         random answering, above ``critical_high`` more split.

@@ -90,7 +90,7 @@ Examples:
     "--seed",
     type=int,
     default=None,
-    help="Seed for bootstrap and permutations (results are reproducible).",
+    help="Seed of the score bootstrap and the alignment map (results are reproducible).",
 )
 @business_options
 @user_errors

@@ -9,8 +9,9 @@ capability the exact AGI from the sum of |s_i − s_j| over all pairs — a cros
 1,000 respondents (the full 10,000 × 10,000 cross join needs ~2.4 GB per capability), for the whole
 organisation and for the management team. Both sides must give the same numbers.
 
-``score_wave`` does far more than that (item statistics, agreement, levels, perception permutation
-tests, silos, MDS map, roadmap, data hash); it is timed with the bootstrap off
+``score_wave`` does far more than that (item statistics, agreement, levels with their intervals,
+AGIs against random answering with jackknife intervals, perception tests, silos, MDS map, roadmap,
+data hash); it is timed with the bootstrap off
 (``ScoreOptions(bootstrap=0)``) for the ratio, and separately with 1,000 resamples.
 
 Run with ``make bench``.
@@ -144,8 +145,7 @@ PEAK_BUDGET_MB = 250
 
 def test_score_wave_peak_memory_at_10k_respondents_is_within_budget():
     """Review: ``centric score`` on 4,800 respondents peaked at 728 MB RSS. Traced peak of
-    ``score_wave`` alone at 10,000 respondents, default options (bootstrap 1,000, permutations
-    10,000), must stay under :data:`PEAK_BUDGET_MB`; before the chunked bootstraps it was 223 MB
+    ``score_wave`` alone at 10,000 respondents, default options (bootstrap 1,000), must stay under :data:`PEAK_BUDGET_MB`; before the chunked bootstraps it was 223 MB
     traced (9.0 s), after 112 MB (3.0 s), measured on the 2-core dev box."""
     import tracemalloc
 
