@@ -6,6 +6,7 @@ dicts) so tests can assert on it and :func:`main` can print it as Markdown::
     .venv/bin/python -m tests.calibration.agi            # full run (a minute or two on 2 cores)
     .venv/bin/python -m tests.calibration.agi --small    # a few hundred reps, under ~15 s
     .venv/bin/python -m tests.calibration.agi --write-table   # regenerate scoring/_null_table.py
+    .venv/bin/python -m tests.calibration.agi --extended      # coverage also at n = 20, 60, 80/20
 
 Teams (``n`` respondents, ``j`` items per capability, 5-point scale, item answers rounded and clipped):
 
@@ -17,8 +18,10 @@ Teams (``n`` respondents, ``j`` items per capability, 5-point scale, item answer
   noise; ``two-level split``: at ``T ~ U(1.5, 2.5)`` and ``T + 2``.
 
 Coverage populations (respondent true score θ, answers ``θ + N(0, 0.7²)``, j = 6): ``normal``
-``θ ~ N(3, 0.6²)``; ``two camps`` half at 2.5 and half at 3.5 (``+ N(0, 0.3²)``); reported beside
-them and not part of the acceptance: ``two camps, 2 levels`` (2 and 4) and ``two camps 70/30``.
+``θ ~ N(3, 0.6²)``; ``two camps`` half at 2.5 and half at 3.5 (``+ N(0, 0.3²)``); ``two camps,
+2 levels`` (2 and 4); ``two camps 70/30`` and ``two camps 80/20`` (70% or 80% at 2, the rest at 4).
+Coverage is measured at n = 5, 8, 12 (the acceptance window 0.93–0.97); ``--extended`` adds the
+80/20 camps and n = 20, 60.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ SEED = 20260110
 TEAM_SIZES = tuple(range(4, 13))
 ITEM_COUNTS = tuple(range(3, 9))
 COVERAGE_SIZES = (5, 8, 12)
+#: Team sizes of the printed coverage table: the acceptance sizes and two larger ones.
+REPORTED_SIZES = (*COVERAGE_SIZES, 20, 60)
 Population = Callable[[np.random.Generator, int, int, int], np.ndarray]
 
 
@@ -126,11 +131,19 @@ def _coverage_truth(rng: np.random.Generator, shape: tuple[int, ...], kind: str)
         "two camps": (2.5, 3.5, 0.5),
         "two camps, 2 levels": (2.0, 4.0, 0.5),
         "two camps 70/30": (2.0, 4.0, 0.7),
+        "two camps 80/20": (2.0, 4.0, 0.8),
     }[kind]
     return np.where(rng.random(shape) < share, a, b) + rng.normal(0.0, 0.3, shape)
 
 
-COVERAGE_POPULATIONS = ("normal", "two camps", "two camps, 2 levels", "two camps 70/30")
+#: Appended to, never reordered: a population's position seeds its samples.
+COVERAGE_POPULATIONS = (
+    "normal",
+    "two camps",
+    "two camps, 2 levels",
+    "two camps 70/30",
+    "two camps 80/20",
+)
 
 
 def population_agi(kind: str, j: int = 6, draws: int = 1_000_000, seed: int = SEED) -> float:
@@ -165,13 +178,17 @@ def coverage(
     }
 
 
-def coverage_table(reps: int, draws: int = 1_000_000, seed: int = SEED) -> list[dict[str, object]]:
-    """Coverage for every coverage population at n = 5, 8, 12."""
-    return [
-        coverage(kind, n, reps, seed=seed, draws=draws)
-        for kind in COVERAGE_POPULATIONS
-        for n in COVERAGE_SIZES
-    ]
+def coverage_table(
+    reps: int,
+    draws: int = 1_000_000,
+    seed: int = SEED,
+    extended: bool = False,
+) -> list[dict[str, object]]:
+    """Coverage for the first four coverage populations at n = 5, 8, 12 (the table in the docs);
+    ``extended``: all five populations at n = 5, 8, 12, 20, 60."""
+    kinds = COVERAGE_POPULATIONS if extended else COVERAGE_POPULATIONS[:4]
+    sizes = REPORTED_SIZES if extended else COVERAGE_SIZES
+    return [coverage(kind, n, reps, seed=seed, draws=draws) for kind in kinds for n in sizes]
 
 
 def null_table_source() -> str:
@@ -283,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     reps, cov_reps, draws = (300, 2000, 200_000) if small else (5000, 20000, 2_000_000)
     start = time.perf_counter()
     oc = operating_characteristics(reps)
-    cov = coverage_table(cov_reps, draws)
+    cov = coverage_table(cov_reps, draws, extended="--extended" in args)
     took = time.perf_counter() - start
     print(f"## AGI bands: operating characteristics ({reps} teams per cell)\n")
     print(oc_markdown(oc))
