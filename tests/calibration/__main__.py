@@ -39,7 +39,7 @@ def _run(main: Callable[[list[str]], object], argv: list[str]) -> str:
 
 #: name → (harness main, its arguments in the small mode, in the full mode)
 HARNESSES: dict[str, tuple[Callable[[list[str]], object], list[str], list[str]]] = {
-    "agi": (agi.main, ["--small"], []),
+    "agi": (agi.main, ["--small", "--extended"], ["--extended"]),
     "labels": (labels.main, ["--small"], []),
     "levels": (levels.main, [], ["--full"]),
 }
