@@ -36,8 +36,10 @@ with ``P_null(AGI ≤ c) ≥ α``, so under the null ``P(AGI < c) ≤ α``; ``cr
 with ``P_null(AGI ≤ c) ≥ 1 − α``, so ``P(AGI > c) ≤ α``.
 
 Missing answers: ``j`` varies by respondent; :func:`effective_items` takes the mean number of
-answered items of the respondents with a score, rounded down (fewer items, wider null: the
-conservative side). Item weights are taken as equal (as in customer-centricity 1.0.0).
+answered items of the respondents with a score, rounded to the nearest integer, half up
+(``⌊mean + ½⌋``): one N/A among 8 people answering 6 items (mean 5.875) keeps ``j = 6`` and the null
+of 6 items, where rounding down gave the 5-item null and moved the reference by 2 AGI points
+(review of issue 10, finding 13). Item weights are taken as equal (as in customer-centricity 1.0.0).
 
 Calibrated bands (:func:`calibrated_band`)
 ------------------------------------------
@@ -454,7 +456,12 @@ def relative_agi(agi: float, null_mean: float) -> float:
 
 
 def effective_items(answered: Sequence[float] | np.ndarray) -> int:
-    """The ``j`` of a capability: mean answered items of respondents with a score, rounded down.
+    """The ``j`` of a capability: mean answered items of respondents with a score, rounded to the
+    nearest integer, half up.
+
+    ``j = ⌊mean + ½⌋`` (5.875 → 6, 5.5 → 6, 5.49 → 5): the null of the number of items people
+    typically answered. Rounding down made one N/A among eight people (5.875) use the 5-item null
+    (about 18 instead of 16 for n = 8).
 
     Parameters
     ----------
@@ -464,16 +471,20 @@ def effective_items(answered: Sequence[float] | np.ndarray) -> int:
     Returns
     -------
     int
-        ``⌊mean⌋``, at least 1; 0 when nobody answered anything.
+        ``⌊mean + ½⌋``, at least 1; 0 when nobody answered anything.
 
     Examples
     --------
+    >>> effective_items([6, 6, 6, 6, 6, 6, 6, 5])
+    6
     >>> effective_items([6, 6, 5, 3])
     5
+    >>> effective_items([6, 5])
+    6
     """
     a = np.asarray(answered, dtype=float)
     a = a[~np.isnan(a) & (a > 0)]
-    return max(1, math.floor(a.mean() + 1e-9)) if a.size else 0
+    return max(1, math.floor(a.mean() + 0.5 + 1e-9)) if a.size else 0
 
 
 @dataclass(frozen=True)

@@ -238,10 +238,21 @@ def test_relative_index() -> None:
     assert np.isnan(relative_agi(float("nan"), 16.3))
 
 
-def test_effective_items_rounds_the_mean_answered_down() -> None:
-    assert effective_items([6, 6, 6, 5]) == 5
+def test_effective_items_rounds_the_mean_answered_to_nearest_half_up() -> None:
+    assert effective_items([6, 6, 6, 5]) == 6  # 5.75
+    assert effective_items([6, 5]) == 6  # 5.5: half up
+    assert effective_items([6, 5, 5]) == 5  # 5.33
     assert effective_items([6, 6, np.nan]) == 6
+    assert effective_items([1, 0, np.nan]) == 1
     assert effective_items([]) == 0
+
+
+def test_one_na_among_eight_keeps_the_six_item_null_reference() -> None:
+    # review finding 13: 5.875 answered on average was rounded down to 5 and the reference moved
+    j = effective_items([6, 6, 6, 6, 6, 6, 6, 5])
+    assert j == 6
+    assert agi_null(8, j, 5).mean == pytest.approx(agi_null(8, 6, 5).mean)
+    assert agi_null(8, j, 5).mean < agi_null(8, 5, 5).mean - 1
 
 
 def test_unknown_null_model_is_a_scoring_error_naming_the_models() -> None:
