@@ -433,11 +433,8 @@ def test_northwind_wave_has_the_calibrated_fields_filled(instrument):
             a.band != "not distinguishable from random answering" or "random answering" in a.reason
         )
     met = r.agi_for("MET")
-    assert (met.n, met.items, met.band) == (
-        8,
-        7,
-        "misaligned",
-    )  # the planted split; J = 7: MET has 7 items, mean answered rounds to 7
+    # the planted executive split; J = 7: MET has 7 items and the mean answered rounds to 7
+    assert (met.n, met.items, met.band) == (8, 7, "misaligned")
     overall = r.agi_for("overall")
     assert overall.ci.defined and overall.null_mean > 0 and math.isnan(overall.critical_low)
     assert "no critical values" in overall.reason
