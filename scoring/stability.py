@@ -188,8 +188,9 @@ class LevelEstimate:
         The interval comes within ``margin`` of a level boundary (2, 3, 4 or 5): another sample
         of the same population could well give another whole level.
     possible_levels : tuple of int
-        The whole levels the interval, widened by ``margin``, reaches (``(level,)`` when not
-        borderline; empty when not computable).
+        The whole levels the interval itself reaches, ``⌊lo⌋..⌊hi⌋`` clipped to 1..5 (no margin:
+        interval 3.0–4.17 gives ``(3, 4)``); ``(level,)`` without an interval; empty when not
+        computable. A level borderline by the margin alone has one possible level.
     margin : float
         The margin used for ``borderline``.
     reason : str
@@ -230,7 +231,12 @@ def level_estimate(
     * interpolated level ``⌊10·m⌋/10`` clipped to [1, 5] (one decimal, truncated, so that the
       whole part is the whole level: 2.96 shows as 2.9, never as a "3.0" beside level 2);
     * **borderline** when ``[lo − margin, hi + margin]`` contains a level boundary
-      ``b ∈ {2, 3, 4, 5}``; ``possible_levels`` are the whole levels of that widened interval.
+      ``b ∈ {2, 3, 4, 5}``;
+    * ``possible_levels`` = ``⌊lo⌋..⌊hi⌋`` clipped to 1..5: the whole levels of the interval
+      itself, *without* the margin (the margin decides whether to warn, not which levels the data
+      allow; review of issue 10, finding 6). So a level can be borderline by the margin alone
+      (interval 2.55–2.95: borderline, possible levels ``(2,)``, "close to level 3"), and an
+      interval spanning several boundaries (1.8–4.1 at n = 8) gives every level it reaches.
 
     Why a margin: the interval alone crosses a boundary only when the sample straddles it, which
     for large, tight samples misses medians just beside a boundary (at n = 60 and a score SD of
@@ -286,7 +292,7 @@ def level_estimate(
     interp = min(5.0, max(1.0, math.floor(10.0 * m + _TOL) / 10.0))
     if mi.interval.defined:
         lo, hi = mi.interval.low - margin, mi.interval.high + margin
-        possible = tuple(range(_level(lo), _level(hi) + 1))
+        possible = tuple(range(_level(mi.interval.low), _level(mi.interval.high) + 1))
         border = any(lo - _TOL <= b <= hi + _TOL for b in BOUNDARIES)
         reason = mi.reason
     else:

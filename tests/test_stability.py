@@ -105,9 +105,28 @@ def test_whole_level_is_the_floor_of_the_median_as_maturity_levels_computes_it()
 def test_a_median_just_below_a_boundary_is_borderline_not_a_silent_level() -> None:
     x = np.linspace(2.6, 3.2, 60)  # median 2.9, interval about [2.83, 2.97]
     e = level_estimate(x, population="organisation")
-    assert e.level == 2 and e.borderline and e.possible_levels == (2, 3)
+    # borderline by the margin alone: the interval itself lies in level 2
+    assert e.level == 2 and e.borderline and e.possible_levels == (2,)
     assert e.population == "organisation"
     assert not level_estimate(x, margin=0.0).borderline  # the plain rule misses it
+
+
+def test_possible_levels_come_from_the_interval_not_from_the_margin() -> None:
+    # review finding 6: Culture 3.0-4.17 read "could be 2, 3 or 4" (the 0.1 margin reached 2.9)
+    e = level_estimate([3.0, 3.2, 3.4, 3.5, 3.6, 3.7, 4.0, 4.17], population="management team")
+    assert (e.interval.low, e.interval.high) == (3.0, 4.17)  # n = 8: the range
+    assert e.borderline and e.possible_levels == (3, 4)
+
+
+def test_an_interval_across_several_boundaries_lists_only_the_levels_it_reaches() -> None:
+    # review finding 6: MET "could be 1, 2, 3 or 4" from an interval that does not reach 4
+    e = level_estimate([1.95, 2.3, 2.6, 2.8, 2.9, 3.2, 3.5, 3.95])
+    assert e.borderline and e.possible_levels == (1, 2, 3)
+
+
+def test_possible_levels_are_clipped_to_the_scale() -> None:
+    assert level_estimate([4.6, 4.8, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0]).possible_levels == (4, 5)
+    assert level_estimate([1.0] * 8).possible_levels == (1,)
 
 
 def test_a_median_well_inside_a_level_is_not_borderline() -> None:
