@@ -32,8 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from questionnaires.errors import ReportError
+
+if TYPE_CHECKING:
+    from scoring.stability import LevelEstimate
 
 __all__ = [
     "EarlierReport",
@@ -42,6 +46,7 @@ __all__ = [
     "check_reissue",
     "isolated_members",
     "require_population",
+    "safe_level_estimate",
     "suppress_cells",
     "suppress_groups",
     "too_few",
@@ -224,6 +229,61 @@ def suppress_cells(
             counts[g] = counts.get(g, 0) + 1
     forced = set(hidden)
     return suppress_groups(counts, k, named=named, hidden=[g for g in counts if g in forced])
+
+
+def _interval_rank(n: int, coverage: float) -> int:
+    """The rank ``r`` of the order statistics ``x_(r), x_(n−r+1)`` that bound a median interval
+    of ``n`` scores with this ``coverage`` (``1 − 2·P(B ≤ r − 1)``, B ~ Bin(n, ½))."""
+    import numpy as np
+    from scipy import special
+
+    ranks = np.arange(1, (n + 1) // 2 + 1)
+    cov = 1.0 - 2.0 * special.bdtr(ranks - 1, n, 0.5)
+    return int(ranks[int(np.argmin(np.abs(cov - coverage)))])
+
+
+def safe_level_estimate(estimate: LevelEstimate | None, k: int) -> LevelEstimate | None:
+    """A level estimate without any figure that is one person's exact score in a small group.
+
+    The ends of a median interval are order statistics ``x_(r)`` and ``x_(n−r+1)``: for a team of
+    8 they are the lowest and the highest member's own scores, and with the median and the AGI
+    they give every member's score at n = 3 to 5. An interval end is kept only when at least ``k``
+    scores lie beyond it (``r − 1 ≥ k``), the median and the interpolated level only when at
+    least ``k`` scores lie on each side of the middle (``⌈n/2⌉ − 1 ≥ k``). The level itself (the
+    floor of the median), the borderline flag and the possible levels stay.
+
+    Parameters
+    ----------
+    estimate : LevelEstimate or None
+        The estimate (:func:`scoring.stability.level_estimate`).
+    k : int
+        The anonymity threshold.
+
+    Returns
+    -------
+    LevelEstimate or None
+        The estimate with the small-group figures set to NaN / an empty interval.
+
+    Examples
+    --------
+    >>> from scoring.stability import level_estimate
+    >>> est = safe_level_estimate(level_estimate([2.5, 3.0, 3.2, 3.5, 3.6, 3.8, 4.0, 4.2]), 3)
+    >>> est.level, est.interval.defined, round(est.median, 2)
+    (3, False, 3.55)
+    """
+    from dataclasses import replace
+
+    from scoring.results import Interval
+
+    if estimate is None or not estimate.computable:
+        return estimate
+    n = estimate.n
+    changes: dict[str, object] = {}
+    if estimate.interval.defined and _interval_rank(n, estimate.coverage) - 1 < k:
+        changes["interval"] = Interval()
+    if (n + 1) // 2 - 1 < k:
+        changes.update(median=float("nan"), interpolated=float("nan"))
+    return replace(estimate, **changes) if changes else estimate  # type: ignore[arg-type]
 
 
 def too_few(n: int, k: int, named: bool = False) -> bool:

@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +296,76 @@ def test_one_executive_leaves_no_management_level_agreement_or_perception_test(m
     assert all(a["consensus_management"] is None for a in data["agreement"])
     assert all(p["test"] is None for p in data["perception"])
     assert all(lv["organisation"] is not None for lv in data["levels"])  # everyone's stays
+
+
+@pytest.mark.parametrize("n_mgmt", [3, 4, 5])
+def test_small_management_team_level_interval_and_agi_do_not_give_every_score(
+    mini_instrument, n_mgmt
+):
+    """Hostile review: for n <= 8 the median interval is [min, max] of the members' own scores;
+    with the median and the AGI every executive's score followed at n = 3 to 5."""
+    from dataclasses import replace
+
+    from assessment import service
+    from assessment.synthetic import northwind
+    from questionnaires.answers import Respondent
+
+    rs = northwind(instrument=mini_instrument)
+    mgmt = set(service.from_response_set(rs, mini_instrument).instrument.management_roles)
+    members = [i for i, r in enumerate(rs.respondents) if r.role in mgmt][:n_mgmt]
+    people = [
+        r if i in members or r.role not in mgmt else Respondent(r.id, "staff", r.department)
+        for i, r in enumerate(rs.respondents)
+    ]
+    rs = replace(rs, respondents=tuple(people))
+    data = service.score_output(service.from_response_set(rs, mini_instrument), _opts()).as_dict()
+    for lv in data["levels"]:
+        est = lv["management"]
+        if est is None:
+            continue
+        assert est["interval"] == {"low": None, "high": None}, est
+        assert est["median"] is None and est["interpolated"] is None
+        assert est["level"] is not None
+
+
+def test_reissue_json_has_no_item_spread_critical_value_or_coverage(legal, tmp_path):
+    """Hostile review: a reissue kept item sd/rwg/ad/awg/agi, the consensus variance and the
+    item-rest r at full precision (44 of 49 answers of the removed person followed), and the
+    coverage and critical values, which are functions of n."""
+    from assessment import service
+
+    path, _, _ = legal
+    loaded = service.load_responses([path], MINI)
+    out = service.score_output(loaded, _opts())
+    data = out.as_dict()
+    from assessment.service.analyst_output import _reissue_fields
+
+    _reissue_fields(data)
+    for it in data["items"]:
+        assert all(it[key] is None for key in ("sd", "rwg", "ad", "awg", "agi", "agi_management"))
+    for a in data["agreement"]:
+        assert a["rwg_j"] is None and a["icc"] is None and a["cronbach_alpha"] is None
+        if a["consensus"]:
+            assert a["consensus"]["mean_variance"] is None
+            assert a["consensus"]["critical_value"] is None
+        assert all(f["r"] is None for f in a["item_flags"])
+    for a in data["agi"]:
+        assert a["critical_low"] is None and a["critical_high"] is None
+        assert a["value"] is None or float(a["value"]).is_integer()
+    for lv in data["levels"]:
+        if lv["organisation"]:
+            assert lv["organisation"]["coverage"] is None and lv["organisation"]["n"] is None
+        assert not re.search(r"\d\.\d{2}", lv["explanation"]), lv["explanation"]
+
+
+def test_perception_withheld_gives_no_group_size_in_reason_or_other_side():
+    """Hostile review: with 2 executives the reason said "has 2 scores" and n_others = 58 gave
+    the management team's size by subtraction."""
+    from assessment.service.analyst_output import _drop_respondent_fields
+
+    data = {"perception": [{"n_management": 2, "n_others": 58}]}
+    _drop_respondent_fields(data, 3)
+    assert data["perception"][0] == {"n_management": None, "n_others": None}
 
 
 def test_isolated_members_finds_a_person_across_two_partitions():

@@ -9,6 +9,7 @@ output.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,9 +161,9 @@ def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
     count (two outputs a person apart differ there by exactly that person's answers); item
     means and medians to 2 decimals."""
     for entry in data.get("perception") or []:
-        for key in ("n_management", "n_others"):
-            if (entry.get(key) or 0) < k:
-                entry[key] = None
+        # one side's size follows from the other's and the published total
+        if min(entry.get("n_management") or 0, entry.get("n_others") or 0) < k:
+            entry["n_management"] = entry["n_others"] = None
     for entry in data.get("scores") or []:
         entry.pop("respondent_scores", None)
         entry.pop("respondent_targets", None)
@@ -177,6 +178,30 @@ def _drop_respondent_fields(data: dict[str, Any], k: int) -> None:
 
 
 _REISSUE_ROUNDED = ("mean", "median", "target_mean", "target_median", "mean_norm")
+_REISSUE_ITEM_SPREAD = ("sd", "rwg", "rwg_raw", "ad", "awg", "agi", "agi_management")
+_REISSUE_AGREEMENT_SPREAD = (
+    "rwg_j",
+    "rwg_j_raw",
+    "rwg_star_j",
+    "ad_mean",
+    "ad_median",
+    "awg_j",
+    "alpha_interval",
+    "alpha_ordinal",
+    "cronbach_alpha",
+    "cronbach_alpha_listwise",
+    "icc",
+)
+_REISSUE_CONSENSUS = (
+    "value",
+    "n_raters",
+    "n_items",
+    "mean_variance",
+    "critical_value",
+    "gate",
+    "message",
+)
+_LONG_DECIMAL = re.compile(r"\d+\.\d{2,}")
 
 
 def _reissue_fields(data: dict[str, Any]) -> None:
@@ -205,20 +230,33 @@ def _reissue_fields(data: dict[str, Any]) -> None:
     for entry in data.get("levels") or []:
         for key in ("median", "weakest_item_median"):
             entry[key] = _num(entry.get(key), 1)
+        if isinstance(entry.get("explanation"), str):
+            entry["explanation"] = _LONG_DECIMAL.sub(
+                lambda m: f"{float(m.group(0)):.1f}", entry["explanation"]
+            )
         entry["management"] = None  # the management team's figures, as perception: not in a reissue
         estimate: dict[str, Any] | None = entry.get("organisation")
         if isinstance(estimate, dict):
-            estimate["n"] = None
+            estimate.update(n=None, coverage=None)  # the coverage is a function of n
             for key in ("median", "interpolated"):
                 estimate[key] = _num(estimate[key], 1) if key in estimate else None
             if isinstance(estimate.get("interval"), dict):
                 estimate["interval"] = {b: _num(v, 1) for b, v in estimate["interval"].items()}
+    for entry in data.get("items") or []:
+        # spreads and agreement of one item, before and after, give the changed person's answer
+        entry.update(dict.fromkeys(_REISSUE_ITEM_SPREAD))
     for entry in data.get("agreement") or []:
-        entry["consensus_management"] = None
+        entry.update(dict.fromkeys(_REISSUE_AGREEMENT_SPREAD), consensus_management=None)
         if isinstance(entry.get("consensus"), dict):
-            entry["consensus"].update(n_raters=None, message=None)
+            entry["consensus"].update(dict.fromkeys(_REISSUE_CONSENSUS))
         for flag in entry.get("item_flags") or []:
-            flag.update(n=None, message=None)
+            flag.update(n=None, r=None, message=None)
+    for entry in data.get("agi") or []:
+        # critical values move with n; the AGI and its interval as printed (whole points)
+        entry.update(critical_low=None, critical_high=None, relative=None, items=None)
+        entry["value"] = _num(entry.get("value"), 0)
+        if isinstance(entry.get("ci"), dict):
+            entry["ci"] = {b: _num(v, 0) for b, v in entry["ci"].items()}
     for entry in data.get("ambition") or []:
         for key in ("current_mean", "target_mean", "gap"):
             entry[key] = _num(entry.get(key), 1)

@@ -60,7 +60,7 @@ def safe_result(
     """
     from dataclasses import replace
 
-    from reports.anonymity import suppress_groups
+    from reports.anonymity import safe_level_estimate, suppress_groups
 
     withheld: list[Withheld] = []
     keys = [r.department_key for r in responses.respondents]
@@ -84,9 +84,10 @@ def safe_result(
         replace(
             lv,
             weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
-            management=lv.management
+            management=safe_level_estimate(lv.management, k)
             if _management_shown(lv.capability_id, perception_shown, lv.management, k)
             else None,
+            organisation=safe_level_estimate(lv.organisation, k),
         )
         for lv in result.levels
         if lv.capability_id not in thin
@@ -111,6 +112,8 @@ def safe_result(
             exact=False,
             label="undefined",
             test=None,
+            reason=f"not shown: the management team or everyone else has fewer than {k} "
+            "scores, or a person's score would follow from the published figures",
         )
         for p in result.perception
     )
