@@ -1034,8 +1034,11 @@ def label_difference(
       ``sesoi``, even if it is not zero;
     * otherwise **no clear difference**.
 
-    With ``α = 0.05`` the difference test is dual to the 95% interval excluding 0 and the
-    equivalence test to the 90% interval lying inside ``(−sesoi, sesoi)`` (Lakens 2017).
+    With ``α = 0.05`` and *unadjusted* p-values the difference test is dual to the 95% interval
+    excluding 0 and the equivalence test to the 90% interval lying inside ``(−sesoi, sesoi)``
+    (Lakens 2017). Within a family the p-values are Holm- (or BH-) adjusted, so a label can be
+    "no clear difference" while the unadjusted interval lies inside ``±sesoi`` or excludes 0:
+    the interval a report prints beside a label must say that it is unadjusted.
 
     Parameters
     ----------
