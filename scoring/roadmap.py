@@ -39,12 +39,20 @@ Logic (``docs/methodology.md#7-roadmap``):
   no team figure for it, so the plan has none either (and stage numbers have no gap).
 * **Gates** — every stage ends with a re-assessment before the next one is committed: each stage is
   an option to continue, taken only if the previous one delivered (a real-option view of the
-  investment, Dixit & Pindyck 1994).
+  investment, Dixit & Pindyck 1994). The Align gate (:func:`align_gate_passed`) opens stage 2 for
+  a capability when, at the re-assessment, the management AGI is **no longer misaligned**
+  (calibrated band not ``"misaligned"``) **and the team agrees** on it (the direct-consensus gate
+  of :func:`scoring.consensus.agreement_index` passed: "Does the team agree? yes"). Both are
+  needed: "no longer misaligned" alone is passed by a team answering at random (its AGI is
+  "not distinguishable from random answering"), whose agreement index stays below the gate in
+  ≥ 95% of teams. A build gate asks the same of every capability it raised, with the new level
+  confirmed by the re-assessment.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -59,8 +67,19 @@ from scoring.results import (
 
 if TYPE_CHECKING:
     from questionnaires.model import Action, Capability, Instrument
+    from scoring.consensus import AgreementIndex
 
-__all__ = ["build_roadmap", "certainty", "distinguishable_split"]
+__all__ = [
+    "GATE_VALUES_PATTERN",
+    "align_gate_passed",
+    "build_roadmap",
+    "certainty",
+    "distinguishable_split",
+]
+
+#: The management figures in a decision gate, ``" (today: AGI 30)"``, for a report that must
+#: withhold the management team's figures to strip.
+GATE_VALUES_PATTERN = re.compile(r"\s*\(today: [^)]*\)")
 
 #: Certainty of a capability whose AGI or null reference is undefined.
 UNKNOWN_CERTAINTY = 0.5
@@ -115,6 +134,75 @@ def distinguishable_split(agi: AGIResult | None) -> bool:
         Whether the Align stage is opened for it.
     """
     return agi is not None and agi.band == "misaligned" and not math.isnan(agi.null_mean)
+
+
+def align_gate_passed(agi: AGIResult | None, agreement: AgreementIndex | None) -> bool:
+    """Whether a re-assessed capability passes the Align gate (the rule its gate text states).
+
+    Go when both hold at the re-assessment:
+
+    1. the management AGI is computed and its calibrated band is not ``"misaligned"``
+       (:func:`distinguishable_split` is false): no split beyond random answering is left;
+    2. the management team agrees (``agreement.agrees`` is True: r*wg(J) against the triangular
+       null reaches ``max(0.50, critical value)``, :func:`scoring.consensus.agreement_index`).
+
+    Rule 1 alone lets a team answering at random through (it is "not distinguishable from random
+    answering", so not misaligned); rule 2 stops it. No AGI, an undefined AGI or an agreement that
+    could not be computed is no go: the gate cannot be shown to be passed.
+
+    Parameters
+    ----------
+    agi : AGIResult or None
+        The re-assessed management AGI of the capability (current ratings).
+    agreement : AgreementIndex or None
+        The re-assessed management team's agreement index of the capability.
+
+    Returns
+    -------
+    bool
+        True to go on to the next stage for this capability.
+
+    Examples
+    --------
+    >>> from scoring.results import Interval
+    >>> a = AGIResult("MET", "management", "current", 17.0, Interval(12.0, 24.0),
+    ...               "not distinguishable from random answering", 8, null_mean=16.3)
+    >>> align_gate_passed(a, None)
+    False
+    """
+    if agi is None or math.isnan(agi.value) or agi.band == "undefined":
+        return False
+    if distinguishable_split(agi) or agi.band == "misaligned":
+        return False
+    return agreement is not None and agreement.agrees is True
+
+
+def _align_gate(misaligned: Sequence[str], agis: Mapping[str, AGIResult]) -> str:
+    """The Align stage's gate: re-assess, today's AGI, the rule of :func:`align_gate_passed`."""
+    names = _fmt_caps(misaligned)
+    if len(misaligned) == 1:
+        today = f"AGI {agis[misaligned[0]].value:.0f}"
+        rule = f"AGI on {names} is no longer misaligned and the team agrees on it"
+    else:
+        today = ", ".join(f"{cid} AGI {agis[cid].value:.0f}" for cid in misaligned)
+        rule = f"AGIs on {names} are no longer misaligned and the team agrees on each of them"
+    return (
+        f"Re-assess {names} with the management team before stage 2 (today: {today}). Go when "
+        f"the management team's {rule} (Does the team agree? yes); otherwise repeat the "
+        "alignment step before investing."
+    )
+
+
+def _build_gate(stage_caps: Sequence[str], reached: Sequence[str], month: int, nxt: int) -> str:
+    """A build stage's gate: the levels to confirm, and the Align rule for each capability."""
+    one = len(stage_caps) == 1
+    return (
+        f"Re-assess {_fmt_caps(stage_caps)} at month {month} before committing stage {nxt}: go "
+        f"when the re-assessment confirms {_fmt_caps(reached)}, and the management team is not "
+        f"misaligned on {'it' if one else 'them'} and agrees on {'it' if one else 'each'} (Does "
+        "the team agree? yes); otherwise stop or re-plan — the next stage is an option, not a "
+        "commitment."
+    )
 
 
 def _fmt_caps(caps: Sequence[str]) -> str:
@@ -287,7 +375,6 @@ def _align_stage(
             key=lambda x: (-x[1], x[0]),
         )
         disputed.extend(i for i, _ in ranked[:n_disputed])
-    values = "; ".join(_against_null(cid, management_agi[cid]) for cid in misaligned)
     return RoadmapStage(
         number=1,
         name="Align",
@@ -299,21 +386,8 @@ def _align_stage(
         disputed_items=tuple(disputed),
         owners=tuple(opts.management_roles or instrument.management_roles),
         projected_levels=tuple((cid, level[cid]) for cid in order),
-        decision_gate=(
-            f"Re-assess {_fmt_caps(misaligned)} with the management team before stage 2 "
-            f"(management AGI now {values}). Go when none of them is misaligned any more (the "
-            "re-assessed AGI no longer above what random answering gives) and the team has agreed "
-            "its target levels; otherwise repeat the alignment step before investing."
-        ),
+        decision_gate=_align_gate(misaligned, management_agi),
     )
-
-
-def _against_null(cid: str, a: AGIResult) -> str:
-    """``"MET 31, random answering gives 17 and exceeds 24 only 5% of the time"``."""
-    text = f"{cid} {a.value:.0f}, random answering gives {a.null_mean:.0f}"
-    if not math.isnan(a.critical_high):
-        text += f" and exceeds {a.critical_high:.0f} only 5% of the time"
-    return text
 
 
 class _BuildPlan:
@@ -427,13 +501,10 @@ class _BuildPlan:
         self.done_actions.update(a.action_id for a in actions)
         length = max([opts.roadmap_stage_months, *(a.horizon_months for a in actions)])
         stage_caps = tuple(cid for _, _, cid in chosen)
-        reached = ", ".join(f"{cid} at level {projected[cid]}" for cid in stage_caps)
+        reached = [f"{cid} at level {projected[cid]}" for cid in stage_caps]
         more = any(projected[c] < self.target[c] for c in order)
         gate = (
-            f"Re-assess {_fmt_caps(stage_caps)} at month {month + length} before committing stage "
-            f"{number + 1}: go when {reached} is confirmed by the team and the management team is not "
-            "misaligned on it (AGI not above what random answering gives); otherwise stop or re-plan "
-            "— the next stage is an option, not a commitment."
+            _build_gate(stage_caps, reached, month + length, number + 1)
             if more
             else f"Final gate at month {month + length}: re-assess every capability in the next wave and "
             "confirm the targets before any new investment."

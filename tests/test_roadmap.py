@@ -7,9 +7,16 @@ import math
 import numpy as np
 import pytest
 
+from scoring.consensus import agreement_index
 from scoring.null import calibrated_band
 from scoring.results import AGIResult, Interval, MaturityLevel, ScoreOptions
-from scoring.roadmap import build_roadmap, certainty, distinguishable_split
+from scoring.roadmap import (
+    GATE_VALUES_PATTERN,
+    align_gate_passed,
+    build_roadmap,
+    certainty,
+    distinguishable_split,
+)
 
 
 def lvl(cap, level, target):
@@ -118,7 +125,7 @@ def test_misaligned_capabilities_get_an_align_stage_first(mini_instrument):
     assert first.actions == () and first.end_month == ScoreOptions().roadmap_align_months
     assert "CUL" in first.decision_gate and "stage 2" in first.decision_gate
     assert rm.stages[1].kind == "build" and rm.stages[1].start_month == first.end_month
-    assert "random answering gives 30 and exceeds 38 only 5% of the time" in first.decision_gate
+    assert "(today: AGI 45)" in first.decision_gate
     # priority = weight x level gap x certainty, certainty = clip(1 - AGI/AGI_null, 0, 1) (was
     # 1 - AGI/100: SYS 1.8, MET 0.8, CUL 0.55): SYS 2·1·(2/3) > MET 1·1·(1/3) > CUL 0 (as
     # spread as random answering or more: its step waits until it has been aligned)
@@ -254,10 +261,85 @@ def test_align_opens_for_a_two_level_split(mini_instrument):
     levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
     rm = build_roadmap(mini_instrument, levels, agis, {}, ScoreOptions(roadmap_max_per_stage=1))
     assert rm.stages[0].kind == "align" and rm.stages[0].capabilities == ("CUL",)
-    assert "no longer above what random answering gives" in rm.stages[0].decision_gate
+    assert "no longer misaligned and the team agrees on it" in rm.stages[0].decision_gate
     build = [s for s in rm.stages if s.kind == "build"]
     assert len(build) == 3 and build[-1].decision_gate.startswith("Final gate")
-    assert all("not above what random answering gives" in s.decision_gate for s in build[:-1])
+    assert all("not misaligned on it and agrees on it" in s.decision_gate for s in build[:-1])
+
+
+# -- review of issue 10, finding 10: the gate's rule and wording -------------------------------
+
+
+def test_align_gate_for_one_capability_is_singular_with_todays_agi(mini_instrument):
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    agis = {"CUL": agi("CUL", 45), "SYS": agi("SYS", 10), "MET": agi("MET", 20)}
+    gate = build_roadmap(mini_instrument, levels, agis, {}).stages[0].decision_gate
+    assert gate == (
+        "Re-assess CUL with the management team before stage 2 (today: AGI 45). Go when the "
+        "management team's AGI on CUL is no longer misaligned and the team agrees on it (Does "
+        "the team agree? yes); otherwise repeat the alignment step before investing."
+    )
+    assert "management AGI now" not in gate and "none of them" not in gate
+
+
+def test_align_gate_for_two_capabilities_is_plural_and_names_each_agi(mini_instrument):
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    agis = {"CUL": agi("CUL", 45), "SYS": agi("SYS", 10), "MET": agi("MET", 41)}
+    gate = build_roadmap(mini_instrument, levels, agis, {}).stages[0].decision_gate
+    assert "Re-assess CUL and MET with" in gate and "(today: CUL AGI 45, MET AGI 41)" in gate
+    assert (
+        "AGIs on CUL and MET are no longer misaligned and the team agrees on each of them" in gate
+    )
+
+
+def test_gate_values_pattern_strips_the_management_figures(mini_instrument):
+    levels = [lvl("CUL", 1, 2), lvl("SYS", 1, 2), lvl("MET", 1, 2)]
+    agis = {"CUL": agi("CUL", 45), "SYS": agi("SYS", 10), "MET": agi("MET", 41)}
+    gate = build_roadmap(mini_instrument, levels, agis, {}).stages[0].decision_gate
+    stripped = GATE_VALUES_PATTERN.sub("", gate)
+    assert "45" not in stripped and "41" not in stripped
+    assert stripped.startswith("Re-assess CUL and MET with the management team before stage 2. Go")
+
+
+def test_build_gate_with_two_capabilities_says_them_not_it(mini_instrument):
+    levels = [lvl("CUL", 1, 3), lvl("SYS", 1, 3), lvl("MET", 1, 2)]
+    agis = {c: agi(c, 10) for c in ("CUL", "SYS", "MET")}
+    rm = build_roadmap(mini_instrument, levels, agis, {}, ScoreOptions(roadmap_max_per_stage=2))
+    two = [
+        s for s in rm.stages if len(s.capabilities) == 2 and not s.decision_gate.startswith("Final")
+    ]
+    assert two, [s.capabilities for s in rm.stages]
+    g = two[0].decision_gate
+    assert "is not misaligned on them and agrees on each" in g and " on it " not in g
+    lv = dict(two[0].projected_levels)
+    a, b = two[0].capabilities
+    assert f"confirms {a} at level {lv[a]} and {b} at level {lv[b]}, and" in g
+
+
+def test_align_gate_is_not_passed_by_a_team_answering_at_random() -> None:
+    # review finding 10: "no longer above what random answering gives" is what random answering
+    # gives; the consensus gate stops it
+    rng = np.random.default_rng(10)
+    old_rule = new_rule = 0
+    for _ in range(200):
+        answers = rng.integers(1, 6, (8, 6)).astype(float)
+        a = team_agi("MET", answers.mean(axis=1))
+        old_rule += not distinguishable_split(a)
+        new_rule += align_gate_passed(a, agreement_index(answers, 5))
+    assert old_rule >= 190  # random answering was "no longer misaligned"
+    assert new_rule <= 10  # at most 5% pass the gate now
+
+
+def test_align_gate_is_passed_by_a_team_that_now_agrees() -> None:
+    rng = np.random.default_rng(11)
+    answers = np.clip(np.rint(3 + rng.normal(0, 0.4, (8, 6))), 1, 5)
+    a = team_agi("MET", answers.mean(axis=1))
+    assert align_gate_passed(a, agreement_index(answers, 5))
+    split = np.clip(
+        np.rint(np.r_[np.full(4, 2.0), np.full(4, 4.0)][:, None] + rng.normal(0, 0.4, (8, 6))), 1, 5
+    )
+    assert not align_gate_passed(team_agi("MET", split.mean(axis=1)), agreement_index(split, 5))
+    assert not align_gate_passed(None, agreement_index(answers, 5))
 
 
 def test_misaligned_band_without_a_null_reference_opens_no_align_stage(mini_instrument):
