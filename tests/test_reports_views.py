@@ -223,7 +223,8 @@ def test_trend_report_labels_the_planted_improvement(wave, second_wave):
     flat = " ".join(_text(pdf).split())
     assert "Systems & Customer Information" in flat and "improved" in flat  # planted +0.8
     assert SMALL_DEPARTMENT not in flat
-    assert f"Culture {fmt_num(wr1.score('CUL').mean)} {fmt_num(wr2.score('CUL').mean)}" in flat
+    means = (fmt_num(wr1.score("CUL").mean, 2), fmt_num(wr2.score("CUL").mean, 2))
+    assert f"Culture {means[0]} {means[1]}" in flat  # two decimals beside the change
 
 
 def test_trend_needs_two_waves(wave):

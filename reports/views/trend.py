@@ -23,6 +23,8 @@ from reports.formatting import (
 )
 from reports.options import ReportOptions
 from reports.views.common import (
+    BAND_CLASS,
+    BAND_LEGEND,
     NAN,
     REISSUE_NOTE,
     Meta,
@@ -35,6 +37,9 @@ from reports.views.common import (
     _params,
     _safe_agi,
     _safe_text,
+    agi_interval,
+    agi_reference,
+    band_pill,
     department_suppression,
 )
 from scoring.results import (
@@ -49,9 +54,13 @@ class TrendRow:
     """One row of the trend table.
 
     ``change`` is the label with the printed change (``"improved (+0.4)"``); ``change_detail`` is
-    what stands beside it: the paired n (``"8 answered both waves"``, not in a reissue, "fewer than
-    k" below k) and the family-adjusted p of the test behind the label, or for ``undefined`` the
-    reason in words.
+    what stands beside it on one line, its parts joined by `` · ``: who answered (``"60 in both
+    waves"``, ``"30 in both waves, 30 only in 2026-H1, 30 only in 2026-H2"``; not in a reissue,
+    "fewer than k" below k) and the test behind the label (``"p < 0.001"``, the family-adjusted p
+    of no change, or ``"shown stable (within ±0.5)"``), or for ``undefined`` the reason in words.
+    ``agi_bands`` / ``agi_refs`` are each wave's calibrated band (as its pill prints it) and its
+    random-answering reference (``"random ≈ 16"``); ``agi_change`` is the alignment label with the
+    change of the printed AGIs, ``agi_detail`` the test behind it (empty without one).
     """
 
     name: str
@@ -64,6 +73,10 @@ class TrendRow:
     series: tuple[float, ...]
     agi_series: tuple[float, ...]
     change_detail: str = ""
+    agi_bands: tuple[str, ...] = ()
+    agi_band_css: tuple[str, ...] = ()
+    agi_refs: tuple[str, ...] = ()
+    agi_detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,9 @@ class TrendReport:
     reissue_note : str
         A reissue: the one sentence on what it leaves out and why (empty otherwise).
     legend : str
-        The change labels in one sentence (error control, stable, no clear change).
+        The change and alignment labels (error control, stable, no clear change).
+    band_legend : str
+        The alignment bands of each wave's AGI (:data:`reports.views.common.BAND_LEGEND`).
     """
 
     kind: str
@@ -122,10 +137,13 @@ class TrendReport:
     notes: tuple[str, ...] = ()
     reissue_note: str = ""
     legend: str = ""
+    band_legend: str = ""
 
 
-STABLE_AGI = 5.0  # AGI points
 CHANGE_CSS = {"improved": "ok", "declined": "bad"}
+AGI_CSS = {"more aligned": "ok", "less aligned": "bad"}
+#: the alignment label when scoring gives none (no test of the AGI change): nothing is claimed
+NO_AGI_TEST = "no clear change"
 _ADJUST = {"holm": "Holm", "bh": "Benjamini–Hochberg", "fdr_bh": "Benjamini–Hochberg"}
 
 
@@ -133,12 +151,35 @@ def _adjust_name(method: str) -> str:
     return _ADJUST.get(method.lower(), method)
 
 
-def _change_detail(change: CapabilityChange, options: ReportOptions, adjust: str) -> str:
-    """Paired n and adjusted p beside a change label; the reason for an undefined one.
+def _count(n: int, what: str, options: ReportOptions) -> str:
+    """``"30 only in 2026-H1"``, or ``"fewer than 5 only in 2026-H1"`` below k."""
+    if too_few(n, options.min_group, options.named_workshop):
+        return f"fewer than {options.min_group} {what}"
+    return f"{n} {what}"
 
-    Counts follow the report's rules: none in a reissue, "fewer than k" below k.
+
+def _who_answered(change: CapabilityChange, options: ReportOptions) -> str:
+    """Who the change compares: both waves, and only one (counts below k as "fewer than k")."""
+    paired = change.n_paired
+    if paired == 0:
+        return "no one in both waves (unpaired)"
+    parts = [_count(paired, "in both waves", options)]
+    for n, wave in (
+        (change.n_before - paired, change.wave_before),
+        (change.n_after - paired, change.wave_after),
+    ):
+        if n > 0:
+            parts.append(_count(n, f"only in {clean_text(wave)}", options))
+    return ", ".join(parts)
+
+
+def _change_detail(change: CapabilityChange, options: ReportOptions, sesoi: float) -> str:
+    """Who answered and the test behind a change label, `` · ``-joined; the reason for undefined.
+
+    Counts follow the report's rules: none in a reissue, "fewer than k" below k. Stable says what
+    its equivalence test showed (``shown stable (within ±0.5)``), the other labels the
+    family-adjusted p of the test of no change.
     """
-    k = options.min_group
     test = change.test
     reason = change.reason or (test.reason if test is not None else "")
     if change.label == "undefined" or (test is not None and test.key == "not computed"):
@@ -149,21 +190,12 @@ def _change_detail(change: CapabilityChange, options: ReportOptions, adjust: str
         return reason
     if test is None:
         return ""
-    parts = []
-    if not options.reissue:
-        if change.n_paired == 0:
-            parts.append("no one answered both waves (unpaired)")
-        elif too_few(change.n_paired, k, options.named_workshop):
-            parts.append(f"fewer than {k} answered both waves")
-        else:
-            parts.append(f"{change.n_paired} answered both waves")
-    # stable rests on the equivalence test, the other labels on the test of no change
-    stable = change.label == "stable"
-    p = test.equivalence_p if stable else test.p_adjusted
-    if not _nan(p):
-        what = f"{adjust} equivalence p" if stable else f"{adjust} p"
-        parts.append(f"{what} = {fmt_p(p)}".replace("= <", "<"))
-    return "; ".join(parts)
+    parts = [] if options.reissue else [_who_answered(change, options)]
+    if change.label == "stable":
+        parts.append(f"shown stable (within ±{fmt_num(sesoi)})")
+    elif not _nan(test.p_adjusted):
+        parts.append(f"p = {fmt_p(test.p_adjusted)}".replace("= <", "<"))
+    return " · ".join(parts)
 
 
 def build_trend_report(
@@ -179,9 +211,13 @@ def build_trend_report(
     :func:`scoring.trend.compare_waves` on those two, on the items both share), from scoring's
     error-controlled test (paired by pseudonymous id, family-adjusted): *improved*, *declined*,
     *stable* (shown within ±sesoi), *no clear change*, or *undefined* with the reason. Beside each
-    label: the paired n (not in a reissue; "fewer than k" below k) and the adjusted p. Alignment labels:
-    the management AGI moved by at least 5 points; an AGI from fewer than k respondents is not
-    shown. Departments are shown only when they reach k in every wave (a department hidden in one
+    label: who answered both waves and only one (not in a reissue; "fewer than k" below k) and the
+    adjusted p, or "shown stable (within ±sesoi)". Means are printed to two decimals and the change
+    (from the unrounded means) to one, so the printed figures agree; a reissue prints one decimal
+    and the difference of the printed means. Each wave's management AGI stands with its interval,
+    calibrated band and random-answering reference; the alignment label is scoring's
+    error-controlled ``CapabilityChange.agi_label`` when scoring gives one, else "no clear change"
+    (never a rule on the size of the move); an AGI from fewer than k respondents is not shown. Departments are shown only when they reach k in every wave (a department hidden in one
     wave is hidden in all, so differences between waves cannot reveal it), and a department's cell
     only when k of its respondents have a score in both waves.
 
@@ -217,7 +253,7 @@ def build_trend_report(
     first, last = wave_ids[0], wave_ids[-1]
     common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
     rows = [_capability_row(cid, results, comparison, names, options) for cid in common]
-    overall, summary = _overall(rows, results, options)
+    overall, summary = _overall(rows, results, comparison, options)
     responses = [rs for _inst, rs in waves]
     shown, hidden, display, dept_rows, dept_note = _departments(
         results, responses, common, names, options
@@ -245,34 +281,52 @@ def build_trend_report(
         tuple(display.get(d, d) for d in shown),
         tuple(dept_rows),
         dept_note,
-        _rule(results[-1], first, last),
+        _rule(results[-1], first, last, options.reissue),
         _params(results[-1], last_inst),
         tuple(_safe_text(n, hidden, display) for n in comparison.notes),
         REISSUE_NOTE if options.reissue else "",
-        _legend(results[-1]),
+        _legend(results[-1], any(getattr(c, "agi_label", None) for c in comparison.changes)),
+        BAND_LEGEND,
     )
 
 
-def _legend(last: WaveResult) -> str:
-    """The one-sentence legend of the change labels."""
+def _legend(last: WaveResult, tested: bool) -> str:
+    """The legend of the change and alignment labels: what they control and mean."""
     o = last.options
+    adjust = _adjust_name(o.label_adjust)
+    alignment = (
+        "Alignment: more or less aligned only when the test of the management team's AGI change "
+        "(in the same family) shows it, otherwise no clear change; undefined when an AGI is not "
+        "computed or not shown."
+        if tested
+        else "Alignment: no test of the management team's AGI change is available, so no change "
+        "in alignment is claimed (no clear change); undefined when an AGI is not computed or not "
+        "shown."
+    )
     return (
         f"Change labels come from a test that keeps the chance of any false label in this report "
-        f"below {o.label_alpha:.0%} ({_adjust_name(o.label_adjust)}): improved or declined when "
-        f"the change is clearly above or below zero, stable when it is shown to be within "
-        f"±{fmt_num(o.sesoi)} points, no clear change when neither is shown."
+        f"below {o.label_alpha:.0%} ({adjust}): improved or declined when the change is clearly "
+        f"above or below zero (p, adjusted for the number of labels), stable when it is shown to "
+        f"be within ±{fmt_num(o.sesoi)} points, no clear change when neither is shown. "
+        f"{alignment}"
     )
 
 
-def _rule(last: WaveResult, first: str, last_id: str) -> str:
-    """Which waves and people the labels compare, and the alignment rule."""
+def _rule(last: WaveResult, first: str, last_id: str, reissue: bool) -> str:
+    """Which waves and people the labels compare, and how the printed figures are rounded."""
+    rounding = (
+        "Scores are printed to one decimal in a reissue, and the change is the difference of the "
+        "printed scores."
+        if reissue
+        else "Scores are printed to two decimals so that their difference matches the change, "
+        "which is computed from the unrounded means and printed to one decimal."
+    )
     return (
         f"Change = {last_id} against {first}, on the statements both waves share; people who "
         "answered both waves are compared with themselves (a paired test), newcomers and leavers "
         f"enter as unpaired answers. A label needs at least {last.options.label_min_n} answers; "
-        "undefined says why there is none. p is adjusted for the number of labels. The waves in "
-        "between are shown but do not enter the label. More or less aligned: the management AGI "
-        f"moved by at least {STABLE_AGI:.0f} points between {first} and {last_id}."
+        "undefined says why there is none. The waves in between are shown but do not enter the "
+        f"label. {rounding} An AGI change is the difference of the printed (whole-number) AGIs."
     )
 
 
@@ -322,6 +376,85 @@ def _in_time_order(
     return results, waves, comparison
 
 
+def _score_text(x: float, reissue: bool) -> str:
+    """A wave's mean: two decimals (one in a reissue), so the printed change can be checked."""
+    return fmt_num(x, 1 if reissue else 2)
+
+
+def _printed_change(before: float, after: float, change: float, reissue: bool) -> float:
+    """The change printed beside a label.
+
+    Scoring's change of the unrounded means, printed to one decimal beside means printed to two
+    (their difference rounds to it, but for a tie within 0.01); in a reissue, which prints means to
+    one decimal only, the difference of the printed means (the unrounded change would add a digit).
+    """
+    if not reissue:
+        return change
+    return round(
+        float(fmt_num(after).replace("−", "-")) - float(fmt_num(before).replace("−", "-")), 1
+    )
+
+
+def _agi_whole(x: float) -> float:
+    """The AGI as printed (a whole number), for a change that matches the printed figures."""
+    return NAN if _nan(x) else float(fmt_agi(x).replace("−", "-"))
+
+
+def _agi_cells(
+    result: WaveResult, cid: str, options: ReportOptions
+) -> tuple[float, str, str, str, str]:
+    """One wave's management AGI: value, printed value with interval, band pill, css, reference."""
+    agi = _safe_agi(result, cid, options)
+    if agi is None:
+        try:
+            result.agi_for(cid, "management")
+            why = _few(options.min_group)  # computed, but from fewer than k managers
+        except KeyError:
+            why = "not computed"
+        return NAN, DASH, why, "na", ""
+    if agi.band == "undefined" or _nan(agi.value):
+        return NAN, DASH, "undefined", "na", agi_reference(agi, options.reissue)
+    shown = fmt_agi(agi.value)
+    if agi.ci.defined:
+        shown += f" ({agi_interval(agi)})"
+    ref = "" if _nan(agi.null_mean) else f"random ≈ {fmt_num(agi.null_mean, 0)}"
+    return agi.value, shown, band_pill(agi.band), BAND_CLASS.get(agi.band, "na"), ref
+
+
+def _agi_label(change: object | None, reissue: bool) -> tuple[str, str]:
+    """Scoring's error-controlled alignment label and the test behind it, if scoring has one.
+
+    ``CapabilityChange.agi_label`` ("more aligned", "less aligned", "no clear change",
+    "undefined") and ``agi_test`` (its family-adjusted p, or the reason for undefined); without
+    them nothing is claimed: ``no clear change``, never a rule on the size of the move.
+    """
+    label = getattr(change, "agi_label", None) if change is not None else None
+    if not label:
+        return NO_AGI_TEST, ""
+    test = getattr(change, "agi_test", None)
+    if str(label) == "undefined":
+        reason = str(getattr(test, "reason", "") or "")
+        if reissue and any(ch.isdigit() for ch in reason):
+            reason = "too few comparable answers, or no variation, for a test"
+        return "undefined", reason
+    p = getattr(test, "p_adjusted", NAN)
+    detail = f"p = {fmt_p(p)}".replace("= <", "<") if isinstance(p, float) and not _nan(p) else ""
+    return str(label), detail
+
+
+def _alignment(
+    cells: Sequence[tuple[float, str, str, str, str]], change: object | None, reissue: bool
+) -> tuple[str, str, str, tuple[float, ...]]:
+    """The alignment label with the change of the printed AGIs, its css, detail and series."""
+    series = tuple(c[0] for c in cells)
+    d_agi = _agi_whole(series[-1]) - _agi_whole(series[0])
+    if _nan(d_agi):
+        return "undefined", "na", "", series
+    label, detail = _agi_label(change, reissue)
+    shown = f"{label} ({fmt_signed(d_agi, 0)})" if label != "undefined" else label
+    return shown, AGI_CSS.get(label, "na"), detail, series
+
+
 def _capability_row(
     cid: str,
     results: Sequence[WaveResult],
@@ -330,87 +463,109 @@ def _capability_row(
     options: ReportOptions,
 ) -> TrendRow:
     """One capability's scores and AGIs per wave with its change and alignment labels."""
-    k, named = options.min_group, options.named_workshop
+    k, named, reissue = options.min_group, options.named_workshop, options.reissue
     last = results[-1].wave
     thin = [too_few(r.score(cid).n, k, named) for r in results]
     series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
-    agis = tuple((a.value if (a := _safe_agi(r, cid, options)) else NAN) for r in results)
     change = _span_change(comparison, cid, last)
     detail = ""
     if thin[0] or thin[-1]:  # no change from a mean over fewer than k
         delta, label, css = NAN, f"not shown ({_few(k)})", "na"
     elif change is not None:
-        delta, label = change.change, str(change.label)
+        label = str(change.label)
+        delta = _printed_change(series[0], series[-1], change.change, reissue)
         css = CHANGE_CSS.get(label, "na")
-        detail = _change_detail(change, options, _adjust_name(results[-1].options.label_adjust))
+        detail = _change_detail(change, options, results[-1].options.sesoi)
     else:  # scoring compared no statement of this capability
         delta, label, css = NAN, "undefined", "na"
         detail = "no statement of this capability can be compared between the waves"
-    d_agi = agis[-1] - agis[0]
-    if _nan(d_agi):
-        alabel, acss = "undefined", "na"
-    elif d_agi <= -STABLE_AGI:
-        alabel, acss = "more aligned", "ok"
-    elif d_agi >= STABLE_AGI:
-        alabel, acss = "less aligned", "bad"
-    else:
-        alabel, acss = "unchanged", "na"
+    cells = [_agi_cells(r, cid, options) for r in results]
+    agi_change, agi_css, agi_detail, agi_series = _alignment(
+        cells, _span_change(comparison, cid, last, "management") or change, reissue
+    )
     return TrendRow(
         names.get(cid, cid),
-        tuple(_few(k) if t else fmt_num(x) for x, t in zip(series, thin, strict=True)),
-        tuple(fmt_agi(a) for a in agis),
+        tuple(_few(k) if t else _score_text(x, reissue) for x, t in zip(series, thin, strict=True)),
+        tuple(c[1] for c in cells),
         f"{label} ({fmt_signed(delta)})" if not _nan(delta) else label,
         css,
-        f"{alabel} ({fmt_signed(d_agi, 0)})" if not _nan(d_agi) else alabel,
-        acss,
+        agi_change,
+        agi_css,
         series,
-        agis,
+        agi_series,
         detail,
+        tuple(c[2] for c in cells),
+        tuple(c[3] for c in cells),
+        tuple(c[4] for c in cells),
+        agi_detail,
     )
 
 
 def _overall(
-    rows: Sequence[TrendRow], results: Sequence[WaveResult], options: ReportOptions
+    rows: Sequence[TrendRow],
+    results: Sequence[WaveResult],
+    comparison: WaveComparison,
+    options: ReportOptions,
 ) -> tuple[TrendRow, str]:
     """The overall AGI row and the summary sentence."""
     first, last = results[0].wave, results[-1].wave
-    ov = tuple((a.value if (a := _safe_agi(r, "overall", options)) else NAN) for r in results)
-    d_ov = ov[-1] - ov[0]
+    cells = [_agi_cells(r, "overall", options) for r in results]
+    agi_change, agi_css, agi_detail, ov = _alignment(
+        cells, _span_change(comparison, "overall", last, "management"), options.reissue
+    )
     overall = TrendRow(
         "Overall",
         tuple(DASH for _ in results),
-        tuple(fmt_agi(a) for a in ov),
+        tuple(c[1] for c in cells),
         "",
         "",
-        fmt_signed(d_ov, 0) if not _nan(d_ov) else DASH,
-        "ok" if d_ov <= -STABLE_AGI else ("bad" if d_ov >= STABLE_AGI else "na"),
+        agi_change,
+        agi_css,
         (),
         ov,
+        "",
+        tuple(c[2] for c in cells),
+        tuple(c[3] for c in cells),
+        tuple(c[4] for c in cells),
+        agi_detail,
     )
-    n_up = sum(1 for r in rows if r.change.startswith("improved"))
-    n_down = sum(1 for r in rows if r.change.startswith("declined"))
-    n_stable = sum(1 for r in rows if r.change.startswith("stable"))
-    n_al = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
+    n = len(rows)
+    count = {
+        key: sum(1 for r in rows if r.change.startswith(key))
+        for key in ("improved", "declined", "stable", "no clear change")
+    }
+    n_more = sum(1 for r in rows if r.agi_change.startswith("more aligned"))
+    n_less = sum(1 for r in rows if r.agi_change.startswith("less aligned"))
+    sesoi = fmt_num(results[-1].options.sesoi)
+    scores = (
+        f"Between {first} and {last}, {count['improved']} of {n} capabilities improved, "
+        f"{count['declined'] or 'none'} declined and {count['stable'] or 'none'} stayed stable "
+        f"(shown to be within ±{sesoi} points)"
+    )
+    if count["no clear change"]:
+        scores += f"; {count['no clear change']} show no clear change"
     if _nan(ov[0]) or _nan(ov[-1]):
         agi_sentence = (
             "The management team's alignment is not compared: its Alignment Gap Index is not "
             f"shown for a wave with fewer than {options.min_group} managers, or is undefined."
         )
-    elif fmt_agi(ov[0]) == fmt_agi(ov[-1]):
-        agi_sentence = (
-            f"The management team became more aligned on {_n_of(n_al, len(rows))}; the overall "
-            f"Alignment Gap Index stayed at {fmt_agi(ov[-1])}."
-        )
     else:
-        agi_sentence = (
-            f"The management team became more aligned on {_n_of(n_al, len(rows))}; the overall "
-            f"Alignment Gap Index moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}."
+        moved = (
+            f"stayed at {fmt_agi(ov[-1])}"
+            if fmt_agi(ov[0]) == fmt_agi(ov[-1])
+            else f"moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}"
         )
-    summary = (
-        f"Between {first} and {last}, {n_up} of {len(rows)} capabilities improved and "
-        f"{n_down or 'none'} declined; {n_stable or 'none'} shown stable. {agi_sentence}"
-    )
-    return overall, summary
+        if any(getattr(c, "agi_label", None) for c in comparison.changes):
+            agi_sentence = (
+                f"The management team became more aligned on {_n_of(n_more, n)} and less "
+                f"aligned on {_n_of(n_less, n)}; the overall Alignment Gap Index {moved}."
+            )
+        else:
+            agi_sentence = (
+                f"The overall Alignment Gap Index of the management team {moved}; no change in "
+                "alignment is claimed without a test of it."
+            )
+    return overall, f"{scores}. {agi_sentence}"
 
 
 def _departments(
@@ -470,9 +625,11 @@ def _compare(last: WaveResult, pair: Sequence[tuple[Instrument, ResponseSet]]) -
     return compare_waves(list(pair), last.options)
 
 
-def _span_change(comparison: WaveComparison, cid: str, wave: str) -> CapabilityChange | None:
-    """The organisation-wide change of ``cid`` ending at ``wave``, if scoring computed one."""
+def _span_change(
+    comparison: WaveComparison, cid: str, wave: str, group: str = "organisation"
+) -> CapabilityChange | None:
+    """The change of ``cid`` for ``group`` ending at ``wave``, if scoring computed one."""
     try:
-        return comparison.change_for(cid, "organisation", wave)
+        return comparison.change_for(cid, group, wave)
     except KeyError:
         return None
