@@ -176,3 +176,81 @@ def test_coverage_at_larger_teams_stays_in_the_window(n: int) -> None:
 def test_coverage_of_unequal_camps_at_n_8_reaches_the_window() -> None:
     res = coverage("two camps 70/30", 8, reps=2000, draws=200_000)
     assert float(res["coverage"]) >= 0.925  # type: ignore[arg-type]
+
+
+# -- near consensus (brief N3): a leave-one-out AGI of 0 made the log interval [0, 95] / [0, 100] --
+
+
+def test_one_dissenter_at_half_a_point_is_not_zero_to_ninety_five() -> None:
+    """Seven 3.0 and one 3.5 (J = 6) gave AGI 3.1 with [0, 94.7] and band 'indeterminate'."""
+    from scoring.null import calibrated_band
+
+    x = [3.0] * 7 + [3.5]
+    ci = jackknife_agi_interval(x, 1, 5)
+    assert ci.low == 0.0 and 3.125 < ci.high < 15.0
+    assert calibrated_band(x, 6, 1, 5, n_options=5).band == "aligned"
+
+
+def test_one_dissenter_at_one_point_is_not_zero_to_hundred() -> None:
+    ci = jackknife_agi_interval([3.0] * 7 + [4.0], 1, 5)
+    assert ci.low == 0.0 and 6.25 < ci.high < 25.0
+
+
+@pytest.mark.parametrize("n", [5, 8, 12])
+def test_one_dissenter_interval_grows_in_proportion_to_the_dissent(n: int) -> None:
+    """n − 1 equal scores and one dissenter: SE_raw = AGI, interval [0, (1 + t_{n−1}) AGI]."""
+    from scipy import stats
+
+    t = float(stats.t.ppf(0.975, n - 1))
+    highs = []
+    for d in (1 / 6, 0.5, 1.0, 2.0):
+        x = [3.0] * (n - 1) + [3.0 + d]
+        ci = jackknife_agi_interval(x, 1, 5)
+        agi = alignment_gap(x, 1, 5)
+        assert ci.low == 0.0
+        assert ci.high == pytest.approx(min(100.0, (1 + t) * agi))
+        highs.append(ci.high)
+    assert highs == sorted(highs) and len(set(highs)) == 4
+
+
+@pytest.mark.parametrize("n", [5, 8, 12])
+def test_two_dissenters_interval_grows_with_the_dissent_and_stays_below_ninety(n: int) -> None:
+    highs = []
+    for d in (0.5, 1.0, 2.0):
+        x = [3.0] * (n - 2) + [3.0 + d] * 2
+        ci = jackknife_agi_interval(x, 1, 5)
+        assert ci.low <= alignment_gap(x, 1, 5) <= ci.high < 90.0
+        highs.append(ci.high)
+    assert highs == sorted(highs)
+
+
+def test_near_consensus_interval_is_continuous_between_the_two_scales() -> None:
+    """A second person a lattice step away moves the interval a little, not from 21 to 100."""
+    one = jackknife_agi_interval([3.0] * 7 + [4.0], 1, 5)
+    near = jackknife_agi_interval([3.0] * 6 + [3 + 1 / 6, 4.0], 1, 5)
+    assert abs(near.high - one.high) < 3.0
+
+
+def test_lattice_cases_of_the_harness_have_no_degenerate_interval() -> None:
+    from tests.calibration.agi import lattice_cases
+
+    rows = lattice_cases()
+    assert len(rows) == 27
+    for r in rows:
+        agi, low, high = float(r["agi"]), float(r["low"]), float(r["high"])  # type: ignore[arg-type]
+        assert low <= agi <= high <= 6.0 * agi
+
+
+def test_raw_weight_is_one_near_zero_and_zero_when_no_leave_one_out_is_small() -> None:
+    from scoring.agi_interval import raw_weight
+
+    w = raw_weight(np.array([10.0, 10.0, 10.0, 10.0, 0.0]), np.array([0.0, 2.5, 3.75, 5.0, 0.0]))
+    assert w.tolist() == [1.0, 1.0, 0.5, 0.0, 0.0]
+
+
+def test_forty_eight_intervals_of_ten_thousand_in_milliseconds() -> None:
+    x = np.sort(np.random.default_rng(3).normal(3, 0.7, (48, 10000)).clip(1, 5), axis=-1)
+    jackknife_log_bounds(x, 4.0)
+    start = time.perf_counter()
+    jackknife_log_bounds(x, 4.0)
+    assert time.perf_counter() - start < 0.1

@@ -22,6 +22,10 @@ Coverage populations (respondent true score θ, answers ``θ + N(0, 0.7²)``, j 
 2 levels`` (2 and 4); ``two camps 70/30`` and ``two camps 80/20`` (70% or 80% at 2, the rest at 4).
 Coverage is measured at n = 5, 8, 12 (the acceptance window 0.93–0.97); ``--extended`` adds the
 80/20 camps and n = 20, 60.
+
+Near-consensus lattice teams (:func:`lattice_cases`, always printed): everyone at 3.0 but one or
+two dissenters a lattice step (1/6 with 6 items) or more above, at n = 5, 8, 12 — the teams whose
+log-jackknife interval was ``[0, 95]`` or ``[0, 100]`` (issue 10 review, brief N3).
 """
 
 from __future__ import annotations
@@ -191,6 +195,49 @@ def coverage_table(
     return [coverage(kind, n, reps, seed=seed, draws=draws) for kind in kinds for n in sizes]
 
 
+#: Dissent above 3.0 of the near-consensus lattice teams (one or two dissenters, J = 6).
+LATTICE_DISSENT: tuple[tuple[float, ...], ...] = (
+    (1 / 6,),
+    (0.5,),
+    (1.0,),
+    (2.0,),
+    (1 / 6, 1.0),
+    (0.5, 0.5),
+    (0.5, 1.0),
+    (1.0, 1.0),
+    (2.0, 2.0),
+)
+
+
+def lattice_cases(sizes: tuple[int, ...] = COVERAGE_SIZES) -> list[dict[str, object]]:
+    """AGI and interval of teams at 3.0 with the dissenters of :data:`LATTICE_DISSENT`."""
+    rows: list[dict[str, object]] = []
+    for n in sizes:
+        for dissent in LATTICE_DISSENT:
+            x = np.sort(np.array([3.0] * (n - len(dissent)) + [3.0 + d for d in dissent]))
+            agi, lo, hi = jackknife_log_bounds(x[None, :], K - 1.0)
+            rows.append(
+                {
+                    "n": n,
+                    "dissent": dissent,
+                    "agi": float(agi[0]),
+                    "low": float(lo[0]),
+                    "high": float(hi[0]),
+                }
+            )
+    return rows
+
+
+def lattice_markdown(rows: list[dict[str, object]]) -> str:
+    out = ["| n | dissenters (above 3.0) | AGI | 95% interval |", "|---|---|---|---|"]
+    for r in rows:
+        d = r["dissent"]
+        assert isinstance(d, tuple)
+        names = ", ".join(f"+{v:.2f}" for v in d)
+        out.append(f"| {r['n']} | {names} | {r['agi']:.1f} | {r['low']:.1f}–{r['high']:.1f} |")
+    return "\n".join(out)
+
+
 def null_table_source() -> str:
     """Text of ``scoring/_null_table.py``: simulated null quantiles for 5 options."""
     from scoring._null_table import TABLE_J, TABLE_N
@@ -306,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     print(oc_markdown(oc))
     print(f"## AGI interval coverage (95%, {cov_reps} samples per cell)\n")
     print(coverage_markdown(cov))
+    print("\n## AGI interval of near-consensus lattice teams\n")
+    print(lattice_markdown(lattice_cases()))
     print(f"\nrun time: {took:.1f} s ({'small' if small else 'full'} mode)")
     return 0
 
