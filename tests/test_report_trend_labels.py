@@ -115,35 +115,51 @@ def test_undefined_change_shows_its_reason_in_words(two_waves):
 
 
 def _with_agi_label(comparison, labels):
-    """The comparison with an AGI label on each management change (scoring's coming field)."""
+    """The comparison with the given AGI label on each management change ("" = none).
+
+    Uses scoring's ``CapabilityChange.agi_label`` field, or a subclass carrying it while scoring
+    has none."""
     from dataclasses import dataclass
 
     from scoring.results import CapabilityChange
+
+    has_field = "agi_label" in CapabilityChange.__dataclass_fields__
 
     @dataclass(frozen=True)
     class WithAgi(CapabilityChange):
         agi_label: str = ""
         agi_test: object = None
 
-    def fields(c):
-        return {f: getattr(c, f) for f in CapabilityChange.__dataclass_fields__}
+    def relabel(c, label):
+        if has_field:
+            return replace(c, agi_label=label, agi_test=None)
+        return WithAgi(**{f: getattr(c, f) for f in CapabilityChange.__dataclass_fields__},
+                       agi_label=label)  # fmt: skip
 
     changes = tuple(
-        WithAgi(**fields(c), agi_label=labels.get(c.capability_id, "no clear change"))
-        if c.group == "management"
-        else c
+        relabel(c, labels.get(c.capability_id, "")) if c.group == "management" else c
         for c in comparison.changes
     )
     return replace(comparison, changes=changes)
 
 
+def _build_labelled(two_waves, labels):
+    from reports.views import build_trend_report
+    from scoring.trend import compare_waves
+
+    inst, rs1, wr1, rs2, wr2 = two_waves
+    cmp = _with_agi_label(compare_waves([(inst, rs1), (inst, rs2)], wr2.options), labels)
+    return build_trend_report([wr1, wr2], [(inst, rs1), (inst, rs2)], K5, cmp)
+
+
 def test_agi_moving_five_points_is_not_more_aligned_without_a_test(two_waves):
     """M&L 16 -> 10 was 'more aligned (-7)' from the 5-point rule; no test, no claim."""
-    vm = _build(two_waves)
+    vm = _build_labelled(two_waves, {})
     mgt = next(r for r in vm.rows if r.name.startswith("Management"))
     a, b = (int(x.split(" ")[0]) for x in mgt.agis)
     assert a - b >= 5  # the move the old rule labelled
     assert mgt.agi_change == f"no clear change ({fmt_signed(b - a, 0)})"
+    assert mgt.agi_detail == "no test of this change"
     assert all(r.agi_change.split(" (")[0] in {"no clear change", "undefined"} for r in vm.rows)
     assert vm.overall.agi_change.startswith("no clear change")
     assert "at least 5" not in vm.rule and "no change in alignment is claimed" in vm.legend
@@ -151,20 +167,32 @@ def test_agi_moving_five_points_is_not_more_aligned_without_a_test(two_waves):
 
 
 def test_agi_label_from_scoring_is_printed_when_scoring_gives_one(two_waves):
-    from reports.views import build_trend_report
-    from scoring.trend import compare_waves
-
-    inst, rs1, wr1, rs2, wr2 = two_waves
-    cmp = compare_waves([(inst, rs1), (inst, rs2)], wr2.options)
-    cmp = _with_agi_label(cmp, {"MGT": "more aligned", "MET": "less aligned"})
-    vm = build_trend_report([wr1, wr2], [(inst, rs1), (inst, rs2)], K5, cmp)
+    vm = _build_labelled(two_waves, {"MGT": "more aligned", "MET": "less aligned"})
     by = {r.name.split(" ")[0]: r for r in vm.rows}
     assert by["Management"].agi_change.startswith("more aligned (")
     assert by["Management"].agi_css == "ok"
     assert by["Metrics"].agi_change.startswith("less aligned (") and by["Metrics"].agi_css == "bad"
     assert by["Culture"].agi_change.startswith("no clear change (")
     assert "more aligned on 1 of 8 capabilities" in vm.summary
+    assert "less aligned on 1 of 8 capabilities" in vm.summary
     assert "more or less aligned only when the test" in vm.legend
+
+
+def test_scorings_agi_test_stands_beside_the_alignment_label(two_waves):
+    from scoring.results import CapabilityChange
+
+    if "agi_label" not in CapabilityChange.__dataclass_fields__:
+        pytest.skip("scoring has no AGI-change test yet")
+    from scoring.trend import compare_waves
+
+    inst, rs1, _wr1, rs2, wr2 = two_waves
+    cmp = compare_waves([(inst, rs1), (inst, rs2)], wr2.options)
+    vm = _build(two_waves)
+    for cid, r in zip([c.id for c in inst.capabilities], vm.rows, strict=True):
+        c = cmp.change_for(cid, "management", "2026-H2")
+        assert r.agi_change.split(" (")[0] == (c.agi_label or "no clear change")
+        if c.agi_label and c.agi_label != "undefined":
+            assert re.fullmatch(r"p [=<] [\d.]+", r.agi_detail)
 
 
 def test_each_wave_shows_its_band_and_random_reference_beside_the_agi(two_waves):

@@ -285,7 +285,7 @@ def build_trend_report(
         _params(results[-1], last_inst),
         tuple(_safe_text(n, hidden, display) for n in comparison.notes),
         REISSUE_NOTE if options.reissue else "",
-        _legend(results[-1], any(getattr(c, "agi_label", None) for c in comparison.changes)),
+        _legend(results[-1], _agi_tested(comparison)),
         BAND_LEGEND,
     )
 
@@ -426,11 +426,12 @@ def _agi_label(change: object | None, reissue: bool) -> tuple[str, str]:
 
     ``CapabilityChange.agi_label`` ("more aligned", "less aligned", "no clear change",
     "undefined") and ``agi_test`` (its family-adjusted p, or the reason for undefined); without
-    them nothing is claimed: ``no clear change``, never a rule on the size of the move.
+    them nothing is claimed: ``no clear change`` with "no test of this change", never a rule on
+    the size of the move.
     """
     label = getattr(change, "agi_label", None) if change is not None else None
     if not label:
-        return NO_AGI_TEST, ""
+        return NO_AGI_TEST, "no test of this change"
     test = getattr(change, "agi_test", None)
     if str(label) == "undefined":
         reason = str(getattr(test, "reason", "") or "")
@@ -481,7 +482,7 @@ def _capability_row(
         detail = "no statement of this capability can be compared between the waves"
     cells = [_agi_cells(r, cid, options) for r in results]
     agi_change, agi_css, agi_detail, agi_series = _alignment(
-        cells, _span_change(comparison, cid, last, "management") or change, reissue
+        cells, _span_change(comparison, cid, last, "management"), reissue
     )
     return TrendRow(
         names.get(cid, cid),
@@ -555,7 +556,7 @@ def _overall(
             if fmt_agi(ov[0]) == fmt_agi(ov[-1])
             else f"moved from {fmt_agi(ov[0])} to {fmt_agi(ov[-1])}"
         )
-        if any(getattr(c, "agi_label", None) for c in comparison.changes):
+        if _agi_tested(comparison):
             agi_sentence = (
                 f"The management team became more aligned on {_n_of(n_more, n)} and less "
                 f"aligned on {_n_of(n_less, n)}; the overall Alignment Gap Index {moved}."
@@ -623,6 +624,11 @@ def _compare(last: WaveResult, pair: Sequence[tuple[Instrument, ResponseSet]]) -
     from scoring.trend import compare_waves
 
     return compare_waves(list(pair), last.options)
+
+
+def _agi_tested(comparison: WaveComparison) -> bool:
+    """Whether scoring tested the management team's AGI change (``agi_label`` on its changes)."""
+    return any(getattr(c, "agi_label", "") for c in comparison.changes if c.group == "management")
 
 
 def _span_change(
