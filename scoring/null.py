@@ -456,10 +456,9 @@ def relative_agi(agi: float, null_mean: float) -> float:
 
 
 def effective_items(answered: Sequence[float] | np.ndarray) -> int:
-    """The ``j`` of a capability: mean answered items of respondents with a score, rounded to the
-    nearest integer, half up.
+    """The ``j`` of a capability: mean answered items per scored respondent, rounded half up.
 
-    ``j = ⌊mean + ½⌋`` (5.875 → 6, 5.5 → 6, 5.49 → 5): the null of the number of items people
+    ``j = ⌊mean + ½⌋``, the nearest integer (5.875 → 6, 5.5 → 6, 5.49 → 5): the null of the number of items people
     typically answered. Rounding down made one N/A among eight people (5.875) use the 5-item null
     (about 18 instead of 16 for n = 8).
 

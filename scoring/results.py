@@ -1117,7 +1117,9 @@ class CapabilityChange:
     agi_change : float
         ``agi_after − agi_before``.
     agi_ci : Interval
-        Bootstrap interval of the AGI change.
+        Interval of the AGI change in AGI points: the ``agi_test`` interval of
+        ``log((AGI_after + 1)/(AGI_before + 1))`` at the earlier wave's AGI (holds 0 exactly when
+        the unadjusted test does not reject).
     label : str
         ``"improved"``, ``"declined"``, ``"stable"``, ``"no clear change"`` or ``"undefined"``.
     items_used : tuple of str
@@ -1129,6 +1131,13 @@ class CapabilityChange:
         Holm-adjusted within the report's family; :func:`scoring.inference.wave_change`).
     n_paired : int
         Respondents (by pseudonymous id) who answered both waves.
+    agi_test : DifferenceLabel or None
+        The error-controlled test of the AGI change behind ``agi_label``
+        (:func:`scoring.trend.agi_change`: jackknife on ``log(AGI + 1)``, in the same Holm family
+        as the score changes); its estimate and interval are on the log scale.
+    agi_label : str
+        ``"more aligned"``, ``"less aligned"``, ``"no clear change"`` or ``"undefined"`` (the
+        reason in ``agi_test.reason``); empty when not computed.
     """
 
     capability_id: str
@@ -1150,6 +1159,8 @@ class CapabilityChange:
     reason: str = ""
     test: DifferenceLabel | None = None
     n_paired: int = 0
+    agi_test: DifferenceLabel | None = None
+    agi_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import yaml
+from scipy import stats
 
 from questionnaires.errors import ScoringError
 from questionnaires.loader import instrument_from_data
 from scoring import ScoreOptions, score_wave
-from scoring.trend import compare_waves
+from scoring.alignment import alignment_gap
+from scoring.inference import holm, label_family
+from scoring.trend import AGI_CHANGE_LABELS, agi_change, compare_waves
 from tests.test_wave import PEOPLE, RAW, make_set
 
 
@@ -64,13 +67,15 @@ def test_groups_management_and_departments(mini_instrument):
     assert met.agi_before == pytest.approx(200 / 3) and met.agi_change == 0
 
 
-def test_bootstrap_off_leaves_the_agi_change_without_interval_but_still_labels(mini_instrument):
-    # Was test_bootstrap_off_gives_undefined_labels: labels came from the bootstrap interval of the
-    # change. They come from the paired t-test now; only the AGI change needs the bootstrap.
+def test_agi_change_interval_needs_no_bootstrap_and_labels_still_come(mini_instrument):
+    # Was ..._without_interval_...: the AGI change had a percentile bootstrap interval (review of
+    # issue 10, finding 5); it is the jackknife test's interval now, bootstrap or not.
     a = make_set(mini_instrument, wave="W1")
     b = make_set(mini_instrument, raw=RAISED, wave="W2")
     cmp = compare_waves([(mini_instrument, a), (mini_instrument, b)], ScoreOptions(bootstrap=0))
-    assert all(not c.agi_ci.defined for c in cmp.changes)
+    for c in cmp.changes:
+        assert c.agi_test is not None and c.agi_label
+        assert c.agi_ci.defined == (c.agi_test.key != "not computed")
     sys_ = cmp.change_for("SYS")
     assert sys_.ci.defined and sys_.test is not None and sys_.label != "undefined"
 
@@ -280,14 +285,15 @@ def test_newcomers_give_a_partly_paired_test_and_strangers_an_unpaired_one(instr
 
 
 def test_all_changes_of_a_wave_pair_are_one_holm_family(instrument, nw_waves):
-    from scoring.inference import holm
-
     w1, w2 = nw_waves
     cmp = compare_waves([(instrument, w1), (instrument, w2)], ScoreOptions(bootstrap=0))
     assert len(cmp.changes) == 72  # 8 capabilities × (organisation, management, 7 departments)
-    raw = [c.test.p_value for c in cmp.changes if c.test is not None]
-    adj = [c.test.p_adjusted for c in cmp.changes if c.test is not None]
-    assert len(raw) == 72
+    # one family: the 72 score changes and the 72 AGI changes (review of issue 10, finding 5)
+    tests = [c.test for c in cmp.changes] + [c.agi_test for c in cmp.changes]
+    assert all(t is not None for t in tests)
+    raw = [t.p_value for t in tests if t is not None]
+    adj = [t.p_adjusted for t in tests if t is not None]
+    assert len(raw) == 144
     assert adj == pytest.approx(holm(raw).tolist(), nan_ok=True)
     bh = compare_waves(
         [(instrument, w1), (instrument, w2)],
@@ -341,3 +347,113 @@ def test_results_without_respondent_ids_are_compared_unpaired_with_a_note(mini_i
     assert unpaired.change_for("SYS").n_paired == 0
     assert any("could not be paired" in n for n in unpaired.notes)
     assert not any("could not be paired" in n for n in paired.notes)
+
+
+# -- review of issue 10, finding 5: the AGI change gets an error-controlled label ------------------
+
+
+def _team(rng, truth, j=6, sd_item=0.8):
+    return np.clip(np.rint(truth[:, None] + rng.normal(0, sd_item, (truth.size, j))), 1, 5).mean(1)
+
+
+IDS = [f"M{i}" for i in range(8)]
+
+
+def _by_id(scores, ids=IDS):
+    return dict(zip(ids, scores, strict=True))
+
+
+def test_more_or_less_aligned_is_not_printed_for_noise_from_the_same_eight_people():
+    # review: "|dAGI| >= 5" labelled 28.8% of capabilities and 93% of reports with no true change
+    rng = np.random.default_rng(20260101)
+    raw = adj = reports = old = 0
+    n_reports, caps = 300, 8
+    for _ in range(n_reports):
+        p = []
+        for _c in range(caps):
+            truth = rng.normal(3.0, 0.45, 8)
+            a, b = _team(rng, truth), _team(rng, truth)
+            d = agi_change(_by_id(a, IDS), _by_id(b, IDS), 1, 5)
+            assert d.method == "paired jackknife" and d.n_paired == 8
+            p.append(d.p_value)
+            old += abs(alignment_gap(b, 1, 5) - alignment_gap(a, 1, 5)) >= 5
+        pa = holm(p)
+        raw += int((np.array(p) < 0.05).sum())
+        adj += int((pa < 0.05).sum())
+        reports += bool((pa < 0.05).any())
+    assert raw / (n_reports * caps) <= 0.06  # per capability, unadjusted (0.044 at 2,000 reports)
+    assert adj / (n_reports * caps) <= 0.05
+    assert reports / n_reports <= 0.10
+    assert old / (n_reports * caps) >= 0.2  # the old rule fails the same data
+
+
+def test_a_split_team_that_comes_to_consensus_is_labelled_more_aligned():
+    split = [1.5, 1.7, 2.0, 2.0, 4.0, 4.0, 4.3, 4.5]  # AGI 40
+    agreed = [2.8, 3.0, 3.0, 3.2, 3.0, 2.9, 3.1, 3.0]  # AGI 2.8
+    d = agi_change(_by_id(split), _by_id(agreed), 1, 5)
+    lab = label_family([d])[0]
+    assert lab.key == "lower" and AGI_CHANGE_LABELS[lab.key] == "more aligned"
+    back = label_family([agi_change(_by_id(agreed, IDS), _by_id(split, IDS), 1, 5)])[0]
+    assert AGI_CHANGE_LABELS[back.key] == "less aligned"
+
+
+def test_paired_agi_change_leaves_each_person_out_of_both_waves():
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(1, 5, 8), rng.uniform(1, 5, 8)
+    d = agi_change(_by_id(a, IDS), _by_id(b, IDS), 1, 5)
+    theta = [
+        math.log(alignment_gap(np.delete(b, k), 1, 5) + 1)
+        - math.log(alignment_gap(np.delete(a, k), 1, 5) + 1)
+        for k in range(8)
+    ]
+    se = math.sqrt(7 / 8 * sum((t - np.mean(theta)) ** 2 for t in theta))
+    est = math.log(alignment_gap(b, 1, 5) + 1) - math.log(alignment_gap(a, 1, 5) + 1)
+    assert (d.estimate, d.se, d.df) == pytest.approx((est, se, 7))
+    assert d.p_value == pytest.approx(2 * stats.t.sf(abs(est / se), 7))
+    assert math.isnan(d.equivalence_p)
+
+
+def test_partly_overlapping_waves_combine_independent_jackknife_ses_with_welch_df():
+    rng = np.random.default_rng(6)
+    a, b = rng.uniform(1, 5, 8), rng.uniform(1, 5, 6)
+    ids_b = [*IDS[:3], "N1", "N2", "N3"]
+    d = agi_change(_by_id(a, IDS), _by_id(b, ids_b), 1, 5)
+
+    def jse(x):
+        n = x.size
+        th = [math.log(alignment_gap(np.delete(x, k), 1, 5) + 1) for k in range(n)]
+        return math.sqrt((n - 1) / n * sum((t - np.mean(th)) ** 2 for t in th))
+
+    sa, sb = jse(a), jse(b)
+    df = (sa**2 + sb**2) ** 2 / (sa**4 / 7 + sb**4 / 5)
+    assert d.method == "independent jackknife" and d.n_paired == 3
+    assert (d.se, d.df) == pytest.approx((math.hypot(sa, sb), df))
+
+
+def test_agi_change_from_two_people_is_undefined_and_says_why():
+    d = agi_change({"A": 2.0, "B": 4.0}, {"A": 3.0, "B": 3.0}, 1, 5)
+    assert not d.computed and d.reason == (
+        "2 answered both waves; at least 3 are needed for an AGI change label"
+    )
+    lab = label_family([d])[0]
+    assert AGI_CHANGE_LABELS[lab.key] == "undefined" and lab.reason == d.reason
+    one = agi_change({"A": 2.0, "B": 4.0, "C": 3.0}, {"X": 3.0}, 1, 5)
+    assert one.reason == "the later wave has 1 score; at least 3 are needed for an AGI change label"
+
+
+def test_agi_change_of_a_team_in_full_agreement_twice_is_undefined_not_stable():
+    same = _by_id([3.0] * 8, IDS)
+    d = agi_change(same, same, 1, 5)
+    assert not d.computed and "zero jackknife variance" in d.reason
+
+
+def test_northwind_management_agi_changes_carry_a_label_and_their_test(instrument, nw_waves):
+    w1, w2 = nw_waves
+    cmp = compare_waves([(instrument, w1), (instrument, w2)], ScoreOptions(bootstrap=0))
+    for cap in instrument.capabilities:
+        c = cmp.change_for(cap.id, "management")
+        assert c.agi_label in {"more aligned", "less aligned", "no clear change", "undefined"}
+        assert c.agi_test is not None and c.agi_test.key != "equivalent"
+        if c.agi_test.key != "not computed":
+            assert c.agi_ci.low <= c.agi_change <= c.agi_ci.high
+            assert (c.agi_ci.low > 0 or c.agi_ci.high < 0) == (c.agi_test.p_value < 0.05)
