@@ -39,6 +39,7 @@ __all__ = [
     "agreement_index",
     "agreement_items",
     "flag_items",
+    "item_check_reason",
     "item_rest_correlations",
     "null_critical_value",
     "same_scale_mask",
@@ -53,6 +54,11 @@ GATE_THRESHOLD = 0.5
 _MAX_SIM_RATERS = 60
 _MAX_SIM_ITEMS = 12
 _N_SIM = 4000
+#: Fewest raters of :func:`agreement_index` (the AGI's minimum too).
+MIN_RATERS = 3
+#: Fewest respondents with the item and a rest score for :func:`flag_items` to flag it: the
+#: sampling SD of r is about ``1/sqrt(n − 1)`` (0.45 at n = 6, 0.33 at n = 10).
+ITEM_FLAG_MIN_N = 10
 
 NULL_REASON = (
     "random answering is compared with a central tendency (the triangular null: middle options "
@@ -221,7 +227,10 @@ class AgreementIndex:
 
 
 def agreement_index(
-    X: npt.ArrayLike, n_options: int, threshold: float = GATE_THRESHOLD
+    X: npt.ArrayLike,
+    n_options: int,
+    threshold: float = GATE_THRESHOLD,
+    min_raters: int = MIN_RATERS,
 ) -> AgreementIndex:
     """The agreement index r*_wg(J) against the triangular null, with the direct-consensus gate.
 
@@ -252,6 +261,12 @@ def agreement_index(
         Number of answer options A of that scale.
     threshold : float, default 0.5
         The gate's fixed threshold.
+    min_raters : int, default 3
+        Fewest raters the index is computed for (at least 2; the wave passes the AGI's minimum
+        ``ScoreOptions.agi_min_n``, so that both read the same teams). Below it ``value`` is
+        ``nan``, ``agrees`` is ``None`` and ``message`` says why: with 2 raters the index reads
+        one difference per item, and a management team of 2 got "agreement -1.33, needs 0.85"
+        while its AGI was not computed.
 
     Returns
     -------
@@ -286,6 +301,14 @@ def agreement_index(
         why = f"agreement not computable: {d.reason}; the mean is not interpreted"
         return AgreementIndex(
             NAN, d.n_raters, 0, NAN, var_t, NULL_REASON, threshold, NAN, NAN, None, why
+        )
+    if d.n_raters < min_raters:
+        why = (
+            f"agreement not computable: {d.n_raters} rater{'s' * (d.n_raters != 1)}, needs at "
+            f"least {min_raters}; the mean is not interpreted"
+        )
+        return AgreementIndex(
+            NAN, d.n_raters, d.n_items, NAN, var_t, NULL_REASON, threshold, NAN, NAN, None, why
         )
     value = 1.0 - d.mean_variance / var_t
     crit = null_critical_value(max(d.n_raters, 2), d.n_items, n_options)
@@ -445,7 +468,10 @@ class ItemFlag:
 
 
 def flag_items(
-    X: npt.ArrayLike, item_ids: Sequence[str] | None = None, threshold: float = 0.2
+    X: npt.ArrayLike,
+    item_ids: Sequence[str] | None = None,
+    threshold: float = 0.2,
+    min_n: int = ITEM_FLAG_MIN_N,
 ) -> tuple[ItemFlag, ...]:
     """The items of a capability that do not go with the others: item–rest r under ``threshold``.
 
@@ -455,6 +481,12 @@ def flag_items(
     Cairney 2015 give 0.20 as the lowest acceptable corrected item–total correlation). Items
     whose correlation cannot be computed are listed too, with the reason, never silently passed.
 
+    Items with fewer than ``min_n`` respondents (with the item and a rest score) are not
+    flagged: the sampling SD of r is about ``1/sqrt(n − 1)`` — 0.45 at n = 6, 0.33 at n = 10 —
+    so below 10 a flag says more about the sample than the item (a random team of 6 had every
+    item flagged; by Fisher's z an item whose true r is 0.5 falls below 0.2 in 27% of samples of
+    6, 18% of 10, 8% of 20). :func:`item_check_reason` says which items were not checked and why.
+
     Parameters
     ----------
     X : array_like
@@ -463,11 +495,13 @@ def flag_items(
         Item names; ``item_1``, ``item_2``, … when omitted.
     threshold : float, default 0.2
         Lowest acceptable item–rest correlation.
+    min_n : int, default 10
+        Fewest respondents an item is checked with.
 
     Returns
     -------
     tuple of ItemFlag
-        The flagged items in column order (empty when every item passes).
+        The flagged items in column order (empty when every item passes or none is checked).
 
     Raises
     ------
@@ -482,13 +516,48 @@ def flag_items(
     Examples
     --------
     >>> X = [[1, 2, 2, 4], [2, 1, 2, 5], [3, 3, 4, 2], [4, 5, 4, 3], [5, 4, 5, 1], [2, 3, 2, 3]]
-    >>> [f.item_id for f in flag_items(X, ["A1", "A2", "A3", "A4"])]
+    >>> [f.item_id for f in flag_items(X * 2, ["A1", "A2", "A3", "A4"])]
     ['A4']
+    >>> flag_items(X, ["A1", "A2", "A3", "A4"])  # 6 respondents: not checked
+    ()
     """
-    ir = item_rest_correlations(X, item_ids)
+    return _flags(item_rest_correlations(X, item_ids), threshold, min_n)[0]
+
+
+def item_check_reason(
+    X: npt.ArrayLike, item_ids: Sequence[str] | None = None, min_n: int = ITEM_FLAG_MIN_N
+) -> str:
+    """Why :func:`flag_items` checked none or only some items: ``""`` when it checked all.
+
+    Parameters
+    ----------
+    X : array_like
+        As :func:`flag_items`.
+    item_ids : sequence of str, optional
+        As :func:`flag_items`.
+    min_n : int, default 10
+        As :func:`flag_items`.
+
+    Returns
+    -------
+    str
+        The items left unchecked, their respondent count and the minimum, in words.
+
+    Examples
+    --------
+    >>> item_check_reason([[1, 2], [2, 2], [3, 4], [4, 5], [5, 4], [2, 3]], ["A1", "A2"])
+    'item–rest correlations not checked for A1, A2: 6 respondents with the item and another, needs 10 (r varies by about 0.45 between samples of 6)'
+    """
+    return _flags(item_rest_correlations(X, item_ids), 0.2, min_n)[1]
+
+
+def _flags(ir: ItemRest, threshold: float, min_n: int) -> tuple[tuple[ItemFlag, ...], str]:
     flags = []
+    few: list[tuple[str, int]] = []
     for iid, r, n, why in zip(ir.item_ids, ir.r, ir.n, ir.reasons, strict=True):
-        if why:
+        if len(ir.item_ids) >= 2 and n < min_n:
+            few.append((iid, int(n)))
+        elif why:
             flags.append(
                 ItemFlag(iid, NAN, int(n), f"{iid}: item–rest correlation not computable: {why}")
             )
@@ -504,7 +573,18 @@ def flag_items(
                 "not measure what the other items of its capability measure"
             )
             flags.append(ItemFlag(iid, float(r), int(n), msg))
-    return tuple(flags)
+    reason = ""
+    if few:
+        counts = sorted({n for _, n in few})
+        shown = ", ".join(str(n) for n in counts)
+        reason = (
+            f"item–rest correlations not checked for {', '.join(i for i, _ in few)}: {shown} "
+            f"respondent{'s' * (counts != [1])} with the item and another, needs {min_n}"
+        )
+        if counts[0] >= 3:
+            sd = 1.0 / math.sqrt(counts[0] - 1)
+            reason += f" (r varies by about {sd:.2f} between samples of {counts[0]})"
+    return tuple(flags), reason
 
 
 # --------------------------------------------------------------------------------------------

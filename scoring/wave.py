@@ -42,7 +42,7 @@ from scoring import agreement as ag
 from scoring.agi_interval import DEFAULT_OFFSET, loo_agi
 from scoring.alignment import agi_many, alignment_map
 from scoring.business_case import business_case
-from scoring.consensus import agreement_index, flag_items, same_scale_mask
+from scoring.consensus import agreement_index, flag_items, item_check_reason, same_scale_mask
 from scoring.gaps import ambition_gap, perception_gaps, silo_gap
 from scoring.levels import maturity_levels
 from scoring.null import NullModel, calibrated_band, effective_items, relative_agi
@@ -54,6 +54,7 @@ from scoring.results import (
     BusinessCaseParams,
     CapabilityAgreement,
     CapabilityScore,
+    ICCResult,
     Interval,
     ItemStats,
     MaturityLevel,
@@ -125,7 +126,8 @@ def score_wave(
     warnings += warned
     items = _item_stats(p)
     agreements = [
-        _capability_agreement(cap_ids[k], p.cur, idx, k, p.is_mgmt) for k in range(idx.n_caps)
+        _capability_agreement(cap_ids[k], p.cur, idx, k, p.is_mgmt, opts.agi_min_n)
+        for k in range(idx.n_caps)
     ]
     levels = _levels(p)
     agi_results, mgmt_agi, target_agi_mgmt = _agi(p, shown_deps)
@@ -558,7 +560,12 @@ def _overall_band(
 
 
 def _capability_agreement(
-    cap_id: str, x: np.ndarray, idx: InstrumentIndex, k: int, is_mgmt: np.ndarray
+    cap_id: str,
+    x: np.ndarray,
+    idx: InstrumentIndex,
+    k: int,
+    is_mgmt: np.ndarray,
+    min_raters: int = 3,
 ) -> CapabilityAgreement:
     """Agreement among respondents on one capability's items (reverse-coded current ratings).
 
@@ -567,11 +574,15 @@ def _capability_agreement(
     1..5 but different questions) than its first item's are left out (named in ``reasons``).
     ``consensus`` and ``consensus_management`` are :func:`scoring.consensus.agreement_index` of
     everyone and of the management team on those items; ``item_flags`` are
-    :func:`scoring.consensus.flag_items` over all the capability's items.
+    :func:`scoring.consensus.flag_items` over all the capability's items. Both indices need
+    ``min_raters`` raters (the AGI's minimum, ``ScoreOptions.agi_min_n``). Where a statistic is
+    not computable (too few respondents, no variation) ``reasons`` says why in words.
     """
     a = int(idx.cap_high[k] - idx.cap_low[k] + 1)
     cols = idx.items_of(k)
-    flags = flag_items(x[:, cols], [idx.item_ids[j] for j in cols])
+    ids = [idx.item_ids[j] for j in cols]
+    flags = flag_items(x[:, cols], ids)
+    unchecked = item_check_reason(x[:, cols], ids)
     if idx.scale_ids:
         scales = [idx.scale_ids[j] for j in cols]
         same = same_scale_mask(scales)
@@ -588,8 +599,8 @@ def _capability_agreement(
     rows = ~np.isnan(x).all(axis=1)
     mgmt_x = x[rows & is_mgmt]
     x = x[rows]
-    consensus = agreement_index(x, a)
-    consensus_mgmt = agreement_index(mgmt_x, a)
+    consensus = agreement_index(x, a, min_raters=min_raters)
+    consensus_mgmt = agreement_index(mgmt_x, a, min_raters=min_raters)
     rj = ag.rwg_j_detail(x, a)
     if rj.reason:
         reasons.append(f"rwg(J): {rj.reason}")
@@ -613,6 +624,13 @@ def _capability_agreement(
         reasons.append("ICC: needs at least 2 respondents who answered every item")
     else:
         icc = ag.icc(complete.T)
+        reasons += _icc_reasons(icc)
+    k_interval = ag.krippendorff_alpha(x, "interval")
+    k_ordinal = ag.krippendorff_alpha(x, "ordinal")
+    if math.isnan(k_interval) or math.isnan(k_ordinal):
+        reasons.append(f"Krippendorff's α: {_alpha_reason(x)}")
+    if unchecked:
+        reasons.append(unchecked)
     return CapabilityAgreement(
         capability_id=cap_id,
         n=int(x.shape[0]),
@@ -623,8 +641,8 @@ def _capability_agreement(
         ad_mean=adm.value,
         ad_median=adm_md.value,
         awg_j=aw.value,
-        alpha_interval=ag.krippendorff_alpha(x, "interval"),
-        alpha_ordinal=ag.krippendorff_alpha(x, "ordinal"),
+        alpha_interval=k_interval,
+        alpha_ordinal=k_ordinal,
         cronbach_alpha=alpha.value,
         cronbach_alpha_listwise=alpha_lw.value,
         icc=icc,
@@ -633,3 +651,26 @@ def _capability_agreement(
         consensus_management=consensus_mgmt,
         item_flags=flags,
     )
+
+
+def _alpha_reason(x: np.ndarray) -> str:
+    """Why Krippendorff's α is undefined for respondents × items ``x`` (it is ``nan``)."""
+    pairable = (~np.isnan(x)).sum(axis=0) >= 2
+    if not pairable.any():
+        return "no item was answered by 2 or more respondents"
+    if np.unique(x[:, pairable][~np.isnan(x[:, pairable])]).size < 2:
+        return "no variation in the ratings (everyone gave the same rating)"
+    return "the expected disagreement is 0"
+
+
+def _icc_reasons(icc: ICCResult) -> list[str]:
+    """Why ICCs are undefined (``nan``), in words; ``[]`` when all six are defined."""
+    values = (icc.icc1, icc.icc2, icc.icc3, icc.icc1k, icc.icc2k, icc.icc3k)
+    if not any(math.isnan(v) for v in values):
+        return []
+    if all(math.isnan(v) for v in values):
+        return [
+            "ICC: no variation between or within the items "
+            "(everyone gave the same rating to every item)"
+        ]
+    return ["ICC: some are 0/0 (no variation between the items or in the residual)"]

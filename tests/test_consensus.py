@@ -15,6 +15,7 @@ from scoring.consensus import (
     agreement_index,
     agreement_items,
     flag_items,
+    item_check_reason,
     item_rest_correlations,
     null_critical_value,
     same_scale_mask,
@@ -233,3 +234,44 @@ def test_agreement_items_of_1_0_0_leave_out_exactly_the_reverse_worded_extent_it
 def test_agreement_items_of_an_unknown_capability_is_a_scoring_error() -> None:
     with pytest.raises(ScoringError, match=r"not in customer-centricity@1\.0\.0"):
         agreement_items(get_instrument("customer-centricity@1.0.0"), "XYZ")
+
+
+# -- minimum sizes (brief N3) ------------------------------------------------------------------
+
+
+def test_management_team_of_two_gets_no_verdict_not_agreement_minus_1_33() -> None:
+    """A team of 2 was gated ("agreement -1.33, needs 0.85") while its AGI needs 3 people."""
+    r = agreement_index([[1, 2, 1], [4, 5, 3]], 5)
+    assert r.agrees is None and math.isnan(r.value) and math.isnan(r.gate)
+    assert r.n_raters == 2
+    assert "2 raters, needs at least 3" in r.message and "-1.33" not in r.message
+
+
+def test_agreement_index_uses_the_callers_minimum_number_of_raters() -> None:
+    x = [[3, 3, 4], [3, 4, 4], [4, 3, 4]]
+    assert agreement_index(x, 5).agrees is not None
+    r = agreement_index(x, 5, min_raters=4)
+    assert r.agrees is None and "3 raters, needs at least 4" in r.message
+
+
+def test_random_team_of_six_has_no_item_flags_but_a_reason() -> None:
+    """Every item of a random 6-person team was flagged (r's sampling SD at n = 6 is ~0.45)."""
+    x = np.random.default_rng(4).integers(1, 6, (6, 6)).astype(float)
+    ids = [f"I{j}" for j in range(6)]
+    assert flag_items(x, ids) == ()
+    why = item_check_reason(x, ids)
+    assert why.startswith("item–rest correlations not checked for I0, I1, I2, I3, I4, I5")
+    assert "6 respondents" in why and "needs 10" in why and "0.45" in why
+    assert len(flag_items(x, ids, min_n=3)) > 0  # the old behaviour, for contrast
+
+
+def test_reversed_item_is_flagged_from_ten_respondents_and_nothing_is_unchecked() -> None:
+    rng = np.random.default_rng(9)
+    t = rng.normal(3, 1, 30)
+    x = np.clip(np.rint(t[:, None] + rng.normal(0, 0.5, (30, 4))), 1, 5)
+    x[:, 3] = 6 - x[:, 3]  # answered as if not reverse-worded
+    ids = ["A1", "A2", "A3", "A4"]
+    assert [f.item_id for f in flag_items(x, ids)] == ["A4"]
+    assert item_check_reason(x, ids) == ""
+    assert [f.item_id for f in flag_items(x[:10], ids)] == ["A4"]
+    assert flag_items(x[:9], ids) == () and "9 respondents" in item_check_reason(x[:9], ids)

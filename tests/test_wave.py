@@ -553,7 +553,8 @@ def test_no_scores_and_too_few_people_say_why(mini_instrument):
     assert r.level("CUL").management.reason  # 2 scores: the interval cannot reach 95%
     ag = r.agreement[2]
     assert ag.consensus.agrees is None and "not computable" in ag.consensus.message
-    assert all("not computable" in f.message for f in ag.item_flags) and len(ag.item_flags) == 2
+    assert ag.item_flags == ()  # 0 respondents: below flag_items' minimum, a reason instead
+    assert any("not checked" in why and "0 respondents" in why for why in ag.reasons)
     assert r.agreement[0].consensus_management.n_raters == 2
     assert r.agreement[0].consensus_management.message
     per = next(p for p in r.perception if p.capability_id == "MET")
@@ -570,3 +571,38 @@ def test_no_management_team_says_so_in_the_level(mini_instrument):
         in r.level("CUL").management.reason
     )
     assert r.agi_for("overall").band == "undefined" and r.agi_for("overall").reason
+
+
+# -- agreement: minimum raters and zero variance (brief N3) -------------------------------------
+
+
+def test_everyone_answering_the_same_says_why_alpha_and_icc_are_null(mini_instrument) -> None:
+    """Zero variance left alpha_interval, alpha_ordinal and the ICCs null with no reason."""
+    raw = np.full(RAW.shape, 3.0)
+    r = score_wave(mini_instrument, make_set(mini_instrument, raw=raw), ScoreOptions(bootstrap=0))
+    for ag in r.agreement:
+        assert math.isnan(ag.alpha_interval) and math.isnan(ag.alpha_ordinal)
+        assert "Krippendorff's α: no variation in the ratings" in " | ".join(ag.reasons)
+        assert ag.icc is not None and math.isnan(ag.icc.icc1)
+        assert any(w.startswith("ICC: no variation between or within") for w in ag.reasons)
+
+
+def test_varied_answers_give_no_alpha_or_icc_reason(result) -> None:
+    for ag in result.agreement:
+        assert not math.isnan(ag.alpha_interval)
+        assert not any(w.startswith(("Krippendorff", "ICC: no variation")) for w in ag.reasons)
+
+
+def test_management_team_below_the_agi_minimum_gets_no_agreement_verdict(mini_instrument) -> None:
+    """A management team of 2 was gated ("agreement -1.33, needs 0.85"); its AGI needs 3."""
+    people = [(p[0], "manager" if i >= 2 else p[1], p[2]) for i, p in enumerate(PEOPLE)]
+    r = score_wave(
+        mini_instrument, make_set(mini_instrument, people=people), ScoreOptions(bootstrap=0)
+    )
+    m = r.agreement[0].consensus_management
+    assert m.agrees is None and "2 raters, needs at least 3" in m.message
+    four = score_wave(
+        mini_instrument, make_set(mini_instrument), ScoreOptions(bootstrap=0, min_group=5)
+    )
+    m4 = four.agreement[0].consensus_management
+    assert m4.n_raters == 4 and m4.agrees is None and "needs at least 5" in m4.message
