@@ -37,22 +37,25 @@ def test_capability_rows_show_band_interval_random_reference_level_and_agreement
     vm = build_team_report(wr, rs, inst)
     for c in vm.capabilities:
         assert c.agi_pill in {
-            "aligned", "partly aligned", "misaligned", "indeterminate", "like random answering"
+            "aligned", "partly aligned", "misaligned", "between bands", "too few to tell"
         }  # fmt: skip
         assert re.fullmatch(r"\d+–\d+", c.agi_interval)
         assert c.agi_reference.startswith("random answering would give about ")
-        assert re.match(r"level \d \(\d\.\d\)", c.level_management)
-        assert "(management team, n = 8)" in c.level_management
-        assert "organisation, n = 60" in c.level_organisation
-        assert c.agrees in {"yes", "no", "cannot tell"} and c.agree_note
+        assert re.match(
+            r"(The management team's level is \d \(\d\.\d\)|With 8 people the management)",
+            c.level_management,
+        ), c.level_management
+        assert "(n = 8)" in c.level_management or "With 8 people" in c.level_management
+        assert "organisation's level" in c.level_organisation
+        assert c.agrees in {"yes", "no", "no — split", "too few to tell"} and c.agree_note
         assert c.agree_population == "management team"
-    assert any("borderline: could be" in c.level_management for c in vm.capabilities)
+    assert any("borderline between" in c.level_management for c in vm.capabilities)
 
 
 def test_headline_uses_the_management_team_and_the_random_reference(wave):
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst)
-    assert vm.headline.startswith("The management team places the company")
+    assert vm.headline.startswith("The management team (n = 8) places the company")
     assert "random answering would give about" in vm.headline
     assert "below 15 the team is aligned" not in vm.headline
 
@@ -62,7 +65,9 @@ def test_management_team_below_k_shows_no_management_level_or_agreement(wave):
     small = _mgmt_below_k(rs, wr, 2)
     vm = build_team_report(wr, small, inst, ReportOptions(min_group=3))
     for c in vm.capabilities:
-        assert c.level_management == "management team not shown (fewer than 3)"
+        assert c.level_management == (
+            "The management team's level is not shown (fewer than 3 in the team)."
+        )
         assert c.agree_population != "management team"
     assert all(a.index_management in ("not shown", "not computed", "–") for a in vm.agreement)
     assert not vm.headline.startswith("The management team places")
@@ -75,7 +80,7 @@ def test_reissue_shows_no_count_in_levels_agreement_or_item_flags(wave):
     for c in vm.capabilities:
         for text in (c.level_management, c.level_organisation, c.agree_note, c.agi_reference):
             assert not counted.search(text), text
-        assert "(management team)" in c.level_management
+        assert "management team's level" in c.level_management
     for r in vm.reliability:
         assert r.n == "–" and not counted.search(r.agree_note)
     assert all(a.n == "–" for a in vm.agreement)

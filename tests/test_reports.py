@@ -93,7 +93,7 @@ def test_headline_numbers_equal_the_scoring_result(wave, text):
     met = wr.agi_for("MET", "management", "current")
     assert f"AGI {fmt_agi(met.value)}" in text  # dot-plot label (SVG text is real PDF text)
     assert met.band == "misaligned"
-    assert "The team is misaligned on Metrics & Incentives" in text
+    assert "The management team is misaligned on Metrics & Incentives" in text
 
 
 def test_capability_level_and_median_in_the_glance_table(wave, text):
@@ -102,8 +102,13 @@ def test_capability_level_and_median_in_the_glance_table(wave, text):
     for cid in ("MET", "SYS", "VOC"):
         name = inst.capability(cid).name
         lv, sc = wr.level(cid), wr.score(cid)
-        # the "Does the team agree?" answer stands between the name and the level (issue 10)
-        row = rf"{re.escape(name)} (yes|no|cannot tell|not computed) {lv.level} {lv.target_level} "
+        # the verdict, then the management team's level, AGI and band, then the organisation's
+        # level, target and median (issue 10 review, findings 1, 3, 4)
+        mg = lv.management.level if lv.management is not None else "–"
+        row = (
+            rf"{re.escape(name)} (yes|no|no — split|too few to tell|not computed) {mg} \d+ "
+            rf"[a-z ]+? {lv.level} {lv.target_level} "
+        )
         assert re.search(row + re.escape(fmt_num(sc.median)), flat), row
 
 

@@ -4,6 +4,7 @@ trend reports, and the ``centric report`` CLI. Personal reports render in about 
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -490,10 +491,10 @@ def test_perception_gap_hidden_when_management_is_below_k(wave):
     assert vm.kpis[1].value == DASH
     assert all(d.label == "AGI –" for d in vm.dots)
     assert "Alignment Gap Index" not in vm.headline and "fewer than 9" in vm.headline
-    assert all("management AGI now" not in s.gate for s in vm.stages)
+    assert not any(re.search(r"AGI \d|management AGI now", s.gate) for s in vm.stages)
     assert all("Leaders agree" not in f.detail for f in vm.findings)
     shown = build_team_report(wr, rs, inst, ReportOptions())
-    assert any("management AGI now" in s.gate for s in shown.stages)  # the check can fail
+    assert any(re.search(r"AGI \d", s.gate) for s in shown.stages)  # the check can fail
 
 
 def test_report_scoring_uses_the_report_k_and_the_instruments_roles():

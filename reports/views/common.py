@@ -54,14 +54,21 @@ BAND_CLASS = {
 }
 #: the band as a pill prints it (the legend sentence, :data:`BAND_LEGEND`, gives the full words)
 BAND_SHORT = {
-    "not distinguishable from random answering": "like random answering",
+    "not distinguishable from random answering": "too few to tell",
+    "indeterminate": "between bands",
 }
+#: what "too few to tell" means, in words a manager can check against the table
+RANDOM_WORDS = (
+    "the spread is within what random answering would give for this many people and "
+    "statements, so it cannot be told apart yet"
+)
 BAND_LEGEND = (
-    "Alignment bands: aligned (AGI below 15), partly aligned (15–25) and misaligned (above 25) "
-    "are given only when the management team's AGI differs from what random answering would give "
-    "and its whole 95% interval lies in the band; “like random answering” means the "
-    "answers are as spread as if people had picked answers at random, so no band can be read; "
-    "“indeterminate” means the interval reaches into more than one band."
+    "Alignment bands, as applied: “aligned” (AGI below 15) and “partly aligned” (15–25) need the "
+    "management team's AGI below what random answering gives in 95% of teams of its size and its "
+    "whole 95% interval inside the band; “misaligned” needs the AGI above what random answering "
+    "gives in 95% of teams and its whole interval above both the random-answering AGI and 15. "
+    f"“Too few to tell” means {RANDOM_WORDS}; “between bands” means the interval reaches into "
+    "more than one band."
 )
 
 
@@ -171,6 +178,19 @@ class CapabilityRow:
     agree_note: str = ""
     #: whose agreement: "management team" or "everyone"
     agree_population: str = ""
+    #: the organisation's level (after its caps), beside ``level`` (the management team's where
+    #: it may be shown)
+    level_org: str = ""
+    #: whose level ``level`` is: "management team" or "organisation"
+    level_population: str = ""
+    #: the target AGI's band as its pill prints it, and its random reference
+    agi_target_pill: str = ""
+    agi_target_css: str = "na"
+    agi_target_null: str = ""
+    #: statements averaged per score (J) behind "if random"
+    agi_items: str = ""
+    #: "The management team does not agree on this: the level is not a shared view." or empty
+    shared_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -357,6 +377,10 @@ class DisputedItem:
     agi: str
     rwg: str
     distribution: tuple[tuple[str, int | str, str], ...]  # (label, count or – in a reissue, bar %)
+    #: the AGI one statement answered at random would give
+    reference: str = ""
+    #: why the statement has no rwg, or empty
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -576,6 +600,9 @@ class TeamReport:
         Items whose item–rest correlation is under .2, in words.
     level_note : str
         Whose scores the levels are and what "borderline" means.
+    team_label, org_label : str
+        Column-group headers naming the management team and the organisation, with their n
+        (none in a reissue).
     """
 
     kind: str
@@ -619,6 +646,10 @@ class TeamReport:
     agreement_note: str = ""
     item_flags: tuple[str, ...] = ()
     level_note: str = ""
+    #: column-group headers naming each population: ``Management team (n = 8)``,
+    #: ``Organisation (n = 60)`` (no n in a reissue)
+    team_label: str = "Management team"
+    org_label: str = "Organisation"
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -834,7 +865,7 @@ def _safe_agi(
     return agi
 
 
-_GATE_NUMBERS = re.compile(r"\s*\(management AGI now [^)]*\)")
+_GATE_NUMBERS = re.compile(r"\s*\((?:management AGI now|today:) [^)]*\)")
 
 
 def safe_gate(gate: str, management_shown: bool) -> str:
@@ -958,10 +989,11 @@ def band_phrase(band: str) -> str:
         "aligned": "is aligned",
         "partly aligned": "is partly aligned",
         "misaligned": "is misaligned",
-        "indeterminate": "cannot yet be placed in an alignment band (its interval reaches into "
-        "more than one)",
-        "not distinguishable from random answering": "answers as differently as random answering "
-        "would, so no alignment band can be read",
+        "indeterminate": "cannot yet be placed in an alignment band, because its interval "
+        "reaches into more than one",
+        "not distinguishable from random answering": "cannot yet be told apart from random "
+        "answering: its spread is within what random answering would give for this many "
+        "people and statements",
     }.get(band, "has no alignment band")
 
 
@@ -993,22 +1025,34 @@ def level_shown(est: LevelEstimate | None, k: int, named: bool, allowed: bool = 
 
 
 def level_text(est: LevelEstimate | None, population: str, reissue: bool) -> str:
-    """``level 2 (2.9), borderline: could be 2 or 3 (management team, n = 8)``; reasons in words.
+    """One sentence on a population's level: ``The management team's level is 2 (2.9), borderline
+    between 2 and 3 (n = 8).``; reasons in words.
 
-    ``population`` names whose scores these are; a reissue prints no n.
+    When the interval reaches more than two levels the level cannot be pinned down: ``With 8
+    people the management team's level cannot be pinned down (between 1 and 4).`` ``population``
+    names whose scores these are; a reissue prints no n.
     """
     if est is None:
-        return f"no level estimate for the {population}"
+        return f"There is no level estimate for the {population}."
     if not est.computable:
-        return f"no level for the {population}: {est.reason or 'no scores'}"
-    text = f"level {est.level} ({fmt_num(est.interpolated, 1)})"
-    if est.borderline and len(est.possible_levels) > 1:
-        alts = [str(v) for v in est.possible_levels]
-        text += f", borderline: could be {', '.join(alts[:-1])} or {alts[-1]}"
+        return f"There is no level for the {population}: {est.reason or 'no scores'}."
+    whose = f"the {population}'s level"
+    levels = est.possible_levels
+    if len(levels) > 2:
+        span = f"between {levels[0]} and {levels[-1]}"
+        lead = "With so few scores" if reissue else f"With {est.n} people"
+        return f"{lead} {whose} cannot be pinned down ({span}; median {_tenths(est)})."
+    text = f"{whose[0].upper()}{whose[1:]} is {est.level} ({_tenths(est)})"
+    if est.borderline and len(levels) == 2:
+        text += f", borderline between {levels[0]} and {levels[1]}"
     elif est.borderline:
         text += ", borderline"
-    who = population if reissue else f"{population}, n = {est.n}"
-    return f"{text} ({who})"
+    return text + ("." if reissue else f" (n = {est.n}).")
+
+
+def _tenths(est: LevelEstimate) -> str:
+    """The interpolated level to one decimal (2.9 = level 2, nine tenths of the way to 3)."""
+    return fmt_num(est.interpolated, 1)
 
 
 def management_level(
@@ -1043,14 +1087,81 @@ def agreement_words(
             "",
         )
     if index.agrees is True:
-        return "yes", "ok", _COUNTS.sub("", index.message), population
+        return "yes", "ok", _agreement_message(index.message), population
     if index.agrees is False:
-        return "no", "warn", _COUNTS.sub("", index.message), population
+        return "no", "warn", _agreement_message(index.message), population
     if math.isinf(index.gate):
         why = "too few people and statements to tell agreement from random answering"
     else:
-        why = _COUNTS.sub("", index.message)
+        why = _agreement_message(index.message)
     return "cannot tell", "na", why, population
 
 
 _COUNTS = re.compile(r"with \d+ raters and \d+ items? ")
+_NEEDS = re.compile(r"\bneeds (\d+\.\d+)(?! or more)")
+
+
+def _agreement_message(message: str) -> str:
+    """Scoring's agreement message without counts, its gate read as "needs 0.50 or more"."""
+    return _NEEDS.sub(r"needs \1 or more", _COUNTS.sub("", message))
+
+
+#: the manager-facing verdict per capability: (answer, css)
+VERDICTS = {
+    "yes": "ok",
+    "no": "warn",
+    "no — split": "bad",
+    "too few to tell": "na",
+    "not computed": "na",
+}
+
+
+def team_verdict(
+    agi: AGIResult | None,
+    ag: CapabilityAgreement | None,
+    k: int,
+    named: bool,
+    management_shown: bool,
+) -> tuple[str, str, str, str]:
+    """Does the team agree? One verdict per capability from both indices.
+
+    ``"no — split"`` when the management team's AGI band is "misaligned" (camps: more spread
+    than random answering, the whole interval above it); otherwise the consensus gate of
+    :func:`agreement_words` (``"yes"`` / ``"no"``); ``"too few to tell"`` when neither can decide.
+
+    Returns
+    -------
+    tuple of str
+        ``(verdict, css, sentence, population)``.
+    """
+    answer, _css, note, population = agreement_words(ag, k, named, management_shown)
+    if management_shown and agi is not None and agi.band == "misaligned":
+        why = (
+            "the management team splits into camps: its AGI is above what random answering "
+            "gives and its whole interval lies above it"
+        )
+        return "no — split", VERDICTS["no — split"], why, "management team"
+    if answer in ("yes", "no"):
+        return answer, VERDICTS[answer], note, population
+    if answer == "cannot tell":
+        return "too few to tell", VERDICTS["too few to tell"], note, population
+    return answer, VERDICTS.get(answer, "na"), note, population
+
+
+def verdict_counts(verdicts: Sequence[str]) -> str:
+    """The verdicts counted, after "The management team": ``agrees on 6 of 8 capabilities and is
+    split into camps on 1; on 1 there are too few answers to tell.``"""
+    total = len(verdicts)
+    yes = sum(v == "yes" for v in verdicts)
+    split = sum(v == "no — split" for v in verdicts)
+    no = sum(v == "no" for v in verdicts)
+    unsure = total - yes - split - no
+    parts = [f"agrees on {yes} of {total} capabilit{'y' if total == 1 else 'ies'}"]
+    if split:
+        parts.append(f"is split into camps on {split}")
+    if no:
+        parts.append(f"does not agree on {no}")
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if unsure:
+        text += f"; on {unsure} there are too few answers to tell"
+    return text + "."

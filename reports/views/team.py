@@ -71,7 +71,6 @@ from reports.views.common import (
     _safe_warnings,
     agi_interval,
     agi_reference,
-    agreement_words,
     band_phrase,
     band_pill,
     department_suppression,
@@ -79,8 +78,12 @@ from reports.views.common import (
     level_text,
     management_level,
     safe_gate,
+    team_verdict,
+    verdict_counts,
 )
+from scoring.consensus import agreement_items
 from scoring.inference import DifferenceLabel
+from scoring.null import DEFAULT_MODELS, expected_agi
 from scoring.results import (
     AGIResult,
     ItemStats,
@@ -131,7 +134,7 @@ def _findings(
                 Finding(
                     "alignment",
                     cid,
-                    f"The team is {word} on {name}",
+                    f"The management team is {word} on {name}",
                     f"The management team's Alignment Gap Index is {fmt_agi(agi.value)} of 100 "
                     f"(interval {agi_interval(agi)}, misaligned above {fmt_num(high_band, 0)}"
                     f"{reference}).{split}",
@@ -197,7 +200,7 @@ def _findings(
                     "ambition",
                     cid,
                     f"The largest ambition is in {name}",
-                    f"The team rates it {fmt_num(amb.current_mean)} today and wants "
+                    f"The organisation rates it {fmt_num(amb.current_mean)} today and wants "
                     f"{fmt_num(amb.target_mean)}: from maturity level {amb.current_level} to "
                     f"{amb.target_level}.",
                     "Stage the investment: fund the first step, then decide on the next one with "
@@ -377,6 +380,20 @@ def _thin_row(t: _Team, cid: str) -> CapabilityRow:
     )
 
 
+_TEAM_WORDS = (
+    ("the team median is", "the organisation's median is"),
+    ("The team's target is", "The organisation's target is"),
+)
+NOT_SHARED = "The management team does not agree on this: the level is not a shared view."
+
+
+def _organisation_words(explanation: str) -> str:
+    """Scoring's level explanation, which is over everyone, with its population named."""
+    for old, new in _TEAM_WORDS:
+        explanation = explanation.replace(old, new)
+    return explanation
+
+
 def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
     """One capability's row: level, medians, AGI with its band and reference, agreement."""
     result, k, reissue, digits = t.result, t.k, t.reissue, t.digits
@@ -384,14 +401,16 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
     agi_t = _safe_agi(result, cid, t.options, basis="target")
     hidden_band = "undefined" if t.management_shown else f"not shown (fewer than {k})"
     ag = next((a for a in result.agreement if a.capability_id == cid), None)
-    agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, t.named, t.management_shown)
+    agrees, agree_css, agree_note, agree_pop = team_verdict(agi, ag, k, t.named, t.management_shown)
     mgmt_level = management_level(lv, k, t.named, t.management_shown)
+    level = mgmt_level.level if mgmt_level is not None else lv.level
+    explanation = _organisation_words(lv.explanation)
     return CapabilityRow(
         id=cid,
         name=t.names[cid],
         weight=fmt_num(cap.weight),
-        level=str(lv.level),
-        level_name=t.level_names[lv.level - 1] if 1 <= lv.level <= 5 else DASH,
+        level=str(level),
+        level_name=t.level_names[level - 1] if 1 <= level <= 5 else DASH,
         target_level=str(lv.target_level),
         median=fmt_num(sc.median),
         mean=fmt_num(sc.mean, digits),
@@ -404,14 +423,12 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
         band_css=BAND_CLASS.get(agi.band if agi else "undefined", "na"),
         agi_target=fmt_agi(agi_t.value) if agi_t else DASH,
         n=DASH if t.options.reissue else fmt_int(sc.n),
-        explanation=_one_decimal(lv.explanation) if reissue else lv.explanation,
+        explanation=_one_decimal(explanation) if reissue else explanation,
         holding_back=", ".join(lv.holding_back) or DASH,
         agi_pill=band_pill(agi.band) if agi else hidden_band,
         agi_interval=agi_interval(agi) if agi else DASH,
         agi_reference=agi_reference(agi, reissue) if agi else hidden_band,
-        agi_null=(
-            DASH if agi is None else "none" if _nan(agi.null_mean) else fmt_agi(agi.null_mean)
-        ),
+        agi_null=_null_text(agi),
         level_management=(
             level_text(mgmt_level, "management team", reissue)
             if mgmt_level is not None
@@ -420,13 +437,27 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
         level_organisation=(
             level_text(lv.organisation, "organisation", reissue)
             if level_shown(lv.organisation, k, t.named)
-            else "no level estimate for the organisation"
+            else "There is no level estimate for the organisation."
         ),
         agrees=agrees,
         agree_css=agree_css,
         agree_note=_one_decimal(agree_note) if reissue else agree_note,
         agree_population=agree_pop,
+        level_org=str(lv.level),
+        level_population="management team" if mgmt_level is not None else "organisation",
+        agi_target_pill=band_pill(agi_t.band) if agi_t else hidden_band,
+        agi_target_css=BAND_CLASS.get(agi_t.band if agi_t else "undefined", "na"),
+        agi_target_null=_null_text(agi_t),
+        agi_items=str(agi.items) if agi is not None and agi.items else DASH,
+        shared_note=NOT_SHARED if agrees in ("no", "no — split") else "",
     )
+
+
+def _null_text(agi: AGIResult | None) -> str:
+    """The AGI random answering would give, or ``none``/``–``."""
+    if agi is None:
+        return DASH
+    return "none" if _nan(agi.null_mean) else fmt_agi(agi.null_mean)
 
 
 def _dot_row(t: _Team, cid: str, agi: AGIResult | None) -> DotRow:
@@ -448,13 +479,13 @@ def _dot_row(t: _Team, cid: str, agi: AGIResult | None) -> DotRow:
 def _hidden_level(lv: MaturityLevel, k: int, management_shown: bool) -> str:
     """Why the management team's level estimate is not printed, in words."""
     if not management_shown:
-        return f"management team not shown (fewer than {k})"
+        return f"The management team's level is not shown (fewer than {k} in the team)."
     est = lv.management
     if est is None:
-        return "no level estimate for the management team"
+        return "There is no level estimate for the management team."
     if not est.computable:
-        return f"no level for the management team: {est.reason or 'no scores'}"
-    return f"management team not shown ({_few(k)})"
+        return f"There is no level for the management team: {est.reason or 'no scores'}."
+    return f"The management team's level is not shown ({_few(k)})."
 
 
 def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, ...]]:
@@ -478,76 +509,88 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
     # capability has a level estimate of it that may be shown; otherwise everyone, and it says so
     mgmt = {c: management_level(result.level(c), k, t.named, management_shown) for c in assessed}
     by_mgmt = bool(assessed) and all(e is not None for e in mgmt.values())
+    org_level = sum(result.level(c).level * weights[c] for c in assessed) / wsum if wsum else NAN
     mean_level = (
         sum((e.level if (e := mgmt[c]) is not None else 0) * weights[c] for c in assessed) / wsum
         if by_mgmt and wsum
-        else sum(result.level(c).level * weights[c] for c in assessed) / wsum
-        if wsum
-        else NAN
+        else org_level
     )
     mean_target = (
         sum(result.level(c).target_level * weights[c] for c in assessed) / wsum if wsum else NAN
     )
-    n_mis = sum(1 for c in caps if c.agi_band == "misaligned")
-    band = overall.band if overall else "undefined"
-    who = "The management team" if by_mgmt else "The team"
-    maturity = (
-        f"places the company at maturity level {fmt_num(mean_level)} on average over the "
-        f"{len(assessed)} capabilities assessed" + f", aiming for {fmt_num(mean_target)}."
-        if assessed
-        else "gives no capability enough answers for a maturity level."
+    n_org = "" if options.reissue else f" (n = {result.n_respondents})"
+    n_team = "" if options.reissue else f" (n = {n_mgmt})"
+    if not assessed:
+        maturity = "The team gives no capability enough answers for a maturity level."
+    elif by_mgmt:
+        maturity = (
+            f"The management team{n_team} places the company at maturity level "
+            f"{fmt_num(mean_level)} on average over the {len(assessed)} capabilities assessed; "
+            f"the organisation as a whole{n_org} places it at {fmt_num(org_level)} and aims for "
+            f"{fmt_num(mean_target)}."
+        )
+    else:
+        why = (
+            f"the management team's is not shown (fewer than {k} in the team)"
+            if not management_shown
+            else "the management team's is withheld on some capabilities"
+        )
+        maturity = (
+            f"The organisation as a whole{n_org} places the company at maturity level "
+            f"{fmt_num(org_level)} on average over the {len(assessed)} capabilities assessed, "
+            f"aiming for {fmt_num(mean_target)}; {why}."
+        )
+    verdicts = [c.agrees for c in caps if c.id not in thin and c.agrees != "not computed"]
+    counted = (
+        f" The management team {verdict_counts(verdicts)}" if verdicts and management_shown else ""
     )
-    n_random = sum(1 for c in caps if c.agi_band == "not distinguishable from random answering")
+    band = overall.band if overall else "undefined"
     if overall is not None and band == "undefined":
         headline = (
-            f"{who} {maturity} The management team's alignment could not be computed "
+            f"{maturity} The management team's alignment could not be computed "
             "(too few of its members answered enough statements)."
         )
     elif overall is not None:
+        interval = f" (interval {agi_interval(overall)})" if overall.ci.defined else ""
         reference = (
             ""
             if _nan(overall.null_mean)
             else f"; random answering would give about {fmt_agi(overall.null_mean)}"
         )
         headline = (
-            f"{who} {maturity} Overall, the management team's Alignment Gap Index is "
-            f"{fmt_agi(overall.value)} of 100{reference.replace(';', ',', 1)}: it "
-            f"{band_phrase(band)}. "
-            + (
-                f"It is misaligned on {n_mis} of {len(caps)} capabilities"
-                if n_mis
-                else "No capability is clearly misaligned"
-            )
-            + (f"; on {n_random} its answers look like random answering." if n_random else ".")
+            f"{maturity} Overall, the management team's Alignment Gap Index is "
+            f"{fmt_agi(overall.value)} of 100{interval}{reference}. It {band_phrase(band)}."
+            + counted
         )
     elif not management_shown:
         headline = (
-            f"{who} {maturity} The management team's alignment is not shown: it has fewer "
+            f"{maturity} The management team's alignment is not shown: it has fewer "
             f"than {k} respondents."
         )
     else:
-        headline = f"{who} {maturity} The management team's alignment could not be computed."
+        headline = f"{maturity} The management team's alignment could not be computed."
+    band_t = overall_t.band if overall_t else "undefined"
     kpis = (
         Kpi(
             "Overall AGI",
             fmt_agi(overall.value) if overall else DASH,
-            (
-                band_pill(band)
-                + (
-                    ""
-                    if _nan(overall.null_mean)
-                    else f"; random answering ≈ {fmt_agi(overall.null_mean)}"
-                )
-                if overall
-                else "undefined"
-                if management_shown
-                else f"not shown (fewer than {k})"
-            ),
+            _agi_tile(overall, t),
             BAND_CLASS.get(band, ""),
         ),
-        Kpi("Target AGI", fmt_agi(overall_t.value) if overall_t else DASH, "agreement on ambition"),
-        Kpi("Maturity today", fmt_num(mean_level), "weighted mean level, 1–5"),
-        Kpi("Target maturity", fmt_num(mean_target), "weighted mean level, 1–5"),
+        Kpi(
+            "Target AGI",
+            fmt_agi(overall_t.value) if overall_t else DASH,
+            _agi_tile(overall_t, t),
+            BAND_CLASS.get(band_t, ""),
+        ),
+        Kpi(
+            "Maturity today",
+            fmt_num(mean_level),
+            "management team, weighted mean level, 1–5"
+            if by_mgmt
+            else "organisation, weighted mean level, 1–5",
+        ),
+        Kpi("Target maturity", fmt_num(mean_target), "organisation, weighted mean level, 1–5"),
         Kpi(
             "Respondents",
             fmt_int(result.n_respondents),
@@ -557,6 +600,17 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
         ),
     )
     return headline, kpis
+
+
+def _agi_tile(agi: AGIResult | None, t: _Team) -> str:
+    """An AGI tile's note: the band in words and the random reference (``too few to tell ·
+    random answering ≈ 17``), or why there is none."""
+    if agi is None:
+        return "undefined" if t.management_shown else f"not shown (fewer than {t.k})"
+    text = band_pill(agi.band)
+    if not _nan(agi.null_mean):
+        text += f" · random answering ≈ {fmt_agi(agi.null_mean)}"
+    return text
 
 
 def _heatmap(t: _Team) -> tuple[Heatmap | None, str]:
@@ -628,6 +682,7 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
         t.isolated,
     )
     # perception gap
+    adjust = "Holm" if result.options.label_adjust == "holm" else "Benjamini–Hochberg"
     perception: tuple[PerceptionRow, ...] = ()
     tested = any(p.test is not None for p in result.perception)
     if roles_shown:
@@ -660,12 +715,13 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
             else f"Management team (roles: {', '.join(mgmt_roles)}; n = {n_mgmt}) against "
             f"everyone else (n = {n_oth})."
         ) + (
-            f" A gap is a blind spot or hidden strength only when its interval excludes zero "
-            f"after Holm's adjustment over the {len(result.perception)} capabilities; \"shared "
-            f'view" when the gap is shown to be smaller than '
+            f" A gap is a blind spot or hidden strength only when Welch's test finds it after "
+            f"{adjust}'s adjustment over the {len(result.perception)} capabilities; \"shared "
+            f'view" when the equivalence test, adjusted the same way, shows it smaller than '
             f'{fmt_num(result.options.sesoi)} points either way; "no clear gap" otherwise. '
-            "p is adjusted for the number of capabilities; the test behind each label is in the "
-            "technical appendix."
+            "p is the adjusted one the label uses; the 95% interval is unadjusted, so a gap whose "
+            f'interval lies within ±{fmt_num(result.options.sesoi)} can still read "no clear '
+            'gap" after the adjustment. The test behind each label is in the technical appendix.'
             if tested
             else " Permutation p-values, two-sided."
         )
@@ -877,15 +933,22 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
         key=lambda i: (-item_agi(i), i.rwg, i.item_id),
     )[: options.max_disputed_items]
     disputed_note = (
-        "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg and the "
-        "bars are over all respondents."
-        if by_mgmt
-        else "Ranked by the item AGI over all respondents (the management team's is not shown)."
-    ) + (
-        " This report is a reissue for a changed set of respondents: answer counts are not "
-        "shown, so that comparing it with the earlier report reveals no one's answers."
-        if options.reissue
-        else ""
+        (
+            "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg and the "
+            "bars are over all respondents."
+            if by_mgmt
+            else "Ranked by the item AGI over all respondents (the management team's is not shown)."
+        )
+        + (
+            " One statement answered at random already gives a high AGI (“random ≈” beside each): "
+            "only an item AGI above it shows more spread than random answering."
+        )
+        + (
+            " This report is a reissue for a changed set of respondents: answer counts are not "
+            "shown, so that comparing it with the earlier report reveals no one's answers."
+            if options.reissue
+            else ""
+        )
     )
     disputed = []
     for it in ranked:
@@ -906,6 +969,8 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
             )
             for j, c in enumerate(counts)
         )
+        n_options = scale.high - scale.low + 1
+        excluded = it.item_id in agreement_items(instrument, it.capability_id).excluded
         disputed.append(
             DisputedItem(
                 it.item_id,
@@ -913,8 +978,15 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
                 item.text,
                 fmt_num(median),
                 fmt_agi(item_agi(it)),
-                fmt_num(it.rwg, digits),
+                DASH if excluded else fmt_num(it.rwg, digits),
                 dist,
+                reference=fmt_agi(max(expected_agi(1, n_options, m) for m in DEFAULT_MODELS)),
+                note=(
+                    "answered on another scale than the rest of its capability, so it is left "
+                    "out of the agreement statistics and has no rwg"
+                    if excluded
+                    else ""
+                ),
             )
         )
     return tuple(disputed), disputed_note
@@ -1054,7 +1126,9 @@ def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
                 )
             )
             continue
-        agrees, agree_css, agree_note, agree_pop = agreement_words(ag, k, named, t.management_shown)
+        agrees, agree_css, agree_note, agree_pop = team_verdict(
+            _safe_agi(result, ag.capability_id, options), ag, k, named, t.management_shown
+        )
         note = "; ".join(ag.reasons)
         if ag.rwg_j_out_of_range:
             note = (
@@ -1079,15 +1153,19 @@ def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
             )
         )
     n_ok = sum(1 for r in reliability if r.verdict in ("good", "adequate"))
-    n_agree = sum(1 for r in reliability if r.agrees == "yes")
+    decided = [r.agrees for r in reliability if r.agrees != "not computed"]
+    mgmt = all(
+        r.agree_population == "management team" for r in reliability if r.agrees != "not computed"
+    )
+    who = (
+        "the management team"
+        if mgmt
+        else "the team (the organisation where the management team is not shown)"
+    )
     reliability_summary = (
         f"The statements hang together well enough (Cronbach's α of 0.70 or more) for {n_ok} of "
         f"{len(reliability)} capabilities"
-        + (
-            f"; the team agrees beyond random answering on {n_agree}. "
-            if any(r.agrees in ("yes", "no", "cannot tell") for r in reliability)
-            else ". "
-        )
+        + (f"; {who} {verdict_counts(decided)} " if decided else ". ")
         + "Disagreement between respondents is not a flaw of the questionnaire: when people "
         "honestly see the company differently, that is exactly the misalignment this report "
         "measures."
@@ -1157,7 +1235,8 @@ def _agreement_appendix(t: _Team) -> tuple[tuple[AgreementRow, ...], str, tuple[
         "as real respondents tend to, so that a team is not credited with agreement that random "
         "answering with a central tendency would give (rwg(J) against an even spread, shown for "
         'comparison, flatters every team). "Does the team agree?" asks r*wg(J) to reach '
-        "0.50 and the value at most 5% of random teams of that size reach, whichever is higher."
+        "0.50 or more and at least the value only 5% of random teams of that size reach, whichever "
+        "is higher."
     )
     return tuple(rows), note, tuple(flags)
 
@@ -1309,17 +1388,17 @@ def build_team_report(
         agreement_note=agreement_note,
         item_flags=item_flags,
         level_note=_level_note(t),
+        team_label="Management team" + ("" if reissue else f" (n = {t.n_mgmt})"),
+        org_label="Organisation" + ("" if reissue else f" (n = {result.n_respondents})"),
     )
 
 
 def _level_note(t: _Team) -> str:
     """Whose levels the report prints and what "borderline" means."""
-    margin = fmt_num(t.result.options.level_margin)
     return (
-        "Today's level is the capability's level over everyone, capped by its weakest statement "
-        "and its prerequisites. Beside it, the level of the management team's own scores and of "
-        "the whole organisation: the whole level, then the median to one decimal (2.9 is level "
-        '2, nine tenths of the way to 3). "Borderline" means the median\'s 95% interval comes '
-        f"within {margin} of a level boundary: another sample of the same people could well give "
-        "the neighbouring level, so read it as either."
+        "Today: the management team's level (the whole level of its median) where it may be "
+        "shown, with the organisation's beside it (everyone, capped by its weakest statement and "
+        "prerequisites as explained). 2.9 is level 2, nine tenths of the way to 3; "
+        '"borderline" means the median\'s 95% interval crosses a level boundary, so read it as '
+        "either level."
     )
