@@ -205,3 +205,14 @@ def test_no_weasyprint_warning_is_logged(wave, caplog):
         if r.name.startswith("weasyprint") and not r.getMessage().startswith(_ENVIRONMENT_WARNINGS)
     ]
     assert problems == []
+
+
+def test_rendered_report_keeps_index_names_in_their_case_and_no_retired_wording(text):
+    """Consultant review (issue 10): Appendix B printed "R*WG(J)", the flag note claimed statements
+    "shown here" when none were shown, and the band words claimed random answering."""
+    flat = " ".join(text.split())
+    assert "R*WG" not in flat and "r*wg(J) EVERYONE" in flat  # the header, in its own case
+    for retired in ("like random answering", "as spread as if", "no statement shown here"):
+        assert retired not in flat, retired
+    assert "UNADJUSTED" in flat.upper() and "too few to tell" in flat
+    assert "Management team (n = 8)" in flat and "Organisation (n = 60)" in flat

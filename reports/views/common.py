@@ -1098,7 +1098,7 @@ def agreement_words(
 
 
 _COUNTS = re.compile(r"with \d+ raters and \d+ items? ")
-_NEEDS = re.compile(r"\bneeds (\d+\.\d+)(?! or more)")
+_NEEDS = re.compile(r"\bneeds (\d+\.\d+)(?!\d| or more)")
 
 
 def _agreement_message(message: str) -> str:
