@@ -614,7 +614,7 @@ class AGIResult:
     relative : float
         ``1 − AGI / null_mean``: 0 as spread as random answering, 1 full consensus.
     items : int
-        J, the (mean, rounded down) number of items behind each respondent's score.
+        J, the mean number of items behind each respondent's score, rounded to the nearest (half up).
     """
 
     capability_id: str
