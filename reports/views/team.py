@@ -1400,5 +1400,5 @@ def _level_note(t: _Team) -> str:
         "shown, with the organisation's beside it (everyone, capped by its weakest statement and "
         "prerequisites as explained). 2.9 is level 2, nine tenths of the way to 3; "
         '"borderline" means the median\'s 95% interval crosses a level boundary, so read it as '
-        "either level."
+        "either level. Targets are the organisation's."
     )
