@@ -1374,8 +1374,9 @@ def build_team_report(
         ),
         reissue=options.reissue,
         dots_caption=(
-            "A reissue for a changed set of respondents: the bar is the team median and the band "
-            "the middle half of the team (25th to 75th percentile); no dot per person is drawn, "
+            "A reissue for a changed set of respondents: the bar is the organisation's median and "
+            "the band the middle half of everyone (25th to 75th percentile); no dot per person is "
+            "drawn, "
             "so that comparing it with the earlier report shows no one's score."
             if options.reissue
             else ""
