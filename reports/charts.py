@@ -250,7 +250,7 @@ def dot_plot(rows: Sequence[DotRow], by_role: bool, theme: Theme, reissue: bool 
                 [], [], marker="o", linestyle="", color=c.others, markersize=4, label="Respondent"
             )
         )
-    handles.append(Line2D([], [], color=c.accent, linewidth=2, label="Team median"))
+    handles.append(Line2D([], [], color=c.accent, linewidth=2, label="Organisation median"))
     ax.legend(
         handles=handles,
         loc="upper center",

@@ -301,3 +301,56 @@ def test_agreement_gate_reads_needs_or_more_everywhere(wave):
     vm = build_team_report(wr, rs, inst)
     notes = [r.agree_note for r in vm.reliability if "needs" in r.agree_note]
     assert notes and all(re.search(r"needs \d\.\d\d or more", n) for n in notes)
+
+
+def test_small_management_team_level_prints_no_median_tenths(wave):
+    """Hostile review: with 5 executives the median (and the interval ends) are members' own
+    scores; with the management AGI and mean they gave every score. The PDF prints the level only."""
+    from scoring import score_wave
+
+    inst, rs, wr = wave
+    rs5 = _mgmt_below_k(rs, wr, 5)
+    wr5 = score_wave(inst, rs5, replace(wr.options, bootstrap=0))
+    vm = build_team_report(wr5, rs5, inst, ReportOptions(min_group=3))
+    tenths = re.compile(r"\(\d\.\d\)|median \d\.\d")
+    shown = [c.level_management for c in vm.capabilities if "not shown" not in c.level_management]
+    assert shown, "the management level of 5 people is shown"
+    assert not any(tenths.search(t) for t in shown), shown
+    vm8 = build_team_report(wr, rs, inst, ReportOptions(min_group=3))
+    assert any(tenths.search(c.level_management) for c in vm8.capabilities)  # 8 people: shown
+
+
+def _strings(obj):
+    """Every string in a (nested) view model."""
+    import dataclasses
+
+    if isinstance(obj, str):
+        yield obj
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _strings(getattr(obj, f.name))
+    elif isinstance(obj, list | tuple):
+        for x in obj:
+            yield from _strings(x)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            yield from _strings(x)
+
+
+@pytest.mark.parametrize("keep", [1, 2])
+def test_management_team_below_k_is_not_sized_anywhere_in_the_report(wave, keep):
+    """Hostile review: the cover said "60 (1 in the management team)" and the perception note
+    "Not shown: the management team (1) …": the size of a group below k."""
+    from scoring import score_wave
+
+    inst, rs, wr = wave
+    small = _mgmt_below_k(rs, wr, keep)
+    wr_small = score_wave(inst, small, replace(wr.options, bootstrap=0))
+    vm = build_team_report(wr_small, small, inst, ReportOptions(min_group=3))
+    assert vm.meta.n_management == "fewer than 3"
+    sized = re.compile(
+        rf"management team \({keep}\)|\b{keep} in the management team|management team has {keep}\b"
+        rf"|has {keep} (score|respondent|rater)s?\b|n = {keep}\b"
+    )
+    leaks = [s for s in _strings(vm) if sized.search(s)]
+    assert not leaks, leaks

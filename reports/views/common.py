@@ -18,6 +18,7 @@ from questionnaires.model import Instrument
 from reports.anonymity import (
     Suppression,
     isolated_members,
+    safe_level_estimate,
     suppress_cells,
     suppress_groups,
 )
@@ -709,7 +710,12 @@ def _meta(
         data_hash=result.data_hash,
         data_hash_short=short_hash(result.data_hash),
         n_respondents=fmt_int(result.n_respondents),
-        n_management=DASH if options.reissue else fmt_int(mgmt),
+        # a management team below k is not even sized: its size is a figure of fewer than k
+        n_management=DASH
+        if options.reissue
+        else fmt_int(mgmt)
+        if mgmt == 0 or mgmt >= options.min_group or options.named_workshop
+        else f"fewer than {options.min_group}",
         min_group=options.min_group,
         min_group_comments=options.min_group_comments,
         named_workshop=options.named_workshop,
@@ -818,9 +824,11 @@ def _consistency(alpha: float) -> tuple[str, str]:
 
 
 def _safe_warnings(
-    warnings: Sequence[str], sup: Suppression, dept_names: dict[str, str]
+    warnings: Sequence[str], sup: Suppression, dept_names: dict[str, str], k: int = 0
 ) -> tuple[str, ...]:
-    """Scoring warnings, minus any that name a hidden department (they would undo suppression).
+    """Scoring warnings, minus any that name a hidden department (they would undo suppression),
+    and without the size of any group below ``k`` ("has 2 respondents" reads "has fewer than 3
+    respondents").
 
     Names match as whole words, case-insensitively, so a department keyed ``it`` does not drop
     a warning about an "item".
@@ -829,10 +837,29 @@ def _safe_warnings(
     kept = (
         tuple(warnings) if pattern is None else tuple(w for w in warnings if not pattern.search(w))
     )
-    return tuple(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w)) for w in kept)
+
+    def unsized(w: str) -> str:
+        return _HAS_RESPONDENTS.sub(
+            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
+        )
+
+    return tuple(unsized(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w))) for w in kept)
 
 
 _ONE_RESPONDENTS = re.compile(r"(?<![\d.,])1 respondents\b")
+_HAS_RESPONDENTS = re.compile(r"\bhas (\d+) respondents?\b")
+
+
+def team_size(n: int, k: int, named: bool) -> str:
+    """A group's size as printed: the number, or "fewer than k" for a group below ``k`` (its
+    size is a figure of fewer than k people); a named workshop prints the number.
+
+    Examples
+    --------
+    >>> team_size(8, 3, False), team_size(2, 3, False), team_size(2, 3, True)
+    ('8', 'fewer than 3', '2')
+    """
+    return str(n) if n == 0 or n >= k or named else f"fewer than {k}"
 
 
 def _names_pattern(keys: Sequence[str], display: dict[str, str]) -> re.Pattern[str] | None:
@@ -1038,11 +1065,13 @@ def level_text(est: LevelEstimate | None, population: str, reissue: bool) -> str
         return f"There is no level for the {population}: {est.reason or 'no scores'}."
     whose = f"the {population}'s level"
     levels = est.possible_levels
+    tenths = "" if _nan(est.interpolated) else _tenths(est)
     if len(levels) > 2:
         span = f"between {levels[0]} and {levels[-1]}"
         lead = "With so few scores" if reissue else f"With {est.n} people"
-        return f"{lead} {whose} cannot be pinned down ({span}; median {_tenths(est)})."
-    text = f"{whose[0].upper()}{whose[1:]} is {est.level} ({_tenths(est)})"
+        median = f"; median {tenths}" if tenths else ""
+        return f"{lead} {whose} cannot be pinned down ({span}{median})."
+    text = f"{whose[0].upper()}{whose[1:]} is {est.level}" + (f" ({tenths})" if tenths else "")
     if est.borderline and len(levels) == 2:
         text += f", borderline between {levels[0]} and {levels[1]}"
     elif est.borderline:
@@ -1058,9 +1087,21 @@ def _tenths(est: LevelEstimate) -> str:
 def management_level(
     lv: MaturityLevel, k: int, named: bool, management_shown: bool
 ) -> LevelEstimate | None:
-    """The management team's level estimate when it may be shown, else ``None``."""
+    """The management team's level estimate when it may be shown, else ``None``; without the
+    figures that are members' own scores in a small team
+    (:func:`reports.anonymity.safe_level_estimate`)."""
     est = lv.management
-    return est if level_shown(est, k, named, management_shown) else None
+    if not level_shown(est, k, named, management_shown):
+        return None
+    return est if named else safe_level_estimate(est, k)
+
+
+def organisation_level(lv: MaturityLevel, k: int, named: bool) -> LevelEstimate | None:
+    """The organisation's level estimate when it may be shown (as :func:`management_level`)."""
+    est = lv.organisation
+    if not level_shown(est, k, named):
+        return None
+    return est if named else safe_level_estimate(est, k)
 
 
 def agreement_words(

@@ -77,7 +77,9 @@ from reports.views.common import (
     level_shown,
     level_text,
     management_level,
+    organisation_level,
     safe_gate,
+    team_size,
     team_verdict,
     verdict_counts,
 )
@@ -435,7 +437,7 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
             else _hidden_level(lv, k, t.management_shown)
         ),
         level_organisation=(
-            level_text(lv.organisation, "organisation", reissue)
+            level_text(organisation_level(lv, k, t.named), "organisation", reissue)
             if level_shown(lv.organisation, k, t.named)
             else "There is no level estimate for the organisation."
         ),
@@ -596,7 +598,8 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
             fmt_int(result.n_respondents),
             "reissue: group sizes not shown"
             if options.reissue
-            else f"{n_mgmt} in the management team",
+            else f"{team_size(n_mgmt, options.min_group, options.named_workshop)} in the "
+            "management team",
         ),
     )
     return headline, kpis
@@ -732,8 +735,8 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
         )
     else:
         perception_note = (
-            f"Not shown: the management team ({n_mgmt}) or the rest of the organisation "
-            f"({n_oth}) has fewer than {k} respondents."
+            "Not shown: the management team or the rest of the organisation has fewer than "
+            f"{k} respondents."
         )
     return perception, perception_note
 
@@ -1371,6 +1374,7 @@ def build_team_report(
             # a reissue names no department at all
             Suppression((), tuple(dept_n), ()) if reissue else sup,
             dept_names,
+            0 if options.named_workshop else options.min_group,
         ),
         reissue=options.reissue,
         dots_caption=(
@@ -1389,7 +1393,8 @@ def build_team_report(
         agreement_note=agreement_note,
         item_flags=item_flags,
         level_note=_level_note(t),
-        team_label="Management team" + ("" if reissue else f" (n = {t.n_mgmt})"),
+        team_label="Management team"
+        + ("" if reissue else f" (n = {team_size(t.n_mgmt, t.k, t.named)})"),
         org_label="Organisation" + ("" if reissue else f" (n = {result.n_respondents})"),
     )
 
