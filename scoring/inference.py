@@ -1225,10 +1225,15 @@ def common_item_scores(
     used = tuple(i for i, k in zip(ids, keep, strict=True) if k)
     dropped = tuple(i for i, k in zip(ids, keep, strict=True) if not k)
     if not keep.any():
-        reason = (
-            f"no item was answered by at least {min_fraction:.0%} of both groups, "
-            "so the groups cannot be compared on the same questions"
-        )
+        if not g.any() or g.all():
+            reason = "one of the two groups has no members, so there is nothing to compare"
+        elif not asked.any():
+            reason = "nobody answered any of these items (every answer N/A or missing)"
+        else:
+            reason = (
+                f"no item was answered by at least {min_fraction:.0%} of both groups, "
+                "so the groups cannot be compared on the same questions"
+            )
         return CommonItems(np.full(x.shape[0], NAN), (), dropped, reason)
     sub = x[:, keep]
     n = (~np.isnan(sub)).sum(axis=1)

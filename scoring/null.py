@@ -691,7 +691,7 @@ def calibrated_band(
     if band == "not distinguishable from random answering":
         reason = (
             f"AGI {float(agi):.1f} lies within what random answering gives for {n} people "
-            f"averaging {j} items ({c_lo:.1f}-{c_hi:.1f})"
+            f"averaging {j} item{'s' * (j != 1)} ({c_lo:.1f}-{c_hi:.1f})"
         )
     elif band == "indeterminate":
         reason = f"the interval {float(lo):.1f}-{float(hi):.1f} crosses a band boundary {bands}"

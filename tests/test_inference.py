@@ -453,3 +453,17 @@ def test_too_few_reason_says_one_score_not_one_scores():
 
     d = welch_difference([3.0], [2.0, 3.0, 4.0], names=("management", "everyone else"))
     assert d.reason == "management has 1 score; at least 3 are needed for a label"
+
+
+def test_common_items_reason_names_the_real_cause():
+    """Hostile review: with no management team, or every answer N/A, the reason blamed the
+    50% rule ("no item was answered by at least 50% of both groups")."""
+    import numpy as np
+
+    from scoring.inference import common_item_scores
+
+    x = np.array([[3.0, 4.0], [2.0, 3.0], [4.0, 4.0]])
+    nobody = common_item_scores(x, np.zeros(3, dtype=bool), ["A", "B"])
+    assert nobody.reason == "one of the two groups has no members, so there is nothing to compare"
+    empty = common_item_scores(np.full((3, 2), np.nan), np.array([True, False, False]), ["A", "B"])
+    assert empty.reason.startswith("nobody answered any of these items")
