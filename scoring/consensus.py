@@ -226,6 +226,16 @@ class AgreementIndex:
     message: str
 
 
+def _disagreement(value: float, gate: float) -> str:
+    """The message of an index below its gate; a value just under the gate does not print as
+    the gate itself ("agreement 0.50, needs 0.50 or more")."""
+    shown = f"{value:.2f}" if round(value, 2) < round(gate, 2) else f"just under {gate:.2f}"
+    return (
+        f"the team does not agree on this (agreement {shown}, needs {gate:.2f} or more); "
+        "the mean is not a shared view"
+    )
+
+
 def agreement_index(
     X: npt.ArrayLike,
     n_options: int,
@@ -326,10 +336,7 @@ def agreement_index(
             "its mean can be read as a shared view"
         )
     else:
-        msg = (
-            f"the team does not agree on this (agreement {value:.2f}, needs {gate:.2f} or more); "
-            "the mean is not a shared view"
-        )
+        msg = _disagreement(value, gate)
     return AgreementIndex(
         value, d.n_raters, d.n_items, d.mean_variance, var_t, NULL_REASON, threshold, crit, gate,
         bool(agrees), msg,

@@ -275,3 +275,11 @@ def test_reversed_item_is_flagged_from_ten_respondents_and_nothing_is_unchecked(
     assert item_check_reason(x, ids) == ""
     assert [f.item_id for f in flag_items(x[:10], ids)] == ["A4"]
     assert flag_items(x[:9], ids) == () and "9 respondents" in item_check_reason(x[:9], ids)
+
+
+def test_agreement_just_under_the_gate_does_not_print_as_the_gate():
+    """Consultant review: "agreement 0.50, needs 0.50 or more" beside "does not agree"."""
+    from scoring.consensus import _disagreement
+
+    assert "agreement just under 0.50, needs 0.50 or more" in _disagreement(0.4962, 0.5)
+    assert "agreement 0.41, needs 0.50 or more" in _disagreement(0.41, 0.5)
