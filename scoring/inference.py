@@ -394,7 +394,10 @@ def _effect(
     value = j * delta / sd
     if not ci or not math.isfinite(t) or not df > 0:
         return EffectSize(value, Interval(), kind, "none")
-    lo, hi = _nct_limits(t, df, confidence)
+    try:
+        lo, hi = _nct_limits(t, df, confidence)
+    except (ValueError, RuntimeError):  # no bracket or no convergence: the effect without limits
+        return EffectSize(value, Interval(), kind, "none")
     method = "noncentral t" if exact else "noncentral t (approximate)"
     return EffectSize(value, Interval(lo * scale, hi * scale), kind, method)
 
