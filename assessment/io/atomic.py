@@ -47,7 +47,22 @@ __all__ = [
 
 
 def cannot_write(path: str | Path, exc: OSError, what: str = "write") -> OutputError:
-    """An :class:`OutputError` for ``exc`` raised while writing ``path``, saying how to fix it."""
+    """An :class:`OutputError` for ``exc`` raised while writing ``path``, saying how to fix it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file that could not be written.
+    exc : OSError
+        What the operating system raised.
+    what : str, default "write"
+        The verb of the message ("cannot <what> <path>: ...").
+
+    Returns
+    -------
+    OutputError
+        The error to raise, its hint chosen by the kind of ``exc``.
+    """
     reason = exc.strerror or exc.__class__.__name__
     path = Path(path)
     if isinstance(exc, FileNotFoundError) and not path.parent.exists():
@@ -64,9 +79,17 @@ def cannot_write(path: str | Path, exc: OSError, what: str = "write") -> OutputE
 
 
 def check_output(path: str | Path | None) -> None:
-    """Fail early, before any work, when ``path`` clearly cannot be written: its folder is missing,
-    is a file or is not writable, or ``path`` is a folder. ``None`` (stdout) passes. Writing can
-    still fail later (disk full); :func:`atomic_open` reports that."""
+    """Fail early, before any work, when ``path`` clearly cannot be written.
+
+    That is when its folder is missing, is a file or is not writable, or ``path`` is a folder.
+    ``None`` (stdout) passes. Writing can still fail later (disk full); :func:`atomic_open`
+    reports that.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or None
+        The output file, ``None`` for stdout.
+    """
     if path is None:
         return
     path = Path(path)
@@ -82,8 +105,21 @@ def check_output(path: str | Path | None) -> None:
 
 
 def ensure_dir(path: str | Path) -> Path:
-    """Create the output folder ``path`` (and its parents) if missing; for commands whose output
-    is a folder. A file in the way or no permission is an :class:`OutputError`."""
+    """Create the output folder ``path`` (and its parents) if missing.
+
+    For commands whose output is a folder. A file in the way or no permission is an
+    :class:`OutputError`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, which now exists.
+    """
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -138,6 +174,22 @@ def atomic_open(
     FIFO is written directly (never replaced by a regular file); a socket or block device is
     refused. Raises :class:`OutputError` when the folder is missing or not writable, ``path`` is
     a folder, or writing fails (disk full); the old file, if any, is left as it was.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    mode : str, default "w"
+        ``"w"`` (text) or ``"wb"`` (bytes).
+    encoding : str or None, default "utf-8"
+        Text encoding; ``None`` in binary mode.
+    newline : str or None, optional
+        As for :func:`open`.
+
+    Yields
+    ------
+    IO
+        The open temporary file; it replaces ``path`` when the block ends without an error.
     """
     path, how = _target(Path(path))
     if how == "direct":
@@ -257,12 +309,42 @@ def _file_mode(path: Path) -> int:
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (:func:`atomic_open`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    text : str
+        Its whole content.
+    encoding : str, default "utf-8"
+        Text encoding.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_open(path, "w", encoding=encoding, newline="") as fh:
         fh.write(text)
     return Path(path)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_open`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    data : bytes
+        Its whole content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_open(path, "wb") as fh:
         fh.write(data)
     return Path(path)

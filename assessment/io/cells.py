@@ -49,8 +49,20 @@ def _after_quotes(text: str) -> str:
 
 
 def needs_quote(text: str) -> bool:
-    """True when :func:`neutralise` changes ``text``: apostrophes, then a trigger character, and
-    not a plain decimal number."""
+    """True when :func:`neutralise` changes ``text``.
+
+    That is apostrophes, then a trigger character, and not a plain decimal number.
+
+    Parameters
+    ----------
+    text : str
+        A text cell.
+
+    Returns
+    -------
+    bool
+        Whether ``text`` gets a leading apostrophe.
+    """
     if not text:
         return False
     return _after_quotes(text) in TRIGGERS and not _NUMBER.fullmatch(text)
@@ -59,6 +71,18 @@ def needs_quote(text: str) -> bool:
 def neutralise(value: str) -> str:
     """``value`` made safe as a spreadsheet text cell (see the module docstring for the rule).
 
+    Parameters
+    ----------
+    value : str
+        A text cell.
+
+    Returns
+    -------
+    str
+        ``value``, with one more leading apostrophe when a spreadsheet would read a formula.
+
+    Examples
+    --------
     >>> neutralise("@SUM(A1)"), neutralise("fine"), neutralise("\\tx")
     ("'@SUM(A1)", 'fine', "'\\tx")
     """
@@ -66,14 +90,39 @@ def neutralise(value: str) -> str:
 
 
 def neutralise_cell(value: object) -> object:
-    """:func:`neutralise` for a text cell; any other value (numbers, ``None``) as it is."""
+    """:func:`neutralise` for a text cell; any other value (numbers, ``None``) as it is.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    object
+        The neutralised text, or ``value`` itself.
+    """
     return neutralise(value) if isinstance(value, str) else value
 
 
 def restore(text: str) -> str:
-    """Undo :func:`neutralise`: drop exactly one leading apostrophe when apostrophes are followed
-    by a trigger character (a plain decimal number is left alone, as ``neutralise`` leaves it).
+    """Undo :func:`neutralise`.
 
+    Drop exactly one leading apostrophe when apostrophes are followed by a trigger character (a
+    plain decimal number is left alone, as ``neutralise`` leaves it).
+
+    Parameters
+    ----------
+    text : str
+        A text cell as read.
+
+    Returns
+    -------
+    str
+        The text as it was before :func:`neutralise`.
+
+    Examples
+    --------
     >>> restore("'=1+1"), restore("''=1"), restore("'quoted'"), restore("-1")
     ('=1+1', "'=1", "'quoted'", '-1')
     """
@@ -83,7 +132,19 @@ def restore(text: str) -> str:
 
 
 def record_cells(rec: ResponseRecord, safe: bool) -> list[Any]:
-    """A record as a row of cell values in ``LONG_COLUMNS`` order (``None`` for empty); with
-    ``safe`` every text cell is neutralised (:func:`neutralise_cell`)."""
+    """A record as a row of cell values in ``LONG_COLUMNS`` order (``None`` for empty).
+
+    Parameters
+    ----------
+    rec : ResponseRecord
+        One answer.
+    safe : bool
+        Neutralise every text cell (:func:`neutralise_cell`).
+
+    Returns
+    -------
+    list
+        The cell values.
+    """
     row = [getattr(rec, col) for col in LONG_COLUMNS]
     return [neutralise_cell(v) for v in row] if safe else row

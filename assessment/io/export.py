@@ -51,7 +51,20 @@ def _csv_cell(value: object) -> object:
 
 
 def write_export_csv(records: Iterable[ResponseRecord], path: str | Path) -> Path:
-    """UTF-8 CSV in the long format, formula-neutralised, written atomically."""
+    """UTF-8 CSV in the long format, formula-neutralised, written atomically.
+
+    Parameters
+    ----------
+    records : iterable of ResponseRecord
+        The answers.
+    path : str or pathlib.Path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     with atomic_open(path, "w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -68,6 +81,20 @@ def interchange_document(
 
     ``instrument`` at the top level is set when every wave uses the same instrument version, so
     the plain JSON reader of :mod:`assessment.io.responses` can read a single-instrument export.
+
+    Parameters
+    ----------
+    organisation : str
+        The organisation the waves belong to.
+    waves : sequence of WaveInfo
+        The waves exported, with their instruments.
+    records : iterable of ResponseRecord
+        The answers of those waves.
+
+    Returns
+    -------
+    dict
+        The document, ready for :func:`json.dumps`.
     """
     instruments = sorted({w.instrument for w in waves})
     doc: dict[str, Any] = {
@@ -94,7 +121,24 @@ def write_export_json(
     records: Iterable[ResponseRecord],
     path: str | Path,
 ) -> Path:
-    """Write :func:`interchange_document` as UTF-8 JSON, atomically."""
+    """Write :func:`interchange_document` as UTF-8 JSON, atomically.
+
+    Parameters
+    ----------
+    organisation : str
+        The organisation the waves belong to.
+    waves : sequence of WaveInfo
+        The waves exported, with their instruments.
+    records : iterable of ResponseRecord
+        The answers of those waves.
+    path : str or pathlib.Path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     doc = interchange_document(organisation, waves, records)
     with atomic_open(path, "w") as fh:
@@ -110,7 +154,26 @@ def write_export(
     records: Sequence[ResponseRecord],
     path: str | Path,
 ) -> Path:
-    """Write an export in ``format`` to ``path``."""
+    """Write an export in ``format`` to ``path``.
+
+    Parameters
+    ----------
+    format : {"csv", "xlsx", "json"}
+        The file format.
+    organisation : str
+        The organisation the waves belong to.
+    waves : sequence of WaveInfo
+        The waves exported, with their instruments.
+    records : sequence of ResponseRecord
+        The answers of those waves.
+    path : str or pathlib.Path
+        The file to write (atomically).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     if format == "csv":
         return write_export_csv(records, path)
     if format == "json":

@@ -68,7 +68,18 @@ WAVES_COLUMNS = ("organisation", "wave", "instrument", "instrument_hash")
 
 
 def detect_layout(header: Sequence[str]) -> str:
-    """``"long"`` when there is an ``item`` column, ``"wide"`` when columns are item ids."""
+    """``"long"`` when there is an ``item`` column, ``"wide"`` when columns are item ids.
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column names.
+
+    Returns
+    -------
+    str
+        ``"long"`` or ``"wide"``.
+    """
     cols = {h.strip().lstrip("\ufeff").casefold() for h in header}
     if "item" in cols:
         return "long"
@@ -78,6 +89,17 @@ def detect_layout(header: Sequence[str]) -> str:
 
 
 def is_template_header(header: Sequence[str]) -> bool:
-    """True for a long-format header with a ``question`` column (a filled-in template)."""
+    """True for a long-format header with a ``question`` column (a filled-in template).
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column names.
+
+    Returns
+    -------
+    bool
+        Whether the rows follow the template conventions.
+    """
     cols = {h.strip().casefold() for h in header}
     return "question" in cols and "item" in cols

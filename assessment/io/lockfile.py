@@ -16,6 +16,16 @@ def write_lock(root: Path | None = None) -> dict[str, str]:
 
     Never rewrites a locked hash: a changed published version raises
     :class:`~questionnaires.errors.LockError` and nothing is written. The file is written atomically.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        Folder of instruments; ``None`` = the shipped ones.
+
+    Returns
+    -------
+    dict of str to str
+        The entries added (``id@version`` to hash); empty when the lock was complete.
     """
     added = lock_additions(root)
     if added or not lock_path(root).exists():

@@ -217,16 +217,30 @@ def _read_csv(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
 def read_file(
     path: str | Path | bytes | IO[bytes], *, wave: str | None = None, name: str | None = None
 ) -> ReadResult:
-    """Read one CSV/TSV/JSON/XLSX file: the one reader behind :func:`read_responses` and
-    ``centric import`` (:func:`assessment.service.import_file`).
+    """Read one CSV/TSV/JSON/XLSX file.
 
-    ``path`` is a file path, or the file's content as ``bytes`` or a binary file object (an
-    upload has no path); then ``name`` (e.g. ``"responses.xlsx"``) is the display name problems
-    carry and its suffix chooses the format, as a path's does (none: CSV; a zip is refused
-    unless named ``.xlsx``). Never raises for a bad file: what is wrong is in
+    The one reader behind :func:`read_responses` and ``centric import``
+    (:func:`assessment.service.import_file`). Never raises for a bad file: what is wrong is in
     :attr:`ReadResult.problems`, each with its row and column. ``declared`` comes from a JSON
     ``"waves"`` list or ``"instrument"``, an exported workbook's ``waves`` sheet or a template's
     hidden ``_centric`` sheet.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or bytes or binary file
+        A file path, or the file's content as ``bytes`` or a binary file object (an upload has
+        no path).
+    wave : str, optional
+        Fills rows that name no wave.
+    name : str, optional
+        For content, the display name problems carry (e.g. ``"responses.xlsx"``); its suffix
+        chooses the format, as a path's does (none: CSV; a zip is refused unless named
+        ``.xlsx``).
+
+    Returns
+    -------
+    ReadResult
+        Records, problems, declared instruments, layout and sheet.
     """
     if not isinstance(path, str | Path):
         data = path if isinstance(path, bytes) else path.read()
@@ -269,8 +283,26 @@ def read_records(
 ) -> tuple[list[ResponseRecord], list[Problem], dict[str, str]]:
     """:func:`read_file` as ``(records, problems, declared)``, for callers not yet moved to it.
 
-    Problems are also appended to ``problems`` when given; the layout, then ``"sheet:NAME"`` for a
-    workbook, to ``layouts`` (see :func:`layout_and_sheet`).
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    wave : str, optional
+        Fills rows that name no wave.
+    problems : list of Problem, optional
+        Problems are also appended here.
+    layouts : list of str, optional
+        The layout, then ``"sheet:NAME"`` for a workbook, are appended here (see
+        :func:`layout_and_sheet`).
+
+    Returns
+    -------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        What is wrong in the file.
+    declared : dict of str to str
+        :attr:`ReadResult.declared`.
     """
     res = read_file(path, wave=wave)
     found = res.problems
@@ -284,7 +316,20 @@ def read_records(
 
 
 def layout_and_sheet(layouts: Sequence[str]) -> tuple[str, str | None]:
-    """``(layout, sheet)`` from what :func:`read_records` put in its ``layouts`` list."""
+    """``(layout, sheet)`` from what :func:`read_records` put in its ``layouts`` list.
+
+    Parameters
+    ----------
+    layouts : sequence of str
+        The layout, then ``"sheet:NAME"`` for a workbook.
+
+    Returns
+    -------
+    layout : str
+        ``"long"`` or ``"wide"`` (``"long"`` when not given).
+    sheet : str or None
+        The workbook sheet read.
+    """
     layout = next((x for x in layouts if not x.startswith("sheet:")), "long")
     sheet = next((x[6:] for x in layouts if x.startswith("sheet:")), None)
     return layout, sheet
@@ -300,8 +345,23 @@ def _is_zip(path: _Input) -> bool:
 
 
 def declared_instrument(declared: Mapping[str, str], wave: str | None = None) -> str | None:
-    """The instrument a file names for ``wave`` (or, without a wave, for all of it): the wave's
-    own entry, else the whole-file one, else the single instrument all its waves name."""
+    """The instrument a file names for ``wave`` (or, without a wave, for all of it).
+
+    That is the wave's own entry, else the whole-file one, else the single instrument all its
+    waves name.
+
+    Parameters
+    ----------
+    declared : mapping of str to str
+        :attr:`ReadResult.declared`.
+    wave : str, optional
+        The wave asked for.
+
+    Returns
+    -------
+    str or None
+        ``id@version``, or ``None`` when the file names none (or several, without a wave).
+    """
     if wave is not None and wave in declared:
         return declared[wave]
     if "" in declared:
@@ -313,9 +373,25 @@ def declared_instrument(declared: Mapping[str, str], wave: str | None = None) ->
 def read_rows(
     path: str | Path, *, wave: str | None = None, problems: list[Problem] | None = None
 ) -> tuple[list[ResponseRecord], list[Problem], str | None]:
-    """Read one CSV/TSV/JSON/XLSX file into records; returns ``(records, problems, declared)``.
+    """Read one CSV/TSV/JSON/XLSX file into records.
 
-    ``declared`` is the instrument the file names (see :func:`declared_instrument`), or ``None``.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    wave : str, optional
+        Fills rows that name no wave.
+    problems : list of Problem, optional
+        Problems are also appended here.
+
+    Returns
+    -------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        What is wrong in the file.
+    declared : str or None
+        The instrument the file names (see :func:`declared_instrument`).
     """
     res = read_file(path, wave=wave)
     found = res.problems
@@ -385,7 +461,24 @@ def read_wave(
     *,
     wave: str | None = None,
 ) -> tuple[Instrument, ResponseSet]:
-    """Like :func:`read_responses`, and also return the instrument the answers were checked against."""
+    """Like :func:`read_responses`, and also return the instrument the answers were checked against.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or sequence of them
+        The file or files.
+    instrument : Instrument, optional
+        As for :func:`read_responses`.
+    wave : str, optional
+        The wave to read.
+
+    Returns
+    -------
+    instrument : Instrument
+        The instrument used.
+    responses : ResponseSet
+        The checked answers of one wave.
+    """
     paths = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
     if not paths:
         raise ResponseError([Problem("no response file given")])
@@ -451,8 +544,21 @@ def read_responses(
     CSV (comma, semicolon or tab separated; UTF-8 with or without BOM), JSON (a list of long
     records, or ``{"instrument": "id@version", "wave": ..., "responses": [...]}``) and XLSX
     (via :mod:`assessment.io.xlsx`). Long or wide layout is detected from the header. Several
-    files are combined into one wave (answers must not repeat across them). The instrument is
-    ``instrument`` if given, else the one a JSON file declares, else the newest
-    ``customer-centricity``; a file that declares a different version is an error.
+    files are combined into one wave (answers must not repeat across them).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or sequence of them
+        The file or files.
+    instrument : Instrument, optional
+        The instrument; else the one a JSON file declares, else the newest
+        ``customer-centricity``. A file that declares a different version is an error.
+    wave : str, optional
+        The wave to read (a file may hold several).
+
+    Returns
+    -------
+    ResponseSet
+        The checked answers of one wave.
     """
     return read_wave(path, instrument, wave=wave)[1]

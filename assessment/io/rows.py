@@ -48,10 +48,20 @@ _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
 class ReadResult:
     """What a file reader (:func:`assessment.io.responses.read_file`) found in one file.
 
-    ``layout`` is ``"long"`` or ``"wide"`` when it could be told (so later problems can name a
-    wide file's real columns, ``CUL-01.target``), ``sheet`` the workbook sheet read. ``declared``
-    maps wave names to the instrument (``id@version``) the file names for them; the key ``""``
-    holds an instrument named for the whole file (see :func:`declared_instrument`).
+    Attributes
+    ----------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        What is wrong, each with its row and column.
+    declared : dict of str to str
+        Wave names to the instrument (``id@version``) the file names for them; the key ``""``
+        holds an instrument named for the whole file (see :func:`declared_instrument`).
+    layout : str or None
+        ``"long"`` or ``"wide"`` when it could be told (so later problems can name a wide file's
+        real columns, ``CUL-01.target``).
+    sheet : str or None
+        The workbook sheet read.
     """
 
     records: list[ResponseRecord]
@@ -284,10 +294,28 @@ def parse_long_rows(
 
     Required columns: ``respondent``, ``role``, ``department``, ``item``, ``current``; optional:
     ``wave``, ``target``, ``na``, ``confidence``, ``comment``. Column names are matched
-    case-insensitively. When the file has no ``wave`` column, ``wave`` (if given) fills it.
-    Rows are consumed one at a time (large files are streamed). Returns the records and every
-    problem found in single cells; checks against the instrument happen in
-    :func:`records_to_response_set`.
+    case-insensitively. Rows are consumed one at a time (large files are streamed). Checks
+    against the instrument happen in :func:`records_to_response_set`.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One mapping of column name to cell per row.
+    source : str
+        The file name problems carry.
+    sheet : str, optional
+        The workbook sheet problems carry.
+    first_row : int, default 2
+        The spreadsheet row number of the first row (after the header).
+    wave : str, optional
+        Fills the wave when the file has no ``wave`` column.
+
+    Returns
+    -------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        Every problem found in single cells.
     """
     ctx = _Ctx(source, sheet, [])
     records = _parse_long(ctx, _mapping_cells(rows), first_row, wave)
@@ -410,10 +438,30 @@ def parse_wide_rows(
 ) -> tuple[list[ResponseRecord], list[Problem]]:
     """Parse wide-format rows (one row per respondent) into long records.
 
-    Columns: ``wave`` (optional; else ``wave``), ``respondent``, ``role``, ``department``, and per
-    item ``<ITEM>`` (current), ``<ITEM>.target`` and optionally ``<ITEM>.na``, ``<ITEM>.comment``,
+    Columns: ``wave`` (optional), ``respondent``, ``role``, ``department``, and per item
+    ``<ITEM>`` (current), ``<ITEM>.target`` and optionally ``<ITEM>.na``, ``<ITEM>.comment``,
     ``<ITEM>.confidence``. Item columns are recognised by their id pattern (``MET-03``); whether the
     item exists is checked later against the instrument. Cells left empty give no record.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One mapping of column name to cell per row.
+    source : str
+        The file name problems carry.
+    sheet : str, optional
+        The workbook sheet problems carry.
+    first_row : int, default 2
+        The spreadsheet row number of the first row (after the header).
+    wave : str, optional
+        Fills the wave when the file has no ``wave`` column.
+
+    Returns
+    -------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        Every problem found in single cells.
     """
     ctx = _Ctx(source, sheet, [])
     records: list[ResponseRecord] = []
@@ -504,10 +552,18 @@ def _blank(value: object) -> bool:
 
 
 def template_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Apply the template conventions to raw rows (one dict per spreadsheet row, in order).
+    """Apply the template conventions to raw rows.
 
-    Unanswered rows are yielded as blank rows (not dropped), so the long parser still numbers
-    the following rows as the spreadsheet shows them.
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One dict per spreadsheet row, in order.
+
+    Yields
+    ------
+    dict
+        The row as the long parser reads it; an unanswered row is yielded blank (not dropped),
+        so the long parser still numbers the following rows as the spreadsheet shows them.
     """
     above: dict[str, Any] = {}
     for raw in rows:

@@ -75,9 +75,24 @@ def _prefill(
 def template_items(
     instrument: Instrument, role: str | None = None
 ) -> list[tuple[Capability, Item]]:
-    """(capability, item) pairs a template lists: every item, or with ``role`` only the items
-    asked of that role (an item with no ``roles`` is asked of everyone). A filled-in sheet for a
-    role then never holds an answer the import refuses as "asked only of ..."."""
+    """The (capability, item) pairs a template lists.
+
+    Every item, or with ``role`` only the items asked of that role (an item with no ``roles`` is
+    asked of everyone). A filled-in sheet for a role then never holds an answer the import
+    refuses as "asked only of ...".
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument.
+    role : str, optional
+        The role the template is for.
+
+    Returns
+    -------
+    list of tuple
+        ``(Capability, Item)`` pairs in instrument order.
+    """
     wanted = None if role is None else role.casefold()
     return [
         (cap, item)
@@ -105,8 +120,30 @@ def write_template_csv(
     role: str | None = None,
     department: str | None = None,
 ) -> Path:
-    """Write a CSV template: header plus one row per item (UTF-8 with BOM, so Excel shows
-    accented item texts correctly; the importer accepts the BOM)."""
+    """Write a CSV template: header plus one row per item.
+
+    UTF-8 with BOM, so Excel shows accented item texts correctly; the importer accepts the BOM.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument whose items are listed.
+    path : str or pathlib.Path
+        The file to write.
+    wave : str, optional
+        Prefilled in every row.
+    respondent : str, optional
+        Prefilled in every row.
+    role : str, optional
+        Prefilled; only the items asked of that role are listed.
+    department : str, optional
+        Prefilled in every row.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(template_csv_text(instrument, wave, respondent, role, department))
@@ -120,8 +157,26 @@ def template_csv_text(
     role: str | None = None,
     department: str | None = None,
 ) -> str:
-    """The CSV template as text (no BOM), e.g. for ``centric template --format csv -o -``; with
-    ``role`` only the items asked of that role."""
+    """The CSV template as text (no BOM), e.g. for ``centric template --format csv -o -``.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument whose items are listed.
+    wave : str, optional
+        Prefilled in every row.
+    respondent : str, optional
+        Prefilled in every row.
+    role : str, optional
+        Prefilled; only the items asked of that role are listed.
+    department : str, optional
+        Prefilled in every row.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(TEMPLATE_COLUMNS)
@@ -177,7 +232,28 @@ def write_template_xlsx(
     role: str | None = None,
     department: str | None = None,
 ) -> Path:
-    """Write an XLSX template: Instructions, Responses (with drop-downs) and hidden metadata."""
+    """Write an XLSX template: Instructions, Responses (with drop-downs) and hidden metadata.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument whose items are listed.
+    path : str or pathlib.Path
+        The file to write.
+    wave : str, optional
+        Prefilled in every row.
+    respondent : str, optional
+        Prefilled in every row.
+    role : str, optional
+        Prefilled; only the items asked of that role are listed.
+    department : str, optional
+        Prefilled in every row.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -273,7 +349,24 @@ def write_template(
     format: Literal["xlsx", "csv"] = "xlsx",
     **prefill: str | None,
 ) -> Path:
-    """Write a template in ``format`` (``xlsx`` or ``csv``)."""
+    """Write a template in ``format`` (``xlsx`` or ``csv``).
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument whose items are listed.
+    path : str or pathlib.Path
+        The file to write.
+    format : {"xlsx", "csv"}
+        The file format.
+    **prefill : str or None
+        ``wave``, ``respondent``, ``role``, ``department``, as for :func:`write_template_xlsx`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     if format == "xlsx":
         return write_template_xlsx(instrument, path, **prefill)
     if format == "csv":

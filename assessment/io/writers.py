@@ -44,7 +44,22 @@ def _cell(value: object) -> object:
 def write_csv(
     responses: ResponseSet, path: str | Path, format: Literal["long", "wide"] = "long"
 ) -> Path:
-    """Write ``responses`` as a UTF-8 CSV in the long or wide layout. Returns the path."""
+    """Write ``responses`` as a UTF-8 CSV in the long or wide layout.
+
+    Parameters
+    ----------
+    responses : ResponseSet
+        The answers of one wave.
+    path : str or pathlib.Path
+        The file to write.
+    format : {"long", "wide"}
+        The layout.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     if format not in ("long", "wide"):
         raise ValueError(f"format must be 'long' or 'wide', not {format!r}")
     path = Path(path)
@@ -119,7 +134,20 @@ def _write_wide(responses: ResponseSet, writer: _RowWriter) -> None:
 
 
 def write_json(responses: ResponseSet, path: str | Path) -> Path:
-    """Write ``{"instrument", "wave", "responses": [long records]}`` (readable by read_responses)."""
+    """Write ``{"instrument", "wave", "responses": [long records]}`` (readable by read_responses).
+
+    Parameters
+    ----------
+    responses : ResponseSet
+        The answers of one wave.
+    path : str or pathlib.Path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     records = [{c: getattr(rec, c) for c in LONG_COLUMNS} for rec in responses.to_records()]
     payload = {"instrument": responses.instrument_ref, "wave": responses.wave, "responses": records}
     path = Path(path)

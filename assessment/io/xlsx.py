@@ -198,10 +198,22 @@ def read_xlsx(
     ``records`` and ``problems`` come from the response sheet, like
     :func:`assessment.io.responses.parse_long_rows`; problems carry the sheet name and the
     spreadsheet row and column. A damaged or truncated workbook gives a problem, not an exception.
-    ``wave`` fills rows whose ``wave`` cell is empty. ``declared`` is what :func:`_declared`
-    finds, kept even when the rows have problems (so the right instrument checks them).
-    ``path`` may be the workbook's bytes (an upload); ``name`` is the source problems name
-    (default: the path, or ``<upload>``).
+    ``declared`` is what :func:`_declared` finds, kept even when the rows have problems (so the
+    right instrument checks them).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or bytes
+        The workbook, or its bytes (an upload).
+    wave : str, optional
+        Fills rows whose ``wave`` cell is empty.
+    name : str, optional
+        The source problems name (default: the path, or ``<upload>``).
+
+    Returns
+    -------
+    ReadResult
+        What the workbook holds.
     """
     src: _Src = path if isinstance(path, bytes) else Path(path)
     shown = name or (str(src) if isinstance(src, Path) else "<upload>")
@@ -339,7 +351,22 @@ def _declared(wb: Workbook) -> dict[str, str]:
 def read_xlsx_rows(
     path: str | Path, *, wave: str | None = None
 ) -> tuple[list[ResponseRecord], list[Problem]]:
-    """``(records, problems)`` of :func:`read_xlsx`."""
+    """``(records, problems)`` of :func:`read_xlsx`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The workbook.
+    wave : str, optional
+        Fills rows whose ``wave`` cell is empty.
+
+    Returns
+    -------
+    records : list of ResponseRecord
+        The answers read.
+    problems : list of Problem
+        What is wrong in the workbook.
+    """
     res = read_xlsx(path, wave=wave)
     return res.records, res.problems
 
@@ -356,6 +383,22 @@ def write_export_xlsx(
     openpyxl's write-only (streaming) mode into memory, then written atomically: a full disk is
     one :class:`~questionnaires.errors.OutputError` and leaves no openpyxl stream or temporary file
     behind (they printed "Exception ignored" tracebacks when garbage-collected).
+
+    Parameters
+    ----------
+    organisation : str
+        The organisation the waves belong to.
+    waves : sequence of WaveInfo
+        The waves exported, with their instruments.
+    records : sequence of ResponseRecord
+        The answers of those waves.
+    path : str or pathlib.Path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     import io
 
@@ -405,10 +448,24 @@ def _discard(wb: Workbook) -> None:
 
 
 def safe_row(ws: Any, values: Iterable[object]) -> list[object]:
-    """``values`` ready for ``ws.append``: each text neutralised (:mod:`assessment.io.cells`) and
-    stored as a string, never as a formula (openpyxl makes any text starting with ``=`` a
-    formula; neutralised text never does, and such a text would be forced to a string cell);
-    numbers and ``None`` as they are."""
+    """``values`` ready for ``ws.append``, never a formula.
+
+    Each text is neutralised (:mod:`assessment.io.cells`) and stored as a string (openpyxl makes
+    any text starting with ``=`` a formula; neutralised text never does, and such a text would be
+    forced to a string cell); numbers and ``None`` as they are.
+
+    Parameters
+    ----------
+    ws : openpyxl worksheet
+        The sheet the row goes to.
+    values : iterable of object
+        The cell values.
+
+    Returns
+    -------
+    list of object
+        The cells to append.
+    """
     from openpyxl.cell.cell import Cell
 
     row: list[object] = []
