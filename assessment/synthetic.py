@@ -113,7 +113,19 @@ COMMENTS = (
 
 @dataclass(frozen=True)
 class NorthwindPerson:
-    """Generator metadata for one respondent. ``title`` never leaves the generator."""
+    """Generator metadata for one respondent.
+
+    Attributes
+    ----------
+    id : str
+        The respondent code (``NW-E01`` ...).
+    role : str
+        ``executive``, ``manager`` or ``staff``.
+    department : str
+        One of :data:`DEPARTMENTS`.
+    title : str
+        The job title (``Sales manager`` ...); never leaves the generator.
+    """
 
     id: str
     role: str
@@ -135,7 +147,19 @@ def northwind_people(
 ) -> list[NorthwindPerson]:
     """The respondents: 8 executives, then managers and staff spread over :data:`DEPARTMENTS`.
 
-    ``scale`` multiplies managers and staff (executives stay 8).
+    Parameters
+    ----------
+    n_managers : int, default 14
+        Managers.
+    n_staff : int, default 38
+        Staff.
+    scale : int, default 1
+        Multiplies managers and staff (executives stay 8).
+
+    Returns
+    -------
+    list of NorthwindPerson
+        In id order.
     """
     if n_managers < 0 or n_staff < 0 or scale < 1:
         raise ValueError("n_managers and n_staff must be >= 0 and scale >= 1")
@@ -175,7 +199,28 @@ def northwind(
     n_staff: int = 38,
     scale: int = 1,
 ) -> ResponseSet:
-    """Generate one wave of Northwind Telecom answers (see the module docstring for the model)."""
+    """Generate one wave of Northwind Telecom answers (see the module docstring for the model).
+
+    Parameters
+    ----------
+    wave : str, default "2026-H1"
+        The wave, one of :data:`NORTHWIND_WAVES`.
+    seed : int, default 20260101
+        The random seed; the same seed gives the same answers.
+    instrument : Instrument, optional
+        The instrument; default the newest ``customer-centricity``.
+    n_managers : int, default 14
+        Managers besides the 8 executives.
+    n_staff : int, default 38
+        Staff.
+    scale : int, default 1
+        Multiplies managers and staff (executives stay 8).
+
+    Returns
+    -------
+    ResponseSet
+        The wave's answers.
+    """
     import numpy as np
 
     inst = instrument or _default_instrument()
@@ -283,6 +328,21 @@ def _comments(
 def northwind_waves(
     *, seed: int = DEFAULT_SEED, instrument: Instrument | None = None, **size: int
 ) -> list[ResponseSet]:
-    """Both Northwind waves, ``2026-H1`` then ``2026-H2`` (improvement on SYS, VOC, SKL; MET split)."""
+    """Both Northwind waves, ``2026-H1`` then ``2026-H2`` (improvement on SYS, VOC, SKL; MET split).
+
+    Parameters
+    ----------
+    seed : int, default 20260101
+        The random seed.
+    instrument : Instrument, optional
+        The instrument; default the newest ``customer-centricity``.
+    **size : int
+        ``n_managers``, ``n_staff``, ``scale`` as for :func:`northwind`.
+
+    Returns
+    -------
+    list of ResponseSet
+        The two waves.
+    """
     inst = instrument or _default_instrument()
     return [northwind(w, seed=seed, instrument=inst, **size) for w in NORTHWIND_WAVES]

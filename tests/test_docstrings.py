@@ -34,10 +34,38 @@ from numpydoc.validate import ERROR_MSGS, validate
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Packages whose public API is checked; grows as packages are converted.
-COVERED = ["scoring", "questionnaires", "reports"]
+COVERED = ["scoring", "questionnaires", "reports", "assessment"]
 
 #: Modules not converted yet -> why. Their objects are skipped wherever they are re-exported.
-NOT_YET: dict[str, str] = {}
+_SERVICE = "use-case module of assessment.service: Parameters/Returns not written yet (issue 9)"
+NOT_YET: dict[str, str] = {
+    "assessment.store.models": (
+        "SQLAlchemy models: the declarative constructor takes **kwargs; their columns are to be"
+        " documented as Attributes once mapped classes count as records here"
+    ),
+    "assessment.service.analyst_output": _SERVICE,
+    "assessment.service.demo": _SERVICE,
+    "assessment.service.interchange": _SERVICE,
+    "assessment.service.ledger": _SERVICE,
+    "assessment.service.loading": _SERVICE,
+    "assessment.service.report_cases": _SERVICE,
+    "assessment.service.result_data": _SERVICE,
+    "assessment.service.withholding": _SERVICE,
+}
+
+#: Modules (and the packages under them) that are not library API -> why. Never checked.
+NOT_API = {
+    "assessment.cli": "click commands: their help text is the CLI reference (docs/cli.md)",
+    "assessment.errors": "one-release shim of questionnaires.errors",
+    "assessment.model": "one-release shim of questionnaires.model",
+    "assessment.responses": "one-release shim of questionnaires.answers",
+    "assessment.store.service": "one-release shim of assessment.store.repository",
+    "assessment.store.migrations": "Alembic revisions, run inside Alembic's context",
+}
+
+#: Modules without ``__all__`` whose public functions and classes are checked: the use-case
+#: modules behind ``assessment.service`` (its ``__all__`` re-exports most, not all, of them).
+ALL_PUBLIC = ("assessment.service.",)
 
 CHECKS = {
     "GL01",  # summary right after the opening quotes or on the next line
@@ -83,8 +111,24 @@ def _modules(package: str) -> Iterator[str]:
         if any(p.startswith("_") for p in parts):
             continue
         name = ".".join(parts)
-        if name not in NOT_YET:
-            yield name
+        if name in NOT_YET or any(name == x or name.startswith(x + ".") for x in NOT_API):
+            continue
+        yield name
+
+
+def _exported(module: Any) -> list[str]:
+    """The names ``module`` makes public: ``__all__``, or for :data:`ALL_PUBLIC` its definitions."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    if module.__name__.startswith(ALL_PUBLIC):
+        return [
+            n
+            for n, obj in vars(module).items()
+            if not n.startswith("_")
+            and (inspect.isfunction(obj) or inspect.isclass(obj))
+            and obj.__module__ == module.__name__
+        ]
+    return []
 
 
 def _is_record(cls: type) -> bool:
@@ -135,7 +179,7 @@ def public_api(package: str) -> dict[str, Any]:
         warnings.simplefilter("ignore", DeprecationWarning)
         for module_name in _modules(package):
             module = importlib.import_module(module_name)
-            for attr in getattr(module, "__all__", ()):
+            for attr in _exported(module):
                 obj = getattr(module, attr)
                 if not (inspect.isfunction(obj) or inspect.isclass(obj)):
                     continue

@@ -93,7 +93,21 @@ __all__ = [
 
 def upgrade_db(db: str | None = None, revision: str = "head") -> tuple[str | None, str]:
     """Create or upgrade the schema of ``db`` (a missing SQLite file is created).
-    Returns ``(revision before, revision after)``."""
+
+    Parameters
+    ----------
+    db : str, optional
+        URL or path; default ``$CENTRIC_DB`` or ``centric.db``.
+    revision : str, default "head"
+        The Alembic revision to reach.
+
+    Returns
+    -------
+    before : str or None
+        The revision before (``None`` for a new database).
+    after : str
+        The revision after.
+    """
     from assessment.store.migrate import upgrade
 
     engine = create_engine(resolve_url(db), must_exist=False)
@@ -104,7 +118,18 @@ def upgrade_db(db: str | None = None, revision: str = "head") -> tuple[str | Non
 
 
 def db_status(db: str | None = None) -> Status:
-    """The schema revision of ``db`` against the newest one shipped."""
+    """The schema revision of ``db`` against the newest one shipped.
+
+    Parameters
+    ----------
+    db : str, optional
+        URL or path; default ``$CENTRIC_DB`` or ``centric.db``.
+
+    Returns
+    -------
+    Status
+        The current and the head revision.
+    """
     from assessment.store.migrate import status
 
     engine = create_engine(resolve_url(db))

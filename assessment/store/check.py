@@ -31,8 +31,17 @@ SHOWN = 5
 
 @dataclass(frozen=True)
 class Finding:
-    """One result of a check: ``check`` is ``connection``, ``integrity``, ``foreign keys`` or
-    ``schema``."""
+    """One result of a check.
+
+    Attributes
+    ----------
+    check : str
+        ``connection``, ``integrity``, ``foreign keys`` or ``schema``.
+    ok : bool
+        Whether the check passed.
+    message : str
+        What was found, and how to recover when it failed.
+    """
 
     check: str
     ok: bool
@@ -44,7 +53,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """All findings of :func:`check_db` for the database at ``url`` (password hidden)."""
+    """All findings of :func:`check_db` for one database.
+
+    Attributes
+    ----------
+    url : str
+        The database checked (password hidden).
+    findings : tuple of Finding
+        One per check run, in order.
+    """
 
     url: str
     findings: tuple[Finding, ...]
@@ -93,8 +110,22 @@ class CheckResult:
 
 
 def check_db(db: str | None = None, *, quick: bool = False) -> CheckResult:
-    """Run the checks of the module docstring on ``db`` (URL or path; default ``$CENTRIC_DB``
-    or ``centric.db``). A missing file or one that is not SQLite is a :class:`StoreError`."""
+    """Run the checks of the module docstring on ``db``.
+
+    A missing file or one that is not SQLite is a :class:`StoreError`.
+
+    Parameters
+    ----------
+    db : str, optional
+        URL or path; default ``$CENTRIC_DB`` or ``centric.db``.
+    quick : bool, default False
+        Run SQLite's quick check instead of the full integrity check.
+
+    Returns
+    -------
+    CheckResult
+        Every finding.
+    """
     url = resolve_url(db)
     engine = create_engine(url)
     shown = _shown(url)

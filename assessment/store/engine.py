@@ -49,6 +49,18 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL for ``db``, else ``$CENTRIC_DB``, else ``centric.db``.
 
+    Parameters
+    ----------
+    db : str or os.PathLike, optional
+        A URL or a path (a bare path is a SQLite file).
+
+    Returns
+    -------
+    str
+        The URL.
+
+    Examples
+    --------
     >>> resolve_url("sqlite:///x.db")
     'sqlite:///x.db'
     >>> resolve_url("/tmp/a.db")
@@ -61,7 +73,18 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL, or ``None`` for other backends and in-memory databases."""
+    """The file of a SQLite URL, or ``None`` for other backends and in-memory databases.
+
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy URL.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The database file.
+    """
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
@@ -71,7 +94,18 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def display_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
+    """The URL with any password hidden, for messages.
+
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy URL.
+
+    Returns
+    -------
+    str
+        ``url`` with ``***`` for its password.
+    """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -106,7 +140,18 @@ _DAMAGED = (
 
 
 def driver_message(exc: BaseException) -> str:
-    """The driver's own text of ``exc`` (SQLAlchemy's wrapper and its SQL removed), on one line."""
+    """The driver's own text of ``exc`` (SQLAlchemy's wrapper and its SQL removed), on one line.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What the driver raised.
+
+    Returns
+    -------
+    str
+        The message.
+    """
     from sqlalchemy.exc import StatementError
 
     cause: BaseException = exc
@@ -127,8 +172,22 @@ def database_error(url: str, exc: BaseException, *, connecting: bool = False) ->
     """The one-line :class:`StoreError` for a driver error ``exc`` on the database at ``url``.
 
     A damaged database says how to recover (a backup, ``centric db check``, SQLite's
-    ``.recover``); a failure while connecting says what ``--db`` must be; anything else names
+    ``.recover``); a failure while connecting says what the database must be; anything else names
     the database and the driver's message. The password of ``url`` is never shown.
+
+    Parameters
+    ----------
+    url : str
+        The database.
+    exc : BaseException
+        What the driver raised.
+    connecting : bool, default False
+        Whether it was raised while connecting.
+
+    Returns
+    -------
+    StoreError
+        The error to raise.
     """
     path = sqlite_path(url)
     where = str(path) if path is not None else display_url(url)
@@ -224,8 +283,18 @@ def _check_sqlite_file(path: Path) -> None:
 def create_engine(url: str, *, must_exist: bool = True) -> Engine:
     """An engine for ``url`` with the SQLite pragmas and write-transaction handling installed.
 
-    With ``must_exist`` a missing SQLite file is an error (instead of silently creating an empty one);
-    without it, the file's folder must exist and be writable (:class:`OutputError` otherwise).
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy URL.
+    must_exist : bool, default True
+        A missing SQLite file is an error (instead of silently creating an empty one); when
+        false, the file's folder must exist and be writable (:class:`OutputError` otherwise).
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+        The engine; the caller disposes of it.
     """
     import sqlalchemy as sa
     from sqlalchemy import event

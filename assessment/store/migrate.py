@@ -31,7 +31,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration pointing at the packaged migrations, optionally bound to a connection."""
+    """An Alembic configuration pointing at the packaged migrations.
+
+    Parameters
+    ----------
+    connection : sqlalchemy.engine.Connection, optional
+        A connection to bind the configuration to.
+
+    Returns
+    -------
+    alembic.config.Config
+        The configuration.
+    """
     from alembic.config import Config
 
     cfg = Config()
@@ -42,7 +53,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest revision shipped with this version of centric."""
+    """The newest revision shipped with this version of centric.
+
+    Returns
+    -------
+    str
+        The Alembic revision id.
+    """
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -60,7 +77,17 @@ def current_revision(connection: Connection) -> str | None:
 
 @dataclass(frozen=True)
 class Status:
-    """What ``centric db status`` reports."""
+    """What ``centric db status`` reports.
+
+    Attributes
+    ----------
+    url : str
+        The database (password hidden).
+    current : str or None
+        Its schema revision; ``None`` for an empty database.
+    head : str
+        The newest revision shipped.
+    """
 
     url: str
     current: str | None
@@ -79,14 +106,41 @@ class Status:
 
 
 def cannot_open(engine: Engine, exc: Exception) -> StoreError:
-    """A one-line :class:`StoreError` for a database that could not be opened or read (not a
-    SQLite file, a folder, a PostgreSQL server that does not answer, wrong password)."""
+    """A one-line :class:`StoreError` for a database that could not be opened or read.
+
+    For example not a SQLite file, a folder, a PostgreSQL server that does not answer, a wrong
+    password.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The database.
+    exc : Exception
+        What was raised.
+
+    Returns
+    -------
+    StoreError
+        The error to raise.
+    """
     from assessment.store.engine import database_error
 
     return database_error(engine.url.render_as_string(hide_password=False), exc, connecting=True)
 
 
 def status(engine: Engine) -> Status:
+    """The schema revision of the database against the newest one shipped.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The database.
+
+    Returns
+    -------
+    Status
+        The current and the head revision.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     from assessment.store.engine import display_url
@@ -104,7 +158,22 @@ def status(engine: Engine) -> Status:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Upgrade the schema to ``revision``; returns ``(before, after)`` revisions."""
+    """Upgrade the schema to ``revision``.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The database.
+    revision : str, default "head"
+        The Alembic revision to reach.
+
+    Returns
+    -------
+    before : str or None
+        The revision before (``None`` for a new database).
+    after : str
+        The revision after.
+    """
     from alembic import command
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -125,7 +194,13 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
 
 def check_revision(engine: Engine) -> None:
-    """Raise :class:`StoreError` unless the database schema is at the shipped head revision."""
+    """Raise :class:`StoreError` unless the database schema is at the shipped head revision.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The database.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     from assessment.store.engine import display_url

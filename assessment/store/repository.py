@@ -52,8 +52,20 @@ __all__ = [
 
 
 def open_engine(db: str | None = None) -> Engine:
-    """An engine for ``db`` (URL or path; default ``$CENTRIC_DB`` or ``centric.db``) whose schema
-    is at the current revision; :class:`StoreError` tells the user to run ``centric db upgrade``."""
+    """An engine for ``db`` whose schema is at the current revision.
+
+    Otherwise a :class:`StoreError` tells the user to run ``centric db upgrade``.
+
+    Parameters
+    ----------
+    db : str, optional
+        URL or path; default ``$CENTRIC_DB`` or ``centric.db``.
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+        The engine; the caller disposes of it.
+    """
     from assessment.store.engine import create_engine, resolve_url
     from assessment.store.migrate import check_revision
 
@@ -68,7 +80,18 @@ def open_engine(db: str | None = None) -> Engine:
 
 @contextlib.contextmanager
 def using_engine(db: str | Engine | None) -> Iterator[Engine]:
-    """Use an engine given by the caller, or open (and afterwards dispose) one for a URL/path."""
+    """Use an engine given by the caller, or open (and afterwards dispose) one for a URL/path.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        An engine, or a URL or path for :func:`open_engine`.
+
+    Yields
+    ------
+    sqlalchemy.engine.Engine
+        The engine.
+    """
     from sqlalchemy.engine import Engine
 
     if isinstance(db, Engine):
@@ -162,7 +185,23 @@ def _wave_row(conn: Connection, org_id: int, org: str, wave: str) -> Any:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What one wave import changed."""
+    """What one wave import changed.
+
+    Attributes
+    ----------
+    wave : str
+        The wave written.
+    instrument : str
+        Its instrument, ``id@version``.
+    respondents : int
+        Respondents in the wave.
+    answers : int
+        Answers written.
+    inserted : int
+        Answers that were new.
+    changed : int
+        Answers that already existed (same wave, respondent and item) with other values.
+    """
 
     wave: str
     instrument: str
@@ -230,9 +269,28 @@ def write_wave(
 ) -> WriteResult:
     """Upsert one validated wave inside the caller's transaction.
 
-    ``responses`` (from :func:`questionnaires.answers.records_to_response_set`) gives the canonical
-    respondents (role spelling, department display name); ``records`` the answers to store.
     Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.engine.Connection
+        The caller's connection, in a transaction.
+    org : str
+        The organisation's slug.
+    responses : ResponseSet
+        From :func:`questionnaires.answers.records_to_response_set`; gives the canonical
+        respondents (role spelling, department display name).
+    records : sequence of ResponseRecord
+        The answers to store.
+    instrument : Instrument
+        The instrument the wave is bound to.
+    org_name : str, optional
+        The organisation's display name.
+
+    Returns
+    -------
+    WriteResult
+        What changed.
     """
     wave = responses.wave
     org_id = _org_id(conn, org, create=True, name=org_name)
@@ -427,8 +485,24 @@ def write_waves(
     *,
     org_name: str | None = None,
 ) -> list[WriteResult]:
-    """Upsert several validated waves (``(responses, records, instrument)`` each, see
-    :func:`write_wave`) in one write transaction: all of them or none."""
+    """Upsert several validated waves in one write transaction: all of them or none.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    waves : sequence of tuple
+        ``(responses, records, instrument)`` each, see :func:`write_wave`.
+    org_name : str, optional
+        The organisation's display name.
+
+    Returns
+    -------
+    list of WriteResult
+        One per wave.
+    """
     with (
         using_engine(db) as engine,
         engine.connect().execution_options(centric_write=True) as conn,
@@ -440,7 +514,20 @@ def write_waves(
 
 
 def bound_instruments(db: str | Engine | None, org: str) -> dict[str, str]:
-    """``{wave: "id@version"}`` for the waves ``org`` already has (none for a new organisation)."""
+    """``{wave: "id@version"}`` for the waves ``org`` already has (none for a new organisation).
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+
+    Returns
+    -------
+    dict of str to str
+        The instrument each wave is bound to.
+    """
     import sqlalchemy as sa
 
     w, o = m.Wave.__table__, m.Organisation.__table__
@@ -454,7 +541,20 @@ def bound_instruments(db: str | Engine | None, org: str) -> dict[str, str]:
 
 
 def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
-    """The waves of ``org`` (sorted by name) with their instrument versions."""
+    """The waves of ``org`` (sorted by name) with their instrument versions.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+
+    Returns
+    -------
+    list of WaveInfo
+        One per wave.
+    """
     import sqlalchemy as sa
 
     from questionnaires.answers import WaveInfo
@@ -502,9 +602,27 @@ def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
 def export_records(
     db: str | Engine | None, org: str, wave: str | None = None
 ) -> tuple[list[WaveInfo], list[ResponseRecord]]:
-    """Every stored answer of ``org`` (one wave, or all waves sorted by name), in the canonical
-    long format: waves by name, respondents in the order they were first imported, answers in
-    the order they were first imported."""
+    """Every stored answer of ``org`` (one wave, or all waves), in the canonical long format.
+
+    Waves by name, respondents in the order they were first imported, answers in the order they
+    were first imported.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    wave : str, optional
+        The one wave to export.
+
+    Returns
+    -------
+    waves : list of WaveInfo
+        The waves, with their instruments.
+    records : list of ResponseRecord
+        Their answers.
+    """
     import sqlalchemy as sa
 
     from questionnaires.answers import WaveInfo
@@ -531,8 +649,22 @@ def load_wave_responses(
 ) -> ResponseSet:
     """One stored wave as a validated :class:`~questionnaires.answers.ResponseSet`.
 
-    The instrument is the version the wave is bound to (``instrument`` may supply it when it is
-    not a shipped one, e.g. a YAML file); its content hash must match the recorded one.
+    Parameters
+    ----------
+    url : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    wave : str
+        The wave.
+    instrument : Instrument, optional
+        The version the wave is bound to, when it is not a shipped one (e.g. a YAML file); its
+        content hash must match the recorded one.
+
+    Returns
+    -------
+    ResponseSet
+        The wave's answers.
     """
     from questionnaires.answers import records_to_response_set
     from questionnaires.catalogue import get_instrument
@@ -581,9 +713,40 @@ def record_report(
     respondent: str | None = None,
     respondents: Sequence[str] = (),
 ) -> int:
-    """Record a generated report and the codes of the ``respondents`` it covered (stored once
-    each, in ``report_respondents``); ``created_at`` is supplied by the caller (never the clock
-    here). ``respondent`` names the person of an individual report. Returns the new row id."""
+    """Record a generated report and the codes of the ``respondents`` it covered.
+
+    The codes are stored once each, in ``report_respondents``.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    wave : str
+        The wave reported on.
+    kind : str
+        The report kind (``team``, ``individual``, ``trend`` ...).
+    data_hash : str
+        Hash of the data rendered.
+    instrument_hash : str
+        Content hash of the instrument.
+    path : str
+        Where the report was written.
+    created_at : datetime.datetime
+        Supplied by the caller (never the clock here).
+    file_hash : str, optional
+        Hash of the file written.
+    respondent : str, optional
+        The person of an individual report.
+    respondents : sequence of str
+        The codes of everyone the report covers.
+
+    Returns
+    -------
+    int
+        The new row id.
+    """
     if isinstance(respondents, str):
         raise TypeError("respondents must be a sequence of respondent codes, not one string")
     t, rr = m.Report.__table__, m.ReportRespondent.__table__
@@ -619,8 +782,23 @@ def record_report(
 
 
 def reports(db: str | Engine | None, org: str, wave: str) -> list[dict[str, Any]]:
-    """Reports recorded for a wave, oldest first: every column of ``reports`` plus
-    ``respondents``, the frozenset of respondent codes (or ``erased:`` placeholders) it covered."""
+    """Reports recorded for a wave, oldest first.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    wave : str
+        The wave.
+
+    Returns
+    -------
+    list of dict
+        Every column of ``reports`` plus ``respondents``, the frozenset of respondent codes (or
+        ``erased:`` placeholders) the report covered.
+    """
     import sqlalchemy as sa
 
     t, rr = m.Report.__table__, m.ReportRespondent.__table__
@@ -657,7 +835,29 @@ def set_action_status(
     note: str | None = None,
     updated_at: dt.datetime | None = None,
 ) -> None:
-    """Set where ``org`` stands on a roadmap action: ``planned``, ``in_progress`` or ``done``."""
+    """Set where ``org`` stands on a roadmap action: ``planned``, ``in_progress`` or ``done``.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    instrument_id : str
+        The instrument's id.
+    action_id : str
+        The roadmap action.
+    status : str
+        ``planned``, ``in_progress`` or ``done``.
+    owner : str, optional
+        Who owns the action.
+    due_date : datetime.date, optional
+        When it is due.
+    note : str, optional
+        A free note.
+    updated_at : datetime.datetime, optional
+        When the status was set.
+    """
     if status not in m.ACTION_STATUSES:
         raise StoreError(f"action status {status!r} is not one of {', '.join(m.ACTION_STATUSES)}")
     t = m.ActionStatus.__table__
@@ -687,7 +887,22 @@ def set_action_status(
 def action_statuses(
     db: str | Engine | None, org: str, instrument_id: str
 ) -> dict[str, dict[str, Any]]:
-    """``{action_id: {status, owner, due_date, note, updated_at}}`` for one instrument."""
+    """``{action_id: {status, owner, due_date, note, updated_at}}`` for one instrument.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine (see :func:`using_engine`).
+    org : str
+        The organisation's slug.
+    instrument_id : str
+        The instrument's id.
+
+    Returns
+    -------
+    dict of str to dict
+        The status of each action recorded.
+    """
     import sqlalchemy as sa
 
     t = m.ActionStatus.__table__

@@ -38,7 +38,27 @@ EXPORT_VERSION = 1
 
 @dataclass(frozen=True)
 class ErasureResult:
-    """What :func:`delete_respondent` removed."""
+    """What :func:`delete_respondent` removed.
+
+    Attributes
+    ----------
+    organisation : str
+        The organisation's slug.
+    respondent : str
+        The person's code.
+    waves : tuple of str
+        The waves the person was removed from, sorted.
+    answers : int
+        Answers deleted.
+    comments : int
+        Answers among ``answers`` that carried a comment.
+    personal_reports : int
+        Records of reports about the person (individual reports), deleted.
+    anonymised_reports : dict of str to int
+        ``{kind: count}`` of other report records whose respondent set now holds a placeholder.
+    personal_report_paths : tuple of str
+        Where the deleted personal reports were written: the files themselves are not touched.
+    """
 
     organisation: str
     respondent: str
@@ -126,11 +146,28 @@ def _not_found(org: str, respondent: str, wave: str | None, waves: list[Any]) ->
 def delete_respondent(
     db: str | Engine | None, org: str, respondent: str, wave: str | None = None
 ) -> ErasureResult:
-    """Erase ``respondent`` from ``wave`` of ``org`` (every wave when ``wave`` is ``None``) in
-    one transaction: answers, comments, respondent rows and the records of their individual
-    reports are deleted; in other report records their code becomes an ``erased:`` placeholder
-    (module docstring says why). Unknown organisation, wave or respondent: :class:`StoreError`,
-    nothing changed."""
+    """Erase ``respondent`` from ``wave`` of ``org`` in one transaction.
+
+    Answers, comments, respondent rows and the records of their individual reports are deleted;
+    in other report records their code becomes an ``erased:`` placeholder (module docstring says
+    why). Unknown organisation, wave or respondent: :class:`StoreError`, nothing changed.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine.
+    org : str
+        The organisation's slug.
+    respondent : str
+        The person's code.
+    wave : str, optional
+        The wave; every wave when ``None``.
+
+    Returns
+    -------
+    ErasureResult
+        What was removed.
+    """
     import sqlalchemy as sa
 
     r, rt, t = m.Response.__table__, m.Respondent.__table__, m.Report.__table__
@@ -215,8 +252,9 @@ def _anonymise(conn: Connection, wave_ids: list[int], code: str) -> dict[str, in
 def respondent_data(
     db: str | Engine | None, org: str, respondent: str, wave: str | None = None
 ) -> dict[str, Any]:
-    """Everything stored about ``respondent`` in ``org`` (one wave, or every wave they are in),
-    as a JSON-ready dict with a fixed key order::
+    """Everything stored about ``respondent`` in ``org`` (one wave, or every wave they are in).
+
+    A JSON-ready dict with a fixed key order::
 
         {"format": "centric-respondent-data", "format_version": 1, "organisation", "respondent",
          "waves": [{"wave", "instrument", "role", "department",
@@ -225,7 +263,24 @@ def respondent_data(
 
     ``personal`` is true for a report about the person (an individual report), false for a
     report whose respondent set includes them. Unknown organisation, wave or respondent:
-    :class:`StoreError`."""
+    :class:`StoreError`.
+
+    Parameters
+    ----------
+    db : str or sqlalchemy.engine.Engine or None
+        URL, path or engine.
+    org : str
+        The organisation's slug.
+    respondent : str
+        The person's code.
+    wave : str, optional
+        The wave; every wave they are in when ``None``.
+
+    Returns
+    -------
+    dict
+        The person's data.
+    """
     import sqlalchemy as sa
 
     r, rt, d = m.Response.__table__, m.Respondent.__table__, m.Department.__table__
