@@ -3,7 +3,8 @@
 The public API of a package is every function and class named in ``__all__`` of one of its public
 modules (the package ``__init__`` included), plus the public methods of those classes that take
 parameters. Each is checked with :func:`numpydoc.validate.validate` and fails on the codes in
-:data:`CHECKS`. Record classes (dataclasses, pydantic models, named tuples) document their fields in
+:data:`CHECKS`. Record classes (dataclasses, pydantic models, named tuples, SQLAlchemy mapped classes, whose
+fields are their column attributes) document their fields in
 an ``Attributes`` section: numpydoc's PR01/PR02/PR03 (which compare a class docstring's
 ``Parameters`` with the constructor) are replaced for them by :data:`ATTRIBUTE_CHECKS`. Two
 exceptions: a class that inherits its constructor (an exception subclass) is not asked to document
@@ -30,6 +31,8 @@ from typing import Any
 import pytest
 from numpydoc.docscrape import NumpyDocString
 from numpydoc.validate import ERROR_MSGS, validate
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,10 +42,6 @@ COVERED = ["scoring", "questionnaires", "reports", "assessment"]
 #: Modules not converted yet -> why. Their objects are skipped wherever they are re-exported.
 _SERVICE = "use-case module of assessment.service: Parameters/Returns not written yet (issue 9)"
 NOT_YET: dict[str, str] = {
-    "assessment.store.models": (
-        "SQLAlchemy models: the declarative constructor takes **kwargs; their columns are to be"
-        " documented as Attributes once mapped classes count as records here"
-    ),
     "assessment.service.analyst_output": _SERVICE,
     "assessment.service.demo": _SERVICE,
     "assessment.service.interchange": _SERVICE,
@@ -131,11 +130,19 @@ def _exported(module: Any) -> list[str]:
     return []
 
 
+def _mapper(cls: type) -> Any:
+    """The SQLAlchemy mapper of a mapped class (constructed from ``**kwargs``), else ``None``."""
+    import sqlalchemy
+
+    return sqlalchemy.inspect(cls, raiseerr=False) if hasattr(cls, "__mapper__") else None
+
+
 def _is_record(cls: type) -> bool:
     return (
         dataclasses.is_dataclass(cls)
         or hasattr(cls, "model_fields")
         or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+        or _mapper(cls) is not None
     )
 
 
@@ -144,6 +151,9 @@ def _fields(cls: type) -> list[str]:
         return [f.name for f in dataclasses.fields(cls)]
     if hasattr(cls, "model_fields"):
         return list(cls.model_fields)
+    mapper = _mapper(cls)
+    if mapper is not None:
+        return [a.key for a in mapper.column_attrs]
     return list(getattr(cls, "_fields", ()))
 
 
@@ -300,3 +310,40 @@ class _Inherits(_Base):
 def test_a_constructor_is_documented_where_it_is_defined() -> None:
     assert any(" PR01 " in p for p in problems(f"{__name__}._Base", _Base))
     assert not problems(f"{__name__}._Inherits", _Inherits)
+
+
+class _MappedBase(DeclarativeBase):
+    """A declarative base of the test's own."""
+
+
+class _Parent(_MappedBase):
+    """A mapped class that documents a relationship and one of its two columns.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    children : list of _Child
+        A relationship, not a column.
+    """
+
+    __tablename__ = "parent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    children: Mapped[list[_Child]] = relationship()
+
+
+class _Child(_MappedBase):
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parent.id"))
+
+
+def test_a_mapped_class_documents_its_columns() -> None:
+    """A SQLAlchemy model is a record: its columns are its fields, relationships may be listed."""
+    from assessment.store.models import Organisation
+
+    assert _is_record(Organisation) and _fields(Organisation) == ["id", "slug", "name"]
+    found = problems(f"{__name__}._Parent", _Parent)
+    assert [p.split()[1] for p in found] == ["AT01"], found
+    assert "['name']" in found[0]

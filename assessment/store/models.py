@@ -72,13 +72,36 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every model, with deterministic constraint names (``NAMING``).
+
+    Parameters
+    ----------
+    **kwargs : object
+        Column and relationship values of the model being constructed, by attribute name
+        (SQLAlchemy's declarative constructor).
+    """
+
     metadata = MetaData(naming_convention=NAMING)
     if TYPE_CHECKING:  # every model maps one plain table (SQLAlchemy types it as a FromClause)
         __table__: ClassVar[Table]
 
 
 class Organisation(Base):
-    """A client organisation. ``slug`` is what the CLI's ``--org`` names."""
+    """A client organisation. ``slug`` is what the CLI's ``--org`` names.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    slug : str
+        The short unique name the CLI's ``--org`` takes.
+    name : str
+        The display name.
+    departments : list of Department
+        The organisation's departments.
+    waves : list of Wave
+        The organisation's waves.
+    """
 
     __tablename__ = "organisations"
 
@@ -91,7 +114,21 @@ class Organisation(Base):
 
 
 class Department(Base):
-    """A department; ``key`` is the normalised name used for matching, ``name`` the display spelling."""
+    """A department; ``key`` is the normalised name used for matching, ``name`` the display spelling.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    organisation_id : int
+        The organisation (:class:`Organisation`) the department belongs to.
+    key : str
+        The normalised name, unique within the organisation, used for matching.
+    name : str
+        The display spelling.
+    organisation : Organisation
+        The organisation the department belongs to.
+    """
 
     __tablename__ = "departments"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
@@ -105,7 +142,27 @@ class Department(Base):
 
 
 class Wave(Base):
-    """One round of the assessment in one organisation, bound to one instrument version."""
+    """One round of the assessment in one organisation, bound to one instrument version.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    organisation_id : int
+        The organisation (:class:`Organisation`) that ran the wave.
+    name : str
+        The wave id (e.g. ``2026-H1``), unique within the organisation.
+    instrument_id : str
+        The id of the instrument the wave is bound to.
+    instrument_version : str
+        The version of that instrument.
+    instrument_hash : str
+        The content hash of that instrument version.
+    organisation : Organisation
+        The organisation that ran the wave.
+    respondents : list of Respondent
+        The wave's respondents.
+    """
 
     __tablename__ = "waves"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
@@ -126,7 +183,25 @@ class Wave(Base):
 
 
 class Respondent(Base):
-    """A pseudonymous respondent in one wave, with their role and department in that wave."""
+    """A pseudonymous respondent in one wave, with their role and department in that wave.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    wave_id : int
+        The wave (:class:`Wave`) the respondent answered.
+    code : str
+        The pseudonymous code, unique within the wave; the same code in two waves is the same person.
+    role : str
+        The respondent's role in that wave.
+    department_id : int
+        The respondent's department (:class:`Department`) in that wave.
+    wave : Wave
+        The wave the respondent answered.
+    department : Department
+        The respondent's department in that wave.
+    """
 
     __tablename__ = "respondents"
     __table_args__ = (UniqueConstraint("wave_id", "code"),)
@@ -142,7 +217,29 @@ class Respondent(Base):
 
 
 class Response(Base):
-    """One answer: current and target option (raw, before reverse coding), N/A, confidence, comment."""
+    """One answer: current and target option (raw, before reverse coding), N/A, confidence, comment.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    wave_id : int
+        The wave (:class:`Wave`), kept for the upsert key and fast export.
+    respondent_id : int
+        The respondent (:class:`Respondent`) who answered.
+    item : str
+        The item id; unique per wave and respondent.
+    current : int or None
+        The current option as answered (before reverse coding), ``None`` when not rated.
+    target : int or None
+        The target option as answered (before reverse coding), ``None`` when not rated.
+    na : bool
+        Whether the item was answered N/A.
+    confidence : int or None
+        The respondent's confidence, 1 to 3, ``None`` when not given.
+    comment : str or None
+        The free-text comment, ``None`` when there is none.
+    """
 
     __tablename__ = "responses"
     __table_args__ = (
@@ -166,7 +263,29 @@ class Response(Base):
 
 
 class Report(Base):
-    """A generated report: what was rendered from which data, and where it was written."""
+    """A generated report: what was rendered from which data, and where it was written.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    wave_id : int
+        The wave (:class:`Wave`) reported on.
+    kind : str
+        The kind of output (e.g. ``team``, ``individual``, ``trend``, ``score``).
+    respondent_code : str or None
+        The respondent of a personal report, ``None`` for the others.
+    data_hash : str
+        The hash of the data the report was rendered from.
+    instrument_hash : str
+        The content hash of the instrument version it was rendered with.
+    file_hash : str or None
+        The hash of the file written, ``None`` when there is no single file.
+    path : str
+        Where the report was written.
+    created_at : datetime.datetime
+        When the report was written, supplied by the caller (never the database's clock).
+    """
 
     __tablename__ = "reports"
 
@@ -182,8 +301,18 @@ class Report(Base):
 
 
 class ReportRespondent(Base):
-    """One respondent covered by a report: their code, or an ``erased:`` placeholder after the
-    respondent was erased (so the report still counts them, without saying who)."""
+    """One respondent covered by a report, by code or by an ``erased:`` placeholder.
+
+    After the respondent was erased the placeholder keeps the report counting them, without saying
+    who.
+
+    Attributes
+    ----------
+    report_id : int
+        The report (:class:`Report`); part of the primary key.
+    respondent_code : str
+        The respondent's code, or an ``erased:`` placeholder; part of the primary key.
+    """
 
     __tablename__ = "report_respondents"
 
@@ -194,7 +323,29 @@ class ReportRespondent(Base):
 
 
 class ActionStatus(Base):
-    """Where an organisation stands on one roadmap action of an instrument."""
+    """Where an organisation stands on one roadmap action of an instrument.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    organisation_id : int
+        The organisation (:class:`Organisation`).
+    instrument_id : str
+        The id of the instrument whose roadmap holds the action.
+    action_id : str
+        The action's id; unique per organisation and instrument.
+    status : str
+        One of :data:`ACTION_STATUSES`: ``planned``, ``in_progress`` or ``done``.
+    owner : str or None
+        Who owns the action, ``None`` when unassigned.
+    due_date : datetime.date or None
+        When the action is due, ``None`` when no date is set.
+    note : str or None
+        A free-text note.
+    updated_at : datetime.datetime or None
+        When the status last changed, supplied by the caller.
+    """
 
     __tablename__ = "action_status"
     __table_args__ = (
