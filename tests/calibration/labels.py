@@ -37,6 +37,7 @@ from scoring.inference import (
     wave_change,
     welch_difference,
 )
+from scoring.trend import agi_change
 
 #: Department sizes of the 52 managers and staff, and the executives' departments (assessment.synthetic).
 DEPT_SIZES = (11, 14, 5, 5, 6, 7, 4)
@@ -75,7 +76,11 @@ def _groups(dept: np.ndarray, execs: np.ndarray) -> list[np.ndarray]:
 def _change_report(
     rng: np.random.Generator, overlap: float, adjust: str, alpha: float
 ) -> tuple[list[str], np.ndarray, float]:
-    """One report under no true change: the 72 labels, the raw p-values and the retest r."""
+    """One report under no true change: its labels, the raw p-values and the retest r.
+
+    As the trend report does (:func:`scoring.compare_waves`), every group × capability carries two
+    tests in one Holm family: the score change (:func:`scoring.inference.wave_change`) and the AGI
+    change (:func:`scoring.trend.agi_change`): 72 + 72 labels."""
     dept, execs = _people()
     n = dept.size
     trait_a = _traits(n, rng)
@@ -85,14 +90,17 @@ def _change_report(
     sa, sb = _answer(trait_a, delta, rng), _answer(trait_b, delta, rng)
     ids_a = [f"R{i}" for i in range(n)]
     ids_b = [f"R{i}" if stays[i] else f"N{i}" for i in range(n)]
-    diffs = []
+    diffs: list[Any] = []
+    agi_diffs: list[Any] = []
     for g in _groups(dept, execs):
         idx = np.flatnonzero(g)
         for c in range(sa.shape[1]):
             before = {ids_a[i]: float(sa[i, c]) for i in idx}
             after = {ids_b[i]: float(sb[i, c]) for i in idx}
             diffs.append(wave_change(before, after, effect_ci=False))
-    labels = label_family(diffs, adjust=adjust, alpha=alpha)  # type: ignore[arg-type]
+            agi_diffs.append(agi_change(before, after, 1.0, 5.0))
+    labels = label_family([*diffs, *agi_diffs], adjust=adjust, alpha=alpha)  # type: ignore[arg-type]
+    diffs += agi_diffs
     r = math.nan
     if stays.sum() >= 3:
         r = float(np.mean([np.corrcoef(sa[stays, c], sb[stays, c])[0, 1] for c in range(8)]))
@@ -261,7 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "reports", "labels_per_report", "any_false", "per_label", "any_false_raw",
         "per_label_raw", "not_computed", "retest_r",
     )  # fmt: skip
-    print("### Change labels under no true change (Holm within the 72 labels, α = .05)\n")
+    print(
+        "### Change labels under no true change (Holm within the 144 labels: 72 score and 72 AGI changes, α = .05)\n"
+    )
     print(_table("waves", res["change"], change_keys))
     print("\n### One change comparison, n = 8 re-answering, retest r = .8, SD .6 (α = .05)\n")
     p = res["paired"]
