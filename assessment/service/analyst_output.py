@@ -41,6 +41,20 @@ class ScoreOutput:
 
     ``identifying`` output is the scored result untouched; otherwise ``result`` went through
     :func:`safe_result`.
+
+    Attributes
+    ----------
+    result : WaveResult
+        The scored wave, suppressed unless ``identifying``.
+    identifying : bool
+        Whether this is the full, identifying result (``--identifying``).
+    min_group : int
+        The smallest group shown (k, the anonymity threshold of safe output).
+    withheld : tuple of Withheld
+        What safe output left out, and why; ``()`` for identifying output.
+    reissue : bool
+        A reissue (``--allow-reissue`` past a conflict with an earlier output of the wave): no
+        counts, no department, perception or camp figures, means to one decimal.
     """
 
     result: WaveResult
@@ -69,6 +83,18 @@ class ScoreOutput:
         return head | data
 
     def json(self, indent: int = 2) -> str:
+        """The output as JSON text (:meth:`as_dict`), ending in a newline; NaN is refused, not written.
+
+        Parameters
+        ----------
+        indent : int, default 2
+            Spaces per indentation level.
+
+        Returns
+        -------
+        str
+            The JSON document.
+        """
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
 
     def rows(self) -> list[dict[str, Any]]:
@@ -109,6 +135,28 @@ def score_output(
     the wave by 1 to k − 1 people or complete a chain that isolates one person, unless
     ``allow_reissue``, which makes it a reissue (:attr:`ScoreOutput.reissue`). Identifying and
     named-workshop output are neither checked nor recorded: the analyst opted out.
+
+    Parameters
+    ----------
+    loaded : LoadedResponses
+        The validated wave.
+    options : ScoreOptions or None, optional
+        Scoring options; ``None`` for the defaults. ``options.min_group`` is k.
+    identifying : bool, default False
+        Return the full result, without suppression.
+    named_workshop : bool, default False
+        A named workshop: k may be below 3; not checked against or recorded in the ledger.
+    ledger : ReportLedger or None, optional
+        Where earlier outputs of the wave are looked up and this one is recorded.
+    allow_reissue : bool, default False
+        Write a conflicting output anyway, as a reissue.
+    path : str or Path or None, optional
+        Where the output is written, for the ledger; ``None`` is stdout.
+
+    Returns
+    -------
+    ScoreOutput
+        The result to print and what was withheld.
     """
     from dataclasses import replace
 
@@ -265,8 +313,24 @@ def _reissue_fields(data: dict[str, Any]) -> None:
 def write_result_files(
     output: ScoreOutput, out_dir: str | Path, stem: str | None = None
 ) -> list[Path]:
-    """Write ``<stem>.json`` (:meth:`ScoreOutput.json`) and ``<stem>.csv`` (capability summary)
-    atomically; ``stem`` defaults to ``results-<wave>``."""
+    """Write ``<stem>.json`` (:meth:`ScoreOutput.json`) and ``<stem>.csv`` atomically.
+
+    The CSV is the capability summary.
+
+    Parameters
+    ----------
+    output : ScoreOutput
+        The output to write.
+    out_dir : str or Path
+        The folder to write into (it must exist).
+    stem : str or None, optional
+        The file name without suffix; ``None`` is ``results-<wave>``.
+
+    Returns
+    -------
+    list of Path
+        The JSON and the CSV file written.
+    """
     from assessment.io.atomic import atomic_write_text
 
     out = Path(out_dir)

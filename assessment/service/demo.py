@@ -21,7 +21,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class DemoRun:
-    """What ``centric demo`` produced: the generated waves, their results, the files written."""
+    """What ``centric demo`` produced: the generated waves, their results, the files written.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The instrument the waves were generated for and scored with.
+    waves : list of ResponseSet
+        The generated waves, oldest first.
+    results : list of WaveResult
+        Their (unsuppressed) results, in the same order.
+    files : list of Path
+        The files written so far.
+    """
 
     instrument: Instrument
     waves: list[ResponseSet]
@@ -39,14 +51,31 @@ def run_demo(
 ) -> DemoRun:
     """Generate both Northwind waves, score them, and write responses and results into ``out_dir``.
 
-    ``record``: record the result files in the user's report ledger (:func:`report_ledger`).
-    Off by default: the people are synthetic, and their outputs would only make later real
-    outputs of a wave with the same name and ids look like conflicts.
-
     Everything is computed before the first file is written, and every file is written atomically,
-    so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if missing (an
-    :class:`~questionnaires.errors.OutputError` when it cannot be). Files: ``northwind-<wave>.csv`` (long responses),
-    ``results-<wave>.json`` and ``results-<wave>.csv``, both safe (:func:`safe_result`).
+    so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if
+    missing (an :class:`~questionnaires.errors.OutputError` when it cannot be). Files:
+    ``northwind-<wave>.csv`` (long responses), ``results-<wave>.json`` and ``results-<wave>.csv``,
+    both safe (:func:`safe_result`).
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The folder to write into.
+    seed : int or None, optional
+        The generator's seed; ``None`` for the fixed demo seed.
+    instrument : Instrument or None, optional
+        The instrument to generate for; ``None`` for the newest ``customer-centricity``.
+    options : ScoreOptions or None, optional
+        Scoring options; ``None`` for the defaults.
+    record : bool, default False
+        Record the result files in the user's report ledger (:func:`report_ledger`). Off by
+        default: the people are synthetic, and their outputs would only make later real outputs
+        of a wave with the same name and ids look like conflicts.
+
+    Returns
+    -------
+    DemoRun
+        The waves, their results and the files written.
     """
     from assessment import service  # score_responses is looked up on the package (patchable)
     from assessment.io.atomic import ensure_dir
@@ -83,11 +112,28 @@ def demo_reports(
     *,
     record: bool = False,
 ) -> list[Path]:
-    """The demo's PDFs into ``out_dir``: a team report per wave, the trend report and a personal
-    report per respondent of the last wave, themed for Northwind Telecom. Returns the paths.
+    """The demo's PDFs into ``out_dir``; returns the paths.
 
-    ``record``: as :func:`run_demo` (off: synthetic data are not recorded in the report
-    ledger); on, each wave's respondent set is recorded once per PDF written."""
+    A team report per wave, the trend report and a personal report per respondent of the last
+    wave, themed for Northwind Telecom.
+
+    Parameters
+    ----------
+    run : DemoRun
+        What :func:`run_demo` produced.
+    out_dir : str or Path
+        The folder to write the PDFs into.
+    progress : callable or None, optional
+        Called with every path once its file is written.
+    record : bool, default False
+        As :func:`run_demo` (off: synthetic data are not recorded in the report ledger); on,
+        each wave's respondent set is recorded once per PDF written.
+
+    Returns
+    -------
+    list of Path
+        The PDFs written.
+    """
     from assessment.io.atomic import atomic_write_bytes
     from reports import ReportOptions
     from reports.batch import write_demo_reports

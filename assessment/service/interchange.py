@@ -27,7 +27,19 @@ _MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What ``centric import`` did: per wave, answers written (new and overwritten)."""
+    """What ``centric import`` did: per wave, answers written (new and overwritten).
+
+    Attributes
+    ----------
+    source : str
+        The file imported.
+    organisation : str
+        The organisation imported into.
+    waves : tuple of WriteResult
+        Per wave, the answers written.
+    warnings : tuple of str
+        What the reader noted (ignored columns, ids differing only by case); shown on stderr.
+    """
 
     source: str
     organisation: str
@@ -123,6 +135,29 @@ def import_file(
     6. one transaction upserts every wave (:func:`assessment.store.repository.write_waves`).
 
     Re-importing the same file changes nothing (answers are upserted by wave, respondent, item).
+
+    Parameters
+    ----------
+    db : str or Engine or None
+        The database: URL, SQLite path or engine; ``None``: ``$CENTRIC_DB``, else the default database.
+    path : str or Path
+        The response file.
+    org : str
+        The organisation's slug.
+    wave : str or None, optional
+        The wave of a file without a wave column, or the one wave to import from a file that
+        holds several.
+    instrument : Instrument or None, optional
+        The instrument to validate against; ``None`` chooses it as in step 4.
+    max_mb : float, default 50
+        The largest file accepted, in megabytes.
+    org_name : str or None, optional
+        The display name of an organisation created by this import.
+
+    Returns
+    -------
+    ImportResult
+        What was written, per wave, and the reader's warnings.
     """
     from assessment.io.responses import declared_instrument, layout_and_sheet, read_records
     from assessment.store.repository import bound_instruments, using_engine, write_waves
@@ -207,8 +242,26 @@ def export_file(
     *,
     wave: str | None = None,
 ) -> tuple[int, int]:
-    """Export the raw ratings of ``org`` (one wave or all) to ``path`` in ``format``
-    (``csv``, ``xlsx`` or ``json``), atomically. Returns ``(waves, answers)`` written."""
+    """Export the raw ratings of ``org`` (one wave or all) to ``path`` in ``format``, atomically.
+
+    Parameters
+    ----------
+    db : str or Engine or None
+        The database: URL, SQLite path or engine; ``None``: ``$CENTRIC_DB``, else the default database.
+    org : str
+        The organisation's slug.
+    format : {'csv', 'xlsx', 'json'}
+        The file format.
+    path : str or Path
+        The file to write.
+    wave : str or None, optional
+        The one wave to export; ``None`` exports all waves of ``org``.
+
+    Returns
+    -------
+    tuple of int
+        ``(waves, answers)`` written.
+    """
     from assessment.io.export import write_export
     from assessment.store.repository import export_records
 
