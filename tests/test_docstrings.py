@@ -42,8 +42,6 @@ COVERED = ["scoring", "questionnaires", "reports", "assessment"]
 #: Modules not converted yet -> why. Their objects are skipped wherever they are re-exported.
 _SERVICE = "use-case module of assessment.service: Parameters/Returns not written yet (issue 9)"
 NOT_YET: dict[str, str] = {
-    "assessment.service.ledger": _SERVICE,
-    "assessment.service.loading": _SERVICE,
     "assessment.service.report_cases": _SERVICE,
     "assessment.service.result_data": _SERVICE,
     "assessment.service.withholding": _SERVICE,

@@ -31,9 +31,16 @@ _ERASED = "erased:"
 
 
 def user_ledger_path() -> Path:
-    """The user's report ledger: ``$CENTRIC_LEDGER`` if set, else
-    ``${XDG_DATA_HOME:-~/.local/share}/centric/report-ledger.json`` (a relative
-    ``XDG_DATA_HOME`` is ignored, as the XDG specification says)."""
+    """The user's report ledger file.
+
+    ``$CENTRIC_LEDGER`` if set, else ``${XDG_DATA_HOME:-~/.local/share}/centric/report-ledger.json``
+    (a relative ``XDG_DATA_HOME`` is ignored, as the XDG specification says).
+
+    Returns
+    -------
+    Path
+        The ledger file's path (it may not exist yet).
+    """
     import os
 
     env = os.environ.get(LEDGER_ENV)
@@ -49,9 +56,24 @@ def _norm(text: str) -> str:
 
 
 def respondent_digest(wave: str, respondent: str) -> str:
-    """SHA-256 (hex) of the normalised ``wave``, a NUL and the normalised ``respondent``
-    (``strip().casefold()``): how every ledger compares respondents, so ``R017`` and ``r017 ``
-    are one person, and how the ledger files name them (never the id itself)."""
+    """SHA-256 (hex) of the normalised ``wave``, a NUL and the normalised ``respondent``.
+
+    Both are normalised with ``strip().casefold()``: how every ledger compares respondents, so
+    ``R017`` and ``r017 `` are one person, and how the ledger files name them (never the id
+    itself).
+
+    Parameters
+    ----------
+    wave : str
+        The wave id.
+    respondent : str
+        The respondent id.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
     import hashlib
 
     return hashlib.sha256(f"{_norm(wave)}\0{_norm(respondent)}".encode()).hexdigest()
@@ -159,17 +181,25 @@ def _write_private(path: Path, text: str) -> None:
 
 @dataclass(frozen=True)
 class ReportLedger:
-    """Where the reports of a wave are recorded and looked up (all that are set):
-
-    - ``user``: the user's ledger file (:func:`user_ledger_path`; :func:`report_ledger` always
-      sets it), JSON ``{"format": "centric-report-ledger", "version": 1, "reports": [...]}``,
-      mode 0600 in a 0700 folder, written atomically under a lock;
-    - ``db`` and ``org``: the database's ``reports``/``report_respondents`` tables (codes, or
-      ``erased:`` placeholders after an erasure), digested on reading;
-    - ``folder``: the manifest :data:`REPORT_MANIFEST` next to report files (provenance).
+    """Where the reports of a wave are recorded and looked up (all ledgers that are set).
 
     A record holds kind, wave, path, data, instrument and file hashes, whether it was a reissue,
     and the respondents as :func:`respondent_digest` values, never ids or answers.
+
+    Attributes
+    ----------
+    folder : Path or None
+        The folder whose manifest :data:`REPORT_MANIFEST` lists the report files next to it
+        (provenance).
+    db : str or None
+        The database whose ``reports``/``report_respondents`` tables record the wave's reports
+        (codes, or ``erased:`` placeholders after an erasure), digested on reading; with ``org``.
+    org : str or None
+        The organisation of the wave in ``db``.
+    user : Path or None
+        The user's ledger file (:func:`user_ledger_path`; :func:`report_ledger` always sets it),
+        JSON ``{"format": "centric-report-ledger", "version": 1, "reports": [...]}``, mode 0600 in
+        a 0700 folder, written atomically under a lock.
     """
 
     folder: Path | None = None
@@ -182,7 +212,20 @@ class ReportLedger:
         return None if self.folder is None else Path(self.folder) / REPORT_MANIFEST
 
     def keys(self, wave: str, ids: Sequence[str]) -> frozenset[str]:
-        """How every ledger compares respondents: their :func:`respondent_digest`."""
+        """How every ledger compares respondents: their :func:`respondent_digest`.
+
+        Parameters
+        ----------
+        wave : str
+            The wave id.
+        ids : sequence of str
+            Respondent ids.
+
+        Returns
+        -------
+        frozenset of str
+            The digests of ``ids`` in ``wave``.
+        """
         return frozenset(respondent_digest(wave, i) for i in ids)
 
     def _read(self) -> list[dict[str, Any]]:
@@ -195,8 +238,21 @@ class ReportLedger:
         )
 
     def earlier(self, wave: str) -> list[EarlierReport]:
-        """The outputs recorded for ``wave`` (wave ids compared normalised) in every ledger,
-        oldest first per ledger: the user's, the database's, the manifest's."""
+        """The outputs recorded for ``wave`` in every ledger.
+
+        Wave ids are compared normalised; oldest first per ledger: the user's, the database's, the
+        manifest's.
+
+        Parameters
+        ----------
+        wave : str
+            The wave id.
+
+        Returns
+        -------
+        list of EarlierReport
+            The recorded outputs of the wave.
+        """
         from reports.anonymity import EarlierReport
 
         out: list[EarlierReport] = []
@@ -243,7 +299,24 @@ class ReportLedger:
     def check(
         self, wave: str, ids: Sequence[str], k: int, allow_reissue: bool
     ) -> tuple[EarlierReport, ...]:
-        """:func:`reports.anonymity.check_reissue` of ``ids`` against :meth:`earlier`."""
+        """:func:`reports.anonymity.check_reissue` of ``ids`` against :meth:`earlier`.
+
+        Parameters
+        ----------
+        wave : str
+            The wave id.
+        ids : sequence of str
+            The respondents the new output covers.
+        k : int
+            The anonymity threshold.
+        allow_reissue : bool
+            Return the conflicts instead of refusing (the output is then a reissue).
+
+        Returns
+        -------
+        tuple of EarlierReport
+            The earlier outputs the new one conflicts with; ``()`` when there are none.
+        """
         from reports.anonymity import check_reissue
 
         return check_reissue(self.keys(wave, ids), self.earlier(wave), k, wave, allow_reissue)
@@ -261,13 +334,31 @@ class ReportLedger:
         k: int | None = None,
         reissue: bool = False,
     ) -> None:
-        """Record one output of ``result.wave`` covering ``respondents`` (written next) in each
-        ledger.
+        """Record one output of ``result.wave`` covering ``respondents`` (written next) in each ledger.
 
-        ``k``: check again first, under the user ledger's lock, that no other run recorded a
-        conflicting output meanwhile (refused unless ``reissue``, i.e. the output was made as a
-        reissue). ``into``: write the manifest (with the earlier records of :attr:`folder`) into
-        that folder instead, a staging folder moved into place with the reports."""
+        Parameters
+        ----------
+        result : WaveResult
+            The result the output was made from (wave, data and instrument hashes).
+        kind : str
+            The kind of output (``team``, ``individual``, ``trend``, ``score``).
+        path : Path
+            Where the output is written (``-`` for stdout).
+        respondents : sequence of str
+            The respondent ids the output covers.
+        pdf : bytes
+            The file's content, hashed into the record; empty bytes for no file hash.
+        respondent : str or None, optional
+            The respondent of a personal report.
+        into : Path or None, optional
+            Write the manifest (with the earlier records of :attr:`folder`) into this folder
+            instead: a staging folder moved into place with the reports.
+        k : int or None, optional
+            Check again first, under the user ledger's lock, that no other run recorded a
+            conflicting output meanwhile (refused unless ``reissue``); ``None`` does not check.
+        reissue : bool, default False
+            The output was made as a reissue.
+        """
         import datetime as dt
         import hashlib
 
@@ -347,11 +438,29 @@ def _ledger_text(records: list[dict[str, Any]]) -> str:
 def erase_from_user_ledger(
     waves: Sequence[str], respondent: str, org: str | None = None, path: Path | None = None
 ) -> int:
-    """Replace ``respondent``'s digest in the user ledger's records of ``waves`` by a random
-    ``erased:`` placeholder, a different one per record (as the database does: the records keep
-    counting the person, so the guard still sees a change of one, but nothing links the
-    placeholder to them). Records of another organisation are left alone; records of reports
-    read from files (no organisation) are changed. Returns the number of records changed."""
+    """Replace ``respondent``'s digest in the user ledger's records of ``waves`` by placeholders.
+
+    Each is a random ``erased:`` placeholder, a different one per record (as the database does:
+    the records keep counting the person, so the guard still sees a change of one, but nothing
+    links the placeholder to them). Records of another organisation are left alone; records of
+    reports read from files (no organisation) are changed.
+
+    Parameters
+    ----------
+    waves : sequence of str
+        The waves whose records are changed.
+    respondent : str
+        The respondent's id.
+    org : str or None, optional
+        The organisation whose records are changed (with those of no organisation).
+    path : Path or None, optional
+        The ledger file; ``None`` for :func:`user_ledger_path`.
+
+    Returns
+    -------
+    int
+        The number of records changed.
+    """
     import secrets
 
     ledger = path or user_ledger_path()
@@ -388,11 +497,29 @@ def report_ledger(
     org: str | None = None,
     folder: bool = False,
 ) -> ReportLedger:
-    """The ledger for an output written to ``output`` (a file, or with ``folder`` the folder of
-    ``--all``; ``None``: stdout): always the user's ledger file (:func:`user_ledger_path`); also
-    the database when ``db`` and ``org`` are given (the wave was read from it), else the
-    manifest in the output's folder (none for a device such as ``/dev/stdout`` or stdout: no
-    manifest is written into the current folder)."""
+    """The ledger for an output written to ``output``.
+
+    Always the user's ledger file (:func:`user_ledger_path`); also the database when ``db`` and
+    ``org`` are given (the wave was read from it), else the manifest in the output's folder (none
+    for a device such as ``/dev/stdout`` or stdout: no manifest is written into the current
+    folder).
+
+    Parameters
+    ----------
+    output : str or Path or None, optional
+        The file written, or with ``folder`` the folder of ``--all``; ``None`` is stdout.
+    db : str or None, optional
+        The database the wave was read from.
+    org : str or None, optional
+        The organisation of the wave in ``db``.
+    folder : bool, default False
+        ``output`` is a folder of reports, not a file.
+
+    Returns
+    -------
+    ReportLedger
+        The ledgers to check and record in.
+    """
     user = user_ledger_path()
     if db is not None and org:
         return ReportLedger(db=db, org=org, user=user)

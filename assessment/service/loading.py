@@ -18,7 +18,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class LoadedResponses:
-    """Responses with the instrument they were validated against, and warnings worth showing."""
+    """Responses with the instrument they were validated against, and warnings worth showing.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The instrument version the responses were validated against.
+    responses : ResponseSet
+        The wave's validated responses.
+    warnings : tuple of str
+        Things that are not errors but may change the results (:func:`response_warnings`).
+    """
 
     instrument: Instrument
     responses: ResponseSet
@@ -26,7 +36,18 @@ class LoadedResponses:
 
 
 def load_instrument_ref(ref: str | None) -> Instrument | None:
-    """``id@version``, ``id`` (newest version) or a path to a YAML file; ``None`` stays ``None``."""
+    """An instrument by reference: ``id@version``, ``id`` (newest version) or a YAML file's path.
+
+    Parameters
+    ----------
+    ref : str or None
+        The reference; ``None`` (or empty) stays ``None``.
+
+    Returns
+    -------
+    Instrument or None
+        The instrument, ``None`` when ``ref`` is.
+    """
     if not ref:
         return None
     from questionnaires.catalogue import get_instrument
@@ -43,8 +64,22 @@ def load_responses(
 ) -> LoadedResponses:
     """Read response files (CSV/JSON/XLSX, long or wide) into one validated wave.
 
-    The instrument is ``instrument_ref`` if given, else the one a file declares, else the
-    newest ``customer-centricity``. A :class:`ResponseError` says nothing was ``action``.
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        The response files.
+    instrument_ref : str or None, optional
+        The instrument (as :func:`load_instrument_ref`); ``None``: the one a file declares, else
+        the newest ``customer-centricity``.
+    wave : str or None, optional
+        The wave to read (it fills rows that name no wave).
+    action : str, default 'scored'
+        The verb of the :class:`ResponseError` message: nothing was ``action``.
+
+    Returns
+    -------
+    LoadedResponses
+        The validated wave.
     """
     from assessment.io.responses import read_wave
 
@@ -58,8 +93,24 @@ def load_responses(
 def load_stored_responses(
     db: str | None, org: str, wave: str, instrument_ref: str | None = None
 ) -> LoadedResponses:
-    """One wave from the database (``db``: URL or SQLite path), validated against the instrument
-    version it is bound to (``instrument_ref`` may supply that version as a YAML file)."""
+    """One wave from the database, validated against the instrument version it is bound to.
+
+    Parameters
+    ----------
+    db : str or None
+        The database: URL or SQLite path; ``None``: ``$CENTRIC_DB``, else the default database.
+    org : str
+        The organisation's slug.
+    wave : str
+        The wave id.
+    instrument_ref : str or None, optional
+        A YAML file that supplies the wave's instrument version (as :func:`load_instrument_ref`).
+
+    Returns
+    -------
+    LoadedResponses
+        The stored wave.
+    """
     from assessment.store.repository import load_wave_responses
 
     instrument = load_instrument_ref(instrument_ref)
@@ -67,7 +118,20 @@ def load_stored_responses(
 
 
 def from_response_set(rs: ResponseSet, instrument: Instrument | None = None) -> LoadedResponses:
-    """Wrap a ResponseSet from elsewhere (the store, the generator) with its instrument."""
+    """Wrap a ResponseSet from elsewhere (the store, the generator) with its instrument.
+
+    Parameters
+    ----------
+    rs : ResponseSet
+        The responses.
+    instrument : Instrument or None, optional
+        Their instrument; ``None`` looks up the version ``rs`` names.
+
+    Returns
+    -------
+    LoadedResponses
+        ``rs`` with its instrument and :func:`response_warnings`.
+    """
     from questionnaires.catalogue import get_instrument
 
     inst = instrument or get_instrument(rs.instrument_ref)
@@ -75,8 +139,21 @@ def from_response_set(rs: ResponseSet, instrument: Instrument | None = None) -> 
 
 
 def response_warnings(rs: ResponseSet) -> list[str]:
-    """Things that are not errors but may change the results: what the reader noted (ignored
-    columns, respondent ids differing only by case) and respondents with no rating at all."""
+    """Things that are not errors but may change the results.
+
+    What the reader noted (ignored columns, respondent ids differing only by case) and
+    respondents with no rating at all.
+
+    Parameters
+    ----------
+    rs : ResponseSet
+        The responses.
+
+    Returns
+    -------
+    list of str
+        One message per warning.
+    """
     import numpy as np
 
     empty = np.isnan(rs.current).all(axis=1) & np.isnan(rs.target).all(axis=1)
@@ -94,7 +171,18 @@ def response_warnings(rs: ResponseSet) -> list[str]:
 def score_responses(loaded: LoadedResponses, options: ScoreOptions | None = None) -> WaveResult:
     """Score one wave with :func:`scoring.score_wave` (which refuses a wave without respondents).
 
-    ``options.management_roles=None`` (the default) means the instrument's management roles.
+    Parameters
+    ----------
+    loaded : LoadedResponses
+        The validated wave.
+    options : ScoreOptions or None, optional
+        Scoring options; ``None`` for the defaults. ``options.management_roles=None`` (the
+        default) means the instrument's management roles.
+
+    Returns
+    -------
+    WaveResult
+        The wave's full (unsuppressed) result.
     """
     from scoring.wave import score_wave
 
