@@ -40,12 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COVERED = ["scoring", "questionnaires", "reports", "assessment"]
 
 #: Modules not converted yet -> why. Their objects are skipped wherever they are re-exported.
-_SERVICE = "use-case module of assessment.service: Parameters/Returns not written yet (issue 9)"
-NOT_YET: dict[str, str] = {
-    "assessment.service.report_cases": _SERVICE,
-    "assessment.service.result_data": _SERVICE,
-    "assessment.service.withholding": _SERVICE,
-}
+NOT_YET: dict[str, str] = {}
 
 #: Modules (and the packages under them) that are not library API -> why. Never checked.
 NOT_API = {

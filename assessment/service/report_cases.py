@@ -22,15 +22,25 @@ if TYPE_CHECKING:
 
 
 def report_score_options(k: int, business: BusinessCaseParams | None = None) -> ScoreOptions:
-    """Scoring options for a report with anonymity threshold ``k``: ``min_group = max(k, 3)``, the
-    instrument's management roles (``management_roles=None``), the other defaults of
-    ``docs/methodology.md``.
+    """Scoring options for a report with anonymity threshold ``k``.
 
-    Group statistics (AGI, perception gap, department means) thus need ``max(k, 3)`` respondents in
-    scoring too: a named workshop may show groups below 3 in the report, but an AGI is never
-    computed from fewer than 3 people (``docs/methodology.md#4-alignment-gap-index-agi``).
-    ``business``: the business-case parameters
-    (``None`` = Wood's worked example).
+    ``min_group = max(k, 3)``, the instrument's management roles (``management_roles=None``), the
+    other defaults of ``docs/methodology.md``. Group statistics (AGI, perception gap, department
+    means) thus need ``max(k, 3)`` respondents in scoring too: a named workshop may show groups
+    below 3 in the report, but an AGI is never computed from fewer than 3 people
+    (``docs/methodology.md#4-alignment-gap-index-agi``).
+
+    Parameters
+    ----------
+    k : int
+        The report's anonymity threshold.
+    business : BusinessCaseParams or None, optional
+        The business-case parameters; ``None`` for Wood's worked example.
+
+    Returns
+    -------
+    ScoreOptions
+        The options to score the report's wave with.
     """
     from scoring.results import ScoreOptions
 
@@ -109,8 +119,24 @@ def team_report(
 ) -> bytes:
     """The team/workshop report of one wave as PDF bytes (a :class:`ReportError` below k).
 
-    With a ``ledger`` the report is checked against the earlier reports of the wave (refused, or
-    a reissue with ``allow_reissue``) and recorded as ``path`` before the bytes are returned.
+    Parameters
+    ----------
+    loaded : LoadedResponses
+        The validated wave.
+    options : ReportOptions
+        What to show and how; ``options.k`` is the anonymity threshold.
+    ledger : ReportLedger or None, optional
+        The report is checked against the earlier reports of the wave (refused, or a reissue
+        with ``allow_reissue``) and recorded as ``path`` before the bytes are returned.
+    path : str or Path, default 'team-report.pdf'
+        Where the report is written, for the ledger.
+    allow_reissue : bool, default False
+        Write a conflicting report anyway, as a reissue.
+
+    Returns
+    -------
+    bytes
+        The PDF.
     """
     from reports import render_team_pdf
 
@@ -131,8 +157,30 @@ def individual_report(
     path: str | Path = "individual-report.pdf",
     allow_reissue: bool = False,
 ) -> bytes:
-    """One respondent's personal report as PDF bytes; the wave needs k respondents, as the report
-    compares the respondent with the team. ``ledger``: as :func:`team_report`."""
+    """One respondent's personal report as PDF bytes.
+
+    The wave needs k respondents, as the report compares the respondent with the team.
+
+    Parameters
+    ----------
+    loaded : LoadedResponses
+        The validated wave.
+    options : ReportOptions
+        What to show and how; ``options.k`` is the anonymity threshold.
+    respondent : str
+        The respondent's id.
+    ledger : ReportLedger or None, optional
+        As for :func:`team_report`.
+    path : str or Path, default 'individual-report.pdf'
+        Where the report is written, for the ledger.
+    allow_reissue : bool, default False
+        Write a conflicting report anyway, as a reissue.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
     from reports import render_individual_pdf
 
     _require_k(loaded, options, "personal report (it compares with the team)")
@@ -164,17 +212,41 @@ def individual_reports(
     ledger: ReportLedger | None = None,
     allow_reissue: bool = False,
 ) -> list[Path]:
-    """One personal report per respondent into ``out_dir`` (created one level deep if missing);
-    returns the paths written, in respondent id order.
+    """One personal report per respondent into ``out_dir`` (created one level deep if missing).
 
     Before scoring: the wave must have k respondents, the ``ledger`` (as :func:`team_report`)
     must allow the reports, and ``check_path`` (e.g. "never overwrite an input file") is called
-    with every file that will be written, so a refused name costs nothing.
-    ``write(path, pdf)`` defaults to :func:`assessment.io.atomic.atomic_write_bytes`. The set is
-    recorded in the ledger once (kind ``individual``, path ``out_dir``, no file hash) after
-    scoring, once the staging folder exists and before the first report is written: a manifest
-    is written into the staging folder and moved into place with the reports (one unit; it was
-    written before ``out_dir`` existed), a database record is committed then.
+    with every file that will be written, so a refused name costs nothing. The set is recorded
+    in the ledger once (kind ``individual``, path ``out_dir``, no file hash) after scoring, once
+    the staging folder exists and before the first report is written: a manifest is written into
+    the staging folder and moved into place with the reports (one unit; it was written before
+    ``out_dir`` existed), a database record is committed then.
+
+    Parameters
+    ----------
+    loaded : LoadedResponses
+        The validated wave.
+    options : ReportOptions
+        What to show and how; ``options.k`` is the anonymity threshold.
+    out_dir : str or Path
+        The folder to write the reports into.
+    workers : int, default 2
+        Processes rendering the reports (more than 1 uses a process pool).
+    check_path : callable or None, optional
+        Called with every path that will be written; raises to refuse one.
+    progress : callable or None, optional
+        Called with every path once its report is written.
+    write : callable or None, optional
+        ``write(path, pdf)``; ``None`` for :func:`assessment.io.atomic.atomic_write_bytes`.
+    ledger : ReportLedger or None, optional
+        As for :func:`team_report`.
+    allow_reissue : bool, default False
+        Write a conflicting set anyway, as a reissue.
+
+    Returns
+    -------
+    list of Path
+        The paths written, in respondent id order.
     """
     from assessment.io.atomic import atomic_write_bytes
     from reports.batch import individual_filenames, write_individual_reports
@@ -223,8 +295,25 @@ def trend_report(
     """The trend report over two or more waves as PDF bytes.
 
     Waves are put in order by wave id (stable, oldest first: ``2026-H1`` before ``2026-H2``), each
-    must have k respondents, each is scored and rendered with its own instrument version. With a
-    ``ledger`` each wave is checked and recorded as for :func:`team_report`.
+    must have k respondents, each is scored and rendered with its own instrument version.
+
+    Parameters
+    ----------
+    waves : sequence of LoadedResponses
+        The waves, in any order.
+    options : ReportOptions
+        What to show and how; ``options.k`` is the anonymity threshold.
+    ledger : ReportLedger or None, optional
+        Each wave is checked and recorded as for :func:`team_report`.
+    path : str or Path, default 'trend-report.pdf'
+        Where the report is written, for the ledger.
+    allow_reissue : bool, default False
+        Write a conflicting report anyway, as a reissue.
+
+    Returns
+    -------
+    bytes
+        The PDF.
     """
     from reports import render_trend_pdf
 

@@ -35,7 +35,18 @@ SUMMARY_COLUMNS = (
 
 
 def result_to_dict(obj: Any) -> Any:
-    """Dataclasses → dicts (field order kept), tuples → lists, NaN/±inf → ``None``; JSON-ready."""
+    """Dataclasses → dicts (field order kept), tuples → lists, NaN/±inf → ``None``; JSON-ready.
+
+    Parameters
+    ----------
+    obj : object
+        A result, or any part of one.
+
+    Returns
+    -------
+    object
+        ``obj`` as JSON-ready data.
+    """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: result_to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, dict):
@@ -77,14 +88,38 @@ def _hide_undefined(result: WaveResult, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def result_dict(result: WaveResult) -> dict[str, Any]:
-    """The JSON-ready dict of a :class:`WaveResult` (see :func:`result_to_dict`), with the
-    numbers of undefined perception gaps hidden (``None``), as the table shows them."""
+    """The JSON-ready dict of a :class:`WaveResult` (see :func:`result_to_dict`).
+
+    The numbers of undefined perception gaps are hidden (``None``), as the table shows them.
+
+    Parameters
+    ----------
+    result : WaveResult
+        The scored wave.
+
+    Returns
+    -------
+    dict
+        The result as JSON-ready data.
+    """
     data = result_to_dict(result)
     return _hide_undefined(result, data) if isinstance(data, dict) else data
 
 
 def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
-    """One row per capability (and ``overall``): score, CI, level, AGI of management, perception gap."""
+    """One row per capability (and ``overall``): score, CI, level, AGI of management, perception gap.
+
+    Parameters
+    ----------
+    result : WaveResult
+        The scored wave.
+
+    Returns
+    -------
+    list of dict
+        One row per capability, keyed by ``SUMMARY_COLUMNS`` (the default columns of
+        :func:`summary_csv`).
+    """
     perception = {p.capability_id: p for p in result.perception}
     levels = {lv.capability_id: lv for lv in result.levels}
     rows = []
@@ -139,9 +174,23 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
 
 
 def summary_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = SUMMARY_COLUMNS) -> str:
-    """``rows`` as CSV with a header of ``columns``: ``None`` is an empty cell, and text cells
-    are neutralised against spreadsheet formulas (:func:`assessment.io.cells.neutralise`, the
-    rule every CSV/XLSX writer of the product uses). The one CSV writer of the CLI's data."""
+    """``rows`` as CSV with a header of ``columns``; the one CSV writer of the CLI's data.
+
+    ``None`` is an empty cell, and text cells are neutralised against spreadsheet formulas
+    (:func:`assessment.io.cells.neutralise`, the rule every CSV/XLSX writer of the product uses).
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The rows (e.g. :func:`capability_summary`).
+    columns : sequence of str, optional
+        The columns, in order; by default those of :func:`capability_summary`.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
     from assessment.io.cells import neutralise_cell
 
     buf = io.StringIO()
@@ -155,4 +204,16 @@ def summary_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = SUMMARY
 
 
 def result_json(result: WaveResult) -> str:
+    """The JSON text of :func:`result_dict`, ending in a newline; NaN is refused, not written.
+
+    Parameters
+    ----------
+    result : WaveResult
+        The scored wave.
+
+    Returns
+    -------
+    str
+        The JSON document.
+    """
     return json.dumps(result_dict(result), indent=1, ensure_ascii=False, allow_nan=False) + "\n"

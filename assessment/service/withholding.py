@@ -23,7 +23,18 @@ nan = float("nan")
 
 @dataclass(frozen=True)
 class Withheld:
-    """A group or statistic left out of safe output, and why (never with the group's size)."""
+    """A group or statistic left out of safe output, and why (never with the group's size).
+
+    Attributes
+    ----------
+    group : str
+        What was left out: ``department:<key>``, ``management``, ``others``, ``camp:<label>``,
+        ``item:<id>``, ...
+    reason : str
+        Why, in words.
+    capabilities : tuple of str
+        The capabilities it was left out of; ``()`` for the whole wave.
+    """
 
     group: str  # "department:<key>", "management", "others", "camp:<label>", "item:<id>", ...
     reason: str
@@ -57,6 +68,22 @@ def safe_result(
       distribution and no N/A count at all (:meth:`ScoreOutput.as_dict`);
     - camps of the alignment map: primary and secondary suppression over camp sizes;
     - warnings give no size of a group below k.
+
+    Parameters
+    ----------
+    result : WaveResult
+        The full result of the wave.
+    responses : ResponseSet
+        The responses it was scored from (group sizes and who has a score).
+    k : int
+        The anonymity threshold.
+
+    Returns
+    -------
+    result : WaveResult
+        The suppressed result.
+    withheld : tuple of Withheld
+        What was left out, and why.
     """
     from dataclasses import replace
 
