@@ -15,9 +15,16 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from questionnaires.errors import QuestionnaireError
 
@@ -26,9 +33,11 @@ __all__ = [
     "Action",
     "Capability",
     "ChangeKind",
+    "CostBand",
     "Instrument",
     "Item",
     "ItemChange",
+    "Kpi",
     "Scale",
     "content_hash",
 ]
@@ -37,6 +46,7 @@ LEVELS = (1, 2, 3, 4, 5)
 _ID = r"^[A-Z][A-Z0-9]{1,7}$"
 _ITEM_ID = r"^[A-Z][A-Z0-9]{1,7}-\d{2}$"
 _SEMVER = r"^\d+\.\d+\.\d+$"
+_ROLE_ID = r"^[a-z][a-z0-9_]+$"
 
 
 def _semver_key(v: str) -> tuple[int, ...]:
@@ -73,7 +83,7 @@ class Scale(_Strict):
 
 
 class Item(_Strict):
-    """One question, answered for the current and the target state."""
+    """One question, answered for the current state and, when ``target`` is true, the target state."""
 
     id: str = Field(pattern=_ITEM_ID)
     text: str = Field(min_length=10)
@@ -83,6 +93,10 @@ class Item(_Strict):
     roles: list[str] = Field(default_factory=list)
     weight: float = Field(default=1.0, gt=0)
     help: str | None = None
+    target: bool = True
+
+
+CostBand = Literal["low", "medium", "high", "capital"]
 
 
 class Action(_Strict):
@@ -96,14 +110,27 @@ class Action(_Strict):
     horizon_months: int = Field(ge=1, le=36)
     owner_role: str
     depends_on: list[str] = Field(default_factory=list)
+    cost_band: CostBand | None = None
+    done_when: str | None = Field(default=None, min_length=15)
+    approved_by: str | None = None
 
     @property
     def to_level(self) -> int:
         return self.from_level + 1
 
 
+class Kpi(_Strict):
+    """A key performance indicator of a capability: what is counted, in which unit, which way is better."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,7}-K\d+$")
+    name: str = Field(min_length=3)
+    definition: str = Field(min_length=20)
+    unit: str = Field(min_length=1)
+    direction: Literal["higher", "lower"]
+
+
 class Capability(_Strict):
-    """A customer-centricity capability, its maturity levels, actions and items."""
+    """A customer-centricity capability, its maturity levels, actions, items and KPIs."""
 
     id: str = Field(pattern=_ID)
     name: str
@@ -113,6 +140,8 @@ class Capability(_Strict):
     levels: dict[int, str]
     actions: list[Action] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
+    kpis: list[Kpi] = Field(default_factory=list)
+    gate_kpi: str | None = None
 
     @field_validator("levels")
     @classmethod
@@ -173,6 +202,12 @@ class Instrument(_Strict):
     capabilities: list[Capability] = Field(min_length=1)
     supersedes: str | None = None
     item_map: list[ItemChange] = Field(default_factory=list)
+    owner_roles: dict[
+        Annotated[str, StringConstraints(pattern=_ROLE_ID)], Annotated[str, Field(min_length=20)]
+    ] = Field(default_factory=dict, json_schema_extra={"additionalProperties": False})
+    rate_levels: bool = False
+    target_horizon_months: int | None = Field(default=None, ge=6, le=60)
+    investment_points: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -272,6 +307,9 @@ class Instrument(_Strict):
                     )
                 )
         errors.extend(self._check_item_map())
+        errors.extend(self._check_targets())
+        errors.extend(self._check_owners())
+        errors.extend(_check_kpis(self.capabilities))
         if errors:
             raise _Problems(errors)
         return self
@@ -324,6 +362,70 @@ class Instrument(_Strict):
                 seen_new.add(ch.new)
             if ch.old:
                 seen_old.add(ch.old)
+        return errors
+
+    def _check_targets(self) -> list[tuple[Loc, str]]:
+        """Level ratings: a horizon, investment points, no target on a reverse-keyed item."""
+        errors: list[tuple[Loc, str]] = []
+        n_caps = len(self.capabilities)
+        if self.rate_levels and self.target_horizon_months is None:
+            errors.append(
+                (
+                    ("rate_levels",),
+                    "rated levels ask for the level each capability should reach in N months; "
+                    "set target_horizon_months (6-60)",
+                )
+            )
+        if self.investment_points is not None:
+            if not self.rate_levels:
+                errors.append(
+                    (
+                        ("investment_points",),
+                        "investment points are allocated across capabilities only when levels "
+                        "are rated; set rate_levels: true or remove investment_points",
+                    )
+                )
+            elif self.investment_points < n_caps:
+                errors.append(
+                    (
+                        ("investment_points",),
+                        f"{self.investment_points} points cannot give each of the {n_caps} "
+                        f"capabilities one; use at least {n_caps} (100 is usual)",
+                    )
+                )
+        if not self.rate_levels:
+            return errors
+        for ci, cap in enumerate(self.capabilities):
+            for ii, item in enumerate(cap.items):
+                if item.reverse and item.target:
+                    errors.append(
+                        (
+                            ("capabilities", ci, "items", ii, "target"),
+                            "a reverse-keyed statement asks no target when levels are rated "
+                            "(the target is the capability's level); set `target: false`, or "
+                            "rewrite it as a positively keyed practice",
+                        )
+                    )
+        return errors
+
+    def _check_owners(self) -> list[tuple[Loc, str]]:
+        """With an owner vocabulary, every action's owner and approver is one of its ids."""
+        if not self.owner_roles:
+            return []
+        errors: list[tuple[Loc, str]] = []
+        defined = ", ".join(self.owner_roles)
+        for ci, cap in enumerate(self.capabilities):
+            for ai, act in enumerate(cap.actions):
+                for name in ("owner_role", "approved_by"):
+                    value = getattr(act, name)
+                    if value is not None and value not in self.owner_roles:
+                        errors.append(
+                            (
+                                ("capabilities", ci, "actions", ai, name),
+                                f"unknown {name.replace('_', ' ')} {value!r}; "
+                                f"use an id of owner_roles: {defined}",
+                            )
+                        )
         return errors
 
     # -- navigation -------------------------------------------------------------------------
@@ -532,6 +634,29 @@ def _action_cycles(caps: list[Capability]) -> list[tuple[Loc, str]]:
         (where[cycle[0]], f"actions depend on each other in a cycle: {' -> '.join(cycle)}")
         for cycle in _find_cycles(graph)
     ]
+
+
+def _check_kpis(caps: list[Capability]) -> list[tuple[Loc, str]]:
+    """KPI ids start with their capability id and are unique; ``gate_kpi`` names one of them."""
+    errors: list[tuple[Loc, str]] = []
+    for ci, cap in enumerate(caps):
+        where: Loc = ("capabilities", ci)
+        ids = [k.id for k in cap.kpis]
+        _dupes(ids, "KPI id", [(*where, "kpis", k, "id") for k in range(len(ids))], errors)
+        for ki, kpi in enumerate(cap.kpis):
+            if not kpi.id.startswith(cap.id + "-"):
+                errors.append(
+                    (
+                        (*where, "kpis", ki, "id"),
+                        f"{kpi.id!r} must start with {cap.id + '-'!r}, e.g. {cap.id}-K{ki + 1}",
+                    )
+                )
+        if cap.gate_kpi is not None and cap.gate_kpi not in ids:
+            have = f"defined: {', '.join(ids)}" if ids else f"{cap.id} defines no kpis"
+            errors.append(
+                ((*where, "gate_kpi"), f"{cap.gate_kpi!r} is not a KPI of {cap.id}; {have}")
+            )
+    return errors
 
 
 def _fmt_loc(loc: tuple[Any, ...]) -> str:
