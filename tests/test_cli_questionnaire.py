@@ -292,3 +292,14 @@ def test_entry_point_help_and_version(centric):
     assert proc.returncode == 2 and proc.stderr.startswith("Error: unknown instrument 'nope'")
     proc = subprocess.run([*centric, "questionnaire", "bogus"], capture_output=True, text=True)
     assert proc.returncode == 2 and "No such command 'bogus'" in proc.stderr
+
+
+def test_diff_table_lists_field_changes():
+    """Issue 11: the diff lists every change with its kind: KPIs, cost bands, done criteria and
+    owners besides the item map (the table showed only items; JSON had field_changes)."""
+    new = Path(__file__).parent / "fixtures" / "mini11" / "1.1.0.yaml"
+    result = run("diff", str(MINI), str(new))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "other changes:" in out
+    assert "kpi added" in out and "action cost_band changed" in out

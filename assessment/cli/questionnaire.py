@@ -300,7 +300,9 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
     Uses NEW's declared item map when NEW supersedes OLD, and otherwise
     infers it from item ids, texts and scales. Each item is same, reworded,
     rescaled, removed or new; only same and reworded items are comparable in
-    trend analysis.
+    trend analysis. The table and JSON also list every other change (KPIs,
+    cost bands, done criteria, owners, levels, actions, item targets); the
+    CSV lists the items.
 
     \b
     Example:
@@ -336,6 +338,14 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
         lines.append(f"capabilities added: {', '.join(d.capabilities_added)}")
     if d.capabilities_removed:
         lines.append(f"capabilities removed: {', '.join(d.capabilities_removed)}")
+    if d.field_changes:
+        lines.append(f"other changes: {len(d.field_changes)}")
+        other = [
+            {"kind": f.kind, "id": f.id, "old": f.old or "", "new": f.new or ""}
+            for f in d.field_changes
+        ]
+        cols = [("kind", "kind"), ("id", "id"), ("old", "old"), ("new", "new")]
+        lines.append(format_table(other, cols).rstrip("\n"))
     emit("\n".join(lines) + "\n", output, inputs)
 
 
