@@ -124,6 +124,9 @@ if TYPE_CHECKING:
         Item as Item,
     )
     from questionnaires.model import (
+        Kpi as Kpi,
+    )
+    from questionnaires.model import (
         ItemChange as ItemChange,
     )
     from questionnaires.model import (
@@ -150,6 +153,7 @@ _WHERE = {
     "Capability": "questionnaires.model",
     "Instrument": "questionnaires.model",
     "Item": "questionnaires.model",
+    "Kpi": "questionnaires.model",
     "ItemChange": "questionnaires.model",
     "Scale": "questionnaires.model",
     "instrument_from_data": "questionnaires.loader",
@@ -188,6 +192,7 @@ __all__ = [
     "InstrumentDiff",
     "Item",
     "ItemChange",
+    "Kpi",
     "LockError",
     "OutputError",
     "Problem",
