@@ -124,10 +124,10 @@ if TYPE_CHECKING:
         Item as Item,
     )
     from questionnaires.model import (
-        Kpi as Kpi,
+        ItemChange as ItemChange,
     )
     from questionnaires.model import (
-        ItemChange as ItemChange,
+        Kpi as Kpi,
     )
     from questionnaires.model import (
         Scale as Scale,
