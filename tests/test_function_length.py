@@ -25,9 +25,8 @@ ALLOWED: dict[str, str] = {
 
 
 def long_functions(source: str, path: str, limit: int = MAX_LINES) -> dict[str, int]:
-    """``"path::qualified name"`` -> length in lines (``def`` to last line, without the
-    docstring: documentation is not complexity) of every function and method in ``source``
-    longer than ``limit``, nested ones included."""
+    """``"path::qualified name"`` -> length in lines (``def`` to last line, docstring included)
+    of every function and method in ``source`` longer than ``limit``, nested ones included."""
     found: dict[str, int] = {}
 
     def visit(node: ast.AST, prefix: str) -> None:
@@ -36,9 +35,6 @@ def long_functions(source: str, path: str, limit: int = MAX_LINES) -> dict[str, 
                 name = f"{prefix}{child.name}"
                 if not isinstance(child, ast.ClassDef):
                     length = (child.end_lineno or child.lineno) - child.lineno + 1
-                    first = child.body[0]
-                    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                        length -= (first.end_lineno or first.lineno) - first.lineno + 1
                     if length > limit:
                         found[f"{path}::{name}"] = length
                 visit(child, name + ".")

@@ -87,7 +87,7 @@ def safe_result(
     """
     from dataclasses import replace
 
-    from reports.anonymity import safe_level_estimate, suppress_groups
+    from reports.anonymity import suppress_groups
 
     withheld: list[Withheld] = []
     keys = [r.department_key for r in responses.respondents]
@@ -105,20 +105,7 @@ def safe_result(
     perception_shown = _perception_shown(result, responses, keys, cells_shown, k, withheld)
     scores, items, agreement, hidden_items = _withhold_small_counts(result, k, withheld)
     thin = set(hidden_caps)
-    # a level, target level, explanation or item holding back a capability of fewer than k
-    # people says what they answered: the whole entry goes, as in the report
-    levels = tuple(
-        replace(
-            lv,
-            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
-            management=safe_level_estimate(lv.management, k)
-            if _management_shown(lv.capability_id, perception_shown, lv.management, k)
-            else None,
-            organisation=safe_level_estimate(lv.organisation, k),
-        )
-        for lv in result.levels
-        if lv.capability_id not in thin
-    )
+    levels = _safe_levels(result, perception_shown, hidden_items, thin, k)
     agreement = tuple(
         a
         if _management_shown(a.capability_id, perception_shown, a.consensus_management, k)
@@ -127,23 +114,6 @@ def safe_result(
     )
     agi = tuple(a for a in result.agi if _agi_shown(a, k, wave_sup.shown, cells_shown))
     mgmt_agi_shown = any(a.group == "management" for a in agi)
-    perception = tuple(
-        p
-        if perception_shown.get(p.capability_id)
-        else replace(
-            p,
-            management_mean=nan,
-            others_mean=nan,
-            gap=nan,
-            p_value=nan,
-            exact=False,
-            label="undefined",
-            test=None,
-            reason=f"not shown: the management team or everyone else has fewer than {k} "
-            "scores, or a person's score would follow from the published figures",
-        )
-        for p in result.perception
-    )
     ambition = tuple(
         a if mgmt_agi_shown else replace(a, target_agi=nan)
         for a in result.ambition
@@ -151,15 +121,7 @@ def safe_result(
     )
     roadmap = _roadmap_without(result.roadmap, thin)
     if not mgmt_agi_shown:
-        from reports.views import safe_gate
-
-        roadmap = replace(
-            roadmap,
-            stages=tuple(
-                replace(st, decision_gate=safe_gate(st.decision_gate, False))
-                for st in roadmap.stages
-            ),
-        )
+        roadmap = _roadmap_without_management_figures(roadmap)
 
     def safe_warning(w: str) -> str:
         return _RESPONDENT_COUNT.sub(
@@ -173,7 +135,7 @@ def safe_result(
         items=items,
         agreement=agreement,
         agi=agi,
-        perception=perception,
+        perception=_safe_perception(result, perception_shown, k),
         silos=_safe_silos(result, cells_shown, k),
         ambition=ambition,
         alignment_map=_safe_map(result.alignment_map, k, withheld),
@@ -263,6 +225,73 @@ def _perception_shown(
             )
         )
     return shown
+
+
+def _safe_levels(
+    result: WaveResult,
+    perception_shown: dict[str, bool],
+    hidden_items: list[str],
+    thin: set[str],
+    k: int,
+) -> tuple[Any, ...]:
+    """Levels without capabilities of fewer than k people (a level, target level, explanation or
+    item holding back says what they answered: the whole entry goes, as in the report), and
+    level estimates without figures that are members' own scores."""
+    from dataclasses import replace
+
+    from reports.anonymity import safe_level_estimate
+
+    return tuple(
+        replace(
+            lv,
+            weakest_item_median=nan if lv.weakest_item in hidden_items else lv.weakest_item_median,
+            management=safe_level_estimate(lv.management, k)
+            if _management_shown(lv.capability_id, perception_shown, lv.management, k)
+            else None,
+            organisation=safe_level_estimate(lv.organisation, k),
+        )
+        for lv in result.levels
+        if lv.capability_id not in thin
+    )
+
+
+def _safe_perception(
+    result: WaveResult, perception_shown: dict[str, bool], k: int
+) -> tuple[Any, ...]:
+    """Perception gaps, emptied where the management / others split may not be shown."""
+    from dataclasses import replace
+
+    return tuple(
+        p
+        if perception_shown.get(p.capability_id)
+        else replace(
+            p,
+            management_mean=nan,
+            others_mean=nan,
+            gap=nan,
+            p_value=nan,
+            exact=False,
+            label="undefined",
+            test=None,
+            reason=f"not shown: the management team or everyone else has fewer than {k} "
+            "scores, or a person's score would follow from the published figures",
+        )
+        for p in result.perception
+    )
+
+
+def _roadmap_without_management_figures(roadmap: Any) -> Any:
+    """The roadmap with the management AGI's quotes removed from its decision gates."""
+    from dataclasses import replace
+
+    from reports.views import safe_gate
+
+    return replace(
+        roadmap,
+        stages=tuple(
+            replace(st, decision_gate=safe_gate(st.decision_gate, False)) for st in roadmap.stages
+        ),
+    )
 
 
 def _management_shown(

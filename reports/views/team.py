@@ -88,11 +88,51 @@ from scoring.inference import DifferenceLabel
 from scoring.null import DEFAULT_MODELS, expected_agi
 from scoring.results import (
     AGIResult,
+    AmbitionGap,
     ItemStats,
     MaturityLevel,
     PerceptionGap,
     WaveResult,
 )
+
+
+def _perception_finding(pg: PerceptionGap, name: str) -> Finding:
+    """The finding of a blind spot or hidden strength; severity |gap| / 0.75 points."""
+    blind = pg.label == "blind spot"
+    return Finding(
+        "perception",
+        pg.capability_id,
+        (
+            f"Executives see more than their organisation on {name}"
+            if blind
+            else f"The organisation rates {name} higher than its executives do"
+        ),
+        f"Executives rate it {fmt_num(pg.management_mean)}, everyone else "
+        f"{fmt_num(pg.others_mean)} (difference {fmt_signed(pg.gap)}, p {_p_text(pg.p_value)}).",
+        (
+            f"A possible blind spot: test the executive view of {name.lower()} "
+            "against what front-line staff and customers experience."
+            if blind
+            else f"A hidden strength: in {name.lower()} executives can build on "
+            "more than they think."
+        ),
+        abs(pg.gap) / 0.75,
+    )
+
+
+def _ambition_finding(amb: AmbitionGap, name: str) -> Finding:
+    """The finding of a large ambition gap; severity gap / 1.5 points."""
+    return Finding(
+        "ambition",
+        amb.capability_id,
+        f"The largest ambition is in {name}",
+        f"The organisation rates it {fmt_num(amb.current_mean)} today and wants "
+        f"{fmt_num(amb.target_mean)}: from maturity level {amb.current_level} to "
+        f"{amb.target_level}.",
+        "Stage the investment: fund the first step, then decide on the next one with "
+        "a new assessment.",
+        amb.gap / 1.5,
+    )
 
 
 def _findings(
@@ -172,44 +212,10 @@ def _findings(
                 and _perception_shown(pg, options, isolated)
                 and pg.label in ("blind spot", "hidden strength")
             ):
-                blind = pg.label == "blind spot"
-                cands.append(
-                    Finding(
-                        "perception",
-                        cid,
-                        (
-                            f"Executives see more than their organisation on {name}"
-                            if blind
-                            else f"The organisation rates {name} higher than its executives do"
-                        ),
-                        f"Executives rate it {fmt_num(pg.management_mean)}, everyone else "
-                        f"{fmt_num(pg.others_mean)} (difference {fmt_signed(pg.gap)}, "
-                        f"p {_p_text(pg.p_value)}).",
-                        (
-                            f"A possible blind spot: test the executive view of {name.lower()} "
-                            "against what front-line staff and customers experience."
-                            if blind
-                            else f"A hidden strength: in {name.lower()} executives can build on "
-                            "more than they think."
-                        ),
-                        abs(pg.gap) / 0.75,
-                    )
-                )
+                cands.append(_perception_finding(pg, name))
         amb = next((a for a in result.ambition if a.capability_id == cid), None)
         if amb and not _nan(amb.gap) and amb.gap >= 1.0:
-            cands.append(
-                Finding(
-                    "ambition",
-                    cid,
-                    f"The largest ambition is in {name}",
-                    f"The organisation rates it {fmt_num(amb.current_mean)} today and wants "
-                    f"{fmt_num(amb.target_mean)}: from maturity level {amb.current_level} to "
-                    f"{amb.target_level}.",
-                    "Stage the investment: fund the first step, then decide on the next one with "
-                    "a new assessment.",
-                    amb.gap / 1.5,
-                )
-            )
+            cands.append(_ambition_finding(amb, name))
     cands.sort(key=lambda f: (-f.severity, f.capability, f.kind))
     out: list[Finding] = []
     seen: set[str] = set()
@@ -1312,7 +1318,6 @@ def build_team_report(
     t = _team(result, responses, instrument, options or ReportOptions())
     options, reissue, roles_shown = t.options, t.reissue, t.roles_shown
     level_names = t.level_names
-    sup, dept_n, dept_names = t.sup, t.dept_n, t.dept_names
     caps, radar, dots = _capabilities(t)
     headline, kpis = _summary(t, caps)
     findings = _findings(
@@ -1369,22 +1374,9 @@ def build_team_report(
         comments_note=comments_note,
         params=_params(result, instrument),
         level_names=level_names,
-        warnings=_safe_warnings(
-            result.warnings,
-            # a reissue names no department at all
-            Suppression((), tuple(dept_n), ()) if reissue else sup,
-            dept_names,
-            0 if options.named_workshop else options.min_group,
-        ),
+        warnings=_team_warnings(t),
         reissue=options.reissue,
-        dots_caption=(
-            "A reissue for a changed set of respondents: the bar is the organisation's median and "
-            "the band the middle half of everyone (25th to 75th percentile); no dot per person is "
-            "drawn, "
-            "so that comparing it with the earlier report shows no one's score."
-            if options.reissue
-            else ""
-        ),
+        dots_caption=_REISSUE_DOTS_CAPTION if options.reissue else "",
         roadmap_note=roadmap_note,
         reissue_note=REISSUE_NOTE if reissue else "",
         perception_tests=perception_tests,
@@ -1396,6 +1388,24 @@ def build_team_report(
         team_label="Management team"
         + ("" if reissue else f" (n = {team_size(t.n_mgmt, t.k, t.named)})"),
         org_label="Organisation" + ("" if reissue else f" (n = {result.n_respondents})"),
+    )
+
+
+_REISSUE_DOTS_CAPTION = (
+    "A reissue for a changed set of respondents: the bar is the organisation's median and the band "
+    "the middle half of everyone (25th to 75th percentile); no dot per person is drawn, so that "
+    "comparing it with the earlier report shows no one's score."
+)
+
+
+def _team_warnings(t: _Team) -> tuple[str, ...]:
+    """Scoring's warnings as the report may print them: no hidden department (a reissue names
+    none at all) and no size of a group below k."""
+    return _safe_warnings(
+        t.result.warnings,
+        Suppression((), tuple(t.dept_n), ()) if t.reissue else t.sup,
+        t.dept_names,
+        0 if t.options.named_workshop else t.options.min_group,
     )
 
 
