@@ -30,6 +30,7 @@ Rules (``docs/reports.md#anonymity``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,6 +51,7 @@ __all__ = [
     "suppress_cells",
     "suppress_groups",
     "too_few",
+    "unsized",
 ]
 
 FLOOR = 3  # docs/reports.md#anonymity: never fewer than 3, whatever k says
@@ -284,6 +286,39 @@ def safe_level_estimate(estimate: LevelEstimate | None, k: int) -> LevelEstimate
     if (n + 1) // 2 - 1 < k:
         changes.update(median=float("nan"), interpolated=float("nan"))
     return replace(estimate, **changes) if changes else estimate  # type: ignore[arg-type]
+
+
+_HAS_RESPONDENTS = re.compile(r"\bhas (\d+) respondents?\b")
+
+
+def unsized(text: str, k: int) -> str:
+    """``text`` without the size of any group below ``k``.
+
+    "has 2 respondents" reads "has fewer than 3 respondents": the size of a group is a figure of
+    that group.
+
+    Parameters
+    ----------
+    text : str
+        A message, e.g. a scoring warning.
+    k : int
+        The anonymity threshold (0: nothing is changed).
+
+    Returns
+    -------
+    str
+        The message.
+
+    Examples
+    --------
+    >>> unsized("department 'Legal' has 1 respondent; not shown", 3)
+    "department 'Legal' has fewer than 3 respondents; not shown"
+    >>> unsized("the team has 8 respondents", 3)
+    'the team has 8 respondents'
+    """
+    return _HAS_RESPONDENTS.sub(
+        lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", text
+    )
 
 
 def too_few(n: int, k: int, named: bool = False) -> bool:

@@ -18,6 +18,7 @@ __all__ = [
     "fmt_p",
     "fmt_pct",
     "fmt_signed",
+    "one_decimal",
     "short_hash",
 ]
 
@@ -30,6 +31,30 @@ COMMENT_MAX = 600
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069; Unicode UAX #9, §2.1–2.2): user text must
 # not reorder the text around it. Implicit marks (LRM, RLM, ALM) stay; they cannot leak.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+_LONG_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{2,}(?!\d)")
+
+
+def one_decimal(text: str) -> str:
+    """``text`` with every number of two or more decimals rounded to one (a reissue's text).
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a level's explanation.
+
+    Returns
+    -------
+    str
+        The text with those numbers to one decimal.
+
+    Examples
+    --------
+    >>> one_decimal("the median is 2.67, level 2")
+    'the median is 2.7, level 2'
+    """
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(0)):.1f}", text)
 
 
 def _ok(x: float | None) -> TypeGuard[float]:

@@ -9,7 +9,6 @@ output.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,7 +248,6 @@ _REISSUE_CONSENSUS = (
     "gate",
     "message",
 )
-_LONG_DECIMAL = re.compile(r"\d+\.\d{2,}")
 
 
 def _reissue_fields(data: dict[str, Any]) -> None:
@@ -279,9 +277,9 @@ def _reissue_fields(data: dict[str, Any]) -> None:
         for key in ("median", "weakest_item_median"):
             entry[key] = _num(entry.get(key), 1)
         if isinstance(entry.get("explanation"), str):
-            entry["explanation"] = _LONG_DECIMAL.sub(
-                lambda m: f"{float(m.group(0)):.1f}", entry["explanation"]
-            )
+            from reports.formatting import one_decimal
+
+            entry["explanation"] = one_decimal(entry["explanation"])
         entry["management"] = None  # the management team's figures, as perception: not in a reissue
         estimate: dict[str, Any] | None = entry.get("organisation")
         if isinstance(estimate, dict):

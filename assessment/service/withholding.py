@@ -5,7 +5,6 @@ reports (:mod:`reports.anonymity`), and says what it withheld (:class:`Withheld`
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,9 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from questionnaires.answers import ResponseSet
     from scoring.results import WaveResult
-
-
-_RESPONDENT_COUNT = re.compile(r"has (\d+) respondents?\b")
 
 
 nan = float("nan")
@@ -87,7 +83,7 @@ def safe_result(
     """
     from dataclasses import replace
 
-    from reports.anonymity import suppress_groups
+    from reports.anonymity import suppress_groups, unsized
 
     withheld: list[Withheld] = []
     keys = [r.department_key for r in responses.respondents]
@@ -123,11 +119,6 @@ def safe_result(
     if not mgmt_agi_shown:
         roadmap = _roadmap_without_management_figures(roadmap)
 
-    def safe_warning(w: str) -> str:
-        return _RESPONDENT_COUNT.sub(
-            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
-        )
-
     safe = replace(
         result,
         scores=scores,
@@ -140,7 +131,7 @@ def safe_result(
         ambition=ambition,
         alignment_map=_safe_map(result.alignment_map, k, withheld),
         roadmap=roadmap,
-        warnings=tuple(safe_warning(w) for w in result.warnings),
+        warnings=tuple(unsized(w, k) for w in result.warnings),
     )
     return safe, tuple(withheld)
 

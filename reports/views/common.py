@@ -21,6 +21,7 @@ from reports.anonymity import (
     safe_level_estimate,
     suppress_cells,
     suppress_groups,
+    unsized,
 )
 from reports.formatting import (
     COMMENT_MAX,
@@ -31,6 +32,7 @@ from reports.formatting import (
     fmt_num,
     fmt_p,
     fmt_pct,
+    one_decimal,
     short_hash,
 )
 from reports.options import ReportOptions
@@ -790,12 +792,7 @@ REISSUE_NOTE = (
     "figures to one decimal: compared with the earlier report, these would reveal the answers of "
     "the people added or removed."
 )
-_LONG_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{2,}(?!\d)")
-
-
-def _one_decimal(text: str) -> str:
-    """``text`` with every number of two or more decimals cut to one decimal, rounded (reissue)."""
-    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(0)):.1f}", text)
+_one_decimal = one_decimal  # the views' name for reports.formatting.one_decimal
 
 
 def _r1(x: float) -> float:
@@ -838,16 +835,10 @@ def _safe_warnings(
         tuple(warnings) if pattern is None else tuple(w for w in warnings if not pattern.search(w))
     )
 
-    def unsized(w: str) -> str:
-        return _HAS_RESPONDENTS.sub(
-            lambda m: m.group(0) if int(m.group(1)) >= k else f"has fewer than {k} respondents", w
-        )
-
-    return tuple(unsized(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w))) for w in kept)
+    return tuple(unsized(_ONE_RESPONDENTS.sub("1 respondent", clean_text(w)), k) for w in kept)
 
 
 _ONE_RESPONDENTS = re.compile(r"(?<![\d.,])1 respondents\b")
-_HAS_RESPONDENTS = re.compile(r"\bhas (\d+) respondents?\b")
 
 
 def team_size(n: int, k: int, named: bool) -> str:
