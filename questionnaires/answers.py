@@ -4,6 +4,12 @@ Every input format (long or wide CSV, JSON, XLSX, the database) becomes a list o
 :class:`ResponseRecord` (the canonical long format,
 ``docs/cli.md#response-files``), and then one :class:`ResponseSet`:
 respondents × items matrices of raw option values, with ``NaN`` for N/A or unanswered.
+
+Instruments with ``rate_levels`` (``customer-centricity`` 1.1.0) also ask once per capability:
+which level descriptor is true today (``current``), which level the organisation should reach
+within ``target_horizon_months`` (``target``), and how many of the ``investment_points`` the
+capability gets (``points``). Such an answer is a record whose ``item`` is the capability id
+(``CUL``); the set holds them as respondents × capabilities matrices.
 :func:`records_to_response_set` is that second step: it checks records against the instrument.
 It is domain logic, shared by the file readers (``assessment.io``) and the store, which
 therefore do not depend on each other.
@@ -22,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from questionnaires.catalogue import DEFAULT_INSTRUMENT, get_instrument, parse_ref
 from questionnaires.errors import Problem, QuestionnaireError, ResponseError, StoreError
-from questionnaires.model import Instrument
+from questionnaires.model import LEVELS, Instrument
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "CAPABILITY_COLUMNS",
     "LONG_COLUMNS",
     "Comment",
     "Respondent",
@@ -55,6 +62,10 @@ LONG_COLUMNS = (
     "confidence",
     "comment",
 )
+"""The columns of the long format, in order (``points`` follows when capabilities are rated)."""
+
+CAPABILITY_COLUMNS = ("points",)
+"""The long-format column only capability-level answers use: investment points."""
 
 
 def normalise_department(name: str) -> str:
@@ -342,8 +353,15 @@ class ResponseRecord:
         Confidence 1..3, if asked.
     comment : str or None
         Free-text comment on the item.
+    points : int or None
+        Investment points given to the capability (capability-level records only).
     row : int or None
         Where the record came from, for error messages (not compared).
+
+    Notes
+    -----
+    A capability-level record has the capability id as ``item``; its ``current`` and ``target`` are
+    levels 1-5 (the level descriptor true today, the level to reach).
     """
 
     wave: str
@@ -357,6 +375,7 @@ class ResponseRecord:
     confidence: int | None = None
     comment: str | None = None
     row: int | None = field(default=None, compare=False)
+    points: int | None = None
 
 
 @dataclass(frozen=True)
@@ -402,6 +421,9 @@ class Comment:
     text: str
 
 
+_UNSET: Any = None  # the capability matrices' default: filled with NaN by ResponseSet
+
+
 @dataclass(frozen=True, eq=False)
 class ResponseSet:
     """All answers of one wave for one instrument version, as respondents × items arrays.
@@ -430,6 +452,16 @@ class ResponseSet:
         Where the answers came from (file names), for messages.
     notes : tuple of str
         Warnings found while reading (ignored columns, ids differing only by case); not data.
+    capability_ids : tuple of str
+        The capability id of each column of the capability-level matrices (empty when the
+        instrument does not rate levels).
+    level_current, level_target : numpy.ndarray
+        Respondents × capabilities: the level (1-5) rated true today and the level to reach,
+        NaN when unanswered or N/A.
+    level_na : numpy.ndarray
+        Respondents × capabilities: an explicit N/A on the level ratings.
+    points : numpy.ndarray
+        Respondents × capabilities: investment points, NaN when not given.
     """
 
     instrument_ref: str
@@ -443,6 +475,79 @@ class ResponseSet:
     comments: tuple[Comment, ...] = ()
     source: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
+    capability_ids: tuple[str, ...] = ()
+    level_current: np.ndarray = field(default=_UNSET)
+    level_target: np.ndarray = field(default=_UNSET)
+    level_na: np.ndarray = field(default=_UNSET)
+    points: np.ndarray = field(default=_UNSET)
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        shape = (len(self.respondents), len(self.capability_ids))
+        empty = not self.capability_ids  # no capability answers: always the right empty shape
+        for name in ("level_current", "level_target", "points"):
+            if empty or getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(shape, np.nan))
+        if empty or getattr(self, "level_na") is None:  # noqa: B009
+            object.__setattr__(self, "level_na", np.zeros(shape, dtype=bool))
+        for name in ("level_current", "level_target", "level_na", "points"):
+            if getattr(self, name).shape != shape:
+                raise ValueError(
+                    f"{name} has shape {getattr(self, name).shape}; expected {shape} "
+                    "(respondents x capability_ids)"
+                )
+
+    def select(self, rows: Sequence[int]) -> ResponseSet:
+        """The same set for the respondents at ``rows`` only, in that order.
+
+        Every matrix is cut alike and the comments of the others are dropped.
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Row positions of the respondents to keep.
+
+        Returns
+        -------
+        ResponseSet
+            The smaller set.
+        """
+        import dataclasses
+
+        import numpy as np
+
+        at = np.asarray(rows, dtype=np.intp)
+        people = tuple(self.respondents[i] for i in at)
+        kept = {r.id for r in people}
+        return dataclasses.replace(
+            self,
+            respondents=people,
+            current=self.current[at],
+            target=self.target[at],
+            na=self.na[at],
+            confidence=self.confidence[at],
+            comments=tuple(c for c in self.comments if c.respondent in kept),
+            level_current=self.level_current[at],
+            level_target=self.level_target[at],
+            level_na=self.level_na[at],
+            points=self.points[at],
+        )
+
+    @property
+    def has_capability_answers(self) -> bool:
+        """Whether any respondent rated a level, gave investment points or an N/A on a level."""
+        import numpy as np
+
+        return bool(
+            self.capability_ids
+            and (
+                (~np.isnan(self.level_current)).any()
+                or (~np.isnan(self.level_target)).any()
+                or (~np.isnan(self.points)).any()
+                or self.level_na.any()
+            )
+        )
 
     @property
     def n_respondents(self) -> int:
@@ -477,7 +582,8 @@ class ResponseSet:
         return names
 
     def to_records(self) -> list[ResponseRecord]:
-        """Back to the canonical long format (one record per answered or N/A item).
+        """Back to the canonical long format (one record per answered or N/A item; a respondent's
+        capability-level records come first).
 
         Returns
         -------
@@ -489,6 +595,25 @@ class ResponseSet:
         comments = {(c.respondent, c.item): c.text for c in self.comments}
         out = []
         for i, r in enumerate(self.respondents):
+            for k, cap in enumerate(self.capability_ids):
+                cur, tgt = self.level_current[i, k], self.level_target[i, k]
+                pts, na = self.points[i, k], bool(self.level_na[i, k])
+                if np.isnan(cur) and np.isnan(tgt) and np.isnan(pts) and not na:
+                    continue
+                out.append(
+                    ResponseRecord(
+                        wave=self.wave,
+                        respondent=r.id,
+                        role=r.role,
+                        department=r.department,
+                        item=cap,
+                        current=None if np.isnan(cur) else int(cur),
+                        target=None if np.isnan(tgt) else int(tgt),
+                        na=na,
+                        comment=comments.get((r.id, cap)),
+                        points=None if np.isnan(pts) else int(pts),
+                    )
+                )
             for j, item in enumerate(self.item_ids):
                 cur, tgt, na = self.current[i, j], self.target[i, j], bool(self.na[i, j])
                 if np.isnan(cur) and np.isnan(tgt) and not na:
@@ -517,12 +642,23 @@ class ResponseSet:
         Hashes, in a canonical order (respondents by id, items by id): the instrument reference, the
         wave, every respondent's id, role and department (whitespace collapsed), the current, target,
         N/A and confidence matrices as little-endian bytes (missing = −1), and the sorted comments.
-        Respondents without any answer or N/A are left out, as in :meth:`to_records`.
+        Respondents without any answer or N/A are left out, as in :meth:`to_records`. When the
+        set holds capability-level answers, their capability ids and the level, N/A and points
+        matrices follow (so a set without them hashes as before they existed).
         """
         import numpy as np
 
         answered = ~(np.isnan(self.current) & np.isnan(self.target) & ~self.na)
-        rows = [i for i in np.flatnonzero(answered.any(axis=1))]
+        has_levels = self.has_capability_answers
+        any_answer = answered.any(axis=1)
+        if has_levels:
+            any_answer |= ~(
+                np.isnan(self.level_current)
+                & np.isnan(self.level_target)
+                & np.isnan(self.points)
+                & ~self.level_na
+            ).all(axis=1)
+        rows = [i for i in np.flatnonzero(any_answer)]
         rows.sort(key=lambda i: self.respondents[i].id)
         cols = sorted(range(len(self.item_ids)), key=self.item_ids.__getitem__)
         people = [
@@ -538,6 +674,14 @@ class ResponseSet:
         digest.update(np.asarray(self.na, dtype=bool)[grid].astype(np.uint8).tobytes())
         notes = sorted((c.respondent, c.item, c.text) for c in self.comments)
         digest.update(json.dumps(notes, separators=(",", ":")).encode("utf-8"))
+        if has_levels:
+            caps = sorted(range(len(self.capability_ids)), key=self.capability_ids.__getitem__)
+            digest.update(json.dumps([self.capability_ids[k] for k in caps]).encode("utf-8"))
+            grid = np.ix_(np.asarray(rows, dtype=np.intp), np.asarray(caps, dtype=np.intp))
+            for matrix in (self.level_current, self.level_target, self.points):
+                sub = np.asarray(matrix, dtype=float)[grid]
+                digest.update(np.where(np.isnan(sub), -1.0, sub).astype("<f8").tobytes())
+            digest.update(np.asarray(self.level_na, dtype=bool)[grid].astype(np.uint8).tobytes())
         return "sha256:" + digest.hexdigest()
 
 
@@ -745,6 +889,12 @@ class _Scan:
         self.accepted: list[ResponseRecord] = []
         self.at_i: list[int] = []
         self.at_j: list[int] = []
+        self.cap_index = {c.id: k for k, c in enumerate(instrument.capabilities)}
+        self.cap_key = {c.casefold(): c for c in self.cap_index}
+        self.cap_accepted: list[ResponseRecord] = []
+        self.cap_at_i: list[int] = []
+        self.cap_at_k: list[int] = []
+        self.points_of: dict[str, list[tuple[int, _Place]]] = {}  # respondent -> (points, place)
 
     def respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
         """Check the record's role and department, and that they agree with the respondent's
@@ -797,6 +947,9 @@ class _Scan:
         the role) and keep it for the arrays unless it is unknown or a duplicate."""
         rid, row, item_id = rec.respondent, rec.row, rec.item
         j = self.index.get(item_id)
+        if j is None and item_id in self.cap_index:
+            self.capability_answer(ctx, rec, src, wide)
+            return
         if j is None:
             if item_id:
                 self.unknown_items.setdefault(item_id, []).append((row, src))
@@ -856,6 +1009,27 @@ class _Scan:
                 _col(wide, "confidence", rec.item),
                 src,
             )
+        if target is not None and not item.target:
+            how = (
+                f"; the target is asked once per capability ({self.instrument.capability_of(item_id).id})"
+                if self.instrument.rate_levels
+                else ""
+            )
+            ctx.add(
+                f"{item_id} asks no target (current state only); clear its target{how}",
+                row,
+                _col(wide, "target", rec.item),
+                src,
+            )
+        if rec.points is not None:
+            cap = self.instrument.capability_of(item_id).id
+            ctx.add(
+                f"points are given per capability, not per statement: move the points of "
+                f"{item_id} to the row of capability {cap}",
+                row,
+                _col(wide, "points", rec.item),
+                src,
+            )
         if asked and role in self.role_set and role not in asked:
             ctx.add(
                 f"{item_id} is asked only of {', '.join(item.roles)}, but respondent "
@@ -868,13 +1042,116 @@ class _Scan:
         self.at_i.append(self.row_of[rid])
         self.at_j.append(j)
 
+    def capability_answer(
+        self, ctx: ProblemLog, rec: ResponseRecord, src: str | None, wide: bool
+    ) -> None:
+        """Check a capability-level answer (levels 1-5, points 0..budget, N/A without a rating,
+        once per respondent) and keep it for the capability matrices."""
+        inst, rid, row, cap = self.instrument, rec.respondent, rec.row, rec.item
+        if not inst.rate_levels:
+            ctx.add(
+                f"{cap} is a capability; {inst.ref} asks no capability-level answers (levels, "
+                "targets or points): answer its statements instead",
+                row,
+                _col(wide, "item", cap),
+                src,
+            )
+            return
+        key = (rid, cap)
+        if key in self.seen_answer:
+            first, first_src = self.seen_answer[key]
+            where = f"{first_src} row {first}" if src else f"row {first}"
+            again = f"{src} row {row}" if src else f"row {row}"
+            ctx.add(
+                f"duplicate answer: respondent {shown(rid)} rated capability {cap} in {where} "
+                f"and again in {again}; keep one",
+                row,
+                _col(wide, "item", cap),
+                src,
+            )
+            return
+        self.seen_answer[key] = (row, src)
+        low, high = LEVELS[0], LEVELS[-1]
+        for name, value in (("current", rec.current), ("target", rec.target)):
+            if value is not None and not low <= value <= high:
+                ctx.add(
+                    f"{name} level {value} is outside {low}..{high} for capability {cap} "
+                    f"(its level descriptors are numbered {low}-{high})",
+                    row,
+                    _col(wide, name, cap),
+                    src,
+                )
+        if rec.na and (rec.current is not None or rec.target is not None):
+            ctx.add(
+                f"na is true but capability {cap} also has a level; clear the level or set na "
+                "to false",
+                row,
+                _col(wide, "na", cap),
+                src,
+            )
+        if rec.confidence is not None and not 1 <= rec.confidence <= 3:
+            ctx.add(
+                f"confidence {rec.confidence} is outside 1..3 for capability {cap}",
+                row,
+                _col(wide, "confidence", cap),
+                src,
+            )
+        if rec.points is not None:
+            budget = inst.investment_points
+            if budget is None:
+                ctx.add(
+                    f"{inst.ref} asks for no investment points; clear the points of {cap}",
+                    row,
+                    _col(wide, "points", cap),
+                    src,
+                )
+            elif not 0 <= rec.points <= budget:
+                ctx.add(
+                    f"points {rec.points} for capability {cap} are outside 0..{budget}",
+                    row,
+                    _col(wide, "points", cap),
+                    src,
+                )
+            else:
+                self.points_of.setdefault(rid, []).append((rec.points, (row, src)))
+        self.cap_accepted.append(rec)
+        self.cap_at_i.append(self.row_of[rid])
+        self.cap_at_k.append(self.cap_index[cap])
+
+    def report_points(self, ctx: ProblemLog, wide: bool) -> None:
+        """A problem per respondent whose investment points do not add up to the budget."""
+        budget = self.instrument.investment_points
+        if budget is None:
+            return
+        for rid, given in self.points_of.items():
+            total = sum(p for p, _ in given)
+            if total == budget:
+                continue
+            places = [at for _, at in given]
+            ctx.add(
+                f"investment points of respondent {shown(rid)} add up to {total}, not {budget}"
+                f"{_also(places)}; split exactly {budget} points across the capabilities "
+                "(0 for those that get none)",
+                places[0][0],
+                "points",
+                places[0][1],
+            )
+
     def report(self, ctx: ProblemLog) -> None:
         """Add the collected problems: unknown items, unknown roles, conflicting roles and
-        departments, each once with the places it was found."""
+        departments, each once with the places it was found, and investment points that do
+        not add up."""
+        self.report_points(ctx, wide=False)
         ref, index = self.instrument.ref, self.index
+        known = [*index, *self.cap_index] if self.instrument.rate_levels else list(index)
         for name, places in self.unknown_items.items():
             twin = skeleton(name)
-            hint = f"; did you mean {twin!r}?" if twin in index else did_you_mean(name, index)
+            if twin in known:
+                hint = f"; did you mean {twin!r}?"
+            elif name.casefold() in self.cap_key and self.instrument.rate_levels:
+                hint = f"; did you mean capability {self.cap_key[name.casefold()]!r}?"
+            else:
+                hint = did_you_mean(name, known)
             ctx.add(
                 f"unknown item {shown_id(name)}{_also(places)} in {ref}"
                 + lookalike_note(name)
@@ -930,6 +1207,26 @@ def _build_arrays(
     na[ii, jj] = np.array([r.na for r in accepted], dtype=bool)
     confidence[ii, jj] = np.array([r.confidence for r in accepted], dtype=float)
     comments = [Comment(r.respondent, r.item, r.comment) for r in accepted if r.comment]
+    caps: tuple[str, ...] = ()
+    levels: dict[str, np.ndarray] = {}
+    if instrument.rate_levels:
+        caps = tuple(c.id for c in instrument.capabilities)
+        shape = (n, len(caps))
+        ci = np.array(scan.cap_at_i, dtype=np.intp)
+        ck = np.array(scan.cap_at_k, dtype=np.intp)
+        got = scan.cap_accepted
+        for name, attr in (
+            ("level_current", "current"),
+            ("level_target", "target"),
+            ("points", "points"),
+        ):
+            matrix = np.full(shape, np.nan)
+            matrix[ci, ck] = np.array([getattr(r, attr) for r in got], dtype=float)
+            levels[name] = matrix
+        level_na = np.zeros(shape, dtype=bool)
+        level_na[ci, ck] = np.array([r.na for r in got], dtype=bool)
+        levels["level_na"] = level_na
+        comments += [Comment(r.respondent, r.item, r.comment) for r in got if r.comment]
     return ResponseSet(
         instrument_ref=instrument.ref,
         wave=wave,
@@ -942,6 +1239,8 @@ def _build_arrays(
         comments=tuple(comments),
         source=source,
         notes=tuple(notes),
+        capability_ids=caps,
+        **levels,
     )
 
 

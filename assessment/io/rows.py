@@ -499,7 +499,7 @@ def parse_wide_rows(
         respondent = _text(row.get("respondent"))
         if not respondent:
             ctx.add("respondent is empty; every row needs a respondent id", row_no, "respondent")
-        base = {
+        base: dict[str, Any] = {
             "wave": _text(row.get("wave")) or (wave or ""),
             "respondent": respondent,
             "role": _text(row.get("role")),
