@@ -3,8 +3,10 @@
 ::
 
     organisations ─┬─< departments
-                   ├─< waves ─┬─< respondents ─< responses
+                   ├─< waves ─┬─< respondents ─┬─< responses
+                   │          │                 └─< capability_answers
                    │          ├─< responses            (wave_id kept for the upsert key and fast export)
+                   │          ├─< capability_answers   (likewise)
                    │          └─< reports ─< report_respondents
                    └─< action_status
 
@@ -14,6 +16,11 @@
   that wave; the same code in two waves links the same person over time without naming them.
 - A **response** is unique per ``(wave, respondent, item)``; imports upsert on that key, so importing
   the same file twice changes nothing.
+- A **capability answer** (instruments that rate levels, ``customer-centricity`` 1.1.0; migration
+  0003) is unique per ``(wave, respondent, capability)``: the level rated true today, the level to
+  reach, N/A, the investment points, confidence and comment. The database itself refuses a level
+  outside 1..5, negative points, and N/A together with a level; that points add up to the
+  instrument's budget is checked on import (it depends on the instrument).
 - A **report** records one written report and, in ``report_respondents``, the codes of the
   respondents it covered, so a later report of the same wave can be compared with it (the
   differencing guard). Erasing a respondent replaces their code there by an unlinkable
@@ -50,6 +57,7 @@ __all__ = [
     "ACTION_STATUSES",
     "ActionStatus",
     "Base",
+    "CapabilityAnswer",
     "Department",
     "Organisation",
     "Report",
@@ -258,6 +266,65 @@ class Response(Base):
     current: Mapped[int | None] = mapped_column(SmallInteger)
     target: Mapped[int | None] = mapped_column(SmallInteger)
     na: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CapabilityAnswer(Base):
+    """One capability-level answer: the levels rated, N/A, investment points, confidence, comment.
+
+    Attributes
+    ----------
+    id : int
+        Primary key.
+    wave_id : int
+        The wave (:class:`Wave`), kept for the upsert key and fast export.
+    respondent_id : int
+        The respondent (:class:`Respondent`) who answered.
+    capability : str
+        The capability id (``CUL``, ``SYS`` ...); unique per wave and respondent.
+    level_current : int or None
+        The level (1-5) whose descriptor the respondent rates true today, ``None`` when not rated.
+    level_target : int or None
+        The level (1-5) to reach within the instrument's horizon, ``None`` when not rated.
+    na : bool
+        Whether the levels were answered N/A (then neither level is set).
+    points : int or None
+        The investment points given to the capability (0 or more), ``None`` when not given.
+    confidence : int or None
+        The respondent's confidence, 1 to 3, ``None`` when not given.
+    comment : str or None
+        The free-text comment, ``None`` when there is none.
+    """
+
+    __tablename__ = "capability_answers"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "respondent_id", "capability"),
+        CheckConstraint(
+            "level_current IS NULL OR level_current BETWEEN 1 AND 5", name="level_current_range"
+        ),
+        CheckConstraint(
+            "level_target IS NULL OR level_target BETWEEN 1 AND 5", name="level_target_range"
+        ),
+        CheckConstraint("points IS NULL OR points >= 0", name="points_not_negative"),
+        CheckConstraint(
+            "confidence IS NULL OR confidence BETWEEN 1 AND 3", name="confidence_range"
+        ),
+        CheckConstraint(
+            "NOT na OR (level_current IS NULL AND level_target IS NULL)", name="na_without_level"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE"), index=True
+    )
+    capability: Mapped[str] = mapped_column(String(20))
+    level_current: Mapped[int | None] = mapped_column(SmallInteger)
+    level_target: Mapped[int | None] = mapped_column(SmallInteger)
+    na: Mapped[bool] = mapped_column(Boolean, default=False)
+    points: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
 

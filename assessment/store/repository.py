@@ -11,6 +11,9 @@ statements, not 50,000 flushes. Every write is one transaction; the upsert keys 
 - organisations on ``slug``; departments on ``(organisation, key)``; waves on ``(organisation, name)``
 - respondents on ``(wave, code)`` (role and department updated)
 - responses on ``(wave, respondent, item)`` (ratings, N/A, confidence and comment updated)
+- capability answers on ``(wave, respondent, capability)`` (levels, N/A, points, confidence and
+  comment updated), for instruments that rate levels: a record whose ``item`` is one of the
+  set's ``capability_ids`` goes to ``capability_answers``, every other to ``responses``
 
 Concurrent writers: SQLite serialises them with ``BEGIN IMMEDIATE``; on PostgreSQL the wave row is
 locked (``SELECT ... FOR UPDATE``) for the rest of the transaction, and ``ON CONFLICT`` resolves the
@@ -196,11 +199,13 @@ class WriteResult:
     respondents : int
         Respondents in the wave.
     answers : int
-        Answers written.
+        Answers written (statements and capability-level answers).
     inserted : int
         Answers that were new.
     changed : int
         Answers that already existed (same wave, respondent and item) with other values.
+    capability_answers : int
+        Answers among ``answers`` that are capability-level (levels, targets, points).
     """
 
     wave: str
@@ -210,6 +215,8 @@ class WriteResult:
     inserted: int
     changed: int = 0
     """Answers that already existed (same wave, respondent and item) with other values."""
+    capability_answers: int = 0
+    """Answers among ``answers`` that are capability-level (levels, targets, points)."""
 
     @property
     def updated(self) -> int:
@@ -269,7 +276,9 @@ def write_wave(
 ) -> WriteResult:
     """Upsert one validated wave inside the caller's transaction.
 
-    Records with nothing answered (no rating, N/A, confidence or comment) are skipped.
+    Records with nothing answered (no rating, N/A, points, confidence or comment) are skipped.
+    Records whose ``item`` is one of ``responses.capability_ids`` are capability-level answers
+    and go to ``capability_answers``.
 
     Parameters
     ----------
@@ -297,7 +306,17 @@ def write_wave(
     wave_id = _bind_wave(conn, org_id, org, wave, instrument)
     dept_id = _write_departments(conn, org_id, responses)
     earlier_role, resp_id = _write_respondents(conn, wave_id, responses, dept_id)
-    answers, inserted, changed = _write_answers(conn, wave_id, resp_id, records)
+    caps = set(responses.capability_ids)
+    if caps:
+        items = [rec for rec in records if rec.item not in caps]
+        levels = [rec for rec in records if rec.item in caps]
+    else:
+        items, levels = list(records), []
+    answers, inserted, changed = _write_answers(conn, wave_id, resp_id, items)
+    n_levels = 0
+    if levels:
+        n_levels, more, also = _write_capability_answers(conn, wave_id, resp_id, levels)
+        answers, inserted, changed = answers + n_levels, inserted + more, changed + also
     recast = {
         r.id: r.role
         for r in responses.respondents
@@ -312,6 +331,7 @@ def write_wave(
         answers=answers,
         inserted=inserted,
         changed=changed,
+        capability_answers=n_levels,
     )
 
 
@@ -365,21 +385,17 @@ def _write_respondents(
 
 
 _ANSWER_COLUMNS = ("current", "target", "na", "confidence", "comment")
+_LEVEL_COLUMNS = ("level_current", "level_target", "na", "points", "confidence", "comment")
 
 
 def _write_answers(
     conn: Connection, wave_id: int, resp_id: dict[str, int], records: Sequence[ResponseRecord]
 ) -> tuple[int, int, int]:
-    """Upsert the answers; on a re-import only new and changed ones are written.
+    """Upsert the answers to statements; on a re-import only new and changed ones are written.
 
     Records with nothing answered (no rating, N/A, confidence or comment) are skipped. Returns
     ``(answers in the file, rows inserted, answers changed)``.
     """
-    import sqlalchemy as sa
-
-    t = m.Response.__table__
-    count = sa.select(sa.func.count()).select_from(t).where(t.c.wave_id == wave_id)
-    before = conn.execute(count).scalar_one()
     rows = [
         (
             wave_id,
@@ -387,7 +403,7 @@ def _write_answers(
             rec.item,
             rec.current,
             rec.target,
-            rec.na,
+            bool(rec.na),
             rec.confidence,
             rec.comment,
         )
@@ -398,12 +414,60 @@ def _write_answers(
         or rec.confidence is not None
         or rec.comment
     ]
+    return _upsert(conn, m.Response.__table__, "item", _ANSWER_COLUMNS, wave_id, rows)
+
+
+def _write_capability_answers(
+    conn: Connection, wave_id: int, resp_id: dict[str, int], records: Sequence[ResponseRecord]
+) -> tuple[int, int, int]:
+    """Upsert capability-level answers (``item`` is the capability id) like :func:`_write_answers`.
+
+    Records with nothing answered (no level, N/A, points, confidence or comment) are skipped.
+    """
+    rows = [
+        (
+            wave_id,
+            resp_id[rec.respondent],
+            rec.item,
+            rec.current,
+            rec.target,
+            bool(rec.na),
+            rec.points,
+            rec.confidence,
+            rec.comment,
+        )
+        for rec in records
+        if rec.current is not None
+        or rec.target is not None
+        or rec.na
+        or rec.points is not None
+        or rec.confidence is not None
+        or rec.comment
+    ]
+    return _upsert(conn, m.CapabilityAnswer.__table__, "capability", _LEVEL_COLUMNS, wave_id, rows)
+
+
+def _upsert(
+    conn: Connection,
+    t: Any,
+    key: str,
+    columns: Sequence[str],
+    wave_id: int,
+    rows: list[tuple[Any, ...]],
+) -> tuple[int, int, int]:
+    """Upsert ``rows`` ``(wave_id, respondent_id, key, *columns)`` into ``t`` on
+    ``(wave_id, respondent_id, key)`` with one ``executemany``; on a re-import only the new and
+    changed rows are sent. Returns ``(rows given, rows inserted, rows changed)``."""
+    import sqlalchemy as sa
+
+    count = sa.select(sa.func.count()).select_from(t).where(t.c.wave_id == wave_id)
+    before = conn.execute(count).scalar_one()
     answers, changed = len(rows), 0
     if before:  # a re-import: write only new and changed answers, and count them
         stored = {
             (rid, item): tuple(vals)
             for rid, item, *vals in conn.execute(
-                sa.select(t.c.respondent_id, t.c.item, *(t.c[c] for c in _ANSWER_COLUMNS)).where(
+                sa.select(t.c.respondent_id, t.c[key], *(t.c[c] for c in columns)).where(
                     t.c.wave_id == wave_id
                 )
             )
@@ -413,7 +477,7 @@ def _write_answers(
             old = stored.get((row[1], row[2]))
             if old is None:
                 fresh.append(row)
-            elif old != (row[3], row[4], bool(row[5]), row[6], row[7]):
+            elif old != row[3:]:
                 changed += 1
                 fresh.append(row)
         rows = fresh
@@ -422,10 +486,10 @@ def _write_answers(
         _executemany(
             conn,
             ins.on_conflict_do_update(
-                index_elements=["wave_id", "respondent_id", "item"],
-                set_={c: ins.excluded[c] for c in _ANSWER_COLUMNS},
+                index_elements=["wave_id", "respondent_id", key],
+                set_={c: ins.excluded[c] for c in columns},
             ),
-            ("wave_id", "respondent_id", "item", *_ANSWER_COLUMNS),
+            ("wave_id", "respondent_id", key, *columns),
             rows,
         )
     return answers, conn.execute(count).scalar_one() - before, changed
@@ -572,6 +636,11 @@ def list_waves(db: str | Engine | None, org: str) -> list[WaveInfo]:
 
 
 def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
+    """The stored answers of one wave, respondent by respondent in import order; a respondent's
+    capability-level answers come first (as in :meth:`ResponseSet.to_records`), then their
+    statements, each in import order."""
+    import heapq
+
     import sqlalchemy as sa
 
     from questionnaires.answers import ResponseRecord
@@ -588,14 +657,65 @@ def _records(conn: Connection, wave_id: int, wave: str) -> list[ResponseRecord]:
             r.c.na,
             r.c.confidence,
             r.c.comment,
+            rt.c.id,
         )
         .select_from(r.join(rt, r.c.respondent_id == rt.c.id).join(d, rt.c.department_id == d.c.id))
         .where(r.c.wave_id == wave_id)
         .order_by(rt.c.id, r.c.id)
     )
+    levels = _capability_records(conn, wave_id, wave)
+    if not levels:  # a wave without capability-level answers (every 1.0.0 wave)
+        return [
+            ResponseRecord(wave, code, role, dept, item, cur, tgt, bool(na), conf, comment)
+            for code, role, dept, item, cur, tgt, na, conf, comment, _ in conn.execute(q)
+        ]
+    items = [
+        (rid, ResponseRecord(wave, code, role, dept, item, cur, tgt, bool(na), conf, comment))
+        for code, role, dept, item, cur, tgt, na, conf, comment, rid in conn.execute(q)
+    ]
+    tagged = heapq.merge(
+        ((rid, 0, rec) for rid, rec in levels),
+        ((rid, 1, rec) for rid, rec in items),
+        key=lambda t: (t[0], t[1]),
+    )
+    return [rec for _, _, rec in tagged]
+
+
+def _capability_records(
+    conn: Connection, wave_id: int, wave: str
+) -> list[tuple[int, ResponseRecord]]:
+    """``(respondent row id, record)`` of the wave's capability-level answers, in import order."""
+    import sqlalchemy as sa
+
+    from questionnaires.answers import ResponseRecord
+
+    c, d, rt = m.CapabilityAnswer.__table__, m.Department.__table__, m.Respondent.__table__
+    q = (
+        sa.select(
+            rt.c.id,
+            rt.c.code,
+            rt.c.role,
+            d.c.name,
+            c.c.capability,
+            c.c.level_current,
+            c.c.level_target,
+            c.c.na,
+            c.c.confidence,
+            c.c.comment,
+            c.c.points,
+        )
+        .select_from(c.join(rt, c.c.respondent_id == rt.c.id).join(d, rt.c.department_id == d.c.id))
+        .where(c.c.wave_id == wave_id)
+        .order_by(rt.c.id, c.c.id)
+    )
     return [
-        ResponseRecord(wave, code, role, dept, item, cur, tgt, bool(na), conf, comment)
-        for code, role, dept, item, cur, tgt, na, conf, comment in conn.execute(q)
+        (
+            rid,
+            ResponseRecord(
+                wave, code, role, dept, cap, cur, tgt, bool(na), conf, comment, points=pts
+            ),
+        )
+        for rid, code, role, dept, cap, cur, tgt, na, conf, comment, pts in conn.execute(q)
     ]
 
 

@@ -1,7 +1,8 @@
 """One person's data: erase it (right to be forgotten) or export it (data-subject access).
 
 Erasure (:func:`delete_respondent`) removes, in one write transaction, the person's answers and
-comments, their respondent row in each wave, and the records of reports about them (individual
+comments (to statements and capability-level: levels, targets, investment points), their
+respondent row in each wave, and the records of reports about them (individual
 reports). Other report records keep counting them: in their respondent sets the code is replaced
 by ``erased:`` and a random token, different for every report row, so nothing links the
 placeholder to the person or two placeholders to each other. The count must stay: the
@@ -49,7 +50,7 @@ class ErasureResult:
     waves : tuple of str
         The waves the person was removed from, sorted.
     answers : int
-        Answers deleted.
+        Answers deleted (statements and capability-level answers).
     comments : int
         Answers among ``answers`` that carried a comment.
     personal_reports : int
@@ -58,6 +59,8 @@ class ErasureResult:
         ``{kind: count}`` of other report records whose respondent set now holds a placeholder.
     personal_report_paths : tuple of str
         Where the deleted personal reports were written: the files themselves are not touched.
+    capability_answers : int
+        Answers among ``answers`` that were capability-level (levels, targets, points).
     """
 
     organisation: str
@@ -73,6 +76,8 @@ class ErasureResult:
     """``{kind: count}`` of other report records whose respondent set now holds a placeholder."""
     personal_report_paths: tuple[str, ...] = ()
     """Where the deleted personal reports were written: the files themselves are not touched."""
+    capability_answers: int = 0
+    """Answers among ``answers`` that were capability-level (levels, targets, points)."""
 
     def describe(self) -> str:
         """One line, e.g. ``removed respondent R07 from wave 2026-H1 of northwind: 49 answers,
@@ -81,7 +86,9 @@ class ErasureResult:
         label = "wave" if len(self.waves) == 1 else "waves"
         text = (
             f"removed respondent {self.respondent} from {label} {', '.join(self.waves)} of "
-            f"{self.organisation}: {_n(self.answers, 'answer')}, {_n(self.comments, 'comment')}, "
+            f"{self.organisation}: {_n(self.answers, 'answer')}"
+            + (f" ({self.capability_answers} capability-level)" if self.capability_answers else "")
+            + f", {_n(self.comments, 'comment')}, "
             f"{_n(self.personal_reports, 'personal report record')}"
         )
         if self.anonymised_reports:
@@ -148,7 +155,8 @@ def delete_respondent(
 ) -> ErasureResult:
     """Erase ``respondent`` from ``wave`` of ``org`` in one transaction.
 
-    Answers, comments, respondent rows and the records of their individual reports are deleted;
+    Answers (to statements and capability-level), comments, respondent rows and the records of
+    their individual reports are deleted;
     in other report records their code becomes an ``erased:`` placeholder (module docstring says
     why). Unknown organisation, wave or respondent: :class:`StoreError`, nothing changed.
 
@@ -171,6 +179,7 @@ def delete_respondent(
     import sqlalchemy as sa
 
     r, rt, t = m.Response.__table__, m.Respondent.__table__, m.Report.__table__
+    c = m.CapabilityAnswer.__table__
     with (
         using_engine(db) as engine,
         engine.connect().execution_options(centric_write=True) as conn,
@@ -196,15 +205,20 @@ def delete_respondent(
             if not people and not personal and not covering:
                 raise _not_found(org, respondent, wave, rows)
             person_ids = [p.id for p in people]
-            answers = conn.execute(
-                sa.select(sa.func.count()).where(r.c.respondent_id.in_(person_ids))
-            ).scalar_one()
-            comments = conn.execute(
-                sa.select(sa.func.count()).where(
-                    r.c.respondent_id.in_(person_ids), r.c.comment.is_not(None), r.c.comment != ""
-                )
-            ).scalar_one()
-            conn.execute(r.delete().where(r.c.respondent_id.in_(person_ids)))
+            answers = comments = 0
+            counts: dict[str, int] = {}
+            for table in (r, c):
+                mine = table.c.respondent_id.in_(person_ids)
+                counts[table.name] = conn.execute(
+                    sa.select(sa.func.count()).select_from(table).where(mine)
+                ).scalar_one()
+                answers += counts[table.name]
+                comments += conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(mine, table.c.comment.is_not(None), table.c.comment != "")
+                ).scalar_one()
+                conn.execute(table.delete().where(mine))
             conn.execute(rt.delete().where(rt.c.id.in_(person_ids)))
             # deleting the record deletes its respondent set too (ON DELETE CASCADE)
             conn.execute(t.delete().where(t.c.id.in_([p.id for p in personal])))
@@ -231,6 +245,7 @@ def delete_respondent(
         personal_reports=len(personal),
         anonymised_reports=anonymised,
         personal_report_paths=tuple(p.path for p in personal),
+        capability_answers=int(counts[c.name]),
     )
 
 
@@ -254,37 +269,42 @@ def respondent_data(
 ) -> dict[str, Any]:
     """Everything stored about ``respondent`` in ``org`` (one wave, or every wave they are in).
 
-    A JSON-ready dict with a fixed key order::
+        A JSON-ready dict with a fixed key order::
 
-        {"format": "centric-respondent-data", "format_version": 1, "organisation", "respondent",
-         "waves": [{"wave", "instrument", "role", "department",
-                    "answers": [{"item", "current", "target", "na", "confidence", "comment"}],
-                    "reports": [{"kind", "personal", "path", "created_at"}]}]}
+            {"format": "centric-respondent-data", "format_version": 1, "organisation", "respondent",
+             "waves": [{"wave", "instrument", "role", "department",
+                        "answers": [{"item", "current", "target", "na", "confidence", "comment"}],
+                        "capability_answers": [{"capability", "level_current", "level_target",
+                                                "na", "points", "confidence", "comment"}],
+                        "reports": [{"kind", "personal", "path", "created_at"}]}]}
 
-    ``personal`` is true for a report about the person (an individual report), false for a
-    report whose respondent set includes them. Unknown organisation, wave or respondent:
-    :class:`StoreError`.
+    ``capability_answers`` (levels, targets and investment points of an instrument that rates
+    levels) is there only for a wave in which the person gave some.
 
-    Parameters
-    ----------
-    db : str or sqlalchemy.engine.Engine or None
-        URL, path or engine.
-    org : str
-        The organisation's slug.
-    respondent : str
-        The person's code.
-    wave : str, optional
-        The wave; every wave they are in when ``None``.
+        ``personal`` is true for a report about the person (an individual report), false for a
+        report whose respondent set includes them. Unknown organisation, wave or respondent:
+        :class:`StoreError`.
 
-    Returns
-    -------
-    dict
-        The person's data.
+        Parameters
+        ----------
+        db : str or sqlalchemy.engine.Engine or None
+            URL, path or engine.
+        org : str
+            The organisation's slug.
+        respondent : str
+            The person's code.
+        wave : str, optional
+            The wave; every wave they are in when ``None``.
+
+        Returns
+        -------
+        dict
+            The person's data.
     """
     import sqlalchemy as sa
 
     r, rt, d = m.Response.__table__, m.Respondent.__table__, m.Department.__table__
-    t = m.Report.__table__
+    t, c = m.Report.__table__, m.CapabilityAnswer.__table__
     out: list[dict[str, Any]] = []
     with using_engine(db) as engine, engine.connect() as conn:
         rows = _waves(conn, org, wave, lock=False)
@@ -305,8 +325,23 @@ def respondent_data(
             ).all()
             if person is None and not records:
                 continue
-            answers = []
+            answers: list[dict[str, Any]] = []
+            levels: list[dict[str, Any]] = []
             if person is not None:
+                levels = [
+                    {
+                        "capability": a.capability,
+                        "level_current": a.level_current,
+                        "level_target": a.level_target,
+                        "na": bool(a.na),
+                        "points": a.points,
+                        "confidence": a.confidence,
+                        "comment": a.comment,
+                    }
+                    for a in conn.execute(
+                        sa.select(c).where(c.c.respondent_id == person.id).order_by(c.c.id)
+                    )
+                ]
                 answers = [
                     {
                         "item": a.item,
@@ -320,24 +355,25 @@ def respondent_data(
                         sa.select(r).where(r.c.respondent_id == person.id).order_by(r.c.id)
                     )
                 ]
-            out.append(
+            entry: dict[str, Any] = {
+                "wave": w.name,
+                "instrument": f"{w.instrument_id}@{w.instrument_version}",
+                "role": person.role if person is not None else None,
+                "department": person.name if person is not None else None,
+                "answers": answers,
+            }
+            if levels:
+                entry["capability_answers"] = levels
+            entry["reports"] = [
                 {
-                    "wave": w.name,
-                    "instrument": f"{w.instrument_id}@{w.instrument_version}",
-                    "role": person.role if person is not None else None,
-                    "department": person.name if person is not None else None,
-                    "answers": answers,
-                    "reports": [
-                        {
-                            "kind": rep.kind,
-                            "personal": rep.respondent_code == respondent,
-                            "path": rep.path,
-                            "created_at": rep.created_at.isoformat(),
-                        }
-                        for rep in records
-                    ],
+                    "kind": rep.kind,
+                    "personal": rep.respondent_code == respondent,
+                    "path": rep.path,
+                    "created_at": rep.created_at.isoformat(),
                 }
-            )
+                for rep in records
+            ]
+            out.append(entry)
     if not out:
         raise _not_found(org, respondent, wave, rows)
     return {
