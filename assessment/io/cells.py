@@ -29,6 +29,7 @@ identical files. JSON is not a spreadsheet format and is neither neutralised nor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from questionnaires.answers import LONG_COLUMNS
@@ -131,8 +132,10 @@ def restore(text: str) -> str:
     return text
 
 
-def record_cells(rec: ResponseRecord, safe: bool) -> list[Any]:
-    """A record as a row of cell values in ``LONG_COLUMNS`` order (``None`` for empty).
+def record_cells(
+    rec: ResponseRecord, safe: bool, columns: Sequence[str] = LONG_COLUMNS
+) -> list[Any]:
+    """A record as a row of cell values in ``columns`` order (``None`` for empty).
 
     Parameters
     ----------
@@ -140,11 +143,13 @@ def record_cells(rec: ResponseRecord, safe: bool) -> list[Any]:
         One answer.
     safe : bool
         Neutralise every text cell (:func:`neutralise_cell`).
+    columns : sequence of str, default LONG_COLUMNS
+        The record fields, in order (``LONG_COLUMNS`` then ``points`` for capability answers).
 
     Returns
     -------
     list
         The cell values.
     """
-    row = [getattr(rec, col) for col in LONG_COLUMNS]
+    row = [getattr(rec, col) for col in columns]
     return [neutralise_cell(v) for v in row] if safe else row

@@ -10,6 +10,11 @@ really starts with apostrophes and then a formula character, gets one leading ap
 are written as numbers. The database keeps the text exactly as written, and imports of CSV/XLSX
 apply :func:`~assessment.io.cells.restore`, so an export imported into an empty database exports
 identically. JSON is not a spreadsheet format and is written unchanged.
+
+**Capability-level answers** (instrument versions that rate levels): records whose ``item`` is a
+capability id (``CUL``). When an export holds any, CSV and XLSX add the ``points`` column after
+``comment`` (:func:`export_columns`) and each JSON capability record carries ``points``; an
+export without them is written exactly as before.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from typing import Any, Literal
 
 from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise, record_cells
+from assessment.io.headers import export_columns, is_capability_id
 from questionnaires.answers import LONG_COLUMNS, ResponseRecord, WaveInfo
 
 __all__ = [
     "FORMAT_ID",
     "FORMAT_VERSION",
     "WaveInfo",
+    "export_columns",
     "interchange_document",
+    "json_record",
     "neutralise",
     "write_export",
     "write_export_csv",
@@ -50,8 +58,29 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+def json_record(rec: ResponseRecord) -> dict[str, Any]:
+    """A record as a JSON object: the long-format keys, and ``points`` on a capability record.
+
+    Parameters
+    ----------
+    rec : ResponseRecord
+        One answer.
+
+    Returns
+    -------
+    dict
+        The object (``points`` only when ``rec`` is a capability-level answer or has points).
+    """
+    out: dict[str, Any] = {c: getattr(rec, c) for c in LONG_COLUMNS}
+    if rec.points is not None or is_capability_id(rec.item):
+        out["points"] = rec.points
+    return out
+
+
 def write_export_csv(records: Iterable[ResponseRecord], path: str | Path) -> Path:
     """UTF-8 CSV in the long format, formula-neutralised, written atomically.
+
+    The columns are :func:`export_columns` (``points`` only with capability-level answers).
 
     Parameters
     ----------
@@ -66,11 +95,13 @@ def write_export_csv(records: Iterable[ResponseRecord], path: str | Path) -> Pat
         The file written.
     """
     path = Path(path)
+    records = records if isinstance(records, Sequence) else list(records)
+    columns = export_columns(records)
     with atomic_open(path, "w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(LONG_COLUMNS)
+        writer.writerow(columns)
         for rec in records:
-            writer.writerow([_csv_cell(v) for v in cells(rec, safe=True)])
+            writer.writerow([_csv_cell(v) for v in cells(rec, safe=True, columns=columns)])
     return path
 
 
@@ -81,6 +112,7 @@ def interchange_document(
 
     ``instrument`` at the top level is set when every wave uses the same instrument version, so
     the plain JSON reader of :mod:`assessment.io.responses` can read a single-instrument export.
+    A capability-level record (``item`` a capability id) carries ``points`` too.
 
     Parameters
     ----------
@@ -111,7 +143,7 @@ def interchange_document(
         {"wave": w.wave, "instrument": w.instrument, "instrument_hash": w.instrument_hash}
         for w in waves
     ]
-    doc["responses"] = [{c: getattr(rec, c) for c in LONG_COLUMNS} for rec in records]
+    doc["responses"] = [json_record(rec) for rec in records]
     return doc
 
 

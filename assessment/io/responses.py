@@ -28,7 +28,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -162,7 +162,9 @@ def _csv_body(
         ctx.add(f"not valid CSV: {exc}", reader.line_num + 1)  # type: ignore[attr-defined]
 
 
-def _read_csv(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
+def _read_csv(
+    path: _Input, ctx: _Ctx, wave: str | None, capabilities: Collection[str] = ()
+) -> ReadResult:
     """Read a CSV/TSV file (UTF-8, BOM allowed; comma, semicolon or tab) into records.
 
     Long files without template columns are parsed straight from :class:`csv.reader` lists with
@@ -209,13 +211,19 @@ def _read_csv(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
         if layout == "long":  # a filled-in `centric template` sheet
             records, found = parse_long_rows(template_rows(dicts), source=ctx.source, wave=wave)
         else:
-            records, found = parse_wide_rows(dicts, source=ctx.source, wave=wave)
+            records, found = parse_wide_rows(
+                dicts, source=ctx.source, wave=wave, capabilities=capabilities
+            )
         ctx.problems.extend(found)
         return ReadResult(records, ctx.problems, layout=layout)
 
 
 def read_file(
-    path: str | Path | bytes | IO[bytes], *, wave: str | None = None, name: str | None = None
+    path: str | Path | bytes | IO[bytes],
+    *,
+    wave: str | None = None,
+    name: str | None = None,
+    capabilities: Collection[str] = (),
 ) -> ReadResult:
     """Read one CSV/TSV/JSON/XLSX file.
 
@@ -236,6 +244,10 @@ def read_file(
         For content, the display name problems carry (e.g. ``"responses.xlsx"``); its suffix
         chooses the format, as a path's does (none: CSV; a zip is refused unless named
         ``.xlsx``).
+    capabilities : collection of str, default ()
+        Capability ids of the instrument when it is known, so a wide file's bare ``CUL``
+        column is read as a capability column (see
+        :func:`assessment.io.headers.capability_columns`).
 
     Returns
     -------
@@ -244,7 +256,7 @@ def read_file(
     """
     if not isinstance(path, str | Path):
         data = path if isinstance(path, bytes) else path.read()
-        return _read_input(_Input(name or "<upload>", data=data), wave)
+        return _read_input(_Input(name or "<upload>", data=data), wave, capabilities)
     path = Path(path)
     ctx = _Ctx(name or str(path), None, [])
     if not path.exists():
@@ -253,10 +265,10 @@ def read_file(
     if path.is_dir():
         ctx.add("is a directory; give a CSV, JSON or XLSX file")
         return ReadResult([], ctx.problems)
-    return _read_input(_Input(name or str(path), path=path), wave)
+    return _read_input(_Input(name or str(path), path=path), wave, capabilities)
 
 
-def _read_input(source: _Input, wave: str | None) -> ReadResult:
+def _read_input(source: _Input, wave: str | None, capabilities: Collection[str] = ()) -> ReadResult:
     """Read an existing file or an upload by its suffix (see :func:`read_file`)."""
     ctx = _Ctx(source.name, None, [])
     suffix = source.suffix
@@ -268,10 +280,10 @@ def _read_input(source: _Input, wave: str | None) -> ReadResult:
         return ReadResult([], ctx.problems)
     if suffix in (".xlsx", ".xlsm"):
         content = source.path if source.path is not None else source.data
-        return read_xlsx(content, wave=wave, name=source.name)
+        return read_xlsx(content, wave=wave, name=source.name, capabilities=capabilities)
     if suffix == ".json":
         return _read_json(source, ctx, wave)
-    return _read_csv(source, ctx, wave)
+    return _read_csv(source, ctx, wave, capabilities)
 
 
 def read_records(
@@ -489,8 +501,9 @@ def read_wave(
     declared: list[str] = []
     counts: list[tuple[str, int, str]] = []
     sheet: str | None = None
+    caps = [c.id for c in instrument.capabilities] if instrument and instrument.rate_levels else []
     for p in paths:
-        res = read_file(p, wave=wave)
+        res = read_file(p, wave=wave, capabilities=caps)
         problems.extend(res.problems)
         named = declared_instrument(res.declared, wave)
         records.extend(res.records)

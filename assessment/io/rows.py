@@ -10,12 +10,13 @@ readers (:mod:`assessment.io.responses`, :mod:`assessment.io.xlsx`) call these.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.io.headers import (
     ANSWER_COLUMNS,
+    CAPABILITY_COLUMN,
     FILL_DOWN,
     IGNORED_QUIETLY,
     ITEM_COLUMN,
@@ -24,8 +25,10 @@ from assessment.io.headers import (
     TEMPLATE_ONLY,
     WIDE_META,
     WIDE_REQUIRED,
+    capability_columns,
 )
 from questionnaires.answers import (
+    CAPABILITY_COLUMNS,
     LONG_COLUMNS,
     ResponseRecord,
     lookalike_note,
@@ -42,6 +45,7 @@ _TRUE = frozenset({"true", "1", "yes", "y"})
 _FALSE = frozenset({"false", "0", "no", "n", ""})
 _WHOLE_DECIMAL = re.compile(r"[+-]?\d+\.0*")
 _ALMOST_ITEM = re.compile(r"^[A-Za-z]{2,8}[-_ ]?\d{1,3}(?:\.\w+)?$")
+_READ_COLUMNS = (*LONG_COLUMNS, *CAPABILITY_COLUMNS)  # every column a long row may carry
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,28 @@ def _rating(ctx: _Ctx, value: object, row: int, column: str, item: str) -> tuple
         return None, False
 
 
+def _points(ctx: _Ctx, value: object, row: int, column: str, item: str) -> int | None:
+    """Parse an investment-points cell: a whole number 0 or more, ``None`` when empty."""
+    try:
+        points = _parse_int(value)
+    except ValueError:
+        ctx.add(
+            f"points {_text(value)!r} for {item} is not a whole number; give the investment "
+            "points as a whole number such as 20",
+            row,
+            column,
+        )
+        return None
+    if points is not None and points < 0:
+        ctx.add(
+            f"points {points} for {item} are negative; give 0 or more investment points",
+            row,
+            column,
+        )
+        return None
+    return points
+
+
 def _flag(ctx: _Ctx, value: object, row: int, column: str) -> bool:
     try:
         return _parse_bool(value)
@@ -152,9 +178,18 @@ def _flag(ctx: _Ctx, value: object, row: int, column: str) -> bool:
 
 
 def _header_problems(
-    ctx: _Ctx, header: Sequence[str], required: Sequence[str], known: Sequence[str], layout: str
+    ctx: _Ctx,
+    header: Sequence[str],
+    required: Sequence[str],
+    known: Sequence[str],
+    layout: str,
+    also: Collection[str] = (),
 ) -> bool:
-    """Report missing required columns and near-misses of known names. True when usable."""
+    """Report missing required columns and near-misses of known names. True when usable.
+
+    ``also`` are further accepted columns not listed in messages (``points``, the capability
+    columns of a wide file).
+    """
     present = set(header)
     ok = True
     for col in required:
@@ -166,9 +201,9 @@ def _header_problems(
             ok = False
     ignored = []
     for col in header:
-        if col in known or (layout == "wide" and ITEM_COLUMN.match(col)):
+        if col in known or col in also or (layout == "wide" and ITEM_COLUMN.match(col)):
             continue
-        hint = _suggest(col, known, 0.8)
+        hint = _suggest(col, [*known, *also] if layout == "long" else known, 0.8)
         twin = skeleton(col)
         if layout == "wide" and twin != col and ITEM_COLUMN.match(twin):
             ctx.add(
@@ -200,12 +235,12 @@ def _header_problems(
 
 def _clean_name(raw: object) -> str | None:
     """A column name as matched: trimmed, BOM dropped, long-format names lower-cased; ``None`` for
-    the surplus-cells key of :class:`csv.DictReader`."""
+    the surplus-cells key of :class:`csv.DictReader`; ``points`` is a long-format name too."""
     if raw is None:
         return None
     key = _text(raw).lstrip("\ufeff")
     folded = key.casefold()
-    return folded if folded in LONG_COLUMNS else key
+    return folded if folded in _READ_COLUMNS else key
 
 
 _KEYMAPS: dict[tuple[object, ...], dict[object, str]] = {}
@@ -233,7 +268,7 @@ class _Columns:
     ``names`` are the distinct clean column names in order of first appearance (what the header
     check sees), ``cells`` the position of each (the last one when a name repeats, as a
     :class:`dict` row keeps it), ``at`` the position of each long-format column in
-    :data:`LONG_COLUMNS` order; an absent column points at the filler cell after the last column
+    :data:`LONG_COLUMNS` order, then ``points``; an absent column points at the filler cell after the last column
     that every row carries.
     """
 
@@ -250,7 +285,7 @@ def _columns(header: Sequence[object]) -> _Columns:
             where[name] = k  # a repeated name keeps its first place and its last cell
     width = len(header)
     return _Columns(
-        tuple(where), tuple(where.values()), tuple(where.get(c, width) for c in LONG_COLUMNS)
+        tuple(where), tuple(where.values()), tuple(where.get(c, width) for c in _READ_COLUMNS)
     )
 
 
@@ -293,7 +328,8 @@ def parse_long_rows(
     """Parse long-format rows (one answer per row, ``docs/cli.md#response-files``) into records.
 
     Required columns: ``respondent``, ``role``, ``department``, ``item``, ``current``; optional:
-    ``wave``, ``target``, ``na``, ``confidence``, ``comment``. Column names are matched
+    ``wave``, ``target``, ``na``, ``confidence``, ``comment`` and ``points`` (investment points
+    of a capability-level row, whose ``item`` is a capability id). Column names are matched
     case-insensitively. Rows are consumed one at a time (large files are streamed). Checks
     against the instrument happen in :func:`records_to_response_set`.
 
@@ -341,19 +377,23 @@ def _parse_long(
     na_cells = _NA_CELLS
     cols: _Columns | None = None
     cells: tuple[int, ...] = ()
-    i_wave = i_resp = i_role = i_dept = i_item = i_cur = i_tgt = i_na = i_conf = i_comm = 0
+    i_wave = i_resp = i_role = i_dept = i_item = i_cur = i_tgt = i_na = i_conf = i_comm = i_pts = 0
     usable = True
     row_no = first_row - 1
     for values, found in rows:
         row_no += 1
         if found is not cols:
             if cols is None:
-                usable = _header_problems(ctx, found.names, LONG_REQUIRED, LONG_COLUMNS, "long")
+                usable = _header_problems(
+                    ctx, found.names, LONG_REQUIRED, LONG_COLUMNS, "long", CAPABILITY_COLUMNS
+                )
                 if not usable:
                     break
             cols = found
             cells = found.cells
-            i_wave, i_resp, i_role, i_dept, i_item, i_cur, i_tgt, i_na, i_conf, i_comm = found.at
+            (i_wave, i_resp, i_role, i_dept, i_item, i_cur, i_tgt, i_na, i_conf, i_comm, i_pts) = (
+                found.at
+            )
         c = values[i_item]
         item = c.strip() if type(c) is str else _text(c)
         if (  # a blank line; the item cell alone settles it in nearly every row
@@ -398,6 +438,13 @@ def _parse_long(
             except ValueError:
                 ctx.add(f"confidence {_text(c)!r} is not a whole number 1..3", row_no, "confidence")
                 confidence = None
+        c = values[i_pts]
+        if c == "" or c is None:
+            points = None
+        elif type(c) is str and c.isdecimal():
+            points = int(c)
+        else:
+            points = _points(ctx, c, row_no, "points", item)
         c = values[i_comm]
         comment = (c.strip() if type(c) is str else _text(c)) or None
         c = values[i_wave]
@@ -416,6 +463,7 @@ def _parse_long(
                 confidence,
                 comment,
                 row_no,
+                points,
             )
         )
     if cols is None and usable:  # a missing column was reported already: not also "empty"
@@ -435,13 +483,18 @@ def parse_wide_rows(
     sheet: str | None = None,
     first_row: int = 2,
     wave: str | None = None,
+    capabilities: Collection[str] = (),
 ) -> tuple[list[ResponseRecord], list[Problem]]:
     """Parse wide-format rows (one row per respondent) into long records.
 
     Columns: ``wave`` (optional), ``respondent``, ``role``, ``department``, and per item
     ``<ITEM>`` (current), ``<ITEM>.target`` and optionally ``<ITEM>.na``, ``<ITEM>.comment``,
     ``<ITEM>.confidence``. Item columns are recognised by their id pattern (``MET-03``); whether the
-    item exists is checked later against the instrument. Cells left empty give no record.
+    item exists is checked later against the instrument. Per capability (instruments that rate
+    levels) ``<CAP>`` (the level true today), ``<CAP>.target``, ``<CAP>.points``, ``<CAP>.na``,
+    ``<CAP>.comment``, recognised as :func:`~assessment.io.headers.capability_columns` says; a
+    respondent's capability records come before their item records. Cells left empty give no
+    record.
 
     Parameters
     ----------
@@ -455,6 +508,9 @@ def parse_wide_rows(
         The spreadsheet row number of the first row (after the header).
     wave : str, optional
         Fills the wave when the file has no ``wave`` column.
+    capabilities : collection of str, default ()
+        Capability ids of the instrument, when known (a bare ``CUL`` column is then a capability
+        column even for an instrument outside the catalogue).
 
     Returns
     -------
@@ -467,33 +523,15 @@ def parse_wide_rows(
     records: list[ResponseRecord] = []
     header_checked = False
     items: list[str] = []
+    caps: list[str] = []
     for row_no, raw in enumerate(rows, start=first_row):
         row = _normalise_keys(raw)
         if not header_checked:
             header_checked = True
-            header = list(row)
-            known = (*WIDE_META, *LONG_COLUMNS)
-            if not _header_problems(ctx, header, WIDE_REQUIRED, WIDE_META, "wide"):
+            found = _wide_header(ctx, list(row), capabilities)
+            if found is None:
                 break
-            seen: dict[str, None] = {}
-            for col in header:
-                m = ITEM_COLUMN.match(col)
-                if m:
-                    seen.setdefault(m.group(1))
-                elif col in known and col not in WIDE_META:
-                    ctx.add(
-                        f"column {col!r} belongs to the long format; a wide file has one column "
-                        "per item (e.g. 'MET-03', 'MET-03.target')",
-                        row=1,
-                        column=col,
-                    )
-            items = list(seen)
-            if not items:
-                ctx.add(
-                    "no item columns found; name them by item id, e.g. 'MET-03' and 'MET-03.target'",
-                    row=1,
-                )
-                break
+            items, caps = found
         if all(_is_missing(v) for v in row.values()):
             continue
         respondent = _text(row.get("respondent"))
@@ -505,6 +543,10 @@ def parse_wide_rows(
             "role": _text(row.get("role")),
             "department": _text(row.get("department")),
         }
+        for cap in caps:
+            got = _wide_capability(ctx, row, row_no, cap)
+            if got is not None:
+                records.append(ResponseRecord(**base, item=cap, row=row_no, **got))
         for item in items:
             cells = [row.get(item), row.get(f"{item}.target"), row.get(f"{item}.na")]
             comment = _text(row.get(f"{item}.comment")) or None
@@ -542,6 +584,72 @@ def parse_wide_rows(
     if not header_checked:
         ctx.add("no responses: the file is empty or has only a header row")
     return records, ctx.problems
+
+
+def _wide_header(
+    ctx: _Ctx, header: list[str], capabilities: Collection[str]
+) -> tuple[list[str], list[str]] | None:
+    """Check a wide header: (item ids, capability ids) it has columns for, ``None`` when it is
+    unusable (a required column missing, no item or capability column)."""
+    known = (*WIDE_META, *_READ_COLUMNS)
+    caps = list(capability_columns(header, capabilities))
+    cap_cols = {c for c in header if (m := CAPABILITY_COLUMN.match(c)) and m.group(1) in caps}
+    if not _header_problems(ctx, header, WIDE_REQUIRED, WIDE_META, "wide", cap_cols):
+        return None
+    seen: dict[str, None] = {}
+    for col in header:
+        m = ITEM_COLUMN.match(col)
+        if m:
+            seen.setdefault(m.group(1))
+        elif col in known and col not in WIDE_META:
+            ctx.add(
+                f"column {col!r} belongs to the long format; a wide file has one column "
+                "per item (e.g. 'MET-03', 'MET-03.target')",
+                row=1,
+                column=col,
+            )
+    items = list(seen)
+    if not items and not caps:
+        ctx.add(
+            "no item columns found; name them by item id, e.g. 'MET-03' and 'MET-03.target'",
+            row=1,
+        )
+        return None
+    return items, caps
+
+
+def _wide_capability(
+    ctx: _Ctx, row: Mapping[str, object], row_no: int, cap: str
+) -> dict[str, Any] | None:
+    """The answer fields of capability ``cap`` in one wide row (``CUL``, ``CUL.target``,
+    ``CUL.points``, ``CUL.na``, ``CUL.comment``, ``CUL.confidence``); ``None`` when all are empty."""
+    cells = {s: row.get(f"{cap}.{s}" if s else cap) for s in ("", "target", "na", "points")}
+    comment = _text(row.get(f"{cap}.comment")) or None
+    conf_cell = row.get(f"{cap}.confidence")
+    if all(_text(c) == "" for c in cells.values()) and comment is None and _is_missing(conf_cell):
+        return None
+    current, na_cur = _rating(ctx, cells[""], row_no, cap, cap)
+    target, na_tgt = _rating(ctx, cells["target"], row_no, f"{cap}.target", cap)
+    points = None
+    if not _is_missing(cells["points"]):
+        points = _points(ctx, cells["points"], row_no, f"{cap}.points", cap)
+    try:
+        confidence = _parse_int(conf_cell)
+    except ValueError:
+        ctx.add(
+            f"confidence {_text(conf_cell)!r} is not a whole number 1..3",
+            row_no,
+            f"{cap}.confidence",
+        )
+        confidence = None
+    return {
+        "current": current,
+        "target": target,
+        "na": _flag(ctx, cells["na"], row_no, f"{cap}.na") or na_cur or na_tgt,
+        "confidence": confidence,
+        "comment": comment,
+        "points": points,
+    }
 
 
 # -- templates ---------------------------------------------------------------------------------

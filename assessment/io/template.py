@@ -15,6 +15,17 @@ Conventions that make a filled template import back unchanged (CSV and XLSX alik
 - Rows left unanswered (no current, target, confidence or comment) are skipped.
 - ``N/A`` in ``current`` or ``target`` marks the item not applicable.
 
+**Instruments that rate levels** (``rate_levels``, ``customer-centricity`` 1.1.0) get a ``points``
+column after ``target`` (:data:`~assessment.io.headers.TEMPLATE_LEVEL_COLUMNS`) and, before the
+statements, a section "Capability levels": per capability one answer row (``item`` = the
+capability id: ``current`` = the level whose description is true today, ``target`` = the level
+to reach within ``target_horizon_months``, ``points`` = its share of the ``investment_points``)
+followed by its five level descriptors (reference rows, nothing to fill), then a row showing the
+running total of points (an XLSX formula, red while it differs from the budget; the importer is
+what enforces it). Statements with ``target: false`` get no target cell: in XLSX it is greyed and
+locked, and the importer refuses a target typed there anyway. Templates of other instruments are
+unchanged.
+
 The XLSX template adds an ``Instructions`` sheet (scale anchors, how to answer), drop-down data
 validation (ratings ``low..high`` plus ``N/A`` where the item allows it, roles, confidence 1..3),
 frozen header and protected text columns, and a hidden ``_centric`` sheet naming the instrument
@@ -30,21 +41,31 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assessment.io.atomic import atomic_open
 from assessment.io.cells import neutralise
-from assessment.io.headers import FILL_DOWN, META_SHEET, TEMPLATE_COLUMNS, is_template_header
+from assessment.io.headers import (
+    FILL_DOWN,
+    META_SHEET,
+    TEMPLATE_COLUMNS,
+    TEMPLATE_LEVEL_COLUMNS,
+    is_template_header,
+)
 from assessment.io.rows import template_rows
 from assessment.io.xlsx import safe_row
+from questionnaires.model import LEVELS
 
 if TYPE_CHECKING:
     from questionnaires.model import Capability, Instrument, Item
 
 __all__ = [
     "TEMPLATE_COLUMNS",
+    "TEMPLATE_LEVEL_COLUMNS",
     "is_template_header",
+    "template_columns",
     "template_csv_text",
     "template_items",
     "template_rows",
@@ -101,14 +122,98 @@ def template_items(
     ]
 
 
+def template_columns(instrument: Instrument) -> tuple[str, ...]:
+    """The columns of ``instrument``'s template (``points`` only when it rates levels).
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument.
+
+    Returns
+    -------
+    tuple of str
+        :data:`TEMPLATE_LEVEL_COLUMNS` or :data:`TEMPLATE_COLUMNS`.
+    """
+    return TEMPLATE_LEVEL_COLUMNS if instrument.rate_levels else TEMPLATE_COLUMNS
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A template row: what it is (``heading``, ``capability``, ``level``, ``total``, ``item``),
+    its cells in :func:`template_columns` order, and for an item whether it asks a target."""
+
+    kind: str
+    cells: list[str]
+    target: bool = True
+
+
 def _rows(
     instrument: Instrument, prefill: Mapping[str, str], role: str | None = None
 ) -> Iterator[list[str]]:
+    for row in _template_rows(instrument, prefill, role):
+        yield row.cells
+
+
+def _template_rows(
+    instrument: Instrument, prefill: Mapping[str, str], role: str | None = None
+) -> Iterator[_Row]:
+    """Every row of the sheet below the header; the first carries the prefilled values."""
     first = True
-    for cap, item in template_items(instrument, role):
-        ident = [prefill[c] if first else "" for c in FILL_DOWN]
+
+    def ident() -> list[str]:
+        nonlocal first
+        out = [prefill[c] if first else "" for c in FILL_DOWN]
         first = False
-        yield [*ident, cap.name, item.id, item.text, "", "", "", ""]
+        return out
+
+    if not instrument.rate_levels:
+        for cap, item in template_items(instrument, role):
+            yield _Row("item", [*ident(), cap.name, item.id, item.text, "", "", "", ""])
+        return
+    months, budget = instrument.target_horizon_months, instrument.investment_points
+    share = f", and split the {budget} investment points across them (points)" if budget else ""
+    yield _Row(
+        "heading",
+        [
+            *ident(),
+            "Capability levels",
+            "",
+            "For each capability, pick the level whose description is true today (current) and "
+            f"the level we should reach within {months} months (target){share}.",
+            *[""] * 5,
+        ],
+    )
+    for cap in instrument.capabilities:
+        ask = f"{cap.name}: level true today (current), level to reach in {months} months (target)"
+        ask += ", investment points (points)" if budget else ""
+        yield _Row("capability", [*ident(), cap.name, cap.id, ask, *[""] * 5])
+        for level, text in sorted(cap.levels.items()):
+            yield _Row("level", [*ident(), "", "", f"Level {level}: {text}", *[""] * 5])
+    if budget:
+        yield _Row(
+            "total",
+            [
+                *ident(),
+                "Total investment points",
+                "",
+                f"The points above must add up to {budget}.",
+                *[""] * 5,
+            ],
+        )
+    yield _Row(
+        "heading",
+        [
+            *ident(),
+            "Statements",
+            "",
+            "Rate each statement as it is today (current); give a target only where there is a "
+            "target cell.",
+            *[""] * 5,
+        ],
+    )
+    for cap, item in template_items(instrument, role):
+        yield _Row("item", [*ident(), cap.name, item.id, item.text, *[""] * 5], target=item.target)
 
 
 def write_template_csv(
@@ -179,7 +284,7 @@ def template_csv_text(
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(template_columns(instrument))
     for row in _rows(instrument, _prefill(wave, respondent, role, department), role):
         writer.writerow([neutralise(c) for c in row])
     return buf.getvalue()
@@ -198,6 +303,10 @@ def _instructions(instrument: Instrument) -> list[list[str]]:
         [
             "2. For each item, rate the organisation as it is today (current) and as it should be "
             "(target). Pick a value from the drop-down list."
+            if not instrument.rate_levels
+            else "2. First the capability levels (see below), then each statement as it is today "
+            "(current); give a target only where the target cell is not greyed. Pick a value "
+            "from the drop-down list."
         ],
         ["3. Choose N/A when an item does not apply to your part of the organisation."],
         [
@@ -220,6 +329,31 @@ def _instructions(instrument: Instrument) -> list[list[str]]:
             desc = scale.descriptors[k] if scale.descriptors else ""
             lines.append([f"  {scale.low + k} = {label}" + (f": {desc}" if desc else "")])
     lines += [[], ["Roles: " + ", ".join(instrument.roles)]]
+    if instrument.rate_levels:
+        lines += _level_instructions(instrument)
+    return lines
+
+
+def _level_instructions(instrument: Instrument) -> list[list[str]]:
+    """The Instructions lines on the capability-level section (instruments that rate levels)."""
+    months, budget = instrument.target_horizon_months, instrument.investment_points
+    lines = [
+        [],
+        ["Capability levels"],
+        [
+            "Each capability has five level descriptions (1 = lowest, 5 = highest). On its row in "
+            "'Capability levels', pick in current the level whose description is true of the "
+            f"organisation today, and in target the level it should reach within {months} months."
+        ],
+    ]
+    if budget:
+        lines.append(
+            [
+                f"Split exactly {budget} investment points across the capabilities (points; 0 "
+                "for one that should get nothing): where would you put the effort and money? "
+                f"The total row shows the sum; the file is refused unless it is {budget}."
+            ]
+        )
     return lines
 
 
@@ -255,9 +389,8 @@ def write_template_xlsx(
         The file written.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     intro = wb.active
@@ -265,19 +398,18 @@ def write_template_xlsx(
     for line in _instructions(instrument):
         intro.append(safe_row(intro, line))
     intro["A1"].font = Font(bold=True, size=14)
-    for row in (4, 12):
-        intro.cell(row=row, column=1).font = Font(bold=True)
+    for at in (4, 12):
+        intro.cell(row=at, column=1).font = Font(bold=True)
     intro.column_dimensions["A"].width = 110
 
     ws = wb.create_sheet("Responses")
-    ws.append(list(TEMPLATE_COLUMNS))
-    prefill = _prefill(wave, respondent, role, department)
-    listed = template_items(instrument, role)
-    for cells in _rows(instrument, prefill, role):
-        ws.append(safe_row(ws, cells))
-    n = len(listed)
-    last = n + 1
-    col = {name: get_column_letter(k + 1) for k, name in enumerate(TEMPLATE_COLUMNS)}
+    columns = template_columns(instrument)
+    ws.append(list(columns))
+    rows = list(_template_rows(instrument, _prefill(wave, respondent, role, department), role))
+    for row in rows:
+        ws.append(safe_row(ws, row.cells))
+    last = len(rows) + 1
+    col = {name: get_column_letter(k + 1) for k, name in enumerate(columns)}
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -288,12 +420,44 @@ def write_template_xlsx(
     for r in range(2, last + 1):
         ws[f"{col['question']}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
+    _drop_downs(ws, instrument, rows, col)
+    _protect(ws, rows, columns, col)
+    if instrument.rate_levels:
+        _level_section(ws, instrument, rows, col)
+    wb.active = wb.index(ws)
 
-    # Drop-downs: one validation per distinct list of choices (scales differ between items).
-    by_choices: dict[tuple[str, ...], list[int]] = {}
-    for r, (_, item) in enumerate(listed, start=2):
-        by_choices.setdefault(tuple(_rating_choices(instrument, item.id)), []).append(r)
-    for choices, rows in by_choices.items():
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(safe_row(meta, ["format", "centric-template"]))
+    meta.append(safe_row(meta, ["instrument", instrument.ref]))
+    meta.append(safe_row(meta, ["instrument_hash", instrument.content_hash]))
+    meta.sheet_state = "hidden"
+
+    path = Path(path)
+    with atomic_open(path, "wb") as fh:
+        wb.save(fh)
+    return path
+
+
+def _drop_downs(ws: Any, instrument: Instrument, rows: list[_Row], col: dict[str, str]) -> None:
+    """Drop-down lists: ratings per scale (a target only where the statement asks one), levels
+    1-5 and whole investment points on capability rows, roles, confidence."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last = len(rows) + 1
+    # one validation per distinct list of choices (scales differ between items)
+    by_choices: dict[tuple[str, ...], list[str]] = {}
+    for r, row in enumerate(rows, start=2):
+        if row.kind == "item":
+            cells = by_choices.setdefault(tuple(_rating_choices(instrument, row.cells[5])), [])
+            cells.append(f"{col['current']}{r}")
+            if row.target:
+                cells.append(f"{col['target']}{r}")
+        elif row.kind == "capability":
+            levels = tuple(str(v) for v in LEVELS)
+            by_choices.setdefault(levels, []).extend(
+                [f"{col['current']}{r}", f"{col['target']}{r}"]
+            )
+    for choices, cells in by_choices.items():
         dv = DataValidation(
             type="list",
             formula1='"' + ",".join(choices) + '"',
@@ -302,9 +466,24 @@ def write_template_xlsx(
             errorTitle="Rating",
             error="Pick a rating from the list" + (" (or N/A)" if "N/A" in choices else ""),
         )
-        for r in rows:
-            dv.add(f"{col['current']}{r}")
-            dv.add(f"{col['target']}{r}")
+        for cell in cells:
+            dv.add(cell)
+        ws.add_data_validation(dv)
+    budget = instrument.investment_points
+    cap_rows = [r for r, row in enumerate(rows, start=2) if row.kind == "capability"]
+    if budget and cap_rows:
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2=str(budget),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Investment points",
+            error=f"Give a whole number of points from 0 to {budget}",
+        )
+        for r in cap_rows:
+            dv.add(f"{col['points']}{r}")
         ws.add_data_validation(dv)
     fixed = [
         ("role", ",".join(instrument.roles), "Pick your role from the list"),
@@ -321,26 +500,62 @@ def write_template_xlsx(
         dv.add(f"{col[name]}2:{col[name]}{last}")
         ws.add_data_validation(dv)
 
-    # Item ids and texts are reference data: lock them, leave the answer cells editable.
+
+def _protect(ws: Any, rows: list[_Row], columns: tuple[str, ...], col: dict[str, str]) -> None:
+    """Lock the reference data (ids, texts, level descriptors, a target cell a statement does
+    not ask, points of a statement); leave the answer cells editable."""
+    from openpyxl.styles import Protection
+
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
-    editable = [c for c in TEMPLATE_COLUMNS if c not in ("capability", "item", "question")]
-    for r in range(2, last + 1):
-        for name in editable:
+    editable = [c for c in columns if c not in ("capability", "item", "question")]
+    for r, row in enumerate(rows, start=2):
+        if row.kind in ("capability", "item"):
+            names = [c for c in editable if c != "points" or row.kind == "capability"]
+            names = [c for c in names if c != "target" or row.target]
+        else:
+            names = list(FILL_DOWN)
+        for name in names:
             ws[f"{col[name]}{r}"].protection = Protection(locked=False)
-    wb.active = wb.index(ws)
 
-    meta = wb.create_sheet(META_SHEET)
-    meta.append(safe_row(meta, ["format", "centric-template"]))
-    meta.append(safe_row(meta, ["instrument", instrument.ref]))
-    meta.append(safe_row(meta, ["instrument_hash", instrument.content_hash]))
-    meta.sheet_state = "hidden"
 
-    path = Path(path)
-    with atomic_open(path, "wb") as fh:
-        wb.save(fh)
-    return path
+def _level_section(ws: Any, instrument: Instrument, rows: list[_Row], col: dict[str, str]) -> None:
+    """Style the capability-level section: bold headings and capability rows, greyed level
+    descriptors and unasked target cells, and the running total of investment points (a formula
+    in the question column, red while it differs from the budget)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    grey = PatternFill("solid", fgColor="D9D9D9")
+    heading = PatternFill("solid", fgColor="EEF3F8")
+    cap_rows = [r for r, row in enumerate(rows, start=2) if row.kind == "capability"]
+    points = f"{col['points']}{cap_rows[0]}:{col['points']}{cap_rows[-1]}" if cap_rows else ""
+    budget = instrument.investment_points
+    for r, row in enumerate(rows, start=2):
+        if row.kind == "heading":
+            for name in ("capability", "question"):
+                ws[f"{col[name]}{r}"].font = Font(bold=True)
+                ws[f"{col[name]}{r}"].fill = heading
+        elif row.kind == "capability":
+            ws[f"{col['capability']}{r}"].font = Font(bold=True)
+            ws[f"{col['item']}{r}"].font = Font(bold=True)
+        elif row.kind == "level":
+            ws[f"{col['question']}{r}"].font = Font(italic=True, color="404040")
+        elif row.kind == "item" and not row.target:
+            ws[f"{col['target']}{r}"].fill = grey
+        elif row.kind == "total" and points and budget:
+            cell = ws[f"{col['question']}{r}"]
+            cell.value = f'="Total: "&SUM({points})&" of {budget} investment points given"'
+            cell.font = Font(bold=True)
+            ws.conditional_formatting.add(
+                cell.coordinate,
+                FormulaRule(
+                    formula=[f"SUM({points})<>{budget}"],
+                    fill=PatternFill("solid", fgColor="F4CCCC"),
+                    font=Font(bold=True, color="9C0006"),
+                ),
+            )
 
 
 def write_template(

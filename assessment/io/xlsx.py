@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError
@@ -29,13 +29,15 @@ from assessment.io.cells import neutralise, record_cells, restore
 from assessment.io.headers import (
     META_SHEET,
     RESPONSES_SHEET,
+    TEMPLATE_ONLY,
     WAVES_COLUMNS,
     WAVES_SHEET,
     detect_layout,
+    export_columns,
     is_template_header,
 )
 from assessment.io.rows import ReadResult, parse_long_rows, parse_wide_rows, template_rows
-from questionnaires.answers import LONG_COLUMNS, ResponseRecord, WaveInfo
+from questionnaires.answers import ResponseRecord, WaveInfo
 from questionnaires.errors import CentricError, Problem
 
 if TYPE_CHECKING:
@@ -191,7 +193,11 @@ def _rows(ws: Any, header: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def read_xlsx(
-    path: str | Path | bytes, *, wave: str | None = None, name: str | None = None
+    path: str | Path | bytes,
+    *,
+    wave: str | None = None,
+    name: str | None = None,
+    capabilities: Collection[str] = (),
 ) -> ReadResult:
     """Read an ``.xlsx`` workbook once: records, problems, declared instruments, layout, sheet.
 
@@ -209,6 +215,9 @@ def read_xlsx(
         Fills rows whose ``wave`` cell is empty.
     name : str, optional
         The source problems name (default: the path, or ``<upload>``).
+    capabilities : collection of str, default ()
+        Capability ids of the instrument when known (wide sheets, see
+        :func:`assessment.io.headers.capability_columns`).
 
     Returns
     -------
@@ -223,7 +232,7 @@ def read_xlsx(
         return ReadResult([], problems)
     try:
         declared = _declared(wb)
-        return _records(wb, src, shown, wave, problems, declared)
+        return _records(wb, src, shown, wave, problems, declared, capabilities)
     except _Damaged as exc:
         # the rows parsed before the damage are dropped: a half-read sheet is not an answer set
         return ReadResult([], [_damaged(shown, exc.cause)])
@@ -239,6 +248,7 @@ def _records(
     wave: str | None,
     problems: list[Problem],
     declared: dict[str, str],
+    capabilities: Collection[str] = (),
 ) -> ReadResult:
     sheets = _data_sheets(wb)
     if len(sheets) > 1:
@@ -265,12 +275,20 @@ def _records(
         return ReadResult([], problems, declared)
     ws, header, layout = sheets[0]
     rows: Iterator[dict[str, Any]] = _rows(ws, header)
-    if layout == "long" and is_template_header(header):
+    template = layout == "long" and is_template_header(header)
+    if template:
         rows = template_rows(rows)
-    parse = parse_long_rows if layout == "long" else parse_wide_rows
-    records, found = parse(rows, source=str(path), sheet=ws.title, wave=wave)
+    if layout == "long":
+        records, found = parse_long_rows(rows, source=str(path), sheet=ws.title, wave=wave)
+    else:
+        records, found = parse_wide_rows(
+            rows, source=str(path), sheet=ws.title, wave=wave, capabilities=capabilities
+        )
     problems.extend(found)
-    problems.extend(_formulas_without_values(src, path, ws, header))
+    # a template's reference columns are not read: a formula there (the running total of
+    # investment points) loses nothing
+    skip = {h for h in header if h.strip().casefold() in TEMPLATE_ONLY} if template else set()
+    problems.extend(_formulas_without_values(src, path, ws, header, skip))
     return ReadResult(records, problems, declared, layout=layout, sheet=ws.title)
 
 
@@ -289,7 +307,9 @@ def _has_formulas(src: _Src) -> bool:
     return False
 
 
-def _formulas_without_values(src: _Src, path: str, ws: Any, header: list[str]) -> list[Problem]:
+def _formulas_without_values(
+    src: _Src, path: str, ws: Any, header: list[str], skip: Collection[str] = ()
+) -> list[Problem]:
     """Cells of ``ws`` holding a formula with no saved result (a file written by a program that
     does not calculate, or ``=1+1`` typed and saved without recalculation). Read with
     ``data_only=True`` such a cell is empty, so the answer would be silently lost: a problem
@@ -307,6 +327,8 @@ def _formulas_without_values(src: _Src, path: str, ws: Any, header: list[str]) -
         values = _guarded(ws.iter_rows(min_row=2, values_only=True))
         for r, (fs, vs) in enumerate(zip(formulas, values, strict=False), start=2):
             for k, f in enumerate(fs[: len(header)]):
+                if header[k] in skip:
+                    continue
                 if isinstance(f, str) and f.startswith("=") and (k >= len(vs) or vs[k] is None):
                     cell = f"{get_column_letter(k + 1)}{r}"
                     found.append(
@@ -379,6 +401,9 @@ def write_export_xlsx(
 ) -> Path:
     """Write the long-format ``responses`` sheet and a ``waves`` sheet (instrument per wave).
 
+    The columns are :func:`assessment.io.headers.export_columns` (``points`` follows ``comment``
+    when there are capability-level answers).
+
     Text cells are neutralised against formula injection; numbers stay numbers. Built in
     openpyxl's write-only (streaming) mode into memory, then written atomically: a full disk is
     one :class:`~questionnaires.errors.OutputError` and leaves no openpyxl stream or temporary file
@@ -411,9 +436,11 @@ def write_export_xlsx(
     buf = io.BytesIO()
     try:
         ws = wb.create_sheet(RESPONSES_SHEET)
-        ws.append(list(LONG_COLUMNS))
+        records = records if isinstance(records, Sequence) else list(records)
+        columns = export_columns(records)
+        ws.append(list(columns))
         for rec in records:
-            ws.append(safe_row(ws, record_cells(rec, safe=False)))
+            ws.append(safe_row(ws, record_cells(rec, safe=False, columns=columns)))
         meta = wb.create_sheet(WAVES_SHEET)
         meta.append(list(WAVES_COLUMNS))
         for w in waves:
