@@ -362,3 +362,60 @@ def test_customer_centricity_1_1_0_wave_round_trips(store):
     assert back.data_hash == rs.data_hash
     assert_same_matrices(back, rs)
     assert export_records(store, "nw")[1] == rs.to_records()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_capability_answers_survive_file_import_and_export(store, mini11, tmp_path, fmt):
+    from assessment.io import read_responses
+    from assessment.io.writers import write_csv
+    from assessment.service import export_file, import_file
+
+    rs = a_set(mini11, records_11())
+    answers = write_csv(rs, tmp_path / "answers.csv")
+    (result,) = import_file(store, answers, org="acme", instrument=mini11).waves
+    assert result.capability_answers == 12
+    assert load_wave_responses(store, "acme", "W1", instrument=mini11).data_hash == rs.data_hash
+    out = tmp_path / f"export.{fmt}"
+    assert export_file(store, "acme", fmt, out) == (1, 32)
+    again = read_responses(out, mini11)
+    assert again.data_hash == rs.data_hash
+    assert_same_matrices(again, rs)
+
+
+def test_erased_capability_comment_does_not_stay_in_the_sqlite_file(tmp_path, mini11):
+    """As for statements: secure_delete and the WAL checkpoint cover capability answers too
+    (secure_delete defaults off in many SQLite builds, simulated here)."""
+    from sqlalchemy import event
+
+    db = tmp_path / "e.db"
+    upgrade_db(str(db))
+    write(str(db), mini11, records_11())
+    engine = create_engine(resolve_url(str(db)))
+
+    @event.listens_for(engine, "connect")
+    def _insecure(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA secure_delete=OFF")
+
+    try:
+        delete_respondent(engine, "acme", "a", "W1")
+    finally:
+        engine.dispose()
+    data = db.read_bytes()
+    wal = db.with_name(db.name + "-wal")
+    data += wal.read_bytes() if wal.exists() else b""
+    assert b"culture note by a" not in data
+    assert b"culture note by c" in data  # the check can see comments that are there
+
+
+def test_database_at_0002_asks_for_db_upgrade_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from assessment.cli import cli
+
+    db = str(tmp_path / "old.db")
+    upgrade_db(db, "0002")
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--org", "acme", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "at schema revision 0002 but this centric needs 0003" in result.stderr
+    assert f"run `centric db upgrade --db sqlite:///{db}`" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
