@@ -725,7 +725,8 @@ def export_records(
     """Every stored answer of ``org`` (one wave, or all waves), in the canonical long format.
 
     Waves by name, respondents in the order they were first imported, answers in the order they
-    were first imported.
+    were first imported; a respondent's capability-level answers (with ``points``) come before
+    their answers to statements.
 
     Parameters
     ----------
@@ -784,7 +785,8 @@ def load_wave_responses(
     Returns
     -------
     ResponseSet
-        The wave's answers.
+        The wave's answers, with its capability-level answers in ``capability_ids`` and the
+        level and points matrices when the instrument rates levels.
     """
     from questionnaires.answers import records_to_response_set
     from questionnaires.catalogue import get_instrument
