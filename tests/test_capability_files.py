@@ -89,7 +89,7 @@ def test_long_csv_has_points_column_and_capability_rows_first(tmp_path, rs11):
     assert list(rows[0]) == [*LONG_COLUMNS, "points"]
     first = [r["item"] for r in rows[:8]]
     assert first == list(rs11.capability_ids)
-    assert rows[0]["points"] == "30" and rows[0]["comment"] == "'=HYPERLINK(\"x\")"
+    assert rows[0]["points"] == "30" and rows[0]["comment"] == '\'=HYPERLINK("x")'
     assert all(r["points"] == "" for r in rows[8:20])
 
 
