@@ -9,10 +9,25 @@ same checks):
 4. check every rating is an option of its item's scale (N/A must be empty, never 0);
 5. optionally keep only some items (the items two instrument versions can compare);
 6. reverse-code (``x → L + H − x``) and compute respondent × capability scores, current and target
-   (:func:`scoring.scores.respondent_scores`), on the 0–100 scale and on the answer scale;
+   (:func:`scoring.scores.respondent_scores`), on the 0–100 scale and on the answer scale
+   (targets from rated target levels when the instrument rates levels, below);
 7. the number of items behind each score (answered items per respondent and capability,
    current and target: the ``j`` of the AGI's null reference, :func:`scoring.null.effective_items`);
 8. the management mask (role in ``management_roles``) and the department keys.
+
+**Targets of an instrument with rated levels** (``rate_levels``, ``customer-centricity`` 1.1.0).
+Such an instrument asks the target once per capability, as a level of its descriptors to reach
+within ``target_horizon_months``. A respondent's target for a capability is then their rated
+target level on 0–100, ``t_norm = 100 · (level − 1)/4`` (on the answer scale
+``L + t_norm · (H − L)/100``, the level itself on 1..5), not the mean of per-item targets (most
+1.1.0 statements ask none); an N/A on the level leaves it missing. One answer stands behind it,
+so ``answered_tgt`` is 1 (``j = 1`` in the target AGI's null reference). Everything downstream
+that uses target scores (target AGI, ambition gap, target level, roadmap) uses these. Per-item
+targets (8 statements of 1.1.0) stay item-level detail (:class:`scoring.results.ItemStats`).
+The rated current levels and the investment points are carried along (``level_current``,
+``points``) for :mod:`scoring.capability_levels`; see
+``docs/methodology.md#11-capability-level-answers``. Instruments without ``rate_levels``
+(1.0.0) are scored exactly as before.
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from questionnaires.errors import ScoringError
+from scoring.capability_levels import aligned_levels, level_targets
 from scoring.results import ScoreOptions, department_group
 from scoring.scores import (
     InstrumentIndex,
@@ -67,7 +83,11 @@ class Prepared:
     deps : numpy.ndarray
         Department key per respondent (object array).
     answered_cur, answered_tgt : numpy.ndarray
-        Respondents × capabilities, items answered (current, target ratings).
+        Respondents × capabilities, items answered (current, target ratings); with rated levels
+        ``answered_tgt`` is 1 where a target level was given.
+    level_current, level_target, points : numpy.ndarray or None
+        Respondents × capabilities rated levels (1..5) and investment points, NaN = not given;
+        ``None`` for an instrument without ``rate_levels``.
     """
 
     source: str
@@ -85,6 +105,9 @@ class Prepared:
     deps: np.ndarray
     answered_cur: np.ndarray
     answered_tgt: np.ndarray
+    level_current: np.ndarray | None = None
+    level_target: np.ndarray | None = None
+    points: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -231,6 +254,12 @@ def prepare(
     asked = idx.asked(list(roles))
     s_norm, _ = respondent_scores(cur, idx, asked, opts.min_answered_share)
     t_norm, _ = respondent_scores(tgt, idx, asked, opts.min_answered_share)
+    t = to_scale(t_norm, idx.cap_low, idx.cap_high)
+    answered_tgt = answered_counts(tgt, idx)
+    rated: tuple[np.ndarray | None, ...] = (None, None, None)
+    if instrument.rate_levels:
+        rated = aligned_levels(responses, idx.cap_ids, instrument.investment_points, src)
+        t_norm, t, answered_tgt = level_targets(rated[1], idx.cap_low, idx.cap_high)
     mgmt = set(opts.management)
     return Prepared(
         source=src,
@@ -243,9 +272,12 @@ def prepare(
         s_norm=s_norm,
         t_norm=t_norm,
         s=to_scale(s_norm, idx.cap_low, idx.cap_high),
-        t=to_scale(t_norm, idx.cap_low, idx.cap_high),
+        t=t,
         is_mgmt=np.isin(roles, list(mgmt)),
         deps=responses.department_keys,
         answered_cur=answered_counts(cur, idx),
-        answered_tgt=answered_counts(tgt, idx),
+        answered_tgt=answered_tgt,
+        level_current=rated[0],
+        level_target=rated[1],
+        points=rated[2],
     )

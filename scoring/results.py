@@ -34,13 +34,17 @@ __all__ = [
     "BusinessCaseParams",
     "Camp",
     "CapabilityAgreement",
+    "CapabilityAnswers",
     "CapabilityChange",
     "CapabilityScore",
     "ICCResult",
     "Interval",
+    "InvestmentPoints",
     "ItemStats",
+    "LevelCheck",
     "MaturityLevel",
     "PerceptionGap",
+    "PriorityAgreement",
     "Roadmap",
     "RoadmapAction",
     "RoadmapStage",
@@ -931,6 +935,171 @@ class BusinessCase:
     loss_bad_share: float = NAN
 
 
+LevelCheckLabel = Literal["rated higher", "rated lower", "no clear difference", "not computed"]
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """The rated level of a capability checked against its item-based level, in one group.
+
+    Respondents who rated a level (the descriptor true today) *and* have an item-based score are
+    paired: ``d_i = rated_i − ⌊1 + 4·score_i/100⌋`` (the item-based level clipped to 1..5). The
+    sign test on the non-zero ``d_i`` is exact (binomial, p = ½, two-sided) and its p-values are
+    adjusted within the wave's level-check family (every capability × group, Holm or BH as
+    ``ScoreOptions.label_adjust``); see ``docs/methodology.md#11-capability-level-answers``.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    group : str
+        ``"management"`` or ``"organisation"``.
+    n : int
+        Respondents with both a rated level and an item-based score.
+    rated_median : float
+        Median rated level of those respondents (``nan`` when ``n == 0``).
+    item_level : int
+        ``⌊median⌋`` of their item-based levels ``1 + 4·score/100``, clipped to 1..5, before the
+        weakest-item and prerequisite caps (0 when ``n == 0``).
+    difference : float
+        ``rated_median − item_level``.
+    differs : bool
+        Descriptive flag: ``|difference| ≥ 1`` (the rated level and the item-based level are a
+        whole level or more apart). Not a test.
+    n_higher, n_lower, n_equal : int
+        Respondents whose rated level is above, below or equal to their own item-based level.
+    p_value : float
+        Exact two-sided sign-test p-value (``nan`` when not computed).
+    p_adjusted : float
+        ``p_value`` adjusted within the level-check family.
+    label : {"rated higher", "rated lower", "no clear difference", "not computed"}
+        ``rated higher``/``rated lower`` when ``p_adjusted < ScoreOptions.label_alpha``.
+    reason : str
+        Why it is not computed, in words; empty otherwise.
+    """
+
+    capability_id: str
+    group: str
+    n: int
+    rated_median: float
+    item_level: int
+    difference: float
+    differs: bool
+    n_higher: int
+    n_lower: int
+    n_equal: int
+    p_value: float
+    p_adjusted: float
+    label: LevelCheckLabel
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class InvestmentPoints:
+    """How one group allocated its investment points to one capability.
+
+    Over the respondents of the group who allocated points (a capability they left empty got
+    none: 0). Quartiles are linear interpolation between order statistics (numpy's and R's
+    default, type 7).
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability.
+    group : str
+        ``"management"`` or ``"organisation"``.
+    n : int
+        Respondents of the group who allocated points.
+    mean, median, q1, q3 : float
+        Mean, median, first and third quartile of the points (``nan`` when ``n == 0``).
+    share_zero : float
+        Share of those respondents who gave the capability 0 points.
+    rank : int
+        Rank of the capability by mean points within the group, 1 = most points; tied means share
+        the best rank (``1, 2, 2, 4``); 0 when ``n == 0``.
+    """
+
+    capability_id: str
+    group: str
+    n: int
+    mean: float
+    median: float
+    q1: float
+    q3: float
+    share_zero: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class PriorityAgreement:
+    """Kendall's coefficient of concordance W of one group's point allocations.
+
+    Each respondent who allocated points ranks the capabilities by their points (ties get
+    average ranks); ``W = 12 S / (m²(n³ − n) − m Σ_j T_j)`` with ``m`` raters, ``n``
+    capabilities, ``S`` the sum of squared deviations of the capabilities' rank sums from their
+    mean and ``T_j = Σ (t³ − t)`` over rater ``j``'s groups of ``t`` tied capabilities (Kendall &
+    Babington Smith 1939; tie correction as R ``irr::kendall(correct = TRUE)``). The test is
+    Friedman's: ``χ² = m(n − 1)W`` on ``n − 1`` degrees of freedom (large-sample).
+
+    Attributes
+    ----------
+    group : str
+        ``"management"`` or ``"organisation"``.
+    n_raters : int
+        Respondents who allocated points (``m``).
+    n_capabilities : int
+        Capabilities ranked (``n``).
+    w : float
+        Tie-corrected W: 0 = no shared priorities, 1 = every rater ranks the capabilities alike
+        (``nan`` when not computable).
+    chi2 : float
+        Friedman's χ².
+    df : int
+        ``n − 1``.
+    p_value : float
+        Upper tail of χ²(df) at ``chi2``.
+    reason : str
+        Why W is not computable, in words; empty otherwise.
+    """
+
+    group: str
+    n_raters: int
+    n_capabilities: int
+    w: float
+    chi2: float
+    df: int
+    p_value: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CapabilityAnswers:
+    """What the capability-level answers of an instrument with ``rate_levels`` give.
+
+    Targets are not here: they are the respondents' target levels and flow through the scores,
+    levels, target AGIs, ambition gaps and roadmap (``docs/methodology.md#11-capability-level-answers``).
+
+    Attributes
+    ----------
+    budget : int or None
+        Points each respondent allocates (the instrument's ``investment_points``).
+    horizon_months : int or None
+        The target horizon (the instrument's ``target_horizon_months``).
+    level_checks : tuple of LevelCheck
+        Per capability and group (management, organisation).
+    investment : tuple of InvestmentPoints
+        Per capability and group (management, organisation); empty without a budget.
+    priorities : tuple of PriorityAgreement
+        Kendall's W of the management team and of the organisation; empty without a budget.
+    """
+
+    budget: int | None
+    horizon_months: int | None
+    level_checks: tuple[LevelCheck, ...] = ()
+    investment: tuple[InvestmentPoints, ...] = ()
+    priorities: tuple[PriorityAgreement, ...] = ()
+
+
 @dataclass(frozen=True)
 class WaveResult:
     """Everything :func:`scoring.score_wave` computes for one wave.
@@ -975,6 +1144,9 @@ class WaveResult:
         The repurchase business case.
     warnings : tuple of str
         What the reader should know about the data.
+    capability_answers : CapabilityAnswers or None
+        Level checks, investment points and priority agreement of an instrument with
+        ``rate_levels``; ``None`` otherwise (and then absent from the JSON).
     """
 
     instrument_ref: str
@@ -996,6 +1168,7 @@ class WaveResult:
     roadmap: Roadmap
     business_case: BusinessCase
     warnings: tuple[str, ...] = ()
+    capability_answers: CapabilityAnswers | None = None
 
     def score(self, capability_id: str) -> CapabilityScore:
         """The team score of a capability.

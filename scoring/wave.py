@@ -17,7 +17,10 @@ Pipeline (all respondents at once, numpy only; the instrument is reduced to inde
    null mean, critical values, relative index, log-jackknife interval, calibrated band; ``J`` =
    :func:`scoring.null.effective_items` of the items behind the group's scores), error-controlled
    perception gaps (:func:`scoring.gaps.perception_gaps`), silo and ambition gaps, the alignment
-   map, the roadmap and the business case.
+   map, the roadmap and the business case;
+6. for an instrument with ``rate_levels``: the rated level checked against the item-based level,
+   the investment points and the agreement on priorities (:mod:`scoring.capability_levels`;
+   the targets themselves are the rated target levels, :mod:`scoring.pipeline`).
 
 The overall AGI of a group is the weight-weighted mean of its capability AGIs; its null mean is
 the same weighted mean of their null means and its interval the log-jackknife of the weighted mean
@@ -42,6 +45,7 @@ from scoring import agreement as ag
 from scoring.agi_interval import DEFAULT_OFFSET, loo_agi
 from scoring.alignment import agi_many, alignment_map
 from scoring.business_case import business_case
+from scoring.capability_levels import capability_answers
 from scoring.consensus import agreement_index, flag_items, item_check_reason, same_scale_mask
 from scoring.gaps import ambition_gap, perception_gaps, silo_gap
 from scoring.levels import maturity_levels
@@ -53,6 +57,7 @@ from scoring.results import (
     BusinessCase,
     BusinessCaseParams,
     CapabilityAgreement,
+    CapabilityAnswers,
     CapabilityScore,
     ICCResult,
     Interval,
@@ -188,6 +193,23 @@ def score_wave(
         roadmap=roadmap,
         business_case=_business_case(opts.business or BusinessCaseParams()),
         warnings=tuple(warnings),
+        capability_answers=_capability_answers(instrument, p),
+    )
+
+
+def _capability_answers(instrument: Instrument, p: Prepared) -> CapabilityAnswers | None:
+    """Level checks, points and priorities of an instrument with ``rate_levels``; else ``None``."""
+    if p.level_current is None or p.points is None:
+        return None
+    return capability_answers(
+        p.index.cap_ids,
+        p.level_current,
+        p.points,
+        p.s_norm,
+        p.is_mgmt,
+        p.options,
+        instrument.investment_points,
+        instrument.target_horizon_months,
     )
 
 

@@ -19,6 +19,7 @@ from assessment.service.result_data import (
     capability_summary,
     result_dict,
     result_to_dict,
+    summary_columns,
     summary_csv,
 )
 from assessment.service.withholding import Withheld, safe_result
@@ -104,12 +105,14 @@ class ScoreOutput:
                 for key in ("score", "ci_low", "ci_high"):
                     row[key] = _num(row[key], 1)
                 row["score_norm"] = _num(row["score_norm"], 0)
+                _reissue_capability_cells(row)
         return rows
 
     def csv(self) -> str:
-        """The capability summary; identifying output starts with a ``# identifying output``
-        line."""
-        text = summary_csv(self.rows())
+        """The capability summary (:func:`summary_columns`: with the level check and investment
+        points of an instrument with rated levels); identifying output starts with a
+        ``# identifying output`` line."""
+        text = summary_csv(self.rows(), summary_columns(self.result))
         return f"# {IDENTIFYING_WARNING}\n{text}" if self.identifying else text
 
 
@@ -306,6 +309,58 @@ def _reissue_fields(data: dict[str, Any]) -> None:
     for entry in data.get("ambition") or []:
         for key in ("current_mean", "target_mean", "gap"):
             entry[key] = _num(entry.get(key), 1)
+    _reissue_capability_answers(data)
+
+
+def _reissue_capability_cells(row: dict[str, Any]) -> None:
+    """A reissued summary row keeps of the capability-level columns only the organisation's
+    median rated level, item-based level, label and flag and the capabilities' rank by points:
+    a mean of points, even to one decimal, times the number of respondents gives the changed
+    person's points within a few."""
+    for key in CAPABILITY_LEVEL_REISSUE_DROPPED:
+        if key in row:
+            row[key] = None
+    if row.get("priority_w") is not None:
+        row["priority_w"] = _num(row["priority_w"], 1)
+
+
+#: Summary columns a reissue leaves empty.
+CAPABILITY_LEVEL_REISSUE_DROPPED = (
+    "rated_level_management",
+    "item_level_management",
+    "level_check_management",
+    "points_mean",
+    "points_median",
+    "points_q1",
+    "points_q3",
+    "points_zero_share",
+    "points_mean_management",
+    "points_median_management",
+    "points_rank_management",
+    "priority_w_management",
+)
+
+
+def _reissue_capability_answers(data: dict[str, Any]) -> None:
+    """A reissue of the capability-level answers: nothing of the management team (as the
+    perception figures); per capability of the organisation the median rated level, the
+    item-based level, flag and label without counts or p-values, and the rank by points without
+    the points; Kendall's W to one decimal, without its test."""
+    answers = data.get("capability_answers")
+    if not isinstance(answers, dict):
+        return
+    checks = [c for c in answers.get("level_checks") or [] if c.get("group") != "management"]
+    for c in checks:
+        c.update(n=None, n_higher=None, n_lower=None, n_equal=None, p_value=None, p_adjusted=None)
+        c["rated_median"] = _num(c.get("rated_median"), 1)
+        c["difference"] = _num(c.get("difference"), 1)
+    points = [p for p in answers.get("investment") or [] if p.get("group") != "management"]
+    for pt in points:
+        pt.update(n=None, mean=None, median=None, q1=None, q3=None, share_zero=None)
+    priorities = [p for p in answers.get("priorities") or [] if p.get("group") != "management"]
+    for pa in priorities:
+        pa.update(n_raters=None, chi2=None, p_value=None, w=_num(pa.get("w"), 1))
+    answers.update(level_checks=checks, investment=points, priorities=priorities)
 
 
 def write_result_files(

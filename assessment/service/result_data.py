@@ -1,5 +1,6 @@
 """Results as plain data: a :class:`~scoring.results.WaveResult` as a JSON-ready dict, the
-capability summary (:data:`SUMMARY_COLUMNS`) and the one CSV writer of the CLI's data."""
+capability summary (:data:`SUMMARY_COLUMNS`, and :data:`CAPABILITY_LEVEL_COLUMNS` for an
+instrument with rated levels) and the one CSV writer of the CLI's data."""
 
 from __future__ import annotations
 
@@ -32,6 +33,33 @@ SUMMARY_COLUMNS = (
     "perception",
     "perception_p",
 )
+
+CAPABILITY_LEVEL_COLUMNS = (
+    "rated_level",
+    "item_level",
+    "level_check",
+    "level_differs",
+    "rated_level_management",
+    "item_level_management",
+    "level_check_management",
+    "points_mean",
+    "points_median",
+    "points_q1",
+    "points_q3",
+    "points_zero_share",
+    "points_rank",
+    "points_mean_management",
+    "points_median_management",
+    "points_rank_management",
+    "priority_w",
+    "priority_w_management",
+)
+"""Extra summary columns of an instrument with rated levels (after :data:`SUMMARY_COLUMNS`):
+per capability the organisation's and the management team's level check
+(:class:`~scoring.results.LevelCheck`: median rated level, item-based level, label, the
+descriptive ``level_differs`` flag) and investment points
+(:class:`~scoring.results.InvestmentPoints`); on the ``overall`` row Kendall's W of the point
+allocations (:class:`~scoring.results.PriorityAgreement`)."""
 
 
 def result_to_dict(obj: Any) -> Any:
@@ -103,7 +131,72 @@ def result_dict(result: WaveResult) -> dict[str, Any]:
         The result as JSON-ready data.
     """
     data = result_to_dict(result)
+    if (
+        isinstance(data, dict)
+        and "capability_answers" in data
+        and data["capability_answers"] is None
+    ):
+        del data["capability_answers"]  # 1.0.0: the JSON as before
     return _hide_undefined(result, data) if isinstance(data, dict) else data
+
+
+def summary_columns(result: WaveResult) -> tuple[str, ...]:
+    """The summary's columns, with the capability-level ones for an instrument rating levels.
+
+    :data:`SUMMARY_COLUMNS`, then :data:`CAPABILITY_LEVEL_COLUMNS` when the result has
+    capability answers.
+
+    Parameters
+    ----------
+    result : WaveResult
+        The scored wave.
+
+    Returns
+    -------
+    tuple of str
+        The columns, in order.
+    """
+    if result.capability_answers is None:
+        return SUMMARY_COLUMNS
+    return SUMMARY_COLUMNS + CAPABILITY_LEVEL_COLUMNS
+
+
+def _capability_level_cells(result: WaveResult, rows: list[dict[str, Any]]) -> None:
+    """Fill :data:`CAPABILITY_LEVEL_COLUMNS` of the summary ``rows`` (a row per capability, then
+    ``overall``); cells of a withheld or missing entry stay ``None``."""
+    answers = result.capability_answers
+    if answers is None:
+        return
+    checks = {(c.capability_id, c.group): c for c in answers.level_checks}
+    points = {(p.capability_id, p.group): p for p in answers.investment}
+    for row in rows:
+        row.update(dict.fromkeys(CAPABILITY_LEVEL_COLUMNS))
+        cap = row["capability"]
+        if cap == "overall":
+            for pa in answers.priorities:
+                key = "priority_w" if pa.group == "organisation" else "priority_w_management"
+                row[key] = _num(pa.w, 3)
+            continue
+        for group, end in (("organisation", ""), ("management", "_management")):
+            c = checks.get((cap, group))
+            if c is not None and c.n:
+                row[f"rated_level{end}"] = _num(c.rated_median, 1)
+                row[f"item_level{end}"] = c.item_level
+                row[f"level_check{end}"] = c.label
+                if group == "organisation":
+                    row["level_differs"] = c.differs
+            pt = points.get((cap, group))
+            if pt is None or not pt.n:
+                continue
+            row[f"points_mean{end}"] = _num(pt.mean, 1)
+            row[f"points_median{end}"] = _num(pt.median, 1)
+            row[f"points_rank{end}"] = pt.rank
+            if group == "organisation":
+                row.update(
+                    points_q1=_num(pt.q1, 1),
+                    points_q3=_num(pt.q3, 1),
+                    points_zero_share=_num(pt.share_zero, 3),
+                )
 
 
 def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
@@ -118,7 +211,8 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
     -------
     list of dict
         One row per capability, keyed by ``SUMMARY_COLUMNS`` (the default columns of
-        :func:`summary_csv`).
+        :func:`summary_csv`) and, for an instrument with rated levels, also by
+        ``CAPABILITY_LEVEL_COLUMNS`` (:func:`summary_columns`).
     """
     perception = {p.capability_id: p for p in result.perception}
     levels = {lv.capability_id: lv for lv in result.levels}
@@ -160,6 +254,7 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
         overall = result.agi_for("overall", "management", "current")
         target = result.agi_for("overall", "management", "target")
     except KeyError:
+        _capability_level_cells(result, rows)
         return rows
     row = dict.fromkeys(SUMMARY_COLUMNS)
     row.update(
@@ -170,6 +265,7 @@ def capability_summary(result: WaveResult) -> list[dict[str, Any]]:
         agi_management_target=_num(target.value, 1),
     )
     rows.append(row)
+    _capability_level_cells(result, rows)
     return rows
 
 

@@ -63,6 +63,11 @@ def safe_result(
       back), its ambition entry and its roadmap levels and actions; the JSON has no item answer
       distribution and no N/A count at all (:meth:`ScoreOutput.as_dict`);
     - camps of the alignment map: primary and secondary suppression over camp sizes;
+    - capability-level answers (rated levels, :class:`~scoring.results.CapabilityAnswers`): an
+      organisation level check, points entry or Kendall's W of fewer than k people is dropped;
+      the management team's only when both it and everyone else have at least k people behind
+      the figure (else the organisation's figure minus the management team's is the others'
+      counts or points), as :func:`_safe_capability_answers` says;
     - warnings give no size of a group below k.
 
     Parameters
@@ -132,8 +137,71 @@ def safe_result(
         alignment_map=_safe_map(result.alignment_map, k, withheld),
         roadmap=roadmap,
         warnings=tuple(unsized(w, k) for w in result.warnings),
+        capability_answers=_safe_capability_answers(result, responses, k, withheld),
     )
     return safe, tuple(withheld)
+
+
+def _safe_capability_answers(
+    result: WaveResult, responses: ResponseSet, k: int, withheld: list[Withheld]
+) -> Any:
+    """The capability-level answers without figures of fewer than ``k`` people.
+
+    Behind a level check stand the respondents with a rated level and an item-based score;
+    behind investment points and W those who allocated points. The organisation's entry needs
+    ``k`` of them (:func:`reports.anonymity.too_few`); the management team's needs ``k`` managers
+    and ``k`` others (the published organisation counts, sums and medians minus the management
+    team's would describe the others), else it is dropped."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from reports.anonymity import too_few
+
+    answers = result.capability_answers
+    if answers is None:
+        return None
+    mgmt = np.isin([r.role for r in responses.respondents], list(result.options.management))
+    pos = {c: j for j, c in enumerate(responses.capability_ids)}
+    scored = {
+        s.capability_id: ~np.isnan(np.asarray(s.respondent_scores, float)) for s in result.scores
+    }
+    allocated = (
+        ~np.isnan(responses.points).all(axis=1)
+        if responses.capability_ids
+        else np.zeros(len(mgmt), bool)
+    )
+
+    def rated(cap: str) -> Any:
+        if cap not in pos or cap not in scored or len(scored[cap]) != len(mgmt):
+            return np.zeros(len(mgmt), bool)
+        j = pos[cap]
+        return ~np.isnan(responses.level_current[:, j]) & ~responses.level_na[:, j] & scored[cap]
+
+    def shown(group: str, behind: Any) -> bool:
+        if group != "management":
+            return not too_few(int(behind.sum()), k)
+        return not too_few(int((behind & mgmt).sum()), k) and not too_few(
+            int((behind & ~mgmt).sum()), k
+        )
+
+    checks = tuple(c for c in answers.level_checks if shown(c.group, rated(c.capability_id)))
+    points = tuple(p for p in answers.investment if shown(p.group, allocated))
+    priorities = tuple(p for p in answers.priorities if shown(p.group, allocated))
+    kept = {id(x) for x in (*checks, *points)}  # identity: NaN fields make == false
+    everything: list[Any] = [*answers.level_checks, *answers.investment]
+    off = sorted({x.capability_id for x in everything if id(x) not in kept})
+    if off or len(priorities) < len(answers.priorities):
+        withheld.append(
+            Withheld(
+                "capability answers",
+                f"a level check, investment points or priority agreement of fewer than {k} "
+                "respondents, or of a management team whose figures minus the organisation's "
+                f"would describe fewer than {k} others",
+                tuple(off),
+            )
+        )
+    return replace(answers, level_checks=checks, investment=points, priorities=priorities)
 
 
 def _withhold_departments(wave_sup: Any, k: int, withheld: list[Withheld]) -> None:
