@@ -1,7 +1,9 @@
 """Northwind Telecom: a seeded synthetic organisation for the demo, the tests and the benchmarks.
 
 Northwind has 8 executives (CEO, CFO, CCO, CIO, COO, CHRO, Head of Sales, Head of Service), managers
-and staff in 7 departments, about 60 respondents by default, and two waves (``2026-H1``, ``2026-H2``).
+and staff in 7 departments, about 60 respondents by default, and two waves: ``2026-H1`` answered on
+``customer-centricity`` 1.0.0 and ``2026-H2`` on 1.1.0 (:data:`WAVE_INSTRUMENT`), so trends compare
+two versions through the item map as a real client's would.
 Respondent ids are pseudonymous (``NW-E01``, ``NW-M03``, ``NW-S17``); job titles exist only as
 generator metadata (:func:`northwind_people`), never in the :class:`ResponseSet`.
 
@@ -13,7 +15,16 @@ capability *c*, item *j* of *c*::
     target_ij  = clip(max(current_ij, round(θ_ic + a_ic + δ_j + f_ij)), L, H),   a_ic ~ N(1.3, 0.4²)
 
 λ_i ~ N(0, 0.2²) is a personal leniency kept across waves; δ_j ~ N(0, 0.25²) an item difficulty.
-Reverse-coded items store L + H − x. Planted findings the reports must show:
+Reverse-coded items store L + H − x. Items that ask no target (``target: false``) get none.
+
+On an instrument that rates levels (1.1.0), each respondent also rates each capability once::
+
+    level_now_ic    = clip(round(θ_ic + v_ic), 1, 5),                       v_ic ~ N(0, 0.45²)
+    level_target_ic = clip(max(level_now_ic, round(θ_ic + b_ic + w_ic)), 1, 5),  w_ic ~ N(0, 0.45²)
+    points_i·       = 100 split in steps of 5 ∝ exp(0.9 · (level_target − level_now) + z_ic),  z ~ N(0, 0.5²)
+
+with b_ic = a_ic − 0.2 (a level rated once is a bolder claim than the average of statements), so
+targets spread over levels 3-5 instead of sitting at 5. Planted findings the reports must show:
 
 - **Sales vs service on Metrics & Incentives**: dept effect +1.1 for Sales and −0.7 for Customer
   Service (full for executives and managers, 60% for staff): sales leaders rate MET about 4,
@@ -36,7 +47,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from questionnaires.answers import Comment, Respondent, ResponseSet
 
@@ -50,6 +61,7 @@ __all__ = [
     "EXECUTIVES",
     "HOSTILE_COMMENT",
     "NORTHWIND_WAVES",
+    "WAVE_INSTRUMENT",
     "NorthwindPerson",
     "northwind",
     "northwind_people",
@@ -58,6 +70,11 @@ __all__ = [
 
 DEFAULT_SEED = 20260101
 NORTHWIND_WAVES = ("2026-H1", "2026-H2")
+WAVE_INSTRUMENT: Mapping[str, str] = {
+    "2026-H1": "customer-centricity@1.0.0",
+    "2026-H2": "customer-centricity@1.1.0",
+}
+"""The instrument version each Northwind wave is answered on (other waves: the newest)."""
 DEPARTMENTS = ("Sales", "Customer Service", "Marketing", "Finance", "IT", "Operations", "HR")
 # (title, department) of the eight executives, in id order NW-E01..NW-E08
 EXECUTIVES = (
@@ -184,10 +201,10 @@ def northwind_people(
     return people
 
 
-def _default_instrument() -> Instrument:
+def _default_instrument(wave: str) -> Instrument:
     from questionnaires.catalogue import get_instrument
 
-    return get_instrument("customer-centricity")
+    return get_instrument(WAVE_INSTRUMENT.get(wave, "customer-centricity"))
 
 
 def northwind(
@@ -208,7 +225,8 @@ def northwind(
     seed : int, default 20260101
         The random seed; the same seed gives the same answers.
     instrument : Instrument, optional
-        The instrument; default the newest ``customer-centricity``.
+        The instrument; default the wave's version in :data:`WAVE_INSTRUMENT` (the newest
+        ``customer-centricity`` for other waves).
     n_managers : int, default 14
         Managers besides the 8 executives.
     n_staff : int, default 38
@@ -223,7 +241,7 @@ def northwind(
     """
     import numpy as np
 
-    inst = instrument or _default_instrument()
+    inst = instrument or _default_instrument(wave)
     people = northwind_people(n_managers, n_staff, scale)
     n = len(people)
     caps = [c.id for c in inst.capabilities]
@@ -286,9 +304,11 @@ def northwind(
     current[blank] = np.nan
     target[blank] = np.nan
     confidence[blank] = np.nan
+    target[:, ~np.array([i.target for i in items])] = np.nan
 
     respondents = tuple(Respondent(p.id, p.role, p.department) for p in people)
     comments = _comments(people, inst, current)
+    levels = _rated_levels(rng, theta, ambition, inst) if inst.rate_levels else {}
     return ResponseSet(
         instrument_ref=inst.ref,
         wave=wave,
@@ -300,7 +320,42 @@ def northwind(
         confidence=confidence,
         comments=comments,
         source=f"northwind(seed={seed})",
+        **levels,
     )
+
+
+def _rated_levels(
+    rng: np.random.Generator, theta: np.ndarray, ambition: np.ndarray, inst: Instrument
+) -> dict[str, Any]:
+    """Capability-level answers: the level true today, the level to reach, investment points
+    (drawn after every item answer, so the item answers do not depend on them)."""
+    import numpy as np
+
+    n, n_caps = theta.shape
+    now = np.clip(np.rint(theta + rng.normal(0.0, 0.45, (n, n_caps))), 1, 5)
+    aim = np.rint(theta + ambition - 0.2 + rng.normal(0.0, 0.45, (n, n_caps)))
+    target = np.clip(np.maximum(now, aim), 1, 5)
+    weight = np.exp(0.9 * (target - now) + rng.normal(0.0, 0.5, (n, n_caps)))
+    budget = inst.investment_points or 0
+    points = np.full((n, n_caps), np.nan)
+    if budget:
+        step = 5 if budget % 5 == 0 else 1
+        units = budget // step
+        raw = units * weight / weight.sum(axis=1, keepdims=True)
+        whole = np.floor(raw)
+        short = (units - whole.sum(axis=1)).astype(int)
+        # largest remainder, ties to the first capability: deterministic
+        order = np.argsort(-(raw - whole), axis=1, kind="stable")
+        bump = np.arange(n_caps)[None, :] < short[:, None]
+        np.put_along_axis(whole, order, np.take_along_axis(whole, order, axis=1) + bump, axis=1)
+        points = whole * step
+    return {
+        "capability_ids": tuple(c.id for c in inst.capabilities),
+        "level_current": now,
+        "level_target": target,
+        "level_na": np.zeros((n, n_caps), dtype=bool),
+        "points": points,
+    }
 
 
 def _comments(
@@ -335,7 +390,7 @@ def northwind_waves(
     seed : int, default 20260101
         The random seed.
     instrument : Instrument, optional
-        The instrument; default the newest ``customer-centricity``.
+        One instrument for both waves; default each wave's version in :data:`WAVE_INSTRUMENT`.
     **size : int
         ``n_managers``, ``n_staff``, ``scale`` as for :func:`northwind`.
 
@@ -344,5 +399,4 @@ def northwind_waves(
     list of ResponseSet
         The two waves.
     """
-    inst = instrument or _default_instrument()
-    return [northwind(w, seed=seed, instrument=inst, **size) for w in NORTHWIND_WAVES]
+    return [northwind(w, seed=seed, instrument=instrument, **size) for w in NORTHWIND_WAVES]

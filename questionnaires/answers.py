@@ -1144,7 +1144,12 @@ class _Scan:
         self.report_points(ctx, wide=False)
         ref, index = self.instrument.ref, self.index
         known = [*index, *self.cap_index] if self.instrument.rate_levels else list(index)
-        for name, places in self.unknown_items.items():
+        elsewhere = (
+            _other_version_note(self.instrument, list(self.unknown_items))
+            if self.unknown_items
+            else ""
+        )
+        for k, (name, places) in enumerate(self.unknown_items.items()):
             twin = skeleton(name)
             if twin in known:
                 hint = f"; did you mean {twin!r}?"
@@ -1155,10 +1160,12 @@ class _Scan:
             ctx.add(
                 f"unknown item {shown_id(name)}{_also(places)} in {ref}"
                 + lookalike_note(name)
-                + hint,
+                + hint
+                + (elsewhere if k == 0 else ""),
                 places[0][0],
                 name if name in self.wide_items else "item",
                 places[0][1],
+                settings=("instrument",) if elsewhere and k == 0 else (),
             )
         for name, places in self.bad_roles.items():
             ctx.add(
@@ -1265,6 +1272,65 @@ def _case_variants(respondents: Iterable[str]) -> list[str]:
 # -- which instrument the answers belong to ------------------------------------------------------
 
 
+def _fitting_version(ident: str, items: Iterable[str], targeted: Iterable[str] = ()) -> str:
+    """``ident@version`` of the newest shipped version asking every id in ``items`` (an item, or a
+    capability of a version that rates levels); else the version asking most of them (the newest
+    on a tie), where an id in ``targeted`` (answered with a target) that asks no target there
+    counts against a version; ``ident`` itself when no id is named or none is known."""
+    wanted = {i for i in items if i}
+    if not wanted:
+        return ident
+    with_target = set(targeted)
+    best, best_hits = ident, 0
+    for inst in _versions(ident):
+        asked = _asked_ids(inst)
+        untargeted = {i for i in with_target & set(inst.item_index) if not inst.item(i).target}
+        if wanted <= asked and not untargeted:
+            return inst.ref
+        hits = len(wanted & asked) - len(untargeted)
+        if hits > best_hits:
+            best, best_hits = inst.ref, hits
+    return best
+
+
+def _versions(ident: str) -> list[Instrument]:
+    """The shipped versions of ``ident``, newest first."""
+    from questionnaires.catalogue import list_instruments
+
+    return [
+        get_instrument(f"{name}@{version}")
+        for name, version, _ in reversed(list_instruments())
+        if name == ident
+    ]
+
+
+def _asked_ids(inst: Instrument) -> set[str]:
+    """The ids an answer may name: items, and capabilities when levels are rated."""
+    known = set(inst.item_index)
+    if inst.rate_levels:
+        known.update(c.id for c in inst.capabilities)
+    return known
+
+
+def _other_version_note(inst: Instrument, names: Sequence[str]) -> str:
+    """`` (CUL-01 is an item of customer-centricity@1.0.0 ...)`` when unknown ids belong to another
+    shipped version of the same instrument (the file was answered on it), else ``""``."""
+    try:
+        others = [v for v in _versions(inst.id) if v.ref != inst.ref]
+    except QuestionnaireError:
+        return ""
+    for other in others:
+        known = _asked_ids(other)
+        hit = [n for n in names if n in known]
+        if hit:
+            return (
+                f" ({', '.join(hit[:3])}{' ...' if len(hit) > 3 else ''} "
+                f"{'is an item' if len(hit) == 1 else 'are items'} of {other.ref}; if the "
+                "answers were given on that version, read them with that instrument)"
+            )
+    return ""
+
+
 def choose_instrument(
     source: str,
     declared: Sequence[str] = (),
@@ -1273,12 +1339,16 @@ def choose_instrument(
     bound: str | None = None,
     wave: str | None = None,
     problems: list[Problem] | None = None,
+    items: Iterable[str] = (),
+    targeted: Iterable[str] = (),
 ) -> Instrument:
     """The instrument to validate answers against, for reading files and for importing them.
 
     Order: ``given``, else the one the file ``declared`` (JSON ``instrument``, an XLSX ``waves`` or
     ``_centric`` sheet), else the version the stored ``wave`` is ``bound`` to, else the newest
-    ``customer-centricity``. Refused, so that answers to one version are never scored with another:
+    version of ``customer-centricity`` that asks every item (and capability) the answers name, so a
+    CSV answered on 1.0.0 still reads as 1.0.0, else its newest version (whose errors then name the
+    unknown items). Refused, so that answers to one version are never scored with another:
 
     - files that declare different instruments, or a declared one that differs from ``given``:
       a :class:`Problem`, appended to ``problems`` when given (to be reported with every other
@@ -1300,6 +1370,11 @@ def choose_instrument(
         The stored wave, named in the error.
     problems : list of Problem, optional
         Where to append a declaration problem instead of raising it.
+    items : iterable of str, default ()
+        The item (or capability) ids the answers name, for choosing a version when nothing
+        declares one.
+    targeted : iterable of str, default ()
+        The ids answered with a target (a version whose item asks none fits less well).
 
     Returns
     -------
@@ -1356,7 +1431,7 @@ def choose_instrument(
         )
     if given is not None:
         return given
-    ref = ref or bound or DEFAULT_INSTRUMENT
+    ref = ref or bound or _fitting_version(DEFAULT_INSTRUMENT, items, targeted)
     try:
         return get_instrument(ref)
     except QuestionnaireError as exc:

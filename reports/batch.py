@@ -548,7 +548,7 @@ def recover_report_sets(out_dir: str | Path) -> list[Path]:
 
 
 def write_demo_reports(
-    instrument: Instrument,
+    instrument: Instrument | Sequence[Instrument],
     waves: Sequence[ResponseSet],
     results: Sequence[WaveResult],
     out_dir: str | Path,
@@ -560,12 +560,13 @@ def write_demo_reports(
     """Write the demo's PDFs: a team report per wave, the trend report and personal reports.
 
     The trend report uses k at least 5 (``docs/reports.md#anonymity``); the personal reports of the
-    last wave go to ``individual/``. Every wave was collected with ``instrument``.
+    last wave go to ``individual/``. Waves collected with different versions are compared in the
+    trend report on the items the versions share (:func:`scoring.compare_waves`).
 
     Parameters
     ----------
-    instrument : questionnaires.model.Instrument
-        The instrument of every wave.
+    instrument : questionnaires.model.Instrument or sequence of them
+        The instrument of every wave, or one per wave.
     waves : sequence of questionnaires.answers.ResponseSet
         The responses of each wave.
     results : sequence of scoring.results.WaveResult
@@ -589,14 +590,21 @@ def write_demo_reports(
     """
     from reports.api import render_team_pdf, render_trend_pdf
 
+    from questionnaires.model import Instrument
+
     options = options or ReportOptions()
     write = _writer(write)
     out = Path(out_dir)
     _make_folder(out)
     files: list[Path] = []
-    for rs, res in zip(waves, results, strict=True):
+    insts = [instrument] * len(waves) if isinstance(instrument, Instrument) else list(instrument)
+    if len(insts) != len(waves):
+        raise ValueError(
+            f"{len(insts)} instruments given for {len(waves)} waves; give one per wave"
+        )
+    for inst, rs, res in zip(insts, waves, results, strict=True):
         path = out / f"team-report-{res.wave}.pdf"
-        write(path, render_team_pdf(res, rs, instrument, options))
+        write(path, render_team_pdf(res, rs, inst, options))
         files.append(path)
     if len(results) >= 2:
         k = max(TREND_MIN_GROUP, options.min_group)
@@ -606,13 +614,13 @@ def write_demo_reports(
             min_group_comments=max(comment_threshold(k), options.min_group_comments),
         )
         path = out / "trend-report.pdf"
-        pairs = [(instrument, rs) for rs in waves]
+        pairs = list(zip(insts, waves, strict=True))
         write(path, render_trend_pdf(results, pairs, trend_options))
         files.append(path)
     files += write_individual_reports(
         results[-1],
         waves[-1],
-        instrument,
+        insts[-1],
         out / "individual",
         options,
         workers=workers,

@@ -57,9 +57,20 @@ def test_list_table_and_json():
     assert result.exit_code == 0
     assert "customer-centricity@1.0.0" in result.output and "locked" in result.output
     rows = json.loads(run("list", "--format", "json").output)
-    (cc,) = [r for r in rows if r["id"] == "customer-centricity"]
-    assert (cc["capabilities"], cc["items"], cc["lock"]) == (8, 49, "locked")
-    assert cc["hash"].startswith("sha256:")
+    old, new = [r for r in rows if r["id"] == "customer-centricity"]
+    assert (old["ref"], old["capabilities"], old["items"], old["lock"]) == (
+        "customer-centricity@1.0.0",
+        8,
+        49,
+        "locked",
+    )
+    assert (new["ref"], new["capabilities"], new["items"], new["lock"]) == (
+        "customer-centricity@1.1.0",
+        8,
+        54,
+        "locked",
+    )
+    assert old["hash"].startswith("sha256:") and new["hash"] != old["hash"]
 
 
 def test_list_reports_unpublished_versions(root):
@@ -84,7 +95,7 @@ def test_show_table_has_capabilities_levels_and_items():
 
 
 def test_show_json_is_the_full_model_with_ref_and_hash():
-    data = json.loads(run("show", "customer-centricity", "--format", "json").output)
+    data = json.loads(run("show", "customer-centricity@1.0.0", "--format", "json").output)
     assert data["ref"] == "customer-centricity@1.0.0" and data["hash"].startswith("sha256:")
     assert [c["id"] for c in data["capabilities"]] == [
         "CUL",

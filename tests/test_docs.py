@@ -280,9 +280,10 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Newcomer:
     drafts.mkdir()
     shipped = (ROOT / "questionnaires" / "customer-centricity" / "1.0.0.yaml").read_text("utf-8")
     (drafts / "2.0.0.yaml").write_text(shipped, encoding="utf-8")  # a copy left at 1.0.0
-    draft = shipped.replace("\nversion: 1.0.0\n", "\nversion: 1.1.0\n", 1)
-    assert draft != shipped
-    (drafts / "1.1.0.yaml").write_text(draft, encoding="utf-8")
+    newest = (ROOT / "questionnaires" / "customer-centricity" / "1.1.0.yaml").read_text("utf-8")
+    draft = newest.replace("\nversion: 1.1.0\n", "\nversion: 1.2.0\n", 1)
+    assert draft != newest
+    (drafts / "1.2.0.yaml").write_text(draft, encoding="utf-8")
     return Newcomer(folder)
 
 

@@ -41,9 +41,9 @@ def inst():
     return get_instrument(REF)
 
 
-def test_shipped_instrument_loads_and_is_the_default(inst):
+def test_shipped_instrument_loads_and_1_1_0_is_the_default(inst):
     assert inst.ref == REF
-    assert get_instrument().ref == REF  # newest version of the default instrument
+    assert get_instrument().ref == "customer-centricity@1.1.0"  # the newest is the default
     assert inst.languages == ["en"]
     assert inst.roles == ["executive", "manager", "staff"]
     assert inst.management_roles == ["executive"]
@@ -222,7 +222,11 @@ def test_a_new_version_must_be_locked(shipped_copy: Path):
     with pytest.raises(LockError, match=r"customer-centricity@1\.0\.1 is not in lock\.json"):
         check_lock(shipped_copy)
     assert list(write_lock(shipped_copy)) == ["customer-centricity@1.0.1"]
-    assert set(check_lock(shipped_copy)) == {REF, "customer-centricity@1.0.1"}
+    assert set(check_lock(shipped_copy)) == {
+        REF,
+        "customer-centricity@1.1.0",
+        "customer-centricity@1.0.1",
+    }
     assert write_lock(shipped_copy) == {}  # idempotent
 
 
@@ -239,7 +243,7 @@ def test_lock_text_returns_the_new_lock_and_writes_nothing(shipped_copy: Path):
     added = lock_additions(shipped_copy)
     assert list(added) == ["customer-centricity@1.0.1"]
     new = json.loads(lock_text(shipped_copy, added))
-    assert list(new) == [REF, "customer-centricity@1.0.1"]
+    assert list(new) == [REF, "customer-centricity@1.0.1", "customer-centricity@1.1.0"]
     assert (shipped_copy / "lock.json").read_bytes() == before
     write_lock(shipped_copy)
     assert (shipped_copy / "lock.json").read_text(encoding="utf-8") == lock_text(shipped_copy, {})

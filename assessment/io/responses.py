@@ -511,7 +511,16 @@ def read_wave(
         counts.append((str(p), len(res.records), res.layout or "long"))
         if named:
             declared.append(named)
-    inst = choose_instrument(source, declared, instrument, problems=problems)
+    inst = choose_instrument(
+        source,
+        declared,
+        instrument,
+        problems=problems,
+        items={r.item for r in records if wave is None or r.wave == wave},
+        targeted={
+            r.item for r in records if r.target is not None and (wave is None or r.wave == wave)
+        },
+    )
     if not records and any(not p.warning for p in problems):
         raise ResponseError(problems, source)
     rs = records_to_response_set(

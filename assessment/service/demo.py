@@ -26,19 +26,22 @@ class DemoRun:
     Attributes
     ----------
     instrument : Instrument
-        The instrument the waves were generated for and scored with.
+        The instrument of the last wave (the newest version).
     waves : list of ResponseSet
         The generated waves, oldest first.
     results : list of WaveResult
         Their (unsuppressed) results, in the same order.
     files : list of Path
         The files written so far.
+    instruments : list of Instrument
+        The instrument of each wave (Northwind's first wave is on 1.0.0, the second on 1.1.0).
     """
 
     instrument: Instrument
     waves: list[ResponseSet]
     results: list[WaveResult]
     files: list[Path] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
 
 
 def run_demo(
@@ -64,7 +67,8 @@ def run_demo(
     seed : int or None, optional
         The generator's seed; ``None`` for the fixed demo seed.
     instrument : Instrument or None, optional
-        The instrument to generate for; ``None`` for the newest ``customer-centricity``.
+        One instrument for both waves; ``None`` for each wave's version
+        (:data:`assessment.synthetic.WAVE_INSTRUMENT`: 1.0.0, then 1.1.0).
     options : ScoreOptions or None, optional
         Scoring options; ``None`` for the defaults.
     record : bool, default False
@@ -84,10 +88,13 @@ def run_demo(
     from questionnaires.catalogue import get_instrument
 
     out = ensure_dir(out_dir)  # first: a bad --out fails before a minute of scoring
-    inst = instrument or get_instrument("customer-centricity")
-    waves = northwind_waves(seed=DEFAULT_SEED if seed is None else seed, instrument=inst)
-    results = [service.score_responses(LoadedResponses(inst, rs), options) for rs in waves]
-    run = DemoRun(inst, waves, results)
+    waves = northwind_waves(seed=DEFAULT_SEED if seed is None else seed, instrument=instrument)
+    insts = [instrument or get_instrument(rs.instrument_ref) for rs in waves]
+    results = [
+        service.score_responses(LoadedResponses(inst, rs), options)
+        for inst, rs in zip(insts, waves, strict=True)
+    ]
+    run = DemoRun(insts[-1], waves, results, instruments=insts)
     k = results[0].options.min_group if results else 3
     for rs, res in zip(waves, results, strict=True):
         safe, withheld = safe_result(res, rs, k)
@@ -141,7 +148,7 @@ def demo_reports(
 
     options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
     paths = write_demo_reports(
-        run.instrument,
+        run.instruments or run.instrument,
         run.waves,
         run.results,
         out_dir,

@@ -191,6 +191,8 @@ def import_file(
                 bound=bound.get(name),
                 wave=name or "(empty)",
                 problems=problems,
+                items={r.item for r in recs},
+                targeted={r.item for r in recs if r.target is not None},
             )
             if len(problems) > before:  # the file names another version: do not validate
                 continue

@@ -1,5 +1,6 @@
-"""The draft of customer-centricity 1.1.0 (issue 11) stays a valid instrument while the response
-model is built; it moves into the catalogue and is locked when capability-level answers load."""
+"""customer-centricity 1.1.0 (issue 11): what the published version must hold — rated levels,
+targets only where they are a real choice, KPIs, a costed playbook with done criteria — and its
+item map against 1.0.0."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from questionnaires.catalogue import get_instrument
 from questionnaires.diff import diff_instruments
 from questionnaires.loader import load_instrument
 
-DRAFT = (
-    Path(__file__).resolve().parent.parent / "docs" / "drafts" / "customer-centricity-1.1.0.yaml"
-)
+SHIPPED = Path(__file__).resolve().parent.parent / "questionnaires" / "customer-centricity"
 
 
 @pytest.fixture(scope="module")
 def draft():
-    return load_instrument(DRAFT)
+    inst = get_instrument("customer-centricity@1.1.0")
+    assert inst == load_instrument(SHIPPED / "1.1.0.yaml")
+    return inst
 
 
-def test_draft_loads_as_1_1_0_superseding_1_0_0(draft):
+def test_1_1_0_loads_superseding_1_0_0(draft):
     assert draft.ref == "customer-centricity@1.1.0"
     assert draft.supersedes == "customer-centricity@1.0.0"
     assert draft.rate_levels and draft.target_horizon_months and draft.investment_points == 100
