@@ -513,8 +513,8 @@ def _scenario(
     e: ClientEconomics,
     stages: Sequence[StagePlan],
 ) -> Scenario:
-    good = min(1.0, max(0.0, e.good_rate + margin))
-    bad = min(good, max(0.0, e.bad_rate - margin))
+    good = round(min(1.0, max(0.0, e.good_rate + margin)), 12)
+    bad = round(min(good, max(0.0, e.bad_rate - margin)), 12)
     delta = mix * (e.good_share_target - e.good_share_today)
     gain = e.customers * e.revenue_per_customer * e.service_contact_share * delta * (good - bad)
     investment = sum(st.cost for st in stages)

@@ -167,7 +167,7 @@ def staging_value(
         )
     if any(x < 0 or math.isnan(x) for x in c):
         raise ScoringError("staging value: a stage cost must not be negative")
-    reach = [math.prod(p[:k]) for k in range(len(c) + 1)]  # reach[k] = R_(k+1)
+    reach = [float(math.prod(p[:k])) for k in range(len(c) + 1)]  # reach[k] = R_(k+1)
     cost_staged = sum(r * x for r, x in zip(reach, c, strict=False))
     gain = sum(reach[k + 1] * v[k] for k in range(len(v)))
     committed = sum(c)
