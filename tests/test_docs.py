@@ -242,6 +242,7 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Newcomer:
     h1, h2 = demo / "northwind-2026-H1.csv", demo / "northwind-2026-H2.csv"
     shutil.copy(h1, folder / "2026-H1.csv")
     shutil.copy(h2, folder / "2026-H2.csv")
+    shutil.copy(h2, folder / "pilot-answers.csv")  # a 1.1.0 wave for `questionnaire pilot`
     with h1.open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header, rows = list(reader.fieldnames or ()), list(reader)

@@ -1,4 +1,4 @@
-"""``centric questionnaire``: list, show, validate, diff, lock instruments and print their schema.
+"""``centric questionnaire``: list, show, validate, diff, lock, pilot instruments; print their schema.
 
 Thin by design: every command parses its arguments, calls one function of the
 :mod:`questionnaires` floor and formats the result. Data goes to stdout, messages to stderr. Only pydantic, PyYAML and click are
@@ -20,10 +20,13 @@ import click
 from assessment.cli._common import (
     csv_text,
     describe_error,
+    dumps,
     emit,
     format_table,
+    load_responses,
     output_option,
     output_options,
+    responses_source,
     user_errors,
 )
 from questionnaires.errors import QuestionnaireError
@@ -346,6 +349,110 @@ def diff(old: str, new: str, fmt: str, output: Path | None, root: Path | None) -
         ]
         cols = [("kind", "kind"), ("id", "id"), ("old", "old"), ("new", "new")]
         lines.append(format_table(other, cols).rstrip("\n"))
+    emit("\n".join(lines) + "\n", output, inputs)
+
+
+@questionnaire.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@responses_source
+@output_options
+@click.option(
+    "--min-group",
+    type=click.IntRange(3),
+    default=3,
+    show_default=True,
+    help="Anonymity: statements asked of fewer people show no figure.",
+)
+@user_errors
+def pilot(
+    files: tuple[Path, ...],
+    instrument_ref: str | None,
+    db: str | None,
+    org: str | None,
+    wave: str | None,
+    fmt: str,
+    output: Path | None,
+    min_group: int,
+) -> None:
+    """Pilot figures of a wave: do the statements work, are targets a choice?
+
+    Per capability Cronbach's alpha; per statement the item-rest
+    correlation (below 0.30: weak), the N/A share and the share of targets at
+    the customer-centric end (80% or more: a trivial target). Run it on a
+    pilot wave before a version goes to a client's board
+    (docs/questionnaire-format.md, "Piloting a version").
+
+    \b
+    Example:
+      centric questionnaire pilot pilot-answers.csv
+      centric questionnaire pilot northwind-2026-H2.csv --format json -o pilot.json
+    """
+    from scoring.pilot import WEAK_ITEM_REST, pilot_statistics
+
+    loaded = load_responses(files, instrument_ref, db, org, wave)
+    rep = pilot_statistics(loaded.instrument, loaded.responses, min_group=min_group)
+    inputs = tuple(str(f) for f in files)
+    if fmt == "json":
+        emit(dumps(rep), output, inputs)
+        return
+    rows: list[dict[str, Any]] = [
+        {
+            "item": i.item_id,
+            "capability": i.capability,
+            "n": i.n,
+            "na_share": i.na_share,
+            "item_rest": i.item_rest,
+            "weak": "weak" if i.weak else "",
+            "targets": i.n_targets,
+            "trivial_share": i.trivial_target_share,
+            "trivial": "trivial" if i.trivial_target else "",
+        }
+        for i in rep.items
+    ]
+    columns = [
+        ("item", "item"),
+        ("capability", "capability"),
+        ("n", "n"),
+        ("na_share", "N/A share"),
+        ("item_rest", "item-rest r"),
+        ("weak", ""),
+        ("targets", "targets"),
+        ("trivial_share", "at top"),
+        ("trivial", ""),
+    ]
+    if fmt == "csv":
+        emit(csv_text(rows, [k for k, _ in columns]), output, inputs)
+        return
+    formats = {"na_share": ".2f", "item_rest": ".2f", "trivial_share": ".2f"}
+    rows = [{k: (None if v != v else v) for k, v in r.items()} for r in rows]  # NaN: "–"
+    caps = [
+        {
+            "capability": c.capability,
+            "items": c.n_items,
+            "alpha": None if c.alpha != c.alpha else c.alpha,
+            "n": c.alpha_n,
+            "weak": ", ".join(c.weak_items),
+            "levels_at_5": c.level_target_at_top if c.n_level_targets else None,
+        }
+        for c in rep.capabilities
+    ]
+    cap_cols = [
+        ("capability", "capability"),
+        ("items", "statements"),
+        ("alpha", "alpha"),
+        ("n", "n"),
+        ("levels_at_5", "target level 5"),
+        ("weak", f"weak (r < {WEAK_ITEM_REST:.2f})"),
+    ]
+    share = rep.trivial_target_share
+    lines = [
+        f"{rep.instrument_ref}, wave {rep.wave}: {rep.n_respondents} respondents, "
+        f"{rep.n_targets} target answers, "
+        + ("no target asked" if share != share else f"{share:.0%} at the customer-centric end"),
+        format_table(caps, cap_cols, {"alpha": ".2f", "levels_at_5": ".2f"}).rstrip("\n"),
+        "",
+        format_table(rows, columns, formats).rstrip("\n"),
+    ]
     emit("\n".join(lines) + "\n", output, inputs)
 
 
