@@ -119,6 +119,8 @@ def result_dict(result: WaveResult) -> dict[str, Any]:
     """The JSON-ready dict of a :class:`WaveResult` (see :func:`result_to_dict`).
 
     The numbers of undefined perception gaps are hidden (``None``), as the table shows them.
+    ``capability_answers`` is left out when ``None`` (an instrument without rated levels), so a
+    1.0.0 result's JSON has the keys it always had.
 
     Parameters
     ----------
