@@ -263,6 +263,20 @@ _Place = tuple[int | None, str | None]
 """Where a record came from: (row, file), the file ``None`` when all records come from one."""
 
 
+def _filled_column(rec: ResponseRecord) -> str:
+    """The wide column a record of an unknown id came from: the bare id for a current rating,
+    else the first of its ``.points``, ``.target``, ``.na`` cells that is filled."""
+    if rec.current is None:
+        for name, filled in (
+            ("points", rec.points is not None),
+            ("target", rec.target is not None),
+            ("na", rec.na),
+        ):
+            if filled:
+                return f"{rec.item}.{name}"
+    return rec.item
+
+
 def _place_text(place: _Place) -> str:
     row, src = place
     return f"{src} row {row}" if src else f"row {row}"
@@ -843,7 +857,7 @@ def _choose_wave(
             [p for p in ctx.problems if p.row is None or p.column == "wave"], ctx.source
         )
     if "" in waves:
-        empty = [rec.row for rec in records if rec.wave == ""]
+        empty = list(dict.fromkeys(rec.row for rec in records if rec.wave == ""))
         ctx.add(
             f"wave is empty ({_rows_text(empty)}); add a 'wave' column or name the wave",
             empty[0],
@@ -878,7 +892,7 @@ class _Scan:
         self.dept_key: dict[str, str] = {}
         self.dept_seen: dict[str, str] = {}  # respondent -> department cell as first written
         self.unknown_items: dict[str, list[_Place]] = {}
-        self.wide_items: set[str] = set()  # unknown items met as a wide file's column
+        self.wide_items: dict[str, str] = {}  # unknown item -> the wide column it was met in
         self.respondents: dict[str, Respondent] = {}
         self.row_of: dict[str, int] = {}  # respondent -> row of the arrays
         self.first_row_of: dict[str, _Place] = {}
@@ -894,7 +908,8 @@ class _Scan:
         self.cap_accepted: list[ResponseRecord] = []
         self.cap_at_i: list[int] = []
         self.cap_at_k: list[int] = []
-        self.points_of: dict[str, list[tuple[int, _Place]]] = {}  # respondent -> (points, place)
+        # respondent -> (points, place, the column the points were in)
+        self.points_of: dict[str, list[tuple[int, _Place, str]]] = {}
 
     def respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
         """Check the record's role and department, and that they agree with the respondent's
@@ -954,7 +969,7 @@ class _Scan:
             if item_id:
                 self.unknown_items.setdefault(item_id, []).append((row, src))
                 if wide:
-                    self.wide_items.add(item_id)
+                    self.wide_items.setdefault(item_id, _filled_column(rec))
             return
         key = (rid, item_id)
         if key in self.seen_answer:
@@ -1113,27 +1128,30 @@ class _Scan:
                     src,
                 )
             else:
-                self.points_of.setdefault(rid, []).append((rec.points, (row, src)))
+                self.points_of.setdefault(rid, []).append(
+                    (rec.points, (row, src), _col(wide, "points", cap))
+                )
         self.cap_accepted.append(rec)
         self.cap_at_i.append(self.row_of[rid])
         self.cap_at_k.append(self.cap_index[cap])
 
-    def report_points(self, ctx: ProblemLog, wide: bool) -> None:
-        """A problem per respondent whose investment points do not add up to the budget."""
+    def report_points(self, ctx: ProblemLog) -> None:
+        """A problem per respondent whose investment points do not add up to the budget, at
+        the first of their points (its wide column, ``CUL.points``, in a wide file)."""
         budget = self.instrument.investment_points
         if budget is None:
             return
         for rid, given in self.points_of.items():
-            total = sum(p for p, _ in given)
+            total = sum(p for p, _, _ in given)
             if total == budget:
                 continue
-            places = [at for _, at in given]
+            places = list(dict.fromkeys(at for _, at, _ in given))  # a wide row: one place
             ctx.add(
                 f"investment points of respondent {shown(rid)} add up to {total}, not {budget}"
                 f"{_also(places)}; split exactly {budget} points across the capabilities "
                 "(0 for those that get none)",
                 places[0][0],
-                "points",
+                given[0][2],
                 places[0][1],
             )
 
@@ -1141,7 +1159,7 @@ class _Scan:
         """Add the collected problems: unknown items, unknown roles, conflicting roles and
         departments, each once with the places it was found, and investment points that do
         not add up."""
-        self.report_points(ctx, wide=False)
+        self.report_points(ctx)
         ref, index = self.instrument.ref, self.index
         known = [*index, *self.cap_index] if self.instrument.rate_levels else list(index)
         elsewhere = (
@@ -1163,7 +1181,7 @@ class _Scan:
                 + hint
                 + (elsewhere if k == 0 else ""),
                 places[0][0],
-                name if name in self.wide_items else "item",
+                self.wide_items.get(name, "item"),
                 places[0][1],
                 settings=("instrument",) if elsewhere and k == 0 else (),
             )

@@ -156,3 +156,14 @@ def test_a_set_without_capability_answers_hashes_as_before(mini_instrument):
     rs = records_to_response_set(mini_instrument, [rec("a", "CUL-01", 3, 4)], source="x")
     assert rs.capability_ids == () and rs.level_current.shape == (1, 0)
     assert not rs.has_capability_answers
+
+
+def test_empty_wave_of_a_wide_row_names_the_row_once(mini11):
+    """A wide row gives several records with one row number: 'rows 2, 2' read as a typo."""
+    records = [
+        ResponseRecord("", "a", "executive", "Sales", item, 3, None, row=2)
+        for item in ("CUL-02", "SYS-01")
+    ]
+    found = problems_of(mini11, records)
+    (p,) = [p for p in found if p.column == "wave"]
+    assert "(row 2)" in p.message and "2, 2" not in p.message

@@ -106,11 +106,6 @@ def test_bad_capability_answer_in_wide_csv_names_the_wide_column(tmp_path, db, c
     _score_and_import(tmp_path, db, path, 2, column, says)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="questionnaires.answers._Scan.report_points names the column 'points', not the wide "
-    "column CUL.points (change requested from the lead)",
-)
 @pytest.mark.parametrize("case", sorted(WIDE_MODEL_CASES))
 def test_points_sum_in_wide_csv_names_the_wide_points_column(tmp_path, db, case):
     body, column, says = WIDE_MODEL_CASES[case]
@@ -125,8 +120,8 @@ def test_points_on_an_unknown_capability_in_wide_csv_are_refused(tmp_path, db):
         WIDE.replace("\n", ",CUX.points\n") + "W,E1,executive,Board,2,3,60,2,3,40,3,,0\n",
         encoding="utf-8",
     )
-    # the model names the item's bare column (CUX); the file has only CUX.points (see the report)
-    _score_and_import(tmp_path, db, path, 2, "CUX", "unknown item 'CUX'")
+    # the file has only CUX.points: that is the column named
+    _score_and_import(tmp_path, db, path, 2, "CUX.points", "unknown item 'CUX'")
 
 
 def test_bad_capability_answers_in_xlsx_are_located_with_the_sheet(tmp_path, db):
