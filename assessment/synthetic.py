@@ -34,8 +34,8 @@ targets spread over levels 3-5 instead of sitting at 5. Planted findings the rep
   Authority (executives see more than their organisation).
 - **Improvement in 2026-H2** on Systems & Customer Information (+0.8), Voice of the Customer (+0.7)
   and Skills (+0.4); Metrics stays split.
-- About 4% N/A answers on items that allow it, a few comments, one of them hostile
-  (``<script>``, ``{{ 7*7 }}``) so report tests can prove escaping.
+- About 4% N/A answers on items that allow it and a few comments, in a client's own words (hostile
+  text belongs to the tests, which add it: ``tests/test_reports_support.py``).
 
 Everything is drawn from ``numpy.random.Generator(PCG64)`` seeded by ``seed`` (person traits) and
 ``(seed, wave)`` (answers): the same arguments give the same ResponseSet on every machine. Arrays
@@ -59,7 +59,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPARTMENTS",
     "EXECUTIVES",
-    "HOSTILE_COMMENT",
     "NORTHWIND_WAVES",
     "WAVE_INSTRUMENT",
     "NorthwindPerson",
@@ -89,7 +88,6 @@ EXECUTIVES = (
 )
 # staff share per department (Sales and Customer Service are the big front-line teams)
 STAFF_SHARE = (0.22, 0.26, 0.10, 0.09, 0.12, 0.13, 0.08)
-HOSTILE_COMMENT = '<script>alert(1)</script> {{ 7*7 }} & "quotes" — we are measured on quotas'
 
 # capability effects, by capability id; ids missing from an instrument are skipped
 BASELINE = {
@@ -124,7 +122,12 @@ COMMENTS = (
         "Agents cannot see open orders; customers repeat themselves.",
     ),
     ("IT", "staff", "VOC", "Complaints are logged but nobody tells us what changed."),
-    ("Operations", "executive", "CUL", HOSTILE_COMMENT),
+    (
+        "Operations",
+        "executive",
+        "CUL",
+        'We say "customer first" & then measure handling time — staff notice.',
+    ),
 )
 
 

@@ -3,7 +3,7 @@ the real ``scoring.score_wave`` — with two changes that the anonymity tests ne
 
 * two Operations staff move to a new department, ``Legal`` (2 < k = 3: must never be shown, and a
   second department must be hidden so ``Legal`` cannot be derived from the total);
-* extra hostile comments: a 300-character word and a Jinja expression.
+* extra hostile comments: a 300-character word, a script and a Jinja expression.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from scoring.results import ScoreOptions, WaveResult
 SMALL_DEPARTMENT = "Legal"
 LONG_WORD = "W" * 300
 JINJA = "{{ 7*7 }} is our NPS"
+HOSTILE_COMMENT = '<script>alert(1)</script> {{ 7*7 }} & "quotes" — we are measured on quotas'
 OPTIONS = ScoreOptions(bootstrap=200, permutations=2000)
 
 
@@ -41,6 +42,7 @@ def northwind_wave(wave: str = "2026-H1", inst: Instrument | None = None) -> Res
     extra = (
         Comment(people[-1].id, rs.item_ids[0], LONG_WORD),
         Comment(people[-2].id, rs.item_ids[1], JINJA),
+        Comment(people[-3].id, rs.item_ids[2], HOSTILE_COMMENT),
     )
     return replace(rs, respondents=tuple(people), comments=rs.comments + extra)
 

@@ -122,8 +122,8 @@ def test_migration_0002_upgrades_and_downgrades_report_respondents(db_url):
 
     assert upgrade_db(db_url, "0001") == (None, "0001")
     st = db_status(db_url)
-    assert not st.up_to_date and st.describe().endswith("newest is 0002; upgrade it")
-    assert upgrade_db(db_url) == ("0001", "0002")
+    assert not st.up_to_date and st.describe().endswith("newest is 0003; upgrade it")
+    assert upgrade_db(db_url, "0002") == ("0001", "0002")
     eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     assert "report_respondents" in sa.inspect(eng).get_table_names()
     engine = create_engine(resolve_url(db_url))

@@ -42,9 +42,10 @@ TABLES = {
     "reports",
     "report_respondents",
     "action_status",
+    "capability_answers",
     "alembic_version",
 }
-HEAD = "0002"
+HEAD = "0003"
 
 
 def mini_rows(n: int, wave: str = "W1", start: int = 0) -> list[dict[str, object]]:

@@ -197,7 +197,7 @@ def test_db_check_healthy_database_exit_0(good_db):
         ["ok", " foreign keys"],
         ["ok", " schema"],
     ]
-    assert lines[-1] == "ok: schema: at revision 0002, the newest"
+    assert lines[-1] == "ok: schema: at revision 0003, the newest"
     assert result.stderr == ""
 
 
@@ -228,14 +228,14 @@ def test_db_check_behind_migration_says_upgrade_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["db", "check", "--db", str(db)])
     assert result.exit_code == 2
     assert (
-        "PROBLEM: schema: at revision 0001, behind the newest 0002; upgrade the database"
+        "PROBLEM: schema: at revision 0001, behind the newest 0003; upgrade the database"
     ) in result.stdout.splitlines()
     assert result.stderr == (
         f"Error: database {db} needs a schema upgrade (back the file up first) "
         f"(run `centric db upgrade --db {db}`)\n"
     )
     status = CliRunner().invoke(cli, ["db", "status", "--db", str(db)])
-    assert status.exit_code == 1 and "newest is 0002; upgrade it" in status.stdout
+    assert status.exit_code == 1 and "newest is 0003; upgrade it" in status.stdout
     assert f"run `centric db upgrade --db sqlite:///{db}`" in status.stderr
 
 
