@@ -588,9 +588,8 @@ def write_demo_reports(
     list of pathlib.Path
         Every path written.
     """
-    from reports.api import render_team_pdf, render_trend_pdf
-
     from questionnaires.model import Instrument
+    from reports.api import render_team_pdf, render_trend_pdf
 
     options = options or ReportOptions()
     write = _writer(write)

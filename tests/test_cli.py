@@ -225,7 +225,7 @@ def test_score_json_is_the_safe_result_with_nan_as_null(runner, tmp_path, nw_fil
         "min_group",
         "reissue",
         "withheld",
-        *WaveResult.__dataclass_fields__,
+        *(f for f in WaveResult.__dataclass_fields__ if f != "capability_answers"),  # 1.1.0 only
     ]
     assert data["instrument_ref"] == "mini@1.0.0" and data["n_respondents"] == 60
     assert data["options"]["bootstrap"] == 50

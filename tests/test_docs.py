@@ -267,11 +267,10 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Newcomer:
         encoding="utf-8",
     )
     with contextlib.chdir(folder):
-        all_waves = Path("all-waves.csv")
-        all_waves.write_text(
-            h1.read_text(encoding="utf-8") + h2.read_text(encoding="utf-8").split("\n", 1)[1],
-            encoding="utf-8",
-        )
+        all_waves = Path("all-waves.csv")  # 2026-H2 (1.1.0) has a points column; H1 none
+        both = [list(csv.DictReader(f.open(encoding="utf-8"))) for f in (h1, h2)]
+        columns = list(dict.fromkeys([c for rows in both for c in rows[0]]))
+        _write_csv(all_waves, columns, [r for rows in both for r in rows])
         for db, org in (("acme.db", "acme"), ("assessments.db", "northwind")):
             must(["db", "upgrade", "--db", db])
             must(["import", "all-waves.csv", "--db", db, "--org", org])
