@@ -61,4 +61,7 @@ def test_first_wave_is_the_same_as_before_1_1_0():
     from dataclasses import replace
 
     rs = northwind("2026-H1")
-    assert replace(rs, comments=()).data_hash == "sha256:acf82edd56a10c0ff2cd30d075d5f836c17ee0c7e715dbec324c11f9d6b984a3"
+    assert (
+        replace(rs, comments=()).data_hash
+        == "sha256:acf82edd56a10c0ff2cd30d075d5f836c17ee0c7e715dbec324c11f9d6b984a3"
+    )
