@@ -476,6 +476,8 @@ class ResponseSet:
         Respondents × capabilities: an explicit N/A on the level ratings.
     points : numpy.ndarray
         Respondents × capabilities: investment points, NaN when not given.
+    level_confidence : numpy.ndarray
+        Respondents × capabilities: confidence 1..3 in the level ratings, or NaN.
     """
 
     instrument_ref: str
@@ -494,18 +496,19 @@ class ResponseSet:
     level_target: np.ndarray = field(default=_UNSET)
     level_na: np.ndarray = field(default=_UNSET)
     points: np.ndarray = field(default=_UNSET)
+    level_confidence: np.ndarray = field(default=_UNSET)
 
     def __post_init__(self) -> None:
         import numpy as np
 
         shape = (len(self.respondents), len(self.capability_ids))
         empty = not self.capability_ids  # no capability answers: always the right empty shape
-        for name in ("level_current", "level_target", "points"):
+        for name in ("level_current", "level_target", "points", "level_confidence"):
             if empty or getattr(self, name) is None:
                 object.__setattr__(self, name, np.full(shape, np.nan))
         if empty or getattr(self, "level_na") is None:  # noqa: B009
             object.__setattr__(self, "level_na", np.zeros(shape, dtype=bool))
-        for name in ("level_current", "level_target", "level_na", "points"):
+        for name in ("level_current", "level_target", "level_na", "points", "level_confidence"):
             if getattr(self, name).shape != shape:
                 raise ValueError(
                     f"{name} has shape {getattr(self, name).shape}; expected {shape} "
@@ -545,6 +548,7 @@ class ResponseSet:
             level_current=self.level_current[at],
             level_target=self.level_target[at],
             level_na=self.level_na[at],
+            level_confidence=self.level_confidence[at],
             points=self.points[at],
         )
 
@@ -614,6 +618,7 @@ class ResponseSet:
                 pts, na = self.points[i, k], bool(self.level_na[i, k])
                 if np.isnan(cur) and np.isnan(tgt) and np.isnan(pts) and not na:
                     continue
+                conf = self.level_confidence[i, k]
                 out.append(
                     ResponseRecord(
                         wave=self.wave,
@@ -624,6 +629,7 @@ class ResponseSet:
                         current=None if np.isnan(cur) else int(cur),
                         target=None if np.isnan(tgt) else int(tgt),
                         na=na,
+                        confidence=None if np.isnan(conf) else int(conf),
                         comment=comments.get((r.id, cap)),
                         points=None if np.isnan(pts) else int(pts),
                     )
@@ -657,8 +663,8 @@ class ResponseSet:
         wave, every respondent's id, role and department (whitespace collapsed), the current, target,
         N/A and confidence matrices as little-endian bytes (missing = −1), and the sorted comments.
         Respondents without any answer or N/A are left out, as in :meth:`to_records`. When the
-        set holds capability-level answers, their capability ids and the level, N/A and points
-        matrices follow (so a set without them hashes as before they existed).
+        set holds capability-level answers, their capability ids and the level, points,
+        confidence and N/A matrices follow (so a set without them hashes as before they existed).
         """
         import numpy as np
 
@@ -692,7 +698,8 @@ class ResponseSet:
             caps = sorted(range(len(self.capability_ids)), key=self.capability_ids.__getitem__)
             digest.update(json.dumps([self.capability_ids[k] for k in caps]).encode("utf-8"))
             grid = np.ix_(np.asarray(rows, dtype=np.intp), np.asarray(caps, dtype=np.intp))
-            for matrix in (self.level_current, self.level_target, self.points):
+            levels = (self.level_current, self.level_target, self.points, self.level_confidence)
+            for matrix in levels:
                 sub = np.asarray(matrix, dtype=float)[grid]
                 digest.update(np.where(np.isnan(sub), -1.0, sub).astype("<f8").tobytes())
             digest.update(np.asarray(self.level_na, dtype=bool)[grid].astype(np.uint8).tobytes())
@@ -1244,6 +1251,7 @@ def _build_arrays(
             ("level_current", "current"),
             ("level_target", "target"),
             ("points", "points"),
+            ("level_confidence", "confidence"),
         ):
             matrix = np.full(shape, np.nan)
             matrix[ci, ck] = np.array([getattr(r, attr) for r in got], dtype=float)

@@ -167,3 +167,12 @@ def test_empty_wave_of_a_wide_row_names_the_row_once(mini11):
     found = problems_of(mini11, records)
     (p,) = [p for p in found if p.column == "wave"]
     assert "(row 2)" in p.message and "2, 2" not in p.message
+
+
+def test_confidence_on_a_capability_rating_is_kept(mini11):
+    records = good_records()
+    records[0] = ResponseRecord(**{**records[0].__dict__, "confidence": 2})
+    rs = records_to_response_set(mini11, records, source="x")
+    assert rs.level_confidence[0, 0] == 2 and np.isnan(rs.level_confidence[1, 0])
+    back = records_to_response_set(mini11, rs.to_records(), source="y")
+    assert back.data_hash == rs.data_hash and back.level_confidence[0, 0] == 2

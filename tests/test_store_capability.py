@@ -419,3 +419,27 @@ def test_database_at_0002_asks_for_db_upgrade_on_the_command_line(tmp_path):
     assert "at schema revision 0002 but this centric needs 0003" in result.stderr
     assert f"run `centric db upgrade --db sqlite:///{db}`" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_confidence_of_a_capability_rating_survives_the_database(tmp_path):
+    """The level confidence matrix (ResponseSet.level_confidence) is stored and loaded back."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from assessment.store.repository import load_wave_responses, write_waves
+    from assessment.synthetic import northwind
+    from questionnaires.catalogue import get_instrument
+
+    rs = northwind("2026-H2")
+    conf = np.full(rs.level_current.shape, np.nan)
+    conf[0, :] = 3
+    conf[1, 2] = 1
+    rs = replace(rs, level_confidence=conf)
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade_db(url)
+    inst = get_instrument("customer-centricity@1.1.0")
+    write_waves(url, "acme", [(rs, rs.to_records(), inst)])
+    back = load_wave_responses(url, "acme", rs.wave, instrument=inst)
+    np.testing.assert_array_equal(back.level_confidence, conf)
+    assert back.data_hash == rs.data_hash
