@@ -37,6 +37,9 @@ __all__ = [
     "CapabilityAnswers",
     "CapabilityChange",
     "CapabilityScore",
+    "FINDING_KINDS",
+    "Finding",
+    "FindingKind",
     "ICCResult",
     "Interval",
     "InvestmentPoints",
@@ -1100,6 +1103,84 @@ class CapabilityAnswers:
     priorities: tuple[PriorityAgreement, ...] = ()
 
 
+FindingKind = Literal[
+    "perception_gap",
+    "misaligned_current",
+    "misaligned_target",
+    "silo",
+    "ambition_gap",
+    "borderline_level",
+    "prerequisite_cap",
+    "strength",
+]
+FINDING_KINDS: tuple[FindingKind, ...] = (
+    "perception_gap",
+    "misaligned_current",
+    "misaligned_target",
+    "silo",
+    "ambition_gap",
+    "borderline_level",
+    "prerequisite_cap",
+    "strength",
+)
+"""Every kind of :class:`Finding`, in the order a tie in salience is broken."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One candidate finding of a wave, ranked by salience (:mod:`scoring.findings`).
+
+    ``salience = effect × certainty × weight``: the effect in maturity levels, the certainty of
+    the calibrated test behind it (0–1) and the capability's weight in the instrument. The
+    executive summary leads with the most salient finding; the report, ``score --format json``
+    and the web app share the same list.
+
+    Attributes
+    ----------
+    kind : FindingKind
+        What was found (:data:`FINDING_KINDS`).
+    capability_id : str
+        The capability (``"overall"`` for a finding about the whole instrument).
+    population : str
+        Whose view: ``"management"``, ``"organisation"``, ``"managers"``, ``"staff"``,
+        ``"management_vs_organisation"`` or ``"department:<key>"`` (a group name,
+        :func:`department_group`).
+    effect_levels : float
+        The size in maturity levels (absolute; ``direction`` carries the sign).
+    direction : int
+        ``+1`` or ``−1`` (e.g. executives above or below the organisation), ``0`` when it has none.
+    certainty : float
+        0–1 from the calibrated statistic (e.g. ``1 − p_adjusted``); 1 for a definition (a
+        prerequisite cap).
+    weight : float
+        The capability's weight.
+    salience : float
+        ``effect_levels × certainty × weight``.
+    label : str
+        The error-controlled label behind it (``"blind spot"``, ``"misaligned"`` …).
+    headline : str
+        One plain sentence naming the capability and the populations, for the summary.
+    evidence : dict of str to float
+        The numbers behind it (named, e.g. ``{"management": 3.9, "organisation": 2.7}``), the same
+        the detailed pages print.
+    n : int or None
+        Respondents behind it (``None`` when it would reveal a group below k).
+    """
+
+    kind: FindingKind
+    capability_id: str
+    population: str
+    effect_levels: float
+    direction: int
+    certainty: float
+    weight: float
+    salience: float
+    label: str
+    headline: str
+    evidence: dict[str, float] = field(default_factory=dict)
+    n: int | None = None
+
+
 @dataclass(frozen=True)
 class WaveResult:
     """Everything :func:`scoring.score_wave` computes for one wave.
@@ -1147,6 +1228,8 @@ class WaveResult:
     capability_answers : CapabilityAnswers or None
         Level checks, investment points and priority agreement of an instrument with
         ``rate_levels``; ``None`` otherwise (and then absent from the JSON).
+    findings : tuple of Finding
+        The wave's candidate findings, most salient first (:mod:`scoring.findings`).
     """
 
     instrument_ref: str
@@ -1169,6 +1252,7 @@ class WaveResult:
     business_case: BusinessCase
     warnings: tuple[str, ...] = ()
     capability_answers: CapabilityAnswers | None = None
+    findings: tuple[Finding, ...] = ()
 
     def score(self, capability_id: str) -> CapabilityScore:
         """The team score of a capability.
