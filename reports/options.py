@@ -153,6 +153,12 @@ class ReportOptions:
         The author in the PDF's metadata.
     reissue : bool
         The report is a reissue (see above).
+    pdfua : bool
+        Write PDF/UA-1 (tagged, with the document language, title and figure alternative texts);
+        every report is tagged either way.
+    engagement : object or None
+        The client's engagement (:class:`assessment.io.engagement.Engagement`, loaded by the
+        caller) behind the business case; ``None`` leaves the section out with one line saying so.
 
     Raises
     ------
@@ -171,6 +177,8 @@ class ReportOptions:
     max_disputed_items: int = 6
     author: str = "centric"
     reissue: bool = False
+    pdfua: bool = False
+    engagement: Any = None
 
     def __post_init__(self) -> None:
         check_min_group(self.min_group, self.named_workshop)
