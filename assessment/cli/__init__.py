@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "questionnaire": (
         "assessment.cli.questionnaire",
         "questionnaire",
-        "List, show, validate and diff instruments.",
+        "List, show, validate, diff and pilot instruments.",
     ),
     "score": ("assessment.cli.score", "score", "Score a wave of responses."),
     "demo": ("assessment.cli.demo", "demo", "Generate Northwind Telecom and write its reports."),

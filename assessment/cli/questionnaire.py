@@ -74,7 +74,7 @@ def _load(ref: str, root: Path | None = None) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def questionnaire() -> None:
-    """List, show, validate and diff questionnaire instruments.
+    """List, show, validate, diff, pilot and publish questionnaire instruments.
 
     An instrument is one YAML file per version, questionnaires/<id>/<version>.yaml.
     Published versions are immutable; their content hashes are kept in lock.json.
