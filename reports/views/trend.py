@@ -61,6 +61,11 @@ class TrendRow:
     ``agi_bands`` / ``agi_refs`` are each wave's calibrated band (as its pill prints it) and its
     random-answering reference (``"random ≈ 16"``); ``agi_change`` is the alignment label with the
     change of the printed AGIs, ``agi_detail`` the test behind it (empty without one).
+    ``scores`` are each wave's mean on all its statements (as its own team report has them);
+    ``compared`` the first and last wave's means on the statements both share (the ones the change
+    and its test use, listed in ``compared_items``), printed to two decimals (one in a reissue);
+    the printed change is the difference of the two printed ``compared`` means, so it always
+    agrees with them.
     """
 
     name: str
@@ -77,12 +82,19 @@ class TrendRow:
     agi_band_css: tuple[str, ...] = ()
     agi_refs: tuple[str, ...] = ()
     agi_detail: str = ""
+    compared: tuple[str, str] = ("", "")
+    compared_items: str = ""
 
 
 @dataclass(frozen=True)
 class TrendDeptRow:
+    """A capability's department cells: ``values`` as printed (``"2.6 (−0.2)"``), ``before`` /
+    ``after`` the printed means on the shared statements, the change their difference."""
+
     name: str
     values: tuple[str, ...]
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,11 +264,13 @@ def build_trend_report(
     wave_ids = tuple(r.wave for r in results)
     first, last = wave_ids[0], wave_ids[-1]
     common = [c for c in results[0].capabilities if all(c in r.capabilities for r in results[1:])]
-    rows = [_capability_row(cid, results, comparison, names, options) for cid in common]
+    rows = [
+        _capability_row(cid, results, comparison, names, options, waves[-1][0]) for cid in common
+    ]
     overall, summary = _overall(rows, results, comparison, options)
     responses = [rs for _inst, rs in waves]
     shown, hidden, display, dept_rows, dept_note = _departments(
-        results, responses, common, names, options
+        results, responses, common, names, options, comparison
     )
     last_inst, last_rs = waves[-1]
     meta = replace(
@@ -318,11 +332,14 @@ def _rule(last: WaveResult, first: str, last_id: str, reissue: bool) -> str:
         "Scores are printed to one decimal in a reissue, and the change is the difference of the "
         "printed scores."
         if reissue
-        else "Scores are printed to two decimals so that their difference matches the change, "
-        "which is computed from the unrounded means and printed to one decimal."
+        else "Means are printed to two decimals; the change is the difference of the two "
+        "printed means on the shared statements, to one decimal, so it always agrees with them."
     )
     return (
-        f"Change = {last_id} against {first}, on the statements both waves share; people who "
+        f"Change = {last_id} against {first}, on the statements both waves share (through the "
+        "instrument's item map when the versions differ; each row lists them): the wave columns "
+        "are each wave's mean on all its statements, the shared columns the means the change "
+        "and its test use. People who "
         "answered both waves are compared with themselves (a paired test), newcomers and leavers "
         f"enter as unpaired answers. A label needs at least {last.options.label_min_n} answers; "
         "undefined says why there is none. The waves in between are shown but do not enter the "
@@ -381,18 +398,33 @@ def _score_text(x: float, reissue: bool) -> str:
     return fmt_num(x, 1 if reissue else 2)
 
 
-def _printed_change(before: float, after: float, change: float, reissue: bool) -> float:
-    """The change printed beside a label.
+def _shown(x: float, digits: int) -> float:
+    """``x`` as printed with ``digits`` decimals, back as a number."""
+    return float(fmt_num(x, digits).replace("−", "-"))
 
-    Scoring's change of the unrounded means, printed to one decimal beside means printed to two
-    (their difference rounds to it, but for a tie within 0.01); in a reissue, which prints means to
-    one decimal only, the difference of the printed means (the unrounded change would add a digit).
+
+def _printed_change(before: float, after: float, reissue: bool) -> float:
+    """The change printed beside a label: the difference of the printed means.
+
+    ``after`` and ``before`` are printed to two decimals (one in a reissue); the change is their
+    exact printed difference rounded to one decimal, halves away from zero, so ``2.87 → 2.76``
+    reads ``−0.1``, ``2.17 → 3.22`` ``+1.1`` and ``2.9 → 2.7`` ``−0.2`` (never the rounding of
+    the unrounded change, which can differ by 0.1).
     """
-    if not reissue:
-        return change
-    return round(
-        float(fmt_num(after).replace("−", "-")) - float(fmt_num(before).replace("−", "-")), 1
-    )
+    from decimal import ROUND_HALF_UP, Decimal
+
+    digits = 1 if reissue else 2
+    shown = [Decimal(fmt_num(x, digits).replace("−", "-")) for x in (before, after)]
+    # exact difference of the printed figures, halves away from zero (3.22 − 2.17 = 1.05 → +1.1)
+    return float((shown[1] - shown[0]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _compared_items(change: CapabilityChange, instrument: Instrument) -> str:
+    """The statements a change compares, with their earlier ids where the item map renamed them."""
+    renamed = {c.new: c.old for c in instrument.item_map if c.new and c.old and c.old != c.new}
+    ids = [f"{i} (was {renamed[i]})" if i in renamed else i for i in change.items_used]
+    n = len(ids)
+    return f"{n} statement{'' if n == 1 else 's'}: {', '.join(ids)}" if ids else ""
 
 
 def _agi_whole(x: float) -> float:
@@ -462,6 +494,7 @@ def _capability_row(
     comparison: WaveComparison,
     names: dict[str, str],
     options: ReportOptions,
+    instrument: Instrument,
 ) -> TrendRow:
     """One capability's scores and AGIs per wave with its change and alignment labels."""
     k, named, reissue = options.min_group, options.named_workshop, options.reissue
@@ -469,14 +502,20 @@ def _capability_row(
     thin = [too_few(r.score(cid).n, k, named) for r in results]
     series = tuple(NAN if t else r.score(cid).mean for r, t in zip(results, thin, strict=True))
     change = _span_change(comparison, cid, last)
-    detail = ""
+    detail, compared, items = "", (DASH, DASH), ""
     if thin[0] or thin[-1]:  # no change from a mean over fewer than k
         delta, label, css = NAN, f"not shown ({_few(k)})", "na"
     elif change is not None:
         label = str(change.label)
-        delta = _printed_change(series[0], series[-1], change.change, reissue)
+        before, after = change.score_before, change.score_after
+        delta = _printed_change(before, after, reissue)
+        if not (too_few(change.n_before, k, named) or too_few(change.n_after, k, named)):
+            compared = (_score_text(before, reissue), _score_text(after, reissue))
+        else:
+            delta = NAN
         css = CHANGE_CSS.get(label, "na")
         detail = _change_detail(change, options, results[-1].options.sesoi)
+        items = _compared_items(change, instrument)
     else:  # scoring compared no statement of this capability
         delta, label, css = NAN, "undefined", "na"
         detail = "no statement of this capability can be compared between the waves"
@@ -499,6 +538,8 @@ def _capability_row(
         tuple(c[3] for c in cells),
         tuple(c[4] for c in cells),
         agi_detail,
+        compared,
+        items,
     )
 
 
@@ -569,12 +610,31 @@ def _overall(
     return overall, f"{scores}. {agi_sentence}"
 
 
+def _dept_change(
+    comparison: WaveComparison, cid: str, dept: str, last: str, options: ReportOptions
+) -> tuple[str, str, str] | None:
+    """A department's means before and after on the shared statements and their printed
+    difference (one decimal each), or ``None`` when scoring compared none or either mean is
+    over fewer than k people."""
+    from scoring.results import department_group
+
+    k, named = options.min_group, options.named_workshop
+    change = _span_change(comparison, cid, last, department_group(dept))
+    if change is None or _nan(change.score_before) or _nan(change.score_after):
+        return None
+    if too_few(change.n_before, k, named) or too_few(change.n_after, k, named):
+        return None
+    before, after = fmt_num(change.score_before), fmt_num(change.score_after)
+    return before, after, fmt_signed(_shown(change.score_after, 1) - _shown(change.score_before, 1))
+
+
 def _departments(
     results: Sequence[WaveResult],
     responses: Sequence[ResponseSet],
     common: Sequence[str],
     names: dict[str, str],
     options: ReportOptions,
+    comparison: WaveComparison,
 ) -> tuple[list[str], set[str], dict[str, str], list[TrendDeptRow], str]:
     """Department rows, shown only for departments large enough in every wave, and their note."""
     first, last = results[0].wave, results[-1].wave
@@ -598,18 +658,25 @@ def _departments(
     for cid in () if options.reissue else common:
         before = _dept_cells(results[0], responses[0], cid, trend_sup, options)
         after = _dept_cells(results[-1], responses[-1], cid, trend_sup, options)
-        vals = [
-            f"{fmt_num(after[d])} ({fmt_signed(after[d] - before[d])})"
-            if d in before and d in after
-            else DASH
+        cells = [
+            _dept_change(comparison, cid, d, last, options) if d in before and d in after else None
             for d in shown
         ]
-        dept_rows.append(TrendDeptRow(names.get(cid, cid), tuple(vals)))
+        dept_rows.append(
+            TrendDeptRow(
+                names.get(cid, cid),
+                tuple(DASH if c is None else f"{c[1]} ({c[2]})" for c in cells),
+                tuple(DASH if c is None else c[0] for c in cells),
+                tuple(DASH if c is None else c[1] for c in cells),
+            )
+        )
     dept_note = (
         "Departments are not shown in a reissue: the department of the people added or removed "
         "is the one whose means move."
         if options.reissue
-        else f"Mean score in {last} and change since {first}. Departments with fewer than "
+        else f"Mean score in {last} on the statements both waves share, its change since "
+        f"{first} and, below, the {first} mean it is the printed difference from. Departments "
+        "with fewer than "
         f"{options.min_group} respondents in any wave are not shown"
         + (f" ({len(all_keys) - len(shown)} not shown)" if len(all_keys) > len(shown) else "")
         + f"; a dash marks a capability that fewer than {options.min_group} of a department's "
