@@ -14,6 +14,7 @@ __all__ = [
     "fmt_agi",
     "fmt_int",
     "fmt_money",
+    "fmt_money_short",
     "fmt_num",
     "fmt_p",
     "fmt_pct",
@@ -181,27 +182,69 @@ def fmt_pct(x: float | None, digits: int = 0) -> str:
     return DASH if not _ok(x) else f"{100 * x:.{digits}f}%"
 
 
-def fmt_money(x: float | None) -> str:
-    """An amount as ``$780,000``; negative as ``−$460,000``.
+#: Currency symbols printed before an amount; any other ISO code is printed as ``CHF 1,000``.
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def fmt_money(x: float | None, currency: str = "USD") -> str:
+    """An amount as ``$780,000``; negative as ``−$460,000``; in ``currency`` (ISO 4217).
 
     Parameters
     ----------
     x : float or None
         The amount; ``None`` or NaN = missing (``–``).
+    currency : str, default "USD"
+        ISO 4217 code: ``$``, ``€`` and ``£`` for USD, EUR and GBP, else the code and a space.
 
     Returns
     -------
     str
-        The amount in whole dollars.
+        The amount in whole units.
 
     Examples
     --------
     >>> fmt_money(-460000)
     '−$460,000'
+    >>> fmt_money(1500, "EUR"), fmt_money(1500, "CHF")
+    ('€1,500', 'CHF 1,500')
     """
     if not _ok(x):
         return DASH
-    return ("−" if x < 0 else "") + f"${abs(x):,.0f}"
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    return ("−" if x < 0 else "") + f"{symbol}{abs(x):,.0f}"
+
+
+def fmt_money_short(x: float | None, currency: str = "USD") -> str:
+    """An amount rounded for a headline: ``€5.2m``, ``€150k``, ``€900``.
+
+    Parameters
+    ----------
+    x : float or None
+        The amount; ``None`` or NaN = missing (``–``).
+    currency : str, default "USD"
+        ISO 4217 code (as :func:`fmt_money`).
+
+    Returns
+    -------
+    str
+        Millions to one decimal from 1m, thousands from 10k, else whole units.
+
+    Examples
+    --------
+    >>> fmt_money_short(5171040, "EUR"), fmt_money_short(-150000), fmt_money_short(900)
+    ('€5.2m', '−$150k', '$900')
+    """
+    if not _ok(x):
+        return DASH
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    a = abs(x)
+    if a >= 999_500:
+        body = f"{a / 1e6:,.1f}m"
+    elif a >= 10_000:
+        body = f"{a / 1e3:,.0f}k"
+    else:
+        body = f"{a:,.0f}"
+    return ("−" if x < 0 else "") + symbol + body
 
 
 def fmt_p(p: float | None) -> str:

@@ -35,7 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def report_options(f: F) -> F:
     """``--theme``, ``--lang``, ``--min-group``, ``--named-workshop``, ``--allow-reissue``,
-    ``--pdfa``, ``--date``, ``--templates``."""
+    ``--pdfa``, ``--pdfua``, ``--date``, ``--templates``."""
     for decorator in reversed(
         [
             click.option(
@@ -66,6 +66,11 @@ def report_options(f: F) -> F:
             ),
             click.option("--pdfa", is_flag=True, help="Write PDF/A-3b (archival)."),
             click.option(
+                "--pdfua",
+                is_flag=True,
+                help="Write PDF/UA-1 (accessible: tagged, with alternative texts).",
+            ),
+            click.option(
                 "--date",
                 "report_date",
                 default=None,
@@ -90,13 +95,25 @@ def _options(
     min_group: int | None,
     named_workshop: bool,
     pdfa: bool,
+    pdfua: bool,
     report_date: str | None,
     template_dir: Path | None,
     kind: ReportKind = "team",
+    engagement: Any = None,
 ) -> ReportOptions:
-    """The report options from the command line (:meth:`ReportOptions.for_report`)."""
+    """The report options from the command line (:meth:`ReportOptions.for_report`).
+
+    ``engagement`` (an :class:`~assessment.io.engagement.Engagement`) feeds the business case;
+    its ``report.date`` and ``report.theme`` apply where ``--date`` and ``--theme`` are not given.
+    """
     from reports import ReportOptions, load_theme
 
+    settings = engagement.report if engagement is not None else None
+    if settings is not None:
+        if theme is None and settings.theme:
+            theme = Path(settings.theme)
+        if report_date is None and settings.date is not None:
+            report_date = settings.date.isoformat()
     loaded = load_theme(theme)
     for note in loaded.logo_notes:  # what the SVG sanitiser removed from a client's logo
         warn(note)
@@ -106,9 +123,11 @@ def _options(
         named_workshop=named_workshop,
         lang=lang,
         pdfa=pdfa,
+        pdfua=pdfua,
         theme=loaded,
         template_dir=template_dir,
         report_date=report_date,
+        engagement=engagement,
     )
 
 
@@ -139,6 +158,14 @@ _out_file = output_option("PDF file to write.", required=True)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @responses_source
 @_out_file
+@click.option(
+    "--engagement",
+    "engagement_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The client's engagement file (YAML or TOML, docs/engagement.md) behind the business "
+    "case; without it the business case is left out.",
+)
 @report_options
 @user_errors
 def team(
@@ -148,15 +175,22 @@ def team(
     org: str | None,
     wave: str | None,
     output: Path,
+    engagement_file: Path | None,
     **opts: Any,
 ) -> None:
-    """The team/workshop report: findings, maturity, alignment, roadmap, appendices."""
+    """The team/workshop report: findings, maturity, alignment, roadmap, business case,
+    appendices."""
     from assessment import service
     from assessment.cli._paths import check_output_file
 
     output = check_output_file(output, inputs=files, db=db)
+    engagement = None
+    if engagement_file is not None:  # a bad file fails before loading and rendering
+        from assessment.io.engagement import load_engagement
+
+        engagement = load_engagement(engagement_file)
     allow_reissue = opts.pop("allow_reissue")
-    options = _options(**opts)
+    options = _options(**opts, engagement=engagement)
     loaded = load_responses(files, instrument_ref, db, org, wave)
     ledger = service.report_ledger(output, db=None if files else db, org=org)
     pdf = service.team_report(

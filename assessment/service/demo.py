@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assessment.service.analyst_output import ScoreOutput, write_result_files
 from assessment.service.ledger import report_ledger
@@ -14,9 +14,62 @@ from assessment.service.loading import LoadedResponses
 from assessment.service.withholding import safe_result
 
 if TYPE_CHECKING:
+    from assessment.io.engagement import Engagement
     from questionnaires.answers import ResponseSet
     from questionnaires.model import Instrument
     from scoring.results import ScoreOptions, WaveResult
+
+
+#: The demo's engagement file (written as ``northwind-engagement.yaml``): the example of
+#: ``docs/examples/northwind-engagement.yaml`` without its editor schema line (a test keeps the
+#: two equal).
+NORTHWIND_ENGAGEMENT = """\
+# Engagement file for Northwind, the demo organisation (docs/engagement.md describes every key).
+# Northwind is fictitious and every number below is INVENTED for the demo: it is a plausible
+# shape for a mid-size telecom operator, not data about any real company.
+#
+# Shares are written as a number from 0 to 1 (0.4) or with a % sign (40%); a bare number above 1
+# (40) is an error.
+
+client: Northwind Telecom
+currency: EUR
+
+customers: 420000             # active consumer and small-business accounts
+revenue_per_customer: 540     # a year (about EUR 45 a month)
+service_contact_share: 40%    # customers with at least one service contact in a year
+
+contact_mix:                  # share of service contacts that go well (resolved, customer satisfied)
+  today: 62%                  # near SQM's telco benchmark for first-contact resolution (61%)
+  target: 72%                 # above SQM's all-industry average (67%), below world class (80%)
+
+# Northwind has no churn study of its own, so B. Wood's rates (78% on average, 89% after a good
+# contact, 32% after a bad one) apply. A client with its own figures writes, for example:
+# repurchase_rates:
+#   base: 81%
+#   good: 90%
+#   bad: 45%
+#   source: Northwind churn and renewal study 2025 (contract renewals by last contact outcome)
+
+acquisition_cost_per_customer: 320   # marketing, commissions and handset subsidy per new account
+
+programme:
+  band_costs:                 # cost of one roadmap action in each cost band of the instrument
+    low: 25000                # within existing budgets (staff time, facilitation)
+    medium: 150000            # a budget line approved by the action's owner
+    high: 600000              # significant operating cost or a pay or grade change
+    capital: 2500000          # a capital investment (systems, customer data)
+
+horizon_months: 60            # five years, long enough for every stage of the roadmap
+
+gates:
+  pass_probability: 80%       # an assumption: the chance that each decision gate is passed
+
+report:
+  date: 2026-07-15
+"""
+
+#: The file name of the demo's engagement file.
+ENGAGEMENT_FILE = "northwind-engagement.yaml"
 
 
 @dataclass
@@ -35,6 +88,8 @@ class DemoRun:
         The files written so far.
     instruments : list of Instrument
         The instrument of each wave (Northwind's first wave is on 1.0.0, the second on 1.1.0).
+    engagement : Engagement or None
+        Northwind's engagement (:data:`NORTHWIND_ENGAGEMENT`), behind the reports' business case.
     """
 
     instrument: Instrument
@@ -42,6 +97,7 @@ class DemoRun:
     results: list[WaveResult]
     files: list[Path] = field(default_factory=list)
     instruments: list[Instrument] = field(default_factory=list)
+    engagement: Engagement | Any = None
 
 
 def run_demo(
@@ -58,7 +114,8 @@ def run_demo(
     so an error leaves no partial output (at most the empty folder). ``out_dir`` is created if
     missing (an :class:`~questionnaires.errors.OutputError` when it cannot be). Files:
     ``northwind-<wave>.csv`` (long responses), ``results-<wave>.json`` and ``results-<wave>.csv``,
-    both safe (:func:`safe_result`).
+    both safe (:func:`safe_result`), and the engagement file ``northwind-engagement.yaml``
+    (:data:`NORTHWIND_ENGAGEMENT`).
 
     Parameters
     ----------
@@ -82,7 +139,8 @@ def run_demo(
         The waves, their results and the files written.
     """
     from assessment import service  # score_responses is looked up on the package (patchable)
-    from assessment.io.atomic import ensure_dir
+    from assessment.io.atomic import atomic_write_bytes, ensure_dir
+    from assessment.io.engagement import load_engagement
     from assessment.io.writers import write_csv
     from assessment.synthetic import DEFAULT_SEED, northwind_waves
     from questionnaires.catalogue import get_instrument
@@ -94,7 +152,9 @@ def run_demo(
         service.score_responses(LoadedResponses(inst, rs), options)
         for inst, rs in zip(insts, waves, strict=True)
     ]
-    run = DemoRun(insts[-1], waves, results, instruments=insts)
+    engagement_bytes = NORTHWIND_ENGAGEMENT.encode("utf-8")
+    engagement = load_engagement(engagement_bytes, name=ENGAGEMENT_FILE)
+    run = DemoRun(insts[-1], waves, results, instruments=insts, engagement=engagement)
     k = results[0].options.min_group if results else 3
     for rs, res in zip(waves, results, strict=True):
         safe, withheld = safe_result(res, rs, k)
@@ -109,6 +169,8 @@ def run_demo(
                 respondents=[r.id for r in rs.respondents],
                 pdf=b"",
             )
+    atomic_write_bytes(out / ENGAGEMENT_FILE, engagement_bytes)
+    run.files.append(out / ENGAGEMENT_FILE)
     return run
 
 
@@ -122,7 +184,8 @@ def demo_reports(
     """The demo's PDFs into ``out_dir``; returns the paths.
 
     A team report per wave, the trend report and a personal report per respondent of the last
-    wave, themed for Northwind Telecom.
+    wave, themed for Northwind Telecom; the team reports' business case is computed from
+    ``run.engagement`` (the 1.0.0 wave, whose actions have no cost bands, shows its revenue side).
 
     Parameters
     ----------
@@ -146,7 +209,9 @@ def demo_reports(
     from reports.batch import write_demo_reports
     from reports.theme import theme_from_data
 
-    options = ReportOptions(theme=theme_from_data({"client": "Northwind Telecom"}))
+    options = ReportOptions(
+        theme=theme_from_data({"client": "Northwind Telecom"}), engagement=run.engagement
+    )
     paths = write_demo_reports(
         run.instruments or run.instrument,
         run.waves,

@@ -11,7 +11,7 @@ import math
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from questionnaires.answers import ResponseSet
 from questionnaires.model import Instrument
@@ -194,6 +194,11 @@ class CapabilityRow:
     agi_items: str = ""
     #: "The management team does not agree on this: the level is not a shared view." or empty
     shared_note: str = ""
+    #: "why this level": the organisation level's descriptor and the statements holding it back
+    why: str = ""
+    #: "at a glance": the management team against everyone else, "+1.2 blind spot", or "–"
+    perception: str = ""
+    perception_css: str = "na"
 
 
 @dataclass(frozen=True)
@@ -443,23 +448,68 @@ class StageView:
 
 @dataclass(frozen=True)
 class BusinessRow:
-    scenario: str
-    rate: str
-    revenue: str
-    change: str
-    css: str
+    """One row of a business-case table: a label and its figures, formatted."""
+
+    label: str
+    values: tuple[str, ...]
+    css: str = ""
 
 
 @dataclass(frozen=True)
 class BusinessView:
-    customers: str
-    revenue_per_customer: str
-    rows: tuple[BusinessRow, ...]
-    uplift: str
-    uplift_pct: str
-    loss: str
-    loss_pct: str
-    customers_lost: str
+    """The business case from the client's engagement file (``docs/reports.md#business-case``).
+
+    Attributes
+    ----------
+    shown : bool
+        An engagement file was given; else the section is one line (``note``).
+    note : str
+        Without an engagement: the line saying the section is left out and how to add it.
+    client, currency : str
+        From the engagement.
+    inputs : str
+        The client's numbers in one sentence (customers, revenue, contact share, mix).
+    revenue : tuple of BusinessRow
+        Revenue retained today and at the target mix, and the gain.
+    gain, gain_pct, gain_short : str
+        The yearly gain (full, as a share of today's, and rounded for the headline).
+    stages : tuple of BusinessRow
+        Investment per stage (name, months, cost, share of the gain); empty without costs.
+    investment, payback, breakeven : str
+        Total investment, simple payback in months, break-even month on the roadmap's calendar.
+    sensitivity : tuple of BusinessRow
+        Low, base and high: mix achieved, rates, yearly gain, payback, net over the horizon.
+    staging : str
+        The value of staging in one or two sentences.
+    win_back : str
+        What bad contacts cost today as customers to win back, at the acquisition cost.
+    investment_note : str
+        Why investment, payback and staging are missing (an instrument without cost bands).
+    source : str
+        The repurchase model's source.
+    horizon : str
+        The horizon in months.
+    """
+
+    shown: bool
+    note: str = ""
+    client: str = ""
+    currency: str = "USD"
+    inputs: str = ""
+    revenue: tuple[BusinessRow, ...] = ()
+    gain: str = ""
+    gain_pct: str = ""
+    gain_short: str = ""
+    stages: tuple[BusinessRow, ...] = ()
+    investment: str = ""
+    payback: str = ""
+    breakeven: str = ""
+    sensitivity: tuple[BusinessRow, ...] = ()
+    staging: str = ""
+    win_back: str = ""
+    investment_note: str = ""
+    source: str = ""
+    horizon: str = ""
 
 
 @dataclass(frozen=True)
@@ -530,7 +580,9 @@ class TeamReport:
     kpis : tuple of Kpi
         The summary figures.
     findings : tuple of Finding
-        Key findings, most severe first.
+        The largest findings, most salient first (``scoring.results.WaveResult.findings``).
+    decision : str
+        The decision the summary asks of the board (from the leading finding).
     capabilities : tuple of CapabilityRow
         One row per capability (score, level, agreement).
     radar : tuple of (str, float, float)
@@ -614,6 +666,7 @@ class TeamReport:
     kpis: tuple[Kpi, ...]
     findings: tuple[Finding, ...]
     capabilities: tuple[CapabilityRow, ...]
+    decision: str
     radar: tuple[tuple[str, float, float], ...]
     dots: tuple[DotRow, ...]
     dots_by_role: bool
@@ -653,6 +706,8 @@ class TeamReport:
     #: ``Organisation (n = 60)`` (no n in a reissue)
     team_label: str = "Management team"
     org_label: str = "Organisation"
+    #: each chart's alternative text (its message in words), keyed as ``team_charts``
+    alts: dict[str, str] = field(default_factory=dict)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from questionnaires.answers import ResponseSet
 from questionnaires.errors import ReportError
@@ -21,6 +21,7 @@ from reports.formatting import (
     fmt_agi,
     fmt_int,
     fmt_money,
+    fmt_money_short,
     fmt_num,
     fmt_p,
     fmt_pct,
@@ -93,6 +94,9 @@ from scoring.results import (
     MaturityLevel,
     PerceptionGap,
     WaveResult,
+)
+from scoring.results import (
+    Finding as ResultFinding,
 )
 
 
@@ -227,6 +231,130 @@ def _findings(
         if len(out) == 3:
             break
     return tuple(out)
+
+
+#: What the summary asks the board to decide, per kind of the leading finding ({name}: the
+#: capability's name).
+DECISIONS = {
+    "perception_gap": "Decision asked of the board: fund, in stage 1, a validation step that tests "
+    "the executive view of {name} against what front-line staff and customers experience, and "
+    "make the next stage's funding depend on its result.",
+    "misaligned_current": "Decision asked of the board: hold a facilitated alignment session on "
+    "{name} before any money is committed to it; fund the first stage only once the management "
+    "team agrees where the company stands.",
+    "misaligned_target": "Decision asked of the board: agree one target for {name} before the "
+    "roadmap is funded; until then the team would spend towards different goals.",
+    "silo": "Decision asked of the board: name one owner for {name} across the departments that "
+    "see it differently, and fund the first stage under that owner.",
+    "ambition_gap": "Decision asked of the board: approve stage 1 of the roadmap for {name} and the "
+    "decision gate after it, not the whole programme at once.",
+    "borderline_level": "Decision asked of the board: treat the level of {name} as undecided; "
+    "confirm it with evidence before a decision gate depends on it.",
+    "prerequisite_cap": "Decision asked of the board: fund the prerequisite that caps {name} first; "
+    "investing in {name} itself cannot raise its level until then.",
+    "strength": "Decision asked of the board: approve stage 1 of the roadmap and its decision gate; "
+    "build on {name}, where the organisation is strongest.",
+}
+
+#: What to do, per finding kind (printed under each finding).
+IMPLICATIONS = {
+    "perception_gap": "Test the executive view against front-line staff and customers before "
+    "investing.",
+    "misaligned_current": "Agree on where the company stands here before investing; otherwise the "
+    "budget will be argued over rather than used.",
+    "misaligned_target": "Agree one target before the roadmap is funded.",
+    "silo": "Bring the departments together on the evidence; a shared view of the customer is the "
+    "first step out of the silo.",
+    "ambition_gap": "Stage the investment: fund the first step, then decide on the next one with "
+    "a new assessment.",
+    "borderline_level": "Read the level as either of the two; a gate should not hinge on it.",
+    "prerequisite_cap": "Raise the prerequisite first.",
+    "strength": "Build on it: it can carry the first stage.",
+}
+
+_KIND_RANK = {k: i for i, k in enumerate(DECISIONS)}
+
+
+def _finding_shown(f: ResultFinding, t: _Team) -> bool:
+    """A finding the report may print: its capability scored by k or more, its population not
+    a hidden department nor a management split the report does not show."""
+    if f.capability_id != "overall" and f.capability_id in t.thin:
+        return False
+    pop = f.population
+    if pop.startswith("department:") and pop.split(":", 1)[1] not in t.shown:
+        return False
+    if pop in ("management", "management_vs_organisation") and not t.management_shown:
+        return False
+    return not (pop == "management_vs_organisation" and not t.roles_shown)
+
+
+def _evidence_text(f: ResultFinding) -> str:
+    """The numbers behind a finding, as printed: ``management 3.9 · organisation 2.7 · n = 60``."""
+    parts = [
+        f"{k.replace('_', ' ')} {fmt_num(v, 2 if abs(v) < 1 and v != 0 else 1)}"
+        for k, v in f.evidence.items()
+        if not _nan(v)
+    ]
+    if f.n is not None:
+        parts.append(f"n = {f.n}")
+    return " · ".join(parts)
+
+
+def board_findings(result: WaveResult, t: _Team, limit: int = 3) -> tuple[Finding, ...]:
+    """The summary's findings from ``result.findings``: largest salience first, one per capability.
+
+    Rule (``docs/reports.md#executive-summary``): ``salience = effect in levels × certainty ×
+    weight`` (:class:`scoring.results.Finding`); sorted by salience, ties by kind
+    (:data:`scoring.results.FINDING_KINDS` order) and capability; findings the report may not show
+    (a capability or group below k) are skipped; at most one finding per capability, ``limit`` in
+    all.
+    """
+    cands = sorted(
+        (f for f in result.findings if _finding_shown(f, t)),
+        key=lambda f: (-f.salience, _KIND_RANK.get(f.kind, 99), f.capability_id),
+    )
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for f in cands:
+        if f.capability_id in seen:
+            continue
+        seen.add(f.capability_id)
+        out.append(
+            Finding(
+                f.kind,
+                f.capability_id,
+                f.headline,
+                _evidence_text(f),
+                IMPLICATIONS.get(f.kind, ""),
+                f.salience,
+            )
+        )
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+#: The report's own findings' kinds in the engine's vocabulary (fallback until it fills them).
+_LEGACY_KINDS = {
+    "alignment": "misaligned_current",
+    "perception": "perception_gap",
+    "silo": "silo",
+    "ambition": "ambition_gap",
+}
+
+
+def decision_text(findings: Sequence[Finding], names: dict[str, str]) -> str:
+    """The decision the summary asks of the board, from the leading finding (:data:`DECISIONS`);
+    ``names`` maps capability ids to names."""
+    if not findings:
+        return (
+            "Decision asked of the board: approve stage 1 of the roadmap and the decision gate "
+            "after it."
+        )
+    top = findings[0]
+    kind = _LEGACY_KINDS.get(top.kind, top.kind)
+    name = names.get(top.capability, "the instrument as a whole")
+    return DECISIONS.get(kind, DECISIONS["ambition_gap"]).format(name=name)
 
 
 # -- team report ------------------------------------------------------------------------------
@@ -402,6 +530,46 @@ def _organisation_words(explanation: str) -> str:
     return explanation
 
 
+def why_level(t: _Team, cid: str, level: int, holding: int = 2) -> str:
+    """ "Why this level" in words: the level's descriptor, what the next level asks, and the few
+    statements that hold the capability back.
+
+    Holding back = the capability's statements whose organisation median lies below the
+    capability's median (lowest first, at most ``holding``; statements fewer than k answered are
+    never named); when none lies below, the sentence says that no single statement holds it back.
+    A cap by the weakest statement or by a prerequisite is named first.
+    """
+    cap, lv, sc = t.instrument.capability(cid), t.result.level(cid), t.result.score(cid)
+    parts: list[str] = []
+    if 1 <= level <= 5 and level in cap.levels:
+        parts.append(f"Level {level} · {t.level_names[level - 1]}: {cap.levels[level]}")
+    if lv.capped_by_prerequisite:
+        pre = t.names.get(lv.capped_by_prerequisite, lv.capped_by_prerequisite)
+        parts.append(f"Capped by its prerequisite {pre}, which is at a lower level.")
+    stats = {i.item_id: i for i in t.result.items}
+    below = sorted(
+        (
+            (stats[i.id].median, i.id)
+            for i in cap.items
+            if i.id in stats
+            and i.id not in t.thin_items
+            and not _nan(stats[i.id].median)
+            and not _nan(sc.median)
+            and stats[i.id].median < sc.median
+        ),
+    )[:holding]
+    if level < 5 and (level + 1) in cap.levels:
+        if below:
+            held = ", ".join(f"{iid} (median {fmt_num(m)})" for m, iid in below)
+            parts.append(f"Held back most by {held}.")
+        elif not _nan(sc.median):
+            parts.append(
+                f"No single statement holds it back: every statement's median is at least "
+                f"{fmt_num(sc.median)}, so level {level + 1} needs progress across the board."
+            )
+    return " ".join(parts)
+
+
 def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
     """One capability's row: level, medians, AGI with its band and reference, agreement."""
     result, k, reissue, digits = t.result, t.k, t.reissue, t.digits
@@ -433,6 +601,7 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
         n=DASH if t.options.reissue else fmt_int(sc.n),
         explanation=_one_decimal(explanation) if reissue else explanation,
         holding_back=", ".join(lv.holding_back) or DASH,
+        why=_one_decimal(why_level(t, cid, lv.level)) if reissue else why_level(t, cid, lv.level),
         agi_pill=band_pill(agi.band) if agi else hidden_band,
         agi_interval=agi_interval(agi) if agi else DASH,
         agi_reference=agi_reference(agi, reissue) if agi else hidden_band,
@@ -496,8 +665,15 @@ def _hidden_level(lv: MaturityLevel, k: int, management_shown: bool) -> str:
     return f"The management team's level is not shown ({_few(k)})."
 
 
-def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, ...]]:
-    """The headline sentence and the key figures."""
+def _summary(
+    t: _Team, caps: Sequence[CapabilityRow], lead: Finding | None = None
+) -> tuple[str, tuple[Kpi, ...]]:
+    """The headline and the key figures.
+
+    With a leading finding (``lead``, the most salient) other than a strength, the headline opens
+    with its sentence and the overall alignment band is left to its tile: a summary never calls
+    the team "aligned" while a larger finding stands.
+    """
     result, instrument, options, k, n_mgmt, management_shown, thin = (
         t.result,
         t.instrument,
@@ -570,6 +746,11 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
             f"{fmt_agi(overall.value)} of 100{interval}{reference}. It {band_phrase(band)}."
             + counted
         )
+        if lead is not None and lead.kind != "strength":
+            headline = (
+                f"{maturity} Overall, the management team's Alignment Gap Index is "
+                f"{fmt_agi(overall.value)} of 100{interval}{reference}."
+            )
     elif not management_shown:
         headline = (
             f"{maturity} The management team's alignment is not shown: it has fewer "
@@ -577,6 +758,8 @@ def _summary(t: _Team, caps: Sequence[CapabilityRow]) -> tuple[str, tuple[Kpi, .
         )
     else:
         headline = f"{maturity} The management team's alignment could not be computed."
+    if lead is not None and lead.kind != "strength":
+        headline = f"{lead.headline.rstrip('.')}. {headline}"
     band_t = overall_t.band if overall_t else "undefined"
     kpis = (
         Kpi(
@@ -1071,39 +1254,155 @@ def _roadmap(t: _Team) -> tuple[tuple[StageView, ...], str, int]:
     return tuple(stages), roadmap_note, span
 
 
+NO_ENGAGEMENT_NOTE = (
+    "No business case: it is computed from the client's own numbers (customers, revenue, "
+    "service contacts, programme cost), given as an engagement file (centric report team "
+    "--engagement FILE; docs/engagement.md)."
+)
+
+
+def _months(m: float | None) -> str:
+    return DASH if m is None else f"{m:.0f} months" if round(m) != 1 else "1 month"
+
+
 def _business_case(t: _Team) -> BusinessView:
-    """The business case table."""
-    result = t.result
-    bc = result.business_case
-    business = BusinessView(
-        customers=fmt_int(bc.customers),
-        revenue_per_customer=fmt_money(bc.revenue_per_customer),
-        rows=(
-            BusinessRow(
-                "Average repurchase", fmt_pct(bc.base_rate), fmt_money(bc.base_revenue), DASH, ""
-            ),
-            BusinessRow(
-                "After a good service contact",
-                fmt_pct(bc.good_rate),
-                fmt_money(bc.good_revenue),
-                ("+" if bc.uplift_good >= 0 else "") + fmt_money(bc.uplift_good),
-                "ok",
-            ),
-            BusinessRow(
-                "After a bad service contact",
-                fmt_pct(bc.bad_rate),
-                fmt_money(bc.bad_revenue),
-                fmt_money(bc.loss_bad),
-                "bad",
-            ),
+    """The business case from ``options.engagement`` (its ``.business_case``), or one line.
+
+    With an instrument whose actions have no cost bands (1.0.0) and costs given per band, the
+    revenue side is shown and the investment side says it needs a cost per stage.
+    """
+    from questionnaires.errors import ScoringError
+    from scoring.business_case import client_business_case
+
+    engagement = t.options.engagement
+    if engagement is None:
+        return BusinessView(shown=False, note=NO_ENGAGEMENT_NOTE)
+    investment_note = ""
+    banded = all(a.cost_band for c in t.instrument.capabilities for a in c.actions)
+    try:
+        bc = engagement.business_case(roadmap=t.result.roadmap, instrument=t.instrument)
+    except ScoringError:
+        if banded:  # stage costs that do not match the roadmap: the engagement's error
+            raise
+        bc = client_business_case(engagement)  # the revenue side: no stages, no investment
+        investment_note = (
+            f"Investment, payback and the value of staging need a cost per stage: the actions of "
+            f"{t.instrument.id} {t.instrument.version} have no cost bands, so the engagement "
+            "file's costs per band cannot be turned into stage costs; give programme.stage_costs "
+            "(one per roadmap stage) for this wave."
+        )
+    e = bc.economics
+    cur = e.currency
+
+    def money(x: float) -> str:
+        return fmt_money(x, cur)
+
+    revenue = (
+        BusinessRow(
+            "Today",
+            (fmt_pct(e.good_share_today), money(bc.revenue_today)),
         ),
-        uplift=fmt_money(bc.uplift_good),
-        uplift_pct=fmt_pct(bc.uplift_good / bc.base_revenue) if bc.base_revenue else DASH,
-        loss=fmt_money(abs(bc.loss_bad)),
-        loss_pct=fmt_pct(abs(bc.loss_bad) / bc.base_revenue) if bc.base_revenue else DASH,
-        customers_lost=fmt_int(bc.customers_equivalent_lost),
+        BusinessRow(
+            "At the target mix",
+            (fmt_pct(e.good_share_target), money(bc.revenue_target)),
+        ),
+        BusinessRow(
+            "Gain a year",
+            (
+                f"+{fmt_num(100 * (e.good_share_target - e.good_share_today), 0)} points",
+                ("+" if bc.annual_gain >= 0 else "") + money(bc.annual_gain),
+            ),
+            "ok" if bc.annual_gain > 0 else "",
+        ),
     )
-    return business
+    has_costs = bool(bc.stages) and not investment_note
+    stages = (
+        tuple(
+            BusinessRow(
+                f"{st.number} · {st.name}",
+                (
+                    DASH if st.start_month is None else f"Months {st.start_month}–{st.end_month}",
+                    money(st.cost),
+                    fmt_pct(st.gain_share),
+                ),
+            )
+            for st in bc.stages
+        )
+        if has_costs
+        else ()
+    )
+    sensitivity = tuple(
+        BusinessRow(
+            sc.name.capitalize(),
+            (
+                fmt_pct(sc.mix_achieved),
+                f"{fmt_pct(sc.good_rate)} / {fmt_pct(sc.bad_rate)}",
+                money(sc.annual_gain),
+                _months(sc.payback_months) if has_costs else DASH,
+                money(sc.net_over_horizon) if has_costs else DASH,
+            ),
+            "strong" if sc.name == "base" else "",
+        )
+        for sc in bc.sensitivity
+    )
+    sv = bc.staging
+    staging = (
+        f"Investing stage by stage, with a go/no-go at each decision gate (each passed with "
+        f"probability {_probability_words(sv.pass_probabilities)}), costs {money(sv.expected_cost_staged)} "
+        f"on expectation instead of {money(sv.cost_committed)} committed at once: staging is worth "
+        f"{money(sv.value_of_staging)}, because a stage after a failed gate is not paid for. "
+        f"The chance that every gate is passed is {fmt_pct(sv.probability_all_gates)}."
+        if has_costs
+        else ""
+    )
+    loss = bc.bad_contact_loss
+    win_back = (
+        f"Bad service contacts cost {money(loss.revenue)} of repeat revenue a year against "
+        f"customers who need no contact: as much as {fmt_int(loss.customers)} customers bring"
+        + (
+            f", and winning {fmt_int(loss.customers)} new customers would cost "
+            f"{money(loss.acquisition_cost)} at {money(loss.acquisition_cost_per_customer or 0)} "
+            "each."
+            if loss.acquisition_cost is not None
+            else "."
+        )
+    )
+    inputs = (
+        f"{fmt_int(e.customers)} customers at {money(e.revenue_per_customer)} a year; "
+        f"{fmt_pct(e.service_contact_share)} contact service in a year, and "
+        f"{fmt_pct(e.good_share_today)} of contacts go well today (target "
+        f"{fmt_pct(e.good_share_target)}). Repurchase: {fmt_pct(e.base_rate)} without a contact, "
+        f"{fmt_pct(e.good_rate)} after a good one, {fmt_pct(e.bad_rate)} after a bad one."
+    )
+    return BusinessView(
+        shown=True,
+        client=e.client,
+        currency=cur,
+        inputs=inputs,
+        revenue=revenue,
+        gain=money(bc.annual_gain),
+        gain_pct=fmt_pct(bc.gain_share, 1),
+        gain_short=fmt_money_short(bc.annual_gain, cur),
+        stages=stages,
+        investment=money(bc.total_investment) if has_costs else DASH,
+        payback=_months(bc.payback_months) if has_costs else DASH,
+        breakeven=(
+            f"month {bc.breakeven_month}" if has_costs and bc.breakeven_month is not None else DASH
+        ),
+        sensitivity=sensitivity,
+        staging=staging,
+        win_back=win_back,
+        investment_note=investment_note,
+        source=bc.rates_source,
+        horizon=f"{e.horizon_months} months",
+    )
+
+
+def _probability_words(ps: Sequence[float]) -> str:
+    """``80%`` when every gate has the same probability, else ``80%, 70%, …``."""
+    if len(set(ps)) <= 1:
+        return fmt_pct(ps[0]) if ps else DASH
+    return ", ".join(fmt_pct(p) for p in ps)
 
 
 def _reliability(t: _Team) -> tuple[tuple[ReliabilityRow, ...], str]:
@@ -1319,12 +1618,14 @@ def build_team_report(
     options, reissue, roles_shown = t.options, t.reissue, t.roles_shown
     level_names = t.level_names
     caps, radar, dots = _capabilities(t)
-    headline, kpis = _summary(t, caps)
-    findings = _findings(
+    # the findings engine's list when scoring filled it, else the report's own ranking
+    findings = board_findings(result, t) or _findings(
         result, t.names, t.shown_dept_means, options, t.roles_shown, t.thin, t.isolated
     )
+    headline, kpis = _summary(t, caps, findings[0] if findings else None)
     heatmap, hidden_note = _heatmap(t)
     perception, perception_note = _perception(t)
+    caps = tuple(_with_perception(caps, perception))
     silos, silo_note = _silos(t)
     camps, mapdata, map_note = _alignment_map(t)
     disputed, disputed_note = _disputed(t)
@@ -1350,6 +1651,8 @@ def build_team_report(
         headline=headline,
         kpis=kpis,
         findings=findings,
+        decision=decision_text(findings, t.names),
+        alts=chart_alts(caps, perception, stages, findings),
         capabilities=tuple(caps),
         radar=tuple(radar),
         dots=tuple(dots),
@@ -1389,6 +1692,74 @@ def build_team_report(
         + ("" if reissue else f" (n = {team_size(t.n_mgmt, t.k, t.named)})"),
         org_label="Organisation" + ("" if reissue else f" (n = {result.n_respondents})"),
     )
+
+
+def _with_perception(
+    caps: Sequence[CapabilityRow], perception: Sequence[PerceptionRow]
+) -> list[CapabilityRow]:
+    """ "At a glance" rows with the perception column: the difference management team − everyone
+    else as the perception table prints it, and its label where error-controlled ("blind spot",
+    "hidden strength"); "–" where the perception section shows none."""
+    by_name = {p.name: p for p in perception}
+    out = []
+    for c in caps:
+        p = by_name.get(c.name)
+        if p is None:
+            out.append(replace(c, perception=DASH))
+            continue
+        labelled = p.label in ("blind spot", "hidden strength")
+        out.append(
+            replace(
+                c,
+                perception=f"{p.gap} {p.label}" if labelled else f"{p.gap}",
+                perception_css=p.css if labelled else "na",
+            )
+        )
+    return out
+
+
+def chart_alts(
+    caps: Sequence[CapabilityRow],
+    perception: Sequence[PerceptionRow],
+    stages: Sequence[StageView],
+    findings: Sequence[Finding],
+) -> dict[str, str]:
+    """Every chart's alternative text: its message in words, from the data the page prints."""
+    lows = sorted(caps, key=lambda c: c.median)[:2]
+    radar = (
+        "Radar of the organisation's median per capability, today and target: lowest today "
+        + " and ".join(f"{c.name} ({c.median})" for c in lows)
+        + "; targets "
+        + ", ".join(f"{c.name} level {c.target_level}" for c in caps)
+        + "."
+    )
+    mis = [c.name for c in caps if c.agi_band == "misaligned"]
+    dots = (
+        "Each respondent's score per capability with the organisation's median; the management "
+        "team is misaligned on " + (", ".join(mis) if mis else "no capability") + "."
+    )
+    labelled = [p for p in perception if p.label in ("blind spot", "hidden strength")]
+    perc = (
+        "Management team minus everyone else per capability: "
+        + (
+            "; ".join(f"{p.name} {p.gap} ({p.label})" for p in labelled)
+            if labelled
+            else "no difference the tests support"
+        )
+        + "."
+    )
+    timeline = (
+        f"Roadmap timeline of {len(stages)} stages over {max((s.end for s in stages), default=0)} "
+        "months: " + "; ".join(f"{s.number} {s.name}, {s.months.lower()}" for s in stages) + "."
+    )
+    top = findings[0].headline if findings else "no finding stands out"
+    return {
+        "radar": radar,
+        "dots": dots,
+        "perception": perc,
+        "timeline": timeline,
+        "map": f"Alignment map of the respondents by their capability scores; {top}.",
+    }
 
 
 _REISSUE_DOTS_CAPTION = (
