@@ -37,6 +37,13 @@ targets spread over levels 3-5 instead of sitting at 5. Planted findings the rep
 - About 4% N/A answers on items that allow it and a few comments, in a client's own words (hostile
   text belongs to the tests, which add it: ``tests/test_reports_support.py``).
 
+A second organisation, **Harbour Freight** (:func:`harbour`): a logistics company of 8 executives
+and about 52 managers and staff in 6 departments, one wave ``2026-H2`` on 1.1.0, with other planted
+effects: a **silo** on Sales–Service Integration (Sales +0.8, Customer Service −0.8, every role),
+**no blind spot** (executives answer like everyone else) and one **misaligned target**: the
+management team split on where Decision Authority should go (four executives aim for level 5,
+four keep decisions central and rate the target at today's level 1 or 2).
+
 Everything is drawn from ``numpy.random.Generator(PCG64)`` seeded by ``seed`` (person traits) and
 ``(seed, wave)`` (answers): the same arguments give the same ResponseSet on every machine. Arrays
 are generated vectorised; 10,000 respondents take well under a second.
@@ -59,9 +66,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPARTMENTS",
     "EXECUTIVES",
+    "HARBOUR_DEPARTMENTS",
+    "HARBOUR_PLANTED",
+    "HARBOUR_WAVE",
     "NORTHWIND_WAVES",
     "WAVE_INSTRUMENT",
     "NorthwindPerson",
+    "harbour",
     "northwind",
     "northwind_people",
     "northwind_waves",
@@ -403,3 +414,156 @@ def northwind_waves(
         The two waves.
     """
     return [northwind(w, seed=seed, instrument=instrument, **size) for w in NORTHWIND_WAVES]
+
+
+# -- Harbour Freight: the second seeded organisation ----------------------------------------------
+
+HARBOUR_WAVE = "2026-H2"
+HARBOUR_DEPARTMENTS = ("Sales", "Customer Service", "Operations", "Finance", "IT", "HR")
+# (title, department) of the eight executives, HB-E01..HB-E08; the first four aim DEC at level 5
+HARBOUR_EXECUTIVES = (
+    ("CEO", "Operations"),
+    ("CCO", "Sales"),
+    ("Head of Sales", "Sales"),
+    ("Head of Service", "Customer Service"),
+    ("CFO", "Finance"),
+    ("COO", "Operations"),
+    ("CIO", "IT"),
+    ("CHRO", "HR"),
+)
+HARBOUR_STAFF_SHARE = (0.24, 0.26, 0.22, 0.09, 0.11, 0.08)
+HARBOUR_BASELINE = {
+    "CUL": 2.7,
+    "SKL": 2.8,
+    "MGT": 2.9,
+    "MET": 2.6,
+    "SYS": 2.5,
+    "DEC": 2.2,
+    "SSI": 2.7,
+    "VOC": 2.6,
+}
+HARBOUR_SILO = {"SSI": {"Sales": 0.8, "Customer Service": -0.8}}
+HARBOUR_TARGET_SPLIT = "DEC"
+HARBOUR_PLANTED = (("silo", "SSI"), ("misaligned_target", "DEC"))
+"""The planted effects of :func:`harbour` as ``(finding kind, capability)``."""
+
+
+def _harbour_people(n_managers: int, n_staff: int) -> list[NorthwindPerson]:
+    people = [
+        NorthwindPerson(f"HB-E{k + 1:02d}", "executive", d, t)
+        for k, (t, d) in enumerate(HARBOUR_EXECUTIVES)
+    ]
+    m_counts = _allocate(n_managers, [1.0] * len(HARBOUR_DEPARTMENTS))
+    s_counts = _allocate(n_staff, HARBOUR_STAFF_SHARE)
+    for prefix, role, counts in (("M", "manager", m_counts), ("S", "staff", s_counts)):
+        k = 0
+        for dept, count in zip(HARBOUR_DEPARTMENTS, counts, strict=True):
+            for _ in range(count):
+                k += 1
+                people.append(NorthwindPerson(f"HB-{prefix}{k:02d}", role, dept, f"{dept} {role}"))
+    return people
+
+
+def harbour(
+    *,
+    seed: int = DEFAULT_SEED,
+    instrument: Instrument | None = None,
+    n_managers: int = 14,
+    n_staff: int = 38,
+) -> ResponseSet:
+    """Generate Harbour Freight's wave ``2026-H2`` (module docstring: the planted effects).
+
+    The latent-trait model is Northwind's without role effects: ``θ_ic = μ_c + dept_c(dept_i) +
+    λ_i + u_ic`` with the Sales–Service silo on SSI for every role; items and rated levels as for
+    Northwind. On the split capability the four executives HB-E01..HB-E04 rate their target level
+    5 and HB-E05..HB-E08 rate today's level ``clip(round(θ − 1 + v), 1, 2)`` as both current and
+    target level.
+
+    Parameters
+    ----------
+    seed : int, default 20260101
+        The random seed; the same seed gives the same answers.
+    instrument : Instrument, optional
+        The instrument; default ``customer-centricity@1.1.0``.
+    n_managers : int, default 14
+        Managers besides the 8 executives.
+    n_staff : int, default 38
+        Staff.
+
+    Returns
+    -------
+    ResponseSet
+        The wave's answers.
+    """
+    import numpy as np
+
+    from questionnaires.catalogue import get_instrument
+
+    inst = instrument or get_instrument("customer-centricity@1.1.0")
+    people = _harbour_people(n_managers, n_staff)
+    n = len(people)
+    caps = [c.id for c in inst.capabilities]
+    items = inst.items
+    cap_of_item = np.array([caps.index(inst.capability_of(i.id).id) for i in items])
+    n_caps, n_items = len(caps), len(items)
+    roles = np.array([p.role for p in people])
+    depts = np.array([p.department for p in people])
+
+    rng = np.random.default_rng([seed, 7, zlib.crc32(b"harbour")])
+    leniency = rng.normal(0.0, 0.2, n)
+    difficulty = rng.normal(0.0, 0.25, n_items)
+    ambition = rng.normal(1.3, 0.4, (n, n_caps))
+    mu = np.array([HARBOUR_BASELINE.get(c, 2.6) for c in caps])
+    theta = mu[None, :] + leniency[:, None] + rng.normal(0.0, 0.25, (n, n_caps))
+    for cap, effects in HARBOUR_SILO.items():
+        if cap in caps:
+            for dept, effect in effects.items():
+                theta[depts == dept, caps.index(cap)] += effect
+
+    cur_latent = theta[:, cap_of_item] + difficulty[None, :]
+    tgt_latent = cur_latent + ambition[:, cap_of_item]
+    scales = [inst.scales[i.scale] for i in items]
+    low = np.array([sc.low for sc in scales], dtype=float)
+    high = np.array([sc.high for sc in scales], dtype=float)
+    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.5, (n, n_items))), low, high)
+    target = np.clip(np.rint(tgt_latent + rng.normal(0.0, 0.45, (n, n_items))), low, high)
+    target = np.maximum(target, current)
+    reverse = np.array([i.reverse for i in items])
+    current[:, reverse] = (low + high)[reverse] - current[:, reverse]
+    target[:, reverse] = (low + high)[reverse] - target[:, reverse]
+    asked = np.ones((n, n_items), dtype=bool)
+    for j, item in enumerate(items):
+        if item.roles:
+            asked[:, j] = np.isin(roles, item.roles)
+    na_allowed = np.array([i.na_allowed for i in items])
+    na = (rng.random((n, n_items)) < 0.04) & na_allowed[None, :] & asked
+    confidence = rng.choice(np.array([1.0, 2.0, 3.0]), size=(n, n_items), p=[0.15, 0.45, 0.40])
+    blank = na | ~asked
+    current[blank] = np.nan
+    target[blank] = np.nan
+    confidence[blank] = np.nan
+    target[:, ~np.array([i.target for i in items])] = np.nan
+
+    levels = _rated_levels(rng, theta, ambition, inst) if inst.rate_levels else {}
+    if levels and HARBOUR_TARGET_SPLIT in caps:
+        k = caps.index(HARBOUR_TARGET_SPLIT)
+        execs = np.flatnonzero(roles == "executive")
+        aim, keep = execs[:4], execs[4:]
+        levels["level_target"][aim, k] = 5.0
+        central = np.clip(np.rint(theta[keep, k] - 1.0 + rng.normal(0.0, 0.45, keep.size)), 1, 2)
+        levels["level_current"][keep, k] = central
+        levels["level_target"][keep, k] = central
+    respondents = tuple(Respondent(p.id, p.role, p.department) for p in people)
+    return ResponseSet(
+        instrument_ref=inst.ref,
+        wave=HARBOUR_WAVE,
+        respondents=respondents,
+        item_ids=tuple(i.id for i in items),
+        current=current,
+        target=target,
+        na=na,
+        confidence=confidence,
+        comments=(),
+        source=f"harbour(seed={seed})",
+        **levels,
+    )

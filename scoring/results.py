@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scoring.stability import LevelEstimate
 
 __all__ = [
+    "FINDING_KINDS",
     "AGIResult",
     "AlignmentMap",
     "AmbitionGap",
@@ -37,7 +38,6 @@ __all__ = [
     "CapabilityAnswers",
     "CapabilityChange",
     "CapabilityScore",
-    "FINDING_KINDS",
     "Finding",
     "FindingKind",
     "ICCResult",
@@ -51,9 +51,11 @@ __all__ = [
     "Roadmap",
     "RoadmapAction",
     "RoadmapStage",
+    "RoadmapValidation",
     "ScoreOptions",
     "Separation",
     "SiloGap",
+    "StageKpi",
     "WaveComparison",
     "WaveResult",
     "department_group",
@@ -816,6 +818,18 @@ class RoadmapAction:
         Action ids it depends on.
     priority : float
         Ranking score (higher first).
+    cost_band : str or None
+        The instrument's cost band (``low``, ``medium``, ``high``, ``capital``; 1.1.0), else ``None``.
+    done_when : str or None
+        The instrument's done criterion (1.1.0), else ``None``.
+    approved_by : str or None
+        The role that must approve it (1.1.0), else ``None``.
+    quick_win : bool
+        Effort S, at most :data:`scoring.roadmap.QUICK_WIN_MONTHS` months, and startable at
+        month 0 (no unmet prerequisite or dependency): planned in the first build stage.
+    start_month, end_month : int
+        When it runs, in months from the start of the roadmap: from its stage's start, after the
+        actions of the same stage it depends on.
     """
 
     action_id: str
@@ -829,6 +843,62 @@ class RoadmapAction:
     owner_role: str
     depends_on: tuple[str, ...]
     priority: float
+    cost_band: str | None = None
+    done_when: str | None = None
+    approved_by: str | None = None
+    quick_win: bool = False
+    start_month: int = 0
+    end_month: int = 0
+
+
+@dataclass(frozen=True)
+class RoadmapValidation:
+    """A step of stage 1 that tests the executive view of a blind spot against the front line.
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability the management team rates higher than the rest of the organisation.
+    title : str
+        ``"Test the executive view against the front line"``.
+    description : str
+        What to do, with the capability's name.
+    owner_role : str
+        Who leads it (the stage's accountable owner).
+    """
+
+    capability_id: str
+    title: str
+    description: str
+    owner_role: str
+
+
+@dataclass(frozen=True)
+class StageKpi:
+    """A KPI a roadmap stage reports (instrument 1.1.0: ``Capability.kpis``).
+
+    Attributes
+    ----------
+    capability_id : str
+        The capability the stage raises.
+    kpi_id : str
+        The KPI's id (``MET-K1``).
+    name : str
+        Its name.
+    unit : str
+        Its unit.
+    direction : str
+        ``"higher"`` or ``"lower"`` is better.
+    gate : bool
+        Whether it is the capability's gate KPI (``Capability.gate_kpi``), part of the go/no-go.
+    """
+
+    capability_id: str
+    kpi_id: str
+    name: str
+    unit: str
+    direction: str
+    gate: bool = False
 
 
 @dataclass(frozen=True)
@@ -856,7 +926,23 @@ class RoadmapStage:
     projected_levels : tuple of (str, int)
         ``(capability id, level after this stage)``.
     decision_gate : str
-        What must hold before the next stage.
+        What must hold before the next stage (capability ids; the management AGI quoted in
+        ``(today: …)``, which :data:`scoring.roadmap.GATE_VALUES_PATTERN` strips).
+    goal : str
+        What the stage achieves, in words with capability names (the build stages' ``name`` is
+        its short form).
+    accountable : str
+        The one accountable owner, a role of the instrument's ``owner_roles`` (1.1.0); empty
+        when the instrument has no role vocabulary (1.0.0: see ``owners``).
+    reached : tuple of (str, int, str)
+        ``(capability id, level, the instrument's descriptor of that level)`` per capability the
+        stage raises.
+    kpis : tuple of StageKpi
+        The KPIs of the capabilities the stage works on (1.1.0), the gate KPIs marked.
+    criteria : tuple of str
+        The go/no-go criteria, one sentence each, written with capability names.
+    validations : tuple of RoadmapValidation
+        Stage 1 only: one step per blind spot, testing the executive view against the front line.
     """
 
     number: int
@@ -870,6 +956,12 @@ class RoadmapStage:
     owners: tuple[str, ...]
     projected_levels: tuple[tuple[str, int], ...]
     decision_gate: str
+    goal: str = ""
+    accountable: str = ""
+    reached: tuple[tuple[str, int, str], ...] = ()
+    kpis: tuple[StageKpi, ...] = ()
+    criteria: tuple[str, ...] = ()
+    validations: tuple[RoadmapValidation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -886,12 +978,16 @@ class Roadmap:
         ``(capability id, level)`` planned.
     notes : tuple of str
         E.g. level steps without actions in the instrument, blocked steps.
+    owner_note : str
+        Empty when the instrument has a role vocabulary (``owner_roles``, 1.1.0); else why the
+        stages have no accountable owner (1.0.0: the actions' owners as written).
     """
 
     stages: tuple[RoadmapStage, ...]
     starting_levels: tuple[tuple[str, int], ...]
     target_levels: tuple[tuple[str, int], ...]
     notes: tuple[str, ...] = ()
+    owner_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -1143,8 +1239,8 @@ class Finding:
         The capability (``"overall"`` for a finding about the whole instrument).
     population : str
         Whose view: ``"management"``, ``"organisation"``, ``"managers"``, ``"staff"``,
-        ``"management_vs_organisation"`` or ``"department:<key>"`` (a group name,
-        :func:`department_group`).
+        ``"management_vs_organisation"``, ``"departments"`` (a silo: departments against each
+        other) or ``"department:<key>"`` (a group name, :func:`department_group`).
     effect_levels : float
         The size in maturity levels (absolute; ``direction`` carries the sign).
     direction : int

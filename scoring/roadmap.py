@@ -47,6 +47,22 @@ Logic (``docs/methodology.md#7-roadmap``):
   "not distinguishable from random answering"), whose agreement index stays below the gate in
   ≥ 95% of teams. A build gate asks the same of every capability it raised, with the new level
   confirmed by the re-assessment.
+* **A board-grade plan** (issue 12): build stages are named by what they achieve ("Culture and
+  Decision Authority to level 3"); every blind spot (perception gap labelled "blind spot") gets a
+  validation step in stage 1, "test the executive view against the front line"; a capability the
+  Align stage works on gets its first build step in the stage right after the Align gate (its
+  certainty is 0 while split, which used to leave it for the last stage); **quick wins** — effort
+  S, at most :data:`QUICK_WIN_MONTHS` months, the capability's next step, every prerequisite at
+  the level being left and every dependency met at month 0 — are pulled into the first build
+  stage (never the last action of a step, so levels still rise where the plan says). Actions run
+  from their stage's start, after the same stage's actions they depend on; a stage ends at
+  ``max(start + roadmap_stage_months, last action's end)``. Each stage names one accountable
+  owner from the instrument's ``owner_roles`` (the most frequent owner of its actions, ties to
+  the highest-priority action; the CEO, or the first management role, for the Align stage), the
+  level descriptors it reaches, its KPIs with the gate KPI (1.1.0), and go/no-go criteria
+  written with capability names (:attr:`~scoring.results.RoadmapStage.criteria`). An instrument
+  without ``owner_roles`` (1.0.0) keeps the actions' owners, and a note says the vocabulary is
+  missing.
 """
 
 from __future__ import annotations
@@ -62,7 +78,9 @@ from scoring.results import (
     Roadmap,
     RoadmapAction,
     RoadmapStage,
+    RoadmapValidation,
     ScoreOptions,
+    StageKpi,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +89,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GATE_VALUES_PATTERN",
+    "QUICK_WIN_MONTHS",
+    "VALIDATION_TITLE",
     "align_gate_passed",
     "build_roadmap",
     "certainty",
@@ -83,6 +103,18 @@ GATE_VALUES_PATTERN = re.compile(r"\s*\(today: [^)]*\)")
 
 #: Certainty of a capability whose AGI or null reference is undefined.
 UNKNOWN_CERTAINTY = 0.5
+
+#: Longest action (months) that counts as a quick win (with effort S).
+QUICK_WIN_MONTHS = 3
+
+#: The title of a stage-1 validation step of a blind spot.
+VALIDATION_TITLE = "Test the executive view against the front line"
+
+#: Note of a roadmap on an instrument without a role vocabulary (``owner_roles``).
+NO_VOCABULARY_NOTE = (
+    "{ref} has no owner-role vocabulary (owner_roles): each stage lists its actions' owners as "
+    "the instrument writes them, without one accountable owner"
+)
 
 
 def certainty(agi: AGIResult | None) -> float:
@@ -178,13 +210,19 @@ def align_gate_passed(agi: AGIResult | None, agreement: AgreementIndex | None) -
 
 
 def _align_gate(misaligned: Sequence[str], agis: Mapping[str, AGIResult]) -> str:
-    """The Align stage's gate: re-assess, today's AGI, the rule of :func:`align_gate_passed`."""
+    """The Align stage's gate: re-assess, today's AGI, the rule of :func:`align_gate_passed`
+    (a capability split on its target quotes its target AGI)."""
     names = _fmt_caps(misaligned)
+
+    def quote(cid: str) -> str:
+        a = agis[cid]
+        return f"{'target ' if a.basis == 'target' else ''}AGI {a.value:.0f}"
+
     if len(misaligned) == 1:
-        today = f"AGI {agis[misaligned[0]].value:.0f}"
+        today = quote(misaligned[0])
         rule = f"AGI on {names} is no longer misaligned and the team agrees on it"
     else:
-        today = ", ".join(f"{cid} AGI {agis[cid].value:.0f}" for cid in misaligned)
+        today = ", ".join(f"{cid} {quote(cid)}" for cid in misaligned)
         rule = f"AGIs on {names} are no longer misaligned and the team agrees on each of them"
     return (
         f"Re-assess {names} with the management team before stage 2 (today: {today}). Go when "
@@ -237,12 +275,16 @@ def build_roadmap(
     options: ScoreOptions | None = None,
     n_disputed: int = 3,
     scored: Mapping[str, int] | None = None,
+    blind_spots: Sequence[str] = (),
+    target_agi: Mapping[str, AGIResult] | None = None,
+    silos: Sequence[str] = (),
 ) -> Roadmap:
     """Plan the roadmap's stages: align the management team first, then build level by level.
 
     See ``docs/methodology.md#7-roadmap``: an "Align" stage on the capabilities the management team
     is misaligned on, then build stages raising the highest-priority capabilities one level each,
-    every stage ending at a go/no-go gate.
+    every stage ending at a go/no-go gate; the module docstring gives the board-grade rules
+    (names, validation steps, quick wins, owners, KPIs, criteria).
 
     Parameters
     ----------
@@ -261,6 +303,15 @@ def build_roadmap(
     scored : mapping of str to int, optional
         Capability id → respondents with a score (``None``: every capability counts as scored by
         enough); below ``options.min_group`` it is planned as not assessed.
+    blind_spots : sequence of str, default ()
+        Capabilities the management team rates higher than the rest of the organisation (the
+        perception label "blind spot"); each gets a validation step in stage 1.
+    target_agi : mapping of str to AGIResult, optional
+        Capability id → target-rating management AGI: a capability split on its target (calibrated
+        band "misaligned") is aligned in stage 1 too.
+    silos : sequence of str, default ()
+        Capabilities departments see differently (a silo finding), worst first: like the aligned
+        capabilities, their next step comes in the first build stage.
 
     Returns
     -------
@@ -282,18 +333,295 @@ def build_roadmap(
                 f"{cid}: the management AGI has no random-answering reference, so it cannot show "
                 "a split beyond chance and opens no Align stage; score the wave again"
             )
+    vocabulary = dict(instrument.owner_roles)
 
     stages: list[RoadmapStage] = []
-    align = _align_stage(instrument, order, level, thin, management_agi, item_agi, opts, n_disputed)
+    align = _align_stage(
+        instrument, order, level, thin, management_agi, item_agi, opts, n_disputed, target_agi
+    )
     if align is not None:
         stages.append(align)
     plan = _BuildPlan(caps, order, level, target, confidence, opts, notes)
+    plan.first_caps = (set(align.capabilities) if align else set()) | set(silos[:1])
     stages += plan.stages(first=len(stages) + 1, month=align.end_month if align else 0)
+    stages = _pull_quick_wins(stages, caps, level)
+    spots = [c for c in order if c in set(blind_spots) and c not in thin]
+    stages = _with_validations(stages, spots, caps, level, instrument, opts)
+    stages = [_board_grade(st, caps, vocabulary, instrument) for st in _retimed(stages, opts)]
     return Roadmap(
         stages=tuple(stages),
         starting_levels=tuple((cid, level[cid]) for cid in order),
         target_levels=tuple((cid, target[cid]) for cid in order),
         notes=tuple(dict.fromkeys(notes)),
+        owner_note="" if vocabulary else NO_VOCABULARY_NOTE.format(ref=instrument.ref),
+    )
+
+
+def _names(caps: Mapping[str, Capability], ids: Sequence[str]) -> str:
+    return _fmt_caps([caps[c].name if c in caps else c for c in ids]) if ids else ""
+
+
+def _is_quick_win(a: RoadmapAction) -> bool:
+    """Effort S and at most :data:`QUICK_WIN_MONTHS` months (startability is checked apart)."""
+    return a.effort == "S" and a.horizon_months <= QUICK_WIN_MONTHS
+
+
+def _startable(a: RoadmapAction, caps: Mapping[str, Capability], level: Mapping[str, int]) -> bool:
+    """Whether ``a`` can start at month 0: its capability's next step, every prerequisite at the
+    level being left (or unassessed) and every dependency below its capability's level today."""
+    if level.get(a.capability_id) != a.from_level:
+        return False
+    for p in caps[a.capability_id].prerequisites:
+        if level.get(p, 0) != 0 and level[p] < a.from_level:
+            return False
+    for d in a.depends_on:
+        dep_cap = next((c for c in caps.values() for x in c.actions if x.id == d), None)
+        if dep_cap is None:
+            continue
+        dep_from = next(x.from_level for x in dep_cap.actions if x.id == d)
+        if level.get(dep_cap.id, 0) != 0 and level[dep_cap.id] <= dep_from:
+            return False
+    return True
+
+
+def _pull_quick_wins(
+    stages: list[RoadmapStage], caps: Mapping[str, Capability], level: Mapping[str, int]
+) -> list[RoadmapStage]:
+    """Quick wins of later build stages moved into the first build stage (never the last action
+    of a level step left in its stage); every quick win is marked ``quick_win``."""
+    from dataclasses import replace
+
+    marked = [
+        replace(
+            st,
+            actions=tuple(
+                replace(a, quick_win=_is_quick_win(a) and _startable(a, caps, level))
+                for a in st.actions
+            ),
+        )
+        for st in stages
+    ]
+    builds = [k for k, st in enumerate(marked) if st.kind == "build"]
+    if len(builds) < 2:
+        return marked
+    first = builds[0]
+    pulled: list[RoadmapAction] = []
+    for k in builds[1:]:
+        st = marked[k]
+        keep: list[RoadmapAction] = []
+        for a in st.actions:
+            step_left = [
+                x
+                for x in st.actions
+                if x.capability_id == a.capability_id and x.from_level == a.from_level
+            ]
+            staying = [x for x in step_left if not x.quick_win]
+            if a.quick_win and staying:
+                pulled.append(a)
+            else:
+                keep.append(a)
+        marked[k] = replace(st, actions=tuple(keep))
+    if pulled:
+        head = marked[first]
+        marked[first] = replace(head, actions=head.actions + tuple(pulled))
+    return marked
+
+
+def _with_validations(
+    stages: list[RoadmapStage],
+    spots: Sequence[str],
+    caps: Mapping[str, Capability],
+    level: Mapping[str, int],
+    instrument: Instrument,
+    opts: ScoreOptions,
+) -> list[RoadmapStage]:
+    """Stage 1 with one validation step per blind spot; a stage of its own when nothing else is
+    planned (kind ``align``, the Align stage's months)."""
+    from dataclasses import replace
+
+    if not spots:
+        return stages
+    lead = _align_owner(instrument, opts)
+    steps = tuple(
+        RoadmapValidation(
+            capability_id=c,
+            title=VALIDATION_TITLE,
+            description=(
+                f"The management team rates {caps[c].name} higher than the rest of the "
+                "organisation does. Before investing, executives sit with front-line teams, "
+                "listen to customer contacts and compare what they see with the level they "
+                f"gave; the management team then agrees the level of {caps[c].name} with the "
+                "front line's view in hand."
+            ),
+            owner_role=lead,
+        )
+        for c in spots
+    )
+    if not stages:
+        order = [c.id for c in instrument.capabilities]
+        return [
+            RoadmapStage(
+                number=1,
+                name="Validate",
+                kind="align",
+                start_month=0,
+                end_month=opts.roadmap_align_months,
+                actions=(),
+                capabilities=(),
+                disputed_items=(),
+                owners=(lead,),
+                projected_levels=tuple((c, level[c]) for c in order),
+                decision_gate=(
+                    f"Re-assess {_fmt_caps(list(spots))} with the front line before any "
+                    "investment: go when the management team and the organisation place "
+                    f"{'it' if len(spots) == 1 else 'them'} at the same level."
+                ),
+                validations=steps,
+            )
+        ]
+    return [replace(stages[0], validations=steps), *stages[1:]]
+
+
+def _retimed(stages: list[RoadmapStage], opts: ScoreOptions) -> list[RoadmapStage]:
+    """Months of every action and stage: an action starts at its stage's start or when the same
+    stage's actions it depends on end; a stage lasts at least its nominal length (Align:
+    ``roadmap_align_months``, build: ``roadmap_stage_months``) and until its last action ends;
+    the next stage starts when it ends."""
+    from dataclasses import replace
+
+    out: list[RoadmapStage] = []
+    month = 0
+    for st in stages:
+        start = month
+        ends: dict[str, int] = {}
+        acts: list[RoadmapAction] = []
+        for a in st.actions:
+            begin = max([start, *(ends[d] for d in a.depends_on if d in ends)])
+            ends[a.action_id] = begin + a.horizon_months
+            acts.append(replace(a, start_month=begin, end_month=begin + a.horizon_months))
+        nominal = opts.roadmap_align_months if st.kind == "align" else opts.roadmap_stage_months
+        end = max([start + nominal, *ends.values()])
+        out.append(replace(st, start_month=start, end_month=end, actions=tuple(acts)))
+        month = end
+    # the gates quote the month of their re-assessment
+    return [
+        replace(st, decision_gate=_GATE_MONTH.sub(f"at month {st.end_month}", st.decision_gate))
+        for st in out
+    ]
+
+
+_GATE_MONTH = re.compile(r"at month \d+(?=[ :])")
+
+
+def _align_owner(instrument: Instrument, opts: ScoreOptions) -> str:
+    """The Align stage's accountable owner: ``ceo`` when the vocabulary has it, else the first
+    management role."""
+    if "ceo" in instrument.owner_roles:
+        return "ceo"
+    roles = opts.management_roles or tuple(instrument.management_roles)
+    return roles[0] if roles else "executive"
+
+
+def _accountable(st: RoadmapStage, vocabulary: Mapping[str, str], instrument: Instrument) -> str:
+    """One owner from the vocabulary: the most frequent owner role of the stage's actions, ties
+    to the owner of the highest-priority (then first) action; ``""`` without a vocabulary."""
+    if not vocabulary:
+        return ""
+    if st.kind == "align":
+        return "ceo" if "ceo" in vocabulary else next(iter(vocabulary))
+    counts: dict[str, int] = {}
+    for a in st.actions:
+        if a.owner_role in vocabulary:
+            counts[a.owner_role] = counts.get(a.owner_role, 0) + 1
+    if not counts:
+        return "ceo" if "ceo" in vocabulary else next(iter(vocabulary))
+    best = max(counts.values())
+    for a in sorted(st.actions, key=lambda x: -x.priority):
+        if counts.get(a.owner_role) == best:
+            return a.owner_role
+    return next(iter(counts))  # pragma: no cover - the loop always finds one
+
+
+def _stage_name(raised: Sequence[tuple[str, int]], caps: Mapping[str, Capability]) -> str:
+    """A build stage's name: the capabilities it raises and the level each reaches
+    ("Culture and Skills to level 3; Metrics & Incentives to level 4")."""
+    by_level: dict[int, list[str]] = {}
+    for cid, lv in raised:
+        by_level.setdefault(lv, []).append(cid)
+    return "; ".join(f"{_names(caps, ids)} to level {lv}" for lv, ids in sorted(by_level.items()))
+
+
+def _board_grade(
+    st: RoadmapStage,
+    caps: Mapping[str, Capability],
+    vocabulary: Mapping[str, str],
+    instrument: Instrument,
+) -> RoadmapStage:
+    """The stage with its name (build), goal, accountable owner, the levels and descriptors it
+    reaches, its KPIs and its go/no-go criteria written with capability names."""
+    from dataclasses import replace
+
+    projected = dict(st.projected_levels)
+    raised = [(c, projected[c]) for c in st.capabilities] if st.kind == "build" else []
+    reached = tuple((c, lv, caps[c].levels.get(lv, "")) for c, lv in raised if c in caps)
+    kpis = tuple(
+        StageKpi(c, k.id, k.name, k.unit, k.direction, gate=k.id == caps[c].gate_kpi)
+        for c in st.capabilities
+        if c in caps
+        for k in caps[c].kpis
+    )
+    criteria: list[str] = []
+    spots = [v.capability_id for v in st.validations]
+    if st.kind == "align":
+        for c in st.capabilities:
+            criteria.append(
+                f"{caps[c].name}: at the re-assessment the management team is no longer "
+                "misaligned on it and agrees on it (Does the team agree? yes)."
+            )
+        goal = (
+            f"A management team that agrees where {_names(caps, st.capabilities)} "
+            f"{'stands' if len(st.capabilities) == 1 else 'stand'} and where to take "
+            f"{'it' if len(st.capabilities) == 1 else 'them'}"
+            if st.capabilities
+            else "An executive view tested against the front line"
+        )
+        name = st.name
+    else:
+        for c, lv in raised:
+            gate = next((k for k in kpis if k.capability_id == c and k.gate), None)
+            kpi = (
+                f"; its gate KPI, {gate.name} ({gate.kpi_id}, {gate.direction} is better), is "
+                "reported for the stage"
+                if gate
+                else ""
+            )
+            criteria.append(
+                f"{caps[c].name} is confirmed at level {lv} by the re-assessment, and the "
+                f"management team is not misaligned on it and agrees on it{kpi}."
+            )
+        name = _stage_name(raised, caps)
+        goal = name
+    if spots:
+        criteria.append(
+            f"{_names(caps, spots)}: the executive view has been tested against the front line "
+            "and the management team has agreed the level with the front line's view in hand."
+        )
+        if st.kind == "align" and st.capabilities:
+            goal += (
+                f", and the executive view of {_names(caps, spots)} tested against the front line"
+            )
+    return replace(
+        st,
+        name=name,
+        goal=goal,
+        accountable=_accountable(st, vocabulary, instrument),
+        reached=reached,
+        kpis=kpis,
+        criteria=tuple(criteria),
+        validations=tuple(
+            replace(v, owner_role=_accountable(st, vocabulary, instrument) or v.owner_role)
+            for v in st.validations
+        ),
     )
 
 
@@ -359,15 +687,27 @@ def _align_stage(
     item_agi: Mapping[str, Sequence[tuple[str, float]]],
     opts: ScoreOptions,
     n_disputed: int,
+    target_agi: Mapping[str, AGIResult] | None = None,
 ) -> RoadmapStage | None:
     """Stage 1 "Align" on the capabilities the management team is misaligned on beyond random
-    answering (:func:`distinguishable_split`; with their ``n_disputed`` highest-AGI items each), or
-    ``None`` when there are none."""
+    answering (:func:`distinguishable_split`), on today's level or on the target (``target_agi``);
+    with the ``n_disputed`` highest-AGI items of each; ``None`` when there are none."""
+    targets = target_agi or {}
     misaligned = [
-        cid for cid in order if distinguishable_split(management_agi.get(cid)) and cid not in thin
+        cid
+        for cid in order
+        if cid not in thin
+        and (
+            distinguishable_split(management_agi.get(cid))
+            or distinguishable_split(targets.get(cid))
+        )
     ]
     if not misaligned:
         return None
+    quoted = {
+        c: management_agi[c] if distinguishable_split(management_agi.get(c)) else targets[c]
+        for c in misaligned
+    }
     disputed: list[str] = []
     for cid in misaligned:
         ranked = sorted(
@@ -386,7 +726,7 @@ def _align_stage(
         disputed_items=tuple(disputed),
         owners=tuple(opts.management_roles or instrument.management_roles),
         projected_levels=tuple((cid, level[cid]) for cid in order),
-        decision_gate=_align_gate(misaligned, management_agi),
+        decision_gate=_align_gate(misaligned, quoted),
     )
 
 
@@ -409,6 +749,7 @@ class _BuildPlan:
         self.caps, self.order, self.level, self.target = caps, list(order), level, target
         self.confidence, self.opts, self.notes = confidence, opts, notes
         self.offset = 0  # stages before the first build stage
+        self.first_caps: set[str] = set()  # aligned in stage 1: their step comes right after
         self.projected = dict(level)
         self.done_actions: set[str] = set()
         self.action_cap = {a.id: (cid, a.from_level) for cid in order for a in caps[cid].actions}
@@ -431,7 +772,8 @@ class _BuildPlan:
                         "are not met by any planned stage"
                     )
                 break
-            candidates.sort(key=lambda t: (-t[0], t[1]))
+            fresh = self.first_caps if not out else set()
+            candidates.sort(key=lambda t: (t[2] not in fresh, -t[0], t[1]))
             stage = self._stage(candidates[: max(1, self.opts.roadmap_max_per_stage)], first, month)
             out.append(stage)
             first += 1
@@ -494,6 +836,9 @@ class _BuildPlan:
                         owner_role=a.owner_role,
                         depends_on=tuple(a.depends_on),
                         priority=round(pr, 6),
+                        cost_band=a.cost_band,
+                        done_when=a.done_when,
+                        approved_by=a.approved_by,
                     )
                 )
         for _, _, cid in chosen:

@@ -17,10 +17,11 @@ Pipeline (all respondents at once, numpy only; the instrument is reduced to inde
    null mean, critical values, relative index, log-jackknife interval, calibrated band; ``J`` =
    :func:`scoring.null.effective_items` of the items behind the group's scores), error-controlled
    perception gaps (:func:`scoring.gaps.perception_gaps`), silo and ambition gaps, the alignment
-   map, the roadmap and the business case;
+   map, the roadmap (with a stage-1 validation step per blind spot) and the business case;
 6. for an instrument with ``rate_levels``: the rated level checked against the item-based level,
    the investment points and the agreement on priorities (:mod:`scoring.capability_levels`;
-   the targets themselves are the rated target levels, :mod:`scoring.pipeline`).
+   the targets themselves are the rated target levels, :mod:`scoring.pipeline`);
+7. the candidate findings, ranked by salience (:func:`scoring.findings.wave_findings`).
 
 The overall AGI of a group is the weight-weighted mean of its capability AGIs; its null mean is
 the same weighted mean of their null means and its interval the log-jackknife of the weighted mean
@@ -47,6 +48,7 @@ from scoring.alignment import agi_many, alignment_map
 from scoring.business_case import business_case
 from scoring.capability_levels import capability_answers
 from scoring.consensus import agreement_index, flag_items, item_check_reason, same_scale_mask
+from scoring.findings import silo_capabilities, wave_findings
 from scoring.gaps import ambition_gap, perception_gaps, silo_gap
 from scoring.levels import maturity_levels
 from scoring.null import NullModel, calibrated_band, effective_items, relative_agi
@@ -171,9 +173,16 @@ def score_wave(
         item_agi_by_cap,
         opts,
         scored={sc.capability_id: sc.n for sc in scores},
+        blind_spots=[g.capability_id for g in perception if g.label == "blind spot"],
+        silos=silo_capabilities(silos, opts.label_alpha),
+        target_agi={
+            a.capability_id: a
+            for a in agi_results
+            if a.group == "management" and a.basis == "target" and a.capability_id != "overall"
+        },
     )
 
-    return WaveResult(
+    result = WaveResult(
         instrument_ref=instrument.ref,
         instrument_hash=instrument.content_hash,
         data_hash=responses.data_hash,
@@ -195,6 +204,10 @@ def score_wave(
         warnings=tuple(warnings),
         capability_answers=_capability_answers(instrument, p),
     )
+    findings = wave_findings(
+        result, instrument, management=p.is_mgmt, department_names=responses.department_names()
+    )
+    return replace(result, findings=findings)
 
 
 def _capability_answers(instrument: Instrument, p: Prepared) -> CapabilityAnswers | None:

@@ -310,6 +310,20 @@ def _reissue_fields(data: dict[str, Any]) -> None:
         for key in ("current_mean", "target_mean", "gap"):
             entry[key] = _num(entry.get(key), 1)
     _reissue_capability_answers(data)
+    _reissue_findings(data)
+
+
+def _reissue_findings(data: dict[str, Any]) -> None:
+    """A reissue keeps of each finding only its kind, capability and label, and none whose
+    figures it drops (:data:`scoring.findings.REISSUE_DROPPED`): effect, certainty, salience,
+    the sentence and its evidence all carry figures that move with one person's answers."""
+    from scoring.findings import REISSUE_DROPPED
+
+    data["findings"] = [
+        {"kind": f.get("kind"), "capability_id": f.get("capability_id"), "label": f.get("label")}
+        for f in data.get("findings") or []
+        if f.get("kind") not in REISSUE_DROPPED
+    ]
 
 
 def _reissue_capability_cells(row: dict[str, Any]) -> None:

@@ -68,7 +68,12 @@ def safe_result(
       the management team's only when both it and everyone else have at least k people behind
       the figure (else the organisation's figure minus the management team's is the others'
       counts or points), as :func:`_safe_capability_answers` says;
-    - warnings give no size of a group below k.
+    - warnings give no size of a group below k;
+    - findings (:mod:`scoring.findings`) go with the figures they rest on: a perception gap or
+      the management team's ambition only where the management / others split is shown, a
+      misalignment only with its management AGI, a silo only with every department's mean (its
+      spread and separation kept), nothing of a capability scored by 1 to k − 1 people, a
+      borderline level only with its median; a finding's ``n`` is dropped below k.
 
     Parameters
     ----------
@@ -124,15 +129,18 @@ def safe_result(
     if not mgmt_agi_shown:
         roadmap = _roadmap_without_management_figures(roadmap)
 
+    safe_silos = _safe_silos(result, cells_shown, k)
+    safe_findings = _safe_findings(result, agi, perception_shown, safe_silos, levels, thin, k)
     safe = replace(
         result,
+        findings=safe_findings,
         scores=scores,
         levels=levels,
         items=items,
         agreement=agreement,
         agi=agi,
         perception=_safe_perception(result, perception_shown, k),
-        silos=_safe_silos(result, cells_shown, k),
+        silos=safe_silos,
         ambition=ambition,
         alignment_map=_safe_map(result.alignment_map, k, withheld),
         roadmap=roadmap,
@@ -140,6 +148,33 @@ def safe_result(
         capability_answers=_safe_capability_answers(result, responses, k, withheld),
     )
     return safe, tuple(withheld)
+
+
+def _safe_findings(
+    result: WaveResult,
+    agi: Sequence[Any],
+    perception_shown: dict[str, bool],
+    silos: Sequence[Any],
+    levels: Sequence[Any],
+    thin: set[str],
+    k: int,
+) -> tuple[Any, ...]:
+    """The findings whose figures safe output keeps (:func:`scoring.findings.shown_findings`)."""
+    from scoring.findings import shown_findings
+
+    return shown_findings(
+        result.findings,
+        k,
+        perception_shown=perception_shown,
+        management_agi={(a.capability_id, a.basis) for a in agi if a.group == "management"},
+        silos_shown={s.capability_id for s in silos if not math.isnan(s.spread)},
+        medians_shown={
+            lv.capability_id
+            for lv in levels
+            if lv.organisation is not None and not math.isnan(lv.organisation.median)
+        },
+        thin=thin,
+    )
 
 
 def _safe_capability_answers(
