@@ -15,6 +15,14 @@ every run.
 
 Nothing is fetched from outside the package: every ``HTML`` and ``CSS`` object gets
 :func:`reports.fetch.url_fetcher`.
+
+Accessibility: every PDF is tagged (WeasyPrint's ``pdf_tags``): a structure tree in document
+order (the template's reading order), ``H1``–``H3``, tables with ``TH``/``TD`` (``<th scope="row">``
+makes a row header), ``/Figure`` with ``/Alt`` from each image's ``alt``, ``/Lang`` from
+``<html lang>``, the ``<title>`` as document title shown by the viewer (``DisplayDocTitle``).
+``ReportOptions.pdfua`` writes PDF/UA-1 and refuses a report without a language, a title or a
+figure's alternative text (:func:`accessibility_problems`); with ``pdfa`` as well, PDF/A-3a with
+the PDF/UA-1 identification added to its XMP metadata.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +46,15 @@ from reports.options import ReportOptions
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["html_to_pdf", "render_html", "stylesheet_path"]
+__all__ = [
+    "PLACEHOLDER_ALT",
+    "accessibility_problems",
+    "figures_without_alt",
+    "html_to_pdf",
+    "pdf_variant",
+    "render_html",
+    "stylesheet_path",
+]
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES = {"team": "team.html", "individual": "individual.html", "trend": "trend.html"}
@@ -192,6 +209,9 @@ def render_html(vm: Any, charts: dict[str, str], options: ReportOptions) -> str:
 
 # Warnings about the machine, not about the report: a missing optional system library.
 _ENVIRONMENT_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+# WeasyPrint's tagger logs this for an image without ``alt``; :func:`accessibility_problems`
+# reports it by figure name instead (the message carries the whole data: URI).
+_MISSING_ALT = "has no required alt description"
 
 
 class _Collect(logging.Handler):
@@ -200,8 +220,177 @@ class _Collect(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not record.getMessage().startswith(_ENVIRONMENT_WARNINGS):
+        message = record.getMessage()
+        if not message.startswith(_ENVIRONMENT_WARNINGS) and _MISSING_ALT not in message:
             self.records.append(record)
+
+
+#: Alternative texts that say nothing about the figure (compared case-folded, without
+#: punctuation): a figure with one of these counts as having none.
+PLACEHOLDER_ALT = frozenset(
+    {"chart", "image", "img", "figure", "graph", "graphic", "picture", "diagram", "plot", "logo"}
+)
+
+
+def _says_something(alt: str | None) -> bool:
+    words = "".join(c for c in (alt or "").casefold() if c.isalnum() or c.isspace()).split()
+    return bool(words) and " ".join(words) not in PLACEHOLDER_ALT
+
+
+class _Scan(HTMLParser):
+    """``<html lang>``, ``<title>`` and the images (``<img>``, ``<svg>``) without a usable
+    alternative text, named by ``data-figure``, the enclosing ``<figure>``'s classes, the
+    image's class or its ``src`` (shortened)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.title: list[str] = []
+        self.missing: list[str] = []
+        self._figures: list[str] = []
+        self._svg: list[tuple[str, list[str]]] = []
+        self._in: str | None = None  # "title" (document) or "svgtitle"
+
+    def _name(self, attrs: dict[str, str | None]) -> str:
+        for candidate in (attrs.get("data-figure"), *reversed(self._figures), attrs.get("class")):
+            if candidate and candidate.strip():
+                return " ".join(candidate.split())
+        src = attrs.get("src") or "an image without src"
+        return src if len(src) <= 40 else src[:39] + "…"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html" and self.lang is None:
+            self.lang = (a.get("lang") or "").strip()
+        elif tag == "title":
+            self._in = "svgtitle" if self._svg else "title"
+        elif tag == "figure":
+            self._figures.append(" ".join((a.get("class") or "").replace("chart", " ").split()))
+        elif tag == "img" and not _says_something(a.get("alt")):
+            self.missing.append(self._name(a))
+        elif tag == "svg":
+            self._svg.append((self._name(a), []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in = None
+        elif tag == "figure" and self._figures:
+            self._figures.pop()
+        elif tag == "svg" and self._svg:
+            name, title = self._svg.pop()
+            if not _says_something("".join(title)):
+                self.missing.append(name)
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title.append(data)
+        elif self._in == "svgtitle" and self._svg and len(self._svg[-1][1]) == 0:
+            self._svg[-1][1].append(data)
+
+
+def _scan(html: str) -> _Scan:
+    scan = _Scan()
+    scan.feed(html)
+    scan.close()
+    return scan
+
+
+def figures_without_alt(html: str) -> tuple[str, ...]:
+    """The images of a report that have no alternative text, or only a placeholder.
+
+    An ``<img>`` needs an ``alt`` and an inline ``<svg>`` a ``<title>`` that says something:
+    empty or one of :data:`PLACEHOLDER_ALT` ("chart", "image" …) does not count. These are the
+    ``/Figure`` elements that would get no ``/Alt`` (or a useless one) in the tagged PDF.
+
+    Parameters
+    ----------
+    html : str
+        The report's HTML (:func:`render_html`).
+
+    Returns
+    -------
+    tuple of str
+        One name per such image, in document order: its ``data-figure``, the classes of the
+        enclosing ``<figure>`` (without ``chart``), its ``class``, or its shortened ``src``.
+
+    Examples
+    --------
+    >>> figures_without_alt('<figure class="chart radar"><img src="r.svg" alt="Chart"></figure>')
+    ('radar',)
+    >>> figures_without_alt('<img src="r.svg" alt="Decision Authority is rated highest">')
+    ()
+    """
+    return tuple(_scan(html).missing)
+
+
+def accessibility_problems(html: str) -> tuple[str, ...]:
+    """What stops the HTML from becoming an accessible (PDF/UA-1) PDF, one sentence each.
+
+    A missing or empty ``<html lang>``, a missing or empty ``<title>`` (the document title a
+    viewer shows), and every image of :func:`figures_without_alt`.
+
+    Parameters
+    ----------
+    html : str
+        The report's HTML.
+
+    Returns
+    -------
+    tuple of str
+        Empty when none.
+    """
+    scan = _scan(html)
+    problems = []
+    if not scan.lang:
+        problems.append('the document has no language (<html lang="en">)')
+    if not "".join(scan.title).strip():
+        problems.append("the document has no title (<title>)")
+    problems += [
+        f"figure {name!r} has no alternative text that states its message (alt)"
+        for name in scan.missing
+    ]
+    return tuple(problems)
+
+
+def pdf_variant(options: ReportOptions) -> str | None:
+    """The WeasyPrint PDF variant of ``options``; every variant and ``None`` are tagged.
+
+    ``pdfa`` and ``pdfua``: ``"pdf/a-3a"`` (PDF/A-3, accessible level, with the PDF/UA-1
+    identification added); ``pdfa``: ``"pdf/a-3b"``; ``pdfua``: ``"pdf/ua-1"``; neither:
+    ``None`` (a tagged PDF 1.7 that claims no conformance).
+
+    Parameters
+    ----------
+    options : ReportOptions
+        The report options.
+
+    Returns
+    -------
+    str or None
+        The variant.
+
+    Examples
+    --------
+    >>> pdf_variant(ReportOptions(pdfua=True)), pdf_variant(ReportOptions())
+    ('pdf/ua-1', None)
+    """
+    if options.pdfa:
+        return "pdf/a-3a" if options.pdfua else "pdf/a-3b"
+    return "pdf/ua-1" if options.pdfua else None
+
+
+_PDFUA_ID = (
+    b'<rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="" '
+    b'pdfuaid:part="1" />'
+)
+
+
+def _add_pdfua_id(_document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: the PDF/UA-1 identification in the XMP of a PDF/A file."""
+    reference = pdf.catalog["Metadata"]  # b"12 0 R"
+    stream = pdf.objects[int(reference.split()[0])].stream
+    content = b"\n".join(stream)
+    stream[:] = [content.replace(b"</rdf:RDF>", _PDFUA_ID + b"</rdf:RDF>", 1)]
 
 
 @contextlib.contextmanager
@@ -264,7 +453,8 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
     html : str
         The report's HTML (:func:`render_html`).
     options : ReportOptions, optional
-        ``pdfa`` selects PDF/A-3b; ``None`` = the defaults.
+        ``pdfa`` selects PDF/A-3b, ``pdfua`` PDF/UA-1, both PDF/A-3a + PDF/UA-1
+        (:func:`pdf_variant`); the PDF is tagged either way. ``None`` = the defaults.
     strict : bool, default False
         Turn any WeasyPrint warning (unsupported CSS, missing image) into a :class:`ReportError`,
         so a broken template cannot pass silently.
@@ -277,13 +467,22 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
     Raises
     ------
     questionnaires.errors.ReportError
-        On a WeasyPrint warning with ``strict``, or a refused URL (:class:`reports.fetch.RefusedURL`).
+        On a WeasyPrint warning with ``strict``, a refused URL (:class:`reports.fetch.RefusedURL`),
+        or with ``pdfua`` any of :func:`accessibility_problems` (nothing is laid out then).
     """
     from weasyprint import HTML
 
     # fontTools complains about the fonts' 1904-based timestamps; harmless, and not ours to fix
     logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     options = options or ReportOptions()
+    if options.pdfua and (problems := accessibility_problems(html)):
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ReportError(
+            f"the report cannot be written as PDF/UA-1: {'; '.join(problems[:5])}{more}; "
+            "give every figure an alternative text (the figure macro's alt=) or write the "
+            "report without --pdfua (it is tagged either way)"
+        )
+    variant = pdf_variant(options)
     eng = _engine()
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
@@ -294,11 +493,15 @@ def html_to_pdf(html: str, options: ReportOptions | None = None, strict: bool = 
                 stylesheets=[eng.css], font_config=eng.font_config
             )
             with fixed_font_timestamp():
-                pdf: bytes = doc.write_pdf(pdf_variant="pdf/a-3b" if options.pdfa else None)
+                pdf: bytes = doc.write_pdf(
+                    pdf_variant=variant,
+                    pdf_tags=True,
+                    finisher=_add_pdfua_id if variant == "pdf/a-3a" else None,
+                )
     finally:
         logger.removeHandler(handler)
-    problems = [*eng.warnings, *(r.getMessage() for r in handler.records)]
-    if strict and problems:
-        msgs = "; ".join(problems[:5])
+    warnings = [*eng.warnings, *(r.getMessage() for r in handler.records)]
+    if strict and warnings:
+        msgs = "; ".join(warnings[:5])
         raise ReportError(f"the report layout produced warnings: {msgs}")
     return pdf
