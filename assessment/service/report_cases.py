@@ -55,6 +55,13 @@ def _require_k(loaded: LoadedResponses, options: ReportOptions, report: str) -> 
     require_population(rs.n_respondents, options.min_group, options.named_workshop, report, rs.wave)
 
 
+def _self_assessment(loaded: LoadedResponses, options: ReportOptions) -> bool:
+    """Whether personal reports of ``loaded`` are self-assessments: fewer than k respondents."""
+    from reports.anonymity import too_few
+
+    return too_few(loaded.responses.n_respondents, options.min_group, options.named_workshop)
+
+
 def _score_for_report(loaded: LoadedResponses, options: ReportOptions) -> WaveResult:
     from assessment import service  # looked up on the package: a test may patch it there
 
@@ -159,7 +166,10 @@ def individual_report(
 ) -> bytes:
     """One respondent's personal report as PDF bytes.
 
-    The wave needs k respondents, as the report compares the respondent with the team.
+    With k respondents it compares the respondent with the management team and the organisation
+    and is checked against and recorded in the ledger; below k it is a self-assessment (the
+    respondent's own view, no team figure), which publishes nothing about anyone else and so is
+    neither checked nor recorded (a record of one person would block the team's later reports).
 
     Parameters
     ----------
@@ -183,7 +193,11 @@ def individual_report(
     """
     from reports import render_individual_pdf
 
-    _require_k(loaded, options, "personal report (it compares with the team)")
+    if _self_assessment(loaded, options):  # own answers only: nothing of anyone else to guard
+        result = _score_for_report(loaded, options)
+        return render_individual_pdf(
+            result, loaded.responses, loaded.instrument, respondent, options
+        )
     options = _guard(ledger, [loaded], options, allow_reissue)
     result = _score_for_report(loaded, options)
     pdf = render_individual_pdf(result, loaded.responses, loaded.instrument, respondent, options)
@@ -214,8 +228,8 @@ def individual_reports(
 ) -> list[Path]:
     """One personal report per respondent into ``out_dir`` (created one level deep if missing).
 
-    Before scoring: the wave must have k respondents, the ``ledger`` (as :func:`team_report`)
-    must allow the reports, and ``check_path`` (e.g. "never overwrite an input file") is called
+    Before scoring: the ``ledger`` (as :func:`team_report`) must allow the reports (below k they
+    are self-assessments, neither checked nor recorded, see :func:`individual_report`), and ``check_path`` (e.g. "never overwrite an input file") is called
     with every file that will be written, so a refused name costs nothing. The set is recorded
     in the ledger once (kind ``individual``, path ``out_dir``, no file hash) after scoring, once
     the staging folder exists and before the first report is written: a manifest is written into
@@ -251,8 +265,11 @@ def individual_reports(
     from assessment.io.atomic import atomic_write_bytes
     from reports.batch import individual_filenames, write_individual_reports
 
-    _require_k(loaded, options, "personal report (it compares with the team)")
-    options = _guard(ledger, [loaded], options, allow_reissue)
+    alone = _self_assessment(loaded, options)
+    if alone:
+        ledger = None  # self-assessments publish no group figure (see individual_report)
+    else:
+        options = _guard(ledger, [loaded], options, allow_reissue)
     ids = _ids(loaded)
     if check_path is not None:
         for name in individual_filenames(ids).values():
