@@ -917,6 +917,7 @@ class _Scan:
         self.cap_at_k: list[int] = []
         # respondent -> (points, place, the column the points were in)
         self.points_of: dict[str, list[tuple[int, _Place, str]]] = {}
+        self.cap_rows_of: dict[str, list[_Place]] = {}  # respondent -> their capability rows
 
     def respondent(self, ctx: ProblemLog, rec: ResponseRecord, src: str | None) -> str:
         """Check the record's role and department, and that they agree with the respondent's
@@ -1138,6 +1139,7 @@ class _Scan:
                 self.points_of.setdefault(rid, []).append(
                     (rec.points, (row, src), _col(wide, "points", cap))
                 )
+        self.cap_rows_of.setdefault(rid, []).append((row, src))
         self.cap_accepted.append(rec)
         self.cap_at_i.append(self.row_of[rid])
         self.cap_at_k.append(self.cap_index[cap])
@@ -1148,9 +1150,15 @@ class _Scan:
         budget = self.instrument.investment_points
         if budget is None:
             return
+        refused = {  # points cells already refused (not a number, negative): no second error
+            (p.row, p.source)
+            for p in ctx.problems
+            if p.column is not None and p.column.endswith("points")
+        }
         for rid, given in self.points_of.items():
             total = sum(p for p, _, _ in given)
-            if total == budget:
+            rows = [(r, src or ctx.source) for r, src in self.cap_rows_of.get(rid, [])]
+            if total == budget or any(place in refused for place in rows):
                 continue
             places = list(dict.fromkeys(at for _, at, _ in given))  # a wide row: one place
             ctx.add(
@@ -1300,23 +1308,39 @@ def _case_variants(respondents: Iterable[str]) -> list[str]:
 
 def _fitting_version(ident: str, items: Iterable[str], targeted: Iterable[str] = ()) -> str:
     """``ident@version`` of the newest shipped version asking every id in ``items`` (an item, or a
-    capability of a version that rates levels); else the version asking most of them (the newest
-    on a tie), where an id in ``targeted`` (answered with a target) that asks no target there
-    counts against a version; ``ident`` itself when no id is named or none is known."""
+    capability of a version that rates levels); else, among the versions that rate levels when a
+    capability is named (and the others when none is), the one asking most of them (the newest on
+    a tie), where an id in ``targeted`` (answered with a target) that asks no target there counts
+    against a version; ``ident`` itself when no id is named or none is known."""
     wanted = {i for i in items if i}
     if not wanted:
         return ident
     with_target = set(targeted)
-    best, best_hits = ident, 0
-    for inst in _versions(ident):
+    versions = _versions(ident)
+    rated = {c.id for v in versions if v.rate_levels for c in v.capabilities}
+    levels_named = bool(wanted & rated)  # capability rows: only a version rating levels fits
+    best, best_key = ident, (False, 0)
+    for inst in versions:
         asked = _asked_ids(inst)
         untargeted = {i for i in with_target & set(inst.item_index) if not inst.item(i).target}
         if wanted <= asked and not untargeted:
             return inst.ref
-        hits = len(wanted & asked) - len(untargeted)
-        if hits > best_hits:
-            best, best_hits = inst.ref, hits
+        key = (inst.rate_levels == levels_named, len(wanted & asked) - len(untargeted))
+        if key > best_key:
+            best, best_key = inst.ref, key
     return best
+
+
+def _fits(ref: str, items: Iterable[str], targeted: Iterable[str]) -> bool:
+    """Whether version ``ref`` asks every id in ``items`` and a target of every id in ``targeted``."""
+    try:
+        inst = get_instrument(ref)
+    except QuestionnaireError:
+        return False
+    asked = _asked_ids(inst)
+    return {i for i in items if i} <= asked and all(
+        inst.item(i).target for i in targeted if i in inst.item_index
+    )
 
 
 def _versions(ident: str) -> list[Instrument]:
@@ -1448,6 +1472,14 @@ def choose_instrument(
                 "name the instrument as ID@VERSION or give its YAML file",
                 settings={"instrument": None},
             ) from None
+    if ref is None and given is None and bound is not None and items:
+        fitting = _fitting_version(parse_ref(bound)[0], items, targeted)
+        if (
+            fitting != bound
+            and _fits(fitting, items, targeted)
+            and not _fits(bound, items, targeted)
+        ):
+            ref = fitting  # the file was answered on another version: refused below
     if ref is not None and bound is not None and ref != bound:
         raise StoreError(
             f"{source}: {label} is bound to instrument {bound} in the database; this file's "

@@ -425,6 +425,11 @@ def _read_json(path: _Input, ctx: _Ctx, wave: str | None) -> ReadResult:
     except json.JSONDecodeError as exc:
         ctx.add(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", exc.lineno)
         return ReadResult([], ctx.problems)
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        ctx.add(
+            "a number in the file is thousands of digits long; ratings and points are small whole numbers like 3 or 40"
+        )
+        return ReadResult([], ctx.problems)
     declared: dict[str, str] = {}
     if isinstance(data, dict):
         named = data.get("instrument")

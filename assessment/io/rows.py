@@ -17,6 +17,7 @@ from typing import Any
 from assessment.io.headers import (
     ANSWER_COLUMNS,
     CAPABILITY_COLUMN,
+    CAPABILITY_SUFFIXES,
     FILL_DOWN,
     IGNORED_QUIETLY,
     ITEM_COLUMN,
@@ -131,6 +132,11 @@ def _parse_bool(value: object) -> bool:
     raise ValueError(value)
 
 
+def _clip(text: str, width: int = 24) -> str:
+    """A cell value as quoted in a message: at most ``width`` characters (``1000…`` for a longer one)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _rating(ctx: _Ctx, value: object, row: int, column: str, item: str) -> tuple[int | None, bool]:
     """Parse a rating cell: (value, explicit N/A)."""
     text = _text(value)
@@ -140,7 +146,10 @@ def _rating(ctx: _Ctx, value: object, row: int, column: str, item: str) -> tuple
         return _parse_int(value), False
     except ValueError:
         ctx.add(
-            f"{column} {text!r} for {item} is not a whole number; use an option number", row, column
+            f"{column} {_clip(text)!r} for {item or 'a row without an item'} is not a whole "
+            "number; use an option number",
+            row,
+            column,
         )
         return None, False
 
@@ -151,15 +160,15 @@ def _points(ctx: _Ctx, value: object, row: int, column: str, item: str) -> int |
         points = _parse_int(value)
     except ValueError:
         ctx.add(
-            f"points {_text(value)!r} for {item} is not a whole number; give the investment "
-            "points as a whole number such as 20",
+            f"points {_clip(_text(value))!r} for {item or 'a row without an item'} is not a whole "
+            "number; give the investment points as a whole number such as 20",
             row,
             column,
         )
         return None
     if points is not None and points < 0:
         ctx.add(
-            f"points {points} for {item} are negative; give 0 or more investment points",
+            f"points {_clip(str(points))} for {item} are negative; give 0 or more investment points",
             row,
             column,
         )
@@ -175,6 +184,29 @@ def _flag(ctx: _Ctx, value: object, row: int, column: str) -> bool:
             f"na {_text(value)!r} is not true/false (use true, false, yes, no, 1 or 0)", row, column
         )
         return False
+
+
+_POINTS_ALIASES = frozenset({"pts", "pt", "investment", "budget", "allocation"})
+_CAPABILITY_LIKE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{1,7})\s*(?:\.\s*([A-Za-z_]+))?\s*$")
+
+
+def _near_capability_column(col: str) -> str:
+    """The problem of a wide column that is almost a capability column (``CUL.Target``,
+    ``cul``, ``CUL.tgt``): its values would be lost, so it is an error, not an ignored column;
+    ``""`` for any other column."""
+    from assessment.io.headers import _rated_capability_ids
+
+    m = _CAPABILITY_LIKE.match(col)
+    if not m or m.group(1).upper() not in _rated_capability_ids():
+        return ""
+    cap, suffix = m.group(1).upper(), (m.group(2) or "").casefold()
+    if suffix and suffix not in CAPABILITY_SUFFIXES:
+        return (
+            f"column {col!r} looks like a column of capability {cap}; its columns are "
+            + ", ".join([cap, *(f"{cap}.{x}" for x in CAPABILITY_SUFFIXES)])
+        )
+    exact = f"{cap}.{suffix}" if suffix else cap
+    return f"column {col!r} looks like the capability column {exact!r}; write it exactly so"
 
 
 def _header_problems(
@@ -214,6 +246,15 @@ def _header_problems(
             )
         elif hint:
             ctx.add(f"unknown column {col!r}{hint}", row=1, column=col)
+        elif layout == "long" and ("point" in col.casefold() or col.casefold() in _POINTS_ALIASES):
+            ctx.add(
+                f"column {col!r} looks like the investment points; name the column 'points' "
+                "(its values would otherwise be lost)",
+                row=1,
+                column=col,
+            )
+        elif layout == "wide" and (near := _near_capability_column(col)):
+            ctx.add(near, row=1, column=col)
         elif layout == "wide" and _ALMOST_ITEM.match(col):
             ctx.add(
                 f"column {col!r} looks like an item but item columns are named like 'MET-03' "
@@ -409,14 +450,14 @@ def _parse_long(
         if not item:
             ctx.add("item is empty; give an item id such as MET-03", row_no, "item")
         c = values[i_cur]
-        if type(c) is str and c.isdecimal():
+        if type(c) is str and c.isdecimal() and len(c) < 19:
             current, na_cur = int(c), False
         elif c == "" or c is None:
             current, na_cur = None, False
         else:
             current, na_cur = _rating(ctx, c, row_no, "current", item)
         c = values[i_tgt]
-        if type(c) is str and c.isdecimal():
+        if type(c) is str and c.isdecimal() and len(c) < 19:
             target = int(c)
         elif c == "" or c is None:
             target = None
@@ -428,7 +469,7 @@ def _parse_long(
         if na is None:
             na = _flag(ctx, c, row_no, "na")
         c = values[i_conf]
-        if type(c) is str and c.isdecimal():
+        if type(c) is str and c.isdecimal() and len(c) < 19:
             confidence: int | None = int(c)
         elif c == "" or c is None:
             confidence = None
@@ -441,7 +482,7 @@ def _parse_long(
         c = values[i_pts]
         if c == "" or c is None:
             points = None
-        elif type(c) is str and c.isdecimal():
+        elif type(c) is str and c.isdecimal() and len(c) < 19:
             points = int(c)
         else:
             points = _points(ctx, c, row_no, "points", item)

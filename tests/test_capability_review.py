@@ -1,0 +1,115 @@
+"""Regression tests from the hostile review of capability-level answers (issue 11): each test is
+named after what broke."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assessment.cli import cli
+from assessment.io.writers import write_csv
+from assessment.synthetic import northwind
+from questionnaires.answers import choose_instrument
+from questionnaires.catalogue import get_instrument
+
+
+@pytest.fixture(scope="module")
+def h2():
+    return northwind("2026-H2")
+
+
+def score(path, *extra):
+    return CliRunner().invoke(cli, ["score", str(path), "--bootstrap", "0", *extra])
+
+
+def test_a_misnamed_points_column_is_an_error_not_lost_points(tmp_path, h2):
+    path = write_csv(h2, tmp_path / "a.csv")
+    for name in ("investment_points", "pts", "Points allocated"):
+        bad = tmp_path / "b.csv"
+        bad.write_text(path.read_text("utf-8").replace(",points", f",{name}", 1), "utf-8")
+        result = score(bad)
+        assert result.exit_code == 2, (name, result.output)
+        assert f"column '{name}' looks like the investment points" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("wrong", "says"),
+    [
+        ("CUL.Target", "looks like the capability column 'CUL.target'"),
+        ("cul.target", "looks like the capability column 'CUL.target'"),
+        ("CUL.tgt", "looks like a column of capability CUL"),
+    ],
+)
+def test_a_misspelt_capability_column_in_a_wide_file_is_an_error(tmp_path, h2, wrong, says):
+    path = write_csv(h2, tmp_path / "w.csv", format="wide")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(path.read_text("utf-8").replace("CUL.target", wrong, 1), "utf-8")
+    result = score(bad)
+    assert result.exit_code == 2 and says in result.stderr, result.output
+
+
+def test_a_1_1_0_file_with_targets_on_every_statement_still_reads_as_1_1_0():
+    """A filled CSV template with a target on 29+ statements was read as 1.0.0 (its capability
+    rows then gave dozens of wrong messages): capability ids choose a version that rates levels."""
+    inst = get_instrument("customer-centricity@1.1.0")
+    items = [*inst.item_index, *(c.id for c in inst.capabilities)]
+    chosen = choose_instrument("a.csv", items=items, targeted=list(inst.item_index))
+    assert chosen.ref == "customer-centricity@1.1.0"
+
+
+def test_a_1_1_0_file_imported_into_a_1_0_0_wave_says_import_into_a_new_wave(tmp_path, h2):
+    db = str(tmp_path / "x.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade", "--db", db]).exit_code == 0
+    old = write_csv(northwind("2026-H1"), tmp_path / "h1.csv")
+    assert runner.invoke(cli, ["import", str(old), "--db", db, "--org", "acme"]).exit_code == 0
+    new = write_csv(h2, tmp_path / "h2.csv")
+    text = new.read_text("utf-8").replace("2026-H2", "2026-H1")
+    (tmp_path / "h2-as-h1.csv").write_text(text, "utf-8")
+    result = runner.invoke(
+        cli, ["import", str(tmp_path / "h2-as-h1.csv"), "--db", db, "--org", "acme"]
+    )
+    assert result.exit_code == 2
+    assert "bound to instrument customer-centricity@1.0.0" in result.stderr
+    assert "import them into a new wave" in result.stderr
+    assert result.stderr.count("\n") < 5  # one message, not one per capability row
+
+
+def test_a_number_thousands_of_digits_long_is_a_located_error_not_a_traceback(tmp_path, h2):
+    path = write_csv(h2, tmp_path / "a.csv")
+    lines = path.read_text("utf-8").splitlines()
+    head = lines[0].split(",")
+    row = lines[1].split(",")
+    row[head.index("points")] = "9" * 5000
+    lines[1] = ",".join(row)
+    bad = tmp_path / "huge.csv"
+    bad.write_text("\n".join(lines) + "\n", "utf-8")
+    result = score(bad)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "row 2, column 'points'" in result.stderr and "…" in result.stderr
+    assert len(result.stderr) < 1000
+    # the refused cell gives no second, misleading "add up to" error
+    assert "add up to" not in result.stderr
+    doc = tmp_path / "huge.json"
+    doc.write_text(
+        '[{"wave": "W", "respondent": "a", "role": "staff", "department": "x", "item": "CUL", '
+        '"current": 1, "points": ' + "9" * 5000 + "}]",
+        "utf-8",
+    )
+    result = score(doc)
+    assert result.exit_code == 2 and "thousands of digits" in result.stderr
+    assert "set_int_max_str_digits" not in result.stderr
+
+
+def test_a_points_cell_without_an_item_names_the_row_not_an_empty_id(tmp_path):
+    bad = tmp_path / "t.csv"
+    bad.write_text(
+        "wave,respondent,role,department,item,current,target,points\n"
+        "W,a,executive,Sales,CUL,2,3,x\n",
+        "utf-8",
+    )
+    result = score(bad)
+    assert result.exit_code == 2 and "points 'x' for CUL is not a whole number" in result.stderr
+    json.dumps(result.stderr)  # printable
