@@ -10,7 +10,7 @@ import pytest
 from test_reports_support import calibrated, scored
 
 from reports import ReportOptions
-from reports.formatting import fmt_p
+from reports.formatting import fmt_agi, fmt_p
 from reports.views.common import band_pill
 from reports.views.team import build_team_report
 
@@ -57,8 +57,13 @@ def test_capability_rows_show_band_interval_random_reference_level_and_agreement
 def test_headline_uses_the_management_team_and_the_random_reference(wave):
     inst, rs, wr = wave
     vm = build_team_report(wr, rs, inst)
-    assert vm.headline.startswith("The management team (n = 8) places the company")
-    assert "random answering would give about" in vm.headline
+    # issue 12: the most salient finding's sentence first, then the management team's maturity
+    # with its n and the AGI beside its random reference
+    assert vm.findings and vm.headline.startswith(vm.findings[0].headline.rstrip("."))
+    assert "The management team (n = 8) places the company" in vm.headline
+    overall = wr.agi_for("overall", "management", "current")
+    assert f"Alignment Gap Index is {fmt_agi(overall.value)} of 100" in vm.headline
+    assert f"random answering would give about {fmt_agi(overall.null_mean)}" in vm.headline
     assert "below 15 the team is aligned" not in vm.headline
 
 
@@ -196,8 +201,12 @@ def test_withheld_management_level_shows_the_organisations_and_says_so(wave):
     for c in vm.capabilities:
         assert c.level == str(wr.level(c.id).level) and c.level_population == "organisation"
         assert c.agrees != "no — split"  # the management AGI band is not shown either
-    assert vm.headline.startswith("The organisation as a whole (n = 60) places the company")
+    # the lead finding may not be a management one (withheld); the maturity sentence that
+    # follows it names the organisation and says why the management team's is missing
+    assert "The organisation as a whole (n = 60) places the company" in vm.headline
     assert "the management team's is not shown (fewer than 3 in the team)" in vm.headline
+    assert "The management team (n" not in vm.headline and "AGI" not in vm.headline
+    assert all(f.kind not in ("misaligned_current", "perception_gap") for f in vm.findings)
 
 
 def test_column_groups_name_each_population_with_its_n_but_no_n_in_a_reissue(wave):

@@ -288,16 +288,92 @@ def _finding_shown(f: ResultFinding, t: _Team) -> bool:
     return not (pop == "management_vs_organisation" and not t.roles_shown)
 
 
-def _evidence_text(f: ResultFinding) -> str:
-    """The numbers behind a finding, as printed: ``management 3.9 · organisation 2.7 · n = 60``."""
+#: Whose view a finding's population is, as the report names it.
+POPULATION_NAMES = {
+    "management": "Management team",
+    "organisation": "Whole organisation",
+    "managers": "Managers",
+    "staff": "Staff",
+    "departments": "Whole organisation",
+    "management_vs_organisation": "Management team against everyone else",
+}
+
+
+def _p_words(p: float) -> str:
+    """An adjusted p as printed beside a finding (``adjusted p < 0.001``)."""
+    return f"adjusted p {fmt_p(p)}" if fmt_p(p).startswith("<") else f"adjusted p = {fmt_p(p)}"
+
+
+def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
+    """The numbers behind a finding in words, each with its population and statistic:
+    ``Management team (n = 8) mean 3.8 against everyone else (n = 52) 2.7; +1.1 points,
+    adjusted p < 0.001 (Holm), Hedges' g 2.3.`` No n in a reissue (``t.reissue``)."""
+    ev = {k: v for k, v in f.evidence.items() if not _nan(v)}
+    reissue = t is not None and t.reissue
+
+    def n_of(n: int | None) -> str:
+        return "" if reissue or n is None else f" (n = {n})"
+
+    n_mgmt = t.n_mgmt if t is not None else None
+    pop = POPULATION_NAMES.get(f.population, f.population.replace("department:", ""))
+    kind = f.kind
+    if kind == "perception_gap" and {"management", "others", "gap"} <= ev.keys():
+        others = None if f.n is None or n_mgmt is None else f.n - n_mgmt
+        text = (
+            f"Management team{n_of(n_mgmt)} mean {fmt_num(ev['management'], 1)} against everyone "
+            f"else{n_of(others)} {fmt_num(ev['others'], 1)}: "
+            # the difference of the printed means, so the three figures agree
+            f"{fmt_signed(round(ev['management'], 1) - round(ev['others'], 1), 1)} points"
+        )
+        if "p_adjusted" in ev:
+            text += f", {_p_words(ev['p_adjusted'])} (Holm)"
+        if "g" in ev:
+            text += f", Hedges' g {fmt_num(ev['g'], 1)}"
+        return text + "."
+    if kind in ("misaligned_current", "misaligned_target") and "agi" in ev:
+        text = f"Management team{n_of(n_mgmt)}: AGI {fmt_agi(ev['agi'])}"
+        if "ci_low" in ev and "ci_high" in ev:
+            text += f" (interval {fmt_agi(ev['ci_low'])}–{fmt_agi(ev['ci_high'])})"
+        if "null_mean" in ev:
+            text += f"; random answering would give about {fmt_agi(ev['null_mean'])}"
+        if "critical_high" in ev:
+            text += f", and above {fmt_agi(ev['critical_high'])} in only 5% of random teams"
+        return text + "."
+    if kind == "silo":
+        means = [v for k, v in ev.items() if k.startswith("department:")]
+        text = f"Department means{n_of(f.n)}"
+        if means:
+            text += f" from {fmt_num(min(means), 1)} to {fmt_num(max(means), 1)}"
+        if "icc1" in ev:
+            text += f"; ICC(1) {fmt_num(ev['icc1'], 2)}"
+        if "p_adjusted" in ev:
+            text += f", {_p_words(ev['p_adjusted'])}"
+        return text + " (Silo gap, page “Where views differ”)."
+    if kind == "ambition_gap" and {"current", "target"} <= ev.keys():
+        text = (
+            f"{pop}{n_of(f.n)}: mean level {fmt_num(ev['current'], 1)} today, "
+            f"{fmt_num(ev['target'], 1)} as target"
+        )
+        if "p_adjusted" in ev:
+            text += f", {_p_words(ev['p_adjusted'])}"
+        return text + "."
+    if kind == "borderline_level" and "median" in ev:
+        text = f"{pop}{n_of(f.n)}: median {fmt_num(ev['median'], 2)}"
+        if "interval_low" in ev and "interval_high" in ev:
+            text += (
+                f", 95% interval {fmt_num(ev['interval_low'], 2)}–{fmt_num(ev['interval_high'], 2)}"
+            )
+        return text + "."
+    if kind == "prerequisite_cap" and {"level", "uncapped_level"} <= ev.keys():
+        return (
+            f"{pop}: level {int(ev['level'])}; its own statements would give level "
+            f"{int(ev['uncapped_level'])}."
+        )
     parts = [
         f"{k.replace('_', ' ')} {fmt_num(v, 2 if abs(v) < 1 and v != 0 else 1)}"
-        for k, v in f.evidence.items()
-        if not _nan(v)
+        for k, v in ev.items()
     ]
-    if f.n is not None:
-        parts.append(f"n = {f.n}")
-    return " · ".join(parts)
+    return f"{pop}{n_of(f.n)}: " + " · ".join(parts) + "." if parts else pop + "."
 
 
 def board_findings(result: WaveResult, t: _Team, limit: int = 3) -> tuple[Finding, ...]:
@@ -324,7 +400,7 @@ def board_findings(result: WaveResult, t: _Team, limit: int = 3) -> tuple[Findin
                 f.kind,
                 f.capability_id,
                 f.headline,
-                _evidence_text(f),
+                _evidence_text(f, t),
                 IMPLICATIONS.get(f.kind, ""),
                 f.salience,
             )
@@ -749,7 +825,7 @@ def _summary(
         if lead is not None and lead.kind != "strength":
             headline = (
                 f"{maturity} Overall, the management team's Alignment Gap Index is "
-                f"{fmt_agi(overall.value)} of 100{interval}{reference}."
+                f"{fmt_agi(overall.value)} of 100{interval}{reference}." + counted
             )
     elif not management_shown:
         headline = (
