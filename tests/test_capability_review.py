@@ -113,3 +113,47 @@ def test_a_points_cell_without_an_item_names_the_row_not_an_empty_id(tmp_path):
     result = score(bad)
     assert result.exit_code == 2 and "points 'x' for CUL is not a whole number" in result.stderr
     json.dumps(result.stderr)  # printable
+
+
+def _template_rows(tmp_path):
+    import csv
+
+    path = tmp_path / "t.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["template", "--format", "csv", "-o", str(path), "--wave", "W", "--respondent", "R1",
+         "--role", "executive", "--department", "Sales"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return list(csv.reader(path.open(encoding="utf-8-sig")))
+
+
+def test_a_level_typed_on_a_level_description_row_says_where_it_belongs(tmp_path):
+    import csv
+
+    rows = _template_rows(tmp_path)
+    head = rows[0]
+    level_row = next(
+        k for k, r in enumerate(rows) if r[head.index("question")].startswith("Level 3:")
+    )
+    rows[level_row][head.index("current")] = "3"
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = score(bad)
+    assert result.exit_code == 2
+    assert f"row {level_row + 1}, column 'item': this row describes level 3" in result.stderr
+    assert "give an item id such as" not in result.stderr
+
+
+def test_the_csv_template_says_the_scale_and_which_statements_ask_a_target(tmp_path):
+    rows = _template_rows(tmp_path)
+    head = rows[0]
+    inst = get_instrument("customer-centricity@1.1.0")
+    by_id = {r[head.index("item")]: r[head.index("question")] for r in rows}
+    targeted = next(i for i in inst.items if i.target)
+    untargeted = next(i for i in inst.items if not i.target and not i.roles)
+    assert "(1 = Ad hoc … 5 = Customer-led)" in by_id[untargeted.id]
+    assert "Target asked: the level to reach within 18 months" in by_id[targeted.id]
+    assert "Target asked" not in by_id[untargeted.id]
+    assert "the number (1-5) of the level described below" in by_id["CUL"]

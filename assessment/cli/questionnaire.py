@@ -380,7 +380,9 @@ def pilot(
     correlation (below 0.30: weak), the N/A share and the share of targets at
     the customer-centric end (80% or more: a trivial target). Run it on a
     pilot wave before a version goes to a client's board
-    (docs/questionnaire-format.md, "Piloting a version").
+    (docs/questionnaire-format.md, "Piloting a version"). The figures are
+    for the instrument's designers, not for publication: two runs a few
+    people apart would reveal those people's answers.
 
     \b
     Example:
@@ -449,6 +451,8 @@ def pilot(
         f"{rep.instrument_ref}, wave {rep.wave}: {rep.n_respondents} respondents, "
         f"{rep.n_targets} target answers, "
         + ("no target asked" if share != share else f"{share:.0%} at the customer-centric end"),
+        "For the instrument's designers, not for publication: two runs a few people apart "
+        "reveal those people's answers.",
         format_table(caps, cap_cols, {"alpha": ".2f", "levels_at_5": ".2f"}).rstrip("\n"),
         "",
         format_table(rows, columns, formats).rstrip("\n"),

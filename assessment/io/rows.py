@@ -209,6 +209,27 @@ def _near_capability_column(col: str) -> str:
     return f"column {col!r} looks like the capability column {exact!r}; write it exactly so"
 
 
+_DESCRIPTOR_ROW = re.compile(r"^\s*Level (\d):")
+
+
+def _empty_item_problem(values: Sequence[object], found: _Columns) -> str:
+    """Why a row without an item id is refused: in a template, an answer typed on a row that
+    describes a level or totals the points says where the answer belongs."""
+    where = dict(zip(found.names, found.cells, strict=True))
+    at = where.get("question")
+    question = _text(values[at]) if at is not None and at < len(values) else ""
+    m = _DESCRIPTOR_ROW.match(question)
+    if m:
+        return (
+            f"this row describes level {m.group(1)}; write the level number ({m.group(1)}) in "
+            "the current or target cell of the capability's own row, the row above its level "
+            "descriptions"
+        )
+    if question.startswith("The points above must add up"):
+        return "this row only totals the points; write points on each capability's row"
+    return "item is empty; give an item id such as MET-03"
+
+
 def _header_problems(
     ctx: _Ctx,
     header: Sequence[str],
@@ -448,7 +469,7 @@ def _parse_long(
         if not respondent:
             ctx.add("respondent is empty; every answer needs a respondent id", row_no, "respondent")
         if not item:
-            ctx.add("item is empty; give an item id such as MET-03", row_no, "item")
+            ctx.add(_empty_item_problem(values, found), row_no, "item")
         c = values[i_cur]
         if type(c) is str and c.isdecimal() and len(c) < 19:
             current, na_cur = int(c), False
@@ -731,4 +752,10 @@ def template_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]
             else:
                 above[col] = row[k]
         answered = any(not _blank(row.get(keys[c])) for c in ANSWER_COLUMNS if c in keys)
+        if answered and "item" in keys and _blank(row[keys["item"]]):
+            # an answer on a level-description or total row: its question says where it belongs
+            row["question"] = next(
+                (v for k, v in raw.items() if k is not None and k.strip().casefold() == "question"),
+                "",
+            )
         yield row if answered else dict.fromkeys(row, "")

@@ -185,8 +185,11 @@ def _template_rows(
         ],
     )
     for cap in instrument.capabilities:
-        ask = f"{cap.name}: level true today (current), level to reach in {months} months (target)"
-        ask += ", investment points (points)" if budget else ""
+        ask = (
+            f"{cap.name}: in 'current' the number (1-5) of the level described below that is "
+            f"true today; in 'target' the level to reach within {months} months"
+        )
+        ask += "; in 'points' its share of the investment points" if budget else ""
         yield _Row("capability", [*ident(), cap.name, cap.id, ask, *[""] * 5])
         for level, text in sorted(cap.levels.items()):
             yield _Row("level", [*ident(), "", "", f"Level {level}: {text}", *[""] * 5])
@@ -207,13 +210,18 @@ def _template_rows(
             *ident(),
             "Statements",
             "",
-            "Rate each statement as it is today (current); give a target only where there is a "
-            "target cell.",
+            "Rate each statement as it is today (current), 1 to 5 as named after it; a target is "
+            f"asked only where the statement says so (the level to reach within {months} "
+            "months).",
             *[""] * 5,
         ],
     )
     for cap, item in template_items(instrument, role):
-        yield _Row("item", [*ident(), cap.name, item.id, item.text, *[""] * 5], target=item.target)
+        labels = instrument.scales[item.scale].labels
+        text = f"{item.text} (1 = {labels[0]} … {len(labels)} = {labels[-1]})"
+        if item.target:
+            text += f" Target asked: the level to reach within {months} months."
+        yield _Row("item", [*ident(), cap.name, item.id, text, *[""] * 5], target=item.target)
 
 
 def write_template_csv(
