@@ -333,3 +333,17 @@ def test_personal_report_with_pdfua_names_the_chart_without_alt_text(wave):
         render_individual_pdf(wr, rs, inst, who, ReportOptions(pdfua=True))
     for name in AWAITING_ALT["individual"]:
         assert f"figure {name!r} has no alternative text" in str(err.value)
+
+
+def test_a_chart_without_alt_text_logs_no_weasyprint_error(caplog):
+    """Tagging made WeasyPrint log an error per image without alt (with its whole data: URI),
+    which broke the no-warning checks of reports that are allowed one without --pdfua."""
+    import logging
+
+    from reports.render import html_to_pdf
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = html_to_pdf(_macro_page(alt="", caption=""), strict=True)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    assert [e.get("/Alt") for e in _tree(pdf) if e["/S"] == "/Figure"] == [None]
+    assert logging.getLogger("weasyprint").filters == []  # removed after the render
