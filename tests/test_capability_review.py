@@ -157,3 +157,61 @@ def test_the_csv_template_says_the_scale_and_which_statements_ask_a_target(tmp_p
     assert "Target asked: the level to reach within 18 months" in by_id[targeted.id]
     assert "Target asked" not in by_id[untargeted.id]
     assert "the number (1-5) of the level described below" in by_id["CUL"]
+
+
+def _safe_answers(rs, k=3):
+    from assessment.service.withholding import safe_result
+    from scoring import score_wave
+    from scoring.results import ScoreOptions
+
+    inst = get_instrument(rs.instrument_ref)
+    result = score_wave(inst, rs, ScoreOptions(bootstrap=0, min_group=k))
+    safe, withheld = safe_result(result, rs, k)
+    return result, safe.capability_answers, withheld
+
+
+def test_removing_one_persons_capability_rows_withholds_the_figures_they_would_reveal(h2):
+    """Review H1: with the respondents unchanged, scoring again without one executive's
+    capability rows gave all 8 of their points by mean x n differences."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    gone = np.zeros(h2.level_current.shape, bool)
+    gone[0, :] = True  # NW-E01 answered the statements but no capability row
+    nan = np.where(gone, np.nan, 0.0)
+    cut = replace(
+        h2,
+        level_current=h2.level_current + nan,
+        level_target=h2.level_target + nan,
+        points=h2.points + nan,
+    )
+    _, full, _ = _safe_answers(h2)
+    _, partial, withheld = _safe_answers(cut)
+    assert any(p.group == "organisation" for p in full.investment)
+    assert partial.investment == () and partial.priorities == ()
+    # a level check stays only where its population already lacked k or more of the group
+    # (statements asked of some roles only): a known limit, see docs/privacy.md
+    assert all(c.n is None or c.n <= cut.n_respondents - 3 for c in partial.level_checks)
+    assert any(w.group == "capability answers" for w in withheld)
+
+
+def test_a_small_management_team_shows_no_order_statistics_of_points(h2):
+    """Review H2: with 3 executives the median and quartiles are their three allocations."""
+    keep = [i for i, r in enumerate(h2.respondents) if r.role != "executive" or r.id <= "NW-E03"]
+    small = h2.select(keep)
+    result, safe, _ = _safe_answers(small)
+    shown = [p for p in safe.investment if p.group == "management"]
+    assert shown, "the management team's points are shown (3 executives, 52 others)"
+    for p in shown:
+        assert p.mean == p.mean  # the mean stays
+        assert p.median != p.median and p.q1 != p.q1 and p.q3 != p.q3
+    full = [p for p in result.capability_answers.investment if p.group == "management"]
+    assert all(p.median == p.median for p in full)  # the identifying result keeps them
+
+
+def test_level_check_counts_of_a_subgroup_below_k_are_withheld(h2):
+    _, safe, _ = _safe_answers(h2)
+    for c in safe.level_checks:
+        counts = (c.n_higher, c.n_lower, c.n_equal)
+        assert all(x is None for x in counts) or all(x == 0 or x >= 3 for x in counts)

@@ -220,23 +220,73 @@ def _safe_capability_answers(
             int((behind & ~mgmt).sum()), k
         )
 
-    checks = tuple(c for c in answers.level_checks if shown(c.group, rated(c.capability_id)))
-    points = tuple(p for p in answers.investment if shown(p.group, allocated))
-    priorities = tuple(p for p in answers.priorities if shown(p.group, allocated))
-    kept = {id(x) for x in (*checks, *points)}  # identity: NaN fields make == false
+    def whole(group: str, behind: Any) -> bool:
+        """The people behind a figure are the group's respondents, or differ from them by at
+        least k: else the figure, set against one over all of them (another output, or the
+        group's statement figures), would give the missing people's answers."""
+        sides = (mgmt, ~mgmt) if group == "management" else (np.ones(len(mgmt), bool),)
+        return all(
+            (missing := int((side & ~behind).sum())) == 0 or not too_few(missing, k)
+            for side in sides
+        )
+
+    def kept(group: str, behind: Any) -> bool:
+        return shown(group, behind) and whole(group, behind)
+
+    checks = tuple(
+        _coarse_check(c, k) for c in answers.level_checks if kept(c.group, rated(c.capability_id))
+    )
+    points = tuple(_coarse_points(p, k) for p in answers.investment if kept(p.group, allocated))
+    priorities = tuple(p for p in answers.priorities if kept(p.group, allocated))
+    on = {(x.capability_id, x.group) for x in (*checks, *points)}
     everything: list[Any] = [*answers.level_checks, *answers.investment]
-    off = sorted({x.capability_id for x in everything if id(x) not in kept})
+    off = sorted({x.capability_id for x in everything if (x.capability_id, x.group) not in on})
     if off or len(priorities) < len(answers.priorities):
         withheld.append(
             Withheld(
                 "capability answers",
                 f"a level check, investment points or priority agreement of fewer than {k} "
-                "respondents, or of a management team whose figures minus the organisation's "
-                f"would describe fewer than {k} others",
+                "respondents, of a management team whose figures minus the organisation's "
+                f"would describe fewer than {k} others, or of a group of which 1 to {k - 1} "
+                "gave no such answer",
                 tuple(off),
             )
         )
     return replace(answers, level_checks=checks, investment=points, priorities=priorities)
+
+
+def _coarse_points(p: Any, k: int) -> Any:
+    """Investment points without the order statistics and counts that give members' own
+    allocations in a small group: at n = 3 the median and quartiles are the three allocations.
+    The median needs ``k`` allocations on each side (``⌈n/2⌉ − 1 ≥ k``), the quartiles ``k``
+    beyond each (``⌊(n − 1)/4⌋ ≥ k``), the share giving 0 at least ``k`` giving 0 and ``k`` not
+    (or none); the mean and the rank stay."""
+    from dataclasses import replace
+
+    nan = float("nan")
+    n = p.n
+    changes: dict[str, float] = {}
+    if (n + 1) // 2 - 1 < k:
+        changes["median"] = nan
+    if (n - 1) // 4 < k:
+        changes.update(q1=nan, q3=nan)
+    zeros = round(p.share_zero * n) if p.share_zero == p.share_zero else 0
+    if 0 < zeros < k or 0 < n - zeros < k:
+        changes["share_zero"] = nan
+    return replace(p, **changes) if changes else p
+
+
+def _coarse_check(c: Any, k: int) -> Any:
+    """A level check without its counts of people rating higher, lower and the same (and the
+    sign test's p-values, which are functions of them) when one of them is 1 to k − 1: a count
+    of a subgroup below k. The median rated level, the item level, the flag and the label stay."""
+    from dataclasses import replace
+
+    counts = (c.n_higher, c.n_lower, c.n_equal)
+    if all(x == 0 or x >= k for x in counts):
+        return c
+    nan = float("nan")
+    return replace(c, n_higher=None, n_lower=None, n_equal=None, p_value=nan, p_adjusted=nan)
 
 
 def _withhold_departments(wave_sup: Any, k: int, withheld: list[Withheld]) -> None:
