@@ -35,13 +35,13 @@ KINDS = ("team", "individual", "trend")
 #: name when its text lands.
 AWAITING_ALT: dict[str, set[str]] = {
     "team": set(),
-    "individual": {"profile"},
+    "individual": set(),
     "trend": set(),
 }
 
 #: Rows of the cover table that team.html / individual.html add without ``<th scope="row">``
 #: (their cells get no header); set to 0 when the templates add it.
-AWAITING_SCOPE = {"team": 1, "individual": 2, "trend": 0}
+AWAITING_SCOPE = {"team": 1, "individual": 0, "trend": 0}
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'

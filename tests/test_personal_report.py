@@ -169,3 +169,22 @@ def test_pdf_names_no_colleague(h2):
     assert "Management team (8)" in flat and "Whole organisation (60)" in flat
     assert "Questions to bring to the workshop" in flat and "Your part in the roadmap" in flat
     assert np.isfinite(wr.score("CUL").mean)
+
+
+def test_profile_chart_alt_text_states_its_message():
+    """The profile chart's alternative text (tagged PDF) says the highest and lowest capability
+    and where the person differs most, from the printed figures."""
+    from assessment.synthetic import northwind
+    from questionnaires.catalogue import get_instrument
+    from reports.options import ReportOptions
+    from reports.views import build_individual_report
+    from scoring import score_wave
+    from scoring.results import ScoreOptions
+
+    inst = get_instrument("customer-centricity@1.1.0")
+    rs = northwind("2026-H2")
+    wr = score_wave(inst, rs, ScoreOptions(bootstrap=0))
+    vm = build_individual_report(wr, rs, inst, "NW-E01", ReportOptions())
+    top = max((r for r in vm.rows if r.you_value == r.you_value), key=lambda r: r.you_value)
+    assert f"highest {top.name} ({top.you})" in vm.profile_alt
+    assert "You differ most on" in vm.profile_alt and "chart" not in vm.profile_alt.casefold()

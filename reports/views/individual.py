@@ -151,6 +151,8 @@ class IndividualReport:
         How the actions were matched to your role, or why none is.
     questions : tuple of str
         Three reflection questions for the workshop.
+    profile_alt : str
+        The profile chart's message in words (its alternative text in the tagged PDF).
     """
 
     kind: str
@@ -173,6 +175,43 @@ class IndividualReport:
     actions: tuple[ActionLine, ...] = ()
     actions_note: str = ""
     questions: tuple[str, ...] = ()
+    profile_alt: str = ""
+
+
+def _signed(text: str) -> float:
+    """A printed signed difference (``+0.8``, ``−0.6``) as a number; NaN when not one."""
+    try:
+        return float(text.replace("\u2212", "-").replace("+", ""))
+    except ValueError:
+        return float("nan")
+
+
+def _profile_alt(rows: Sequence[PersonalRow], against: str, self_only: bool) -> str:
+    """The profile chart in one or two sentences: your highest and lowest capability, and
+    where you differ most from ``against`` (from the printed figures)."""
+    scored = [r for r in rows if not _nan(r.you_value)]
+    if not scored:
+        return "Your profile across the capabilities: no capability has a score of yours."
+    top = max(scored, key=lambda r: r.you_value)
+    low = min(scored, key=lambda r: r.you_value)
+    text = (
+        f"Your scores across {len(scored)} capabilities: highest {top.name} ({top.you}), "
+        f"lowest {low.name} ({low.you})."
+    )
+    if self_only:
+        return text
+    diffs = [(r, _signed(r.difference)) for r in scored if not _nan(_signed(r.difference))]
+    if diffs:
+        above = max(diffs, key=lambda d: d[1])
+        below = min(diffs, key=lambda d: d[1])
+        parts = []
+        if above[1] > 0:
+            parts.append(f"{above[0].name} {above[0].difference} above {against}")
+        if below[1] < 0:
+            parts.append(f"{below[0].name} {below[0].difference} below")
+        if parts:
+            text += " You differ most on " + " and ".join(parts) + "."
+    return text
 
 
 def _members(responses: ResponseSet, result: WaveResult) -> list[int]:
@@ -706,6 +745,7 @@ def build_individual_report(
         tuple(actions),
         note,
         _questions(rows, diffs, own_rows, against, self_only),
+        _profile_alt(rows, against, self_only),
     )
 
 
