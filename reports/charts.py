@@ -145,7 +145,7 @@ def radar(vm: TeamReport, theme: Theme) -> str:
     ax.set_yticklabels(["1", "2", "3", "4", "5"], color=c.muted, fontsize=6.5)
     ax.set_rlabel_position(0)
     ax.set_xticks(angles)
-    ax.set_xticklabels([_wrap(r[0], 16) for r in vm.radar], fontsize=7.5, color=c.text)
+    ax.set_xticklabels([_wrap(r[0], 14) for r in vm.radar], fontsize=7.5, color=c.text)
     ax.tick_params(axis="x", pad=8)
     ax.grid(color=c.rule, linewidth=0.5)
     ax.spines["polar"].set_visible(False)
@@ -155,7 +155,7 @@ def radar(vm: TeamReport, theme: Theme) -> str:
     ax.plot(closed, [*cur, cur[0]], color=c.primary, linewidth=1.6, label="Today")
     ax.fill(closed, [*cur, cur[0]], color=c.primary, alpha=0.12)
     fig.legend(loc="upper left", ncol=1, bbox_to_anchor=(0.0, 1.0))
-    fig.subplots_adjust(left=0.14, right=0.86, top=0.9, bottom=0.1)
+    fig.subplots_adjust(left=0.22, right=0.78, top=0.84, bottom=0.14)  # no clipped label
     return svg_data_uri(fig)
 
 
@@ -268,13 +268,31 @@ def perception_chart(vm: TeamReport, theme: Theme) -> str:
     c = theme.colours
     rows = vm.perception
     n = len(rows)
-    h = 0.3 * n + 0.6
+    h = 0.3 * n + 0.95
     fig = _figure(h)
     ax = fig.add_subplot()
     gaps = [r.gap_value for r in rows]
     ys = list(range(n))[::-1]
-    colours = [c.negative if g > 0 else c.positive for g in gaps]
+    # colour only what the Holm-adjusted test labels; every other gap is grey (legend below)
+    colours = [
+        c.negative if r.label == "blind spot" else c.positive if r.label == "hidden strength"
+        else c.rule
+        for r in rows
+    ]  # fmt: skip
     ax.barh(ys, gaps, color=colours, height=0.55, alpha=0.85)
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(color=c.negative, alpha=0.85, label="blind spot (significant)"),
+            Patch(color=c.positive, alpha=0.85, label="hidden strength (significant)"),
+            Patch(color=c.rule, alpha=0.85, label="not significant"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.45 / (0.3 * n)),
+        ncol=3,
+        fontsize=6.5,
+    )
     lim = max(1.0, max((abs(g) for g in gaps), default=1) * 1.25)
     ax.set_xlim(-lim, lim)
     ax.axvline(0, color=c.muted, linewidth=0.8)
@@ -314,7 +332,7 @@ def perception_chart(vm: TeamReport, theme: Theme) -> str:
     ax.set_axisbelow(True)
     _clean(ax)
     ax.spines["bottom"].set_visible(False)
-    fig.subplots_adjust(left=0.3, right=0.96, top=0.97, bottom=0.35 / h)
+    fig.subplots_adjust(left=0.3, right=0.96, top=0.97, bottom=0.75 / h)
     return svg_data_uri(fig)
 
 
@@ -361,7 +379,7 @@ def roadmap_timeline(stages: Sequence[StageView], span: int, theme: Theme) -> st
     """Stages as bars on a month axis, decision gates as diamonds at the end of each stage."""
     c = theme.colours
     n = len(stages)
-    h = 0.36 * n + 0.55
+    h = 0.5 * n + 0.55
     fig = _figure(h)
     ax = fig.add_subplot()
     for i, st in enumerate(stages):
@@ -370,16 +388,19 @@ def roadmap_timeline(stages: Sequence[StageView], span: int, theme: Theme) -> st
         ax.barh(y, max(st.end - st.start, 0.4), left=st.start, height=0.5, color=colour, alpha=0.9)
         ax.scatter([st.end], [y], marker="D", s=22, color=c.text, zorder=3)
     ax.set_yticks(list(range(n)))
-    ax.set_yticklabels([f"{st.number}  {st.name}" for st in reversed(stages)])
-    ax.set_xlim(0, span + 0.5)
+    ax.set_yticklabels([f"{st.number}  {_wrap(st.name, 34)}" for st in reversed(stages)])
+    # the axis covers every stage: the last tick at or after the last stage's end
+    span = max([span, *(st.end for st in stages)])
+    step = 3 if span <= 24 else 6
+    last = -(-span // step) * step
+    ax.set_xlim(0, last + 0.5)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlabel("months from the start", fontsize=7)
-    step = 3 if span <= 24 else 6
-    ax.set_xticks(list(range(0, span + 1, step)))
+    ax.set_xticks(list(range(0, last + 1, step)))
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     _clean(ax)
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.96, bottom=0.4 / h + 0.05)
+    fig.subplots_adjust(left=0.36, right=0.98, top=0.96, bottom=0.4 / h + 0.05)
     return svg_data_uri(fig)
 
 

@@ -467,7 +467,11 @@ def test_camp_recoverable_by_subtraction_is_not_described(wave):
     camps = (Camp("Camp A", n - 2, profile), Camp("Camp B", 2, profile))
     camp_of = tuple(1 if i < 2 else 0 for i in range(n))
     rigged = replace(wr, alignment_map=replace(amap, camps=camps, camp_of=camp_of, reason=""))
-    vm = build_team_report(rigged, rs, inst, ReportOptions())
+    # issue 12: the map is the management team's when it may be shown; with k = 9 (8 executives)
+    # it is not, so the organisation's map (the rigged one) is drawn and its camps suppressed
+    hidden_team = ReportOptions(min_group=9, min_group_comments=9)
+    vm = build_team_report(rigged, rs, inst, hidden_team)
+    assert vm.map_population.startswith("Whole organisation")
     assert vm.camps == ()  # Camp A = everyone minus Camp B: describing it describes Camp B
     assert "2 camps are not described" in vm.map_note
     three = (
@@ -476,7 +480,7 @@ def test_camp_recoverable_by_subtraction_is_not_described(wave):
         Camp("Camp C", 2, profile),
     )
     rigged = replace(wr, alignment_map=replace(amap, camps=three, camp_of=camp_of, reason=""))
-    vm = build_team_report(rigged, rs, inst, ReportOptions())
+    vm = build_team_report(rigged, rs, inst, hidden_team)
     assert [c.label for c in vm.camps] == ["Camp A"]  # C hidden, B (smallest other) with it
 
 

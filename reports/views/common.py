@@ -196,6 +196,9 @@ class CapabilityRow:
     shared_note: str = ""
     #: "why this level": the organisation level's descriptor and the statements holding it back
     why: str = ""
+    #: the management team's / organisation's level uncertainty, short (``3.5 · borderline 3–4``)
+    level_mark: str = ""
+    level_org_mark: str = ""
     #: "at a glance": the management team against everyone else, "+1.2 blind spot", or "–"
     perception: str = ""
     perception_css: str = "na"
@@ -389,6 +392,14 @@ class DisputedItem:
     reference: str = ""
     #: why the statement has no rwg, or empty
     note: str = ""
+    #: the management team's answers per row, (count, bar % of its base), empty when not shown
+    management: tuple[tuple[int | str, str], ...] = ()
+    #: whose answers the bars are, with the base n (``Whole organisation (n = 58)``)
+    base: str = ""
+    #: the management team's base (``Management team (n = 8)``), empty when not shown
+    management_base: str = ""
+    #: reverse-worded: rows are turned round so they run to the customer-centric end
+    reverse: bool = False
 
 
 @dataclass(frozen=True)
@@ -400,6 +411,16 @@ class RoadmapActionView:
     effort: str
     horizon: str
     owner: str
+    #: what to do (the instrument's description)
+    description: str = ""
+    #: the actions it waits for, by id (``MET-A2-1, SYS-A2-1``), or empty
+    depends_on: str = ""
+    #: 1.1.0: cost band (``S``/``M``/``L`` or the instrument's words) and done criterion
+    cost_band: str = ""
+    done_when: str = ""
+    #: months of the roadmap it runs in (``3–6``), empty when scoring gives none
+    months: str = ""
+    quick_win: bool = False
 
 
 @dataclass(frozen=True)
@@ -444,6 +465,18 @@ class StageView:
     owners: str
     projected: str
     gate: str
+    #: what the stage achieves, in words with capability names
+    goal: str = ""
+    #: the one accountable owner (a role of the instrument's ``owner_roles``), or empty
+    accountable: str = ""
+    #: ``(capability, level, descriptor)`` each capability reaches at the end of the stage
+    reached: tuple[tuple[str, str, str], ...] = ()
+    #: the KPIs the stage reports, ``Net Promoter Score (points, higher; gate)``, by capability
+    kpis: tuple[tuple[str, str], ...] = ()
+    #: go/no-go criteria, one sentence each with capability names
+    criteria: tuple[str, ...] = ()
+    #: stage 1: ``(title, description)`` per blind spot to validate with the front line
+    validations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -708,6 +741,13 @@ class TeamReport:
     org_label: str = "Organisation"
     #: each chart's alternative text (its message in words), keyed as ``team_charts``
     alts: dict[str, str] = field(default_factory=dict)
+    #: whose alignment map it is: ``Management team (n = 8)`` (the people in the room) or, when
+    #: the management team may not be shown, ``Whole organisation (n = 60)``
+    map_population: str = ""
+    #: the owner roles the roadmap names, with the instrument's definition (``owner_roles``)
+    owner_legend: tuple[tuple[str, str], ...] = ()
+    #: KPIs: empty, or the line saying the instrument version defines none
+    kpi_note: str = ""
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -1123,6 +1163,25 @@ def level_text(est: LevelEstimate | None, population: str, reissue: bool) -> str
     elif est.borderline:
         text += ", borderline"
     return text + ("." if reissue else f" (n = {est.n}).")
+
+
+def level_mark(est: LevelEstimate | None) -> str:
+    """A level's uncertainty for a table cell: ``3.5 · borderline 3–4``, ``2.9 · 1 to 3 possible``
+    (more than two levels), ``2.4`` (one level), empty without an estimate (:func:`level_text`
+    says the same in a sentence)."""
+    if est is None or not est.computable:
+        return ""
+    tenths = "" if _nan(est.interpolated) else _tenths(est)
+    levels = est.possible_levels
+    if len(levels) > 2:
+        mark = f"{levels[0]} to {levels[-1]} possible"
+    elif est.borderline and len(levels) == 2:
+        mark = f"borderline {levels[0]}–{levels[1]}"
+    elif est.borderline:
+        mark = "borderline"
+    else:
+        return tenths
+    return f"{tenths} · {mark}" if tenths else mark
 
 
 def _tenths(est: LevelEstimate) -> str:

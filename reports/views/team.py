@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
 
 from questionnaires.answers import ResponseSet
 from questionnaires.errors import ReportError
-from questionnaires.model import Capability, Instrument
+from questionnaires.model import Action, Capability, Instrument
 from reports.anonymity import (
     Suppression,
     require_population,
@@ -75,6 +78,7 @@ from reports.views.common import (
     band_phrase,
     band_pill,
     department_suppression,
+    level_mark,
     level_shown,
     level_text,
     management_level,
@@ -89,10 +93,12 @@ from scoring.inference import DifferenceLabel
 from scoring.null import DEFAULT_MODELS, expected_agi
 from scoring.results import (
     AGIResult,
+    AlignmentMap,
     AmbitionGap,
     ItemStats,
     MaturityLevel,
     PerceptionGap,
+    RoadmapAction,
     WaveResult,
 )
 from scoring.results import (
@@ -703,6 +709,12 @@ def _capability_row(t: _Team, cid: str, agi: AGIResult | None) -> CapabilityRow:
         agi_target_null=_null_text(agi_t),
         agi_items=str(agi.items) if agi is not None and agi.items else DASH,
         shared_note=NOT_SHARED if agrees in ("no", "no — split") else "",
+        level_mark=level_mark(mgmt_level) if mgmt_level is not None else "",
+        level_org_mark=(
+            level_mark(organisation_level(lv, k, t.named))
+            if level_shown(lv.organisation, k, t.named)
+            else ""
+        ),
     )
 
 
@@ -1119,11 +1131,53 @@ def _silos(t: _Team) -> tuple[tuple[SiloRow, ...], str]:
     return tuple(silos), silo_note
 
 
+def _management_map(t: _Team) -> AlignmentMap | None:
+    """The alignment map of the management team alone (:func:`scoring.alignment.alignment_map`
+    on its members' capability scores, seed and camps as scoring's), or ``None`` when the team
+    may not be shown (fewer than k, a reissue) or its map has no points."""
+    if t.reissue or not t.management_shown or t.n_mgmt < 3:
+        return None
+    from scoring.alignment import alignment_map
+
+    rows = [i for i, m in enumerate(t.is_mgmt) if m]
+    caps = [c for c in t.result.capabilities if c not in t.thin]
+    profiles = np.array(
+        [[t.result.score(c).respondent_scores[i] for c in caps] for i in rows], dtype=float
+    )
+    ids = [t.responses.respondents[i].id for i in rows]
+    opts = t.result.options
+    amap = alignment_map(profiles, ids, caps, opts.n_camps, opts.seed, max(3, opts.min_group))
+    return None if amap.reason or not amap.coords else amap
+
+
+def _map_means(t: _Team, amap: AlignmentMap) -> dict[str, float]:
+    """The means a camp's profile is compared with: the mapped population's."""
+    ids = set(amap.respondent_ids)
+    rows = [i for i, r in enumerate(t.responses.respondents) if r.id in ids]
+    out = {}
+    for c in t.result.capabilities:
+        vals = [t.result.score(c).respondent_scores[i] for i in rows]
+        vals = [v for v in vals if not _nan(v)]
+        out[c] = sum(vals) / len(vals) if vals else NAN
+    return out
+
+
+def _map_population(t: _Team, mapdata: MapData | None) -> str:
+    """Whose map is drawn, with its n (none in a reissue)."""
+    if mapdata is None:
+        return ""
+    n = len([p for p in mapdata.coords if not _nan(p[0])])
+    mgmt = n <= t.n_mgmt and _management_map(t) is not None
+    who = "Management team" if mgmt else "Whole organisation"
+    return who if t.reissue else f"{who} (n = {n})"
+
+
 def _alignment_map(t: _Team) -> tuple[tuple[CampView, ...], MapData | None, str]:
     """The alignment map's points and the camps that may be described."""
     result, options, k, named, names, thin = t.result, t.options, t.k, t.named, t.names, t.thin
-    # alignment map
-    amap = result.alignment_map
+    # the map of the people in the room: the management team's own MDS and camps when it may be
+    # shown, else the organisation's (scoring's map of everyone), and the page says which
+    amap = _management_map(t) or result.alignment_map
     camps = []
     mapdata = None
     map_note = amap.reason
@@ -1142,7 +1196,7 @@ def _alignment_map(t: _Team) -> tuple[tuple[CampView, ...], MapData | None, str]
         for camp in amap.camps:
             if camp.label not in camp_sup.shown:
                 continue
-            allmeans = {c: result.score(c).mean for c in result.capabilities}
+            allmeans = _map_means(t, amap)
             diffs = sorted(
                 (
                     (v - allmeans.get(c, v), c)
@@ -1202,8 +1256,10 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
     )[: options.max_disputed_items]
     disputed_note = (
         (
-            "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg and the "
-            "bars are over all respondents."
+            "Ranked by the management team's item AGI, as in stage 1 of the roadmap; rwg is "
+            "over all respondents. Bars give the share of each answer on one scale (0–100% of "
+            "the base n), the whole organisation's and the management team's, from the least to "
+            "the most customer-centric answer; the median is on that customer-centric scale."
             if by_mgmt
             else "Ranked by the item AGI over all respondents (the management team's is not shown)."
         )
@@ -1219,32 +1275,48 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
         )
     )
     disputed = []
+    mgmt_rows = [i for i, m in enumerate(t.is_mgmt) if m]
     for it in ranked:
-        # bars and median show the answers as given: the item's own labels, reverse-coded items
-        # un-flipped
+        # bars on one common scale (share of the item's base), rows from the least to the most
+        # customer-centric answer: a reverse-worded item's labels run the other way round
         item = instrument.item(it.item_id)
         scale = instrument.scale_of(it.item_id)
         answer_labels = scale.labels
-        counts = it.distribution[::-1] if item.reverse else it.distribution
-        median = scale.low + scale.high - it.median if item.reverse else it.median
-        peak = max(counts) or 1
+        col = t.responses.item_ids.index(it.item_id)
+        raw = t.responses.current[:, col]
+        n_options = scale.high - scale.low + 1
+        options_raw = list(range(scale.low, scale.high + 1))
+        order = options_raw[::-1] if item.reverse else options_raw
+
+        def counts_of(values: np.ndarray, order: Sequence[int] = order) -> list[int]:
+            return [int(np.sum(values == v)) for v in order]
+
+        counts = counts_of(raw)
+        base_n = sum(counts)
         # a reissue shows no answer counts, nor bars whose lengths give them away
         dist = tuple(
             (
-                answer_labels[j] if j < len(answer_labels) else str(j + scale.low),
+                answer_labels[v - scale.low] if v - scale.low < len(answer_labels) else str(v),
                 DASH if options.reissue else c,
-                "0" if options.reissue else f"{100 * c / peak:.0f}",
+                "0" if options.reissue or not base_n else f"{100 * c / base_n:.0f}",
             )
-            for j, c in enumerate(counts)
+            for v, c in zip(order, counts, strict=True)
         )
-        n_options = scale.high - scale.low + 1
+        mgmt: tuple[tuple[int | str, str], ...] = ()
+        m_base = ""
+        if t.roles_shown and mgmt_rows:
+            m_counts = counts_of(raw[mgmt_rows])
+            m_n = sum(m_counts)
+            if not too_few(m_n, t.k, t.named):
+                mgmt = tuple((c, f"{100 * c / m_n:.0f}") for c in m_counts)
+                m_base = f"Management team (n = {m_n})"
         excluded = it.item_id in agreement_items(instrument, it.capability_id).excluded
         disputed.append(
             DisputedItem(
                 it.item_id,
                 names[it.capability_id],
                 item.text,
-                fmt_num(median),
+                fmt_num(it.median),
                 fmt_agi(item_agi(it)),
                 DASH if excluded else fmt_num(it.rwg, digits),
                 dist,
@@ -1255,6 +1327,10 @@ def _disputed(t: _Team) -> tuple[tuple[DisputedItem, ...], str]:
                     if excluded
                     else ""
                 ),
+                management=mgmt,
+                base="Whole organisation" + ("" if options.reissue else f" (n = {base_n})"),
+                management_base=m_base,
+                reverse=item.reverse,
             )
         )
     return tuple(disputed), disputed_note
@@ -1286,19 +1362,27 @@ def _roadmap(t: _Team) -> tuple[tuple[StageView, ...], str, int]:
             "(assessment.service.report_score_options)"
         )
     stages = []
+    catalogue = {a.id: a for c in t.instrument.capabilities for a in c.actions}
+    hidden = thin | unplanned
     for st in result.roadmap.stages:
-        acts = tuple(
-            RoadmapActionView(
-                a.action_id,
-                a.title,
-                names.get(a.capability_id, a.capability_id),
-                f"{a.from_level} → {a.to_level}",
-                a.effort,
-                f"{a.horizon_months} mo",
-                a.owner_role,
-            )
-            for a in st.actions
+        acts = tuple(_action_view(t, a, catalogue.get(a.action_id)) for a in st.actions)
+        reached = tuple(
+            (names.get(c, c), str(lv), clean_text(text))
+            for c, lv, text in getattr(st, "reached", ())
+            if c not in hidden
         )
+        kpis: dict[str, list[str]] = {}
+        for kpi in getattr(st, "kpis", ()):
+            if kpi.capability_id in hidden:
+                continue
+            gate = " (gate)" if kpi.gate else ""
+            kpis.setdefault(names.get(kpi.capability_id, kpi.capability_id), []).append(
+                f"{kpi.name}{gate}"
+            )
+        validations = _validations(
+            [v for v in getattr(st, "validations", ()) if v.capability_id not in hidden], names
+        )
+        criteria = tuple(safe_gate(c, management_shown) for c in getattr(st, "criteria", ()) if c)
         stages.append(
             StageView(
                 st.number,
@@ -1312,11 +1396,15 @@ def _roadmap(t: _Team) -> tuple[tuple[StageView, ...], str, int]:
                 ", ".join(i for i in st.disputed_items if i not in thin_items),
                 ", ".join(st.owners) or DASH,
                 ", ".join(
-                    f"{names.get(c, c)} → {lv}"
-                    for c, lv in st.projected_levels
-                    if c not in thin | unplanned
+                    f"{names.get(c, c)} → {lv}" for c, lv in st.projected_levels if c not in hidden
                 ),
                 safe_gate(st.decision_gate, management_shown),
+                goal=getattr(st, "goal", "") or "",
+                accountable=getattr(st, "accountable", "") or "",
+                reached=reached,
+                kpis=tuple((cap, "; ".join(ks)) for cap, ks in kpis.items()),
+                criteria=criteria,
+                validations=validations,
             )
         )
     roadmap_note = (
@@ -1328,6 +1416,67 @@ def _roadmap(t: _Team) -> tuple[tuple[StageView, ...], str, int]:
     )
     span = max([s.end for s in stages] + [1])
     return tuple(stages), roadmap_note, span
+
+
+def _action_view(t: _Team, a: RoadmapAction, spec: Action | None) -> RoadmapActionView:
+    """One roadmap action as printed: description, dependencies, cost band and done criterion
+    from the roadmap, else from the instrument's action of the same id (``spec``)."""
+
+    def pick(name: str) -> str:
+        value = getattr(a, name, None) or (getattr(spec, name, None) if spec else None)
+        return clean_text(str(value)) if value else ""
+
+    deps = tuple(getattr(a, "depends_on", ()) or (spec.depends_on if spec else ()))
+    start, end = getattr(a, "start_month", 0), getattr(a, "end_month", 0)
+    return RoadmapActionView(
+        a.action_id,
+        a.title,
+        t.names.get(a.capability_id, a.capability_id),
+        f"{a.from_level} → {a.to_level}",
+        a.effort,
+        f"{a.horizon_months} mo",
+        a.owner_role,
+        description=pick("description"),
+        depends_on=", ".join(deps),
+        cost_band=pick("cost_band"),
+        done_when=pick("done_when"),
+        months=f"{start}–{end}" if end else "",
+        quick_win=bool(getattr(a, "quick_win", False)),
+    )
+
+
+def _validations(steps: Sequence[Any], names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Stage 1's validation steps, ``(title, text)``; steps with the same title (one per blind
+    spot) are printed once, naming every capability, with the first one's description."""
+    out: list[tuple[str, str]] = []
+    by_title: dict[str, list[Any]] = {}
+    for v in steps:
+        by_title.setdefault(v.title, []).append(v)
+    for title, group in by_title.items():
+        caps = [names.get(v.capability_id, v.capability_id) for v in group]
+        text = clean_text(group[0].description)
+        if len(group) > 1:
+            text = text.replace(caps[0], "each of them")
+            title = f"{title}: {', '.join(caps[:-1])} and {caps[-1]}"
+        out.append((title, text))
+    return tuple(out)
+
+
+def _owner_legend(t: _Team, stages: Sequence[StageView]) -> tuple[tuple[str, str], ...]:
+    """The owner roles the roadmap names, with the instrument's definitions (1.1.0)."""
+    roles = t.instrument.owner_roles
+    used = {a.owner for st in stages for a in st.actions} | {st.accountable for st in stages}
+    return tuple((r, clean_text(roles[r])) for r in sorted(used) if r in roles)
+
+
+def _kpi_note(t: _Team) -> str:
+    """One line when the instrument version defines no KPIs (1.0.0)."""
+    if any(c.kpis for c in t.instrument.capabilities):
+        return ""
+    return (
+        f"KPIs: this version of the questionnaire ({t.instrument.id}@{t.instrument.version}) "
+        "defines no KPIs; version 1.1.0 defines them per capability."
+    )
 
 
 NO_ENGAGEMENT_NOTE = (
@@ -1741,6 +1890,7 @@ def build_team_report(
         camps=tuple(camps),
         map=mapdata,
         map_note=map_note,
+        map_population=_map_population(t, mapdata),
         disputed=tuple(disputed),
         disputed_note=disputed_note,
         stages=tuple(stages),
@@ -1757,6 +1907,8 @@ def build_team_report(
         reissue=options.reissue,
         dots_caption=_REISSUE_DOTS_CAPTION if options.reissue else "",
         roadmap_note=roadmap_note,
+        owner_legend=_owner_legend(t, stages),
+        kpi_note=_kpi_note(t),
         reissue_note=REISSUE_NOTE if reissue else "",
         perception_tests=perception_tests,
         perception_tests_note=perception_tests_note,
