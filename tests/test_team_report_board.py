@@ -380,3 +380,26 @@ def test_perception_chart_colours_only_labelled_gaps_and_has_a_legend(h2):
     if all(p.label != "hidden strength" for p in vm.perception):
         # the legend patch is the only positive-filled shape: no unlabelled gap is green
         assert svg.count("fill: " + theme.colours.positive.lower()) == 1
+
+
+def test_silo_section_opens_with_the_sentence_that_matters(h2):
+    inst, rs, wr = h2
+    vm = build_team_report(wr, rs, inst)
+    silos = {f.capability_id for f in wr.findings if f.kind == "silo"}
+    names = [inst.capability(c).name for c in sorted(silos)]
+    if len(names) == 1:
+        assert vm.silo_lead.startswith(f"Only {names[0]} is a real silo: ")
+    elif not names:
+        assert vm.silo_lead.startswith("No capability is a real silo")
+    else:
+        assert all(n in vm.silo_lead.split(":")[0] for n in names)
+    reissue = build_team_report(wr, rs, inst, ReportOptions(reissue=True))
+    assert reissue.silo_lead == ""  # no silo table in a reissue
+
+
+def test_perception_populations_are_named_with_their_n(h2):
+    inst, rs, wr = h2
+    vm = build_team_report(wr, rs, inst)
+    n_mgmt = sum(r.role in wr.options.management for r in rs.respondents)
+    assert vm.team_label == f"Management team (n = {n_mgmt})"
+    assert vm.others_label == f"Everyone else (n = {rs.n_respondents - n_mgmt})"

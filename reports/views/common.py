@@ -748,6 +748,11 @@ class TeamReport:
     owner_legend: tuple[tuple[str, str], ...] = ()
     #: KPIs: empty, or the line saying the instrument version defines none
     kpi_note: str = ""
+    #: the perception comparison's other population: ``Everyone else (n = 52)``
+    others_label: str = "Everyone else"
+    #: the silo section's first sentence: which capabilities are real silos (``Only Metrics &
+    #: Incentives is a real silo: ...``), from the findings engine's silo findings
+    silo_lead: str = ""
 
 
 # -- helpers ----------------------------------------------------------------------------------

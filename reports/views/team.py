@@ -1131,6 +1131,51 @@ def _silos(t: _Team) -> tuple[tuple[SiloRow, ...], str]:
     return tuple(silos), silo_note
 
 
+def _spread(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+def silo_lead(t: _Team, silos: Sequence[SiloRow]) -> str:
+    """The sentence that opens the silo section: the capabilities the findings engine calls a
+    silo (``WaveResult.findings`` of kind ``silo`` the report may show), the largest spread
+    first, or that none is. Empty when no silo table is shown (a reissue, one department)."""
+    if not silos:
+        return ""
+    found = {
+        f.capability_id for f in t.result.findings if f.kind == "silo" and _finding_shown(f, t)
+    }
+    spread = {r.name: r for r in silos}
+    real = [spread[t.names[c]] for c in found if t.names.get(c) in spread]
+    real.sort(key=lambda r: (-_spread(r.spread), r.name))
+    if not real:
+        return (
+            "No capability is a real silo: where departments differ, the difference is small or "
+            "could be chance."
+        )
+    first = real[0]
+    names = [r.name for r in real]
+    who = (
+        f"Only {names[0]} is a real silo"
+        if len(names) == 1
+        else f"{', '.join(names[:-1])} and {names[-1]} are real silos"
+    )
+    try:
+        explains = (
+            f", and which department people sit in explains {fmt_pct(float(first.eta2))} of how "
+            "they rate it (η²)"
+        )
+    except ValueError:  # η² not computed
+        explains = ""
+    return (
+        f"{who}: on {first.name} the departments' means lie {first.spread} points apart "
+        f"({first.highest} against {first.lowest}){explains}. On the other capabilities the "
+        "departments' differences are small or could be chance."
+    )
+
+
 def _management_map(t: _Team) -> AlignmentMap | None:
     """The alignment map of the management team alone (:func:`scoring.alignment.alignment_map`
     on its members' capability scores, seed and camps as scoring's), or ``None`` when the team
@@ -1908,6 +1953,8 @@ def build_team_report(
         dots_caption=_REISSUE_DOTS_CAPTION if options.reissue else "",
         roadmap_note=roadmap_note,
         owner_legend=_owner_legend(t, stages),
+        silo_lead=silo_lead(t, silos),
+        others_label="Everyone else" + ("" if t.reissue else f" (n = {t.n_oth})"),
         kpi_note=_kpi_note(t),
         reissue_note=REISSUE_NOTE if reissue else "",
         perception_tests=perception_tests,
