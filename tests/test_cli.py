@@ -340,9 +340,14 @@ def test_demo_writes_responses_and_results(runner, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        f"{kind}-{wave}.{ext}"
-        for wave in ("2026-H1", "2026-H2")
-        for kind, ext in (("northwind", "csv"), ("results", "json"), ("results", "csv"))
+        [
+            "northwind-engagement.yaml",  # the client's numbers behind the business case
+            *(
+                f"{kind}-{wave}.{ext}"
+                for wave in ("2026-H1", "2026-H2")
+                for kind, ext in (("northwind", "csv"), ("results", "json"), ("results", "csv"))
+            ),
+        ]
     )
     assert result.stdout.splitlines() == [
         str(out / n)
@@ -353,6 +358,7 @@ def test_demo_writes_responses_and_results(runner, tmp_path):
             "northwind-2026-H2.csv",
             "results-2026-H2.json",
             "results-2026-H2.csv",
+            "northwind-engagement.yaml",
         )
     ]
     h1 = json.loads((out / "results-2026-H1.json").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from questionnaires.answers import ResponseSet
+from questionnaires.answers import Respondent, ResponseSet
 from questionnaires.errors import ReportError, ScoringError
 from questionnaires.model import Instrument
 from reports.anonymity import too_few
@@ -598,6 +598,49 @@ def _questions(
     return tuple(qs[:3])
 
 
+def _actions_and_note(
+    result: WaveResult,
+    own: WaveResult | None,
+    instrument: Instrument,
+    person: Respondent,
+    in_team: bool,
+    self_only: bool,
+) -> tuple[list[ActionLine], str]:
+    """The roadmap actions shown to the person and the sentence saying how they were chosen:
+    alone, the roadmap their own answers imply (their role's actions marked); with the team, the
+    team roadmap's actions their role owns."""
+    roles, how = _your_roles(person.role, person.department, instrument, in_team)
+    if self_only:
+        actions = [] if own is None else _actions(own, instrument, roles, only_yours=False)
+        note = (
+            "The roadmap as your answers imply it, planned from your levels and targets alone"
+            + (
+                f"; the actions of {how} are marked"
+                if how and any(a.yours for a in actions)
+                else ""
+            )
+            + ". The team's roadmap will differ: it is planned from everyone's answers."
+        )
+        if not actions:
+            note = "Your answers imply no roadmap step (no capability below your target)."
+    else:
+        actions = _actions(result, instrument, roles, only_yours=True)
+        if actions:
+            note = f"The actions of the team's roadmap owned by {how}."
+        elif not instrument.owner_roles and not roles:
+            note = (
+                f"{instrument.ref} has no owner-role vocabulary and your role "
+                f"({clean_text(person.role)}) owns no action of the roadmap."
+            )
+        else:
+            note = (
+                "No action of the team's roadmap is owned by a role matching yours ("
+                f"{clean_text(person.role)}, {clean_text(person.department)}); the roadmap is in "
+                "the team report."
+            )
+    return actions, note
+
+
 def build_individual_report(
     result: WaveResult,
     responses: ResponseSet,
@@ -678,35 +721,7 @@ def build_individual_report(
     )
     organisation = f"Whole organisation ({result.n_respondents})"
     against = "the management team" if mgmt_shown else "the organisation"
-    roles, how = _your_roles(person.role, person.department, instrument, in_team)
-    if self_only:
-        actions = [] if own is None else _actions(own, instrument, roles, only_yours=False)
-        note = (
-            "The roadmap as your answers imply it, planned from your levels and targets alone"
-            + (
-                f"; the actions of {how} are marked"
-                if how and any(a.yours for a in actions)
-                else ""
-            )
-            + ". The team's roadmap will differ: it is planned from everyone's answers."
-        )
-        if not actions:
-            note = "Your answers imply no roadmap step (no capability below your target)."
-    else:
-        actions = _actions(result, instrument, roles, only_yours=True)
-        if actions:
-            note = f"The actions of the team's roadmap owned by {how}."
-        elif not instrument.owner_roles and not roles:
-            note = (
-                f"{instrument.ref} has no owner-role vocabulary and your role "
-                f"({clean_text(person.role)}) owns no action of the roadmap."
-            )
-        else:
-            note = (
-                "No action of the team's roadmap is owned by a role matching yours ("
-                f"{clean_text(person.role)}, {clean_text(person.department)}); the roadmap is in "
-                "the team report."
-            )
+    actions, note = _actions_and_note(result, own, instrument, person, in_team, self_only)
     answered = sum(1 for x in responses.current[idx] if not math.isnan(x))
     summary = _summary(rows, answered, result, instrument, self_only, against, k)
     populations = (
