@@ -403,3 +403,18 @@ def test_perception_populations_are_named_with_their_n(h2):
     n_mgmt = sum(r.role in wr.options.management for r in rs.respondents)
     assert vm.team_label == f"Management team (n = {n_mgmt})"
     assert vm.others_label == f"Everyone else (n = {rs.n_respondents - n_mgmt})"
+
+
+def test_perception_difference_is_the_difference_of_the_printed_means(h2):
+    """Review: Culture printed 3.6 against 2.7 beside "+1.0" (the unrounded gap 0.96)."""
+    inst, rs, wr = h2
+    vm = build_team_report(wr, rs, inst)
+    for p in vm.perception:
+        if p.management == "–" or p.others == "–":
+            continue
+        diff = round(float(p.management) - float(p.others), 1)
+        assert float(p.gap.replace("−", "-")) == pytest.approx(diff), p
+    glance = {c.name: c.perception for c in vm.capabilities}
+    for p in vm.perception:
+        if p.gap != "–":
+            assert glance[p.name].startswith(p.gap)

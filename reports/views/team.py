@@ -294,6 +294,18 @@ def _finding_shown(f: ResultFinding, t: _Team) -> bool:
     return not (pop == "management_vs_organisation" and not t.roles_shown)
 
 
+def printed_difference(a: float, b: float, digits: int = 1) -> str:
+    """``a − b`` as the difference of the two figures as printed (``fmt_num`` to ``digits``),
+    signed: 3.64 and 2.68 print as 3.6 and 2.7, so their difference prints as +0.9, not +1.0."""
+    if _nan(a) or _nan(b):
+        return DASH
+
+    def shown(x: float) -> float:
+        return float(fmt_num(x, digits).replace("−", "-"))
+
+    return fmt_signed(round(shown(a) - shown(b), digits), digits)
+
+
 #: Whose view a finding's population is, as the report names it.
 POPULATION_NAMES = {
     "management": "Management team",
@@ -329,7 +341,7 @@ def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
             f"Management team{n_of(n_mgmt)} mean {fmt_num(ev['management'], 1)} against everyone "
             f"else{n_of(others)} {fmt_num(ev['others'], 1)}: "
             # the difference of the printed means, so the three figures agree
-            f"{fmt_signed(round(ev['management'], 1) - round(ev['others'], 1), 1)} points"
+            f"{printed_difference(ev['management'], ev['others'])} points"
         )
         if "p_adjusted" in ev:
             text += f", {_p_words(ev['p_adjusted'])} (Holm)"
@@ -972,7 +984,8 @@ def _perception(t: _Team) -> tuple[tuple[PerceptionRow, ...], str]:
                     names[p.capability_id],
                     fmt_num(p.management_mean),
                     fmt_num(p.others_mean),
-                    fmt_signed(p.gap),
+                    # the difference of the printed means, so the three figures agree (issue 12)
+                    printed_difference(p.management_mean, p.others_mean),
                     fmt_p(p.test.p_adjusted if p.test is not None else p.p_value),
                     "not computed" if p.label == "undefined" else p.label,
                     {"blind spot": "bad", "hidden strength": "ok", "shared view": "ok"}.get(
