@@ -418,3 +418,13 @@ def test_perception_difference_is_the_difference_of_the_printed_means(h2):
     for p in vm.perception:
         if p.gap != "–":
             assert glance[p.name].startswith(p.gap)
+
+
+def test_map_alt_text_names_the_management_team_and_what_its_camps_see(h2):
+    inst, rs, wr = h2
+    vm = build_team_report(wr, rs, inst)
+    alt = vm.alts["map"]
+    assert alt.startswith("Alignment map of the management team (n = 8)")
+    assert "–" not in alt
+    for c in vm.camps:
+        assert f"{c.label} ({c.size}) sees" in alt

@@ -1935,7 +1935,10 @@ def build_team_report(
         kpis=kpis,
         findings=findings,
         decision=decision_text(findings, t.names),
-        alts=chart_alts(caps, perception, stages, findings),
+        alts={
+            **chart_alts(caps, perception, stages, findings),
+            "map": map_alt(_map_population(t, mapdata), camps),
+        },
         capabilities=tuple(caps),
         radar=tuple(radar),
         dots=tuple(dots),
@@ -2048,6 +2051,22 @@ def chart_alts(
         "timeline": timeline,
         "map": f"Alignment map of the respondents by their capability scores; {top}.",
     }
+
+
+def map_alt(population: str, camps: Sequence[CampView]) -> str:
+    """The alignment map's alternative text: whose map, and what each described camp sees."""
+    who = "the " + population[0].lower() + population[1:] if population else "the respondents"
+    if not camps:
+        return f"Alignment map of {who} by their capability scores; no camp is described."
+    parts = []
+    for c in camps:
+        sees = [
+            f"{text} {way}"
+            for text, way in ((c.sees_higher, "higher"), (c.sees_lower, "lower"))
+            if text != DASH
+        ]
+        parts.append(f"{c.label} ({c.size}) sees " + (" and ".join(sees) or "it as the average"))
+    return f"Alignment map of {who} by their capability scores: " + "; ".join(parts) + "."
 
 
 _REISSUE_DOTS_CAPTION = (
