@@ -451,6 +451,18 @@ class StageView:
         ``"capability → level"`` after the stage, for shown capabilities.
     gate : str
         The decision gate (:func:`safe_gate`).
+    goal : str
+        What the stage achieves, with capability names.
+    accountable : str
+        The one accountable owner (an ``owner_roles`` id), or empty.
+    reached : tuple of (str, str, str)
+        ``(capability, level, descriptor)`` each capability reaches.
+    kpis : tuple of (str, str)
+        ``(capability, its KPIs)``; gate KPIs marked ``(gate)``.
+    criteria : tuple of str
+        The go/no-go criteria, with capability names.
+    validations : tuple of (str, str)
+        Stage 1: ``(title, description)`` of the validation steps for blind spots.
     """
 
     number: int
@@ -691,6 +703,18 @@ class TeamReport:
     team_label, org_label : str
         Column-group headers naming the management team and the organisation, with their n
         (none in a reissue).
+    alts : dict of str to str
+        Each chart's alternative text, its message in words.
+    map_population : str
+        Whose alignment map is drawn, with its n.
+    owner_legend : tuple of (str, str)
+        The roadmap's owner roles with the instrument's definitions.
+    kpi_note : str
+        Empty, or the line that the instrument version defines no KPIs.
+    others_label : str
+        The perception comparison's other population, ``Everyone else (n = 52)``.
+    silo_lead : str
+        The silo section's first sentence: which capabilities are real silos.
     """
 
     kind: str

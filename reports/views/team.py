@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -287,6 +287,8 @@ def _finding_shown(f: ResultFinding, t: _Team) -> bool:
     if f.capability_id != "overall" and f.capability_id in t.thin:
         return False
     pop = f.population
+    if t.reissue and (pop == "departments" or pop.startswith("department:")):
+        return False  # a reissue shows no department figure
     if pop.startswith("department:") and pop.split(":", 1)[1] not in t.shown:
         return False
     if pop in ("management", "management_vs_organisation") and not t.management_shown:
@@ -343,7 +345,7 @@ def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
             # the difference of the printed means, so the three figures agree
             f"{printed_difference(ev['management'], ev['others'])} points"
         )
-        if "p_adjusted" in ev:
+        if "p_adjusted" in ev and not reissue:
             text += f", {_p_words(ev['p_adjusted'])} (Holm)"
         if "g" in ev:
             text += f", Hedges' g {fmt_num(ev['g'], 1)}"
@@ -365,7 +367,7 @@ def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
         if "icc1" in ev:
             text += f"; ICC(1) {fmt_num(ev['icc1'], 2)}"
         if "p_adjusted" in ev:
-            text += f", {_p_words(ev['p_adjusted'])}"
+            text += "" if reissue else f", {_p_words(ev['p_adjusted'])}"
         return text + " (Silo gap, page “Where views differ”)."
     if kind == "ambition_gap" and {"current", "target"} <= ev.keys():
         text = (
@@ -373,13 +375,14 @@ def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
             f"{fmt_num(ev['target'], 1)} as target"
         )
         if "p_adjusted" in ev:
-            text += f", {_p_words(ev['p_adjusted'])}"
+            text += "" if reissue else f", {_p_words(ev['p_adjusted'])}"
         return text + "."
     if kind == "borderline_level" and "median" in ev:
-        text = f"{pop}{n_of(f.n)}: median {fmt_num(ev['median'], 2)}"
+        d = 1 if reissue else 2  # a reissue prints capability figures to one decimal
+        text = f"{pop}{n_of(f.n)}: median {fmt_num(ev['median'], d)}"
         if "interval_low" in ev and "interval_high" in ev:
             text += (
-                f", 95% interval {fmt_num(ev['interval_low'], 2)}–{fmt_num(ev['interval_high'], 2)}"
+                f", 95% interval {fmt_num(ev['interval_low'], d)}–{fmt_num(ev['interval_high'], d)}"
             )
         return text + "."
     if kind == "prerequisite_cap" and {"level", "uncapped_level"} <= ev.keys():
@@ -387,10 +390,20 @@ def _evidence_text(f: ResultFinding, t: _Team | None = None) -> str:
             f"{pop}: level {int(ev['level'])}; its own statements would give level "
             f"{int(ev['uncapped_level'])}."
         )
+    if kind == "strength" and "difference" in ev:
+        text = f"{pop}{n_of(f.n)}: {fmt_signed(ev['difference'], 1)} levels above its other capabilities"
+        if "p_adjusted" in ev:
+            text += "" if reissue else f", {_p_words(ev['p_adjusted'])}"
+        return text + "."
     parts = [
-        f"{k.replace('_', ' ')} {fmt_num(v, 2 if abs(v) < 1 and v != 0 else 1)}"
+        _p_words(v)
+        if k == "p_adjusted" and not reissue
+        else ""
+        if k == "p_adjusted"
+        else f"{k.replace('_', ' ')} {fmt_num(v, 1 if reissue or abs(v) >= 1 or v == 0 else 2)}"
         for k, v in ev.items()
     ]
+    parts = [p for p in parts if p]
     return f"{pop}{n_of(f.n)}: " + " · ".join(parts) + "." if parts else pop + "."
 
 
@@ -417,7 +430,7 @@ def board_findings(result: WaveResult, t: _Team, limit: int = 3) -> tuple[Findin
             Finding(
                 f.kind,
                 f.capability_id,
-                f.headline,
+                _one_decimal(f.headline) if t.reissue else f.headline,
                 _evidence_text(f, t),
                 IMPLICATIONS.get(f.kind, ""),
                 f.salience,
@@ -860,8 +873,22 @@ def _summary(
         headline = f"{maturity} The management team's alignment could not be computed."
     if lead is not None and lead.kind != "strength":
         headline = f"{lead.headline.rstrip('.')}. {headline}"
+    return headline, _summary_kpis(t, overall, overall_t, mean_level, mean_target, by_mgmt)
+
+
+def _summary_kpis(
+    t: _Team,
+    overall: AGIResult | None,
+    overall_t: AGIResult | None,
+    mean_level: float,
+    mean_target: float,
+    by_mgmt: bool,
+) -> tuple[Kpi, ...]:
+    """The summary's five key figures, each naming its population."""
+    options = t.options
+    band = overall.band if overall else "undefined"
     band_t = overall_t.band if overall_t else "undefined"
-    kpis = (
+    return (
         Kpi(
             "Overall AGI",
             fmt_agi(overall.value) if overall else DASH,
@@ -884,14 +911,13 @@ def _summary(
         Kpi("Target maturity", fmt_num(mean_target), "organisation, weighted mean level, 1–5"),
         Kpi(
             "Respondents",
-            fmt_int(result.n_respondents),
+            fmt_int(t.result.n_respondents),
             "reissue: group sizes not shown"
             if options.reissue
-            else f"{team_size(n_mgmt, options.min_group, options.named_workshop)} in the "
+            else f"{team_size(t.n_mgmt, options.min_group, options.named_workshop)} in the "
             "management team",
         ),
     )
-    return headline, kpis
 
 
 def _agi_tile(agi: AGIResult | None, t: _Team) -> str:
@@ -1539,8 +1565,7 @@ def _kpi_note(t: _Team) -> str:
 
 NO_ENGAGEMENT_NOTE = (
     "No business case: it is computed from the client's own numbers (customers, revenue, "
-    "service contacts, programme cost), given as an engagement file (centric report team "
-    "--engagement FILE; docs/engagement.md)."
+    "service contacts, programme cost), given as an engagement file (docs/engagement.md)."
 )
 
 
@@ -1628,28 +1653,7 @@ def _business_case(t: _Team) -> BusinessView:
         )
         for sc in bc.sensitivity
     )
-    sv = bc.staging
-    staging = (
-        f"Investing stage by stage, with a go/no-go at each decision gate (each passed with "
-        f"probability {_probability_words(sv.pass_probabilities)}), costs {money(sv.expected_cost_staged)} "
-        f"on expectation instead of {money(sv.cost_committed)} committed at once: staging is worth "
-        f"{money(sv.value_of_staging)}, because a stage after a failed gate is not paid for. "
-        f"The chance that every gate is passed is {fmt_pct(sv.probability_all_gates)}."
-        if has_costs
-        else ""
-    )
-    loss = bc.bad_contact_loss
-    win_back = (
-        f"Bad service contacts cost {money(loss.revenue)} of repeat revenue a year against "
-        f"customers who need no contact: as much as {fmt_int(loss.customers)} customers bring"
-        + (
-            f", and winning {fmt_int(loss.customers)} new customers would cost "
-            f"{money(loss.acquisition_cost)} at {money(loss.acquisition_cost_per_customer or 0)} "
-            "each."
-            if loss.acquisition_cost is not None
-            else "."
-        )
-    )
+    staging, win_back = _staging_and_win_back(bc, money, has_costs)
     inputs = (
         f"{fmt_int(e.customers)} customers at {money(e.revenue_per_customer)} a year; "
         f"{fmt_pct(e.service_contact_share)} contact service in a year, and "
@@ -1679,6 +1683,35 @@ def _business_case(t: _Team) -> BusinessView:
         source=bc.rates_source,
         horizon=f"{e.horizon_months} months",
     )
+
+
+def _staging_and_win_back(
+    bc: Any, money: Callable[[float], str], has_costs: bool
+) -> tuple[str, str]:
+    """The business case's value-of-staging and customers-to-win-back sentences."""
+    sv = bc.staging
+    staging = (
+        f"Investing stage by stage, with a go/no-go at each decision gate (each passed with "
+        f"probability {_probability_words(sv.pass_probabilities)}), costs {money(sv.expected_cost_staged)} "
+        f"on expectation instead of {money(sv.cost_committed)} committed at once: staging is worth "
+        f"{money(sv.value_of_staging)}, because a stage after a failed gate is not paid for. "
+        f"The chance that every gate is passed is {fmt_pct(sv.probability_all_gates)}."
+        if has_costs
+        else ""
+    )
+    loss = bc.bad_contact_loss
+    win_back = (
+        f"Bad service contacts cost {money(loss.revenue)} of repeat revenue a year against "
+        f"customers who need no contact: as much as {fmt_int(loss.customers)} customers bring"
+        + (
+            f", and winning {fmt_int(loss.customers)} new customers would cost "
+            f"{money(loss.acquisition_cost)} at {money(loss.acquisition_cost_per_customer or 0)} "
+            "each."
+            if loss.acquisition_cost is not None
+            else "."
+        )
+    )
+    return staging, win_back
 
 
 def _probability_words(ps: Sequence[float]) -> str:
