@@ -243,7 +243,9 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Newcomer:
     shutil.copy(h1, folder / "2026-H1.csv")
     shutil.copy(h2, folder / "2026-H2.csv")
     shutil.copy(h2, folder / "pilot-answers.csv")  # a 1.1.0 wave for `questionnaire pilot`
-    with h2.open(encoding="utf-8") as fh:  # one executive's own answers (the guide's self-assessment)
+    with h2.open(
+        encoding="utf-8"
+    ) as fh:  # one executive's own answers (the guide's self-assessment)
         reader = csv.DictReader(fh)
         me = [r for r in reader if r["respondent"] == "NW-E05"]
         _write_csv(folder / "me-answers.csv", list(reader.fieldnames or ()), me)

@@ -598,6 +598,17 @@ def _questions(
     return tuple(qs[:3])
 
 
+def _populations(self_only: bool, k: int, management: str, organisation: str) -> str:
+    """Whose figures the report compares you with (none, alone)."""
+    if self_only:
+        return (
+            f"Your own view only: fewer than {k} people have answered so far, so no team figure "
+            f"is shown. The comparison with the management team and the organisation appears "
+            f"once at least {k} have answered."
+        )
+    return f"Compared with: {management} · {organisation}"
+
+
 def _actions_and_note(
     result: WaveResult,
     own: WaveResult | None,
@@ -724,13 +735,7 @@ def build_individual_report(
     actions, note = _actions_and_note(result, own, instrument, person, in_team, self_only)
     answered = sum(1 for x in responses.current[idx] if not math.isnan(x))
     summary = _summary(rows, answered, result, instrument, self_only, against, k)
-    populations = (
-        f"Your own view only: fewer than {k} people have answered so far, so no team figure is "
-        f"shown. The comparison with the management team and the organisation appears once at "
-        f"least {k} have answered."
-        if self_only
-        else f"Compared with: {management} · {organisation}"
-    )
+    populations = _populations(self_only, k, management, organisation)
     meta = _meta(
         result,
         instrument,
