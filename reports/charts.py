@@ -459,18 +459,25 @@ def individual_chart(vm: IndividualReport, theme: Theme) -> str:
     ax.set_axisbelow(True)
     _clean(ax)
     ax.spines["bottom"].set_visible(False)
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    # the comparison group is the management team, or the organisation when the team is hidden
+    who = vm.organisation if "fewer" in vm.management or not vm.management else vm.management
+    handles: list[Artist] = [
+        Line2D([], [], marker="o", linestyle="", color=c.accent, markersize=5, label="You")
+    ]
+    if not vm.self_only:
+        handles += [
+            Line2D([], [], color=c.primary, linewidth=1.8, label=f"Median, {who}"),
+            Patch(color=c.others, alpha=0.45, label=f"Middle half, {who}"),
+        ]
     ax.legend(
-        handles=[
-            Line2D([], [], marker="o", linestyle="", color=c.accent, markersize=5, label="You"),
-            Line2D([], [], color=c.primary, linewidth=1.8, label="Team median"),
-            Patch(color=c.others, alpha=0.45, label="Middle half of the team"),
-        ],
+        handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, 1.0 + 0.45 / h),
-        ncol=3,
+        ncol=len(handles),
     )
     fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.5 / h, bottom=0.35 / h)
     return svg_data_uri(fig)
