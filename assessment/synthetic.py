@@ -294,31 +294,9 @@ def northwind(
         for title, effect in MET_CAMPS.items():
             theta[[p.title == title for p in people], k] += effect
 
-    cur_latent = theta[:, cap_of_item] + difficulty[None, :]
-    tgt_latent = cur_latent + ambition[:, cap_of_item]
-    scales = [inst.scales[i.scale] for i in items]
-    low = np.array([s.low for s in scales], dtype=float)
-    high = np.array([s.high for s in scales], dtype=float)
-    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.5, (n, n_items))), low, high)
-    target = np.clip(np.rint(tgt_latent + rng.normal(0.0, 0.45, (n, n_items))), low, high)
-    target = np.maximum(target, current)
-
-    reverse = np.array([i.reverse for i in items])
-    current[:, reverse] = (low + high)[reverse] - current[:, reverse]
-    target[:, reverse] = (low + high)[reverse] - target[:, reverse]
-
-    asked = np.ones((n, n_items), dtype=bool)
-    for j, item in enumerate(items):
-        if item.roles:
-            asked[:, j] = np.isin(roles, item.roles)
-    na_allowed = np.array([i.na_allowed for i in items])
-    na = (rng.random((n, n_items)) < 0.04) & na_allowed[None, :] & asked
-    confidence = rng.choice(np.array([1.0, 2.0, 3.0]), size=(n, n_items), p=[0.15, 0.45, 0.40])
-    blank = na | ~asked
-    current[blank] = np.nan
-    target[blank] = np.nan
-    confidence[blank] = np.nan
-    target[:, ~np.array([i.target for i in items])] = np.nan
+    current, target, na, confidence = _item_answers(
+        rng, inst, theta[:, cap_of_item] + difficulty[None, :], ambition[:, cap_of_item], roles
+    )
 
     respondents = tuple(Respondent(p.id, p.role, p.department) for p in people)
     comments = _comments(people, inst, current)
@@ -336,6 +314,46 @@ def northwind(
         source=f"northwind(seed={seed})",
         **levels,
     )
+
+
+def _item_answers(
+    rng: np.random.Generator,
+    inst: Instrument,
+    cur_latent: np.ndarray,
+    ambition: np.ndarray,
+    roles: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Current and target ratings, N/A and confidence of every respondent × item from the latent
+    current level and ambition (module docstring): rounded, clipped to each scale, reverse items
+    stored reversed, items not asked of a role and N/A blank, no target where none is asked."""
+    import numpy as np
+
+    items = inst.items
+    n, n_items = cur_latent.shape
+    scales = [inst.scales[i.scale] for i in items]
+    low = np.array([sc.low for sc in scales], dtype=float)
+    high = np.array([sc.high for sc in scales], dtype=float)
+    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.5, (n, n_items))), low, high)
+    target = np.clip(
+        np.rint(cur_latent + ambition + rng.normal(0.0, 0.45, (n, n_items))), low, high
+    )
+    target = np.maximum(target, current)
+    reverse = np.array([i.reverse for i in items])
+    current[:, reverse] = (low + high)[reverse] - current[:, reverse]
+    target[:, reverse] = (low + high)[reverse] - target[:, reverse]
+    asked = np.ones((n, n_items), dtype=bool)
+    for j, item in enumerate(items):
+        if item.roles:
+            asked[:, j] = np.isin(roles, item.roles)
+    na_allowed = np.array([i.na_allowed for i in items])
+    na = (rng.random((n, n_items)) < 0.04) & na_allowed[None, :] & asked
+    confidence = rng.choice(np.array([1.0, 2.0, 3.0]), size=(n, n_items), p=[0.15, 0.45, 0.40])
+    blank = na | ~asked
+    current[blank] = np.nan
+    target[blank] = np.nan
+    confidence[blank] = np.nan
+    target[:, ~np.array([i.target for i in items])] = np.nan
+    return current, target, na, confidence
 
 
 def _rated_levels(
@@ -520,29 +538,9 @@ def harbour(
             for dept, effect in effects.items():
                 theta[depts == dept, caps.index(cap)] += effect
 
-    cur_latent = theta[:, cap_of_item] + difficulty[None, :]
-    tgt_latent = cur_latent + ambition[:, cap_of_item]
-    scales = [inst.scales[i.scale] for i in items]
-    low = np.array([sc.low for sc in scales], dtype=float)
-    high = np.array([sc.high for sc in scales], dtype=float)
-    current = np.clip(np.rint(cur_latent + rng.normal(0.0, 0.5, (n, n_items))), low, high)
-    target = np.clip(np.rint(tgt_latent + rng.normal(0.0, 0.45, (n, n_items))), low, high)
-    target = np.maximum(target, current)
-    reverse = np.array([i.reverse for i in items])
-    current[:, reverse] = (low + high)[reverse] - current[:, reverse]
-    target[:, reverse] = (low + high)[reverse] - target[:, reverse]
-    asked = np.ones((n, n_items), dtype=bool)
-    for j, item in enumerate(items):
-        if item.roles:
-            asked[:, j] = np.isin(roles, item.roles)
-    na_allowed = np.array([i.na_allowed for i in items])
-    na = (rng.random((n, n_items)) < 0.04) & na_allowed[None, :] & asked
-    confidence = rng.choice(np.array([1.0, 2.0, 3.0]), size=(n, n_items), p=[0.15, 0.45, 0.40])
-    blank = na | ~asked
-    current[blank] = np.nan
-    target[blank] = np.nan
-    confidence[blank] = np.nan
-    target[:, ~np.array([i.target for i in items])] = np.nan
+    current, target, na, confidence = _item_answers(
+        rng, inst, theta[:, cap_of_item] + difficulty[None, :], ambition[:, cap_of_item], roles
+    )
 
     levels = _rated_levels(rng, theta, ambition, inst) if inst.rate_levels else {}
     if levels and HARBOUR_TARGET_SPLIT in caps:
