@@ -296,7 +296,7 @@ def load_responses(
 
 
 def _cell(value: Any, spec: str | None = None) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # missing or NaN
         return "–"
     if isinstance(value, float):
         if spec is not None:

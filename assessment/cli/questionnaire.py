@@ -426,12 +426,11 @@ def pilot(
         emit(csv_text(rows, [k for k, _ in columns]), output, inputs)
         return
     formats = {"na_share": ".2f", "item_rest": ".2f", "trivial_share": ".2f"}
-    rows = [{k: (None if v != v else v) for k, v in r.items()} for r in rows]  # NaN: "–"
     caps = [
         {
             "capability": c.capability,
             "items": c.n_items,
-            "alpha": None if c.alpha != c.alpha else c.alpha,
+            "alpha": c.alpha,
             "n": c.alpha_n,
             "weak": ", ".join(c.weak_items),
             "levels_at_5": c.level_target_at_top if c.n_level_targets else None,

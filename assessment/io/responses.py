@@ -516,15 +516,15 @@ def read_wave(
         counts.append((str(p), len(res.records), res.layout or "long"))
         if named:
             declared.append(named)
+    guess = instrument is None and not declared  # only then do the answers choose the version
+    mine = [r for r in records if wave is None or r.wave == wave] if guess else []
     inst = choose_instrument(
         source,
         declared,
         instrument,
         problems=problems,
-        items={r.item for r in records if wave is None or r.wave == wave},
-        targeted={
-            r.item for r in records if r.target is not None and (wave is None or r.wave == wave)
-        },
+        items={r.item for r in mine},
+        targeted={r.item for r in mine if r.target is not None},
     )
     if not records and any(not p.warning for p in problems):
         raise ResponseError(problems, source)

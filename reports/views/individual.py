@@ -178,14 +178,6 @@ class IndividualReport:
     profile_alt: str = ""
 
 
-def _signed(text: str) -> float:
-    """A printed signed difference (``+0.8``, ``−0.6``) as a number; NaN when not one."""
-    try:
-        return float(text.replace("\u2212", "-").replace("+", ""))
-    except ValueError:
-        return float("nan")
-
-
 def _profile_alt(rows: Sequence[PersonalRow], against: str, self_only: bool) -> str:
     """The profile chart in one or two sentences: your highest and lowest capability, and
     where you differ most from ``against`` (from the printed figures)."""
@@ -200,7 +192,8 @@ def _profile_alt(rows: Sequence[PersonalRow], against: str, self_only: bool) -> 
     )
     if self_only:
         return text
-    diffs = [(r, _signed(r.difference)) for r in scored if not _nan(_signed(r.difference))]
+    # the printed difference is fmt_signed(you − median): rank by the same number
+    diffs = [(r, r.you_value - r.median_value) for r in scored if not _nan(r.median_value)]
     if diffs:
         above = max(diffs, key=lambda d: d[1])
         below = min(diffs, key=lambda d: d[1])
